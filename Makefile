@@ -1,0 +1,73 @@
+# minwon: the two commands a new machine needs are `make run` and `make test`.
+# Two environments on purpose (see README "Architecture"): .venv (Python 3.11, govapi, bot/, standins/,
+# tests, benchmarks) and .venv-rasa (Python 3.10, Rasa 3.6.21, connectors/, actions/, minwon_nlu/).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+VENV := .venv
+RVENV := .venv-rasa
+PY := $(VENV)/bin/python
+RPY := $(RVENV)/bin/python
+RASA := $(RVENV)/bin/rasa
+MODEL := models/minwon.tar.gz
+# Rasa's own telemetry is off everywhere (DESIGN.md: off by default).
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+
+NLU_SOURCES := config.yml domain.yml $(shell find data minwon_nlu -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) 2>/dev/null)
+
+.PHONY: help install run run-prod test test-services test-rasa train validate bench lock clean telegram-webhook
+
+help:
+	@echo "make run    install what is missing, train if needed, start everything (embedded defaults)"
+	@echo "make test   install what is missing and run every suite"
+	@echo "make bench  print the benchmark figures"
+
+# --- environments: re-created only when their pinned requirement file changes -----------------------
+$(VENV)/.installed: requirements/services.txt
+	@test -x $(PY) || "$$(scripts/find-python.sh 3.11)" -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements/services.txt
+	@touch $@
+
+$(RVENV)/.installed: requirements/rasa.txt
+	@test -x $(RPY) || "$$(scripts/find-python.sh 3.10)" -m venv $(RVENV)
+	$(RPY) -m pip install -q --disable-pip-version-check -r requirements/rasa.txt
+	@touch $@
+
+install: $(VENV)/.installed $(RVENV)/.installed
+
+# Regenerate the full pins from the hand-written .in files (run after editing an .in file).
+lock:
+	$(PY) -m pip install -q -r requirements/services.in && $(PY) -m pip freeze --exclude-editable > requirements/services.txt
+	$(RPY) -m pip install -q -r requirements/rasa.in && $(RPY) -m pip freeze --exclude-editable > requirements/rasa.txt
+
+# --- the model: trained once, again only when its inputs change -----------------------------------------
+$(MODEL): $(RVENV)/.installed $(NLU_SOURCES)
+	$(RASA) train --config config.yml --domain domain.yml --data data --out models --fixed-model-name minwon
+	@touch $@
+
+train: $(MODEL)
+
+validate: $(RVENV)/.installed
+	$(RASA) data validate --config config.yml --domain domain.yml --data data --fail-on-warnings
+
+# --- run -----------------------------------------------------------------------------------------------
+run: install
+	@if [ -f domain.yml ] && [ -f config.yml ]; then $(MAKE) --no-print-directory train; fi
+	$(PY) -m bot.launcher
+
+telegram-webhook: install
+	$(RPY) -m connectors.telegram_setup
+
+# --- tests: every suite, each in its own environment ---------------------------------------------------
+test: install
+	bash scripts/test.sh
+
+bench: install
+	bash scripts/bench.sh
+
+clean:
+	rm -rf var results models/*.tar.gz .pytest_cache

@@ -1,0 +1,1 @@
+"""What runs beside Rasa: the launcher, and (as they land) the handoff desk, console and notifier."""

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# `make test`: every suite, each in the environment it belongs to. A suite that fails does not stop the
+# others (so one run shows everything), but the script fails if any did. The model is trained once per run.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 PYTHONDONTWRITEBYTECODE=1
+
+PY=.venv/bin/python
+RPY=.venv-rasa/bin/python
+RASA=.venv-rasa/bin/rasa
+
+# Suites are listed, not discovered: a suite that disappears must fail the run, not vanish silently.
+SERVICE_SUITES=(tests/bot)
+RASA_SUITES=()
+
+failed=()
+stage() {  # stage NAME COMMAND...: run one stage, remember a failure, keep going
+  local name=$1; shift
+  echo
+  echo "==> $name"
+  local start=$SECONDS
+  if "$@"; then echo "<== $name: ok ($((SECONDS - start)) s)"; else echo "<== $name: FAILED ($((SECONDS - start)) s)"; failed+=("$name"); fi
+}
+
+for suite in "${SERVICE_SUITES[@]}" "${RASA_SUITES[@]}"; do
+  [ -d "$suite" ] || { echo "missing test suite: $suite"; exit 1; }
+done
+
+stage "services (Python 3.11)" $PY -m pytest -q -p no:cacheprovider "${SERVICE_SUITES[@]}"
+
+if [ -f domain.yml ] && [ -f config.yml ]; then
+  stage "rasa data validate" $RASA data validate --config config.yml --domain domain.yml --data data
+  stage "train the model" make --no-print-directory train
+  stage "conversation tests (tests/test_*.yml)" $RASA test core --model models/minwon.tar.gz \
+    --stories tests/ --fail-on-prediction-errors --out results/core
+fi
+if [ ${#RASA_SUITES[@]} -gt 0 ]; then
+  stage "rasa side (Python 3.10)" $RPY -m pytest -q -p no:cacheprovider "${RASA_SUITES[@]}"
+fi
+
+echo
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "make test: failed stages: ${failed[*]}"
+  exit 1
+fi
+echo "make test: every stage passed"

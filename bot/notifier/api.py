@@ -1,0 +1,133 @@
+"""The notifier's HTTP API: subscriptions per citizen and conversation, deliveries, channel status callbacks."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy import select, update
+
+from . import reminders, subscription_store
+from . import topics as t
+from .errors import InvalidRequest
+from .keys import CLOCK, SESSIONS, SETTINGS, WORKER
+from .tables import Delivery
+
+routes = web.RouteTableDef()
+
+
+async def _json_body(request: web.Request) -> dict[str, Any]:
+    try:
+        body = await request.json()
+    except ValueError:
+        raise InvalidRequest("the body must be JSON") from None
+    if not isinstance(body, dict):
+        raise InvalidRequest("the body must be a JSON object")
+    return body
+
+
+@routes.get("/healthz")
+async def health(request: web.Request) -> web.Response:
+    return web.json_response({"ok": True})
+
+
+@routes.post("/v1/subscriptions")
+async def create_subscription(request: web.Request) -> web.Response:
+    """Body: citizen_id, conversation_id, topics, language, case_number?, quiet_hours?,
+    fines? ([{notice_number, due_date, amount_due?}] so a fine reminder can be kept)."""
+    body = await _json_body(request)
+    now = request.app[CLOCK].now()
+    settings = request.app[SETTINGS]
+    async with request.app[SESSIONS]() as session, session.begin():
+        sub, created = await subscription_store.subscribe(session, now, body)
+        reminders_set = 0
+        if t.FINE_DUE in sub.topics:
+            for fine in body.get("fines") or []:
+                try:
+                    due = dt.date.fromisoformat(str(fine["due_date"])[:10])
+                    number = str(fine["notice_number"])
+                except (KeyError, TypeError, ValueError):
+                    raise InvalidRequest("each fine needs notice_number and due_date (YYYY-MM-DD)") from None
+                reminders_set += await reminders.schedule_fine(
+                    session, now, settings, citizen_id=sub.citizen_id, notice_number=number, due_date=due,
+                    amount_due=fine.get("amount_due"))
+        answer = subscription_store.as_json(sub, settings) | {"reminders_set": reminders_set}
+    request.app[WORKER].wake()
+    return web.json_response(answer, status=201 if created else 200)
+
+
+@routes.get("/v1/subscriptions")
+async def list_subscriptions(request: web.Request) -> web.Response:
+    q = request.query
+    async with request.app[SESSIONS]() as session:
+        subs = await subscription_store.list_subscriptions(
+            session, citizen_id=q.get("citizen_id"), conversation_id=q.get("conversation_id"),
+            include_inactive=q.get("all") == "1")
+    settings = request.app[SETTINGS]
+    return web.json_response({"subscriptions": [subscription_store.as_json(s, settings) for s in subs]})
+
+
+@routes.patch("/v1/subscriptions/{subscription_id}")
+async def change_subscription(request: web.Request) -> web.Response:
+    body = await _json_body(request)
+    now = request.app[CLOCK].now()
+    async with request.app[SESSIONS]() as session, session.begin():
+        sub = await subscription_store.get(session, request.match_info["subscription_id"],
+                                           request.query.get("citizen_id"))
+        await subscription_store.change(session, now, sub, body)
+        if "quiet_hours" in body:  # a changed window applies to what waits now, not only to what comes
+            await session.execute(update(Delivery).where(
+                Delivery.subscription_id == sub.id, Delivery.status == "deferred").values(next_attempt_at=now))
+        answer = subscription_store.as_json(sub, request.app[SETTINGS])
+    request.app[WORKER].wake()
+    return web.json_response(answer)
+
+
+@routes.delete("/v1/subscriptions/{subscription_id}")
+async def cancel_subscription(request: web.Request) -> web.Response:
+    now = request.app[CLOCK].now()
+    async with request.app[SESSIONS]() as session, session.begin():
+        sub = await subscription_store.get(session, request.match_info["subscription_id"],
+                                           request.query.get("citizen_id"))
+        await subscription_store.cancel(session, now, sub)
+        answer = subscription_store.as_json(sub, request.app[SETTINGS])
+    return web.json_response(answer)
+
+
+def _delivery_json(d: Delivery) -> dict[str, Any]:
+    return {"id": d.id, "event_id": d.event_id, "subscription_id": d.subscription_id,
+            "conversation_id": d.conversation_id, "channel": d.channel, "topic": d.topic,
+            "case_number": d.case_number, "status": d.status, "attempts": d.attempts,
+            "next_attempt_at": d.next_attempt_at.isoformat(),
+            "sent_at": d.sent_at.isoformat() if d.sent_at else None, "last_error": d.last_error,
+            "tracker_status": d.tracker_status, "provider_status": d.provider_status}
+
+
+@routes.get("/v1/deliveries")
+async def list_deliveries(request: web.Request) -> web.Response:
+    """For operators and tests: what was (or will be) sent to one citizen or conversation. No message text."""
+    q = request.query
+    if not q.get("citizen_id") and not q.get("conversation_id"):
+        raise InvalidRequest("give citizen_id or conversation_id")
+    query = select(Delivery).order_by(Delivery.id).limit(500)
+    if q.get("citizen_id"):
+        query = query.where(Delivery.citizen_id == q["citizen_id"])
+    if q.get("conversation_id"):
+        query = query.where(Delivery.conversation_id == q["conversation_id"])
+    async with request.app[SESSIONS]() as session:
+        rows = list((await session.execute(query)).scalars())
+    return web.json_response({"deliveries": [_delivery_json(d) for d in rows]})
+
+
+@routes.post("/v1/deliveries/status")
+async def provider_status(request: web.Request) -> web.Response:
+    """A connector forwards a provider status callback (Twilio MessageStatus), already authenticated on its side.
+    Body: {"message_id": "SM...", "status": "delivered|undelivered|failed|sent|queued", "error_code"?}."""
+    body = await _json_body(request)
+    message_id, status = body.get("message_id"), body.get("status")
+    if not isinstance(message_id, str) or not isinstance(status, str) or not message_id:
+        raise InvalidRequest("message_id and status are required")
+    async with request.app[SESSIONS]() as session, session.begin():
+        result = await session.execute(update(Delivery).where(Delivery.provider_message_id == message_id)
+                                       .values(provider_status=status[:20]))
+    return web.json_response({"updated": result.rowcount})

@@ -1,0 +1,162 @@
+"""Sends due deliveries: quiet hours defer, refusals stop, failures retry with backoff, order kept per conversation."""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import random
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from . import subscription_store
+from .clients import ChannelSender
+from .clock import Clock
+from .errors import RecipientGone, UpstreamError
+from .quiet_hours import quiet_hours_for, quiet_until
+from .settings import NotifierSettings
+from .tables import Delivery, Subscription
+
+log = logging.getLogger("minwon.notifier")
+TRACKER_MAX_ATTEMPTS = 6
+
+
+@dataclass
+class Outcome:
+    delivery_id: int
+    status: str  # sent | retry | opted_out | blocked
+    message_id: str | None = None
+    error: str | None = None
+    tracker_ok: bool = False
+
+
+def backoff(attempts: int, settings: NotifierSettings) -> dt.timedelta:
+    base = min(settings.retry_cap_s, settings.retry_base_s * 2 ** max(attempts - 1, 0))
+    return dt.timedelta(seconds=base * random.uniform(0.8, 1.2))
+
+
+class Dispatcher:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], sender: ChannelSender,
+                 settings: NotifierSettings, clock: Clock, batch: int = 500) -> None:
+        self._sessions = sessions
+        self._sender = sender
+        self._settings = settings
+        self._clock = clock
+        self._batch = batch
+        self._limit = asyncio.Semaphore(settings.send_concurrency)
+
+    async def run_once(self) -> int:
+        """One pass over what is due; returns how many deliveries it acted on."""
+        now = self._clock.now()
+        async with self._sessions() as session:
+            rows = (await session.execute(
+                select(Delivery, Subscription).join(Subscription, Delivery.subscription_id == Subscription.id)
+                .where(Delivery.status.in_(("pending", "deferred")), Delivery.next_attempt_at <= now)
+                .order_by(Delivery.id).limit(self._batch))).all()
+            tracker_rows = list((await session.execute(
+                select(Delivery).where(Delivery.status == "sent", Delivery.tracker_status == "pending",
+                                       Delivery.next_attempt_at <= now)
+                .order_by(Delivery.id).limit(self._batch))).scalars())
+        if not rows and not tracker_rows:
+            return 0
+        held: dict[int, dict] = {}
+        groups: OrderedDict[str, list[Delivery]] = OrderedDict()
+        for delivery, sub in rows:
+            if sub.state == "cancelled":
+                held[delivery.id] = {"status": "cancelled"}
+            elif sub.state in ("opted_out", "blocked"):
+                held[delivery.id] = {"status": sub.state}
+            else:
+                window = quiet_hours_for(sub.quiet_hours, delivery.channel, self._settings)
+                until = quiet_until(now, window, self._settings.timezone)
+                if until is not None:  # deferred, never dropped
+                    held[delivery.id] = {"status": "deferred", "next_attempt_at": until}
+                else:
+                    groups.setdefault(delivery.conversation_id, []).append(delivery)
+        results = await asyncio.gather(*(self._send_group(g) for g in groups.values()))
+        outcomes = [o for group in results for o in group]
+        tracker_results = await asyncio.gather(*(self._retry_tracker(d) for d in tracker_rows))
+        await self._record(now, held, outcomes, {d.id: d for _, ds in groups.items() for d in ds},
+                           list(zip(tracker_rows, tracker_results)))
+        return len(rows) + len(tracker_rows)
+
+    async def _send_group(self, deliveries: list[Delivery]) -> list[Outcome]:
+        """One conversation's messages go out one after another, in event order."""
+        outcomes: list[Outcome] = []
+        for i, delivery in enumerate(deliveries):
+            outcome = await self._send_one(delivery)
+            outcomes.append(outcome)
+            if outcome.status != "sent":
+                # Keep the order: what follows waits for this one (or stops with it).
+                follow = "retry" if outcome.status == "retry" else outcome.status
+                outcomes.extend(Outcome(d.id, follow, error="waiting for an earlier message")
+                                for d in deliveries[i + 1:])
+                break
+        return outcomes
+
+    async def _send_one(self, delivery: Delivery) -> Outcome:
+        key = f"notification-{delivery.id}"
+        async with self._limit:
+            try:
+                message_id = await self._sender.send(channel=delivery.channel, conversation_id=delivery.conversation_id,
+                                                      text=delivery.text, delivery_key=key)
+            except RecipientGone as gone:
+                return Outcome(delivery.id, gone.reason if gone.reason in ("opted_out", "blocked") else "failed",
+                               error=str(gone))
+            except UpstreamError as exc:
+                return Outcome(delivery.id, "retry", error=str(exc))
+            outcome = Outcome(delivery.id, "sent", message_id=message_id)
+            try:
+                await self._sender.append_to_tracker(conversation_id=delivery.conversation_id, text=delivery.text,
+                                                     delivery_key=key)
+                outcome.tracker_ok = True
+            except UpstreamError as exc:
+                log.warning("notification %s sent but not yet in the transcript: %s", delivery.id, exc)
+            return outcome
+
+    async def _retry_tracker(self, delivery: Delivery) -> bool:
+        async with self._limit:
+            try:
+                await self._sender.append_to_tracker(conversation_id=delivery.conversation_id, text=delivery.text,
+                                                     delivery_key=f"notification-{delivery.id}")
+                return True
+            except UpstreamError:
+                return False
+
+    async def _record(self, now: dt.datetime, held: dict[int, dict], outcomes: list[Outcome],
+                      by_id: dict[int, Delivery], tracker: list[tuple[Delivery, bool]]) -> None:
+        async with self._sessions() as session, session.begin():
+            for delivery_id, values in held.items():
+                await session.execute(update(Delivery).where(Delivery.id == delivery_id).values(**values))
+            refused: dict[str, str] = {}
+            for o in outcomes:
+                d = by_id[o.delivery_id]
+                if o.status == "sent":
+                    values = {"status": "sent", "sent_at": now, "attempts": d.attempts + 1,
+                              "provider_message_id": o.message_id, "last_error": None,
+                              "tracker_status": "appended" if o.tracker_ok else "pending",
+                              "tracker_attempts": 1,
+                              "next_attempt_at": now + backoff(1, self._settings)}
+                elif o.status in ("opted_out", "blocked", "failed"):
+                    values = {"status": o.status, "last_error": (o.error or "")[:200]}
+                    if o.status != "failed":
+                        refused[d.conversation_id] = o.status
+                else:
+                    attempts = d.attempts + (0 if o.error == "waiting for an earlier message" else 1)
+                    gave_up = attempts >= self._settings.max_attempts
+                    values = {"status": "failed" if gave_up else "pending", "attempts": attempts,
+                              "last_error": (o.error or "")[:200],
+                              "next_attempt_at": now + backoff(max(attempts, 1), self._settings)}
+                    if gave_up:
+                        log.warning("notification %s failed after %s attempts", d.id, attempts)
+                await session.execute(update(Delivery).where(Delivery.id == o.delivery_id).values(**values))
+            for conversation_id, state in refused.items():
+                await subscription_store.mark_conversation(session, now, conversation_id, state)
+            for d, ok in tracker:
+                attempts = d.tracker_attempts + 1
+                values = ({"tracker_status": "appended", "tracker_attempts": attempts} if ok else
+                          {"tracker_status": "failed" if attempts >= TRACKER_MAX_ATTEMPTS else "pending",
+                           "tracker_attempts": attempts, "next_attempt_at": now + backoff(attempts, self._settings)})
+                await session.execute(update(Delivery).where(Delivery.id == d.id).values(**values))

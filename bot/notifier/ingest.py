@@ -1,0 +1,116 @@
+"""From govapi's outbox to deliveries: one transaction per page moves the cursor together with what it created.
+
+A crash before the commit re-reads the page; a crash after it never reads it again; events already seen
+(at-least-once delivery by govapi) are skipped by id. So no event is lost and none creates two messages.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from . import reminders
+from . import topics as t
+from .messages import render_event
+from .settings import NotifierSettings
+from .tables import Cursor, Delivery, SeenEvent, Subscription
+
+CURSOR_NAME = "govapi_events"
+
+
+async def load_cursor(session: AsyncSession) -> str | None:
+    row = await session.get(Cursor, CURSOR_NAME)
+    return row.value if row else None
+
+
+def _related_numbers(event: dict[str, Any]) -> set[str]:
+    """The event's own number plus the numbers it concerns (a payment's fines and receipt)."""
+    data = event.get("data") or {}
+    numbers = {str(event.get("case_number") or "")}
+    if data.get("receipt_number"):
+        numbers.add(str(data["receipt_number"]))
+    for fine in data.get("fines") or []:
+        if isinstance(fine, dict):
+            numbers.update(str(fine[k]) for k in ("notice_number", "id") if fine.get(k))
+        elif isinstance(fine, str):
+            numbers.add(fine)
+    numbers.discard("")
+    return numbers
+
+
+def _created_at(event: dict[str, Any], fallback: dt.datetime) -> dt.datetime:
+    try:
+        value = dt.datetime.fromisoformat(str(event.get("created_at")))
+    except ValueError:
+        return fallback
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
+async def _schedule_reminders(session: AsyncSession, now: dt.datetime, settings: NotifierSettings,
+                              event: dict[str, Any]) -> None:
+    data = event.get("data") or {}
+    number = str(event.get("case_number") or "")
+    citizen_id = event.get("citizen_id")
+    case_type = event.get("case_type")
+    if case_type == "application" and citizen_id:
+        if data.get("status") == "supplement_requested":
+            await reminders.schedule_supplement(session, now, settings, citizen_id=citizen_id, application_number=number)
+        else:  # the office moved on: the documents came or the case closed
+            await reminders.cancel(session, kind=reminders.SUPPLEMENT, case_numbers=[number])
+    elif case_type == "fine" and citizen_id:
+        if data.get("status") == "paid":
+            await reminders.cancel(session, kind=reminders.FINE_DUE, case_numbers=[number])
+        elif data.get("due_date"):
+            try:
+                due = dt.date.fromisoformat(str(data["due_date"])[:10])
+            except ValueError:
+                return
+            await reminders.schedule_fine(session, now, settings, citizen_id=citizen_id, notice_number=number,
+                                          due_date=due, amount_due=data.get("amount_due"))
+    elif case_type == "payment" and t.topic_of_event(event) == t.PAYMENT_RECEIPT:
+        paid = [n for n in _related_numbers(event) if n.startswith("FN-")]
+        await reminders.cancel(session, kind=reminders.FINE_DUE, case_numbers=paid)
+
+
+async def ingest_page(session: AsyncSession, now: dt.datetime, settings: NotifierSettings,
+                      events: list[dict[str, Any]], next_cursor: str | None) -> int:
+    """Record one page of events; returns how many deliveries it created. The caller commits."""
+    ids = [str(e.get("id")) for e in events]
+    seen = set((await session.execute(select(SeenEvent.event_id).where(SeenEvent.event_id.in_(ids)))).scalars()) \
+        if ids else set()
+    fresh = [e for e in events if str(e.get("id")) not in seen]
+    citizen_ids = {e.get("citizen_id") for e in fresh if e.get("citizen_id")}
+    subs_by_citizen: dict[str, list[Subscription]] = defaultdict(list)
+    if citizen_ids:
+        for sub in (await session.execute(select(Subscription).where(
+                Subscription.citizen_id.in_(citizen_ids), Subscription.state == "active"))).scalars():
+            subs_by_citizen[sub.citizen_id].append(sub)
+    created = 0
+    for event in fresh:
+        event_id = str(event.get("id"))
+        session.add(SeenEvent(event_id=event_id, type=str(event.get("type") or "")[:60], seen_at=now))
+        await _schedule_reminders(session, now, settings, event)
+        topic = t.topic_of_event(event)
+        if topic is None:
+            continue
+        numbers = _related_numbers(event)
+        for sub in subs_by_citizen.get(event.get("citizen_id") or "", []):
+            if topic not in sub.topics or (sub.case_number and sub.case_number not in numbers):
+                continue
+            session.add(Delivery(
+                event_id=event_id, subscription_id=sub.id, citizen_id=sub.citizen_id,
+                conversation_id=sub.conversation_id, channel=sub.channel, topic=topic,
+                case_number=event.get("case_number"), text=render_event(topic, event, sub.language),
+                status="pending", attempts=0, next_attempt_at=now, event_created_at=_created_at(event, now),
+                created_at=now, tracker_status="pending", tracker_attempts=0))
+            created += 1
+    if next_cursor is not None:
+        cursor = await session.get(Cursor, CURSOR_NAME)
+        if cursor is None:
+            session.add(Cursor(name=CURSOR_NAME, value=str(next_cursor), updated_at=now))
+        else:
+            cursor.value, cursor.updated_at = str(next_cursor), now
+    return created

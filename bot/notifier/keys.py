@@ -1,0 +1,16 @@
+"""Typed keys of the notifier's aiohttp application."""
+from __future__ import annotations
+
+import aiohttp
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from .clock import Clock
+from .settings import NotifierSettings
+from .worker import Worker
+
+SETTINGS = web.AppKey("settings", NotifierSettings)
+CLOCK = web.AppKey("clock", Clock)
+SESSIONS = web.AppKey("sessions", async_sessionmaker[AsyncSession])
+HTTP = web.AppKey("http", aiohttp.ClientSession)
+WORKER = web.AppKey("worker", Worker)

@@ -1,0 +1,32 @@
+"""Quiet hours: when a message may not go out, and the instant it may."""
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+from .settings import NotifierSettings, QuietHours, parse_quiet_hours
+
+
+def quiet_hours_for(subscription_quiet: str | None, channel: str, settings: NotifierSettings) -> QuietHours | None:
+    """The citizen's own window wins; without one, SMS keeps the default night window, chat apps none."""
+    if subscription_quiet is not None:
+        return parse_quiet_hours(subscription_quiet)
+    return settings.sms_quiet_hours if channel == "sms" else None
+
+
+def quiet_until(now: dt.datetime, window: QuietHours | None, timezone: str) -> dt.datetime | None:
+    """None when `now` is outside the window, else the (aware) instant the window ends."""
+    if window is None:
+        return None
+    tz = zoneinfo.ZoneInfo(timezone)
+    local = now.astimezone(tz)
+    t = local.time()
+    if window.start < window.end:  # same-day window, e.g. 12:00-13:00
+        inside = window.start <= t < window.end
+        end_day = local.date()
+    else:  # wraps midnight, e.g. 21:00-08:00
+        inside = t >= window.start or t < window.end
+        end_day = local.date() + dt.timedelta(days=1) if t >= window.start else local.date()
+    if not inside:
+        return None
+    return dt.datetime.combine(end_day, window.end, tzinfo=tz).astimezone(dt.timezone.utc)

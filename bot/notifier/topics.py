@@ -1,0 +1,40 @@
+"""Topics a citizen can subscribe to, and which outbox events belong to which topic."""
+from __future__ import annotations
+
+from typing import Any
+
+APPLICATION_STATUS = "application_status"
+FINE_DUE = "fine_due"
+COMPLAINT_ANSWERED = "complaint_answered"
+PAYMENT_RECEIPT = "payment_receipt"
+ADDRESS_DELIVERIES = "address_deliveries"
+TOPICS = (APPLICATION_STATUS, FINE_DUE, COMPLAINT_ANSWERED, PAYMENT_RECEIPT, ADDRESS_DELIVERIES)
+
+# Which topic an identifier belongs to (a subscription for one case number).
+TOPIC_OF_PREFIX = {"AP": APPLICATION_STATUS, "CP": COMPLAINT_ANSWERED, "MV": ADDRESS_DELIVERIES,
+                   "FN": FINE_DUE, "PY": PAYMENT_RECEIPT, "RC": PAYMENT_RECEIPT}
+
+CHANNEL_OF_PREFIX = {"tg": "telegram", "sms": "sms", "web": "web"}
+
+
+def channel_of(conversation_id: str) -> str | None:
+    prefix, _, rest = conversation_id.partition(":")
+    return CHANNEL_OF_PREFIX.get(prefix) if rest else None
+
+
+def topic_of_event(event: dict[str, Any]) -> str | None:
+    """Map a govapi outbox event to a topic; events nobody subscribes to (verifications...) give None."""
+    case_type = (event.get("case_type") or "").lower()
+    kind = (event.get("type") or "").lower()
+    if case_type == "application":
+        return APPLICATION_STATUS
+    if case_type == "complaint":
+        # Only the answer is news worth a message; "received" was already told in the chat.
+        return COMPLAINT_ANSWERED if "answer" in kind else None
+    if case_type == "payment":
+        return PAYMENT_RECEIPT if ("paid" in kind or "confirm" in kind or "receipt" in kind) else None
+    if case_type == "address_change":
+        return ADDRESS_DELIVERIES
+    if case_type == "fine":
+        return FINE_DUE
+    return None

@@ -1,0 +1,67 @@
+"""Per-conversation ordered work queues.
+
+Webhooks are acknowledged at once; the work runs in the background, one item at a time per
+conversation (so replies keep their order and Rasa's lock store never has to poll), and
+conversations run concurrently with each other.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from typing import Awaitable, Callable, Deque, Dict, Set
+
+logger = logging.getLogger(__name__)
+
+Job = Callable[[], Awaitable[None]]
+
+
+class ConversationQueues:
+    def __init__(self, max_pending_per_conversation: int = 100) -> None:
+        self.max_pending = max_pending_per_conversation
+        self._pending: Dict[str, Deque[Job]] = {}
+        self._workers: Dict[str, "asyncio.Task[None]"] = {}
+        self._all_tasks: Set["asyncio.Task[None]"] = set()
+
+    def submit(self, conversation: str, job: Job) -> bool:
+        """Queue a job behind the conversation's earlier ones; False if the queue is full."""
+        queue = self._pending.setdefault(conversation, deque())
+        if len(queue) >= self.max_pending:
+            logger.warning("conversation queue full, message dropped")
+            return False
+        queue.append(job)
+        if conversation not in self._workers:
+            task = asyncio.get_event_loop().create_task(self._drain(conversation))
+            self._workers[conversation] = task
+            self._all_tasks.add(task)
+            task.add_done_callback(self._all_tasks.discard)
+        return True
+
+    async def _drain(self, conversation: str) -> None:
+        queue = self._pending[conversation]
+        try:
+            while queue:
+                job = queue.popleft()
+                try:
+                    await job()
+                except asyncio.CancelledError:
+                    raise
+                except Exception:  # one bad message must not stop the conversation
+                    logger.exception("channel job failed")
+        finally:
+            self._workers.pop(conversation, None)
+            if not queue:
+                self._pending.pop(conversation, None)
+
+    def busy(self) -> int:
+        return len(self._workers)
+
+    async def idle(self) -> None:
+        """Wait until every queued job has run (tests, graceful shutdown)."""
+        while self._all_tasks:
+            await asyncio.gather(*list(self._all_tasks), return_exceptions=True)
+
+    async def close(self) -> None:
+        for task in list(self._all_tasks):
+            task.cancel()
+        await asyncio.gather(*list(self._all_tasks), return_exceptions=True)

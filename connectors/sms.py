@@ -1,0 +1,232 @@
+"""SMS channel (Twilio): signed webhooks, MessageSid de-duplication, opt-out/help keywords,
+numbered choices, compact replies with short links, TwiML for fast turns and REST for late ones,
+delivery status callbacks."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional, Sequence, Text, Tuple
+from urllib.parse import parse_qsl
+from xml.sax.saxutils import escape
+
+from rasa.core.channels.channel import OutputChannel
+from sanic import Blueprint, response
+from sanic.request import Request
+
+from connectors import sms_keywords
+from connectors.base import MinwonChannel, OnNewMessage
+from connectors.errors import DeliveryError, RecipientBlocked
+from connectors.formatting import URL_RE, ReplyPart, neutralise_command, parts_from_rasa, sms_body, split_sms
+from connectors.settings import SmsSettings
+from connectors.store import ChannelStore
+from connectors.twilio_api import TwilioMessages, signature_valid
+
+logger = logging.getLogger(__name__)
+
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+
+
+def twiml(bodies: Sequence[str]) -> str:
+    messages = "".join(f"<Message>{escape(body)}</Message>" for body in bodies if body)
+    return f'<?xml version="1.0" encoding="UTF-8"?><Response>{messages}</Response>'
+
+
+def twiml_response(bodies: Sequence[str] = ()) -> response.HTTPResponse:
+    return response.text(twiml(bodies) if bodies else EMPTY_TWIML, content_type="application/xml")
+
+
+class SmsFormatter:
+    """Turns a turn's replies into SMS bodies and remembers the numbered choices."""
+
+    def __init__(self, store: ChannelStore, short_link_base: str) -> None:
+        self.store = store
+        self.short_link_base = short_link_base
+
+    async def bodies(self, phone: str, parts: List[ReplyPart]) -> List[str]:
+        urls = set()
+        for part in parts:
+            urls.update(URL_RE.findall(part.text))
+            urls.update(b.url for b in part.buttons if b.url)
+            if part.image:
+                urls.add(part.image)
+        short: Dict[str, str] = {}
+        for url in urls:
+            if len(url) > len(self.short_link_base) + 6:
+                short[url] = self.short_link_base + await self.store.shorten(url)
+        body, choices = sms_body(parts, shorten=lambda url: short.get(url, url))
+        await self.store.set_choices(f"sms:{phone}", [c.payload or c.title for c in choices])
+        return split_sms(body)
+
+
+class SmsSender:
+    """REST delivery that never writes to an opted-out number."""
+
+    def __init__(self, settings: SmsSettings, store: ChannelStore) -> None:
+        self.settings = settings
+        self.store = store
+        self.api = TwilioMessages(settings.api_base, settings.account_sid, settings.auth_token)
+
+    async def send(self, phone: str, bodies: Sequence[str]) -> List[str]:
+        sids = []
+        for body in bodies:
+            if await self.store.is_opted_out(phone):
+                break
+            try:
+                result = await self.api.send(phone, self.settings.from_number, body, self.settings.status_callback_url)
+            except RecipientBlocked:
+                await self.store.opt_out(phone)
+                break
+            except DeliveryError as error:
+                logger.warning("sms reply not delivered: %s", error)
+                break
+            sids.append(str(result.get("sid")))
+        return sids
+
+
+class SmsOutput(OutputChannel):
+    """Rasa's output channel for messages outside a webhook turn (reminders, triggers)."""
+
+    def __init__(self, formatter: SmsFormatter, sender: SmsSender) -> None:
+        self.formatter = formatter
+        self.sender = sender
+
+    @classmethod
+    def name(cls) -> Text:
+        return "sms"
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        phone = recipient_id[4:] if recipient_id.startswith("sms:") else recipient_id
+        if await self.sender.store.is_opted_out(phone):
+            return
+        await self.sender.send(phone, await self.formatter.bodies(phone, parts_from_rasa([message])))
+
+
+@dataclass
+class PendingReply:
+    """A webhook waiting for its turn's reply; once `late`, the reply goes out by REST."""
+
+    future: "asyncio.Future[List[str]]"
+    late: bool = False
+
+
+class SmsInput(MinwonChannel):
+    @classmethod
+    def name(cls) -> Text:
+        return "sms"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "SmsInput":
+        return cls(SmsSettings.load(credentials))
+
+    def __init__(self, settings: SmsSettings, store: Optional[ChannelStore] = None) -> None:
+        super().__init__(settings.common, store)
+        self.settings = settings
+        self.formatter = SmsFormatter(self.store, settings.common.short_link_base)
+        self.sender = SmsSender(settings, self.store)
+
+    async def close(self) -> None:
+        await self.sender.api.close()
+        await super().close()
+
+    def get_output_channel(self) -> OutputChannel:
+        return SmsOutput(self.formatter, self.sender)
+
+    def signed_form(self, request: Request) -> Optional[List[Tuple[str, str]]]:
+        """The form fields (blank values kept) if the Twilio signature matches, else None."""
+        form = parse_qsl((request.body or b"").decode("utf-8", "replace"), keep_blank_values=True)
+        url = self.settings.common.public_url + request.path
+        if request.query_string:
+            url += "?" + request.query_string
+        signature = request.headers.get("X-Twilio-Signature", "")
+        return form if signature_valid(self.settings.auth_token, url, form, signature) else None
+
+    async def turn(self, on_new_message: OnNewMessage, phone: str, text: str,
+                   metadata: Dict[str, Any], pending: PendingReply) -> None:
+        replies = await self.run_turn(on_new_message, f"sms:{phone}", text, metadata)
+        if await self.store.is_opted_out(phone):
+            bodies: List[str] = []
+        else:
+            bodies = await self.formatter.bodies(phone, parts_from_rasa(replies))
+        if not pending.late and not pending.future.done():
+            pending.future.set_result(bodies)  # the webhook answers with TwiML
+        elif bodies:
+            await self.sender.send(phone, bodies)
+
+    async def citizen_text(self, phone: str, body: str) -> str:
+        """A bare number picks one of the last numbered choices; other text is neutralised."""
+        stripped = body.strip().rstrip(".")
+        if stripped.isdigit() and len(stripped) <= 2:
+            payload = await self.store.choice(f"sms:{phone}", int(stripped))
+            if payload is not None:
+                return payload
+        return neutralise_command(body)
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        sms_webhook = Blueprint("minwon_sms", __name__)
+        self.add_lifecycle(sms_webhook)
+
+        @sms_webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> response.HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @sms_webhook.route("/webhook", methods=["POST"])
+        async def webhook(request: Request) -> response.HTTPResponse:
+            form = self.signed_form(request)
+            if form is None:
+                return response.json({"error": "forbidden"}, status=403)
+            fields = dict(form)
+            sid = fields.get("MessageSid") or fields.get("SmsSid") or ""
+            phone = fields.get("From", "")
+            body = fields.get("Body", "")
+            if not sid or not phone:
+                return twiml_response()
+            try:
+                if not await self.store.first_time("sms", sid):
+                    return twiml_response()
+                kind = sms_keywords.keyword(body)
+                if kind == "opt_out":
+                    newly = await self.store.opt_out(phone)
+                    return twiml_response([sms_keywords.text("opted_out", body)] if newly else [])
+                if kind == "opt_in":
+                    await self.store.opt_in(phone)
+                    return twiml_response([sms_keywords.text("opted_in", body)])
+                if kind == "help":
+                    return twiml_response([sms_keywords.text("help", body)])
+                if await self.store.is_opted_out(phone):
+                    return twiml_response()
+                text = await self.citizen_text(phone, body)
+            except Exception:  # Redis down: Twilio retries on errors, so nothing is lost
+                logger.exception("sms webhook store unavailable")
+                return response.json({"error": "unavailable"}, status=503)
+            metadata: Dict[str, Any] = {"channel": "sms"}
+            media_type = fields.get("MediaContentType0", "")
+            if int(fields.get("NumMedia") or 0) > 0 and media_type.startswith("image/") and fields.get("MediaUrl0"):
+                metadata["photo"] = {"url": fields["MediaUrl0"], "content_type": media_type}
+                text = text or "/inform"
+            if not text:
+                return twiml_response()
+            pending = PendingReply(asyncio.get_event_loop().create_future())
+            self.queues.submit(f"sms:{phone}", lambda: self.turn(on_new_message, phone, text, metadata, pending))
+            try:
+                bodies = await asyncio.wait_for(asyncio.shield(pending.future), self.settings.twiml_deadline)
+            except asyncio.TimeoutError:
+                pending.late = True
+                bodies = pending.future.result() if pending.future.done() else []
+            return twiml_response(bodies)
+
+        @sms_webhook.route("/status", methods=["POST"])
+        async def status(request: Request) -> response.HTTPResponse:
+            form = self.signed_form(request)
+            if form is None:
+                return response.json({"error": "forbidden"}, status=403)
+            fields = dict(form)
+            sid = fields.get("MessageSid") or fields.get("SmsSid")
+            state = fields.get("MessageStatus") or fields.get("SmsStatus")
+            if sid and state:
+                await self.store.record_status(sid, state, fields.get("ErrorCode", ""))
+                if fields.get("ErrorCode") == "21610" and fields.get("To"):
+                    await self.store.opt_out(fields["To"])
+            return response.text("", status=204)
+
+        return sms_webhook

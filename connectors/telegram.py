@@ -1,0 +1,266 @@
+"""Telegram channel: authenticated webhook, de-duplicated updates, ordered background turns,
+inline keyboards, split and paced replies, blocked-bot handling."""
+from __future__ import annotations
+
+import base64
+import hmac
+import json
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.core.channels.channel import OutputChannel
+from sanic import Blueprint, response
+from sanic.request import Request
+
+from connectors.base import MinwonChannel, OnNewMessage
+from connectors.errors import DeliveryError, RecipientBlocked
+from connectors.formatting import ReplyPart, callback_data_fits, neutralise_command, parts_from_rasa, split_for_telegram
+from connectors.settings import TelegramSettings
+from connectors.store import ChannelStore
+from connectors.telegram_api import BotApi
+from connectors.throttle import SendThrottle
+
+logger = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+REQUEST_CONTACT = "__request_contact__"
+REQUEST_LOCATION = "__request_location__"
+EMPTY_TEXT_WITH_BUTTONS = "⬇️"
+
+
+@dataclass
+class Incoming:
+    chat_id: str
+    text: str = ""
+    metadata: Dict[str, Any] = field(default_factory=dict)
+    callback_id: Optional[str] = None
+    callback_token: Optional[str] = None
+    callback_message_id: Optional[int] = None
+    photo_file_id: Optional[str] = None
+
+
+def _e164(phone: str) -> str:
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    return f"+{digits}" if digits else ""
+
+
+def parse_update(update: Dict[str, Any]) -> Optional[Incoming]:
+    """What a citizen did, or None for updates we acknowledge and ignore."""
+    callback = update.get("callback_query")
+    if isinstance(callback, dict):
+        message = callback.get("message") or {}
+        chat = (message.get("chat") or {}).get("id")
+        data = callback.get("data")
+        if chat is None or not isinstance(data, str) or not callback_data_fits(data):
+            return Incoming(chat_id=str(chat), callback_id=str(callback.get("id"))) if chat is not None else None
+        return Incoming(
+            chat_id=str(chat),
+            callback_id=str(callback.get("id")),
+            callback_token=data,
+            callback_message_id=message.get("message_id"),
+            metadata={"channel": "telegram"},
+        )
+    message = update.get("message") or update.get("edited_message")
+    if not isinstance(message, dict):
+        return None
+    chat = message.get("chat") or {}
+    if chat.get("type", "private") != "private" or chat.get("id") is None:
+        return None  # minwon talks to citizens one to one
+    incoming = Incoming(chat_id=str(chat["id"]), metadata={"channel": "telegram"})
+    sender = message.get("from") or {}
+    if sender.get("language_code"):
+        incoming.metadata["language_hint"] = "ko" if str(sender["language_code"]).startswith("ko") else "en"
+    if "edited_message" in update:
+        incoming.metadata["edited"] = True
+    text = message.get("text")
+    if isinstance(text, str):
+        if text.strip().split(" ")[0].split("@")[0] == "/start":
+            incoming.text = "/greet"  # our own intent, not citizen text
+        else:
+            incoming.text = neutralise_command(text)
+        return incoming if incoming.text else None
+    contact = message.get("contact")
+    if isinstance(contact, dict) and contact.get("phone_number"):
+        if contact.get("user_id") != sender.get("id"):
+            return None  # someone else's card: it proves nothing about this citizen
+        phone = _e164(str(contact["phone_number"]))
+        incoming.metadata["contact_phone"] = phone
+        incoming.text = "/inform" + json.dumps({"phone": phone})
+        return incoming
+    location = message.get("location")
+    if isinstance(location, dict) and "latitude" in location and "longitude" in location:
+        incoming.metadata["location"] = {"lat": float(location["latitude"]), "lon": float(location["longitude"])}
+        incoming.text = "/inform"
+        return incoming
+    photos = message.get("photo")
+    if isinstance(photos, list) and photos:
+        fitting = [p for p in photos if int(p.get("file_size") or 0) <= MAX_PHOTO_BYTES] or photos[:1]
+        best = max(fitting, key=lambda p: int(p.get("width") or 0) * int(p.get("height") or 0))
+        incoming.photo_file_id = str(best.get("file_id"))
+        incoming.text = neutralise_command(message.get("caption")) or "/inform"
+        return incoming
+    return None
+
+
+class TelegramDelivery:
+    """Sends formatted replies to one chat, honouring blocks and pacing."""
+
+    def __init__(self, api: BotApi, store: ChannelStore) -> None:
+        self.api = api
+        self.store = store
+
+    async def keyboard(self, sender_id: str, part: ReplyPart) -> Optional[Dict[str, Any]]:
+        special = [b for b in part.buttons if b.payload in (REQUEST_CONTACT, REQUEST_LOCATION)]
+        if special:
+            rows = [
+                [{"text": b.title, "request_contact": True} if b.payload == REQUEST_CONTACT
+                 else {"text": b.title, "request_location": True}]
+                for b in special
+            ]
+            return {"keyboard": rows, "one_time_keyboard": True, "resize_keyboard": True}
+        rows: List[List[Dict[str, str]]] = []
+        for button in part.buttons:
+            if button.url:
+                rows.append([{"text": button.title, "url": button.url}])
+            else:
+                token = await self.store.issue_button(sender_id, button.payload or button.title)
+                rows.append([{"text": button.title, "callback_data": token}])
+        return {"inline_keyboard": rows} if rows else None
+
+    async def deliver(self, chat_id: str, parts: List[ReplyPart]) -> int:
+        """Send a turn's replies; returns the number of Bot API messages sent."""
+        sender_id = f"tg:{chat_id}"
+        sent = 0
+        try:
+            for part in parts:
+                if await self.store.is_blocked(chat_id):
+                    return sent
+                markup = await self.keyboard(sender_id, part) if part.buttons else None
+                chunks = split_for_telegram(part.text) or ([EMPTY_TEXT_WITH_BUTTONS] if markup else [])
+                for i, chunk in enumerate(chunks):
+                    payload: Dict[str, Any] = {"chat_id": chat_id, "text": chunk}
+                    if markup and i == len(chunks) - 1:
+                        payload["reply_markup"] = markup
+                    await self.api.call("sendMessage", payload, chat=chat_id)
+                    sent += 1
+                if part.image:
+                    await self.api.call("sendPhoto", {"chat_id": chat_id, "photo": part.image}, chat=chat_id)
+                    sent += 1
+        except RecipientBlocked:
+            logger.info("telegram chat blocked the bot; sending stopped")
+            await self.store.mark_blocked(chat_id)
+        except DeliveryError as error:
+            logger.warning("telegram reply not delivered: %s", error)
+        return sent
+
+
+class TelegramOutput(OutputChannel):
+    """Rasa's output channel for messages outside a webhook turn (reminders, triggers)."""
+
+    def __init__(self, delivery: TelegramDelivery) -> None:
+        self.delivery = delivery
+
+    @classmethod
+    def name(cls) -> Text:
+        return "telegram"
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        chat_id = recipient_id[3:] if recipient_id.startswith("tg:") else recipient_id
+        await self.delivery.deliver(chat_id, parts_from_rasa([message]))
+
+
+class TelegramInput(MinwonChannel):
+    @classmethod
+    def name(cls) -> Text:
+        return "telegram"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "TelegramInput":
+        return cls(TelegramSettings.load(credentials))
+
+    def __init__(self, settings: TelegramSettings, store: Optional[ChannelStore] = None) -> None:
+        super().__init__(settings.common, store)
+        self.settings = settings
+        self.api = BotApi(settings.api_base, settings.token, SendThrottle(settings.per_chat_interval, settings.global_rate))
+        self.delivery = TelegramDelivery(self.api, self.store)
+
+    async def close(self) -> None:
+        await self.api.close()
+        await super().close()
+
+    def get_output_channel(self) -> OutputChannel:
+        return TelegramOutput(self.delivery)
+
+    def authentic(self, request: Request) -> bool:
+        given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+        return hmac.compare_digest(given.encode("utf-8"), self.settings.secret_token.encode("utf-8"))
+
+    async def process(self, on_new_message: OnNewMessage, incoming: Incoming) -> None:
+        sender_id = f"tg:{incoming.chat_id}"
+        await self.store.unblock(incoming.chat_id)  # writing to us means the bot is not blocked
+        text = incoming.text
+        if incoming.callback_id is not None:
+            try:
+                await self.api.call("answerCallbackQuery", {"callback_query_id": incoming.callback_id})
+            except DeliveryError as error:
+                logger.info("callback not answered: %s", error)
+            payload = await self.store.resolve_button(sender_id, incoming.callback_token or "")
+            if payload is None:
+                return  # forged, foreign or expired button: nothing to do
+            if incoming.callback_message_id is not None:
+                try:  # one tap only: remove the keyboard the citizen used
+                    await self.api.call(
+                        "editMessageReplyMarkup",
+                        {"chat_id": incoming.chat_id, "message_id": incoming.callback_message_id,
+                         "reply_markup": {"inline_keyboard": []}},
+                    )
+                except DeliveryError:
+                    pass
+            text = payload
+        if incoming.photo_file_id:
+            try:
+                data = await self.api.download(incoming.photo_file_id, MAX_PHOTO_BYTES)
+            except DeliveryError:
+                data = None
+            if data:
+                incoming.metadata["photo"] = {
+                    "bytes_b64": base64.b64encode(data).decode("ascii"),
+                    "content_type": "image/png" if data[:4] == b"\x89PNG" else "image/jpeg",
+                }
+        replies = await self.run_turn(on_new_message, sender_id, text, incoming.metadata)
+        await self.delivery.deliver(incoming.chat_id, parts_from_rasa(replies))
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        telegram_webhook = Blueprint("minwon_telegram", __name__)
+        self.add_lifecycle(telegram_webhook)
+
+        @telegram_webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> response.HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @telegram_webhook.route("/webhook", methods=["POST"])
+        async def webhook(request: Request) -> response.HTTPResponse:
+            if not self.authentic(request):
+                return response.json({"error": "forbidden"}, status=403)
+            try:
+                update = json.loads(request.body or b"null")
+            except ValueError:
+                return response.json({"ok": True})  # not JSON: acknowledge so it is not resent
+            if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):
+                return response.json({"ok": True})
+            try:
+                if not await self.store.first_time("tg", str(update["update_id"])):
+                    return response.json({"ok": True})
+            except Exception:  # Redis down: let Telegram redeliver later instead of losing it
+                logger.exception("telegram de-duplication unavailable")
+                return response.json({"error": "unavailable"}, status=503)
+            incoming = parse_update(update)
+            if incoming is not None:
+                self.queues.submit(
+                    f"tg:{incoming.chat_id}", lambda: self.process(on_new_message, incoming)
+                )
+            return response.json({"ok": True})
+
+        return telegram_webhook

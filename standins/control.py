@@ -1,0 +1,60 @@
+"""Test and demo controls under /_control: read what was sent, make the fake APIs fail, reset."""
+from __future__ import annotations
+
+from aiohttp import web
+
+from standins.keys import TELEGRAM, TWILIO
+from standins.state import Failure, TelegramState, TwilioState
+
+routes = web.RouteTableDef()
+
+
+@routes.get("/_control/telegram/calls")
+async def telegram_calls(request: web.Request) -> web.Response:
+    method, chat = request.query.get("method"), request.query.get("chat_id")
+    calls = [c for c in request.app[TELEGRAM].calls
+             if (method is None or c["method"] == method) and (chat is None or str(c["params"].get("chat_id")) == chat)]
+    return web.json_response({"calls": calls})
+
+
+@routes.post("/_control/telegram/fail")
+async def telegram_fail(request: web.Request) -> web.Response:
+    data = await request.json()
+    request.app[TELEGRAM].failures.append(Failure(
+        method=str(data.get("method", "sendMessage")), error_code=int(data.get("error_code", 429)),
+        description=str(data.get("description", "Too Many Requests: retry later")),
+        retry_after=data.get("retry_after"), times=int(data.get("times", 1))))
+    return web.json_response({"ok": True})
+
+
+@routes.post("/_control/telegram/block")
+async def telegram_block(request: web.Request) -> web.Response:
+    data = await request.json()
+    chats = request.app[TELEGRAM].blocked
+    (chats.discard if data.get("unblock") else chats.add)(str(data["chat_id"]))
+    return web.json_response({"ok": True})
+
+
+@routes.post("/_control/twilio/undeliverable")
+async def twilio_undeliverable(request: web.Request) -> web.Response:
+    data = await request.json()
+    request.app[TWILIO].undeliverable.add(str(data["to"]))
+    return web.json_response({"ok": True})
+
+
+@routes.get("/_control/twilio/messages")
+async def twilio_messages(request: web.Request) -> web.Response:
+    to = request.query.get("to")
+    state = request.app[TWILIO]
+    return web.json_response({
+        "messages": [m for m in state.messages if to is None or m["to"] == to],
+        "twiml": [m for m in state.twiml if to is None or m["to"] == to],
+    })
+
+
+@routes.post("/_control/reset")
+async def reset(request: web.Request) -> web.Response:
+    # The app is frozen once started: reset the state objects in place.
+    request.app[TELEGRAM].__dict__.update(TelegramState().__dict__)
+    request.app[TWILIO].__dict__.update(TwilioState().__dict__)
+    return web.json_response({"ok": True})

@@ -1,0 +1,223 @@
+"""Change address (전입신고): new address checked against the register (numbered choices when several),
+the effective date in natural language, household members moving too, a summary to confirm, then the
+tracking number and the agencies that will be told."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import conversation as conv
+from actions import pending
+from actions.common import early_end
+from actions.conversation import clear_form_slots
+from actions.dates import parse_date
+from actions.govapi_client import ErrKind, GovApiClient, Result, get_client
+from actions.parsing import is_no, is_yes, means_all, means_none, parse_choices
+from actions.texts import pick, text
+from actions.verification import OUTCOME_UNAVAILABLE, VerifiedFormValidation
+
+DAYS_BACK, DAYS_AHEAD = 30, 90  # govapi's window for a move-in report
+
+
+def _label(address: Dict[str, Any], lang: str) -> str:
+    return str((address.get("road_address_en") if lang == "en" else None) or address.get("road_address") or "")
+
+
+class ValidateChangeAddressForm(VerifiedFormValidation):
+    def name(self) -> Text:
+        return "validate_change_address_form"
+
+    def form_slots(self) -> List[Text]:
+        return ["new_address", "address_id", "effective_date", "member_ids", "address_confirm"]
+
+    async def prepare(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
+        if tracker.get_slot("household_options") is not None:
+            return {}
+        result = await get_client().household(conv.citizen_token(tracker))
+        if not result.ok:
+            dispatcher.utter_message(text=text("unavailable_read", conv.language(tracker)))
+            return self.ended(OUTCOME_UNAVAILABLE)
+        members = [{"id": m.get("id"), "name": m.get("name"), "relation": m.get("relation")}
+                   for m in result.value.get("members") or []]
+        updates: Dict[Text, Any] = {"household_options": members}
+        if not members:
+            updates["member_ids"] = []  # lives alone: nobody to ask about
+        return updates
+
+    # --- the new address --------------------------------------------------------------------------------------
+    async def extract_new_address(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                  domain: DomainDict) -> Dict[Text, Any]:
+        if not self.answering(tracker, "new_address") or conv.is_digression(tracker, control_only=True):
+            return {}
+        message = conv.latest_text(tracker)
+        return {"new_address": message} if message else {}
+
+    async def validate_new_address(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                   domain: DomainDict) -> Dict[Text, Any]:
+        if not value:
+            return {}
+        lang = conv.language(tracker)
+        result = await get_client().search_addresses(str(value), limit=5)
+        if not result.ok:
+            dispatcher.utter_message(text=text("unavailable_read", lang))
+            return {"new_address": None}
+        matches = result.value.get("addresses") or []
+        if not matches:
+            dispatcher.utter_message(text=text("address_not_found", lang))
+            return {"new_address": None}
+        options = [{"id": a.get("id"), "ko": a.get("road_address"), "en": a.get("road_address_en")} for a in matches]
+        if len(options) == 1:
+            return {"new_address": value, "address_options": options, "address_id": options[0]["id"],
+                    "address_label": options[0]}
+        return {"new_address": value, "address_options": options, "address_id": None}
+
+    async def extract_address_id(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                 domain: DomainDict) -> Dict[Text, Any]:
+        if not self.answering(tracker, "address_id"):
+            return {}
+        options = tracker.get_slot("address_options") or []
+        picked = parse_choices(conv.latest_text(tracker), len(options))
+        if picked and len(picked) == 1:
+            return {"address_id": options[picked[0]]["id"], "address_label": options[picked[0]]}
+        if conv.is_digression(tracker):
+            return {}
+        dispatcher.utter_message(text=text("choose_number", conv.language(tracker)))
+        return {"address_id": None}
+
+    # --- the date ----------------------------------------------------------------------------------------------
+    async def extract_effective_date(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                     domain: DomainDict) -> Dict[Text, Any]:
+        if not self.answering(tracker, "effective_date"):
+            return {}
+        today = conv.now_local().date()
+        day = parse_date(conv.latest_text(tracker), today)
+        lang = conv.language(tracker)
+        if day is None:
+            if conv.is_digression(tracker):
+                return {}
+            dispatcher.utter_message(text=text("bad_date", lang))
+            return {"effective_date": None}
+        if not today - timedelta(days=DAYS_BACK) <= day <= today + timedelta(days=DAYS_AHEAD):
+            dispatcher.utter_message(text=text("date_out_of_range", lang))
+            return {"effective_date": None}
+        return {"effective_date": day.isoformat()}
+
+    # --- household ----------------------------------------------------------------------------------------------
+    async def extract_member_ids(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                 domain: DomainDict) -> Dict[Text, Any]:
+        if not self.answering(tracker, "member_ids"):
+            return {}
+        members = tracker.get_slot("household_options") or []
+        message = conv.latest_text(tracker)
+        if means_none(message) or is_no(message):
+            return {"member_ids": []}
+        if means_all(message):
+            return {"member_ids": [m["id"] for m in members]}
+        picked = parse_choices(message, len(members))
+        if picked:
+            return {"member_ids": [members[i]["id"] for i in picked]}
+        if conv.is_digression(tracker):
+            return {}
+        dispatcher.utter_message(text=text("choose_number", conv.language(tracker)))
+        return {"member_ids": None}
+
+    # --- confirmation --------------------------------------------------------------------------------------------
+    async def extract_address_confirm(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                      domain: DomainDict) -> Dict[Text, Any]:
+        if not self.answering(tracker, "address_confirm"):
+            return {}
+        message = conv.latest_text(tracker)
+        intent, _ = conv.latest_intent(tracker)
+        if is_yes(message) or intent == "affirm":
+            return {"address_confirm": True}
+        if is_no(message) or intent == "deny":
+            dispatcher.utter_message(text=text("address_retry", conv.language(tracker)))
+            return {"address_confirm": None, "new_address": None, "address_id": None, "address_label": None,
+                    "address_options": None, "effective_date": None,
+                    "member_ids": None if tracker.get_slot("household_options") else []}
+        if conv.is_digression(tracker):
+            return {}
+        dispatcher.utter_message(text=text("yes_or_no", conv.language(tracker)))
+        return {"address_confirm": None}
+
+
+def _member_names(tracker: Tracker) -> List[str]:
+    ids = tracker.get_slot("member_ids") or []
+    return [m.get("name", "") for m in tracker.get_slot("household_options") or [] if m.get("id") in ids]
+
+
+class ActionAskAddressId(Action):
+    def name(self) -> Text:
+        return "action_ask_address_id"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        lang = conv.language(tracker)
+        options = tracker.get_slot("address_options") or []
+        lines = [text("ask_address_id", lang)] + [f"{n}. {pick(o, lang)}" for n, o in enumerate(options, 1)]
+        dispatcher.utter_message(text="\n".join(lines),
+                                 buttons=[{"title": str(n), "payload": str(n)} for n in range(1, len(options) + 1)])
+        return []
+
+
+class ActionAskMemberIds(Action):
+    def name(self) -> Text:
+        return "action_ask_member_ids"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        lang = conv.language(tracker)
+        members = tracker.get_slot("household_options") or []
+        lines = [text("ask_member_ids", lang)] + [f"{n}. {m.get('name')} ({m.get('relation')})"
+                                                  for n, m in enumerate(members, 1)]
+        dispatcher.utter_message(text="\n".join(lines))
+        return []
+
+
+class ActionAskAddressConfirm(Action):
+    def name(self) -> Text:
+        return "action_ask_address_confirm"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        lang = conv.language(tracker)
+        names = _member_names(tracker)
+        members = text("members_some", lang, names=", ".join(names)) if names else text("members_none", lang)
+        dispatcher.utter_message(
+            text=text("address_summary", lang, address=pick(tracker.get_slot("address_label") or {}, lang),
+                      date=tracker.get_slot("effective_date"), members=members),
+            buttons=[{"title": "네" if lang == "ko" else "Yes", "payload": "네" if lang == "ko" else "yes"},
+                     {"title": "아니요" if lang == "ko" else "No", "payload": "아니요" if lang == "ko" else "no"}])
+        return []
+
+
+async def perform_address_change(client: GovApiClient, token: Optional[str], payload: Dict[str, Any],
+                                 key: str) -> Result:
+    return await client.create_address_change(token or "", payload["address_id"], payload["effective_date"],
+                                              payload["member_ids"], key)
+
+
+def address_reply(dispatcher: CollectingDispatcher, tracker: Tracker, lang: str, value: Dict[str, Any]) -> None:
+    agencies = ", ".join(pick(d.get("agency_label") or d.get("agency"), lang) for d in value.get("deliveries") or [])
+    dispatcher.utter_message(text=text("address_done", lang, number=value.get("tracking_number", ""),
+                                       agencies=agencies or "-"))
+
+
+pending.register("address_change", perform_address_change, address_reply)
+
+
+class ActionChangeAddress(Action):
+    def name(self) -> Text:
+        return "action_change_address"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        ended = await early_end(dispatcher, tracker)
+        if ended is not None:
+            return ended
+        payload = {"address_id": tracker.get_slot("address_id"), "effective_date": tracker.get_slot("effective_date"),
+                   "member_ids": tracker.get_slot("member_ids") or []}
+        events = await pending.perform_or_keep(dispatcher, tracker, "address_change", payload,
+                                               conv.state_change_key(tracker, "address_change"))
+        return events + clear_form_slots()

@@ -1,0 +1,60 @@
+"""What every service shares: ending a form cleanly, cancel, help for the current step, early form endings."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import conversation as conv
+from actions.conversation import clear_form_slots
+from actions.handoff import hand_off
+from actions.texts import TEXTS, text
+from actions.verification import OUTCOME_LOCKED
+
+
+async def early_end(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[EventType]]:
+    """When the form ended early (lockout, govapi down, nothing to do), the events that finish the turn."""
+    outcome = tracker.get_slot("form_outcome")
+    if outcome == OUTCOME_LOCKED:
+        return await hand_off(dispatcher, tracker, "lockout")
+    if outcome or not conv.citizen_token(tracker):
+        return clear_form_slots()
+    return None
+
+
+class ActionCancel(Action):
+    def name(self) -> Text:
+        return "action_cancel"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        lang = conv.language(tracker)
+        active = (tracker.active_loop or {}).get("name")
+        dispatcher.utter_message(text=text("cancelled" if active else "nothing_to_cancel", lang))
+        # Half-typed verification is dropped too; a finished verification stays for the session.
+        partial = [] if conv.citizen_token(tracker) else [SlotSet(s, None) for s in
+                                                           ("phone", "birth_date", "otp_code", "verification_id")]
+        return [ActiveLoop(None), SlotSet("requested_slot", None)] + clear_form_slots() + partial
+
+
+class ActionHelp(Action):
+    """Explains what is expected at this step of the form, or what the assistant can do."""
+
+    def name(self) -> Text:
+        return "action_help"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        lang = conv.language(tracker)
+        requested = tracker.get_slot("requested_slot")
+        key = f"help_{requested}"
+        if (tracker.active_loop or {}).get("name") and key in TEXTS:
+            dispatcher.utter_message(text=text(key, lang))
+        else:
+            dispatcher.utter_message(text=text("help_general", lang))
+        return []
+
+
+def slot_values(tracker: Tracker, *names: str) -> Dict[str, Any]:
+    return {name: tracker.get_slot(name) for name in names}

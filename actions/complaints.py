@@ -1,0 +1,220 @@
+"""File a complaint (국민신문고 style): description, category understood from the text and confirmed, place
+(an address, or the location shared on Telegram), optional photo; then tracking number, department, deadline."""
+from __future__ import annotations
+
+import base64
+import logging
+import re
+from typing import Any, Dict, List, Optional, Text
+
+import aiohttp
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import conversation as conv
+from actions import pending
+from actions.common import early_end
+from actions.conversation import clear_form_slots
+from actions.govapi_client import GovApiClient, Result, get_client
+from actions.parsing import is_no, is_yes, match_label, means_none, parse_choices
+from actions.texts import pick, text
+from actions.verification import VerifiedFormValidation
+
+logger = logging.getLogger(__name__)
+
+# Used when govapi's category list cannot be read; same codes and order as govapi.
+FALLBACK_CATEGORIES = [
+    {"code": "roads", "label": {"ko": "도로", "en": "Roads"}},
+    {"code": "street_lighting", "label": {"ko": "가로등", "en": "Street lighting"}},
+    {"code": "noise", "label": {"ko": "소음", "en": "Noise"}},
+    {"code": "waste", "label": {"ko": "쓰레기", "en": "Waste"}},
+    {"code": "illegal_parking", "label": {"ko": "불법주차", "en": "Illegal parking"}},
+    {"code": "transport", "label": {"ko": "대중교통", "en": "Public transport"}},
+    {"code": "parks", "label": {"ko": "공원", "en": "Parks"}},
+    {"code": "staff_conduct", "label": {"ko": "공무원 응대", "en": "Staff conduct"}},
+    {"code": "proposal", "label": {"ko": "제안", "en": "Proposal"}},
+    {"code": "other", "label": {"ko": "기타", "en": "Other"}},
+]
+# Words that point at a category (checked in order; the first hit wins).
+KEYWORDS = [
+    ("street_lighting", r"가로등|보안등|전등|불이\s*꺼|street\s*light|lamp|lighting"),
+    ("illegal_parking", r"불법\s*주차|주차|parking|parked"),
+    ("roads", r"도로|포트홀|파손|패인|보도블|인도|싱크홀|pothole|road|pavement|sidewalk|crack"),
+    ("noise", r"소음|시끄|층간|공사\s*소리|noise|noisy|loud"),
+    ("waste", r"쓰레기|투기|악취|재활용|waste|trash|garbage|rubbish|litter|dump"),
+    ("transport", r"버스|지하철|정류장|택시|bus|subway|train|metro|taxi"),
+    ("parks", r"공원|놀이터|벤치|park|playground|bench"),
+    ("staff_conduct", r"공무원|직원|불친절|민원실|staff|rude|clerk|officer"),
+    ("proposal", r"제안|건의|아이디어|propos|suggest|idea"),
+]
+_categories_cache: Optional[List[Dict[str, Any]]] = None
+
+
+async def categories() -> List[Dict[str, Any]]:
+    global _categories_cache
+    if _categories_cache is None:
+        result = await get_client().complaint_categories()
+        if result.ok and result.value.get("categories"):
+            _categories_cache = result.value["categories"]
+        else:
+            return FALLBACK_CATEGORIES
+    return _categories_cache
+
+
+def guess_category(message: str, entities: List[Dict[str, Any]]) -> Optional[str]:
+    for entity in entities:
+        if entity.get("entity") == "complaint_category" and entity.get("value"):
+            return str(entity["value"])
+    for code, pattern in KEYWORDS:
+        if re.search(pattern, message or "", re.IGNORECASE):
+            return code
+    return None
+
+
+class ValidateFileComplaintForm(VerifiedFormValidation):
+    def name(self) -> Text:
+        return "validate_file_complaint_form"
+
+    def form_slots(self) -> List[Text]:
+        return ["complaint_text", "complaint_category", "complaint_place", "photo_id"]
+
+    async def extract_complaint_text(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                     domain: DomainDict) -> Dict[Text, Any]:
+        if tracker.get_slot("complaint_text"):
+            return {}
+        message = conv.latest_text(tracker)
+        entities = (tracker.latest_message or {}).get("entities", [])
+        guess = guess_category(message, entities)
+        if not self.answering(tracker, "complaint_text"):
+            # The opening message often is the description ("가로등이 꺼졌어요"): keep it when it names a problem.
+            intent, _ = conv.latest_intent(tracker)
+            if intent == "file_complaint" and guess and len(message) >= 6:
+                return {"complaint_text": message, "complaint_category_guess": guess}
+            return {}
+        if conv.is_digression(tracker, control_only=True) or not message:
+            return {}
+        return {"complaint_text": message, "complaint_category_guess": guess}
+
+    async def extract_complaint_category(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                         domain: DomainDict) -> Dict[Text, Any]:
+        if not self.answering(tracker, "complaint_category"):
+            return {}
+        message = conv.latest_text(tracker)
+        intent, _ = conv.latest_intent(tracker)
+        options = await categories()
+        guess = tracker.get_slot("complaint_category_guess")
+        if guess and (is_yes(message) or intent == "affirm"):
+            return {"complaint_category": guess}
+        picked = parse_choices(message, len(options))
+        if picked and len(picked) == 1:
+            return {"complaint_category": options[picked[0]]["code"]}
+        named = match_label(message, [pick(o.get("label"), "ko") for o in options])
+        if named is None:
+            named = match_label(message, [pick(o.get("label"), "en") for o in options])
+        if named is not None:
+            return {"complaint_category": options[named]["code"]}
+        if guess and (is_no(message) or intent == "deny"):
+            return {"complaint_category": None, "complaint_category_guess": None}  # ask again with the full list
+        if conv.is_digression(tracker):
+            return {}
+        dispatcher.utter_message(text=text("choose_number", conv.language(tracker)))
+        return {"complaint_category": None}
+
+    async def extract_complaint_place(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                      domain: DomainDict) -> Dict[Text, Any]:
+        location = conv.metadata(tracker).get("location")
+        if isinstance(location, dict) and "lat" in location and "lon" in location:
+            return {"complaint_place": {"lat": float(location["lat"]), "lon": float(location["lon"])}}
+        if not self.answering(tracker, "complaint_place") or conv.is_digression(tracker, control_only=True):
+            return {}
+        message = conv.latest_text(tracker)
+        return {"complaint_place": {"address": message}} if message else {}
+
+    async def extract_photo_id(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                               domain: DomainDict) -> Dict[Text, Any]:
+        if not self.answering(tracker, "photo_id"):
+            return {}
+        photo = conv.metadata(tracker).get("photo")
+        lang = conv.language(tracker)
+        if isinstance(photo, dict):
+            photo_id = await _upload(tracker, photo)
+            if photo_id:
+                return {"photo_id": photo_id}
+            dispatcher.utter_message(text=text("photo_failed", lang))
+            return {"photo_id": "none"}
+        message = conv.latest_text(tracker)
+        if means_none(message) or is_no(message) or conv.latest_intent(tracker)[0] == "deny":
+            return {"photo_id": "none"}
+        if conv.is_digression(tracker):
+            return {}
+        dispatcher.utter_message(text=text("help_photo_id", lang))
+        return {"photo_id": None}
+
+
+async def _upload(tracker: Tracker, photo: Dict[str, Any]) -> Optional[str]:
+    content_type = str(photo.get("content_type") or "image/jpeg")
+    try:
+        if photo.get("bytes_b64"):
+            data = base64.b64decode(photo["bytes_b64"])
+        elif photo.get("url"):
+            async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as session:
+                async with session.get(photo["url"]) as resp:
+                    if resp.status != 200:
+                        return None
+                    data = await resp.read()
+                    content_type = resp.headers.get("Content-Type", content_type).split(";")[0]
+        else:
+            return None
+    except (aiohttp.ClientError, ValueError, OSError) as exc:
+        logger.warning("photo fetch failed: %s", type(exc).__name__)
+        return None
+    result = await get_client().upload_photo(conv.citizen_token(tracker) or "", data, content_type,
+                                             conv.state_change_key(tracker, "upload"))
+    return result.value.get("photo_id") if result.ok else None
+
+
+class ActionAskComplaintCategory(Action):
+    def name(self) -> Text:
+        return "action_ask_complaint_category"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        lang = conv.language(tracker)
+        options = await categories()
+        guess = tracker.get_slot("complaint_category_guess")
+        label = next((pick(o.get("label"), lang) for o in options if o.get("code") == guess), None)
+        first = text("ask_complaint_category", lang, label=label) if label else text("ask_complaint_category_open", lang)
+        lines = [first] + [f"{n}. {pick(o.get('label'), lang)}" for n, o in enumerate(options, 1)]
+        dispatcher.utter_message(text="\n".join(lines))
+        return []
+
+
+async def perform_complaint(client: GovApiClient, token: Optional[str], payload: Dict[str, Any], key: str) -> Result:
+    return await client.create_complaint(token or "", payload["category"], payload["text"], payload["place"],
+                                         payload.get("photo_id"), key)
+
+
+def complaint_reply(dispatcher: CollectingDispatcher, tracker: Tracker, lang: str, value: Dict[str, Any]) -> None:
+    dispatcher.utter_message(text=text("complaint_done", lang, number=value.get("tracking_number", ""),
+                                       department=pick(value.get("department"), lang),
+                                       deadline=str(value.get("deadline") or "")[:10]))
+
+
+pending.register("complaint", perform_complaint, complaint_reply)
+
+
+class ActionFileComplaint(Action):
+    def name(self) -> Text:
+        return "action_file_complaint"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        ended = await early_end(dispatcher, tracker)
+        if ended is not None:
+            return ended
+        photo = tracker.get_slot("photo_id")
+        payload = {"category": tracker.get_slot("complaint_category"), "text": tracker.get_slot("complaint_text"),
+                   "place": tracker.get_slot("complaint_place"), "photo_id": None if photo in (None, "none") else photo}
+        events = await pending.perform_or_keep(dispatcher, tracker, "complaint", payload,
+                                               conv.state_change_key(tracker, "complaint"))
+        return events + clear_form_slots()

@@ -1,0 +1,121 @@
+"""What every action reads from a tracker: language, channel metadata, the current turn, the citizen token."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from typing import Any, Dict, List, Optional
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+
+from actions.govapi_client import idempotency_key
+
+# Intents that, inside a form, mean "not an answer to your question": the form lets the rules handle them.
+DIGRESSION_INTENTS = {"help", "bot_challenge", "cancel", "request_human", "out_of_scope", "greet", "goodbye",
+                      "thank", "switch_language", "check_payment", "subscribe_updates"}
+# Intents that interrupt even a free-text answer (a description or an address), when NLU is sure.
+CONTROL_INTENTS = {"help", "cancel", "request_human", "bot_challenge"}
+CONTROL_CONFIDENCE = 0.8
+
+_HANGUL = re.compile(r"[가-힣ㄱ-ㅎㅏ-ㅣ]")
+_LATIN = re.compile(r"[A-Za-z]{2,}")
+
+
+def language(tracker: Tracker) -> str:
+    return "en" if tracker.get_slot("language") == "en" else "ko"
+
+
+def detect_language(text: str) -> Optional[str]:
+    """Hangul anywhere -> ko; Latin words and no Hangul -> en; digits or symbols only -> None (keep the last)."""
+    if not text:
+        return None
+    if _HANGUL.search(text):
+        return "ko"
+    if _LATIN.search(text) and not text.strip().lower().startswith(("ap-", "cp-", "mv-", "fn-", "py-", "rc-")):
+        return "en"
+    return None
+
+
+def metadata(tracker: Tracker) -> Dict[str, Any]:
+    meta = (tracker.latest_message or {}).get("metadata") or {}
+    return meta if isinstance(meta, dict) else {}
+
+
+def channel(tracker: Tracker) -> str:
+    meta_channel = metadata(tracker).get("channel")
+    if meta_channel:
+        return str(meta_channel)
+    sender = tracker.sender_id or ""
+    for prefix, name in (("tg:", "telegram"), ("sms:", "sms"), ("web:", "web")):
+        if sender.startswith(prefix):
+            return name
+    return "rest"
+
+
+def latest_text(tracker: Tracker) -> str:
+    return ((tracker.latest_message or {}).get("text") or "").strip()
+
+
+def latest_intent(tracker: Tracker) -> tuple:
+    intent = (tracker.latest_message or {}).get("intent") or {}
+    return intent.get("name"), float(intent.get("confidence") or 0.0)
+
+
+def turn_id(tracker: Tracker) -> str:
+    """Identifies the user message being answered; a retried delivery of the same message keeps it."""
+    message_id = (tracker.latest_message or {}).get("message_id")
+    if message_id:
+        return str(message_id)
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return str(event.get("timestamp"))
+    return "no-turn"
+
+
+def state_change_key(tracker: Tracker, kind: str) -> str:
+    return idempotency_key(tracker.sender_id, kind, turn_id(tracker))
+
+
+def citizen_token(tracker: Tracker) -> Optional[str]:
+    """The citizen's govapi token while it is valid, else None."""
+    token = tracker.get_slot("citizen_token")
+    if not token or not tracker.get_slot("verified"):
+        return None
+    expires = tracker.get_slot("citizen_token_expires")
+    if expires:
+        try:
+            when = datetime.fromisoformat(str(expires).replace("Z", "+00:00"))
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=timezone.utc)
+            if when <= datetime.now(timezone.utc):
+                return None
+        except ValueError:
+            pass
+    return token
+
+
+def is_digression(tracker: Tracker, control_only: bool = False) -> bool:
+    name, confidence = latest_intent(tracker)
+    if control_only:
+        return name in CONTROL_INTENTS and confidence >= CONTROL_CONFIDENCE
+    return name in DIGRESSION_INTENTS
+
+
+def now_local(tz_name: str = "Asia/Seoul") -> datetime:
+    try:
+        from zoneinfo import ZoneInfo
+        return datetime.now(ZoneInfo(tz_name))
+    except Exception:  # no tz database: UTC is still a correct instant
+        return datetime.now(timezone.utc)
+
+
+# Per-request slots, cleared when a form ends so the next request starts fresh. Verification slots stay
+# (remembered for the session); `pending_request` stays until it went through.
+FORM_SLOTS = ("case_number", "fine_ids", "fine_options", "fines_as_of", "payment_method", "new_address",
+              "address_id", "address_label", "address_options", "effective_date", "member_ids", "household_options",
+              "address_confirm", "complaint_text", "complaint_category", "complaint_category_guess",
+              "complaint_place", "photo_id", "form_outcome", "verify_purpose", "last_error")
+
+
+def clear_form_slots(keep: tuple = ()) -> List[EventType]:
+    return [SlotSet(slot, None) for slot in FORM_SLOTS if slot not in keep]

@@ -1,0 +1,113 @@
+"""Natural-language dates in Korean and English, relative to a given day.
+
+Understands: 오늘, 내일, 모레, 글피, 어제, 다음 주 월요일, 이번 주 금요일, 월요일, 3일 후, 12월 1일, 12/1, 2026-12-01,
+2026년 12월 1일, today, tomorrow, day after tomorrow, yesterday, next Monday, this Friday, Monday, in 3 days,
+Dec 1, 1 December, December 1st. A day-month without a year means the next such day (today included).
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Optional
+
+_KO_WEEKDAYS = {"월": 0, "화": 1, "수": 2, "목": 3, "금": 4, "토": 5, "일": 6}
+_EN_WEEKDAYS = {"monday": 0, "mon": 0, "tuesday": 1, "tue": 1, "tues": 1, "wednesday": 2, "wed": 2,
+                "thursday": 3, "thu": 3, "thur": 3, "thurs": 3, "friday": 4, "fri": 4,
+                "saturday": 5, "sat": 5, "sunday": 6, "sun": 6}
+_EN_MONTHS = {"jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
+              "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9, "sept": 9,
+              "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12}
+_KO_RELATIVE = {"오늘": 0, "금일": 0, "내일": 1, "명일": 1, "모레": 2, "내일모레": 2, "글피": 3, "어제": -1, "그저께": -2}
+_EN_RELATIVE = {"today": 0, "tomorrow": 1, "day after tomorrow": 2, "the day after tomorrow": 2, "yesterday": -1}
+
+_ISO = re.compile(r"(\d{4})\s*[-./년]\s*(\d{1,2})\s*[-./월]\s*(\d{1,2})\s*일?")
+_KO_MONTH_DAY = re.compile(r"(\d{1,2})\s*월\s*(\d{1,2})\s*일")
+_SLASH = re.compile(r"(?<![\d/])(\d{1,2})\s*/\s*(\d{1,2})(?![\d/])")
+_EN_MONTH_FIRST = re.compile(r"\b([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b")
+_EN_DAY_FIRST = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]{3,9})\b")
+_IN_DAYS = re.compile(r"(?:in\s+(\d{1,2})\s+days?|(\d{1,2})\s*일\s*(?:후|뒤))")
+_KO_WEEKDAY = re.compile(r"(다음\s*주|다다음\s*주|이번\s*주|금주|차주)?\s*([월화수목금토일])요일")
+_EN_WEEKDAY = re.compile(r"\b(next|this|coming)?\s*(" + "|".join(sorted(_EN_WEEKDAYS, key=len, reverse=True)) + r")\b")
+
+
+def _safe(year: int, month: int, day: int) -> Optional[date]:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _next_day_month(today: date, month: int, day: int) -> Optional[date]:
+    candidate = _safe(today.year, month, day)
+    if candidate is None:
+        return _safe(today.year + 1, month, day)  # 2월 29일 in a common year: the next leap year is rare; try next
+    return candidate if candidate >= today else _safe(today.year + 1, month, day)
+
+
+def _week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def parse_date(text: str, today: date) -> Optional[date]:
+    """Return the date the text names, or None when it names none."""
+    if not text:
+        return None
+    raw = text.strip()
+    low = re.sub(r"\s+", " ", raw.lower())
+
+    match = _ISO.search(low)
+    if match:
+        return _safe(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    match = _KO_MONTH_DAY.search(low)
+    if match:
+        return _next_day_month(today, int(match.group(1)), int(match.group(2)))
+
+    for word in sorted(_KO_RELATIVE, key=len, reverse=True):
+        if word in low:
+            return today + timedelta(days=_KO_RELATIVE[word])
+    for phrase in sorted(_EN_RELATIVE, key=len, reverse=True):
+        if re.search(r"\b" + phrase + r"\b", low):
+            return today + timedelta(days=_EN_RELATIVE[phrase])
+
+    match = _IN_DAYS.search(low)
+    if match:
+        return today + timedelta(days=int(match.group(1) or match.group(2)))
+
+    match = _KO_WEEKDAY.search(low)
+    if match:
+        return _weekday(today, _KO_WEEKDAYS[match.group(2)], _ko_week_offset(match.group(1)))
+    match = _EN_WEEKDAY.search(low)
+    if match:
+        qualifier = match.group(1)
+        offset = 1 if qualifier == "next" else (0 if qualifier == "this" else None)
+        return _weekday(today, _EN_WEEKDAYS[match.group(2)], offset)
+
+    match = _EN_MONTH_FIRST.search(low)
+    if match and match.group(1) in _EN_MONTHS:
+        return _next_day_month(today, _EN_MONTHS[match.group(1)], int(match.group(2)))
+    match = _EN_DAY_FIRST.search(low)
+    if match and match.group(2) in _EN_MONTHS:
+        return _next_day_month(today, _EN_MONTHS[match.group(2)], int(match.group(1)))
+    match = _SLASH.search(low)
+    if match:
+        return _next_day_month(today, int(match.group(1)), int(match.group(2)))
+    return None
+
+
+def _ko_week_offset(qualifier: Optional[str]) -> Optional[int]:
+    if not qualifier:
+        return None
+    q = qualifier.replace(" ", "")
+    if q == "다다음주":
+        return 2
+    if q in ("다음주", "차주"):
+        return 1
+    return 0
+
+
+def _weekday(today: date, weekday: int, week_offset: Optional[int]) -> date:
+    """week_offset None: the next such day (today excluded); 0: this week's; 1: next week's (Monday-based)."""
+    if week_offset is None:
+        days = (weekday - today.weekday()) % 7 or 7
+        return today + timedelta(days=days)
+    return _week_start(today) + timedelta(weeks=week_offset, days=weekday)

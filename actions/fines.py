@@ -1,0 +1,187 @@
+"""Pay fines: the citizen's unpaid fines with today's amount (govapi computes it), choose one or all, confirm
+the total by choosing how to pay, get a payment link (a button) or a virtual account; later, the receipt."""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import conversation as conv
+from actions import pending
+from actions.common import early_end
+from actions.conversation import clear_form_slots
+from actions.govapi_client import ErrKind, GovApiClient, Result, get_client
+from actions.parsing import is_no, is_yes, parse_choices
+from actions.texts import pick, text, won
+from actions.verification import OUTCOME_NOTHING, OUTCOME_UNAVAILABLE, VerifiedFormValidation
+
+_CARD = re.compile(r"(^\s*1\s*$|카드|링크|card|link|online)", re.IGNORECASE)
+_ACCOUNT = re.compile(r"(^\s*2\s*$|계좌|가상|이체|입금|account|transfer|bank)", re.IGNORECASE)
+
+
+def _option(fine: Dict[str, Any]) -> Dict[str, Any]:
+    return {"id": fine.get("id"), "kind_label": fine.get("kind_label"), "amount_due": fine.get("amount_due"),
+            "due_date": fine.get("due_date"), "overdue": bool(fine.get("overdue")) or bool(fine.get("late_fee"))}
+
+
+def chosen(tracker: Tracker) -> List[Dict[str, Any]]:
+    ids = tracker.get_slot("fine_ids") or []
+    return [option for option in tracker.get_slot("fine_options") or [] if option["id"] in ids]
+
+
+class ValidatePayFineForm(VerifiedFormValidation):
+    def name(self) -> Text:
+        return "validate_pay_fine_form"
+
+    def form_slots(self) -> List[Text]:
+        return ["fine_ids", "payment_method"]
+
+    async def prepare(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
+        if tracker.get_slot("fine_options") is not None:
+            return {}
+        lang = conv.language(tracker)
+        result = await get_client().fines(conv.citizen_token(tracker), "unpaid")
+        if not result.ok:
+            dispatcher.utter_message(text=text("session_expired" if result.kind == ErrKind.UNAUTHORIZED
+                                               else "unavailable_read", lang))
+            return self.ended(OUTCOME_UNAVAILABLE)
+        options = [_option(f) for f in result.value.get("fines") or [] if f.get("status", "unpaid") == "unpaid"]
+        if not options:
+            dispatcher.utter_message(text=text("no_fines", lang))
+            return {"fine_options": [], **self.ended(OUTCOME_NOTHING)}
+        updates: Dict[Text, Any] = {"fine_options": options, "fines_as_of": result.value.get("as_of")}
+        if len(options) == 1:
+            updates["fine_ids"] = [options[0]["id"]]  # nothing to choose: go straight to the total
+        return updates
+
+    async def extract_fine_ids(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                               domain: DomainDict) -> Dict[Text, Any]:
+        if not self.answering(tracker, "fine_ids"):
+            return {}
+        options = tracker.get_slot("fine_options") or []
+        picked = parse_choices(conv.latest_text(tracker), len(options))
+        if picked:
+            return {"fine_ids": [options[i]["id"] for i in picked]}
+        if conv.is_digression(tracker):
+            return {}
+        dispatcher.utter_message(text=text("choose_number", conv.language(tracker)))
+        return {"fine_ids": None}
+
+    async def extract_payment_method(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                     domain: DomainDict) -> Dict[Text, Any]:
+        if not self.answering(tracker, "payment_method"):
+            return {}
+        message = conv.latest_text(tracker)
+        if _ACCOUNT.search(message):
+            return {"payment_method": "virtual_account"}
+        if _CARD.search(message) or is_yes(message):
+            return {"payment_method": "card"}
+        if is_no(message) or conv.is_digression(tracker):
+            return {}  # "no" is handled like cancel by the rules (deny inside the form)
+        dispatcher.utter_message(text=text("help_payment_method", conv.language(tracker)))
+        return {"payment_method": None}
+
+
+class ActionAskFineIds(Action):
+    def name(self) -> Text:
+        return "action_ask_fine_ids"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        lang = conv.language(tracker)
+        options = tracker.get_slot("fine_options") or []
+        lines = [text("fines_header", lang, date=tracker.get_slot("fines_as_of") or "")]
+        for n, option in enumerate(options, 1):
+            lines.append(text("fine_line", lang, n=n, kind=pick(option.get("kind_label"), lang),
+                              amount=won(option.get("amount_due")), due=str(option.get("due_date") or "")[:10],
+                              late=text("fine_late", lang) if option.get("overdue") else ""))
+        lines.append(text("ask_fine_ids", lang))
+        buttons = [{"title": str(n), "payload": str(n)} for n in range(1, len(options) + 1)]
+        buttons.append({"title": "전부" if lang == "ko" else "All", "payload": "전부" if lang == "ko" else "all"})
+        dispatcher.utter_message(text="\n".join(lines), buttons=buttons)
+        return []
+
+
+class ActionAskPaymentMethod(Action):
+    def name(self) -> Text:
+        return "action_ask_payment_method"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        lang = conv.language(tracker)
+        fines = chosen(tracker)
+        total = sum(int(f.get("amount_due") or 0) for f in fines)
+        dispatcher.utter_message(
+            text=text("ask_payment_method", lang, count=len(fines), total=won(total)),
+            buttons=[{"title": text("method_card", lang), "payload": "1"},
+                     {"title": text("method_account", lang), "payload": "2"}])
+        return []
+
+
+async def perform_payment(client: GovApiClient, token: Optional[str], payload: Dict[str, Any], key: str) -> Result:
+    return await client.create_payment(token or "", payload["fine_ids"], payload["method"], key)
+
+
+def payment_reply(dispatcher: CollectingDispatcher, tracker: Tracker, lang: str, value: Dict[str, Any]) -> None:
+    total = won(value.get("total"))
+    expires = str(value.get("expires_at") or "")[:16].replace("T", " ")
+    account = value.get("virtual_account")
+    if account:
+        dispatcher.utter_message(text=text("payment_account", lang, bank=account.get("bank", ""),
+                                           account=account.get("account", ""), holder=account.get("holder", ""),
+                                           total=total, expires=expires))
+    elif conv.channel(tracker) == "sms":  # no buttons on SMS: the link itself
+        dispatcher.utter_message(text=text("payment_link", lang, total=total, expires=expires) + " "
+                                 + str(value.get("checkout_url", "")))
+    else:
+        dispatcher.utter_message(text=text("payment_link", lang, total=total, expires=expires),
+                                 buttons=[{"title": text("payment_button", lang), "url": value.get("checkout_url"),
+                                           "payload": value.get("checkout_url"), "type": "web_url"}])
+    dispatcher.utter_message(text=text("payment_ref", lang, payment_id=value.get("payment_id", "")))
+
+
+pending.register("payment", perform_payment, payment_reply)
+
+
+class ActionPayFine(Action):
+    def name(self) -> Text:
+        return "action_pay_fine"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        ended = await early_end(dispatcher, tracker)
+        if ended is not None:
+            return ended
+        payload = {"fine_ids": tracker.get_slot("fine_ids") or [], "method": tracker.get_slot("payment_method")}
+        events = await pending.perform_or_keep(dispatcher, tracker, "payment", payload,
+                                               conv.state_change_key(tracker, "payment"))
+        return events + clear_form_slots()
+
+
+async def check_payment(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """'Did my payment go through?': the newest payment, with its receipt once paid."""
+    lang = conv.language(tracker)
+    result = await get_client().my_payments(conv.citizen_token(tracker))
+    if not result.ok:
+        dispatcher.utter_message(text=text("session_expired" if result.kind == ErrKind.UNAUTHORIZED
+                                           else "unavailable_read", lang))
+        return []
+    payments = result.value.get("payments") or []
+    if not payments:
+        dispatcher.utter_message(text=text("no_payments", lang))
+        return []
+    latest = payments[0]
+    payment_id = latest.get("payment_id") or latest.get("id")
+    status = latest.get("status")
+    if status == "paid":
+        dispatcher.utter_message(text=text("payment_paid", lang, total=won(latest.get("total")),
+                                           paid_at=str(latest.get("paid_at") or "")[:16].replace("T", " "),
+                                           receipt=latest.get("receipt_number") or "-"))
+    elif status == "pending":
+        dispatcher.utter_message(text=text("payment_pending", lang, payment_id=payment_id))
+    else:
+        label = {"expired": {"ko": "만료", "en": "expired"}, "cancelled": {"ko": "취소", "en": "cancelled"}}
+        dispatcher.utter_message(text=text("payment_closed", lang, payment_id=payment_id,
+                                           status=pick(label.get(status, {"ko": status, "en": status}), lang)))
+    return [SlotSet("payment_id", payment_id)]

@@ -1,0 +1,122 @@
+"""Hand the conversation to a person: the handoff desk when HANDOFF_URL is set and answers, otherwise the
+call-centre number. Reached by request_human, by two misunderstandings in a row, and by a verification lockout.
+The desk gets context but never the citizen token, phone, birth date or code (docs/CONTRACTS.md "Handoff").
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+import aiohttp
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, ConversationPaused, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import conversation as conv
+from actions.govapi_client import idempotency_key
+from actions.settings import load_settings
+from actions.texts import text
+
+logger = logging.getLogger(__name__)
+
+# Slots a person may see to pick up the case; secrets and personal data stay on the Rasa side.
+SHAREABLE_SLOTS = ("case_number", "fine_ids", "payment_id", "address_id", "address_label", "effective_date",
+                   "member_ids", "complaint_category", "complaint_text", "complaint_place", "photo_id",
+                   "payment_method", "requested_slot")
+SKILLS = {"pay_fine_form": "payments", "change_address_form": "address", "file_complaint_form": "complaints"}
+
+
+def handoff_request(tracker: Tracker, reason: str) -> Dict[str, Any]:
+    form_name = (tracker.active_loop or {}).get("name")
+    intent, _ = conv.latest_intent(tracker)
+    last_errors = [tracker.get_slot("last_error")] if tracker.get_slot("last_error") else []
+    return {
+        "conversation_id": tracker.sender_id,
+        "channel": conv.channel(tracker),
+        "language": conv.language(tracker),
+        "reason": reason,
+        "verified": bool(conv.citizen_token(tracker)),
+        "citizen_id": tracker.get_slot("citizen_id") if conv.citizen_token(tracker) else None,
+        "skill": SKILLS.get(form_name or "", "general"),
+        "intent": intent,
+        "form": ({"name": form_name, "slots": {k: tracker.get_slot(k) for k in SHAREABLE_SLOTS
+                                                if tracker.get_slot(k) is not None}} if form_name else None),
+        "last_errors": last_errors,
+        "idempotency_key": idempotency_key(tracker.sender_id, "handoff", conv.turn_id(tracker)),
+    }
+
+
+async def _post_to_desk(body: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+    settings = load_settings()
+    if not settings.handoff_url:
+        return None
+    try:
+        timeout = aiohttp.ClientTimeout(total=settings.handoff_timeout_s)
+        async with aiohttp.ClientSession(timeout=timeout) as session:
+            async with session.post(f"{settings.handoff_url}/v1/handoffs", json=body,
+                                    headers={"Authorization": f"Bearer {settings.handoff_token}"}) as resp:
+                if resp.status in (200, 201):
+                    return await resp.json(content_type=None)
+                logger.warning("handoff desk answered %s", resp.status)
+    except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
+        logger.warning("handoff desk unreachable: %s", type(exc).__name__)
+    return None
+
+
+async def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> List[EventType]:
+    lang = conv.language(tracker)
+    answer = await _post_to_desk(handoff_request(tracker, reason))
+    events: List[EventType] = [ActiveLoop(None), SlotSet("requested_slot", None)] + conv.clear_form_slots()
+    if not answer:
+        dispatcher.utter_message(text=text("handoff_call_centre", lang))
+        return events
+    if answer.get("open", True):
+        minutes = max(1, round((answer.get("estimated_wait_seconds") or 60) / 60))
+        dispatcher.utter_message(text=text("handoff_queued", lang, position=answer.get("position", 1),
+                                           minutes=minutes))
+    else:
+        dispatcher.utter_message(text=text("handoff_callback", lang))
+    return events + [SlotSet("handoff_id", answer.get("handoff_id")), ConversationPaused()]
+
+
+class ActionHandoff(Action):
+    def name(self) -> Text:
+        return "action_handoff"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        return await hand_off(dispatcher, tracker, "requested")
+
+
+class ActionNluFallback(Action):
+    """The first misunderstanding asks to rephrase; the second in a row brings a person."""
+
+    def name(self) -> Text:
+        return "action_nlu_fallback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        user_intents = [e.get("parse_data", {}).get("intent", {}).get("name")
+                        for e in tracker.events if e.get("event") == "user"]
+        if len(user_intents) >= 2 and user_intents[-2] == "nlu_fallback":
+            return await hand_off(dispatcher, tracker, "fallback")
+        dispatcher.utter_message(text=text("fallback", conv.language(tracker)))
+        return []
+
+
+class ActionHandback(Action):
+    """The desk handed the conversation back: say so, ask for a score when asked to, then what is next."""
+
+    def name(self) -> Text:
+        return "action_handback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        lang = conv.language(tracker)
+        dispatcher.utter_message(text=text("handback", lang))
+        survey = any(e.get("entity") == "satisfaction_survey" and e.get("value") not in (False, "false")
+                     for e in (tracker.latest_message or {}).get("entities", []))
+        if survey and tracker.get_slot("handoff_id"):
+            dispatcher.utter_message(text=text("ask_satisfaction", lang))
+            return [SlotSet("awaiting_satisfaction", True)]
+        dispatcher.utter_message(text=text("what_next", lang))
+        return [SlotSet("handoff_id", None)]

@@ -1,0 +1,142 @@
+"""Small parsers for what a citizen types inside a form: phone, birth date, code, choices, yes/no, numbers."""
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import List, Optional, Sequence
+
+from actions.dates import _EN_MONTHS, _safe
+
+_PHONE = re.compile(r"(\+?82[\s-]?1[0-9]|01[0-9])[\s-]?(\d{3,4})[\s-]?(\d{4})")
+_OTP = re.compile(r"(?<!\d)(\d{6})(?!\d)")
+_CASE = re.compile(r"\b(AP|CP|MV|FN|PY|RC)[\s-]?(\d{4})[\s-]?(\d{6})\b", re.IGNORECASE)
+_BIRTH_ISO = re.compile(r"((?:19|20)\d{2})\s*[-./년]\s*(\d{1,2})\s*[-./월]\s*(\d{1,2})")
+_BIRTH_8 = re.compile(r"(?<!\d)((?:19|20)\d{2})(\d{2})(\d{2})(?!\d)")
+_BIRTH_6 = re.compile(r"(?<!\d)(\d{2})(\d{2})(\d{2})(?!\d)")
+_BIRTH_EN = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]{3,9})\.?,?\s+((?:19|20)\d{2})|([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})")
+
+_YES = re.compile(r"^\s*(네|예|응|좋아요?|맞아요?|맞습니다|그래요?|확인|yes|yep|yeah|y|ok|okay|sure|correct|confirm)\b", re.IGNORECASE)
+_NO = re.compile(r"^\s*(아니(요|오)?|아뇨|no|nope|n|wrong|틀려요?|취소)\b", re.IGNORECASE)
+_ALL = re.compile(r"(전부|모두|다\s*(내|낼|선택)|전체|\ball\b|\bboth\b|\bevery)", re.IGNORECASE)
+_NONE = re.compile(r"(없(어|음|습니다)|혼자|나만|저만|본인만|\bnone\b|\bnobody\b|\bno one\b|\bjust me\b|\bonly me\b|\balone\b|\bskip\b|건너뛰|생략)", re.IGNORECASE)
+_RESEND = re.compile(r"(다시\s*(보내|전송)|재전송|재발송|안\s*(왔|와|옴)|resend|send (it )?again|new code|didn'?t (get|receive))", re.IGNORECASE)
+_KO_ORDINALS = {"첫": 1, "첫번째": 1, "두번째": 2, "세번째": 3, "네번째": 4, "다섯번째": 5, "하나": 1, "둘": 2, "셋": 3, "넷": 4}
+_EN_ORDINALS = {"first": 1, "one": 1, "second": 2, "two": 2, "third": 3, "three": 3, "fourth": 4, "four": 4,
+                "fifth": 5, "five": 5}
+
+
+def normalise_phone(text: str) -> Optional[str]:
+    """'010-1234-5678', '+82 10 1234 5678' -> '+821012345678'; None when no Korean mobile number is there."""
+    if not text:
+        return None
+    match = _PHONE.search(text.replace("(", "").replace(")", ""))
+    if not match:
+        return None
+    prefix = re.sub(r"\D", "", match.group(1))
+    prefix = prefix[2:] if prefix.startswith("82") else prefix[1:]
+    return f"+82{prefix}{match.group(2)}{match.group(3)}"
+
+
+def phone_from_sender(sender_id: str) -> Optional[str]:
+    """SMS conversations are `sms:<E.164>`: the sender is the phone."""
+    if sender_id and sender_id.startswith("sms:"):
+        return normalise_phone(sender_id[4:])
+    return None
+
+
+def parse_birth_date(text: str) -> Optional[date]:
+    if not text:
+        return None
+    low = text.strip().lower()
+    for pattern in (_BIRTH_ISO, _BIRTH_8):
+        match = pattern.search(low)
+        if match:
+            return _plausible(_safe(int(match.group(1)), int(match.group(2)), int(match.group(3))))
+    match = _BIRTH_EN.search(low)
+    if match:
+        if match.group(1):
+            day, month, year = match.group(1), match.group(2), match.group(3)
+        else:
+            month, day, year = match.group(4), match.group(5), match.group(6)
+        if month in _EN_MONTHS:
+            return _plausible(_safe(int(year), _EN_MONTHS[month], int(day)))
+    match = _BIRTH_6.search(low)
+    if match:  # YYMMDD as on a resident registration number: 00-29 -> 2000s
+        yy = int(match.group(1))
+        return _plausible(_safe((2000 if yy < 30 else 1900) + yy, int(match.group(2)), int(match.group(3))))
+    return None
+
+
+def _plausible(value: Optional[date]) -> Optional[date]:
+    if value is None or value.year < 1900 or value > date.today():
+        return None
+    return value
+
+
+def parse_otp(text: str) -> Optional[str]:
+    match = _OTP.search(re.sub(r"(?<=\d)[\s-](?=\d)", "", text or ""))
+    return match.group(1) if match else None
+
+
+def find_case_number(text: str) -> Optional[str]:
+    match = _CASE.search(text or "")
+    if not match:
+        return None
+    return f"{match.group(1).upper()}-{match.group(2)}-{match.group(3)}"
+
+
+def wants_resend(text: str) -> bool:
+    return bool(_RESEND.search(text or ""))
+
+
+def is_yes(text: str) -> bool:
+    return bool(_YES.search(text or ""))
+
+
+def is_no(text: str) -> bool:
+    return bool(_NO.search(text or ""))
+
+
+def means_all(text: str) -> bool:
+    return bool(_ALL.search(text or ""))
+
+
+def means_none(text: str) -> bool:
+    return bool(_NONE.search(text or ""))
+
+
+def parse_choices(text: str, count: int) -> Optional[List[int]]:
+    """Numbers (1-based) chosen from a list of `count`: '1', '1, 3', '2번', 'the second one', '전부'.
+
+    Returns 0-based indexes, or None when the text chooses nothing valid.
+    """
+    if count <= 0 or not text:
+        return None
+    if means_all(text):
+        return list(range(count))
+    picked: List[int] = []
+    for number in re.findall(r"(?<![\d-])(\d{1,2})(?![\d-])", text):
+        index = int(number) - 1
+        if 0 <= index < count and index not in picked:
+            picked.append(index)
+    if not picked:
+        low = text.lower().replace(" ", "") if re.search(r"[가-힣]", text) else text.lower()
+        words = _KO_ORDINALS if re.search(r"[가-힣]", text) else _EN_ORDINALS
+        for word, number in sorted(words.items(), key=lambda kv: -len(kv[0])):
+            pattern = word if words is _KO_ORDINALS else r"\b" + word + r"\b"
+            if re.search(pattern, low) and number - 1 < count:
+                picked.append(number - 1)
+                break
+    return picked or None
+
+
+def match_label(text: str, labels: Sequence[str]) -> Optional[int]:
+    """Index of the first label the text contains (or that contains the text), case-insensitive."""
+    low = (text or "").strip().lower()
+    if len(low) < 2:
+        return None
+    for index, label in enumerate(labels):
+        lab = label.lower()
+        if lab and (lab in low or low in lab):
+            return index
+    return None

@@ -131,3 +131,19 @@ async def provider_status(request: web.Request) -> web.Response:
         result = await session.execute(update(Delivery).where(Delivery.provider_message_id == message_id)
                                        .values(provider_status=status[:20]))
     return web.json_response({"updated": result.rowcount})
+
+
+@routes.get("/v1/status")
+async def status(request: web.Request) -> web.Response:
+    """How far the outbox has been read, and what waits: for operators, health checks and tests."""
+    from sqlalchemy import func
+
+    from .ingest import load_cursor
+
+    async with request.app[SESSIONS]() as session:
+        cursor = await load_cursor(session)
+        counts = dict((await session.execute(
+            select(Delivery.status, func.count()).where(Delivery.status.in_(("pending", "deferred")))
+            .group_by(Delivery.status))).all())
+    return web.json_response({"cursor": cursor, "pending": counts.get("pending", 0),
+                              "deferred": counts.get("deferred", 0)})

@@ -25,6 +25,13 @@ DELIVERY_STATUS: dict[str, Label] = {
     "partially_failed": {"ko": "일부 기관 통보 지연", "en": "some agencies delayed"},
     "processing": {"ko": "처리 중", "en": "processing"},
 }
+AGENCIES: dict[str, Label] = {
+    "tax_office": {"ko": "세무서", "en": "the tax office"},
+    "vehicle_registry": {"ko": "자동차 등록관청", "en": "the vehicle registry"},
+    "health_insurance": {"ko": "건강보험공단", "en": "health insurance"},
+    "national_pension": {"ko": "국민연금공단", "en": "the national pension"},
+    "election_register": {"ko": "선거인명부", "en": "the election register"},
+}
 PREFIX = {"ko": "[민원] ", "en": "[minwon] "}
 
 
@@ -76,7 +83,7 @@ def render_event(topic: str, event: dict[str, Any], language: str) -> str:
             return f"{p}납부 완료 {total}. 영수증 {receipt}. 감사합니다."
         return f"{p}Payment received: {total}. Receipt {receipt}. Thank you."
     if topic == topics.ADDRESS_DELIVERIES:
-        agency = data.get("agency_label") or data.get("agency")
+        agency = data.get("agency_label") or AGENCIES.get(str(data.get("agency"))) or data.get("agency")
         status = str(data.get("status") or "")
         status_text = _label(DELIVERY_STATUS.get(status), lang, status)
         if agency:

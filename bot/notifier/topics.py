@@ -32,9 +32,16 @@ def topic_of_event(event: dict[str, Any]) -> str | None:
         # Only the answer is news worth a message; "received" was already told in the chat.
         return COMPLAINT_ANSWERED if "answer" in kind else None
     if case_type == "payment":
-        return PAYMENT_RECEIPT if ("paid" in kind or "confirm" in kind or "receipt" in kind) else None
+        # payment.paid carries the receipt; created/expired/cancelled were told in the chat already.
+        return PAYMENT_RECEIPT if kind.endswith(".paid") else None
     if case_type == "address_change":
-        return ADDRESS_DELIVERIES
+        # The final outcome, or an agency that could not be told; five "delivered" lines would be noise.
+        data = event.get("data") or {}
+        if kind.endswith("status_changed") or (kind.endswith("delivery_updated") and data.get("status") == "failed"):
+            return ADDRESS_DELIVERIES
+        return None
     if case_type == "fine":
-        return FINE_DUE
+        # A new notice or a late fee is news; fine.status_changed (held, paid, released) is not: the
+        # payment's own receipt tells that, and the due-date reminder is cancelled by it.
+        return FINE_DUE if ("late" in kind or "issued" in kind or "created" in kind) else None
     return None

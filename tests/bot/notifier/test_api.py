@@ -1,0 +1,87 @@
+"""The subscriptions API as a client (the action server) uses it, built from the real factory."""
+from __future__ import annotations
+
+import pytest
+import pytest_asyncio
+
+from bot.notifier.app import create_app
+from bot.notifier.settings import NotifierSettings
+
+TOKEN = "api-test-token-0123456789"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+pytestmark = pytest.mark.asyncio(loop_scope="function")
+
+
+@pytest_asyncio.fixture
+async def client(aiohttp_client, tmp_path):
+    settings = NotifierSettings(token=TOKEN, database_url=f"sqlite+aiosqlite:///{tmp_path}/n.sqlite3")
+    return await aiohttp_client(create_app(settings, run_worker=False))
+
+
+def body(**changes):
+    return {"citizen_id": "ct_000001", "conversation_id": "tg:42", "topics": ["application_status"],
+            "language": "ko"} | changes
+
+
+async def test_without_the_token_nothing_is_answered(client):
+    resp = await client.get("/v1/subscriptions", params={"citizen_id": "ct_000001"})
+    assert resp.status == 401 and (await resp.json())["code"] == "unauthorized"
+    assert (await client.get("/healthz")).status == 200
+
+
+async def test_subscribe_list_and_cancel(client):
+    resp = await client.post("/v1/subscriptions", json=body(case_number="ap-2026-000002"), headers=AUTH)
+    assert resp.status == 201
+    sub = await resp.json()
+    assert sub["channel"] == "telegram" and sub["case_number"] == "AP-2026-000002" and sub["quiet_hours"] is None
+    listed = await (await client.get("/v1/subscriptions", params={"citizen_id": "ct_000001"}, headers=AUTH)).json()
+    assert [s["id"] for s in listed["subscriptions"]] == [sub["id"]]
+    resp = await client.delete(f"/v1/subscriptions/{sub['id']}", params={"citizen_id": "ct_000001"}, headers=AUTH)
+    assert resp.status == 200 and (await resp.json())["state"] == "cancelled"
+    listed = await (await client.get("/v1/subscriptions", params={"conversation_id": "tg:42"}, headers=AUTH)).json()
+    assert listed["subscriptions"] == []
+
+
+async def test_subscribing_again_widens_the_same_subscription(client):
+    first = await (await client.post("/v1/subscriptions", json=body(), headers=AUTH)).json()
+    resp = await client.post("/v1/subscriptions", json=body(topics=["payment_receipt"]), headers=AUTH)
+    assert resp.status == 200
+    again = await resp.json()
+    assert again["id"] == first["id"] and again["topics"] == ["application_status", "payment_receipt"]
+
+
+async def test_sms_gets_the_night_window_unless_the_citizen_changes_it(client):
+    sms = await (await client.post("/v1/subscriptions", json=body(conversation_id="sms:+821012345678"),
+                                   headers=AUTH)).json()
+    assert sms["quiet_hours"] == {"start": "21:00", "end": "08:00", "timezone": "Asia/Seoul"}
+    resp = await client.patch(f"/v1/subscriptions/{sms['id']}", json={"quiet_hours": "22:00-07:30"}, headers=AUTH)
+    assert (await resp.json())["quiet_hours"]["start"] == "22:00"
+
+
+async def test_someone_elses_subscription_looks_unknown(client):
+    sub = await (await client.post("/v1/subscriptions", json=body(), headers=AUTH)).json()
+    resp = await client.delete(f"/v1/subscriptions/{sub['id']}", params={"citizen_id": "ct_000002"}, headers=AUTH)
+    assert resp.status == 404 and (await resp.json())["code"] == "not_found"
+
+
+@pytest.mark.parametrize("changes, words", [
+    ({"topics": ["weather"]}, "unknown topics"),
+    ({"topics": []}, "topics"),
+    ({"conversation_id": "whatsapp:1"}, "conversation_id"),
+    ({"language": "fr"}, "language"),
+    ({"case_number": "12345"}, "case_number"),
+    ({"quiet_hours": "late"}, "quiet_hours"),
+])
+async def test_bad_subscriptions_are_refused_with_a_reason(client, changes, words):
+    resp = await client.post("/v1/subscriptions", json=body(**changes), headers=AUTH)
+    assert resp.status == 400
+    answer = await resp.json()
+    assert answer["code"] == "invalid_request" and words in answer["message"]
+
+
+async def test_provider_status_callback_is_recorded_on_the_delivery(client):
+    resp = await client.post("/v1/deliveries/status", json={"message_id": "SM123", "status": "delivered"},
+                             headers=AUTH)
+    assert resp.status == 200 and (await resp.json()) == {"updated": 0}
+    resp = await client.post("/v1/deliveries/status", json={"status": "delivered"}, headers=AUTH)
+    assert resp.status == 400

@@ -1,0 +1,90 @@
+"""Middlewares: request ids and access logs, errors as JSON, bearer-token access."""
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+
+from aiohttp import web
+from aiohttp.typedefs import Handler
+
+from .errors import ApiError, Forbidden, Unauthorized
+from .keys import SETTINGS
+from .logs import request_id_var
+from .responses import dumps
+from .security import same
+
+log = logging.getLogger("govapi.http")
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+PUBLIC_PREFIXES = ("/healthz", "/readyz", "/openapi.json", "/checkout/", "/v1/provider/")
+ADMIN_PREFIXES = ("/v1/admin/", "/v1/events")
+
+HTTP_CODES = {
+    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+    405: "method_not_allowed", 406: "not_acceptable", 413: "body_too_large",
+    415: "unsupported_media_type", 422: "validation_error",
+}
+
+
+def _route_pattern(request: web.Request) -> str:
+    info = request.match_info.route.resource
+    return info.canonical if info is not None else "unmatched"
+
+
+@web.middleware
+async def request_context(request: web.Request, handler: Handler) -> web.StreamResponse:
+    given = request.headers.get("X-Request-Id", "")
+    request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+    token = request_id_var.set(request_id)
+    started = time.perf_counter()
+    status = 500
+    try:
+        response = await handler(request)
+        status = response.status
+        response.headers["X-Request-Id"] = request_id
+        return response
+    finally:
+        # the route pattern, never the path: paths and queries can hold numbers and phones
+        log.info("request", extra={
+            "method": request.method, "route": _route_pattern(request), "status": status,
+            "ms": round((time.perf_counter() - started) * 1000, 1),
+        })
+        request_id_var.reset(token)
+
+
+@web.middleware
+async def errors_as_json(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except ApiError as error:
+        return web.json_response(error.body(), status=error.status, dumps=dumps)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        code = HTTP_CODES.get(exc.status, "http_error")
+        message = exc.reason if exc.status != 413 else "The body is too large."
+        return web.json_response({"code": code, "message": message}, status=exc.status,
+                                 headers={k: v for k, v in exc.headers.items() if k == "Allow"}, dumps=dumps)
+    except Exception:
+        log.exception("unhandled error", extra={"route": _route_pattern(request)})
+        return web.json_response({"code": "internal_error", "message": "Something went wrong on our side."},
+                                 status=500, dumps=dumps)
+
+
+@web.middleware
+async def bearer_auth(request: web.Request, handler: Handler) -> web.StreamResponse:
+    path = request.path
+    if not path.startswith("/v1/") or path.startswith(PUBLIC_PREFIXES):
+        return await handler(request)
+    settings = request.app[SETTINGS]
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise Unauthorized()
+    is_admin = same(token, settings.admin_token)
+    if not is_admin and not same(token, settings.service_token):
+        raise Unauthorized("The bearer token is not valid.")
+    if path.startswith(ADMIN_PREFIXES) and not is_admin:
+        raise Forbidden("This route needs the admin token.")
+    return await handler(request)

@@ -1,0 +1,122 @@
+"""The address register (search) and move-in reports (전입신고) with per-agency deliveries."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from aiohttp import web
+from sqlalchemy import select, update
+
+from .. import labels
+from ..access import current_citizen
+from ..clock import SEOUL
+from ..errors import BadRequest, Conflict, InvalidDate, NotFound, ValidationFailed
+from ..idempotency import request_fingerprint, run_once
+from ..keys import CLOCK, DB
+from ..numbers import next_number, normalise_number
+from ..outbox import append_event
+from ..responses import ok
+from ..tables import Address, AddressChange, AgencyDelivery, Citizen
+from ..validation import idempotency_key, parse_date, query_int, read_json, string, string_list
+from ..views import address_change_view, address_view
+
+routes = web.RouteTableDef()
+DAYS_BACK, DAYS_AHEAD = 30, 90
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+@routes.get("/v1/addresses")
+async def search_addresses(request: web.Request) -> web.Response:
+    query = request.query.get("q", "").strip()
+    if not (1 <= len(query) <= 100):
+        raise ValidationFailed("'q' must be 1 to 100 characters of an address.", field="q")
+    limit = query_int(request, "limit", default=5, minimum=1, maximum=20)
+    tokens = [t for t in (re.sub(r"[,.\-]", "", part).lower() for part in query.split()) if t][:6]
+    if not tokens:
+        raise ValidationFailed("'q' must contain letters or digits.", field="q")
+    stmt = select(Address)
+    for token in tokens:
+        stmt = stmt.where(Address.search_text.like(f"%{_like_escape(token)}%", escape="\\"))
+    async with request.app[DB].session() as session:
+        found = (await session.execute(stmt.order_by(Address.road_address).limit(limit * 4))).scalars().all()
+    # a building number typed as its own word must match the whole number ("12" is not "120")
+    numbers = [t for t in tokens if t.isdigit()]
+    exact = [a for a in found if all(re.search(rf"(?<!\d){n}(?!\d)", a.road_address) for n in numbers)]
+    return ok({"addresses": [address_view(a) for a in (exact or found)[:limit]]})
+
+
+async def _change_view(session, change: AddressChange) -> dict:
+    address = await session.get(Address, change.address_id)
+    members = (await session.execute(select(Citizen).where(Citizen.id.in_(change.member_ids))
+                                     .order_by(Citizen.id))).scalars().all() if change.member_ids else []
+    deliveries = (await session.execute(select(AgencyDelivery).where(
+        AgencyDelivery.tracking_number == change.tracking_number))).scalars().all()
+    return address_change_view(change, address, list(members), list(deliveries))
+
+
+@routes.post("/v1/address-changes")
+async def create_address_change(request: web.Request) -> web.Response:
+    clock, db = request.app[CLOCK], request.app[DB]
+    key = idempotency_key(request)
+    body = await read_json(request)
+    address_id = string(body, "address_id", max_len=32)
+    effective = parse_date(body.get("effective_date"), "effective_date")
+    member_ids = string_list(body, "member_ids", max_items=20, required=False)
+    now, today = clock.now(), clock.today()
+    if not (today - dt.timedelta(days=DAYS_BACK) <= effective <= today + dt.timedelta(days=DAYS_AHEAD)):
+        raise InvalidDate(f"The move date must be within {DAYS_BACK} days before and {DAYS_AHEAD} days after today.",
+                          field="effective_date")
+    async with db.session() as session:
+        citizen = await current_citizen(request, session)
+
+    async def work(session) -> dict:
+        me = await session.get(Citizen, citizen.id)
+        address = await session.get(Address, address_id)
+        if address is None:
+            raise NotFound("No address in the register has that id.")
+        if address.id == me.address_id:
+            raise Conflict("That is already the registered address.", code="same_address")
+        members = (await session.execute(select(Citizen).where(
+            Citizen.id.in_(member_ids), Citizen.household_id == me.household_id, Citizen.id != me.id
+        ))).scalars().all() if member_ids else []
+        if len(members) != len(member_ids):
+            raise BadRequest("Only members of your household can move with you.", code="not_household_member")
+        number = await next_number(session, "MV", now.astimezone(SEOUL).year)
+        change = AddressChange(tracking_number=number, citizen_id=me.id, address_id=address.id,
+                               previous_address_id=me.address_id, effective_date=effective,
+                               member_ids=sorted(member_ids), status="processing", created_at=now)
+        session.add(change)
+        await session.flush()
+        # the resident registry changes now; the agencies hear of it through the deliveries
+        await session.execute(update(Citizen).where(Citizen.id.in_([me.id, *member_ids]))
+                              .values(address_id=address.id))
+        session.add_all(AgencyDelivery(tracking_number=number, agency=agency, status="pending", attempts=0,
+                                       next_attempt_at=now) for agency in labels.AGENCIES)
+        await session.flush()
+        await append_event(session, type="address_change.received", case_type="address_change", case_number=number,
+                           citizen_id=me.id, data={"status": "processing"}, now=now)
+        return await _change_view(session, change)
+
+    status, answer = await run_once(db, scope=citizen.id, key=key, now=now, work=work,
+                                    fingerprint=request_fingerprint("POST", "/v1/address-changes", body))
+    return ok(answer, status=status)
+
+
+async def find_address_change(session, raw: str, citizen_id: str) -> AddressChange:
+    number = normalise_number(raw)
+    change = await session.get(AddressChange, number) if number and number.startswith("MV-") else None
+    if change is None or change.citizen_id != citizen_id:
+        raise NotFound("No move-in report has that tracking number.")
+    return change
+
+
+@routes.get("/v1/address-changes/{tracking_number}")
+async def get_address_change(request: web.Request) -> web.Response:
+    async with request.app[DB].session() as session:
+        citizen = await current_citizen(request, session)
+        change = await find_address_change(session, request.match_info["tracking_number"], citizen.id)
+        view = await _change_view(session, change)
+    return ok(view)

@@ -1,0 +1,46 @@
+"""Fines: amounts owed (with the late fee) computed as of today, see govapi/fees.py."""
+from __future__ import annotations
+
+from aiohttp import web
+from sqlalchemy import select
+
+from ..access import current_citizen
+from ..errors import NotFound, ValidationFailed
+from ..keys import CLOCK, DB
+from ..numbers import normalise_number
+from ..responses import ok
+from ..tables import Fine
+from ..views import fine_view
+
+routes = web.RouteTableDef()
+
+STATUS_FILTERS = {"unpaid": ("unpaid", "pending_payment"), "paid": ("paid",),
+                  "all": ("unpaid", "pending_payment", "paid")}
+
+
+@routes.get("/v1/me/fines")
+async def my_fines(request: web.Request) -> web.Response:
+    wanted = request.query.get("status", "unpaid")
+    if wanted not in STATUS_FILTERS:
+        raise ValidationFailed("'status' must be unpaid, paid or all.", field="status")
+    today = request.app[CLOCK].today()
+    async with request.app[DB].session() as session:
+        citizen = await current_citizen(request, session)
+        fines = (await session.execute(
+            select(Fine).where(Fine.citizen_id == citizen.id, Fine.status.in_(STATUS_FILTERS[wanted]))
+            .order_by(Fine.due_date, Fine.notice_number))).scalars().all()
+    return ok({"fines": [fine_view(f, today) for f in fines], "as_of": today.isoformat()})
+
+
+@routes.get("/v1/fines/{notice_number}")
+async def one_fine(request: web.Request) -> web.Response:
+    today = request.app[CLOCK].today()
+    number = normalise_number(request.match_info["notice_number"])
+    async with request.app[DB].session() as session:
+        citizen = await current_citizen(request, session)
+        fine = None
+        if number and number.startswith("FN-"):
+            fine = (await session.execute(select(Fine).where(Fine.notice_number == number))).scalar_one_or_none()
+        if fine is None or fine.citizen_id != citizen.id:
+            raise NotFound("No fine has that notice number.")
+    return ok({**fine_view(fine, today), "as_of": today.isoformat()})

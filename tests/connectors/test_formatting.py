@@ -1,0 +1,70 @@
+"""Reply formatting shared by the channels: what a citizen sees on each channel."""
+from connectors.formatting import (
+    Button, ReplyPart, callback_data_fits, neutralise_command, parts_from_rasa, sms_body, split_for_telegram,
+    split_sms, utf16_len,
+)
+from connectors.segments import count_segments, is_gsm7
+from connectors.sms_keywords import keyword
+
+
+def test_leading_slash_cannot_smuggle_an_intent():
+    assert neutralise_command('/pay_fine{"fine_ids": [1]}') == 'pay_fine{"fine_ids": [1]}'
+    assert neutralise_command("  // /greet") == "greet"
+    assert neutralise_command("주소 변경 / 이사") == "주소 변경 / 이사"
+
+
+def test_telegram_split_keeps_every_chunk_under_the_limit_and_loses_nothing():
+    paragraph = "가나다라마바사 아자차카타파하. " * 40
+    text = "\n\n".join([paragraph] * 12) + "😀" * 500
+    chunks = split_for_telegram(text)
+    assert len(chunks) > 1
+    assert all(utf16_len(c) <= 4096 for c in chunks)
+    assert "".join(c.replace("\n", "").replace(" ", "") for c in chunks) == text.replace("\n", "").replace(" ", "")
+
+
+def test_callback_data_limit_counts_bytes_not_characters():
+    assert callback_data_fits("a" * 64)
+    assert not callback_data_fits("가" * 22)  # 66 bytes in UTF-8
+    assert not callback_data_fits("")
+
+
+def test_rasa_buttons_and_links_are_normalised():
+    parts = parts_from_rasa([
+        {"text": "고르세요", "buttons": [{"title": "예", "payload": "/affirm"}, {"title": "지도", "url": "https://map.example"}]},
+        {"custom": {"text": "custom text"}},
+    ])
+    assert parts[0].buttons == [Button("예", payload="/affirm"), Button("지도", url="https://map.example")]
+    assert parts[1].text == "custom text"
+
+
+def test_sms_buttons_become_numbered_choices_in_one_body():
+    body, choices = sms_body([ReplyPart("Pay now?", [Button("Yes", "/affirm"), Button("No", "/deny")])])
+    assert body == "Pay now?\n1 Yes / 2 No"
+    assert [c.payload for c in choices] == ["/affirm", "/deny"]
+
+
+def test_sms_compaction_keeps_english_in_gsm7():
+    body, _ = sms_body([ReplyPart("Your fine: \u20a940,000 \u2013 due \u201ctoday\u201d\u2026"), ReplyPart("  Thanks  ")])
+    assert is_gsm7(body)
+    assert body == 'Your fine: KRW 40,000 - due "today"...\nThanks'
+    assert count_segments(body) == 1
+
+
+def test_segments_follow_gsm7_and_ucs2_limits():
+    assert count_segments("a" * 160) == 1 and count_segments("a" * 161) == 2 and count_segments("a" * 306) == 2
+    assert count_segments("{" * 80) == 1 and count_segments("{" * 81) == 2  # extension characters count twice
+    assert count_segments("가" * 70) == 1 and count_segments("가" * 71) == 2 and count_segments("가" * 134) == 2
+    assert count_segments("가" * 135) == 3
+
+
+def test_long_sms_bodies_are_split_for_twilios_1600_limit():
+    parts = split_sms("\n".join(["가" * 500] * 5))
+    assert len(parts) == 2 and all(len(p) <= 1600 for p in parts)
+
+
+def test_opt_out_keywords_in_english_and_korean_only_as_whole_message():
+    assert keyword(" stop ") == "opt_out" and keyword("수신거부") == "opt_out" and keyword("중지") == "opt_out"
+    assert keyword("STOPALL") == "opt_out" and keyword("quit") == "opt_out"
+    assert keyword("start") == "opt_in" and keyword("재개") == "opt_in"
+    assert keyword("help") == "help" and keyword("도움말") == "help"
+    assert keyword("please stop the noise next door") is None

@@ -1,0 +1,153 @@
+"""The console app, built by one factory: staff pages and API, the handoff API for the actions, WebSockets."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from pathlib import Path
+from typing import AsyncIterator
+
+import aiohttp
+from aiohttp import web
+from redis.asyncio import Redis
+
+from bot.console import routes_dashboard, routes_staff, routes_work, ws
+from bot.console.appkeys import DB, DESK, ENGINE, HTTP, KEYS, QUEUES, REDIS, SETTINGS, SOCKETS, TASKS, STAFF
+from bot.console.auth import CSRF_HEADER, SESSION_COOKIE, csrf_ok, load_session
+from bot.console.channels import ChannelSender
+from bot.console.db import create_tables, make_engine, sessions
+from bot.console.govapi_client import GovapiClient
+from bot.console.rasa_client import RasaClient
+from bot.console.seed import seed_demo_staff
+from bot.console.settings import ConsoleSettings
+from bot.desk import api as desk_api
+from bot.desk.errors import DeskError
+from bot.desk.inbox import ensure_group, run_inbox
+from bot.desk.keys import DeskKeys
+from bot.desk.queues import DeskQueues
+from bot.desk.service import DeskService
+
+log = logging.getLogger("minwon.console")
+STATIC = Path(__file__).with_name("static")
+PUBLIC = {"/", "/dashboard", "/api/login-token", "/api/login", "/health"}
+SUPERVISOR_ONLY = ("/api/dashboard", "/api/audit")
+
+
+def _error(status: int, code: str, message: str, **extra: object) -> web.Response:
+    return web.json_response({"code": code, "message": message, **extra}, status=status)
+
+
+@web.middleware
+async def errors_middleware(request: web.Request, handler):
+    try:
+        return await handler(request)
+    except DeskError as exc:
+        return _error(exc.status, exc.code, exc.message)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        return _error(exc.status, exc.reason.lower().replace(" ", "_"), exc.reason)
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        return _error(500, "internal_error", "Something went wrong on the console; the error was logged.")
+
+
+@web.middleware
+async def staff_middleware(request: web.Request, handler):
+    path = request.path
+    if path in PUBLIC or path.startswith("/static/") or path.startswith("/v1/"):
+        return await handler(request)
+    settings = request.app[SETTINGS]
+    staff = await load_session(request.app[REDIS], request.app[KEYS], request.cookies.get(SESSION_COOKIE),
+                               settings.session_idle_seconds, settings.session_max_seconds)
+    if staff is None:
+        return _error(401, "login_required", "Please log in.")
+    if request.method not in ("GET", "HEAD", "OPTIONS") and not csrf_ok(staff.csrf, request.headers.get(CSRF_HEADER)):
+        return _error(403, "csrf_failed", "The request lacked the page's security token; reload the page.")
+    if path.startswith(SUPERVISOR_ONLY) and not staff.supervisor:
+        return _error(403, "supervisors_only", "Only supervisors can see this.")
+    request[STAFF] = staff
+    return await handler(request)
+
+
+async def _index(request: web.Request) -> web.FileResponse:
+    return web.FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-store"})
+
+
+async def _health(request: web.Request) -> web.Response:
+    await request.app[REDIS].ping()
+    return web.json_response({"ok": True})
+
+
+async def resources(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    engine = make_engine(settings.database_url)
+    await create_tables(engine)
+    app[ENGINE] = engine
+    app[DB] = sessions(engine)
+    if settings.seed_demo:
+        await seed_demo_staff(app[DB])
+    app[REDIS] = Redis.from_url(settings.redis_url, decode_responses=True)
+    app[HTTP] = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=settings.http_timeout_seconds))
+    app[KEYS] = DeskKeys(settings.namespace)
+    app[QUEUES] = DeskQueues(app[REDIS], app[KEYS], default_handle_seconds=settings.default_handle_seconds)
+    app[DESK] = DeskService(
+        redis=app[REDIS], keys=app[KEYS], queues=app[QUEUES], db=app[DB],
+        rasa=RasaClient(app[HTTP], settings.rasa_url, settings.rasa_token),
+        channels=ChannelSender(app[HTTP], settings.outbound_base, settings.outbound_token),
+        govapi=GovapiClient(app[HTTP], settings.govapi_url, settings.govapi_admin_token),
+        hours=settings.hours, max_wait_seconds=settings.max_wait_seconds,
+        position_notice_step=settings.position_notice_step,
+    )
+    yield
+    await app[HTTP].close()
+    await app[REDIS].aclose()
+    await engine.dispose()
+
+
+async def _sweeper(app: web.Application) -> None:
+    """Once every few seconds, on one instance at a time (a short Redis lock), turn overdue handoffs into callbacks."""
+    redis, keys = app[REDIS], app[KEYS]
+    while True:
+        await asyncio.sleep(5)
+        try:
+            if await redis.set(f"{keys.ns}sweeper", app[SETTINGS].instance, nx=True, ex=4):
+                await app[DESK].sweep()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("sweeper failed; next round in 5 s")
+
+
+async def background(app: web.Application) -> AsyncIterator[None]:
+    app[SOCKETS] = set()
+    await ensure_group(app[REDIS], app[KEYS].inbox)
+    app[TASKS] = [
+        asyncio.create_task(run_inbox(app[REDIS], app[DESK], app[KEYS].inbox, app[SETTINGS].instance)),
+        asyncio.create_task(ws.relay_events(app)),
+        asyncio.create_task(_sweeper(app)),
+    ]
+    yield
+    for task in app[TASKS]:
+        task.cancel()
+    for task in app[TASKS]:
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
+    for socket in list(app[SOCKETS]):
+        await socket.close()
+
+
+def create_app(settings: ConsoleSettings) -> web.Application:
+    app = web.Application(middlewares=[errors_middleware, staff_middleware], client_max_size=1024 * 1024)
+    app[SETTINGS] = settings
+    app.cleanup_ctx.append(resources)
+    app.cleanup_ctx.append(background)
+    app.router.add_get("/", _index)
+    app.router.add_get("/dashboard", _index)
+    app.router.add_get("/health", _health)
+    app.router.add_static("/static/", STATIC)
+    for table in (desk_api.routes, routes_staff.routes, routes_work.routes, routes_dashboard.routes, ws.routes):
+        app.add_routes(table)
+    return app

@@ -1,0 +1,29 @@
+"""Database engine and sessions (SQLAlchemy 2 asyncio; SQLite by default, PostgreSQL by CONSOLE_DATABASE_URL).
+
+Tables are made with metadata.create_all at start: every table is new in this release and nothing
+deployed needs migrating yet. The first change to an existing table brings an Alembic baseline.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+
+from bot.console.tables import Base
+
+
+def make_engine(url: str) -> AsyncEngine:
+    if url.startswith("sqlite"):
+        path = url.split(":///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return create_async_engine(url, pool_pre_ping=not url.startswith("sqlite"))
+
+
+async def create_tables(engine: AsyncEngine) -> None:
+    async with engine.begin() as conn:
+        await conn.run_sync(Base.metadata.create_all)
+
+
+def sessions(engine: AsyncEngine) -> async_sessionmaker:
+    return async_sessionmaker(engine, expire_on_commit=False)

@@ -1,0 +1,85 @@
+"""The Rasa HTTP API as the desk uses it: read the tracker, append events, resume, trigger hand-back."""
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import aiohttp
+
+from bot.desk.errors import UpstreamError
+
+
+class RasaClient:
+    def __init__(self, http: aiohttp.ClientSession, base_url: str, token: str) -> None:
+        self.http = http
+        self.base = base_url.rstrip("/")
+        self.token = token
+
+    def _url(self, conversation_id: str, tail: str) -> str:
+        return f"{self.base}/conversations/{quote(conversation_id, safe='')}/{tail}"
+
+    async def _call(self, method: str, url: str, **kwargs: Any) -> Any:
+        params = {"token": self.token, **kwargs.pop("params", {})}
+        try:
+            async with self.http.request(method, url, params=params, **kwargs) as resp:
+                if resp.status >= 400:
+                    raise UpstreamError(f"Rasa answered {resp.status}", status=resp.status)
+                return await resp.json(content_type=None)
+        except aiohttp.ClientError as exc:
+            raise UpstreamError(f"Rasa is not reachable ({type(exc).__name__})") from None
+        except TimeoutError:
+            raise UpstreamError("Rasa did not answer in time") from None
+
+    async def tracker(self, conversation_id: str) -> dict[str, Any]:
+        return await self._call("GET", self._url(conversation_id, "tracker"))
+
+    async def append_events(self, conversation_id: str, events: list[dict[str, Any]] | dict[str, Any]) -> None:
+        await self._call("POST", self._url(conversation_id, "tracker/events"), json=events)
+
+    async def append_bot_text(self, conversation_id: str, text: str, agent: str) -> None:
+        await self.append_events(conversation_id, {"event": "bot", "text": text, "metadata": {"agent": agent}})
+
+    async def pause(self, conversation_id: str) -> None:
+        await self.append_events(conversation_id, {"event": "pause"})
+
+    async def hand_back(self, conversation_id: str, survey: bool, handoff_id: str) -> None:
+        """Resume the bot, then let it continue the interrupted form and ask for the satisfaction score."""
+        await self.append_events(conversation_id, {"event": "resume"})
+        await self._call(
+            "POST",
+            self._url(conversation_id, "trigger_intent"),
+            params={"output_channel": "latest"},
+            json={"name": "EXTERNAL_handback",
+                  "entities": {"satisfaction_survey": survey, "handoff_id": handoff_id}},
+        )
+
+
+def transcript(tracker: dict[str, Any]) -> list[dict[str, Any]]:
+    """User and bot turns of a Rasa tracker, oldest first, in a shape the console shows."""
+    out = []
+    for event in tracker.get("events") or []:
+        kind = event.get("event")
+        if kind not in ("user", "bot") or not event.get("text"):
+            continue
+        agent = (event.get("metadata") or {}).get("agent")
+        out.append({
+            "who": "citizen" if kind == "user" else ("agent" if agent else "bot"),
+            "author": agent,
+            "text": event["text"],
+            "at": event.get("timestamp"),
+            "intent": ((event.get("parse_data") or {}).get("intent") or {}).get("name") if kind == "user" else None,
+        })
+    return out
+
+
+def current_state(tracker: dict[str, Any]) -> dict[str, Any]:
+    """The intent of the last citizen message and the active form with its filled slots."""
+    latest = tracker.get("latest_message") or {}
+    loop = (tracker.get("active_loop") or {}).get("name")
+    slots = tracker.get("slots") or {}
+    return {
+        "intent": (latest.get("intent") or {}).get("name"),
+        "form": loop,
+        "slots": {k: v for k, v in slots.items() if v is not None},
+        "paused": bool(tracker.get("paused")),
+    }

@@ -1,0 +1,77 @@
+"""Login, logout and who am I."""
+from __future__ import annotations
+
+import secrets
+
+from aiohttp import web
+from sqlalchemy import select
+
+from bot.console.appkeys import DB, KEYS, REDIS, SETTINGS, STAFF
+from bot.console.audit import audit
+from bot.console.auth import (CSRF_HEADER, LOGIN_CSRF_COOKIE, SESSION_COOKIE, csrf_ok, end_session,
+                              password_matches, start_session)
+from bot.console.tables import Agent
+from bot.desk.errors import DeskError, InvalidRequest
+
+routes = web.RouteTableDef()
+
+
+class LoginFailed(DeskError):
+    status = 401
+    code = "login_failed"
+
+
+class CsrfFailed(DeskError):
+    status = 403
+    code = "csrf_failed"
+
+
+@routes.get("/api/login-token")
+async def login_token(request: web.Request) -> web.Response:
+    """A token for the login form (double submit: the same value in a cookie and in a header)."""
+    token = secrets.token_urlsafe(24)
+    response = web.json_response({"csrf": token})
+    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="Strict",
+                        secure=request.app[SETTINGS].secure_cookies, max_age=3600)
+    return response
+
+
+@routes.post("/api/login")
+async def login(request: web.Request) -> web.Response:
+    if not csrf_ok(request.cookies.get(LOGIN_CSRF_COOKIE), request.headers.get(CSRF_HEADER)):
+        raise CsrfFailed("The page expired; reload it and log in again.")
+    try:
+        body = await request.json()
+    except ValueError:
+        raise InvalidRequest("the body must be JSON") from None
+    username, password = str(body.get("username") or ""), str(body.get("password") or "")
+    settings = request.app[SETTINGS]
+    async with request.app[DB]() as session:
+        agent = (await session.execute(select(Agent).where(Agent.username == username, Agent.active))).scalar_one_or_none()
+        ok = password_matches(agent.password_hash if agent else None, password)
+        audit(session, username[:64] or "?", "login" if ok else "login_failed")
+        await session.commit()
+    if not ok or agent is None:
+        raise LoginFailed("Wrong username or password.")
+    token, staff = await start_session(request.app[REDIS], request.app[KEYS], agent.username, agent.role,
+                                       agent.display_name, settings.session_idle_seconds)
+    response = web.json_response({"username": staff.username, "role": staff.role, "display_name": staff.display_name,
+                                  "csrf": staff.csrf})
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="Strict", secure=settings.secure_cookies)
+    response.del_cookie(LOGIN_CSRF_COOKIE)
+    return response
+
+
+@routes.post("/api/logout")
+async def logout(request: web.Request) -> web.Response:
+    await end_session(request.app[REDIS], request.app[KEYS], request.cookies.get(SESSION_COOKIE))
+    response = web.json_response({"logged_out": True})
+    response.del_cookie(SESSION_COOKIE)
+    return response
+
+
+@routes.get("/api/me")
+async def me(request: web.Request) -> web.Response:
+    staff = request[STAFF]
+    return web.json_response({"username": staff.username, "role": staff.role, "display_name": staff.display_name,
+                              "csrf": staff.csrf})

@@ -1,0 +1,395 @@
+"""The desk's use cases: open a handoff, claim, reply, note, transfer, close and hand back, callbacks.
+
+Redis holds who has what right now (bot/desk/queues.py); the database keeps the record (bot/console/tables.py);
+Rasa and the connectors are reached over HTTP. Every change is published on Redis pub/sub so every console
+instance refreshes.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from redis.asyncio import Redis
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from bot.console.audit import audit
+from bot.console.channels import ChannelSender
+from bot.console.govapi_client import GovapiClient
+from bot.console.rasa_client import RasaClient, current_state, transcript
+from bot.console.tables import Callback, Handoff, Message, Note
+from bot.desk.errors import InvalidRequest, NotFound, NotYours, Refused, UpstreamError
+from bot.desk.hours import BusinessHours
+from bot.desk.keys import DeskKeys
+from bot.desk.queues import CHANNELS, DeskQueues, utc
+from bot.desk.texts import mask_phone, minutes, say
+
+log = logging.getLogger("minwon.desk")
+
+SECRET_SLOTS = {"citizen_token", "otp_code", "birth_date", "verification_id"}
+CHANNEL_OF_PREFIX = {"tg": "telegram", "sms": "sms", "web": "web"}
+
+
+def now_utc() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def aware(value: dt.datetime | None) -> dt.datetime | None:
+    """SQLite hands back naive datetimes; they were stored as UTC."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=dt.timezone.utc)
+    return value
+
+
+@dataclass
+class Actor:
+    username: str
+    role: str
+
+    @property
+    def supervisor(self) -> bool:
+        return self.role == "supervisor"
+
+
+class DeskService:
+    def __init__(self, *, redis: Redis, keys: DeskKeys, queues: DeskQueues, db: async_sessionmaker,
+                 rasa: RasaClient, channels: ChannelSender, govapi: GovapiClient, hours: BusinessHours,
+                 max_wait_seconds: int, position_notice_step: int) -> None:
+        self.redis = redis
+        self.keys = keys
+        self.queues = queues
+        self.db = db
+        self.rasa = rasa
+        self.channels = channels
+        self.govapi = govapi
+        self.hours = hours
+        self.max_wait_seconds = max_wait_seconds
+        self.position_notice_step = position_notice_step
+
+    async def publish(self, kind: str, **data: Any) -> None:
+        await self.redis.publish(self.keys.events, json.dumps({"type": kind, **data}))
+
+    # --- escalation (actions -> desk) -----------------------------------------------------------------
+    async def open_handoff(self, body: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+        conversation_id = str(body.get("conversation_id") or "")
+        key = str(body.get("idempotency_key") or "")
+        if not conversation_id or not key:
+            raise InvalidRequest("conversation_id and idempotency_key are required")
+        channel = body.get("channel") or CHANNEL_OF_PREFIX.get(conversation_id.split(":", 1)[0], "rest")
+        if channel not in CHANNELS:
+            raise InvalidRequest(f"channel must be one of {', '.join(CHANNELS)}")
+        existing = await self.queues.existing_for(key, conversation_id)
+        if existing:
+            return await self.answer(existing), False
+        is_open = self.hours.is_open(now_utc())
+        fields = {"conversation_id": conversation_id, "channel": channel, "language": body.get("language") or "ko",
+                  "skill": body.get("skill") or "general", "reason": body.get("reason") or "requested"}
+        handoff_id = await self.queues.open(fields, queued=is_open, idempotency_key=key)
+        form = body.get("form")
+        if isinstance(form, dict) and isinstance(form.get("slots"), dict):
+            form = {**form, "slots": {k: v for k, v in form["slots"].items() if k not in SECRET_SLOTS}}
+        async with self.db() as session:
+            if await session.get(Handoff, handoff_id) is None:
+                session.add(Handoff(
+                    id=handoff_id, idempotency_key=key, conversation_id=conversation_id, channel=channel,
+                    language=fields["language"], skill=fields["skill"], reason=fields["reason"],
+                    verified=bool(body.get("verified")), citizen_id=body.get("citizen_id"),
+                    intent=body.get("intent"), form=form, last_errors=[str(e) for e in body.get("last_errors") or []],
+                    state="queued" if is_open else "callback",
+                ))
+                if not is_open:
+                    await session.flush()
+                    session.add(self._callback(handoff_id, conversation_id, fields, "out_of_hours"))
+                audit(session, "bot", "open_handoff", handoff_id, reason=fields["reason"], queue=f"{fields['language']}:{fields['skill']}")
+            await session.commit()
+        await self.publish("queue", handoff_id=handoff_id)
+        return await self.answer(handoff_id), True
+
+    def _callback(self, handoff_id: str, conversation_id: str, fields: dict[str, Any], why: str) -> Callback:
+        return Callback(id="CB-" + uuid.uuid4().hex[:8].upper(), handoff_id=handoff_id, conversation_id=conversation_id,
+                        language=fields["language"], skill=fields["skill"], why=why,
+                        due_at=self.hours.next_opening(now_utc()).astimezone(dt.timezone.utc))
+
+    async def answer(self, handoff_id: str) -> dict[str, Any]:
+        record = await self.queues.get(handoff_id)
+        position = await self.queues.position(handoff_id)
+        answer: dict[str, Any] = {
+            "handoff_id": handoff_id, "queue": record["queue"], "position": position.position,
+            "estimated_wait_seconds": position.estimated_wait_seconds,
+            "open": record["state"] in ("queued", "claimed"), "callback_offered": record["state"] == "callback",
+        }
+        if record["state"] == "callback":
+            async with self.db() as session:
+                ticket = (await session.execute(select(Callback).where(Callback.handoff_id == handoff_id))).scalars().first()
+            if ticket:
+                answer["callback_ticket"] = ticket.id
+                answer["next_opening"] = aware(ticket.due_at).isoformat()
+        if record["state"] == "queued":
+            await self.queues.remember_told(handoff_id, position.position)
+        return answer
+
+    async def record_satisfaction(self, handoff_id: str, score: Any) -> None:
+        if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
+            raise InvalidRequest("score must be an integer from 1 to 5")
+        async with self.db() as session:
+            handoff = await session.get(Handoff, handoff_id)
+            if handoff is None:
+                raise NotFound(f"no handoff {handoff_id}")
+            handoff.satisfaction = score
+            audit(session, "bot", "satisfaction", handoff_id, score=score)
+            await session.commit()
+        await self.publish("handoff", handoff_id=handoff_id)
+
+    # --- the agent's side ------------------------------------------------------------------------------
+    async def _handoff(self, session, handoff_id: str) -> Handoff:
+        handoff = await session.get(Handoff, handoff_id)
+        if handoff is None:
+            raise NotFound(f"no handoff {handoff_id}")
+        return handoff
+
+    async def claim(self, handoff_id: str, actor: Actor) -> dict[str, Any]:
+        record = await self.queues.claim(handoff_id, actor.username)
+        async with self.db() as session:
+            handoff = await self._handoff(session, handoff_id)
+            handoff.state, handoff.agent, handoff.claimed_at = "claimed", actor.username, utc(record["claimed_at"])
+            audit(session, actor.username, "claim", handoff_id)
+            await session.commit()
+        await self.publish("queue", handoff_id=handoff_id)
+        await self._tell(handoff_id, record["conversation_id"], say("claimed", record["language"], agent=actor.username))
+        await self.notify_positions(record["queue"])
+        return record
+
+    async def _owned(self, handoff_id: str, actor: Actor) -> dict[str, str]:
+        record = await self.queues.get(handoff_id)
+        if record["state"] != "claimed" or (record["agent"] != actor.username and not actor.supervisor):
+            raise NotYours(f"{handoff_id} is not yours to answer")
+        return record
+
+    async def reply(self, handoff_id: str, actor: Actor, text: str) -> dict[str, Any]:
+        text = (text or "").strip()
+        if not text:
+            raise InvalidRequest("an empty reply cannot be sent")
+        record = await self._owned(handoff_id, actor)
+        status, refusal = "sent", None
+        try:
+            await self.channels.send(record["conversation_id"], text, kind="agent")
+        except Refused as exc:
+            status, refusal = "refused", exc.code
+            error: Exception | None = exc
+        except UpstreamError as exc:
+            status, error = "failed", exc
+        else:
+            error = None
+        async with self.db() as session:
+            message = Message(handoff_id=handoff_id, conversation_id=record["conversation_id"], direction="agent",
+                              author=actor.username, text=text, status=status, refusal=refusal)
+            session.add(message)
+            audit(session, actor.username, "reply", handoff_id, status=status, refusal=refusal)
+            await session.commit()
+        await self.publish("message", handoff_id=handoff_id)
+        if error is not None:
+            raise error
+        try:
+            await self.rasa.append_bot_text(record["conversation_id"], text, actor.username)
+        except UpstreamError:
+            # The citizen has the message; the desk's transcript of record has it too.
+            log.warning("reply sent but not appended to the Rasa tracker (handoff %s)", handoff_id)
+        return {"sent": True, "message_id": message.id}
+
+    async def add_note(self, handoff_id: str, actor: Actor, text: str) -> None:
+        if not (text or "").strip():
+            raise InvalidRequest("an empty note cannot be saved")
+        async with self.db() as session:
+            await self._handoff(session, handoff_id)
+            session.add(Note(handoff_id=handoff_id, author=actor.username, text=text.strip()))
+            audit(session, actor.username, "note", handoff_id)
+            await session.commit()
+        await self.publish("handoff", handoff_id=handoff_id)
+
+    async def transfer(self, handoff_id: str, actor: Actor, *, to_agent: str | None = None,
+                       language: str | None = None, skill: str | None = None) -> dict[str, Any]:
+        if to_agent:
+            record = await self.queues.transfer_to_agent(handoff_id, actor.username, to_agent, actor.supervisor)
+        elif language and skill:
+            record = await self.queues.transfer_to_queue(handoff_id, actor.username, language, skill, actor.supervisor)
+        else:
+            raise InvalidRequest("say to whom (agent) or to which queue (language and skill)")
+        async with self.db() as session:
+            handoff = await self._handoff(session, handoff_id)
+            handoff.state, handoff.agent = record["state"], record["agent"] or None
+            handoff.language, handoff.skill = record["language"], record["skill"]
+            audit(session, actor.username, "transfer", handoff_id, to_agent=to_agent, queue=record["queue"])
+            await session.commit()
+        await self.publish("queue", handoff_id=handoff_id)
+        await self._tell(handoff_id, record["conversation_id"], say("transferred", record["language"]))
+        return record
+
+    async def close(self, handoff_id: str, actor: Actor, survey: bool = True) -> dict[str, Any]:
+        record = await self._owned(handoff_id, actor)
+        # Rasa first: if it cannot resume, the handoff stays open and the agent can try again.
+        await self.rasa.hand_back(record["conversation_id"], survey=survey, handoff_id=handoff_id)
+        record = await self.queues.close(handoff_id, actor.username, actor.supervisor)
+        async with self.db() as session:
+            handoff = await self._handoff(session, handoff_id)
+            handoff.state, handoff.closed_at = "closed", utc(record["closed_at"])
+            audit(session, actor.username, "close", handoff_id, survey=survey)
+            await session.commit()
+        await self.publish("queue", handoff_id=handoff_id)
+        return record
+
+    async def takeover(self, conversation_id: str, actor: Actor, language: str = "ko") -> dict[str, Any]:
+        """An agent takes a conversation from the bot: pause it, open a handoff and claim it at once."""
+        await self.rasa.pause(conversation_id)
+        answer, _ = await self.open_handoff({
+            "conversation_id": conversation_id, "language": language, "skill": "general", "reason": "agent",
+            "idempotency_key": f"takeover:{conversation_id}:{uuid.uuid4().hex}"})
+        if answer["open"]:
+            await self.claim(answer["handoff_id"], actor)
+        return answer
+
+    # --- packet -----------------------------------------------------------------------------------------
+    async def packet(self, handoff_id: str, actor: Actor) -> dict[str, Any]:
+        async with self.db() as session:
+            handoff = await self._handoff(session, handoff_id)
+            messages = (await session.execute(select(Message).where(Message.handoff_id == handoff_id)
+                                              .order_by(Message.id))).scalars().all()
+            notes = (await session.execute(select(Note).where(Note.handoff_id == handoff_id)
+                                           .order_by(Note.id))).scalars().all()
+            audit(session, actor.username, "read_packet", handoff_id)
+            await session.commit()
+        live = await self.redis.hgetall(self.keys.handoff(handoff_id))
+        position = await self.queues.position(handoff_id) if live else None
+        before: list[dict[str, Any]] = []
+        state: dict[str, Any] = {}
+        tracker_error = None
+        try:
+            tracker = await self.rasa.tracker(handoff.conversation_id)
+            cutoff = aware(handoff.created_at).timestamp()
+            before = [t for t in transcript(tracker) if not t["at"] or t["at"] <= cutoff + 1]
+            state = current_state(tracker)
+        except UpstreamError as exc:
+            tracker_error = exc.message
+        form = handoff.form or {}
+        slots = {k: v for k, v in {**(state.get("slots") or {}), **(form.get("slots") or {})}.items()
+                 if k not in SECRET_SLOTS}
+        phone = None
+        if handoff.conversation_id.startswith("sms:"):
+            phone = mask_phone(handoff.conversation_id[4:])
+        elif slots.get("phone"):
+            phone = mask_phone(str(slots["phone"]))
+        slots.pop("phone", None)
+        records: dict[str, Any] = {"available": False, "why": "not verified"}
+        if handoff.verified and handoff.citizen_id:
+            records = await self.govapi.citizen_records(handoff.citizen_id)
+            phone = records.get("phone_masked") or phone
+        return {
+            "handoff": {
+                "id": handoff.id, "conversation_id": handoff.conversation_id, "channel": handoff.channel,
+                "language": handoff.language, "skill": handoff.skill, "reason": handoff.reason,
+                "state": live.get("state", handoff.state), "agent": live.get("agent") or handoff.agent,
+                "queue": live.get("queue"), "position": position.position if position else 0,
+                "verified": handoff.verified, "masked_phone": phone,
+                "created_at": aware(handoff.created_at).isoformat(), "satisfaction": handoff.satisfaction,
+            },
+            "intent": handoff.intent or state.get("intent"),
+            "form": {"name": form.get("name") or state.get("form"), "slots": slots},
+            "last_errors": handoff.last_errors or [],
+            "transcript_before": before,
+            "tracker_error": tracker_error,
+            "messages": [{"id": m.id, "who": m.direction, "author": m.author, "text": m.text, "status": m.status,
+                          "refusal": m.refusal, "at": aware(m.created_at).isoformat()} for m in messages],
+            "notes": [{"author": n.author, "text": n.text, "at": aware(n.created_at).isoformat()} for n in notes],
+            "records": records,
+        }
+
+    # --- the inbox (connectors -> desk) -----------------------------------------------------------------
+    async def ingest(self, stream_id: str, fields: dict[str, str]) -> bool:
+        """Keep one citizen message from the inbox stream; False when it was kept before (redelivery)."""
+        conversation_id = fields.get("conversation_id") or ""
+        text = fields.get("text") or ""
+        if not conversation_id:
+            return False
+        handoff_id = await self.redis.get(self.keys.active(conversation_id))
+        async with self.db() as session:
+            if (await session.execute(select(Message.id).where(Message.stream_id == stream_id))).first():
+                return False
+            if not handoff_id:
+                latest = (await session.execute(select(Handoff.id).where(Handoff.conversation_id == conversation_id)
+                                                .order_by(Handoff.created_at.desc()))).first()
+                handoff_id = latest[0] if latest else None
+            at = now_utc()
+            if fields.get("received_at"):
+                try:
+                    at = dt.datetime.fromisoformat(str(fields["received_at"]).replace("Z", "+00:00"))
+                except ValueError:
+                    try:
+                        at = dt.datetime.fromtimestamp(float(fields["received_at"]), dt.timezone.utc)
+                    except ValueError:
+                        pass
+            session.add(Message(handoff_id=handoff_id, conversation_id=conversation_id, direction="citizen",
+                                text=text or "[attachment]", stream_id=stream_id, created_at=at))
+            await session.commit()
+        await self.publish("message", handoff_id=handoff_id)
+        return True
+
+    # --- periodic work ------------------------------------------------------------------------------------
+    async def _tell(self, handoff_id: str, conversation_id: str, text: str) -> None:
+        """A desk notice to the citizen; a refusal or outage is recorded, never raised to the agent."""
+        status, refusal = "sent", None
+        try:
+            await self.channels.send(conversation_id, text, kind="agent")
+            await self.rasa.append_bot_text(conversation_id, text, "desk")
+        except Refused as exc:
+            status, refusal = "refused", exc.code
+        except UpstreamError:
+            status = "failed"
+        async with self.db() as session:
+            session.add(Message(handoff_id=handoff_id, conversation_id=conversation_id, direction="desk",
+                                author="desk", text=text, status=status, refusal=refusal))
+            await session.commit()
+
+    async def notify_positions(self, queue: str) -> None:
+        """Tell waiting citizens their new place when it moved by position_notice_step or more."""
+        for handoff_id in await self.queues.queue_ids(queue):
+            record = await self.queues.get(handoff_id)
+            position = await self.queues.position(handoff_id)
+            told = int(record.get("last_told_position") or 0)
+            if position.position and told - position.position >= self.position_notice_step:
+                await self.queues.remember_told(handoff_id, position.position)
+                await self._tell(handoff_id, record["conversation_id"],
+                                 say("position", record["language"], position=position.position,
+                                     minutes=minutes(position.estimated_wait_seconds)))
+
+    async def sweep(self) -> int:
+        """Handoffs nobody took in time become callback tickets and the bot gets the conversation back."""
+        moved = 0
+        for handoff_id in await self.queues.overdue(self.max_wait_seconds):
+            try:
+                record = await self.queues.to_callback(handoff_id)
+            except Exception:  # claimed meanwhile by someone: nothing to do
+                continue
+            fields = {"language": record["language"], "skill": record["skill"]}
+            async with self.db() as session:
+                handoff = await self._handoff(session, handoff_id)
+                handoff.state, handoff.closed_at = "callback", utc(record["closed_at"])
+                ticket = self._callback(handoff_id, record["conversation_id"], fields, "no_answer")
+                session.add(ticket)
+                audit(session, "desk", "to_callback", handoff_id, ticket=ticket.id)
+                await session.commit()
+            when = self.hours.next_opening(now_utc())
+            when_text = "곧" if record["language"] == "ko" else "soon"
+            if not self.hours.is_open(now_utc()):
+                when_text = when.strftime("%m/%d %H:%M")
+            await self._tell(handoff_id, record["conversation_id"],
+                             say("no_answer", record["language"], ticket=ticket.id, when=when_text))
+            try:
+                await self.rasa.hand_back(record["conversation_id"], survey=False, handoff_id=handoff_id)
+            except UpstreamError:
+                log.warning("could not resume the bot after a callback (handoff %s)", handoff_id)
+            await self.publish("queue", handoff_id=handoff_id)
+            moved += 1
+        return moved

@@ -11,8 +11,7 @@ from rasa_sdk.events import EventType, SlotSet
 from actions.govapi_client import idempotency_key
 
 # Intents that, inside a form, mean "not an answer to your question": the form lets the rules handle them.
-DIGRESSION_INTENTS = {"help", "bot_challenge", "cancel", "request_human", "out_of_scope", "greet", "goodbye",
-                      "thank", "switch_language", "check_payment", "subscribe_updates"}
+DIGRESSION_INTENTS = {"help", "bot_challenge", "cancel", "request_human", "out_of_scope", "switch_language", "thank"}
 # Intents that interrupt even a free-text answer (a description or an address), when NLU is sure.
 CONTROL_INTENTS = {"help", "cancel", "request_human", "bot_challenge"}
 CONTROL_CONFIDENCE = 0.8

@@ -23,6 +23,8 @@ TEXTS: Dict[str, Dict[str, str]] = {
     "wrong_code": {"ko": "인증번호가 맞지 않아요. {left}번 더 시도할 수 있어요.",
                    "en": "That code is not right. {left} tries left."},
     "code_expired": {"ko": "인증번호가 만료돼서 새로 보냈어요.", "en": "The code expired; I sent a new one."},
+    "resend_wait": {"ko": "방금 보낸 번호를 먼저 확인해주세요. 새 번호는 {seconds}초 뒤에 받을 수 있어요.",
+                    "en": "Please use the code I just sent. A new one can be sent in {seconds} seconds."},
     "code_resent": {"ko": "인증번호를 다시 보냈어요.", "en": "I sent a new code."},
     "verify_rate_limited": {"ko": "요청이 너무 많아요. 잠시 후 다시 시도해주세요.",
                             "en": "Too many tries. Please try again in a few minutes."},

@@ -150,8 +150,9 @@ class VerifiedFormValidation(FormValidationAction):
         if result.ok:
             dispatcher.utter_message(text=text("code_resent", lang))
             return {"otp_code": None}
-        if result.kind == ErrKind.RATE_LIMITED:
-            dispatcher.utter_message(text=text("verify_rate_limited", lang))
+        if result.kind == ErrKind.RATE_LIMITED:  # too soon after the last code, or too many codes
+            seconds = result.detail.get("retry_after_seconds") or 30
+            dispatcher.utter_message(text=text("resend_wait", lang, seconds=seconds))
             return {"otp_code": None}
         if result.kind == ErrKind.LOCKED:
             dispatcher.utter_message(text=text("verify_locked", lang))

@@ -1,0 +1,72 @@
+"""Fixtures for the action tests: a real govapi process (3.11 env, its own SQLite file, seeded demo data, a free
+port) and the actions' client pointed at it. Nothing of ours is replaced."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any, Dict
+
+import pytest
+import pytest_asyncio
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from actions.govapi_client import reset_client  # noqa: E402
+from actions_testkit import ADMIN_TOKEN, SERVICE_TOKEN, GovApi, client_for, free_port  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def govapi(tmp_path_factory: pytest.TempPathFactory) -> GovApi:
+    """One govapi for the session (each test uses its own conversation ids; tests that pay use distinct fines)."""
+    port = free_port()
+    db_file = tmp_path_factory.mktemp("govapi") / "govapi.sqlite3"
+    env = {**os.environ, "GOVAPI_DATABASE_URL": f"sqlite+aiosqlite:///{db_file}", "GOVAPI_AUTO_MIGRATE": "1",
+           "GOVAPI_PORT": str(port), "GOVAPI_SERVICE_TOKEN": SERVICE_TOKEN, "GOVAPI_ADMIN_TOKEN": ADMIN_TOKEN,
+           "GOVAPI_PUBLIC_URL": f"http://127.0.0.1:{port}", "GOVAPI_SMS_BACKEND": "outbox",
+           "GOVAPI_LOG_LEVEL": "WARNING", "MINWON_ENV": "test"}
+    process = subprocess.Popen([str(ROOT / ".venv/bin/python"), "-m", "govapi"], cwd=ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"govapi exited: {process.stderr.read().decode()[-2000:]}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        process.kill()
+        raise RuntimeError("govapi did not start within 60 s")
+    yield GovApi(url, process)
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest_asyncio.fixture
+async def actions_on_govapi(govapi: GovApi, monkeypatch: pytest.MonkeyPatch):
+    """The actions' process-wide client, pointed at the test govapi; no handoff desk configured."""
+    monkeypatch.delenv("HANDOFF_URL", raising=False)
+    client = client_for(govapi.url)
+    reset_client(client)
+    yield client
+    await client.close()
+    reset_client(None)
+
+
+@pytest.fixture(scope="session")
+def domain() -> Dict[str, Any]:
+    return yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+
+

@@ -1,0 +1,56 @@
+"""The effective date of a move, typed in Korean or English, becomes the day the citizen meant."""
+from datetime import date
+
+import pytest
+
+from actions.dates import parse_date
+
+TODAY = date(2026, 11, 25)  # a Wednesday
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("오늘", date(2026, 11, 25)),
+    ("내일 이사해요", date(2026, 11, 26)),
+    ("모레", date(2026, 11, 27)),
+    ("다음 주 월요일", date(2026, 11, 30)),
+    ("다음주 금요일에요", date(2026, 12, 4)),
+    ("이번 주 금요일", date(2026, 11, 27)),
+    ("토요일", date(2026, 11, 28)),
+    ("12월 1일", date(2026, 12, 1)),
+    ("1월 5일", date(2027, 1, 5)),          # already past this year: next year
+    ("3일 후", date(2026, 11, 28)),
+    ("2026년 12월 1일", date(2026, 12, 1)),
+    ("12/1", date(2026, 12, 1)),
+    ("2026-12-01", date(2026, 12, 1)),
+    ("2026.12.01", date(2026, 12, 1)),
+])
+def test_korean_dates(text: str, expected: date) -> None:
+    assert parse_date(text, TODAY) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("today", date(2026, 11, 25)),
+    ("Tomorrow", date(2026, 11, 26)),
+    ("the day after tomorrow", date(2026, 11, 27)),
+    ("next Monday", date(2026, 11, 30)),
+    ("this Friday", date(2026, 11, 27)),
+    ("on friday", date(2026, 11, 27)),
+    ("Dec 1", date(2026, 12, 1)),
+    ("December 1st", date(2026, 12, 1)),
+    ("1 December", date(2026, 12, 1)),
+    ("in 3 days", date(2026, 11, 28)),
+    ("I move on 2026-12-01", date(2026, 12, 1)),
+])
+def test_english_dates(text: str, expected: date) -> None:
+    assert parse_date(text, TODAY) == expected
+
+
+@pytest.mark.parametrize("text", ["", "언젠가", "soon", "2026-02-30", "13/45"])
+def test_text_without_a_date_gives_none(text: str) -> None:
+    assert parse_date(text, TODAY) is None
+
+
+def test_next_weekday_on_that_weekday_means_next_week() -> None:
+    monday = date(2026, 11, 30)
+    assert parse_date("next Monday", monday) == date(2026, 12, 7)
+    assert parse_date("월요일", monday) == date(2026, 12, 7)

@@ -1,0 +1,257 @@
+"""NLU figures for minwon: per-intent precision/recall per language, training time, and how
+often out-of-scope TEST utterances land on a transactional intent.
+
+Run from the repository root under the Rasa environment:
+
+    .venv-rasa/bin/python bench/nlu_eval.py                 # 3-fold CV + out-of-scope test
+    .venv-rasa/bin/python bench/nlu_eval.py --folds 0       # only the out-of-scope test
+    .venv-rasa/bin/python bench/nlu_eval.py --config other.yml --oos-sample 0   # CV only
+
+Cross-validation uses our data (data/nlu/{ko,en}), folds stratified by language and intent with
+a fixed seed. The out-of-scope test draws (fixed seed, at most --oos-sample utterances) from the
+TEST splits of ../shared/datasets (CLINC150 test minus the small-talk intents that are ours, plus
+oos_test; 3i4k fci_test.txt minus civic lines), which never go into data/. The threshold table is
+computed on the out-of-fold predictions (validation), never on the test splits.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import json
+import logging
+import os
+import random
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Dict, List, Sequence, Tuple
+
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+TRANSACTIONAL = (
+    "check_application_status", "pay_fine", "change_address",
+    "file_complaint", "subscribe_updates", "check_payment",
+)
+DATASETS = Path(os.environ.get("MINWON_DATASETS", ROOT.parent / "shared" / "datasets"))
+if not DATASETS.exists():
+    DATASETS = Path("/work/shared/datasets")
+# CLINC150 intents that are ours (small talk, meta): not out of scope for minwon.
+CLINC_OURS = {
+    "greeting", "goodbye", "thank_you", "are_you_a_bot", "what_can_i_ask_you", "yes", "no",
+    "cancel", "change_language", "maybe", "repeat", "user_name", "change_user_name",
+    "who_do_you_work_for", "who_made_you", "what_is_your_name", "whisper_mode",
+    "reset_settings", "sync_device", "change_ai_name", "change_accent", "change_speed",
+    "change_volume",
+}
+# 3i4k lines about civil services or our small talk (rare, but in scope): not counted.
+CIVIC_KO = re.compile(
+    r"민원|신청|과태료|벌금|범칙금|주소|이사|전입|신고|상담|결제|납부|알림|접수|안녕|감사|고마|"
+    r"취소|도움|도와|번호|서류|여권|가로등|소음|시끄|쓰레기|주차|사람|직원|공무원|구청|시청|"
+    r"주민센터|동사무소|영어|한국어|로봇|봇|처리|진행|답변|등본|면허|허가|수당|세금|공원|도로|버스"
+)
+Example = Tuple[str, str, str]  # (language, intent, text-with-annotations as Message)
+
+
+def load_examples(data_dir: Path):
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    shared = load_data(str(data_dir))  # everything, for synonyms/regexes
+    examples = []
+    for lang in ("ko", "en"):
+        td = load_data(str(data_dir / lang))
+        examples += [(lang, m) for m in td.intent_examples]
+    return shared, examples
+
+
+def folds_of(examples, k: int, seed: int) -> List[List[int]]:
+    groups: Dict[Tuple[str, str], List[int]] = collections.defaultdict(list)
+    for i, (lang, m) in enumerate(examples):
+        groups[(lang, m.get("intent"))].append(i)
+    rng = random.Random(seed)
+    folds: List[List[int]] = [[] for _ in range(k)]
+    for key in sorted(groups):
+        idx = groups[key][:]
+        rng.shuffle(idx)
+        for j, i in enumerate(idx):
+            folds[j % k].append(i)
+    return folds
+
+
+def train(config: str, shared, messages, out_dir: str, name: str) -> Tuple[str, float]:
+    from rasa.model_training import train_nlu
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    td = TrainingData(
+        training_examples=list(messages),
+        entity_synonyms=shared.entity_synonyms,
+        regex_features=shared.regex_features,
+        lookup_tables=shared.lookup_tables,
+    )
+    nlu_file = Path(out_dir) / f"{name}.yml"
+    nlu_file.write_text(td.nlu_as_yaml(), encoding="utf-8")
+    started = time.perf_counter()
+    model = train_nlu(config, str(nlu_file), out_dir, fixed_model_name=name)
+    return model, time.perf_counter() - started
+
+
+class Parser:
+    def __init__(self, model_path: str) -> None:
+        from rasa.core.agent import Agent
+
+        started = time.perf_counter()
+        self.agent = Agent.load(model_path)
+        self.load_seconds = time.perf_counter() - started
+        self.loop = asyncio.new_event_loop()
+
+    def parse(self, texts: Sequence[str]) -> List[dict]:
+        async def run():
+            return [await self.agent.parse_message(t) for t in texts]
+
+        return self.loop.run_until_complete(run())
+
+
+def top_of(parse: dict) -> Tuple[str, float, float]:
+    """(best real intent, its confidence, margin to the second) ignoring nlu_fallback."""
+    ranking = [r for r in parse.get("intent_ranking", []) if r["name"] != "nlu_fallback"]
+    if not ranking:
+        return parse["intent"]["name"], parse["intent"]["confidence"], 1.0
+    second = ranking[1]["confidence"] if len(ranking) > 1 else 0.0
+    return ranking[0]["name"], ranking[0]["confidence"], ranking[0]["confidence"] - second
+
+
+def decide(top: Tuple[str, float, float], threshold: float, ambiguity: float) -> str:
+    name, conf, margin = top
+    return "nlu_fallback" if conf < threshold or margin < ambiguity else name
+
+
+def fallback_settings(config: str) -> Tuple[float, float]:
+    from rasa.shared.utils.io import read_yaml_file
+
+    for item in read_yaml_file(config).get("pipeline", []):
+        if item.get("name") == "FallbackClassifier":
+            return float(item.get("threshold", 0.3)), float(item.get("ambiguity_threshold", 0.1))
+    return 0.0, 0.0
+
+
+def report_cv(rows, threshold: float, ambiguity: float) -> None:
+    for lang in ("ko", "en"):
+        mine = [r for r in rows if r[0] == lang]
+        gold_count = collections.Counter(r[1] for r in mine)
+        pred = [(r[1], decide(r[2], threshold, ambiguity)) for r in mine]
+        pred_count = collections.Counter(p for _, p in pred)
+        hit = collections.Counter(g for g, p in pred if g == p)
+        print(f"\n[{lang}] per-intent (out-of-fold, fallback applied), n={len(mine)}")
+        print(f"  {'intent':28s} {'prec':>6s} {'recall':>6s} {'f1':>6s} {'n':>5s}")
+        f1s = []
+        for intent in sorted(gold_count):
+            p = hit[intent] / pred_count[intent] if pred_count[intent] else 0.0
+            r = hit[intent] / gold_count[intent]
+            f1 = 2 * p * r / (p + r) if p + r else 0.0
+            f1s.append(f1)
+            print(f"  {intent:28s} {p:6.3f} {r:6.3f} {f1:6.3f} {gold_count[intent]:5d}")
+        acc = sum(hit.values()) / len(mine)
+        print(f"  macro-F1 {sum(f1s) / len(f1s):.3f}   accuracy {acc:.3f}   "
+              f"to fallback {pred_count['nlu_fallback'] / len(mine):.3f}")
+
+
+def report_thresholds(rows, ambiguity: float) -> None:
+    print("\nthreshold table (validation = out-of-fold predictions on our data)")
+    print(f"  {'thr':>5s} {'in-scope acc':>12s} {'in-scope->fallback':>18s} "
+          f"{'oos->transactional':>18s}")
+    inscope = [r for r in rows if r[1] != "out_of_scope"]
+    oos = [r for r in rows if r[1] == "out_of_scope"]
+    for thr in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
+        acc = sum(decide(r[2], thr, ambiguity) == r[1] for r in inscope) / len(inscope)
+        fb = sum(decide(r[2], thr, ambiguity) == "nlu_fallback" for r in inscope) / len(inscope)
+        bad = sum(decide(r[2], thr, ambiguity) in TRANSACTIONAL for r in oos) / max(1, len(oos))
+        print(f"  {thr:5.2f} {acc:12.3f} {fb:18.3f} {bad:18.3f}")
+
+
+def oos_test_set(limit: int, seed: int) -> List[Tuple[str, str]]:
+    data = json.loads((DATASETS / "clinc150" / "data_full.json").read_text())
+    en = [t for t, i in data["test"] if i not in CLINC_OURS] + [t for t, _ in data["oos_test"]]
+    ko, skipped = [], 0
+    for line in (DATASETS / "3i4k" / "fci_test.txt").read_text(encoding="utf-8").splitlines():
+        _, _, text = line.partition("\t")
+        text = text.strip()
+        if not text:
+            continue
+        if CIVIC_KO.search(text):
+            skipped += 1
+            continue
+        ko.append(text)
+    rng = random.Random(seed)
+    half = limit // 2
+    en = rng.sample(en, min(half, len(en)))
+    ko = rng.sample(ko, min(limit - len(en), len(ko)))
+    print(f"\nout-of-scope TEST sample (seed {seed}, limit {limit}): {len(en)} CLINC150 test+oos_test "
+          f"(our small-talk intents excluded), {len(ko)} 3i4k fci_test "
+          f"({skipped} civic/small-talk lines excluded)")
+    return [("en", t) for t in en] + [("ko", t) for t in ko]
+
+
+def report_oos(parser: Parser, sample, threshold: float, ambiguity: float) -> None:
+    parses = parser.parse([t for _, t in sample])
+    for lang in ("en", "ko", "all"):
+        mine = [p for (l, _), p in zip(sample, parses) if lang in ("all", l)]
+        landed = collections.Counter(decide(top_of(p), threshold, ambiguity) for p in mine)
+        bad = sum(landed[i] for i in TRANSACTIONAL)
+        share = bad / max(1, len(mine))
+        print(f"  [{lang}] n={len(mine)} on a transactional intent above threshold: {bad} "
+              f"({share:.2%})  goal < 2%  | out_of_scope {landed['out_of_scope'] / max(1, len(mine)):.1%}"
+              f", fallback {landed['nlu_fallback'] / max(1, len(mine)):.1%}")
+        if lang == "all":
+            print("  by intent: " + ", ".join(f"{i}={landed[i]}" for i in TRANSACTIONAL))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--config", default=str(ROOT / "config.yml"))
+    ap.add_argument("--data", default=str(ROOT / "data" / "nlu"))
+    ap.add_argument("--folds", type=int, default=3, help="cross-validation folds (0: skip)")
+    ap.add_argument("--max-folds-run", type=int, default=3, help="run at most this many folds")
+    ap.add_argument("--oos-sample", type=int, default=3000, help="test utterances (0: skip)")
+    ap.add_argument("--seed", type=int, default=20261125)
+    args = ap.parse_args()
+    logging.disable(logging.WARNING)
+    os.chdir(ROOT)  # minwon_nlu must be importable for the custom components
+
+    threshold, ambiguity = fallback_settings(args.config)
+    print(f"config {args.config}: FallbackClassifier threshold={threshold} ambiguity={ambiguity}")
+    shared, examples = load_examples(Path(args.data))
+    print(f"examples: {collections.Counter(l for l, _ in examples)}")
+    with tempfile.TemporaryDirectory(prefix="nlu-eval-") as tmp:
+        if args.folds >= 2:
+            rows = []
+            folds = folds_of(examples, args.folds, args.seed)
+            for k, test_idx in enumerate(folds[: args.max_folds_run]):
+                test_set = set(test_idx)
+                train_msgs = [m for i, (_, m) in enumerate(examples) if i not in test_set]
+                model, seconds = train(args.config, shared, train_msgs, tmp, f"fold{k}")
+                parser = Parser(model)
+                tests = [examples[i] for i in test_idx]
+                parses = parser.parse([m.get("text") for _, m in tests])
+                rows += [(l, m.get("intent"), top_of(p)) for (l, m), p in zip(tests, parses)]
+                print(f"fold {k + 1}/{args.folds}: trained on {len(train_msgs)} in {seconds:.1f} s,"
+                      f" tested {len(tests)}")
+            report_cv(rows, threshold, ambiguity)
+            report_thresholds(rows, ambiguity)
+        if args.oos_sample > 0:
+            model, seconds = train(args.config, shared, [m for _, m in examples], tmp, "full")
+            parser = Parser(model)
+            print(f"\nfull NLU model: trained on {len(examples)} examples in {seconds:.1f} s, "
+                  f"loaded in {parser.load_seconds:.1f} s")
+            sample = oos_test_set(args.oos_sample, args.seed)
+            started = time.perf_counter()
+            report_oos(parser, sample, threshold, ambiguity)
+            print(f"  parsed {len(sample)} in {time.perf_counter() - started:.1f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -12,6 +12,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from redis.asyncio import Redis
 from sqlalchemy import select
@@ -127,7 +128,7 @@ class DeskService:
                 ticket = (await session.execute(select(Callback).where(Callback.handoff_id == handoff_id))).scalars().first()
             if ticket:
                 answer["callback_ticket"] = ticket.id
-                answer["next_opening"] = aware(ticket.due_at).isoformat()
+                answer["next_opening"] = aware(ticket.due_at).astimezone(ZoneInfo(self.hours.timezone)).isoformat()
         if record["state"] == "queued":
             await self.queues.remember_told(handoff_id, position.position)
         return answer

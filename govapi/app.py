@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -26,6 +27,8 @@ ROUTE_MODULES = (health, verification, citizens, applications, fines, payments, 
 
 
 def create_app(settings: Settings, *, clock: Clock | None = None, background_jobs: bool = True) -> web.Application:
+    # aiohttp's access log writes paths and query strings (phones, case numbers); ours logs route patterns
+    logging.getLogger("aiohttp.access").disabled = True
     app = web.Application(middlewares=[request_context, errors_as_json, bearer_auth], client_max_size=MAX_BODY)
     app[SETTINGS] = settings
     app[CLOCK] = clock or Clock(settings.today)

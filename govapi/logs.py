@@ -43,3 +43,4 @@ def setup_logging(level: str = "INFO") -> None:
     logging.getLogger("aiohttp.access").disabled = True  # our middleware logs requests
     logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    logging.getLogger("aiosqlite").setLevel(logging.WARNING)  # its DEBUG lines carry SQL parameters

@@ -279,7 +279,8 @@ def build_document() -> S:
                                                                              "maximum": 200}}])},
         "/v1/admin/citizens/{citizen_id}": {"get": op(
             "A citizen's contact record (for notifications)", {"200": answer(obj(
-                {"id": STR, "name": STR, "phone": STR, "language": STR, "household_id": STR}))},
+                {"id": STR, "name": STR, "phone": STR, "language": STR, "birth_date": DATE, "household_id": STR,
+                 "address_id": STR}))},
             tag="admin", params=[path_param("citizen_id", "ct_000001")])},
         "/v1/admin/applications/{number}/status": {"post": op(
             "Move an application to a new status", {"200": answer(ref("Application")),

@@ -343,9 +343,10 @@ async def seed(db: Database, clock: Clock, *, reset: bool = False) -> bool:
         builder.generated()
         session.add_all(builder.addresses.values())
         await session.flush()
-        ordered = sorted(builder.rows, key=_insert_order)
-        session.add_all(ordered)
-        await session.flush()
+        # tables have no ORM relationships, so insert parents before children ourselves
+        for kind in _ORDER:
+            session.add_all(row for row in builder.rows if type(row) is kind)
+            await session.flush()
         for prefix, last in builder.counters.items():
             session.add(NumberCounter(prefix=prefix, year=NUMBER_YEAR, last=last))
     return True
@@ -354,6 +355,3 @@ async def seed(db: Database, clock: Clock, *, reset: bool = False) -> bool:
 _ORDER = [Household, Citizen, Application, ApplicationHistory, Payment, Fine, PaymentItem, Complaint,
           AddressChange, AgencyDelivery, Event]
 
-
-def _insert_order(row: Any) -> int:
-    return _ORDER.index(type(row))

@@ -141,7 +141,7 @@ class Application(Base):
     submitted_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     expected_completion: Mapped[dt.date] = mapped_column(Date)
     missing_documents: Mapped[list[Any]] = mapped_column(JSON, default=list)
-    rejection_reason: Mapped[dict[str, str] | None] = mapped_column(JSON, nullable=True)
+    rejection_reason: Mapped[dict[str, str] | None] = mapped_column(JSON(none_as_null=True), nullable=True)
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
@@ -152,7 +152,7 @@ class ApplicationHistory(Base):
     status: Mapped[str] = mapped_column(String(30))
     at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     office: Mapped[str] = mapped_column(String(40))
-    note: Mapped[dict[str, str] | None] = mapped_column(JSON, nullable=True)
+    note: Mapped[dict[str, str] | None] = mapped_column(JSON(none_as_null=True), nullable=True)
 
 
 class Fine(Base):
@@ -186,7 +186,7 @@ class Payment(Base):
     closed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, nullable=True)
     receipt_number: Mapped[str | None] = mapped_column(String(20), unique=True, nullable=True)
     provider_ref: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    virtual_account: Mapped[dict[str, str] | None] = mapped_column(JSON, nullable=True)
+    virtual_account: Mapped[dict[str, str] | None] = mapped_column(JSON(none_as_null=True), nullable=True)
 
 
 class PaymentItem(Base):
@@ -258,7 +258,7 @@ class Complaint(Base):
     status: Mapped[str] = mapped_column(String(20))  # received | in_progress | answered
     deadline: Mapped[dt.date] = mapped_column(Date)
     submitted_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
-    answer: Mapped[dict[str, str] | None] = mapped_column(JSON, nullable=True)
+    answer: Mapped[dict[str, str] | None] = mapped_column(JSON(none_as_null=True), nullable=True)
     answered_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
 

@@ -41,7 +41,8 @@ async def get_citizen(request: web.Request) -> web.Response:
     if citizen is None:
         raise NotFound("No citizen has that id.")
     return ok({"id": citizen.id, "name": citizen.name, "phone": citizen.phone, "language": citizen.language,
-               "household_id": citizen.household_id})
+               "birth_date": citizen.birth_date.isoformat(), "household_id": citizen.household_id,
+               "address_id": citizen.address_id})
 
 
 @routes.post("/v1/admin/applications/{number}/status")

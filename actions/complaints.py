@@ -107,6 +107,8 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
         guess = tracker.get_slot("complaint_category_guess")
         if guess and (is_yes(message) or intent == "affirm"):
             return {"complaint_category": guess}
+        if guess and (is_no(message) or intent == "deny"):
+            return {"complaint_category": None, "complaint_category_guess": None}  # ask again with the full list
         picked = parse_choices(message, len(options))
         if picked and len(picked) == 1:
             return {"complaint_category": options[picked[0]]["code"]}
@@ -115,8 +117,6 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
             named = match_label(message, [pick(o.get("label"), "en") for o in options])
         if named is not None:
             return {"complaint_category": options[named]["code"]}
-        if guess and (is_no(message) or intent == "deny"):
-            return {"complaint_category": None, "complaint_category_guess": None}  # ask again with the full list
         if conv.is_digression(tracker):
             return {}
         dispatcher.utter_message(text=text("choose_number", conv.language(tracker)))

@@ -137,6 +137,6 @@ def match_label(text: str, labels: Sequence[str]) -> Optional[int]:
         return None
     for index, label in enumerate(labels):
         lab = label.lower()
-        if lab and (lab in low or low in lab):
+        if lab and (lab in low or (len(low) >= 3 and low in lab)):
             return index
     return None

@@ -60,6 +60,8 @@ def _explain(dispatcher: CollectingDispatcher, lang: str, result: Any) -> None:
         dispatcher.utter_message(text=text("session_expired", lang))
     elif result.code == "fine_not_payable":
         dispatcher.utter_message(text=text("fine_not_payable", lang))
+    elif result.code in ("same_address", "not_household_member"):
+        dispatcher.utter_message(text=text(result.code, lang))
     elif result.code == "invalid_date":
         dispatcher.utter_message(text=text("date_out_of_range", lang))
     elif result.kind == ErrKind.NOT_FOUND:

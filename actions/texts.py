@@ -143,6 +143,10 @@ TEXTS: Dict[str, Dict[str, str]] = {
     "members_some": {"ko": "{names} 함께", "en": "with {names}"},
     "address_done": {"ko": "전입신고 접수: {number}. 통보 기관: {agencies}.",
                      "en": "Move filed: {number}. Agencies notified: {agencies}."},
+    "same_address": {"ko": "이미 등록된 주소예요. 새 주소로 다시 신청해주세요.",
+                     "en": "That is already your registered address."},
+    "not_household_member": {"ko": "같은 세대원만 함께 신고할 수 있어요.",
+                             "en": "Only members of your household can move with you."},
     "address_retry": {"ko": "다시 처음부터 적어주세요. 새 주소는요?", "en": "Let's redo it. What is the new address?"},
     # --- complaints ---------------------------------------------------------------------------------------------
     "ask_complaint_text": {"ko": "어떤 문제인지 알려주세요.", "en": "What is the problem?"},

@@ -56,6 +56,15 @@ class VerifiedFormValidation(FormValidationAction):
             return list(VERIFY_SLOTS)
         return await self.service_slots(tracker)
 
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        # rasa_sdk returns only the validated (required) slots; helper slots set while extracting (a guessed
+        # category, a reset after "no, that's wrong") must reach Rasa too.
+        extraction_events = await self.get_extraction_events(dispatcher, tracker, domain)
+        tracker.add_slots(extraction_events)
+        validation_events = await self._extract_validation_events(dispatcher, tracker, domain)
+        validated = {event.get("name") for event in validation_events}
+        return [e for e in extraction_events if e.get("name") not in validated] + validation_events
+
     async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: DomainDict) -> List[EventType]:
         events = await super().get_validation_events(dispatcher, tracker, domain)

@@ -22,22 +22,25 @@ from actions.govapi_client import reset_client  # noqa: E402
 from actions_testkit import ADMIN_TOKEN, SERVICE_TOKEN, GovApi, client_for, free_port  # noqa: E402
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def govapi(tmp_path_factory: pytest.TempPathFactory) -> GovApi:
-    """One govapi for the session (each test uses its own conversation ids; tests that pay use distinct fines)."""
+    """A fresh govapi (new database, demo data) per test module; tests in a module pay distinct fines."""
     port = free_port()
     db_file = tmp_path_factory.mktemp("govapi") / "govapi.sqlite3"
     env = {**os.environ, "GOVAPI_DATABASE_URL": f"sqlite+aiosqlite:///{db_file}", "GOVAPI_AUTO_MIGRATE": "1",
            "GOVAPI_PORT": str(port), "GOVAPI_SERVICE_TOKEN": SERVICE_TOKEN, "GOVAPI_ADMIN_TOKEN": ADMIN_TOKEN,
            "GOVAPI_PUBLIC_URL": f"http://127.0.0.1:{port}", "GOVAPI_SMS_BACKEND": "outbox",
-           "GOVAPI_LOG_LEVEL": "WARNING", "MINWON_ENV": "test"}
+           "GOVAPI_LOG_LEVEL": "WARNING", "MINWON_ENV": "test",
+           # many verifications of the same demo citizens in one session
+           "GOVAPI_VERIFY_LIMIT_PER_PHONE": "1000", "GOVAPI_VERIFY_LIMIT_PER_CONVERSATION": "1000"}
+    log_file = open(db_file.with_suffix(".log"), "wb")  # govapi's own log, for a failing test's post-mortem
     process = subprocess.Popen([str(ROOT / ".venv/bin/python"), "-m", "govapi"], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                               stdout=log_file, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"govapi exited: {process.stderr.read().decode()[-2000:]}")
+            raise RuntimeError(f"govapi exited: {db_file.with_suffix('.log').read_text()[-2000:]}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                 break
@@ -52,6 +55,7 @@ def govapi(tmp_path_factory: pytest.TempPathFactory) -> GovApi:
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         process.kill()
+    log_file.close()
 
 
 @pytest_asyncio.fixture

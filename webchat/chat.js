@@ -70,9 +70,14 @@
         group.appendChild(el);
       });
       li.appendChild(group);
-      var first = group.querySelector("button, a");
-      if (first) { first.focus(); }
     }
+  }
+
+  // After a reply, keyboard users land on its choices if it has any, otherwise back in the message box.
+  function focusNext() {
+    var last = log.querySelector("li.bot:last-child .choices");
+    var target = last && last.querySelector("button:not([disabled]), a");
+    (target || input).focus();
   }
 
   var busy = false;
@@ -83,7 +88,7 @@
     statusLine.textContent = TEXTS[lang].waiting;
     return fetch("messages", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) })
       .then(function (r) { return r.json().then(function (data) { if (!r.ok) { throw new Error(data.message); } return data; }); })
-      .then(function (data) { statusLine.textContent = ""; data.messages.forEach(showReply); })
+      .then(function (data) { statusLine.textContent = ""; data.messages.forEach(showReply); focusNext(); })
       .catch(function () { statusLine.textContent = TEXTS[lang].error; })
       .then(function () { busy = false; });
   }
@@ -101,7 +106,7 @@
     var text = input.value.trim();
     if (!text) { return; }
     input.value = "";
-    send({ text: text }, text).then(function () { input.focus(); });
+    send({ text: text }, text);
   });
   document.getElementById("language").addEventListener("click", function () {
     lang = lang === "ko" ? "en" : "ko";

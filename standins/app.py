@@ -40,6 +40,10 @@ async def client_session(app: web.Application) -> AsyncIterator[None]:
     await app[CLIENT].close()
 
 
+async def to_simulator(_: web.Request) -> web.Response:
+    raise web.HTTPFound("/simulator/")
+
+
 def create_app(settings: Optional[Settings] = None) -> web.Application:
     app = web.Application(middlewares=[json_errors], client_max_size=8 * 1024 * 1024)
     app[SETTINGS] = settings or Settings.from_env()
@@ -50,5 +54,5 @@ def create_app(settings: Optional[Settings] = None) -> web.Application:
     app.add_routes(twilio_api.routes)
     app.add_routes(control.routes)
     app.add_routes(simulator.routes)
-    app.router.add_get("/", lambda _: web.HTTPFound("/simulator/"))
+    app.router.add_get("/", to_simulator)
     return app

@@ -6,6 +6,7 @@ message and fires signed status callbacks (queued -> sent -> delivered, or undel
 from __future__ import annotations
 
 import asyncio
+import base64
 import math
 import secrets
 import time
@@ -36,6 +37,17 @@ def num_segments(body: str) -> int:
     return 1 if n <= 70 else math.ceil(n / 67)
 
 
+def basic_auth(header: str) -> tuple[str, str] | None:
+    scheme, _, encoded = header.partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        login, _, password = base64.b64decode(encoded, validate=True).decode("utf-8").partition(":")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return login, password
+
+
 def twilio_error(status: int, code: int, message: str) -> web.Response:
     return web.json_response({"code": code, "message": message, "more_info": f"https://www.twilio.com/docs/errors/{code}",
                               "status": status}, status=status)
@@ -64,13 +76,7 @@ async def fire_status_callbacks(app: web.Application, message: Dict[str, Any], u
 @routes.post("/twilio/2010-04-01/Accounts/{sid}/Messages.json")
 async def create_message(request: web.Request) -> web.Response:
     settings, state = request.app[SETTINGS], request.app[TWILIO]
-    auth = request.headers.get("Authorization", "")
-    try:
-        credentials = aiohttp.BasicAuth.decode(auth)
-    except ValueError:
-        credentials = None
-    if (credentials is None or credentials.login != settings.twilio_account_sid
-            or credentials.password != settings.twilio_auth_token
+    if (basic_auth(request.headers.get("Authorization", "")) != (settings.twilio_account_sid, settings.twilio_auth_token)
             or request.match_info["sid"] != settings.twilio_account_sid):
         return twilio_error(401, 20003, "Authenticate")
     form = await request.post()

@@ -1,5 +1,6 @@
 """Hand the conversation to a person: the handoff desk when HANDOFF_URL is set and answers, otherwise the
 call-centre number. Reached by request_human, by two misunderstandings in a row, and by a verification lockout.
+The way back (EXTERNAL_handback) is actions/handoff_return.py.
 The desk gets context but never the citizen token, phone, birth date or code (docs/CONTRACTS.md "Handoff").
 """
 from __future__ import annotations
@@ -102,21 +103,3 @@ class ActionNluFallback(Action):
             return await hand_off(dispatcher, tracker, "fallback")
         dispatcher.utter_message(text=text("fallback", conv.language(tracker)))
         return []
-
-
-class ActionHandback(Action):
-    """The desk handed the conversation back: say so, ask for a score when asked to, then what is next."""
-
-    def name(self) -> Text:
-        return "action_handback"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        lang = conv.language(tracker)
-        dispatcher.utter_message(text=text("handback", lang))
-        survey = any(e.get("entity") == "satisfaction_survey" and e.get("value") not in (False, "false")
-                     for e in (tracker.latest_message or {}).get("entities", []))
-        if survey and tracker.get_slot("handoff_id"):
-            dispatcher.utter_message(text=text("ask_satisfaction", lang))
-            return [SlotSet("awaiting_satisfaction", True)]
-        dispatcher.utter_message(text=text("what_next", lang))
-        return [SlotSet("handoff_id", None)]

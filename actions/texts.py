@@ -167,11 +167,6 @@ TEXTS: Dict[str, Dict[str, str]] = {
                          "en": "Agents are away now. One will get back to you."},
     "handoff_call_centre": {"ko": f"상담원과 통화하려면 {CALL_CENTRE_NUMBER}(정부민원안내콜센터)로 전화해주세요.",
                             "en": f"To talk to a person, call {CALL_CENTRE_NUMBER} (government call centre)."},
-    "handback": {"ko": "다시 제가 도와드릴게요.", "en": "I'm back to help you."},
-    "ask_satisfaction": {"ko": "상담은 어떠셨나요? 1(나쁨)~5(좋음)로 답해주세요.",
-                         "en": "How was the help you got? Reply 1 (bad) to 5 (good)."},
-    "satisfaction_thanks": {"ko": "의견 감사합니다.", "en": "Thank you for your feedback."},
-    "what_next": {"ko": "무엇을 도와드릴까요?", "en": "What can I do for you?"},
 }
 
 

@@ -17,7 +17,7 @@ from ..outbox import append_event
 from ..responses import ok
 from ..security import new_id
 from ..tables import Address, Complaint, Photo
-from ..validation import choice, number, read_json, string
+from ..validation import choice, idempotency_key, number, read_json, string
 from ..views import complaint_view, department_label
 
 routes = web.RouteTableDef()

@@ -1,6 +1,8 @@
 """Test and demo controls under /_control: read what was sent, make the fake APIs fail, reset."""
 from __future__ import annotations
 
+import asyncio
+
 from aiohttp import web
 
 from standins.keys import TELEGRAM, TWILIO
@@ -11,9 +13,26 @@ routes = web.RouteTableDef()
 
 @routes.get("/_control/telegram/calls")
 async def telegram_calls(request: web.Request) -> web.Response:
+    """Recorded Bot API calls; with min_count and wait (seconds, at most 60) it long-polls."""
+    state = request.app[TELEGRAM]
     method, chat = request.query.get("method"), request.query.get("chat_id")
-    calls = [c for c in request.app[TELEGRAM].calls
-             if (method is None or c["method"] == method) and (chat is None or str(c["params"].get("chat_id")) == chat)]
+    min_count = int(request.query.get("min_count", "0"))
+    wait = min(float(request.query.get("wait", "0")), 60.0)
+
+    def matching() -> list:
+        return [c for c in state.calls
+                if (method is None or c["method"] == method) and (chat is None or str(c["params"].get("chat_id")) == chat)]
+
+    calls = matching()
+    if len(calls) < min_count and wait > 0:
+        async def enough() -> None:
+            async with state.changed:
+                await state.changed.wait_for(lambda: len(matching()) >= min_count)
+        try:
+            await asyncio.wait_for(enough(), wait)
+        except asyncio.TimeoutError:
+            pass
+        calls = matching()
     return web.json_response({"calls": calls})
 
 
@@ -55,6 +74,8 @@ async def twilio_messages(request: web.Request) -> web.Response:
 @routes.post("/_control/reset")
 async def reset(request: web.Request) -> web.Response:
     # The app is frozen once started: reset the state objects in place.
-    request.app[TELEGRAM].__dict__.update(TelegramState().__dict__)
+    fresh = TelegramState()
+    fresh.changed = request.app[TELEGRAM].changed  # waiters keep their condition
+    request.app[TELEGRAM].__dict__.update(fresh.__dict__)
     request.app[TWILIO].__dict__.update(TwilioState().__dict__)
     return web.json_response({"ok": True})

@@ -1,6 +1,7 @@
 """What the stand-ins remember (in memory: they are for one test run or one demo)."""
 from __future__ import annotations
 
+import asyncio
 import itertools
 import time
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ class TelegramState:
     webhook: Dict[str, Any] = field(default_factory=dict)
     message_ids: "itertools.count[int]" = field(default_factory=lambda: itertools.count(1000))
     update_ids: "itertools.count[int]" = field(default_factory=lambda: itertools.count(int(time.time())))
+    changed: asyncio.Condition = field(default_factory=asyncio.Condition)  # woken on every recorded call
 
     def take_failure(self, method: str) -> Optional[Failure]:
         for failure in self.failures:

@@ -63,6 +63,8 @@ async def bot_method(request: web.Request) -> web.Response:
     params = await params_of(request)
     chat_id = params.get("chat_id")
     state.calls.append({"method": method, "params": params, "at": time.time()})
+    async with state.changed:
+        state.changed.notify_all()
     failure = state.take_failure(method)
     if failure is not None:
         return error(failure.error_code, failure.description, failure.retry_after)

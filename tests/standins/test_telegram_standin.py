@@ -81,3 +81,15 @@ async def test_simulated_photo_is_served_through_getfile_and_download(client, ai
     status, info = await call(client, "getFile", {"file_id": file_id})
     download = await client.get(f"/telegram/file/bot{TOKEN}/{info['result']['file_path']}")
     assert await download.read() == image
+
+
+async def test_calls_can_be_long_polled_until_a_reply_arrives(client):
+    import asyncio
+
+    waiting = asyncio.create_task(client.get("/_control/telegram/calls",
+                                             params={"chat_id": "31", "min_count": "1", "wait": "5"}))
+    await asyncio.sleep(0.05)
+    assert not waiting.done()
+    await call(client, "sendMessage", {"chat_id": 31, "text": "late"})
+    calls = (await (await waiting).json())["calls"]
+    assert [c["params"]["text"] for c in calls] == ["late"]

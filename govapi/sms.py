@@ -58,9 +58,9 @@ class TwilioSender:
     async def _post(self, to: str, body: str) -> None:
         s = self.settings
         form = {"To": to, "From": s.twilio_from_number, "Body": body}
-        auth = aiohttp.BasicAuth(s.twilio_account_sid, s.twilio_auth_token)
+        headers = {"Authorization": aiohttp.encode_basic_auth(s.twilio_account_sid, s.twilio_auth_token)}
         try:
-            async with self.http.post(self.url, data=form, auth=auth,
+            async with self.http.post(self.url, data=form, headers=headers,
                                       timeout=aiohttp.ClientTimeout(total=15)) as resp:
                 if resp.status >= 300:
                     log.warning("sms send refused", extra={"status": resp.status})

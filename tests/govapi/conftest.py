@@ -57,7 +57,8 @@ async def make_api(aiohttp_client: Any, database_url: str) -> AsyncIterator[Any]
 
     async def make(**overrides: Any) -> Api:
         port = free_port()
-        settings = settings_for_tests(database_url, public_url=f"http://127.0.0.1:{port}", **overrides)
+        url = overrides.pop("database_url", database_url)
+        settings = settings_for_tests(url, public_url=f"http://127.0.0.1:{port}", **overrides)
         clock = Clock(settings.today)
         app = create_app(settings, clock=clock, background_jobs=False)
         client = await aiohttp_client(app, server_kwargs={"port": port})

@@ -1,0 +1,1 @@
+"""Extensions of the Rasa server runtime: an atomic lock store (and, later, tracker-store guards)."""

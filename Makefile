@@ -17,7 +17,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-NLU_SOURCES := config.yml domain.yml $(shell find data minwon_nlu -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) 2>/dev/null)
+NLU_SOURCES := config.yml domain.yml $(shell find domain data minwon_nlu -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) 2>/dev/null)
 
 .PHONY: help install run run-prod test test-services test-rasa train validate bench lock clean telegram-webhook
 
@@ -46,17 +46,17 @@ lock:
 
 # --- the model: trained once, again only when its inputs change -----------------------------------------
 $(MODEL): $(RVENV)/.installed $(NLU_SOURCES)
-	$(RASA) train --config config.yml --domain domain.yml --data data --out models --fixed-model-name minwon
+	$(RASA) train --config config.yml --domain domain --data data --out models --fixed-model-name minwon
 	@touch $@
 
 train: $(MODEL)
 
 validate: $(RVENV)/.installed
-	$(RASA) data validate --config config.yml --domain domain.yml --data data --fail-on-warnings
+	$(RASA) data validate --config config.yml --domain domain --data data --fail-on-warnings
 
 # --- run -----------------------------------------------------------------------------------------------
 run: install
-	@if [ -f domain.yml ] && [ -f config.yml ]; then $(MAKE) --no-print-directory train; fi
+	@if [ -d domain ] && [ -f config.yml ]; then $(MAKE) --no-print-directory train; fi
 	$(PY) -m bot.launcher
 
 telegram-webhook: install

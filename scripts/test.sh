@@ -28,8 +28,8 @@ done
 
 stage "services (Python 3.11)" $PY -m pytest -q -p no:cacheprovider "${SERVICE_SUITES[@]}"
 
-if [ -f domain.yml ] && [ -f config.yml ]; then
-  stage "rasa data validate" $RASA data validate --config config.yml --domain domain.yml --data data
+if [ -d domain ] && [ -f config.yml ]; then
+  stage "rasa data validate" $RASA data validate --config config.yml --domain domain --data data
   stage "train the model" make --no-print-directory train
   stage "conversation tests (tests/test_*.yml)" $RASA test core --model models/minwon.tar.gz \
     --stories tests/ --fail-on-prediction-errors --out results/core

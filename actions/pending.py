@@ -84,7 +84,8 @@ def next_language(tracker: Tracker) -> Dict[Text, Any]:
     """Slot updates for the language of this turn: an explicit switch sticks; otherwise follow the text."""
     intent, _ = conv.latest_intent(tracker)
     message = conv.latest_text(tracker)
-    if intent == "switch_language":
+    # The NLU marks an explicit request ("in English please") with `language_requested` and a language entity.
+    if intent == "switch_language" or (tracker.latest_message or {}).get("language_requested"):
         wanted = next((e.get("value") for e in (tracker.latest_message or {}).get("entities", [])
                        if e.get("entity") == "language"), None)
         if wanted not in ("ko", "en"):

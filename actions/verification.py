@@ -7,6 +7,7 @@ can ask to resend; wrong codes count down; a lockout ends the form and hands the
 from __future__ import annotations
 
 import logging
+from abc import abstractmethod
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
@@ -36,6 +37,10 @@ def verification_reset() -> Dict[str, Any]:
 
 class VerifiedFormValidation(FormValidationAction):
     """Base of every form's validation: verification slots first, then `service_slots`."""
+
+    @abstractmethod
+    def name(self) -> Text:
+        """validate_<form>; abstract so the SDK does not register this base class as an action."""
 
     def form_slots(self) -> List[Text]:
         """This form's own slots, in the order they are asked (after verification)."""

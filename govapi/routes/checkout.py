@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from .. import payments
 from ..clock import SEOUL
+from ..errors import BadRequest, UnsupportedMediaType
 from ..keys import CLOCK, DB, HTTP, SETTINGS
 from ..labels import FINE_KINDS, PAYMENT_STATUSES
 from ..numbers import normalise_number
@@ -156,7 +157,12 @@ async def checkout_page(request: web.Request) -> web.Response:
 
 @routes.post("/checkout/{payment_id}")
 async def checkout_submit(request: web.Request) -> web.StreamResponse:
-    form = await request.post()
+    if request.content_type not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        raise UnsupportedMediaType("Post the checkout form.")
+    try:
+        form = await request.post()
+    except ValueError:  # e.g. multipart without a boundary
+        raise BadRequest("The form could not be read.", code="invalid_form") from None
     lang = _lang(str(form.get("lang", "ko")))
     token = str(form.get("t", ""))
     payment, items = await _load(request, token)

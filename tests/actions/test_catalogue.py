@@ -1,0 +1,57 @@
+"""What the action server offers matches what the domain names, and every text fits an SMS in both languages."""
+import re
+
+import yaml
+from rasa_sdk.executor import ActionExecutor
+
+from actions.texts import TEXTS
+from actions_testkit import ROOT
+
+KOREAN_SMS = 70   # UCS-2: one segment
+ENGLISH_SMS = 160  # GSM-7: one segment
+
+
+def domain_actions():
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    return {a if isinstance(a, str) else next(iter(a)) for a in domain["actions"]}, domain
+
+
+def test_every_domain_action_is_served_and_nothing_else_of_ours():
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    served = set(executor.actions)
+    ours, _ = domain_actions()
+    assert ours <= served, f"named in domain.yml but not served: {sorted(ours - served)}"
+    # The other parts' actions (hand-back, subscriptions) are declared in domain/ fragments.
+    fragments = set()
+    for path in (ROOT / "domain").glob("*.yml"):
+        if path.is_symlink():
+            continue
+        for a in yaml.safe_load(path.read_text(encoding="utf-8")).get("actions", []):
+            fragments.add(a if isinstance(a, str) else next(iter(a)))
+    assert served <= ours | fragments, f"served but named nowhere: {sorted(served - ours - fragments)}"
+
+
+def test_form_validators_get_the_domain_and_nothing_else_does():
+    ours, domain = domain_actions()
+    with_domain = {next(iter(a)) for a in domain["actions"] if isinstance(a, dict)
+                   and next(iter(a.values())).get("send_domain")}
+    assert with_domain == {f"validate_{form}" for form in domain["forms"]}
+
+
+def test_every_text_exists_in_both_languages_and_fits_one_sms():
+    for key, entry in TEXTS.items():
+        assert set(entry) == {"ko", "en"}, key
+        assert sorted(re.findall(r"{(\w+)}", entry["ko"])) == sorted(re.findall(r"{(\w+)}", entry["en"])), key
+        assert len(entry["ko"]) <= KOREAN_SMS, (key, len(entry["ko"]))
+        assert len(entry["en"]) <= ENGLISH_SMS, (key, len(entry["en"]))
+
+
+def test_domain_responses_exist_in_both_languages_and_fit_one_sms():
+    _, domain = domain_actions()
+    for name, variants in domain["responses"].items():
+        english = [v for v in variants if v.get("condition")]
+        korean = [v for v in variants if not v.get("condition")]
+        assert english and korean, name
+        assert all(len(v["text"]) <= KOREAN_SMS for v in korean), name
+        assert all(len(v["text"]) <= ENGLISH_SMS for v in english), name

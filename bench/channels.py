@@ -159,7 +159,7 @@ async def telegram_citizen(session, stack: Stack, n: int, texts: List[str], acks
 
 async def sms_citizen(session, stack: Stack, n: int, texts: List[str], acks: List[float], bodies: List[str]):
     phone = f"+8210{n:04d}{int(uuid.uuid4().int % 10**4):04d}"
-    url = stack.rasa + "/webhooks/sms/webhook"
+    url = stack.rasa + "/webhooks/twilio/webhook"
     for text in texts:
         sid = "SM" + uuid.uuid4().hex
         form = {"MessageSid": sid, "SmsSid": sid, "AccountSid": SID, "From": phone, "To": "+15005550006",

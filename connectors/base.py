@@ -1,7 +1,9 @@
 """What every minwon channel shares: Redis store, per-conversation queues, one turn runner."""
 from __future__ import annotations
 
+import json
 import logging
+from datetime import datetime, timezone
 from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 from rasa.core.channels.channel import InputChannel, UserMessage
@@ -35,9 +37,15 @@ class MinwonChannel(InputChannel):
         await self.store.close()
 
     async def run_turn(
-        self, on_new_message: OnNewMessage, sender_id: str, text: str, metadata: Dict[str, Any]
+        self, on_new_message: OnNewMessage, sender_id: str, text: str, metadata: Dict[str, Any],
+        message_id: Optional[str] = None,
     ) -> List[Dict[str, Any]]:
-        """Hand one citizen message to Rasa and return the replies of that turn."""
+        """Hand one citizen message to Rasa and return the replies of that turn.
+
+        `message_id` is the channel's own id, so a redelivered message keeps the actions'
+        idempotency keys. While staff hold the conversation, the message also goes to the desk.
+        """
+        await self.copy_to_desk(sender_id, text, metadata)
         collector = TurnCollector(self.name())
         await on_new_message(
             UserMessage(
@@ -46,6 +54,25 @@ class MinwonChannel(InputChannel):
                 sender_id=sender_id,
                 input_channel=self.name(),
                 metadata=metadata,
+                message_id=message_id,
             )
         )
         return collector.messages
+
+    async def copy_to_desk(self, sender_id: str, text: str, metadata: Dict[str, Any]) -> None:
+        prefix = self.common.handoff_prefix
+        try:
+            if not await self.store.redis.exists(f"{prefix}active:{sender_id}"):
+                return
+            slim = {k: v for k, v in metadata.items() if k != "photo"}
+            if "photo" in metadata:  # the desk gets the photo's kind, not megabytes of base64
+                photo = metadata["photo"]
+                slim["photo"] = {k: v for k, v in photo.items() if k != "bytes_b64"}
+            await self.store.redis.xadd(
+                f"{prefix}inbox",
+                {"conversation_id": sender_id, "text": text, "metadata": json.dumps(slim, ensure_ascii=False),
+                 "received_at": datetime.now(timezone.utc).isoformat()},
+                maxlen=100000, approximate=True,
+            )
+        except Exception as error:  # the desk copy must never stop the conversation itself
+            logger.warning("handoff inbox not written: %s", type(error).__name__)

@@ -14,6 +14,7 @@ from connectors import segments
 
 TELEGRAM_MAX_UTF16 = 4096
 TELEGRAM_CALLBACK_MAX_BYTES = 64
+SPECIAL_PAYLOADS = {"__request_contact__", "__request_location__"}  # Telegram reply-keyboard requests
 URL_RE = re.compile(r"https?://[^\s<>\"']+")
 
 
@@ -111,14 +112,17 @@ def sms_body(parts: Sequence[ReplyPart], shorten=lambda url: url) -> tuple[str, 
             lines.append(part.text)
         if part.image:
             lines.append(part.image)
-        options = []
         for button in part.buttons:
-            if button.url:
+            if button.url and button.url not in part.text:  # links already in the text stay once
                 lines.append(f"{button.title}: {button.url}")
-            else:
+        offered = [b for b in part.buttons if not b.url and b.payload not in SPECIAL_PAYLOADS]
+        # Buttons whose payload is their own title ("1", "네", "all") need no numbering: the
+        # citizen types the title. Only the others become numbered choices.
+        if any(b.payload != b.title for b in offered):
+            options = []
+            for button in offered:
                 choices.append(button)
                 options.append(f"{len(choices)} {button.title}")
-        if options:
             lines.append(" / ".join(options))
     body = "\n".join(lines)
     body = URL_RE.sub(lambda m: shorten(m.group(0)), body)

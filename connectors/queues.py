@@ -9,11 +9,18 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from typing import Awaitable, Callable, Deque, Dict, Set
+from typing import Awaitable, Callable, Deque, Dict, Set, TypeVar
+
+from connectors.errors import ConnectorError
 
 logger = logging.getLogger(__name__)
 
 Job = Callable[[], Awaitable[None]]
+T = TypeVar("T")
+
+
+class QueueFull(ConnectorError):
+    """Too many messages are waiting for one conversation."""
 
 
 class ConversationQueues:
@@ -46,12 +53,32 @@ class ConversationQueues:
                     await job()
                 except asyncio.CancelledError:
                     raise
-                except Exception:  # one bad message must not stop the conversation
-                    logger.exception("channel job failed")
+                except Exception as error:  # one bad message must not stop the conversation
+                    # Only the type: exception texts can carry citizen text or phone numbers.
+                    logger.error("channel job failed: %s", type(error).__name__)
+                    logger.debug("channel job failure", exc_info=True)
         finally:
             self._workers.pop(conversation, None)
             if not queue:
                 self._pending.pop(conversation, None)
+
+    async def run(self, conversation: str, job: Callable[[], Awaitable["T"]], timeout: float) -> "T":
+        """Queue a job behind the conversation's earlier ones and wait for its result."""
+        result: "asyncio.Future[T]" = asyncio.get_event_loop().create_future()
+
+        async def wrapped() -> None:
+            try:
+                value = await job()
+            except Exception as error:
+                if not result.done():
+                    result.set_exception(error)
+                return
+            if not result.done():
+                result.set_result(value)
+
+        if not self.submit(conversation, wrapped):
+            raise QueueFull(conversation)
+        return await asyncio.wait_for(asyncio.shield(result), timeout)
 
     def busy(self) -> int:
         return len(self._workers)

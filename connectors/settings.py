@@ -15,6 +15,7 @@ PLACEHOLDER_SECRETS = {
     "dev-telegram-secret",
     "dev-twilio-auth-token",
     "123456:dev-telegram-token",
+    "dev-outbound-token",
     "",
 }
 
@@ -46,15 +47,22 @@ class CommonSettings:
     redis_url: str
     redis_prefix: str
     public_url: str  # the address the internet reaches Rasa at (signatures, short links)
+    outbound_token: str = "dev-outbound-token"  # bearer token of the /outbound routes (console, notifier)
+    handoff_prefix: str = "minwon:handoff:"  # the desk's keys: <prefix>active:<conversation>, <prefix>inbox
 
     @classmethod
     def load(cls, credentials: Optional[Mapping[str, Any]] = None) -> "CommonSettings":
         c = credentials or {}
+        production = os.environ.get("MINWON_ENV", "development") == "production"
         return cls(
-            production=os.environ.get("MINWON_ENV", "development") == "production",
+            production=production,
             redis_url=_pick("REDIS_URL", c, "redis://127.0.0.1:6379/0") or "",
             redis_prefix=_pick("CONNECTORS_REDIS_PREFIX", c, "minwon:ch:") or "",
             public_url=(_pick("CONNECTORS_PUBLIC_URL", c, "http://127.0.0.1:5005") or "").rstrip("/"),
+            outbound_token=_secret(
+                "CHANNEL_OUTBOUND_TOKEN", _pick("CHANNEL_OUTBOUND_TOKEN", c, "dev-outbound-token"), production
+            ),
+            handoff_prefix=_pick("HANDOFF_REDIS_PREFIX", c, "minwon:handoff:") or "",
         )
 
     @property
@@ -119,8 +127,8 @@ class SmsSettings:
 
     @property
     def webhook_url(self) -> str:
-        return f"{self.common.public_url}/webhooks/sms/webhook"
+        return f"{self.common.public_url}/webhooks/twilio/webhook"
 
     @property
     def status_callback_url(self) -> str:
-        return f"{self.common.public_url}/webhooks/sms/status"
+        return f"{self.common.public_url}/webhooks/twilio/status"

@@ -18,6 +18,8 @@ from connectors import sms_keywords
 from connectors.base import MinwonChannel, OnNewMessage
 from connectors.errors import DeliveryError, RecipientBlocked
 from connectors.formatting import URL_RE, ReplyPart, neutralise_command, parts_from_rasa, sms_body, split_sms
+from connectors.outbound import Outbound, Refusal, add_outbound_route
+from connectors.queues import QueueFull
 from connectors.settings import SmsSettings
 from connectors.store import ChannelStore
 from connectors.twilio_api import TwilioMessages, signature_valid
@@ -115,6 +117,9 @@ class SmsInput(MinwonChannel):
     def name(cls) -> Text:
         return "sms"
 
+    def url_prefix(self) -> Text:
+        return "twilio"  # /webhooks/twilio/webhook, /status, /outbound
+
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "SmsInput":
         return cls(SmsSettings.load(credentials))
@@ -142,8 +147,8 @@ class SmsInput(MinwonChannel):
         return form if signature_valid(self.settings.auth_token, url, form, signature) else None
 
     async def turn(self, on_new_message: OnNewMessage, phone: str, text: str,
-                   metadata: Dict[str, Any], pending: PendingReply) -> None:
-        replies = await self.run_turn(on_new_message, f"sms:{phone}", text, metadata)
+                   metadata: Dict[str, Any], pending: PendingReply, message_sid: str) -> None:
+        replies = await self.run_turn(on_new_message, f"sms:{phone}", text, metadata, message_sid)
         if await self.store.is_opted_out(phone):
             bodies: List[str] = []
         else:
@@ -207,7 +212,7 @@ class SmsInput(MinwonChannel):
             if not text:
                 return twiml_response()
             pending = PendingReply(asyncio.get_event_loop().create_future())
-            self.queues.submit(f"sms:{phone}", lambda: self.turn(on_new_message, phone, text, metadata, pending))
+            self.queues.submit(f"sms:{phone}", lambda: self.turn(on_new_message, phone, text, metadata, pending, sid))
             try:
                 bodies = await asyncio.wait_for(asyncio.shield(pending.future), self.settings.twiml_deadline)
             except asyncio.TimeoutError:
@@ -229,4 +234,21 @@ class SmsInput(MinwonChannel):
                     await self.store.opt_out(fields["To"])
             return response.text("", status=204)
 
+        add_outbound_route(sms_webhook, "sms:", self.common.outbound_token, self.store, self.send_outbound)
         return sms_webhook
+
+    async def send_outbound(self, message: Outbound) -> Dict[str, Any]:
+        phone = message.address
+        if await self.store.is_opted_out(phone):
+            raise Refusal("opted_out")
+
+        async def send() -> List[str]:
+            return await self.sender.send(phone, await self.formatter.bodies(phone, message.parts))
+
+        try:  # behind the conversation's own replies, so the order holds
+            sids = await self.queues.run(f"sms:{phone}", send, timeout=60)
+        except (asyncio.TimeoutError, QueueFull):
+            raise Refusal("unavailable") from None
+        if not sids:
+            raise Refusal("opted_out" if await self.store.is_opted_out(phone) else "unavailable")
+        return {"sid": sids[0], "message_id": sids[0]}

@@ -2,6 +2,7 @@
 inline keyboards, split and paced replies, blocked-bot handling."""
 from __future__ import annotations
 
+import asyncio
 import base64
 import hmac
 import json
@@ -16,6 +17,8 @@ from sanic.request import Request
 from connectors.base import MinwonChannel, OnNewMessage
 from connectors.errors import DeliveryError, RecipientBlocked
 from connectors.formatting import ReplyPart, callback_data_fits, neutralise_command, parts_from_rasa, split_for_telegram
+from connectors.outbound import Outbound, Refusal, add_outbound_route
+from connectors.queues import QueueFull
 from connectors.settings import TelegramSettings
 from connectors.store import ChannelStore
 from connectors.telegram_api import BotApi
@@ -23,7 +26,7 @@ from connectors.throttle import SendThrottle
 
 logger = logging.getLogger(__name__)
 
-ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 REQUEST_CONTACT = "__request_contact__"
 REQUEST_LOCATION = "__request_location__"
@@ -39,6 +42,7 @@ class Incoming:
     callback_token: Optional[str] = None
     callback_message_id: Optional[int] = None
     photo_file_id: Optional[str] = None
+    update_id: Optional[int] = None
 
 
 def _e164(phone: str) -> str:
@@ -229,7 +233,8 @@ class TelegramInput(MinwonChannel):
                     "bytes_b64": base64.b64encode(data).decode("ascii"),
                     "content_type": "image/png" if data[:4] == b"\x89PNG" else "image/jpeg",
                 }
-        replies = await self.run_turn(on_new_message, sender_id, text, incoming.metadata)
+        message_id = f"tg:{incoming.update_id}" if incoming.update_id is not None else None
+        replies = await self.run_turn(on_new_message, sender_id, text, incoming.metadata, message_id)
         await self.delivery.deliver(incoming.chat_id, parts_from_rasa(replies))
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
@@ -256,11 +261,46 @@ class TelegramInput(MinwonChannel):
             except Exception:  # Redis down: let Telegram redeliver later instead of losing it
                 logger.exception("telegram de-duplication unavailable")
                 return response.json({"error": "unavailable"}, status=503)
+            membership = update.get("my_chat_member")
+            if isinstance(membership, dict):
+                await self.record_membership(membership)
+                return response.json({"ok": True})
             incoming = parse_update(update)
             if incoming is not None:
+                incoming.update_id = update["update_id"]
                 self.queues.submit(
                     f"tg:{incoming.chat_id}", lambda: self.process(on_new_message, incoming)
                 )
             return response.json({"ok": True})
 
+        add_outbound_route(telegram_webhook, "tg:", self.common.outbound_token, self.store, self.send_outbound)
         return telegram_webhook
+
+    async def record_membership(self, membership: Dict[str, Any]) -> None:
+        """Telegram tells us when a citizen blocks (kicked) or unblocks (member) the bot."""
+        chat = (membership.get("chat") or {}).get("id")
+        status = (membership.get("new_chat_member") or {}).get("status")
+        if chat is None:
+            return
+        if status == "kicked":
+            await self.store.mark_blocked(str(chat))
+        elif status == "member":
+            await self.store.unblock(str(chat))
+
+    async def send_outbound(self, message: Outbound) -> Dict[str, Any]:
+        chat_id = message.address
+        if await self.store.is_blocked(chat_id):
+            raise Refusal("blocked")
+
+        async def deliver() -> int:
+            return await self.delivery.deliver(chat_id, message.parts)
+
+        try:  # behind the conversation's own replies, so the order holds
+            sent = await self.queues.run(f"tg:{chat_id}", deliver, timeout=60)
+        except (asyncio.TimeoutError, QueueFull):
+            raise Refusal("unavailable") from None
+        if await self.store.is_blocked(chat_id):
+            raise Refusal("blocked")
+        if not sent:
+            raise Refusal("unavailable")
+        return {"messages": sent}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import uuid
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
@@ -14,6 +15,7 @@ from sanic.request import Request
 
 from connectors.base import MinwonChannel, OnNewMessage
 from connectors.formatting import ReplyPart, neutralise_command, parts_from_rasa
+from connectors.outbound import Outbound, Refusal, add_outbound_route
 from connectors.settings import CommonSettings
 from connectors.store import ChannelStore
 
@@ -83,7 +85,7 @@ class WebChatInput(MinwonChannel):
     async def turn(self, on_new_message: OnNewMessage, sender_id: str, text: str,
                    result: "asyncio.Future[List[Dict[str, Any]]]") -> None:
         try:
-            replies = await self.run_turn(on_new_message, sender_id, text, {"channel": "web"})
+            replies = await self.run_turn(on_new_message, sender_id, text, {"channel": "web"}, uuid.uuid4().hex)
             items = await to_json(self.store, sender_id, parts_from_rasa(replies))
         except Exception as error:
             if not result.done():
@@ -155,4 +157,13 @@ class WebChatInput(MinwonChannel):
                 return response.json({"error": "bad_session", "message": "session must be a random UUID"}, status=400)
             return response.json({"messages": await self.store.drain_outbox(sender_id)})
 
+        add_outbound_route(web, "web:", self.common.outbound_token, self.store, self.send_outbound)
         return web
+
+    async def send_outbound(self, message: Outbound) -> Dict[str, Any]:
+        """Kept in the session's outbox; the page fetches it with its next poll."""
+        if not SESSION_RE.match(message.address):
+            raise Refusal("unavailable")
+        for item in await to_json(self.store, message.conversation_id, message.parts):
+            await self.store.push_outbox(message.conversation_id, item)
+        return {"queued": True}

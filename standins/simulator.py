@@ -133,7 +133,7 @@ async def sms_send(request: web.Request) -> web.Response:
         media_id = "ME" + secrets.token_hex(16)
         state.media[media_id] = StoredFile(image, "image/jpeg", media_id)
         form.update(NumMedia="1", MediaContentType0="image/jpeg", MediaUrl0=f"{settings.public_url}/twilio/media/{media_id}")
-    path = "/webhooks/sms/webhook"
+    path = "/webhooks/twilio/webhook"
     signature = twilio_signature(settings.twilio_auth_token, settings.rasa_public_url + path, form.items())
     started = time.perf_counter()
     try:

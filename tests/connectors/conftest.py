@@ -31,6 +31,7 @@ TELEGRAM_SECRET = "test-secret-" + uuid.uuid4().hex
 TWILIO_SID = "AC" + uuid.uuid4().hex
 TWILIO_TOKEN = "test-auth-" + uuid.uuid4().hex
 RASA_TOKEN = "test-rasa-" + uuid.uuid4().hex
+OUTBOUND_TOKEN = "test-outbound-" + uuid.uuid4().hex
 
 
 def free_port() -> int:
@@ -126,7 +127,8 @@ def rasa_environment(standins: Dict[str, str], redis_prefix: str, port: int) -> 
            "TELEGRAM_API_BASE": standins["url"] + "/telegram", "TWILIO_API_BASE": standins["url"] + "/twilio",
            "TELEGRAM_TOKEN": TELEGRAM_TOKEN, "TELEGRAM_SECRET_TOKEN": TELEGRAM_SECRET,
            "TWILIO_ACCOUNT_SID": TWILIO_SID, "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
-           "TWILIO_FROM_NUMBER": "+15005550006", "TELEGRAM_PER_CHAT_INTERVAL": "0.02", "SMS_TWIML_DEADLINE": "4"}
+           "TWILIO_FROM_NUMBER": "+15005550006", "TELEGRAM_PER_CHAT_INTERVAL": "0.02", "SMS_TWIML_DEADLINE": "4",
+           "CHANNEL_OUTBOUND_TOKEN": OUTBOUND_TOKEN, "HANDOFF_REDIS_PREFIX": redis_prefix + "handoff:"}
     env.pop("MINWON_ENV", None)
     return env
 
@@ -223,7 +225,7 @@ class Sms:
                 "Body": body, "To": "+15005550006", "MessageSid": sid, "AccountSid": TWILIO_SID, "From": phone,
                 "ApiVersion": "2010-04-01", "FromCity": "", "FromState": "", "FromZip": "", **extra}
 
-    def post(self, form: Dict[str, str], path: str = "/webhooks/sms/webhook", token: str = TWILIO_TOKEN) -> httpx.Response:
+    def post(self, form: Dict[str, str], path: str = "/webhooks/twilio/webhook", token: str = TWILIO_TOKEN) -> httpx.Response:
         from twilio.request_validator import RequestValidator
 
         signature = RequestValidator(token).compute_signature(self.rasa + path, form)

@@ -68,3 +68,16 @@ def test_opt_out_keywords_in_english_and_korean_only_as_whole_message():
     assert keyword("start") == "opt_in" and keyword("재개") == "opt_in"
     assert keyword("help") == "help" and keyword("도움말") == "help"
     assert keyword("please stop the noise next door") is None
+
+
+def test_sms_does_not_repeat_choices_the_text_already_numbers_or_links_it_already_shows():
+    text = "미납 과태료:\n1. 주정차 위반 40,000원\n2. 속도 위반 30,000원\n번호를 보내 주세요."
+    buttons = [Button("1", "1"), Button("2", "2"), Button("전부", "전부"), Button("결제하기", url="https://pay.example/x")]
+    body, choices = sms_body([ReplyPart(text + " https://pay.example/x", buttons)])
+    assert body == text + " https://pay.example/x"
+    assert choices == []
+
+
+def test_sms_skips_telegram_only_contact_requests():
+    body, choices = sms_body([ReplyPart("전화번호를 알려 주세요", [Button("내 번호 보내기", "__request_contact__")])])
+    assert body == "전화번호를 알려 주세요" and choices == []

@@ -15,7 +15,7 @@ def trigger(rasa: str, sender_id: str, intent: str) -> httpx.Response:
 def test_forged_signature_is_refused_and_nothing_is_processed(sms, phone, rasa_server, redis_client, redis_prefix):
     form = sms.form(phone, "hello")
     assert sms.post(form, token="not-the-auth-token").status_code == 403
-    assert httpx.post(sms.rasa + "/webhooks/sms/webhook", data=form).status_code == 403  # unsigned
+    assert httpx.post(sms.rasa + "/webhooks/twilio/webhook", data=form).status_code == 403  # unsigned
     assert not redis_client.exists(f"{redis_prefix}seen:sms:{form['MessageSid']}")
     assert user_events(rasa_server, f"sms:{phone}") == []
 
@@ -25,8 +25,8 @@ def test_signature_covers_blank_form_values(sms, phone):
 
     form = sms.form(phone, "hello")  # FromCity, FromState, FromZip are blank, as Twilio sends them
     without_blanks = {k: v for k, v in form.items() if v}
-    signature = RequestValidator(TWILIO_TOKEN).compute_signature(sms.rasa + "/webhooks/sms/webhook", without_blanks)
-    refused = httpx.post(sms.rasa + "/webhooks/sms/webhook", data=form, headers={"X-Twilio-Signature": signature})
+    signature = RequestValidator(TWILIO_TOKEN).compute_signature(sms.rasa + "/webhooks/twilio/webhook", without_blanks)
+    refused = httpx.post(sms.rasa + "/webhooks/twilio/webhook", data=form, headers={"X-Twilio-Signature": signature})
     assert refused.status_code == 403
     assert sms.post(form).status_code == 200
 
@@ -115,6 +115,6 @@ def test_undelivered_status_is_recorded(sms, phone, rasa_server, standins, redis
 
 
 def test_forged_status_callback_is_refused(sms):
-    r = httpx.post(sms.rasa + "/webhooks/sms/status", data={"MessageSid": "SMx", "MessageStatus": "delivered"},
+    r = httpx.post(sms.rasa + "/webhooks/twilio/status", data={"MessageSid": "SMx", "MessageStatus": "delivered"},
                    headers={"X-Twilio-Signature": "AAAA"})
     assert r.status_code == 403

@@ -26,7 +26,7 @@ async def test_sms_from_the_simulator_is_signed_and_the_answer_shows(aiohttp_cli
         return web.Response(text="<Response><Message>답장 &amp; reply</Message></Response>", content_type="application/xml")
 
     rasa = web.Application()
-    rasa.router.add_post("/webhooks/sms/webhook", webhook)
+    rasa.router.add_post("/webhooks/twilio/webhook", webhook)
     target = await aiohttp_server(rasa)
     base = str(target.make_url("")).rstrip("/")
     settings_for_app = dataclasses.replace(settings, rasa_url=base, rasa_public_url="https://public.example")

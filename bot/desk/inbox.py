@@ -64,6 +64,12 @@ async def run_inbox(redis: Redis, desk: DeskService, stream: str, consumer: str)
             await drain_once(redis, desk, stream, consumer)
         except asyncio.CancelledError:
             raise
+        except ResponseError as exc:
+            if "NOGROUP" not in str(exc) and "UNBLOCKED" not in str(exc):
+                log.exception("desk inbox: reading failed; retrying in 2 s")
+                await asyncio.sleep(2)
+            # The stream was deleted under us (a flush, a test cleaning up): make it and the group again.
+            await ensure_group(redis, stream)
         except Exception:  # keep reading: a bad entry or a short outage must not stop the desk
             log.exception("desk inbox: reading failed; retrying in 2 s")
             await asyncio.sleep(2)

@@ -270,7 +270,8 @@ class DeskService:
         try:
             tracker = await self.rasa.tracker(handoff.conversation_id)
             cutoff = aware(handoff.created_at).timestamp()
-            before = [t for t in transcript(tracker) if not t["at"] or t["at"] <= cutoff + 1]
+            # Agent and desk lines are in the desk's own record (messages); the tracker gives what came before.
+            before = [t for t in transcript(tracker) if t["who"] != "agent" and (not t["at"] or t["at"] <= cutoff + 1)]
             state = current_state(tracker)
         except UpstreamError as exc:
             tracker_error = exc.message

@@ -14,7 +14,10 @@ function chart(title, labels, series, opts) {
   const box = document.createElement("div"); box.className = "chart";
   const h = document.createElement("h4"); h.textContent = title; box.appendChild(h);
   const svg = el("svg", {viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": title});
-  const x = i => L + (labels.length <= 1 ? (W - L - R) / 2 : i * (W - L - R) / (labels.length - 1));
+  // Categories sit in the middle of equal slots; days run edge to edge.
+  const x = opts.categories
+    ? i => L + (i + 0.5) * (W - L - R) / Math.max(labels.length, 1)
+    : i => L + (labels.length <= 1 ? (W - L - R) / 2 : i * (W - L - R) / (labels.length - 1));
   const y = v => H - B - (v / max) * (H - B - T);
   for (let g = 0; g <= 4; g++) {
     const v = max * g / 4;
@@ -24,7 +27,7 @@ function chart(title, labels, series, opts) {
   }
   const step = Math.max(1, Math.ceil(labels.length / 7));
   labels.forEach((lab, i) => {
-    if (i % step === 0) svg.appendChild(el("text", {x: x(i), y: H - 10, "text-anchor": "middle", "font-size": 10, fill: "#6b7787"}, lab.slice(5)));
+    if (opts.categories || i % step === 0) svg.appendChild(el("text", {x: x(i), y: H - 10, "text-anchor": "middle", "font-size": 10, fill: "#6b7787"}, opts.categories ? lab : lab.slice(5)));
   });
   series.forEach((s, si) => {
     if (s.kind === "bar") {
@@ -42,8 +45,10 @@ function chart(title, labels, series, opts) {
   });
   box.appendChild(svg);
   const legend = document.createElement("div"); legend.className = "muted";
-  legend.textContent = series.map(s => "■ " + s.name).join("   ");
-  series.forEach(() => {});
+  series.forEach(s => {
+    const key = document.createElement("span"); key.textContent = "■ "; key.style.color = s.color;
+    legend.append(key, s.name + "   ");
+  });
   box.appendChild(legend);
   return box;
 }

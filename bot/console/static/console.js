@@ -18,7 +18,7 @@ async function api(method, path, body) {
   return data;
 }
 
-function showLogin() { state.me = null; $("#login-view").hidden = false; $("#work").hidden = true; $("#nav").hidden = true; $("#who").hidden = true; }
+function showLogin() { state.me = null; state.selected = null; $("#detail-pane").hidden = true; $("#login-view").hidden = false; $("#work").hidden = true; $("#nav").hidden = true; $("#who").hidden = true; }
 
 async function login(ev) {
   ev.preventDefault();
@@ -63,7 +63,8 @@ function connect() {
 
 async function refresh(event) {
   await Promise.all([loadCounts(), state.view === "dashboard" ? loadDashboard() : (state.view === "audit" ? loadAudit() : loadList())]);
-  if (state.selected && (!event || !event.handoff_id || event.handoff_id === state.selected)) await openHandoff(state.selected, true);
+  const wide = state.view === "dashboard" || state.view === "audit";
+  if (!wide && state.selected && (!event || !event.handoff_id || event.handoff_id === state.selected)) await openHandoff(state.selected, true);
 }
 
 async function loadCounts() {
@@ -139,6 +140,7 @@ async function openHandoff(id, quiet) {
   try { p = await api("GET", `/api/handoffs/${id}`); } catch (e) { if (!quiet) alert(e.message); return; }
   state.packet = p;
   const h = p.handoff;
+  if (state.view === "dashboard" || state.view === "audit") return;  // the answer came after the view changed
   $("#detail-pane").hidden = false;
   const head = $("#detail-head"); head.replaceChildren();
   head.appendChild(node("h2", `${h.conversation_id}`));
@@ -221,8 +223,8 @@ async function loadDashboard() {
   pane.appendChild(kpis);
   const labels = d.days.map(x => x.day);
   const charts = node("div", null, "charts");
-  charts.appendChild(minwonChart("대기열 길이 · Queue length now (per queue)", Object.keys(d.now.queue_lengths).map(k => "    " + k),
-    [{name: "waiting", kind: "bar", color: "#0b3d6e", values: Object.values(d.now.queue_lengths)}]));
+  charts.appendChild(minwonChart("대기열 길이 · Queue length now (per queue)", Object.keys(d.now.queue_lengths),
+    [{name: "waiting", kind: "bar", color: "#0b3d6e", values: Object.values(d.now.queue_lengths)}], {categories: true}));
   charts.appendChild(minwonChart("상담 연결·콜백 · Handoffs and callbacks per day", labels,
     [{name: "handoffs", kind: "bar", color: "#0b3d6e", values: d.days.map(x => x.handoffs)}, {name: "callbacks", kind: "bar", color: "#e4572e", values: d.days.map(x => x.callbacks)}]));
   charts.appendChild(minwonChart("평균 대기(초) · Mean wait before an agent (s)", labels, [{name: "mean wait", kind: "line", color: "#e4572e", values: d.days.map(x => x.mean_wait_seconds)}]));
@@ -230,8 +232,12 @@ async function loadDashboard() {
     [{name: "handoff rate", kind: "line", color: "#e4572e", values: d.days.map(x => x.handoff_rate)}, {name: "containment rate", kind: "line", color: "#0b6e4f", values: d.days.map(x => x.containment_rate)}], {max: 1, percent: true}));
   charts.appendChild(minwonChart("만족도(1-5) · Satisfaction", labels, [{name: "mean score", kind: "line", color: "#0b6e4f", values: d.days.map(x => x.satisfaction)}], {max: 5}));
   const svc = Object.entries(d.per_service);
-  charts.appendChild(minwonChart("분야별 · Per service: handoffs and satisfaction", svc.map(([k]) => "     " + k),
-    [{name: "handoffs", kind: "bar", color: "#0b3d6e", values: svc.map(([, v]) => v.handoffs)}, {name: "satisfaction", kind: "bar", color: "#0b6e4f", values: svc.map(([, v]) => v.satisfaction)}]));
+  charts.appendChild(minwonChart("분야별 연결 · Handoffs per service", svc.map(([k]) => k),
+    [{name: "handoffs", kind: "bar", color: "#0b3d6e", values: svc.map(([, v]) => v.handoffs)}], {categories: true}));
+  charts.appendChild(minwonChart("분야별 만족도 · Satisfaction per service (1-5)", svc.map(([k]) => k),
+    [{name: "mean score", kind: "bar", color: "#0b6e4f", values: svc.map(([, v]) => v.satisfaction)}], {categories: true, max: 5}));
+  charts.appendChild(minwonChart("분야별 평균 대기(초) · Mean wait per service (s)", svc.map(([k]) => k),
+    [{name: "mean wait", kind: "bar", color: "#e4572e", values: svc.map(([, v]) => v.mean_wait_seconds)}], {categories: true}));
   pane.appendChild(charts);
   if (d.days.every(x => x.conversations === null)) pane.appendChild(node("p", "전체 대화 수가 아직 집계되지 않아 자동처리율을 계산할 수 없습니다 · Containment needs the connectors' conversation counts (minwon:stats:conversations:<day>).", "muted"));
 }

@@ -89,7 +89,7 @@ def desk(tmp_path_factory):
     env = {**os.environ, "CONSOLE_PORT": str(port), "MINWON_ENV": "test", "DESK_ALWAYS_OPEN": "1",
            "CONSOLE_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('desk') / 'console.sqlite3'}",
            "REDIS_URL": os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/0"),
-           "DESK_REDIS_NAMESPACE": f"test-actions-desk-{uuid.uuid4().hex[:8]}:", "HANDOFF_TOKEN": HANDOFF_TOKEN}
+           "HANDOFF_REDIS_PREFIX": f"test-actions-desk-{uuid.uuid4().hex[:8]}:", "HANDOFF_TOKEN": HANDOFF_TOKEN}
     proc = subprocess.Popen([str(ROOT / ".venv/bin/python"), "-m", "bot.console"], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"

@@ -21,6 +21,14 @@ from .tables import Delivery, Subscription
 
 log = logging.getLogger("minwon.notifier")
 TRACKER_MAX_ATTEMPTS = 6
+RECORD_EVERY_S = 0.1
+
+
+def _take(items: list) -> list:
+    """Empty the shared list and return what it held (single-threaded asyncio: no lock needed)."""
+    taken = items[:]
+    items.clear()
+    return taken
 
 
 @dataclass
@@ -75,16 +83,34 @@ class Dispatcher:
                     held[delivery.id] = {"status": "deferred", "next_attempt_at": until}
                 else:
                     groups.setdefault(delivery.conversation_id, []).append(delivery)
-        results = await asyncio.gather(*(self._send_group(g) for g in groups.values()))
-        outcomes = [o for group in results for o in group]
-        tracker_results = await asyncio.gather(*(self._retry_tracker(d) for d in tracker_rows))
-        await self._record(now, held, outcomes, {d.id: d for _, ds in groups.items() for d in ds},
-                           list(zip(tracker_rows, tracker_results)))
+        by_id = {d.id: d for ds in groups.values() for d in ds}
+        # Outcomes are written while the pass goes on (every RECORD_EVERY_S), so a crash can repeat only the
+        # last fraction of a second of messages (each with the same idempotency key), not a whole pass.
+        finished: list[Outcome] = []
+        sending_done = asyncio.Event()
+        await self._record(held, [], by_id, [])
+        recorder = asyncio.create_task(self._record_while_sending(finished, by_id, sending_done))
+        try:
+            await asyncio.gather(*(self._send_group(g, finished) for g in groups.values()))
+            tracker_results = await asyncio.gather(*(self._retry_tracker(d) for d in tracker_rows))
+        finally:
+            sending_done.set()  # never cancelled mid-write: the recorder flushes what is left and ends
+            await recorder
+        await self._record({}, [], by_id, list(zip(tracker_rows, tracker_results)))
         return len(rows) + len(tracker_rows)
 
-    async def _send_group(self, deliveries: list[Delivery]) -> list[Outcome]:
+    async def _record_while_sending(self, finished: list[Outcome], by_id: dict[int, Delivery],
+                                    sending_done: asyncio.Event) -> None:
+        while not sending_done.is_set():
+            try:
+                await asyncio.wait_for(sending_done.wait(), timeout=RECORD_EVERY_S)
+            except TimeoutError:
+                pass
+            if finished:
+                await self._record({}, _take(finished), by_id, [])
+
+    async def _send_group(self, deliveries: list[Delivery], outcomes: list[Outcome]) -> None:
         """One conversation's messages go out one after another, in event order."""
-        outcomes: list[Outcome] = []
         for i, delivery in enumerate(deliveries):
             outcome = await self._send_one(delivery)
             outcomes.append(outcome)
@@ -94,7 +120,6 @@ class Dispatcher:
                 outcomes.extend(Outcome(d.id, follow, error="waiting for an earlier message")
                                 for d in deliveries[i + 1:])
                 break
-        return outcomes
 
     async def _send_one(self, delivery: Delivery) -> Outcome:
         key = f"notification-{delivery.id}"
@@ -125,8 +150,11 @@ class Dispatcher:
             except UpstreamError:
                 return False
 
-    async def _record(self, now: dt.datetime, held: dict[int, dict], outcomes: list[Outcome],
+    async def _record(self, held: dict[int, dict], outcomes: list[Outcome],
                       by_id: dict[int, Delivery], tracker: list[tuple[Delivery, bool]]) -> None:
+        if not (held or outcomes or tracker):
+            return
+        now = self._clock.now()
         async with self._sessions() as session, session.begin():
             for delivery_id, values in held.items():
                 await session.execute(update(Delivery).where(Delivery.id == delivery_id).values(**values))

@@ -34,9 +34,14 @@ class Worker:
                        asyncio.create_task(self._dispatch_loop(), name="notifier-dispatch")]
 
     async def stop(self) -> None:
+        log.info("notifier stopping: finishing the pass in flight")
         self._stopping.set()
         self._work.set()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        results = await asyncio.gather(*self._tasks, return_exceptions=True)
+        for result in results:
+            if isinstance(result, BaseException):
+                log.error("a notifier loop ended with %s", type(result).__name__)
+        log.info("notifier stopped")
 
     def wake(self) -> None:
         self._work.set()

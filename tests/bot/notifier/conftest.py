@@ -59,21 +59,28 @@ class Process:
     def __init__(self, proc: subprocess.Popen, url: str) -> None:
         self.proc, self.url = proc, url
 
-    def stop(self) -> None:
-        """Graceful: SIGTERM lets the notifier finish the pass in flight."""
+    async def stop(self) -> None:
+        """Graceful: SIGTERM lets the notifier finish the pass in flight. Waits without blocking the loop,
+        so the loopback stand-in (same loop) keeps answering meanwhile."""
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
+            if not await self._exited(20):
                 self.proc.kill()
                 self.proc.wait()
 
-    def kill(self) -> None:
+    async def kill(self) -> None:
         """A crash: no chance to record what was in flight."""
         if self.proc.poll() is None:
             self.proc.kill()
-            self.proc.wait()
+            await self._exited(10)
+
+    async def _exited(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while self.proc.poll() is None:
+            if time.monotonic() > deadline:
+                return False
+            await asyncio.sleep(0.02)
+        return True
 
 
 @pytest_asyncio.fixture
@@ -97,7 +104,7 @@ async def govapi(tmp_path):
         sys.stderr.write((tmp_path / "govapi.log").read_text(errors="replace")[-3000:])
         raise
     finally:
-        handle.stop()
+        await handle.stop()
         log.close()
 
 
@@ -126,6 +133,9 @@ def notifier_env(tmp_path, govapi, loopback):
         "CHANNEL_OUTBOUND_TOKEN": OUTBOUND_TOKEN,
         "NOTIFIER_POLL_INTERVAL_S": "0.2", "NOTIFIER_DISPATCH_INTERVAL_S": "0.1",
         "NOTIFIER_RETRY_BASE_S": "0.2", "NOTIFIER_RETRY_CAP_S": "1",
+        # A send that times out after the channel took it is sent again (at-least-once); on this shared
+        # 2-core machine a short timeout would make the exactly-once-on-restart checks depend on load.
+        "NOTIFIER_HTTP_TIMEOUT_S": "30",
     }
 
 
@@ -146,7 +156,7 @@ async def start_notifier(tmp_path, notifier_env):
 
     yield start
     for handle in started:
-        handle.stop()
+        await handle.stop()
 
 
 class Api:

@@ -14,7 +14,10 @@ APPLICATION = "AP-2026-000002"  # business registration, seeded under_review
 
 
 async def move_application(admin, number: str, status: str) -> None:
-    await admin.call("POST", f"/v1/admin/applications/{number}/status", json={"status": status, "note": None})
+    body: dict = {"status": status, "note": None}
+    if status == "supplement_requested":
+        body["missing_documents"] = [{"ko": "임대차 계약서 사본", "en": "Copy of the lease contract"}]
+    await admin.call("POST", f"/v1/admin/applications/{number}/status", json=body)
 
 
 async def toggle_application(admin, number: str, times: int) -> list[str]:

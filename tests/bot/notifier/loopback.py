@@ -22,6 +22,7 @@ class Sent:
     kind: str
     idempotency_key: str | None
     at: float
+    message_id: str | None = None
 
 
 @dataclass
@@ -71,11 +72,13 @@ class Loopback:
             return web.json_response({"code": "blocked"}, status=410)
         if self.delay_s:
             await asyncio.sleep(self.delay_s)
+        # An SMS connector can hand back Twilio's MessageSid, so status callbacks find the delivery.
+        message_id = f"SM{len(self.sent):032d}" if channel == "twilio" else None
         self.sent.append(Sent(channel, conversation_id, body["text"], body.get("kind", ""),
-                              body.get("idempotency_key"), time.time()))
+                              body.get("idempotency_key"), time.time(), message_id))
         answer: dict[str, Any] = {"sent": True}
-        if channel == "twilio":  # an SMS connector can hand back Twilio's MessageSid for status callbacks
-            answer["message_id"] = f"SM{len(self.sent):032d}"
+        if message_id:
+            answer["message_id"] = message_id
         return web.json_response(answer, status=202)
 
     async def _tracker(self, request: web.Request) -> web.Response:

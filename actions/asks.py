@@ -28,7 +28,8 @@ class _Ask(Action, ABC):
         """action_ask_<slot>; abstract so the SDK does not register this base class."""
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        dispatcher.utter_message(text=text(QUESTIONS[self.slot], conv.language(tracker)))
+        masked = tracker.get_slot("masked_phone") or ""  # only the code question names the phone
+        dispatcher.utter_message(text=text(QUESTIONS[self.slot], conv.language(tracker), masked=masked))
         return []
 
 

@@ -95,6 +95,9 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
             return {}
         if conv.is_digression(tracker, control_only=True) or not message:
             return {}
+        if len(message) < 4 or is_yes(message) or is_no(message):  # "네" is not a description
+            dispatcher.utter_message(text=text("help_complaint_text", conv.language(tracker)))
+            return {"complaint_text": None}
         return {"complaint_text": message, "complaint_category_guess": guess}
 
     async def extract_complaint_category(self, dispatcher: CollectingDispatcher, tracker: Tracker,

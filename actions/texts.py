@@ -15,10 +15,8 @@ TEXTS: Dict[str, Dict[str, str]] = {
                        "en": "What is your date of birth? (e.g. 1985-03-14)"},
     "bad_birth_date": {"ko": "생년월일을 1985-03-14처럼 적어주세요.",
                        "en": "Please type your date of birth like 1985-03-14."},
-    "code_sent": {"ko": "{masked}로 인증번호 6자리를 보냈어요. 입력해주세요.",
-                  "en": "I sent a 6-digit code to {masked}. Please type it."},
-    "ask_otp": {"ko": "문자로 받은 인증번호 6자리를 입력해주세요. ('재전송'이라고 하면 다시 보내요)",
-                "en": "Please type the 6-digit code from the SMS. (Say 'resend' for a new one.)"},
+    "ask_otp": {"ko": "{masked}로 보낸 인증번호 6자리를 입력해주세요. (안 오면 '재전송')",
+                "en": "Please type the 6-digit code I sent to {masked}. (Say 'resend' for a new one.)"},
     "bad_otp": {"ko": "인증번호는 숫자 6자리예요.", "en": "The code has 6 digits."},
     "wrong_code": {"ko": "인증번호가 맞지 않아요. {left}번 더 시도할 수 있어요.",
                    "en": "That code is not right. {left} tries left."},
@@ -174,7 +172,7 @@ def text(key: str, language: str, **values: object) -> str:
     """The text for `key` in `language` (Korean unless 'en'), with {placeholders} filled."""
     entry = TEXTS[key]
     template = entry["en"] if language == "en" else entry["ko"]
-    return template.format(**values) if values else template
+    return template.format(**values) if values else template  # unused values are ignored by format()
 
 
 def pick(labels: object, language: str) -> str:

@@ -70,6 +70,18 @@ class VerifiedFormValidation(FormValidationAction):
         validated = {event.get("name") for event in validation_events}
         return [e for e in extraction_events if e.get("name") not in validated] + validation_events
 
+    async def get_extraction_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> List[EventType]:
+        events = await super().get_extraction_events(dispatcher, tracker, domain)
+        if tracker.get_slot("requested_slot") is None and not conv.citizen_token(tracker):
+            # Activation before verification: the first message may already hold the service's answer
+            # ("AP-2026-000123 어디까지 됐나요?", "가로등이 꺼졌어요"); keep it for after verification.
+            for slot in self.form_slots():
+                extracted = await self._extract_slot(slot, dispatcher, tracker, domain)
+                tracker.slots.update(extracted)
+                events += [SlotSet(key, value) for key, value in extracted.items()]
+        return events
+
     async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: DomainDict) -> List[EventType]:
         events = await super().get_validation_events(dispatcher, tracker, domain)
@@ -127,7 +139,6 @@ class VerifiedFormValidation(FormValidationAction):
         lang = conv.language(tracker)
         result = await get_client().start_verification(tracker.get_slot("phone"), value, tracker.sender_id)
         if result.ok:
-            dispatcher.utter_message(text=text("code_sent", lang, masked=result.value.get("masked_phone", "")))
             return {"birth_date": value, "verification_id": result.value.get("verification_id"),
                     "masked_phone": result.value.get("masked_phone")}
         if result.kind == ErrKind.INVALID and result.code == "invalid_phone":

@@ -184,3 +184,23 @@ async def test_complaint_in_english_with_a_chosen_category_and_address(govapi, a
     await runner.say("skip")
     _, done = await run_action(ActionFileComplaint(), runner.tracker("skip"), domain)
     assert "Complaint filed: CP-" in texts_of(done)
+
+
+async def test_the_first_message_is_kept_through_verification(govapi, actions_on_govapi, domain):
+    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain)
+    await runner.say("쓰레기가 무단 투기되어 있어요", intent="file_complaint")
+    assert runner.asking == "phone"
+    await runner.say("010-1234-5678")
+    await runner.say("1985-03-14")
+    await runner.say(await govapi.latest_code("+821012345678"))
+    assert runner.slots["complaint_text"] == "쓰레기가 무단 투기되어 있어요"
+    assert runner.asking == "complaint_category"  # straight to confirming the guessed category
+    assert runner.slots["complaint_category_guess"] == "waste"
+
+
+async def test_a_bare_yes_is_not_taken_as_the_description(govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain)
+    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots)
+    await runner.say("민원 넣을게요", intent="file_complaint")
+    await runner.say("네", intent="affirm")
+    assert runner.asking == "complaint_text"

@@ -1,7 +1,8 @@
-"""A verified citizen's applications and fines for the handoff packet, read with govapi's admin token.
+"""A verified citizen's details, applications and fines for the handoff packet, read with govapi's admin token.
 
-govapi has no admin route for a citizen's records yet; this asks for the one requested in the report
-(`GET /v1/admin/citizens/{citizen_id}`) and says plainly when it is not there.
+govapi has `GET /v1/admin/citizens/{id}` (name, phone, language); the per-citizen lists are asked for at
+`/v1/admin/citizens/{id}/applications` and `/v1/admin/citizens/{id}/fines` (requested from govapi, same
+shapes as `/v1/me/applications` and `/v1/me/fines`). Whatever is missing is said plainly in the packet.
 """
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from urllib.parse import quote
 
 import aiohttp
 
+from bot.desk.texts import mask_phone
+
 
 class GovapiClient:
     def __init__(self, http: aiohttp.ClientSession, base_url: str, admin_token: str) -> None:
@@ -17,14 +20,25 @@ class GovapiClient:
         self.base = base_url.rstrip("/")
         self.token = admin_token
 
-    async def citizen_records(self, citizen_id: str) -> dict[str, Any]:
-        url = f"{self.base}/v1/admin/citizens/{quote(citizen_id, safe='')}"
+    async def _get(self, path: str) -> tuple[int, Any]:
         try:
-            async with self.http.get(url, headers={"Authorization": f"Bearer {self.token}"}) as resp:
-                if resp.status == 200:
-                    data = await resp.json(content_type=None)
-                    return {"available": True, "applications": data.get("applications", []),
-                            "fines": data.get("fines", []), "phone_masked": (data.get("citizen") or {}).get("phone_masked")}
-                return {"available": False, "why": f"govapi answered {resp.status}"}
-        except (aiohttp.ClientError, TimeoutError) as exc:
-            return {"available": False, "why": f"govapi not reachable ({type(exc).__name__})"}
+            async with self.http.get(self.base + path, headers={"Authorization": f"Bearer {self.token}"}) as resp:
+                return resp.status, (await resp.json(content_type=None) if resp.status == 200 else None)
+        except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
+            return 0, type(exc).__name__
+
+    async def citizen_records(self, citizen_id: str) -> dict[str, Any]:
+        base = f"/v1/admin/citizens/{quote(citizen_id, safe='')}"
+        status, citizen = await self._get(base)
+        if status != 200 or not isinstance(citizen, dict):
+            return {"available": False, "why": f"govapi answered {status}" if status else f"govapi not reachable ({citizen})"}
+        out: dict[str, Any] = {"available": True, "name": citizen.get("name"),
+                               "phone_masked": mask_phone(citizen.get("phone")), "applications": [], "fines": [],
+                               "missing": []}
+        for kind, path in (("applications", "/applications"), ("fines", "/fines?status=all")):
+            status, data = await self._get(base + path)
+            if status == 200 and isinstance(data, dict):
+                out[kind] = data.get(kind, [])
+            else:
+                out["missing"].append(kind)
+        return out

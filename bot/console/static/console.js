@@ -156,6 +156,8 @@ async function openHandoff(id, quiet) {
   const rec = $("#records"); rec.replaceChildren();
   if (!p.records.available) rec.appendChild(node("p", "없음 · " + (p.records.why || "not available"), "muted"));
   else {
+    if (p.records.name) rec.appendChild(node("p", "성명 Name: " + p.records.name));
+    if ((p.records.missing || []).length) rec.appendChild(node("p", "govapi에서 못 읽음 · not available from govapi: " + p.records.missing.join(", "), "muted"));
     const t = node("table");
     (p.records.applications || []).forEach(a => { const r = node("tr"); r.append(node("td", a.number), node("td", (a.kind_label || {})[h.language] || a.kind), node("td", (a.status_label || {})[h.language] || a.status)); t.appendChild(r); });
     (p.records.fines || []).forEach(f => { const r = node("tr"); r.append(node("td", f.notice_number), node("td", (f.kind_label || {})[h.language] || f.kind), node("td", `₩${(f.amount_due || 0).toLocaleString()} ${f.status}`)); t.appendChild(r); });

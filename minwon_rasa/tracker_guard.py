@@ -1,0 +1,236 @@
+"""A SQL tracker store that never silently forgets a conversation.
+
+Rasa 3.6 wraps every tracker store in `FailSafeTrackerStore` (rasa/core/agent.py `_create_tracker_store`):
+when the database fails, `retrieve` answers None, so the processor starts a NEW conversation, and `save`
+writes to an `InMemoryTrackerStore` that vanishes with the process. The citizen is never told.
+
+`GuardedSQLTrackerStore` is Rasa's SQLTrackerStore (same `events` table, so a database of its own) with:
+- no fallback: Agent keeps this store unwrapped, and a failing operation raises `TrackerStoreUnavailable`;
+- the turn ends with one plain, bilingual message to the citizen ("we cannot keep your conversation right
+  now, please try again shortly"), nothing else of that turn runs, nothing is written anywhere else;
+- a health flag and `ping()` for readiness (minwon_rasa.ops_channel), and metrics per turn.
+
+Rasa 3.6 has no hook for either change, so importing this module (Rasa does it while reading endpoints.yml,
+before the Agent exists) replaces two functions in place: `Agent._create_tracker_store` (skips the
+FailSafe wrapper for this store only) and `MessageProcessor.handle_message` (turn timing, the message to
+the citizen). `install()` checks the Rasa version, so an upgrade fails loudly instead of half-working.
+
+endpoints.yml:
+    tracker_store:
+      type: minwon_rasa.tracker_guard.GuardedSQLTrackerStore
+      dialect: postgresql
+      url: 127.0.0.1
+      port: 5432
+      db: minwon_tracker          # created if missing (login_db)
+      login_db: postgres
+      username: postgres
+      password: ""
+      query: {connect_timeout: 3}
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Text
+
+import sqlalchemy as sa
+import sqlalchemy.exc
+from rasa.core.channels.channel import CollectingOutputChannel
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
+from rasa.shared.core.events import ActionExecuted, ConversationPaused, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from minwon_rasa import metrics
+
+logger = logging.getLogger(__name__)
+
+SUPPORTED_RASA = "3.6."
+FALLBACK_ACTIONS = {"action_default_fallback", "action_nlu_fallback", "action_two_stage_fallback"}
+UNAVAILABLE_TEXT = {
+    "ko": "지금은 대화를 이어갈 수 없습니다. 잠시 후 다시 보내 주세요.",
+    "en": "We cannot keep your conversation right now. Please try again shortly.",
+}
+_HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
+_LATIN = re.compile(r"[A-Za-z]")
+_DB_ERRORS = (sqlalchemy.exc.SQLAlchemyError, OSError)
+
+
+class TrackerStoreUnavailable(Exception):
+    """The conversation store cannot be read or written; the turn must not go on."""
+
+
+class GuardedSQLTrackerStore(SQLTrackerStore):
+    """SQLTrackerStore that raises instead of falling back, and knows whether it is healthy."""
+
+    def __init__(self, *args: Any, ping_timeout: float = 2.0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Rasa's engine keeps dead pooled connections after a database restart; pre-ping replaces them,
+        # and a short pool timeout makes a stuck database fail the turn in seconds, not 30 s.
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, pool_pre_ping=True, pool_timeout=5, **create_engine_kwargs(url))
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        self.ping_timeout = float(ping_timeout)
+        self.healthy = True
+        self._loaded_counts: Dict[Text, int] = {}
+
+    # -- health -----------------------------------------------------------------------------------
+    def _failed(self, operation: str, error: BaseException) -> TrackerStoreUnavailable:
+        self.healthy = False
+        metrics.TRACKER_STORE_UP.set(0)
+        metrics.TRACKER_STORE_ERRORS.labels(operation=operation).inc()
+        # The error class only: driver messages can quote SQL parameters (conversation ids, text).
+        logger.error("tracker store %s failed: %s", operation, type(error).__name__)
+        return TrackerStoreUnavailable(f"tracker store {operation} failed")
+
+    def _ok(self) -> None:
+        if not self.healthy:
+            logger.info("tracker store reachable again")
+        self.healthy = True
+        metrics.TRACKER_STORE_UP.set(1)
+
+    def _select_one(self) -> None:
+        with self.engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+
+    async def ping(self) -> bool:
+        """True when the database answers now (readiness); updates the health flag."""
+        try:
+            await asyncio.wait_for(asyncio.to_thread(self._select_one), self.ping_timeout)
+        except (asyncio.TimeoutError, *_DB_ERRORS) as error:
+            self._failed("ping", error)
+            return False
+        self._ok()
+        return True
+
+    # -- the TrackerStore API, failing loudly -------------------------------------------------------
+    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        try:
+            tracker = await super().retrieve(sender_id)
+        except _DB_ERRORS as error:
+            raise self._failed("retrieve", error) from error
+        self._ok()
+        self._loaded_counts[sender_id] = len(tracker.events) if tracker else 0
+        return tracker
+
+    async def retrieve_full_tracker(self, conversation_id: Text) -> Optional[DialogueStateTracker]:
+        try:
+            tracker = await super().retrieve_full_tracker(conversation_id)
+        except _DB_ERRORS as error:
+            raise self._failed("retrieve", error) from error
+        self._ok()
+        return tracker
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        try:
+            await super().save(tracker)
+        except _DB_ERRORS as error:
+            raise self._failed("save", error) from error
+        self._ok()
+        self._count_new_events(tracker)
+
+    async def keys(self) -> Iterable[Text]:
+        try:
+            keys = await super().keys()
+        except _DB_ERRORS as error:
+            raise self._failed("keys", error) from error
+        self._ok()
+        return keys
+
+    def _count_new_events(self, tracker: DialogueStateTracker) -> None:
+        """Intents, fallbacks and handoffs of the events this save added (counted once per turn)."""
+        loaded = self._loaded_counts.pop(tracker.sender_id, None)
+        if loaded is None:
+            return  # a save outside a turn (HTTP API): nothing to count
+        for event in list(tracker.events)[loaded:]:
+            if isinstance(event, UserUttered):
+                intent = (event.intent or {}).get("name") or "none"
+                metrics.INTENTS.labels(intent=intent).inc()
+                if intent == "nlu_fallback":
+                    metrics.FALLBACKS.labels(kind="nlu").inc()
+            elif isinstance(event, ActionExecuted) and event.action_name in FALLBACK_ACTIONS:
+                metrics.FALLBACKS.labels(kind=event.action_name).inc()
+            elif isinstance(event, ConversationPaused):
+                metrics.HANDOFFS.inc()
+
+
+def unavailable_text(text: Optional[str]) -> str:
+    """The apology in the citizen's script; both languages when the message has no letters."""
+    text = text or ""
+    if _HANGUL.search(text):
+        return UNAVAILABLE_TEXT["ko"]
+    if _LATIN.search(text):
+        return UNAVAILABLE_TEXT["en"]
+    return f"{UNAVAILABLE_TEXT['ko']}\n{UNAVAILABLE_TEXT['en']}"
+
+
+# -- the two replacements inside Rasa ----------------------------------------------------------------
+_installed = False
+
+
+def install() -> None:
+    """Replace Agent._create_tracker_store and MessageProcessor.handle_message (once per process)."""
+    global _installed
+    if _installed:
+        return
+    import rasa
+    from rasa.core.agent import Agent
+    from rasa.core.processor import MessageProcessor
+
+    if not rasa.__version__.startswith(SUPPORTED_RASA):
+        raise RuntimeError(
+            f"minwon_rasa.tracker_guard was written against Rasa {SUPPORTED_RASA}x, found {rasa.__version__}: "
+            "check rasa/core/agent.py and rasa/core/processor.py before upgrading"
+        )
+
+    original_create = Agent._create_tracker_store
+    original_handle = MessageProcessor.handle_message
+
+    def _create_tracker_store(store: Any, domain: Any) -> Any:
+        if isinstance(store, GuardedSQLTrackerStore):
+            store.domain = domain
+            return store  # no FailSafeTrackerStore: a failure must reach the turn, not an in-memory copy
+        return original_create(store, domain)
+
+    Agent._create_tracker_store = staticmethod(_create_tracker_store)
+    MessageProcessor.handle_message = guarded_turn(original_handle)
+    metrics.count_channel_errors()
+    _installed = True
+
+
+def guarded_turn(handle: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+    """Wrap MessageProcessor.handle_message: time the turn; if the store is down, tell the citizen."""
+
+    async def handle_message(self: Any, message: Any) -> Optional[List[Dict[Text, Any]]]:
+        channel = message.input_channel or "unknown"
+        started = time.perf_counter()
+        try:
+            result = await handle(self, message)
+        except TrackerStoreUnavailable:
+            metrics.TURNS.labels(channel=channel, outcome="tracker_store_unavailable").inc()
+            await _tell_citizen(message)
+            if isinstance(message.output_channel, CollectingOutputChannel):
+                return message.output_channel.messages
+            return None
+        except Exception:
+            metrics.TURNS.labels(channel=channel, outcome="error").inc()
+            raise
+        metrics.TURN_SECONDS.labels(channel=channel).observe(time.perf_counter() - started)
+        metrics.TURNS.labels(channel=channel, outcome="ok").inc()
+        return result
+
+    return handle_message
+
+
+async def _tell_citizen(message: Any) -> None:
+    if message.output_channel is None:
+        return
+    try:
+        await message.output_channel.send_text_message(message.sender_id, unavailable_text(message.text))
+    except Exception as error:  # the channel is down too: its own retry rules apply
+        logger.warning("could not tell the citizen the store is down: %s", type(error).__name__)
+
+
+install()

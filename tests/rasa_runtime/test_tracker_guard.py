@@ -1,0 +1,130 @@
+"""The guarded tracker store keeps conversations in PostgreSQL and, when it cannot, says so instead of forgetting."""
+import uuid
+
+import psycopg2
+import pytest
+from rasa.core.agent import Agent
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.processor import MessageProcessor
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, ConversationPaused, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from minwon_rasa import metrics
+from minwon_rasa.tracker_guard import GuardedSQLTrackerStore, TrackerStoreUnavailable, guarded_turn, unavailable_text
+from tcp_cut import CuttableProxy
+
+pytestmark = pytest.mark.asyncio
+
+PG_HOST, PG_PORT = "127.0.0.1", 5432
+
+
+@pytest.fixture
+def database():
+    """A database of its own, dropped afterwards (the store creates it through login_db)."""
+    name = f"test_tracker_{uuid.uuid4().hex[:10]}"
+    yield name
+    conn = psycopg2.connect(host=PG_HOST, port=PG_PORT, user="postgres", dbname="postgres")
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")
+        cur.execute(f"DROP DATABASE IF EXISTS {name}")
+    conn.close()
+
+
+@pytest.fixture
+def proxy():
+    p = CuttableProxy(PG_HOST, PG_PORT)
+    yield p
+    p.close()
+
+
+def guarded_store(database: str, port: int) -> GuardedSQLTrackerStore:
+    return GuardedSQLTrackerStore(
+        domain=Domain.empty(), dialect="postgresql", host=PG_HOST, port=port, db=database,
+        username="postgres", login_db="postgres", query={"connect_timeout": "2"}, ping_timeout=3,
+    )
+
+
+def a_turn(sender: str, text: str) -> DialogueStateTracker:
+    tracker = DialogueStateTracker(sender, [])
+    tracker.update(UserUttered(text, intent={"name": "greet", "confidence": 0.9}))
+    tracker.update(ActionExecuted("utter_greet"))
+    return tracker
+
+
+async def test_a_conversation_survives_in_its_own_postgres_database(database):
+    store = guarded_store(database, PG_PORT)
+    await store.save(a_turn("tg:1", "hello"))
+    again = guarded_store(database, PG_PORT)  # another Rasa instance
+    tracker = await again.retrieve("tg:1")
+    assert tracker is not None and tracker.latest_message.text == "hello"
+
+
+async def test_an_unreachable_database_raises_instead_of_starting_a_new_conversation(database, proxy):
+    store = guarded_store(database, proxy.port)
+    await store.save(a_turn("tg:2", "hello"))
+    proxy.cut()
+    with pytest.raises(TrackerStoreUnavailable):
+        await store.retrieve("tg:2")
+    with pytest.raises(TrackerStoreUnavailable):
+        await store.save(a_turn("tg:2", "again"))
+    assert not store.healthy
+    assert await store.ping() is False
+    proxy.restore()
+    assert await store.ping() is True
+    tracker = await store.retrieve("tg:2")
+    assert [e.text for e in tracker.events if isinstance(e, UserUttered)] == ["hello"]  # nothing half-written
+
+
+async def test_rasa_keeps_the_guarded_store_unwrapped_and_wraps_others(database):
+    store = guarded_store(database, PG_PORT)
+    assert Agent._create_tracker_store(store, Domain.empty()) is store
+    from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore
+
+    assert isinstance(Agent._create_tracker_store(InMemoryTrackerStore(Domain.empty()), Domain.empty()),
+                      FailSafeTrackerStore)
+
+
+async def test_the_citizen_is_told_in_their_language_when_the_store_is_down(database, proxy):
+    store = guarded_store(database, proxy.port)
+    proxy.cut()
+
+    async def rasa_turn(processor, message):  # the first thing Rasa's turn does: read the tracker
+        return await store.get_or_create_tracker(message.sender_id)
+
+    turn = guarded_turn(rasa_turn)
+    unavailable = metrics.TURNS.labels(channel="twilio", outcome="tracker_store_unavailable")
+    for text, expected in [("안녕하세요", "지금은 대화를 이어갈 수 없습니다"), ("hello", "We cannot keep your conversation")]:
+        before = unavailable._value.get()
+        message = UserMessage(text, CollectingOutputChannel(), "sms:+821000000000", input_channel="twilio")
+        replies = await turn(None, message)
+        assert len(replies) == 1 and expected in replies[0]["text"]
+        assert unavailable._value.get() == before + 1
+
+
+async def test_rasa_turns_go_through_the_guard():
+    assert MessageProcessor.handle_message.__qualname__.startswith("guarded_turn")
+
+
+async def test_each_turn_counts_its_intent_fallback_and_handoff_once(database):
+    store = guarded_store(database, PG_PORT)
+    sender = f"web:{uuid.uuid4()}"
+    await store.get_or_create_tracker(sender)
+    tracker = await store.retrieve(sender)
+    tracker.update(UserUttered("asdf", intent={"name": "nlu_fallback", "confidence": 1.0}))
+    tracker.update(ActionExecuted("action_nlu_fallback"))
+    tracker.update(ConversationPaused())
+    intents = metrics.INTENTS.labels(intent="nlu_fallback")._value.get()
+    handoffs = metrics.HANDOFFS._value.get()
+    await store.save(tracker)
+    await store.save(tracker)  # a save outside a turn counts nothing
+    assert metrics.INTENTS.labels(intent="nlu_fallback")._value.get() == intents + 1
+    assert metrics.HANDOFFS._value.get() == handoffs + 1
+
+
+def test_the_apology_follows_the_script_of_the_message():
+    assert unavailable_text("주소 바꾸고 싶어요").startswith("지금은")
+    assert unavailable_text("pay my fine").startswith("We cannot")
+    both = unavailable_text("123456")
+    assert "지금은" in both and "We cannot" in both

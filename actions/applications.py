@@ -56,7 +56,7 @@ def explain_case(case_type: str, case: Dict[str, Any], lang: str) -> List[str]:
     lines = [text("status_line", lang, number=number, kind=kind, status=status)]
     missing = [pick(doc, lang) for doc in case.get("missing_documents") or []]
     if missing:
-        lines.append(text("status_missing", lang, docs=", ".join(missing), office=case.get("office") or "-"))
+        lines.append(text("status_missing", lang, docs=", ".join(missing), office=pick(case.get("office"), lang) or "-"))
     if case.get("rejection_reason"):
         lines.append(text("status_rejected", lang, reason=pick(case["rejection_reason"], lang)))
     if case.get("appeal"):
@@ -109,11 +109,17 @@ async def list_applications(dispatcher: CollectingDispatcher, tracker: Tracker) 
     if not applications:
         dispatcher.utter_message(text=text("no_applications", lang))
         return
+    # One message, one line per application: SMS-friendly; details only where the citizen must act.
     lines = [text("applications_header", lang, count=len(applications))]
     for app in applications[:5]:
-        lines.append(f"{app.get('number')} {pick(app.get('kind_label'), lang)}: {pick(app.get('status_label'), lang)}")
+        line = f"{app.get('number')} {pick(app.get('kind_label'), lang)}: {pick(app.get('status_label'), lang)}"
+        if app.get("expected_completion") and app.get("status") not in ("completed", "rejected", "approved"):
+            line += f" (~{str(app['expected_completion'])[:10]})"
+        lines.append(line)
+        missing = [pick(doc, lang) for doc in app.get("missing_documents") or []]
+        if missing:
+            lines.append("  " + text("status_missing", lang, docs=", ".join(missing),
+                                     office=pick(app.get("office"), lang) or "-"))
+        if app.get("rejection_reason"):
+            lines.append("  " + text("status_rejected", lang, reason=pick(app["rejection_reason"], lang)))
     dispatcher.utter_message(text="\n".join(lines))
-    for app in applications[:5]:
-        details = explain_case("application", app, lang)[1:]
-        if details:
-            dispatcher.utter_message(text=f"{app.get('number')}: " + " ".join(details))

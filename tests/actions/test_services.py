@@ -34,6 +34,7 @@ async def test_status_by_number_names_the_missing_documents(govapi, actions_on_g
     answer = texts_of(messages)
     assert "AP-2026-000003" in answer
     assert "부족 서류" in answer
+    assert "{'ko'" not in answer and "구청" in answer  # the office named in plain words, in Korean
 
 
 async def test_rejected_application_gives_reason_and_appeal_in_english(govapi, actions_on_govapi, domain):
@@ -64,6 +65,7 @@ async def test_my_applications_after_verification(govapi, actions_on_govapi, dom
     answer = texts_of(messages)
     assert "AP-2026-000008" in answer and "AP-2026-000009" in answer
     assert "AP-2026-000001" not in answer  # another citizen's
+    assert len(messages) == 1  # one message (one SMS thread entry), not one per application
 
 
 # --- fines -------------------------------------------------------------------------------------------------

@@ -13,6 +13,8 @@ import random
 import re
 from typing import Any
 
+import phonenumbers
+
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -295,7 +297,7 @@ class _Builder:
                 age = rng.randrange(30, 80) if member < 2 else rng.randrange(1, 25)
                 birth = dt.date(self.today.year - age, rng.randrange(1, 13), rng.randrange(1, 29))
                 phone = ""
-                while not phone or phone in used_phones:
+                while not phone or phone in used_phones or not _valid_mobile(phone):
                     phone = f"+8210{rng.randrange(20000000, 99999999)}"
                 used_phones.add(phone)
                 self.rows.append(Citizen(id=citizen_id, name=name, birth_date=birth, phone=phone,
@@ -318,6 +320,12 @@ class _Builder:
                     category = rng.choice(list(COMPLAINT_TEXTS))
                     self.complaint(self.number("CP"), citizen_id, category, district, rng.randrange(0, 30),
                                    rng.random() < 0.5, "en" if english else "ko")
+
+
+def _valid_mobile(phone: str) -> bool:
+    parsed = phonenumbers.parse(phone, None)
+    return phonenumbers.is_valid_number(parsed) and \
+        phonenumbers.number_type(parsed) == phonenumbers.PhoneNumberType.MOBILE
 
 
 async def is_seeded(session: AsyncSession) -> bool:

@@ -31,14 +31,16 @@ async def test_twenty_creations_with_one_key_make_one_payment(api: Api) -> None:
     citizen = await api.fresh_citizen()
     fines = [await api.issue_fine(citizen["id"], base_amount=a) for a in (40000, 50000)]
     token = await api.login(citizen)
+    _, before = await api.call("GET", "/v1/me/payments", citizen=token)  # seeded citizens may have some
     body = {"fine_ids": [f["id"] for f in fines]}
     answers = await asyncio.gather(*[
         api.call("POST", "/v1/payments", citizen=token, key="same-key-20", json=body) for _ in range(N)])
     statuses = sorted(status for status, _ in answers)
     assert statuses == [200] * (N - 1) + [201]
     assert len({answer["payment_id"] for _, answer in answers}) == 1
-    _, mine = await api.call("GET", "/v1/me/payments", citizen=token)
-    assert len(mine["payments"]) == 1 and mine["payments"][0]["total"] == 90000
+    _, after = await api.call("GET", "/v1/me/payments", citizen=token)
+    new = [p for p in after["payments"] if p not in before["payments"]]
+    assert len(new) == 1 and new[0]["total"] == 90000
 
 
 async def test_twenty_creations_with_different_keys_hold_the_fine_once(api: Api) -> None:
@@ -67,7 +69,8 @@ async def test_twenty_confirmations_pay_once_with_one_receipt(api: Api) -> None:
     assert len({answer["receipt_number"] for _, answer in answers}) == 1
 
     _, paid = await api.call("GET", "/v1/me/fines?status=paid", citizen=token)
-    assert sorted(f["notice_number"] for f in paid["fines"]) == sorted(f["notice_number"] for f in fines)
+    ours = {f["notice_number"] for f in fines}
+    assert {f["notice_number"] for f in paid["fines"]} >= ours
     events = await all_events(api)
     paid_events = [e for e in events if e["type"] == "payment.paid" and e["case_number"] == payment["payment_id"]]
     fine_paid = [e for e in events if e["type"] == "fine.status_changed" and e["data"]["status"] == "paid"

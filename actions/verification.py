@@ -46,6 +46,11 @@ class VerifiedFormValidation(FormValidationAction):
         """This form's own slots, in the order they are asked (after verification)."""
         return []
 
+    def domain_slots(self, domain: DomainDict) -> List[Text]:
+        """The form's required_slots as domain.yml lists them, known here so Rasa need not send the domain
+        with every validation call (selective domain: the whole domain is the biggest part of a call)."""
+        return self.form_slots() or list(VERIFY_SLOTS)
+
     async def service_slots(self, tracker: Tracker) -> List[Text]:
         return self.form_slots()
 

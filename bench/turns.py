@@ -100,15 +100,18 @@ async def measure(rasa_url: str, govapi_url: str, turns: int) -> Dict[str, List[
             ms, _ = await say(session, rasa_url, f"rest:bench-plain-{i % 10}", "안녕하세요")
             results["no govapi call"].append(ms)
 
-        sender = "rest:bench-verified"
-        await say(session, rasa_url, sender, "AP-2026-000003 어디까지 됐나요?")
-        await say(session, rasa_url, sender, "010-1234-5678")
-        await say(session, rasa_url, sender, "1985-03-14")
-        _, reply = await say(session, rasa_url, sender, await latest_code(session, govapi_url, "+821012345678"))
-        if not any("AP-2026-000003" in (m.get("text") or "") for m in reply):
-            raise SystemExit(f"verification through the REST channel failed: {reply}")
-        for _ in range(turns):
-            ms, reply = await say(session, rasa_url, sender, "AP-2026-000003 어디까지 됐나요?")
+        # Ten verified citizens' conversations, taken in turn: realistic tracker lengths (a handful of turns
+        # each), since every action call carries the whole tracker.
+        senders = [f"rest:bench-verified-{n}" for n in range(10)]
+        for sender in senders:
+            await say(session, rasa_url, sender, "AP-2026-000003 어디까지 됐나요?")
+            await say(session, rasa_url, sender, "010-1234-5678")
+            await say(session, rasa_url, sender, "1985-03-14")
+            _, reply = await say(session, rasa_url, sender, await latest_code(session, govapi_url, "+821012345678"))
+            if not any("AP-2026-000003" in (m.get("text") or "") for m in reply):
+                raise SystemExit(f"verification through the REST channel failed: {reply}")
+        for i in range(turns):
+            ms, reply = await say(session, rasa_url, senders[i % len(senders)], "AP-2026-000003 어디까지 됐나요?")
             if not any("AP-2026-000003" in (m.get("text") or "") for m in reply):
                 raise SystemExit(f"status turn did not answer: {reply}")
             results["with govapi call"].append(ms)

@@ -32,11 +32,22 @@ def test_every_domain_action_is_served_and_nothing_else_of_ours():
     assert served <= ours | fragments, f"served but named nowhere: {sorted(served - ours - fragments)}"
 
 
-def test_form_validators_get_the_domain_and_nothing_else_does():
-    ours, domain = domain_actions()
-    with_domain = {next(iter(a)) for a in domain["actions"] if isinstance(a, dict)
-                   and next(iter(a.values())).get("send_domain")}
-    assert with_domain == {f"validate_{form}" for form in domain["forms"]}
+def test_no_action_needs_the_domain_and_validators_know_their_forms_slots():
+    from actions.verification import VerifiedFormValidation
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    _, domain = domain_actions()
+    assert all(isinstance(a, str) for a in domain["actions"])  # no send_domain anywhere: selective domain
+    validators = [cls() for cls in _subclasses(VerifiedFormValidation)]
+    assert {v.name() for v in validators} == {f"validate_{form}" for form in domain["forms"]}
+    for validator in validators:
+        assert validator.domain_slots({}) == domain["forms"][validator.form_name()]["required_slots"]
+
+
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
 
 
 def test_every_text_exists_in_both_languages_and_fits_one_sms():

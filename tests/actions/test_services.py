@@ -206,3 +206,29 @@ async def test_a_bare_yes_is_not_taken_as_the_description(govapi, actions_on_gov
     await runner.say("민원 넣을게요", intent="file_complaint")
     await runner.say("네", intent="affirm")
     assert runner.asking == "complaint_text"
+
+
+async def test_a_photo_from_the_channel_is_uploaded_and_filed(govapi, actions_on_govapi, domain):
+    import base64
+    import struct
+    import zlib
+
+    def tiny_png() -> bytes:  # a real 1x1 PNG, built here so no file is needed
+        def chunk(kind, data):
+            return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+                + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b""))
+
+    sender, slots = await verified_slots(govapi, domain)
+    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender,
+                        slots={**slots, "complaint_text": "도로가 패였어요", "complaint_category": "roads",
+                               "complaint_place": {"address": "테헤란로 152"}})
+    await runner.say("", intent="file_complaint")
+    assert runner.asking == "photo_id"
+    photo = {"bytes_b64": base64.b64encode(tiny_png()).decode(), "content_type": "image/png"}
+    await runner.say("", metadata={"channel": "telegram", "photo": photo})
+    assert runner.slots["photo_id"] not in (None, "none")
+    _, done = await run_action(ActionFileComplaint(), runner.tracker(""), domain)
+    number = re.search(r"CP-\d{4}-\d{6}", texts_of(done)).group(0)
+    complaint = await govapi.citizen_get(slots["citizen_token"], f"/v1/complaints/{number}")
+    assert complaint["photo_id"] == runner.slots["photo_id"]

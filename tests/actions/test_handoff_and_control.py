@@ -1,0 +1,68 @@
+"""A person is one message away; cancel and help behave the same in every form."""
+import time
+
+import pytest
+from rasa_sdk import Tracker
+
+from actions.common import ActionCancel, ActionHelp
+from actions.handoff import ActionHandoff, ActionNluFallback, handoff_request
+from actions_testkit import make_tracker, run_action, slot_updates, texts_of
+
+pytestmark = pytest.mark.asyncio
+
+
+def tracker_after(intents, slots=None, form=None):
+    events = [{"event": "user", "timestamp": time.time(), "text": "x",
+               "parse_data": {"intent": {"name": name, "confidence": 0.2}}} for name in intents]
+    latest = events[-1]["parse_data"] | {"text": "x", "entities": [], "metadata": {}}
+    return Tracker("tg:42", dict(slots or {}), latest, events, False, None, {"name": form} if form else {},
+                   "action_listen")
+
+
+async def test_first_misunderstanding_asks_to_rephrase_second_brings_the_call_centre(actions_on_govapi, domain):
+    _, messages = await run_action(ActionNluFallback(), tracker_after(["greet", "nlu_fallback"]), domain)
+    assert "다시 말씀해" in texts_of(messages)
+    _, messages = await run_action(ActionNluFallback(), tracker_after(["nlu_fallback", "nlu_fallback"],
+                                                                      {"language": "en"}), domain)
+    assert "call 110" in texts_of(messages)
+
+
+async def test_request_human_inside_a_form_leaves_it_and_gives_the_number(actions_on_govapi, domain):
+    tracker = make_tracker({"language": "ko", "requested_slot": "effective_date"}, "상담원", "request_human",
+                           form="change_address_form")
+    events, messages = await run_action(ActionHandoff(), tracker, domain)
+    assert "110" in texts_of(messages)
+    assert any(e.get("event") == "active_loop" and e.get("name") is None for e in events)
+    assert not any(e.get("event") == "pause" for e in events)  # no desk: the bot keeps answering
+
+
+async def test_the_desk_never_gets_the_token_phone_birth_date_or_code(actions_on_govapi):
+    tracker = make_tracker({"language": "en", "verified": True, "citizen_token": "secret-token",
+                            "citizen_token_expires": "2999-01-01T00:00:00+00:00", "citizen_id": "ct_000001",
+                            "phone": "+821012345678", "birth_date": "1985-03-14", "otp_code": "ok",
+                            "fine_ids": ["f1"], "requested_slot": "payment_method"},
+                           "agent please", "request_human", form="pay_fine_form", sender="tg:7")
+    body = handoff_request(tracker, "requested")
+    flat = repr(body)
+    for secret in ("secret-token", "+821012345678", "1985-03-14"):
+        assert secret not in flat
+    assert body["skill"] == "payments" and body["verified"] is True and body["citizen_id"] == "ct_000001"
+    assert body["channel"] == "telegram" and body["form"]["slots"]["fine_ids"] == ["f1"]
+
+
+async def test_cancel_leaves_the_form_and_forgets_half_typed_verification(actions_on_govapi, domain):
+    tracker = make_tracker({"language": "en", "phone": "+821012345678", "requested_slot": "birth_date",
+                            "fine_options": [{"id": "x"}]}, "cancel", "cancel", form="pay_fine_form")
+    events, messages = await run_action(ActionCancel(), tracker, domain)
+    updates = slot_updates(events)
+    assert "Cancelled" in texts_of(messages)
+    assert updates["phone"] is None and updates["fine_options"] is None and updates["requested_slot"] is None
+
+
+async def test_help_explains_the_current_step(actions_on_govapi, domain):
+    tracker = make_tracker({"language": "en", "requested_slot": "member_ids"}, "help", "help",
+                           form="change_address_form")
+    _, messages = await run_action(ActionHelp(), tracker, domain)
+    assert "just me" in texts_of(messages)
+    _, messages = await run_action(ActionHelp(), make_tracker({"language": "en"}, "help", "help"), domain)
+    assert "pay fines" in texts_of(messages)

@@ -108,6 +108,8 @@ class Dispatcher:
                 pass
             if finished:
                 await self._record({}, _take(finished), by_id, [])
+        if finished:  # what finished after the last flush (or before this task first ran)
+            await self._record({}, _take(finished), by_id, [])
 
     async def _send_group(self, deliveries: list[Delivery], outcomes: list[Outcome]) -> None:
         """One conversation's messages go out one after another, in event order."""
@@ -155,36 +157,40 @@ class Dispatcher:
         if not (held or outcomes or tracker):
             return
         now = self._clock.now()
+        rows: list[dict] = [{"id": delivery_id, **values} for delivery_id, values in held.items()]
+        refused: dict[str, str] = {}
+        for o in outcomes:
+            d = by_id[o.delivery_id]
+            if o.status == "sent":
+                values = {"status": "sent", "sent_at": now, "attempts": d.attempts + 1,
+                          "provider_message_id": o.message_id, "last_error": None,
+                          "tracker_status": "appended" if o.tracker_ok else "pending",
+                          "tracker_attempts": 1, "next_attempt_at": now + backoff(1, self._settings)}
+            elif o.status in ("opted_out", "blocked", "failed"):
+                values = {"status": o.status, "last_error": (o.error or "")[:200]}
+                if o.status != "failed":
+                    refused[d.conversation_id] = o.status
+            else:
+                attempts = d.attempts + (0 if o.error == "waiting for an earlier message" else 1)
+                gave_up = attempts >= self._settings.max_attempts
+                values = {"status": "failed" if gave_up else "pending", "attempts": attempts,
+                          "last_error": (o.error or "")[:200],
+                          "next_attempt_at": now + backoff(max(attempts, 1), self._settings)}
+                if gave_up:
+                    log.warning("notification %s failed after %s attempts", d.id, attempts)
+            rows.append({"id": o.delivery_id, **values})
+        for d, ok in tracker:
+            attempts = d.tracker_attempts + 1
+            values = ({"tracker_status": "appended", "tracker_attempts": attempts} if ok else
+                      {"tracker_status": "failed" if attempts >= TRACKER_MAX_ATTEMPTS else "pending",
+                       "tracker_attempts": attempts, "next_attempt_at": now + backoff(attempts, self._settings)})
+            rows.append({"id": d.id, **values})
+        # One executemany per shape of row: a few statements per flush instead of one per delivery.
+        shapes: dict[tuple[str, ...], list[dict]] = {}
+        for row in rows:
+            shapes.setdefault(tuple(sorted(row)), []).append(row)
         async with self._sessions() as session, session.begin():
-            for delivery_id, values in held.items():
-                await session.execute(update(Delivery).where(Delivery.id == delivery_id).values(**values))
-            refused: dict[str, str] = {}
-            for o in outcomes:
-                d = by_id[o.delivery_id]
-                if o.status == "sent":
-                    values = {"status": "sent", "sent_at": now, "attempts": d.attempts + 1,
-                              "provider_message_id": o.message_id, "last_error": None,
-                              "tracker_status": "appended" if o.tracker_ok else "pending",
-                              "tracker_attempts": 1,
-                              "next_attempt_at": now + backoff(1, self._settings)}
-                elif o.status in ("opted_out", "blocked", "failed"):
-                    values = {"status": o.status, "last_error": (o.error or "")[:200]}
-                    if o.status != "failed":
-                        refused[d.conversation_id] = o.status
-                else:
-                    attempts = d.attempts + (0 if o.error == "waiting for an earlier message" else 1)
-                    gave_up = attempts >= self._settings.max_attempts
-                    values = {"status": "failed" if gave_up else "pending", "attempts": attempts,
-                              "last_error": (o.error or "")[:200],
-                              "next_attempt_at": now + backoff(max(attempts, 1), self._settings)}
-                    if gave_up:
-                        log.warning("notification %s failed after %s attempts", d.id, attempts)
-                await session.execute(update(Delivery).where(Delivery.id == o.delivery_id).values(**values))
+            for same_shape in shapes.values():
+                await session.execute(update(Delivery), same_shape)
             for conversation_id, state in refused.items():
                 await subscription_store.mark_conversation(session, now, conversation_id, state)
-            for d, ok in tracker:
-                attempts = d.tracker_attempts + 1
-                values = ({"tracker_status": "appended", "tracker_attempts": attempts} if ok else
-                          {"tracker_status": "failed" if attempts >= TRACKER_MAX_ATTEMPTS else "pending",
-                           "tracker_attempts": attempts, "next_attempt_at": now + backoff(attempts, self._settings)})
-                await session.execute(update(Delivery).where(Delivery.id == d.id).values(**values))

@@ -9,14 +9,14 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from . import reminders
 from . import topics as t
 from .messages import render_event
 from .settings import NotifierSettings
-from .tables import Cursor, Delivery, SeenEvent, Subscription
+from .tables import Cursor, Delivery, Reminder, SeenEvent, Subscription
 
 CURSOR_NAME = "govapi_events"
 
@@ -50,7 +50,9 @@ def _created_at(event: dict[str, Any], fallback: dt.datetime) -> dt.datetime:
 
 
 async def _schedule_reminders(session: AsyncSession, now: dt.datetime, settings: NotifierSettings,
-                              event: dict[str, Any]) -> None:
+                              event: dict[str, Any], pending: set[tuple[str, str]]) -> None:
+    """Keep reminders in step with the case. `pending` holds the (kind, case) reminders waiting now, so the
+    common event (a status change with no reminder around) costs no statement at all."""
     data = event.get("data") or {}
     number = str(event.get("case_number") or "")
     citizen_id = event.get("citizen_id")
@@ -58,20 +60,24 @@ async def _schedule_reminders(session: AsyncSession, now: dt.datetime, settings:
     if case_type == "application" and citizen_id:
         if data.get("status") == "supplement_requested":
             await reminders.schedule_supplement(session, now, settings, citizen_id=citizen_id, application_number=number)
-        else:  # the office moved on: the documents came or the case closed
+            pending.add((reminders.SUPPLEMENT, number))
+        elif (reminders.SUPPLEMENT, number) in pending:  # the office moved on: the documents came or it closed
             await reminders.cancel(session, kind=reminders.SUPPLEMENT, case_numbers=[number])
+            pending.discard((reminders.SUPPLEMENT, number))
     elif case_type == "fine" and citizen_id:
         if data.get("status") == "paid":
-            await reminders.cancel(session, kind=reminders.FINE_DUE, case_numbers=[number])
+            if (reminders.FINE_DUE, number) in pending:
+                await reminders.cancel(session, kind=reminders.FINE_DUE, case_numbers=[number])
         elif data.get("due_date"):
             try:
                 due = dt.date.fromisoformat(str(data["due_date"])[:10])
             except ValueError:
                 return
-            await reminders.schedule_fine(session, now, settings, citizen_id=citizen_id, notice_number=number,
-                                          due_date=due, amount_due=data.get("amount_due"))
+            if await reminders.schedule_fine(session, now, settings, citizen_id=citizen_id, notice_number=number,
+                                             due_date=due, amount_due=data.get("amount_due")):
+                pending.add((reminders.FINE_DUE, number))
     elif case_type == "payment" and t.topic_of_event(event) == t.PAYMENT_RECEIPT:
-        paid = [n for n in _related_numbers(event) if n.startswith("FN-")]
+        paid = [n for n in _related_numbers(event) if (reminders.FINE_DUE, n) in pending]
         await reminders.cancel(session, kind=reminders.FINE_DUE, case_numbers=paid)
 
 
@@ -81,18 +87,23 @@ async def ingest_page(session: AsyncSession, now: dt.datetime, settings: Notifie
     ids = [str(e.get("id")) for e in events]
     seen = set((await session.execute(select(SeenEvent.event_id).where(SeenEvent.event_id.in_(ids)))).scalars()) \
         if ids else set()
-    fresh = [e for e in events if str(e.get("id")) not in seen]
+    # Unseen events, each once even if a page repeats one.
+    fresh = list({str(e.get("id")): e for e in events if str(e.get("id")) not in seen}.values())
     citizen_ids = {e.get("citizen_id") for e in fresh if e.get("citizen_id")}
     subs_by_citizen: dict[str, list[Subscription]] = defaultdict(list)
     if citizen_ids:
         for sub in (await session.execute(select(Subscription).where(
                 Subscription.citizen_id.in_(citizen_ids), Subscription.state == "active"))).scalars():
             subs_by_citizen[sub.citizen_id].append(sub)
-    created = 0
+    page_numbers = {n for e in fresh for n in _related_numbers(e)}
+    pending = set((await session.execute(select(Reminder.kind, Reminder.case_number).where(
+        Reminder.status == "pending", Reminder.case_number.in_(page_numbers)))).tuples()) if page_numbers else set()
+    seen_rows: list[dict[str, Any]] = []
+    delivery_rows: list[dict[str, Any]] = []
     for event in fresh:
         event_id = str(event.get("id"))
-        session.add(SeenEvent(event_id=event_id, type=str(event.get("type") or "")[:60], seen_at=now))
-        await _schedule_reminders(session, now, settings, event)
+        seen_rows.append({"event_id": event_id, "type": str(event.get("type") or "")[:60], "seen_at": now})
+        await _schedule_reminders(session, now, settings, event, pending)
         topic = t.topic_of_event(event)
         if topic is None:
             continue
@@ -100,13 +111,19 @@ async def ingest_page(session: AsyncSession, now: dt.datetime, settings: Notifie
         for sub in subs_by_citizen.get(event.get("citizen_id") or "", []):
             if topic not in sub.topics or (sub.case_number and sub.case_number not in numbers):
                 continue
-            session.add(Delivery(
+            delivery_rows.append(dict(
                 event_id=event_id, subscription_id=sub.id, citizen_id=sub.citizen_id,
                 conversation_id=sub.conversation_id, channel=sub.channel, topic=topic,
                 case_number=event.get("case_number"), text=render_event(topic, event, sub.language),
                 status="pending", attempts=0, next_attempt_at=now, event_created_at=_created_at(event, now),
-                created_at=now, tracker_status="pending", tracker_attempts=0))
-            created += 1
+                created_at=now, sent_at=None, last_error=None, tracker_status="pending", tracker_attempts=0,
+                provider_message_id=None, provider_status=None))
+    # Bulk inserts (executemany): a page of 500 events costs a few statements, not a thousand.
+    if seen_rows:
+        await session.execute(insert(SeenEvent), seen_rows)
+    if delivery_rows:
+        await session.execute(insert(Delivery), delivery_rows)
+    created = len(delivery_rows)
     if next_cursor is not None:
         cursor = await session.get(Cursor, CURSOR_NAME)
         if cursor is None:

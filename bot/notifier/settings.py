@@ -46,7 +46,7 @@ class NotifierSettings:
     outbound_base_url: str = "http://127.0.0.1:5005"
     timezone: str = "Asia/Seoul"
     sms_quiet_hours: QuietHours | None = QuietHours(dt.time(21), dt.time(8))
-    poll_interval_s: float = 1.0
+    poll_interval_s: float = 0.25
     poll_batch: int = 500
     dispatch_interval_s: float = 0.2
     send_concurrency: int = 32

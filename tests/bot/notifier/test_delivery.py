@@ -65,6 +65,20 @@ async def test_graceful_restart_mid_stream_loses_nothing_and_sends_nothing_twice
     assert expected == [s == "supplement_requested" for s in statuses], "messages arrive in event order"
 
 
+async def test_a_fast_burst_to_several_chats_is_sent_once_each_in_order(start_notifier, loopback, govapi_admin, http):
+    notifier = await start_notifier()
+    api = notifier_api(http, notifier)
+    for chat in ("tg:2101", "web:burst-2102"):
+        await subscribe(api, chat, ["application_status"])
+    statuses = await toggle_application(govapi_admin, APPLICATION, 30)
+    await _settle(govapi_admin, api)
+    for chat in ("tg:2101", "web:burst-2102"):
+        texts = loopback.texts_for(chat)
+        assert len(texts) == 30, "each event once per chat, no repeats, none missing"
+        assert ["보완" in t for t in texts] == [s == "supplement_requested" for s in statuses]
+    assert len({s.idempotency_key for s in loopback.sent}) == 60
+
+
 async def test_crash_mid_stream_loses_no_event_and_marks_repeats(start_notifier, loopback, govapi_admin, http):
     notifier = await start_notifier()
     await subscribe(notifier_api(http, notifier), "tg:2003", ["application_status"])

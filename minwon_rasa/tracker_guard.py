@@ -25,7 +25,7 @@ endpoints.yml:
       login_db: postgres
       username: postgres
       password: ""
-      query: {connect_timeout: 3}
+      query: {connect_timeout: "3"}
 """
 from __future__ import annotations
 

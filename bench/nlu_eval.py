@@ -220,6 +220,9 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=20261125)
     args = ap.parse_args()
     logging.disable(logging.WARNING)
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)  # no per-message debug lines
     os.chdir(ROOT)  # minwon_nlu must be importable for the custom components
 
     threshold, ambiguity = fallback_settings(args.config)

@@ -31,6 +31,11 @@ def bad(message: str) -> web.Response:
     return web.json_response({"code": "invalid", "message": message}, status=400)
 
 
+def image_type(image: bytes) -> str:
+    """What a phone would send: the content type of the actual bytes."""
+    return "image/png" if image.startswith(b"\x89PNG") else "image/jpeg"
+
+
 def photo_bytes(data: Dict[str, Any]) -> bytes | None:
     raw = data.get("photo_b64")
     if not raw:
@@ -76,7 +81,8 @@ def telegram_update(state, chat_id: int, data: Dict[str, Any]) -> Dict[str, Any]
         if image is None:
             raise ValueError("photo must be base64 image data up to 5 MB")
         file_id = "AgAC" + secrets.token_urlsafe(24)
-        state.files[file_id] = StoredFile(image, "image/jpeg", f"photos/file_{len(state.files)}.jpg")
+        suffix = "png" if image_type(image) == "image/png" else "jpg"
+        state.files[file_id] = StoredFile(image, image_type(image), f"photos/file_{len(state.files)}.{suffix}")
         message["photo"] = [{"file_id": file_id, "file_unique_id": file_id[:16], "width": 800, "height": 600,
                              "file_size": len(image)}]
         if data.get("text"):
@@ -131,8 +137,9 @@ async def sms_send(request: web.Request) -> web.Response:
     image = photo_bytes(data)
     if image is not None:
         media_id = "ME" + secrets.token_hex(16)
-        state.media[media_id] = StoredFile(image, "image/jpeg", media_id)
-        form.update(NumMedia="1", MediaContentType0="image/jpeg", MediaUrl0=f"{settings.public_url}/twilio/media/{media_id}")
+        state.media[media_id] = StoredFile(image, image_type(image), media_id)
+        form.update(NumMedia="1", MediaContentType0=image_type(image),
+                    MediaUrl0=f"{settings.public_url}/twilio/media/{media_id}")
     path = "/webhooks/twilio/webhook"
     signature = twilio_signature(settings.twilio_auth_token, settings.rasa_public_url + path, form.items())
     started = time.perf_counter()

@@ -101,10 +101,10 @@ def test_model(tmp_path_factory) -> Path:
     return model
 
 
-@pytest.fixture(scope="session")
-def standins(tmp_path_factory) -> Iterator[Dict[str, str]]:
+def start_standins(workdir: Path) -> tuple[subprocess.Popen, Dict[str, str]]:
+    """The stand-ins, with a free port reserved for the Rasa server they post webhooks to."""
     port, rasa_port = free_port(), free_port()
-    log = tmp_path_factory.mktemp("standins") / "standins.log"
+    log = workdir / "standins.log"
     env = {**os.environ, "STANDINS_PORT": str(port), "TELEGRAM_TOKEN": TELEGRAM_TOKEN,
            "TELEGRAM_SECRET_TOKEN": TELEGRAM_SECRET, "TWILIO_ACCOUNT_SID": TWILIO_SID,
            "TWILIO_AUTH_TOKEN": TWILIO_TOKEN, "RASA_URL": f"http://127.0.0.1:{rasa_port}",
@@ -115,7 +115,17 @@ def standins(tmp_path_factory) -> Iterator[Dict[str, str]]:
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until(lambda: httpx.get(base + "/simulator/").status_code == 200, 30, "stand-ins", process, log)
-        yield {"url": base, "rasa_port": str(rasa_port), "log": str(log)}
+    except Exception:
+        stop(process)
+        raise
+    return process, {"url": base, "rasa_port": str(rasa_port), "log": str(log)}
+
+
+@pytest.fixture(scope="session")
+def standins(tmp_path_factory) -> Iterator[Dict[str, str]]:
+    process, info = start_standins(tmp_path_factory.mktemp("standins"))
+    try:
+        yield info
     finally:
         stop(process)
 

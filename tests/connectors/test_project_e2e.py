@@ -1,0 +1,192 @@
+"""End to end through the real Rasa server with the project model, the action server and govapi:
+citizens do each service on Telegram and SMS, in Korean and English, via the stand-ins.
+
+Needs the trained project model (models/minwon.tar.gz, or MINWON_MODEL=<path>); `make test` trains it
+first. These tests drive the dialogue only with what a citizen would type or tap, and check the
+outcome a citizen sees (a tracking number, a payment link).
+"""
+from __future__ import annotations
+
+import base64
+import re
+import struct
+import time
+import zlib
+from typing import Dict, List
+
+import httpx
+import pytest
+
+from conftest import Sms, Telegram, start_standins, stop
+from project_stack import ProjectStack, project_model
+
+MODEL = project_model()
+pytestmark = pytest.mark.skipif(MODEL is None, reason="project model models/minwon.tar.gz not built (make train)")
+
+
+@pytest.fixture(scope="module")
+def project_standins(tmp_path_factory):
+    """Stand-ins of their own: their webhooks go to the project Rasa, not to the test bot's."""
+    process, info = start_standins(tmp_path_factory.mktemp("project-standins"))
+    yield info
+    stop(process)
+
+
+@pytest.fixture(scope="module")
+def stack(project_standins, redis_prefix, tmp_path_factory):
+    project = ProjectStack(MODEL, project_standins, redis_prefix + "e2e:", tmp_path_factory.mktemp("project"))
+    yield project
+    project.stop()
+
+
+@pytest.fixture
+def standins(project_standins):
+    return project_standins
+
+
+@pytest.fixture
+def telegram(stack, project_standins) -> Telegram:
+    return Telegram(stack.rasa, project_standins["url"])
+
+
+@pytest.fixture
+def sms(stack, project_standins) -> Sms:
+    return Sms(stack.rasa, project_standins["url"])
+
+
+class TelegramCitizen:
+    """A citizen in the Telegram app: sends, taps buttons, reads the bot's messages of each turn."""
+
+    def __init__(self, telegram: Telegram, standins: str, chat_id: int, language: str) -> None:
+        self.telegram, self.standins, self.chat_id, self.language = telegram, standins, chat_id, language
+        self.seen = 0
+        self.transcript: List[str] = []
+
+    def _turn(self) -> List[Dict]:
+        deadline = time.monotonic() + 60
+        calls: List[Dict] = []
+        while time.monotonic() < deadline:
+            calls = self.telegram.calls(self.chat_id, "sendMessage")
+            if len(calls) > self.seen:
+                time.sleep(1.0)  # the rest of this turn's messages
+                calls = self.telegram.calls(self.chat_id, "sendMessage")
+                break
+            time.sleep(0.2)
+        new = calls[self.seen:]
+        self.seen = len(calls)
+        self.transcript += [c["params"]["text"] for c in new]
+        assert new, f"no answer; transcript so far: {self.transcript}"
+        return new
+
+    def say(self, text: str) -> str:
+        update = self.telegram.update(self.chat_id, text=text)
+        update["message"]["from"]["language_code"] = self.language
+        assert self.telegram.post(update).status_code == 200
+        return "\n".join(c["params"]["text"] for c in self._turn())
+
+    def simulator(self, **payload) -> str:
+        r = httpx.post(self.standins + "/simulator/telegram/send",
+                       json={"chat_id": self.chat_id, "language": self.language, **payload}, timeout=60)
+        assert r.json()["status"] == 200
+        return "\n".join(c["params"]["text"] for c in self._turn())
+
+    def tap(self, title: str) -> str:
+        for call in reversed(self.telegram.calls(self.chat_id, "sendMessage")):
+            for row in (call["params"].get("reply_markup") or {}).get("inline_keyboard", []):
+                for button in row:
+                    if button["text"] == title and "callback_data" in button:
+                        return self.simulator(callback_data=button["callback_data"], message_id=7)
+        raise AssertionError(f"no button {title!r}; transcript: {self.transcript}")
+
+    def last_buttons(self) -> List[Dict]:
+        for call in reversed(self.telegram.calls(self.chat_id, "sendMessage")):
+            rows = (call["params"].get("reply_markup") or {}).get("inline_keyboard", [])
+            if rows:
+                return [b for row in rows for b in row]
+        return []
+
+    def link_buttons(self) -> List[str]:
+        return [b["url"] for c in self.telegram.calls(self.chat_id, "sendMessage")
+                for row in (c["params"].get("reply_markup") or {}).get("inline_keyboard", []) for b in row if "url" in b]
+
+
+def png_photo() -> str:
+    raw = b"".join(b"\x00" + b"\x50\x90\xd0" * 24 for _ in range(24))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    image = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 24, 24, 8, 2, 0, 0, 0))
+             + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return base64.b64encode(image).decode()
+
+
+def test_pay_a_fine_on_telegram_in_korean(stack, telegram, standins, chat_id):
+    citizen = TelegramCitizen(telegram, standins["url"], chat_id, "ko")
+    citizen.say("과태료 납부하고 싶어요")
+    citizen.say("010-1234-5678")
+    citizen.say("1985-03-14")
+    fines = citizen.say(stack.latest_code("+821012345678"))
+    assert "원" in fines, citizen.transcript
+    citizen.tap("1")  # the first fine, by its inline button
+    card = [b["text"] for b in citizen.last_buttons() if "카드" in b["text"]]
+    assert card, citizen.transcript
+    citizen.tap(card[0])
+    assert any("/checkout/PY-" in url for url in citizen.link_buttons()), citizen.transcript
+
+
+def test_change_an_address_by_sms_in_english(stack, sms, phone):
+    emily = "+821098765432"  # the SMS sender id itself is the phone to verify
+    transcript = []
+
+    def say(text: str) -> str:
+        replies = sms.send(emily, text)
+        transcript.extend(replies)
+        return "\n".join(replies)
+
+    say("I moved, I want to change my address")
+    say("1990-07-02")
+    say(stack.latest_code(emily))
+    say("12 Teheran-ro, Gangnam-gu")
+    answer = say("December 1")
+    if "MV-" not in answer:
+        numbered = re.search(r"(\d) Yes", answer)
+        answer = say(numbered.group(1) if numbered else "yes")
+    assert re.search(r"MV-\d{4}-\d{6}", answer), transcript
+    assert all(len(reply) <= 1600 for reply in transcript)
+
+
+def test_file_a_complaint_with_location_and_photo_on_telegram_in_english(stack, telegram, standins, chat_id):
+    citizen = TelegramCitizen(telegram, standins["url"], chat_id, "en")
+    citizen.say("I want to file a complaint")
+    citizen.say("010-9876-5432")
+    citizen.say("1990-07-02")
+    citizen.say(stack.latest_code("+821098765432"))
+    asked = citizen.say("The street light in front of my building has been out for a week")
+    if "?" in asked and "Street lighting" in asked:
+        citizen.say("yes")
+    citizen.simulator(location={"lat": 37.5665, "lon": 126.978})
+    answer = citizen.simulator(photo_b64=png_photo())
+    assert re.search(r"CP-\d{4}-\d{6}", answer), citizen.transcript
+
+
+def test_file_a_complaint_by_mms_in_korean(stack, sms, standins):
+    citizen = "+821055501234"
+    transcript = []
+
+    def say(text: str, photo: str | None = None) -> str:
+        r = httpx.post(standins["url"] + "/simulator/sms/send",
+                       json={"from": citizen, "body": text, "photo_b64": photo}, timeout=60).json()
+        transcript.extend(r["twiml"])
+        return "\n".join(r["twiml"])
+
+    say("민원 접수하고 싶어요")
+    say("1952-11-08")
+    say(stack.latest_code(citizen))
+    asked = say("집 앞 도로에 큰 구멍이 생겼어요")
+    if "맞" in asked or "?" in asked:
+        say("네")
+    say("서울특별시 종로구 율곡로 46")
+    answer = say("", photo=png_photo())
+    assert re.search(r"CP-\d{4}-\d{6}", answer), transcript
+    assert "couldn't take the photo" not in answer, transcript  # the MMS photo reached govapi

@@ -2,8 +2,10 @@
 idempotency key, and retried at the start of every later turn until it goes through. The same key means
 govapi applies it once even if the first attempt did arrive after all.
 
-`action_turn_start` runs on every user message (it is the custom mapping action of `pending_request`), so it
-also keeps the `language` slot in step with the citizen.
+The turn-start action runs on every user message, before any prediction: it is Rasa's global slot validation
+action (`action_validate_slot_mappings`, called by `action_extract_slots` each turn; its messages reach the
+citizen, unlike those of a custom slot-mapping action, which Rasa drops). It also keeps the `language` slot
+in step with the citizen.
 """
 from __future__ import annotations
 
@@ -106,7 +108,7 @@ class ActionTurnStart(Action):
     """Runs before every prediction: language of the turn, then a kept request retried."""
 
     def name(self) -> Text:
-        return "action_turn_start"
+        return "action_validate_slot_mappings"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         updates = next_language(tracker)

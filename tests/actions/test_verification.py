@@ -42,7 +42,7 @@ async def test_wrong_codes_count_down_then_lock_and_hand_to_a_person(govapi, act
     real = await govapi.latest_code("+821055501234")
     wrong = "000000" if real != "000000" else "111111"
     await runner.say(wrong)
-    assert "tries left" in texts_of(runner.messages)
+    assert "Tries left: 4" in texts_of(runner.messages)
     assert runner.asking == "otp_code"
     for _ in range(4):
         await runner.say(wrong)

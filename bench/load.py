@@ -1,0 +1,418 @@
+"""Load benchmark of the whole stack: simulated citizens over the Telegram and SMS webhooks.
+
+    .venv/bin/python bench/load.py [--citizens 100] [--duration 60] [--model PATH] [--only prod2,prod1,stock]
+
+Three runs, each on a stack of its own (own ports, own PostgreSQL databases, own Redis key prefix),
+started, measured and stopped in turn:
+  prod2  the production topology (bot/launch_prod.py): HAProxy, 2 Rasa instances (guarded PostgreSQL tracker
+         store, atomic Redis lock store), 2 action servers, govapi on PostgreSQL, console, notifier
+  prod1  the same with one Rasa instance
+  stock  the stock `rasa init` runtime for our bot: one `rasa run` with no tracker/lock store configured
+         (in-memory), one action server, govapi on SQLite, no load balancer
+Each run: N concurrent citizens (half Telegram, half SMS; Korean and English; the openings of the four
+services, small talk, cancel), each sending its next message as soon as the last was answered, for
+--duration seconds. Telegram updates carry the secret-token header, SMS posts a valid X-Twilio-Signature;
+replies are read from the Bot API stand-in (sendMessage) or from the TwiML answer (else the REST stand-in).
+Prints completed turns/s, p50/p95/p99 turn latency, errors, and peak memory (VmHWM) per process and in all.
+Telegram pacing (1 message/s per chat, 30/s overall) is switched off: this measures our servers.
+Everything is loopback; every wait is bounded.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import hashlib
+import hmac
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional
+from xml.etree import ElementTree
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = ROOT / ".venv" / "bin" / "python"
+RPY = ROOT / ".venv-rasa" / "bin" / "python"
+RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
+# The development secrets both the stand-ins and the connectors default to (never production).
+TG_SECRET = "dev-telegram-secret"
+TWILIO_AUTH = "dev-twilio-auth-token"
+TWILIO_SID = "ACdev00000000000000000000000000000"
+SCRIPTS = {
+    "ko": [["안녕하세요", "과태료 내고 싶어요", "취소", "고마워요"],
+           ["신청 현황 알려줘", "취소", "도움말", "안녕히 계세요"],
+           ["이사했어요 주소 바꾸고 싶어요", "취소", "무엇을 할 수 있나요", "감사합니다"],
+           ["민원 넣고 싶어요", "취소", "안녕하세요", "고마워요"]],
+    "en": [["hello", "I want to pay a fine", "cancel", "thanks"],
+           ["check my application status", "cancel", "help", "bye"],
+           ["I moved and need to change my address", "cancel", "what can you do", "thank you"],
+           ["I want to file a complaint", "cancel", "hello", "thanks"]],
+}
+
+
+def free_port_base() -> int:
+    """A base B such that B+0..B+500 are free now (the launcher adds fixed offsets)."""
+    for _ in range(50):
+        base = random.randrange(20000, 60000, 1000)
+        if all(_free(base + off) for off in (5, 6, 50, 55, 56, 80, 81, 100, 200, 300, 400)):
+            return base
+    raise RuntimeError("no free port range")
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) != 0
+
+
+def twilio_signature(url: str, form: Dict[str, str]) -> str:
+    data = url + "".join(k + form[k] for k in sorted(form))
+    return base64.b64encode(hmac.new(TWILIO_AUTH.encode(), data.encode(), hashlib.sha1).digest()).decode()
+
+
+def pick(values: List[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+# -- stacks -------------------------------------------------------------------------------------------
+class Stack:
+    public: str  # where the webhooks are posted
+    standins: str
+    ready_urls: List[str]
+    label: str
+
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
+    def pids(self) -> List[int]: ...
+
+
+class ProdStack(Stack):
+    def __init__(self, model: Path, rasa_instances: int) -> None:
+        self.base = free_port_base()
+        self.tag = f"bench{uuid.uuid4().hex[:8]}"
+        self.rasa_instances = rasa_instances
+        self.label = f"prod{rasa_instances}"
+        self.public = f"http://127.0.0.1:{self.base + 80}"
+        self.standins = f"http://127.0.0.1:{self.base + 300}"
+        self.ready_urls = [f"http://127.0.0.1:{self.base + 4 + i}/webhooks/ops/ready" for i in range(1, rasa_instances + 1)]
+        self.env = {**os.environ, "PROD_PORT_BASE": str(self.base), "PROD_DB_PREFIX": self.tag,
+                    "PROD_REDIS_PREFIX": self.tag, "MODEL_PATH": str(model), "TELEGRAM_PER_CHAT_INTERVAL": "0",
+                    "TELEGRAM_GLOBAL_RATE": "100000", "MINWON_ENV": "development"}
+        self.log = ROOT / "var" / f"bench-load-{self.label}.log"
+        self.proc: Optional[subprocess.Popen] = None
+
+    def start(self) -> None:
+        self.log.parent.mkdir(exist_ok=True)
+        with self.log.open("w") as out:
+            self.proc = subprocess.Popen([str(PY), "-m", "bot.launch_prod", "--rasa", str(self.rasa_instances)],
+                                         cwd=ROOT, env=self.env, stdout=out, stderr=out, start_new_session=True)
+
+    def pids(self) -> List[int]:
+        return descendants(self.proc.pid) if self.proc else []
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)  # honcho stops every process it started
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+        drop_databases([f"{self.tag}_{p}" for p in ("tracker", "govapi", "console", "notifier")])
+        drop_redis_keys(self.tag + ":")
+
+
+class StockStack(Stack):
+    """`rasa init`'s runtime for our model: in-memory tracker and lock stores, one instance, no balancer."""
+
+    def __init__(self, model: Path) -> None:
+        base = free_port_base()
+        self.label = "stock"
+        self.tmp = Path(tempfile.mkdtemp(prefix="minwon-bench-stock-"))
+        rport, aport, gport, sport = base + 5, base + 55, base + 100, base + 300
+        self.public = f"http://127.0.0.1:{rport}"
+        self.standins = f"http://127.0.0.1:{sport}"
+        self.ready_urls = [f"{self.public}/"]
+        (self.tmp / "endpoints.yml").write_text(f"action_endpoint:\n  url: http://127.0.0.1:{aport}/webhook\n")
+        self.prefix = f"benchstock{uuid.uuid4().hex[:8]}:"
+        self.env = {**os.environ, "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false",
+                    "TF_CPP_MIN_LOG_LEVEL": "2", "MINWON_ENV": "development", "ACTION_PORT": str(aport),
+                    "GOVAPI_PORT": str(gport), "GOVAPI_URL": f"http://127.0.0.1:{gport}",
+                    "GOVAPI_DATABASE_URL": f"sqlite+aiosqlite:///{self.tmp / 'govapi.sqlite3'}",
+                    "GOVAPI_AUTO_MIGRATE": "1", "STANDINS_PORT": str(sport), "RASA_URL": self.public,
+                    "CONNECTORS_PUBLIC_URL": self.public, "CONNECTORS_REDIS_PREFIX": self.prefix,
+                    "TELEGRAM_API_BASE": self.standins + "/telegram", "TWILIO_API_BASE": self.standins + "/twilio",
+                    "TELEGRAM_PER_CHAT_INTERVAL": "0", "TELEGRAM_GLOBAL_RATE": "100000"}
+        self.env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
+        self.commands = [
+            [str(PY), "-m", "standins"], [str(PY), "-m", "govapi", "serve"], [str(RPY), "-m", "actions.server"],
+            [str(RASA), "run", "--model", str(model), "--port", str(rport), "--interface", "127.0.0.1",
+             "--endpoints", str(self.tmp / "endpoints.yml"),
+             "--credentials", str(ROOT / "connectors" / "credentials.example.yml")],
+        ]
+        self.procs: List[subprocess.Popen] = []
+        self.log = ROOT / "var" / "bench-load-stock.log"
+
+    def start(self) -> None:
+        self.log.parent.mkdir(exist_ok=True)
+        out = self.log.open("w")
+        self.procs = [subprocess.Popen(c, cwd=ROOT, env=self.env, stdout=out, stderr=out) for c in self.commands]
+
+    def pids(self) -> List[int]:
+        return [p.pid for p in self.procs if p.poll() is None]
+
+    def stop(self) -> None:
+        for p in self.procs:
+            p.terminate()
+        for p in self.procs:
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        drop_redis_keys(self.prefix)
+
+
+def descendants(root: int) -> List[int]:
+    children: Dict[int, List[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, []))
+    return found
+
+
+def process_label(pid: int) -> Optional[str]:
+    try:
+        cmd = (Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")).decode(errors="replace")
+    except OSError:
+        return None
+    if cmd.startswith("/bin/sh") or " -c " in cmd[:20]:
+        return None  # honcho's shell wrapper
+    for needle, label in (("rasa run", "rasa"), ("actions.server", "actions"), ("govapi", "govapi"),
+                          ("bot.console", "console"), ("bot.notifier", "notifier"), ("standins", "standins"),
+                          ("haproxy", "haproxy"), ("bot.launch_prod", "launcher")):
+        if needle in cmd:
+            if label == "rasa":
+                parts = cmd.split()
+                return f"rasa:{parts[parts.index('--port') + 1]}" if "--port" in parts else "rasa"
+            if label == "actions":
+                try:
+                    env = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+                    port = next((e.split(b"=", 1)[1].decode() for e in env if e.startswith(b"ACTION_PORT=")), "")
+                    return f"actions:{port}"
+                except OSError:
+                    return "actions"
+            return label
+    return None
+
+
+def peak_memory(pids: List[int]) -> Dict[str, float]:
+    """Peak resident memory (VmHWM, MB) per process of the stack, read before it stops."""
+    peaks: Dict[str, float] = {}
+    for pid in pids:
+        label = process_label(pid)
+        if label is None or label == "launcher":
+            continue
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    key = label if label not in peaks else f"{label}#{pid}"
+                    peaks[key] = int(line.split()[1]) / 1024
+        except OSError:
+            continue
+    return peaks
+
+
+def drop_databases(names: List[str]) -> None:
+    for name in names:
+        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qc",
+                        f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], capture_output=True, timeout=30)
+
+
+def drop_redis_keys(prefix: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
+    for key in client.scan_iter(prefix + "*", count=1000):
+        client.delete(key)
+
+
+async def wait_ready(stack: Stack, session: aiohttp.ClientSession, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ok = 0
+        for url in stack.ready_urls:
+            try:
+                async with session.get(url, timeout=aiohttp.ClientTimeout(total=3)) as r:
+                    ok += r.status == 200
+            except (aiohttp.ClientError, asyncio.TimeoutError):
+                pass
+        if ok == len(stack.ready_urls):
+            return
+        await asyncio.sleep(2)
+    raise TimeoutError(f"{stack.label}: not ready after {timeout:.0f} s (see {getattr(stack, 'log', '')})")
+
+
+# -- citizens -------------------------------------------------------------------------------------------
+@dataclass
+class Results:
+    latencies: List[float] = field(default_factory=list)
+    errors: Dict[str, int] = field(default_factory=dict)
+
+    def error(self, kind: str) -> None:
+        self.errors[kind] = self.errors.get(kind, 0) + 1
+
+
+async def telegram_citizen(session, stack: Stack, n: int, stop_at: float, results: Results, reply_timeout: float):
+    chat = 7 * 10**8 + n * 1000 + random.randrange(1000)
+    script = random.choice(SCRIPTS[random.choice(["ko", "en"])])
+    seen, i = 0, 0
+    while time.monotonic() < stop_at:
+        update = {"update_id": random.randrange(2**31), "message": {
+            "message_id": i + 1, "date": int(time.time()), "from": {"id": chat, "is_bot": False, "first_name": "B"},
+            "chat": {"id": chat, "type": "private"}, "text": script[i % len(script)]}}
+        i += 1
+        start = time.perf_counter()
+        try:
+            async with session.post(stack.public + "/webhooks/telegram/webhook", json=update,
+                                    headers={"X-Telegram-Bot-Api-Secret-Token": TG_SECRET}) as r:
+                await r.read()
+                if r.status != 200:
+                    results.error(f"telegram webhook {r.status}")
+                    continue
+            async with session.get(stack.standins + "/_control/telegram/calls",
+                                   params={"chat_id": str(chat), "method": "sendMessage", "min_count": str(seen + 1),
+                                           "wait": str(int(reply_timeout))}) as r:
+                calls = (await r.json())["calls"]
+        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+            results.error(f"telegram {type(error).__name__}")
+            continue
+        if len(calls) <= seen:
+            results.error("telegram no reply")
+            continue
+        results.latencies.append(time.perf_counter() - start)
+        await asyncio.sleep(0.3)  # a turn may send several messages: let them land before the next
+        async with session.get(stack.standins + "/_control/telegram/calls",
+                               params={"chat_id": str(chat), "method": "sendMessage"}) as r:
+            seen = len((await r.json())["calls"])
+
+
+async def sms_citizen(session, stack: Stack, n: int, stop_at: float, results: Results, reply_timeout: float):
+    phone = f"+82109{n:03d}{random.randrange(10**4):04d}"
+    script = random.choice(SCRIPTS[random.choice(["ko", "en"])])
+    url = stack.public + "/webhooks/twilio/webhook"
+    i, rest_seen = 0, 0
+    while time.monotonic() < stop_at:
+        sid = "SM" + uuid.uuid4().hex
+        form = {"MessageSid": sid, "SmsSid": sid, "AccountSid": TWILIO_SID, "From": phone, "To": "+15005550006",
+                "Body": script[i % len(script)], "NumMedia": "0", "ApiVersion": "2010-04-01"}
+        i += 1
+        start = time.perf_counter()
+        try:
+            async with session.post(url, data=form, headers={"X-Twilio-Signature": twilio_signature(url, form)}) as r:
+                body = await r.text()
+                if r.status != 200:
+                    results.error(f"sms webhook {r.status}")
+                    continue
+            replies = [m for m in ElementTree.fromstring(body).iter("Message")]
+            if not replies:  # slower than the TwiML deadline: the reply comes over the REST API
+                rest_seen, replies = await rest_replies(session, stack, phone, rest_seen, start, reply_timeout)
+        except (aiohttp.ClientError, asyncio.TimeoutError, ElementTree.ParseError) as error:
+            results.error(f"sms {type(error).__name__}")
+            continue
+        if not replies:
+            results.error(f"sms no reply to {form['Body']!r}")
+            continue
+        results.latencies.append(time.perf_counter() - start)
+
+
+async def rest_replies(session, stack: Stack, phone: str, seen: int, start: float, timeout: float):
+    """(messages sent to the phone so far, [new ones]) once a REST-sent reply arrives, or ([], ) at timeout."""
+    deadline = start + timeout
+    count = seen
+    while time.perf_counter() < deadline:
+        async with session.get(stack.standins + "/_control/twilio/messages", params={"to": phone}) as r:
+            count = len((await r.json())["messages"])
+        if count > seen:
+            return count, [count]
+        await asyncio.sleep(0.1)
+    return count, []
+
+
+async def run_load(stack: Stack, citizens: int, duration: float, reply_timeout: float) -> Results:
+    results = Results()
+    connector = aiohttp.TCPConnector(limit=citizens * 2 + 10)
+    async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=reply_timeout + 10)) as s:
+        # warm-up: the first turns load lazy parts of the model
+        warm = Results()
+        await asyncio.gather(*(telegram_citizen(s, stack, 900 + i, time.monotonic() + 8, warm, reply_timeout)
+                               for i in range(4)))
+        stop_at = time.monotonic() + duration
+        tasks = [(telegram_citizen if i % 2 == 0 else sms_citizen)(s, stack, i, stop_at, results, reply_timeout)
+                 for i in range(citizens)]
+        await asyncio.wait_for(asyncio.gather(*tasks), timeout=duration + reply_timeout + 30)
+    return results
+
+
+async def measure(stack: Stack, args) -> str:
+    stack.start()
+    try:
+        async with aiohttp.ClientSession() as session:
+            await wait_ready(stack, session, args.start_timeout)
+        started = time.monotonic()
+        results = await run_load(stack, args.citizens, args.duration, args.reply_timeout)
+        elapsed = time.monotonic() - started
+        memory = peak_memory(stack.pids())
+    finally:
+        stack.stop()
+    lat = results.latencies
+    lines = [f"[{stack.label}] {args.citizens} citizens, {elapsed:.0f} s: {len(lat)} turns, "
+             f"{len(lat) / elapsed:.1f} turns/s, errors {sum(results.errors.values())}"
+             + (f" {dict(sorted(results.errors.items()))}" if results.errors else "")]
+    if lat:
+        lines.append(f"[{stack.label}] turn latency p50 {pick(lat, .5) * 1000:.0f} ms  p95 {pick(lat, .95) * 1000:.0f} ms"
+                     f"  p99 {pick(lat, .99) * 1000:.0f} ms")
+    lines.append(f"[{stack.label}] peak memory: " + ", ".join(f"{k} {v:.0f} MB" for k, v in sorted(memory.items()))
+                 + f"; all {sum(memory.values()) / 1024:.2f} GB")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", default=str(ROOT / "models" / "minwon.tar.gz"))
+    parser.add_argument("--citizens", type=int, default=100)
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds of load per run")
+    parser.add_argument("--reply-timeout", type=float, default=30.0)
+    parser.add_argument("--start-timeout", type=float, default=480.0, help="seconds to wait for a stack to be ready")
+    parser.add_argument("--only", default="prod2,prod1,stock", help="comma-separated runs: prod2, prod1, stock")
+    args = parser.parse_args()
+    model = Path(args.model)
+    if not model.exists():
+        print(f"bench/load.py: no model at {model} (make train)", file=sys.stderr)
+        return 1
+    stacks = {"prod2": lambda: ProdStack(model, 2), "prod1": lambda: ProdStack(model, 1),
+              "stock": lambda: StockStack(model)}
+    for name in args.only.split(","):
+        print(asyncio.run(measure(stacks[name.strip()](), args)), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

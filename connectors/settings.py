@@ -58,7 +58,8 @@ class CommonSettings:
             production=production,
             redis_url=_pick("REDIS_URL", c, "redis://127.0.0.1:6379/0") or "",
             redis_prefix=_pick("CONNECTORS_REDIS_PREFIX", c, "minwon:ch:") or "",
-            public_url=(_pick("CONNECTORS_PUBLIC_URL", c, "http://127.0.0.1:5005") or "").rstrip("/"),
+            # Where Telegram/Twilio reach Rasa; by default Rasa's own URL (RASA_URL), as in development.
+            public_url=(_pick("CONNECTORS_PUBLIC_URL", c, os.environ.get("RASA_URL") or "http://127.0.0.1:5005") or "").rstrip("/"),
             outbound_token=_secret(
                 "CHANNEL_OUTBOUND_TOKEN", _pick("CHANNEL_OUTBOUND_TOKEN", c, "dev-outbound-token"), production
             ),

@@ -31,6 +31,8 @@ MAX_PHOTO_BYTES = 5 * 1024 * 1024
 REQUEST_CONTACT = "__request_contact__"
 REQUEST_LOCATION = "__request_location__"
 EMPTY_TEXT_WITH_BUTTONS = "⬇️"
+SHORT_KEY_CHARS = 6
+SHORT_KEYS_PER_ROW = 4
 
 
 @dataclass
@@ -124,13 +126,16 @@ class TelegramDelivery:
                 for b in special
             ]
             return {"keyboard": rows, "one_time_keyboard": True, "resize_keyboard": True}
-        rows: List[List[Dict[str, str]]] = []
+        keys: List[Dict[str, str]] = []
         for button in part.buttons:
             if button.url:
-                rows.append([{"text": button.title, "url": button.url}])
+                keys.append({"text": button.title, "url": button.url})
             else:
                 token = await self.store.issue_button(sender_id, button.payload or button.title)
-                rows.append([{"text": button.title, "callback_data": token}])
+                keys.append({"text": button.title, "callback_data": token})
+        # Short choices ("1", "2", "전부") sit side by side; longer ones get a row each.
+        per_row = SHORT_KEYS_PER_ROW if all(len(k["text"]) <= SHORT_KEY_CHARS for k in keys) else 1
+        rows = [keys[i:i + per_row] for i in range(0, len(keys), per_row)]
         return {"inline_keyboard": rows} if rows else None
 
     async def deliver(self, chat_id: str, parts: List[ReplyPart]) -> int:

@@ -130,6 +130,7 @@ async def background(app: web.Application) -> AsyncIterator[None]:
         asyncio.create_task(_sweeper(app)),
     ]
     yield
+    await app[DESK].drain_notices()
     for task in app[TASKS]:
         task.cancel()
     for task in app[TASKS]:

@@ -6,12 +6,13 @@ instance refreshes.
 """
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import logging
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Awaitable
 from zoneinfo import ZoneInfo
 
 from redis.asyncio import Redis
@@ -70,6 +71,23 @@ class DeskService:
         self.hours = hours
         self.max_wait_seconds = max_wait_seconds
         self.position_notice_step = position_notice_step
+        self._notices: set[asyncio.Task] = set()
+
+    def in_background(self, work: Awaitable[None]) -> None:
+        """Citizen notices go out after the agent has the answer; a failure is logged, never raised."""
+        async def run() -> None:
+            try:
+                await work
+            except Exception:
+                log.exception("a desk notice to a citizen failed")
+        task = asyncio.create_task(run())
+        self._notices.add(task)
+        task.add_done_callback(self._notices.discard)
+
+    async def drain_notices(self) -> None:
+        """Wait for notices still being sent (shutdown, tests)."""
+        while self._notices:
+            await asyncio.gather(*list(self._notices), return_exceptions=True)
 
     async def publish(self, kind: str, **data: Any) -> None:
         await self.redis.publish(self.keys.events, json.dumps({"type": kind, **data}))
@@ -160,8 +178,11 @@ class DeskService:
             audit(session, actor.username, "claim", handoff_id)
             await session.commit()
         await self.publish("queue", handoff_id=handoff_id)
-        await self._tell(handoff_id, record["conversation_id"], say("claimed", record["language"], agent=actor.username))
-        await self.notify_positions(record["queue"])
+
+        async def notices() -> None:
+            await self._tell(handoff_id, record["conversation_id"], say("claimed", record["language"], agent=actor.username))
+            await self.notify_positions(record["queue"])
+        self.in_background(notices())
         return record
 
     async def _owned(self, handoff_id: str, actor: Actor) -> dict[str, str]:
@@ -226,7 +247,7 @@ class DeskService:
             audit(session, actor.username, "transfer", handoff_id, to_agent=to_agent, queue=record["queue"])
             await session.commit()
         await self.publish("queue", handoff_id=handoff_id)
-        await self._tell(handoff_id, record["conversation_id"], say("transferred", record["language"]))
+        self.in_background(self._tell(handoff_id, record["conversation_id"], say("transferred", record["language"])))
         return record
 
     async def close(self, handoff_id: str, actor: Actor, survey: bool = True) -> dict[str, Any]:
@@ -356,15 +377,19 @@ class DeskService:
 
     async def notify_positions(self, queue: str) -> None:
         """Tell waiting citizens their new place when it moved by position_notice_step or more."""
-        for handoff_id in await self.queues.queue_ids(queue):
-            record = await self.queues.get(handoff_id)
-            position = await self.queues.position(handoff_id)
-            told = int(record.get("last_told_position") or 0)
-            if position.position and told - position.position >= self.position_notice_step:
-                await self.queues.remember_told(handoff_id, position.position)
-                await self._tell(handoff_id, record["conversation_id"],
-                                 say("position", record["language"], position=position.position,
-                                     minutes=minutes(position.estimated_wait_seconds)))
+        ids = await self.queues.queue_ids(queue)
+        if not ids:
+            return
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for handoff_id in ids:
+                pipe.hmget(self.keys.handoff(handoff_id), "last_told_position", "conversation_id", "language")
+            rows = await pipe.execute()
+        per_person = await self.queues.estimated_wait(1)  # one lookup of handling times for the whole queue
+        for position, (handoff_id, (told, conversation_id, language)) in enumerate(zip(ids, rows), start=1):
+            if conversation_id and int(told or 0) - position >= self.position_notice_step:
+                await self.queues.remember_told(handoff_id, position)
+                await self._tell(handoff_id, conversation_id,
+                                 say("position", language or "ko", position=position, minutes=minutes(position * per_person)))
 
     async def sweep(self) -> int:
         """Handoffs nobody took in time become callback tickets and the bot gets the conversation back."""

@@ -3,6 +3,7 @@ import asyncio
 
 import pytest
 
+from bot.console.appkeys import DESK
 from console_helpers import escalate
 
 pytestmark = pytest.mark.asyncio
@@ -132,13 +133,14 @@ async def test_when_rasa_cannot_resume_the_handoff_stays_with_the_agent(bot, age
     assert [h["id"] for h in mine["handoffs"]] == [handoff_id]
 
 
-async def test_transfer_to_a_colleague_moves_ownership_and_tells_the_citizen(bot, agent1, agent2, upstream):
+async def test_transfer_to_a_colleague_moves_ownership_and_tells_the_citizen(console, bot, agent1, agent2, upstream):
     handoff_id = (await (await escalate(bot, "tg:5001", "t1")).json())["handoff_id"]
     await agent1.post(f"/api/handoffs/{handoff_id}/claim")
     resp = await agent1.post(f"/api/handoffs/{handoff_id}/transfer", {"agent": "agent2"})
     assert resp.status == 200
     assert (await agent1.post(f"/api/handoffs/{handoff_id}/reply", {"text": "x"})).status == 403
     assert (await agent2.post(f"/api/handoffs/{handoff_id}/reply", {"text": "이어서 도와드릴게요"})).status == 200
+    await console.app[DESK].drain_notices()
     assert any("다른 상담원" in s["text"] for s in upstream.sent if s["conversation_id"] == "tg:5001")
 
 
@@ -159,10 +161,11 @@ async def test_notes_are_kept_and_shown_to_staff_only(bot, agent1, upstream):
     assert not [s for s in upstream.sent if "결제 실패" in s["text"]]
 
 
-async def test_waiting_citizens_are_told_when_their_place_moves_a_lot(bot, agent1, upstream):
+async def test_waiting_citizens_are_told_when_their_place_moves_a_lot(console, bot, agent1, upstream):
     ids = [(await (await escalate(bot, f"tg:60{n}", f"w{n}")).json())["handoff_id"] for n in range(5)]
     for handoff_id in ids[:3]:
         await agent1.post(f"/api/handoffs/{handoff_id}/claim")
+        await console.app[DESK].drain_notices()
     told = [s for s in upstream.sent if s["conversation_id"] == "tg:604" and "대기" in s["text"]]
     assert len(told) == 1 and "2번째" in told[0]["text"]  # from 5th to 2nd: told once, not at every step
     told = [s["text"] for s in upstream.sent if s["conversation_id"] == "tg:603" and "대기" in s["text"]]

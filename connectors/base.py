@@ -16,6 +16,7 @@ from connectors.store import ChannelStore
 
 logger = logging.getLogger(__name__)
 
+STATS_TTL = 400 * 24 * 3600
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 
@@ -45,6 +46,7 @@ class MinwonChannel(InputChannel):
         `message_id` is the channel's own id, so a redelivered message keeps the actions'
         idempotency keys. While staff hold the conversation, the message also goes to the desk.
         """
+        await self.count_conversation(sender_id)
         await self.copy_to_desk(sender_id, text, metadata)
         collector = TurnCollector(self.name())
         await on_new_message(
@@ -58,6 +60,17 @@ class MinwonChannel(InputChannel):
             )
         )
         return collector.messages
+
+    async def count_conversation(self, sender_id: str) -> None:
+        """Conversations per UTC day, for the containment rate on the supervisor dashboard."""
+        key = f"{self.common.stats_prefix}conversations:{datetime.now(timezone.utc):%Y-%m-%d}"
+        try:
+            pipe = self.store.redis.pipeline()
+            pipe.pfadd(key, sender_id)
+            pipe.expire(key, STATS_TTL)
+            await pipe.execute()
+        except Exception as error:  # statistics must never stop the conversation
+            logger.warning("conversation count not written: %s", type(error).__name__)
 
     async def copy_to_desk(self, sender_id: str, text: str, metadata: Dict[str, Any]) -> None:
         prefix = self.common.handoff_prefix

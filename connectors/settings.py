@@ -49,6 +49,7 @@ class CommonSettings:
     public_url: str  # the address the internet reaches Rasa at (signatures, short links)
     outbound_token: str = "dev-outbound-token"  # bearer token of the /outbound routes (console, notifier)
     handoff_prefix: str = "minwon:handoff:"  # the desk's keys: <prefix>active:<conversation>, <prefix>inbox
+    stats_prefix: str = "minwon:stats:"  # <prefix>conversations:<UTC date> HyperLogLog (dashboard)
 
     @classmethod
     def load(cls, credentials: Optional[Mapping[str, Any]] = None) -> "CommonSettings":
@@ -64,6 +65,7 @@ class CommonSettings:
                 "CHANNEL_OUTBOUND_TOKEN", _pick("CHANNEL_OUTBOUND_TOKEN", c, "dev-outbound-token"), production
             ),
             handoff_prefix=_pick("HANDOFF_REDIS_PREFIX", c, "minwon:handoff:") or "",
+            stats_prefix=_pick("STATS_REDIS_PREFIX", c, "minwon:stats:") or "",
         )
 
     @property

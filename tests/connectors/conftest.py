@@ -138,7 +138,8 @@ def rasa_environment(standins: Dict[str, str], redis_prefix: str, port: int) -> 
            "TELEGRAM_TOKEN": TELEGRAM_TOKEN, "TELEGRAM_SECRET_TOKEN": TELEGRAM_SECRET,
            "TWILIO_ACCOUNT_SID": TWILIO_SID, "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
            "TWILIO_FROM_NUMBER": "+15005550006", "TELEGRAM_PER_CHAT_INTERVAL": "0.02", "SMS_TWIML_DEADLINE": "4",
-           "CHANNEL_OUTBOUND_TOKEN": OUTBOUND_TOKEN, "HANDOFF_REDIS_PREFIX": redis_prefix + "handoff:"}
+           "CHANNEL_OUTBOUND_TOKEN": OUTBOUND_TOKEN, "HANDOFF_REDIS_PREFIX": redis_prefix + "handoff:",
+           "STATS_REDIS_PREFIX": redis_prefix + "stats:"}
     env.pop("MINWON_ENV", None)
     return env
 

@@ -101,3 +101,28 @@ def test_channel_message_ids_reach_rasa(telegram, chat_id, rasa_server, sms, pho
     form = sms.form(phone, "count 2")
     sms.post(form)
     assert user_events(rasa_server, f"sms:{phone}")[0]["message_id"] == form["MessageSid"]
+
+
+def test_every_conversation_is_counted_once_a_day(telegram, sms, chat_id, phone, redis_client, redis_prefix):
+    from datetime import datetime, timezone
+
+    key = f"{redis_prefix}stats:conversations:{datetime.now(timezone.utc):%Y-%m-%d}"
+    before = redis_client.pfcount(key)
+    telegram.post(telegram.update(chat_id, text="count 1"))
+    telegram.post(telegram.update(chat_id, text="count 2"))
+    sms.send(phone, "count 3")
+    telegram.wait_texts(chat_id, 2)
+    assert redis_client.pfcount(key) == before + 2
+    assert 0 < redis_client.ttl(key) <= 400 * 24 * 3600
+
+
+def test_rasa_can_reach_the_citizens_latest_channel(rasa_server, telegram, chat_id):
+    """The desk's hand-back uses trigger_intent with output_channel=latest."""
+    from conftest import RASA_TOKEN
+
+    telegram.post(telegram.update(chat_id, text="count 1"))
+    telegram.wait_texts(chat_id, 1)
+    r = httpx.post(f"{rasa_server}/conversations/tg:{chat_id}/trigger_intent",
+                   params={"token": RASA_TOKEN, "output_channel": "latest"}, json={"name": "greet"}, timeout=30)
+    assert r.status_code == 200
+    assert telegram.wait_texts(chat_id, 2)[-1] == "hello from the throwaway bot"

@@ -12,7 +12,7 @@ from aiohttp import web
 from .clock import Clock
 from .db import Database
 from .keys import CLOCK, DB, HTTP, SETTINGS, SMS
-from .middleware import bearer_auth, errors_as_json, request_context
+from .middleware import bearer_auth, errors_as_json, readable_request, request_context
 from .openapi import build_document
 from .responses import ok
 from .routes import (addresses, admin, applications, cases, checkout, citizens, complaints, events, fines, health,
@@ -29,7 +29,7 @@ ROUTE_MODULES = (health, verification, citizens, applications, fines, payments, 
 def create_app(settings: Settings, *, clock: Clock | None = None, background_jobs: bool = True) -> web.Application:
     # aiohttp's access log writes paths and query strings (phones, case numbers); ours logs route patterns
     logging.getLogger("aiohttp.access").disabled = True
-    app = web.Application(middlewares=[request_context, errors_as_json, bearer_auth], client_max_size=MAX_BODY)
+    app = web.Application(middlewares=[request_context, errors_as_json, readable_request, bearer_auth], client_max_size=MAX_BODY)
     app[SETTINGS] = settings
     app[CLOCK] = clock or Clock(settings.today)
     app.cleanup_ctx.append(_database)

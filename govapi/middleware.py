@@ -9,11 +9,12 @@ import uuid
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from .errors import ApiError, Forbidden, Unauthorized
+from .errors import ApiError, BadRequest, Forbidden, Unauthorized
 from .keys import SETTINGS
 from .logs import request_id_var
 from .responses import dumps
 from .security import same
+from .validation import is_valid_text
 
 log = logging.getLogger("govapi.http")
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -70,6 +71,15 @@ async def errors_as_json(request: web.Request, handler: Handler) -> web.StreamRe
         log.exception("unhandled error", extra={"route": _route_pattern(request)})
         return web.json_response({"code": "internal_error", "message": "Something went wrong on our side."},
                                  status=500, dumps=dumps)
+
+
+@web.middleware
+async def readable_request(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Paths and queries that do not decode to valid text are refused before any handler sees them."""
+    parts = [request.path, *request.query.keys(), *request.query.values()]
+    if not all(is_valid_text(part) for part in parts):
+        raise BadRequest("The address is not valid UTF-8.", code="invalid_encoding")
+    return await handler(request)
 
 
 @web.middleware

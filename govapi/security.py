@@ -7,7 +7,7 @@ import secrets
 
 
 def keyed_hash(secret_key: str, value: str) -> str:
-    return hmac.new(secret_key.encode(), value.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(secret_key.encode(), value.encode("utf-8", "surrogateescape"), hashlib.sha256).hexdigest()
 
 
 def new_token() -> str:
@@ -23,7 +23,8 @@ def new_code() -> str:
 
 
 def same(a: str, b: str) -> bool:
-    return hmac.compare_digest(a.encode(), b.encode())
+    # headers may carry undecodable bytes (kept as surrogates): compare them byte for byte, never fail
+    return hmac.compare_digest(a.encode("utf-8", "surrogateescape"), b.encode("utf-8", "surrogateescape"))
 
 
 def sign(secret: str, body: bytes) -> str:

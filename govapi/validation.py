@@ -40,7 +40,17 @@ async def read_json(request: web.Request) -> dict[str, Any]:
         raise InvalidJson() from None
     if not isinstance(body, dict):
         raise ValidationFailed("The body must be a JSON object.")
+    if not is_valid_text(json.dumps(body, ensure_ascii=False)):
+        raise InvalidJson("Strings must be valid Unicode (no lone surrogates).")
     return body
+
+
+def is_valid_text(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _reject_constant(name: str) -> None:

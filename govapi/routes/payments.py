@@ -54,6 +54,13 @@ async def create_payment(request: web.Request) -> web.Response:
         found = {f.id for f in fines} | {f.notice_number for f in fines}
         if len(fines) != len(fine_ids) or not all(i in found for i in fine_ids):
             raise NotFound("One of the fines was not found.")
+        for holder_id in {f.held_by for f in fines if f.status == "pending_payment" and f.held_by}:
+            holder = await session.get(Payment, holder_id)
+            if holder is not None and holder.status == "pending" and holder.expires_at <= now:
+                await payments.release(session, holder, "expired", now)  # an expired hold does not block
+                for f in fines:
+                    if f.held_by == holder_id:
+                        await session.refresh(f)
         if any(f.status != "unpaid" for f in fines):
             raise Conflict("A fine is already paid or held by another payment.", code="fine_not_payable")
         payment_id = await next_number(session, "PY", now.astimezone(SEOUL).year)

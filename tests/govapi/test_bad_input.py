@@ -88,3 +88,15 @@ async def test_bad_complaint_places_are_400(api: Api, minjun: str, place) -> Non
     status, body = await api.call("POST", "/v1/complaints", citizen=minjun, key="place", json={
         "category": "roads", "text": "x", "place": place})
     assert (status, body["code"]) == (400, "validation_error")
+
+
+async def test_lone_surrogates_anywhere_are_400_not_500(api: Api, minjun: str) -> None:
+    status, body = await post_raw(api, "/v1/complaints", b'{"category": "roads", "text": "\\ud800", '
+                                  b'"place": {"address": "x"}}', citizen=minjun)
+    assert (status, body["code"]) == (400, "invalid_json")
+    status, body = await api.call("GET", "/v1/addresses?q=%ED%A0%80")  # undecodable: replaced, finds nothing
+    assert (status, body) == (200, {"addresses": []})
+    status, body = await api.admin("GET", "/v1/admin/citizens/%ED%A0%80")
+    assert status == 404
+    resp = await api.client.get("/v1/me", headers={"Authorization": "Bearer x", "X-Citizen-Token": "\x80"})
+    assert resp.status == 401

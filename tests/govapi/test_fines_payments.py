@@ -191,3 +191,16 @@ async def test_payment_events_tell_the_whole_story_in_order(api: Api) -> None:
     assert [(e["type"], e["data"]["status"]) for e in seen] == [
         ("fine.issued", "unpaid"), ("payment.created", "pending"), ("fine.status_changed", "pending_payment"),
         ("payment.paid", "paid"), ("fine.status_changed", "paid")]
+
+
+async def test_a_fine_held_by_an_expired_payment_can_be_paid_before_the_sweep(api: Api) -> None:
+    citizen = await api.fresh_citizen()
+    fine = await api.issue_fine(citizen["id"])
+    token = await api.login(citizen)
+    _, first = await api.call("POST", "/v1/payments", citizen=token, key="old", json={"fine_ids": [fine["id"]]})
+    api.clock.advance(dt.timedelta(minutes=31))
+    token = await api.login(citizen)
+    status, second = await api.call("POST", "/v1/payments", citizen=token, key="new", json={"fine_ids": [fine["id"]]})
+    assert status == 201, second
+    _, old = await api.call("GET", f"/v1/payments/{first['payment_id']}", citizen=token)
+    assert old["status"] == "expired"

@@ -19,7 +19,7 @@ TEXTS: Dict[str, Dict[str, str]] = {
                 "en": "Please type the 6-digit code I sent to {masked}. (Say 'resend' for a new one.)"},
     "bad_otp": {"ko": "인증번호는 숫자 6자리예요.", "en": "The code has 6 digits."},
     "wrong_code": {"ko": "인증번호가 맞지 않아요. {left}번 더 시도할 수 있어요.",
-                   "en": "That code is not right. {left} tries left."},
+                   "en": "That code is not right. Tries left: {left}."},
     "code_expired": {"ko": "인증번호가 만료돼서 새로 보냈어요.", "en": "The code expired; I sent a new one."},
     "resend_wait": {"ko": "방금 보낸 번호를 먼저 확인해주세요. 새 번호는 {seconds}초 뒤에 받을 수 있어요.",
                     "en": "Please use the code I just sent. A new one can be sent in {seconds} seconds."},

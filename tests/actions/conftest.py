@@ -74,3 +74,39 @@ def domain() -> Dict[str, Any]:
     return yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
 
 
+
+
+@pytest.fixture(scope="module")
+def handoff_desk(tmp_path_factory: pytest.TempPathFactory):
+    """The real handoff desk (`python -m bot.console`) on a free port, own SQLite file and Redis namespace."""
+    import urllib.request
+    import uuid
+
+    port = free_port()
+    token = "test-handoff-token-actions"
+    env = {**os.environ, "CONSOLE_PORT": str(port), "MINWON_ENV": "test", "DESK_ALWAYS_OPEN": "1",
+           "CONSOLE_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('desk') / 'console.sqlite3'}",
+           "REDIS_URL": os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/0"),
+           "HANDOFF_REDIS_PREFIX": f"test-actions-handoff-{uuid.uuid4().hex[:8]}:", "HANDOFF_TOKEN": token}
+    log_path = tmp_path_factory.mktemp("desk-log") / "desk.log"
+    log_file = open(log_path, "wb")
+    process = subprocess.Popen([str(ROOT / ".venv/bin/python"), "-m", "bot.console"], cwd=ROOT, env=env,
+                               stdout=log_file, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(url + "/health", timeout=1)
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError("the desk did not start: " + log_path.read_text()[-2000:])
+            time.sleep(0.3)
+    yield url, token
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log_file.close()

@@ -66,3 +66,33 @@ async def test_help_explains_the_current_step(actions_on_govapi, domain):
     assert "just me" in texts_of(messages)
     _, messages = await run_action(ActionHelp(), make_tracker({"language": "en"}, "help", "help"), domain)
     assert "pay fines" in texts_of(messages)
+
+
+async def test_with_the_desk_running_the_citizen_is_queued_and_the_bot_pauses(handoff_desk, actions_on_govapi,
+                                                                             domain, monkeypatch):
+    import aiohttp
+
+    url, token = handoff_desk
+    monkeypatch.setenv("HANDOFF_URL", url)
+    monkeypatch.setenv("HANDOFF_TOKEN", token)
+    tracker = make_tracker({"language": "en", "requested_slot": "payment_method", "fine_ids": ["f1"]},
+                           "agent please", "request_human", form="pay_fine_form", sender="tg:4242")
+    events, messages = await run_action(ActionHandoff(), tracker, domain)
+    assert "Connecting you to an agent" in texts_of(messages)
+    assert any(e.get("event") == "pause" for e in events)
+    handoff_id = slot_updates(events)["handoff_id"]
+    async with aiohttp.ClientSession() as http:
+        async with http.get(f"{url}/v1/handoffs/{handoff_id}", headers={"Authorization": f"Bearer {token}"}) as r:
+            assert r.status == 200
+            assert (await r.json())["open"] is True
+    # The same turn delivered again opens no second handoff.
+    again, _ = await run_action(ActionHandoff(), tracker, domain)
+    assert slot_updates(again)["handoff_id"] == handoff_id
+
+
+async def test_desk_down_falls_back_to_the_call_centre(actions_on_govapi, domain, monkeypatch):
+    from actions_testkit import free_port
+    monkeypatch.setenv("HANDOFF_URL", f"http://127.0.0.1:{free_port()}")
+    events, messages = await run_action(ActionHandoff(), make_tracker({"language": "ko"}, "상담원", "request_human"),
+                                        domain)
+    assert "110" in texts_of(messages) and not any(e.get("event") == "pause" for e in events)

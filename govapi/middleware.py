@@ -7,6 +7,7 @@ import time
 import uuid
 
 from aiohttp import web
+from sqlalchemy.exc import InterfaceError, OperationalError
 from aiohttp.typedefs import Handler
 
 from .errors import ApiError, BadRequest, Forbidden, Unauthorized
@@ -67,6 +68,11 @@ async def errors_as_json(request: web.Request, handler: Handler) -> web.StreamRe
         message = exc.reason if exc.status != 413 else "The body is too large."
         return web.json_response({"code": code, "message": message}, status=exc.status,
                                  headers={k: v for k, v in exc.headers.items() if k == "Allow"}, dumps=dumps)
+    except (OperationalError, InterfaceError, ConnectionError, TimeoutError) as exc:
+        # the database is down or unreachable: say so, so callers keep the request and retry
+        log.warning("database unavailable", extra={"route": _route_pattern(request), "error": type(exc).__name__})
+        return web.json_response({"code": "unavailable", "message": "The service is temporarily unavailable."},
+                                 status=503, headers={"Retry-After": "30"}, dumps=dumps)
     except Exception:
         log.exception("unhandled error", extra={"route": _route_pattern(request)})
         return web.json_response({"code": "internal_error", "message": "Something went wrong on our side."},

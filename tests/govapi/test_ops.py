@@ -29,6 +29,15 @@ async def test_not_ready_when_the_database_is_unreachable(make_api) -> None:
     assert (await api.call("GET", "/healthz", token=None))[0] == 200
 
 
+async def test_routes_answer_503_unavailable_when_the_database_is_down(make_api) -> None:
+    api = await make_api(database_url=f"postgresql+asyncpg://postgres@127.0.0.1:{free_port()}/none")
+    status, body = await api.call("GET", "/v1/me", citizen="some-token")
+    assert (status, body["code"]) == (503, "unavailable")
+    status, body = await api.call("POST", "/v1/verifications", json={
+        "phone": MINJUN["phone"], "birth_date": MINJUN["birth_date"], "conversation_id": "web:x"})
+    assert (status, body["code"]) == (503, "unavailable")
+
+
 async def test_request_id_is_kept_or_made(api: Api) -> None:
     resp = await api.client.get("/healthz", headers={"X-Request-Id": "abc-123"})
     assert resp.headers["X-Request-Id"] == "abc-123"

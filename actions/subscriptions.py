@@ -148,13 +148,14 @@ async def subscribe(dispatcher: CollectingDispatcher, tracker: Tracker,
                     topics: Optional[List[str]] = None, case_number: Optional[str] = None) -> List[EventType]:
     """Subscribe this conversation; the dialogue's verify step calls this after verification too."""
     lang = conv.language(tracker)
-    cid = await citizen_id(tracker)
-    if cid is None:
-        dispatcher.utter_message(response="utter_subscription_needs_verification")
-        return [FollowupAction("verify_form")]
     if topics is None:
         case_number = case_number or case_number_in(tracker)
         topics = requested_topics(_text(tracker), case_number)
+    cid = await citizen_id(tracker)
+    if cid is None:
+        # Keep what was asked for: after verification the latest message is the one-time code, not the request.
+        dispatcher.utter_message(response="utter_subscription_needs_verification")
+        return [SlotSet("subscription_offer", f"{','.join(topics)}|{case_number or ''}"), FollowupAction("verify_form")]
     body: Dict[str, Any] = {"citizen_id": cid, "conversation_id": tracker.sender_id, "topics": topics,
                             "language": lang, "case_number": case_number}
     if "fine_due" in topics:
@@ -167,6 +168,17 @@ async def subscribe(dispatcher: CollectingDispatcher, tracker: Tracker,
     what = topics_text(sub["topics"], lang) + (f" ({case_number})" if case_number else "")
     dispatcher.utter_message(response="utter_subscribed", topics=what, quiet=quiet_text(sub, lang))
     return [SlotSet("subscription_offer", None)]
+
+
+async def subscribe_after_verification(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """Subscribe to what was offered or asked for before verification (the `subscription_offer` slot).
+    The dialogue's verified-request action calls this when verify_purpose is subscribe_updates."""
+    offer = tracker.get_slot("subscription_offer")
+    if not offer:
+        return await subscribe(dispatcher, tracker)
+    topics_part, _, number = str(offer).partition("|")
+    topics = [t for t in topics_part.split(",") if t in TOPICS] or list(TOPICS)
+    return await subscribe(dispatcher, tracker, topics, number or None)
 
 
 async def list_subscriptions(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
@@ -246,10 +258,8 @@ class ActionSubscribeUpdates(Action):
         return "action_subscribe_updates"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        offer = tracker.get_slot("subscription_offer")
-        if offer:  # "yes" to our offer
-            topic, _, number = str(offer).partition("|")
-            return await subscribe(dispatcher, tracker, [topic], number or None)
+        if tracker.get_slot("subscription_offer"):  # "yes" to our offer
+            return await subscribe_after_verification(dispatcher, tracker)
         wants = _wants(_text(tracker))
         if wants == "cancel":
             return await cancel_subscriptions(dispatcher, tracker)

@@ -220,4 +220,4 @@ class ActionChangeAddress(Action):
                    "member_ids": tracker.get_slot("member_ids") or []}
         events = await pending.perform_or_keep(dispatcher, tracker, "address_change", payload,
                                                conv.state_change_key(tracker, "address_change"))
-        return events + clear_form_slots()
+        return events + clear_form_slots(tracker)

@@ -95,7 +95,7 @@ class ActionCheckStatus(Action):
             dispatcher.utter_message(text=text("session_expired", lang))
         else:
             dispatcher.utter_message(text=text("unavailable_read", lang))
-        return clear_form_slots()
+        return clear_form_slots(tracker)
 
 
 async def list_applications(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:

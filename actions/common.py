@@ -21,7 +21,7 @@ async def early_end(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optio
     if outcome == OUTCOME_LOCKED:
         return await hand_off(dispatcher, tracker, "lockout")
     if outcome or not conv.citizen_token(tracker):
-        return clear_form_slots()
+        return clear_form_slots(tracker)
     return None
 
 
@@ -34,9 +34,9 @@ class ActionCancel(Action):
         active = (tracker.active_loop or {}).get("name")
         dispatcher.utter_message(text=text("cancelled" if active else "nothing_to_cancel", lang))
         # Half-typed verification is dropped too; a finished verification stays for the session.
-        partial = [] if conv.citizen_token(tracker) else [SlotSet(s, None) for s in
-                                                           ("phone", "birth_date", "otp_code", "verification_id")]
-        return [ActiveLoop(None), SlotSet("requested_slot", None)] + clear_form_slots() + partial
+        partial = [] if conv.citizen_token(tracker) else [
+            SlotSet(s, None) for s in ("phone", "birth_date", "otp_code", "verification_id") if tracker.get_slot(s)]
+        return [ActiveLoop(None), SlotSet("requested_slot", None)] + clear_form_slots(tracker) + partial
 
 
 class ActionHelp(Action):

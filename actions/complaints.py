@@ -220,4 +220,4 @@ class ActionFileComplaint(Action):
                    "place": tracker.get_slot("complaint_place"), "photo_id": None if photo in (None, "none") else photo}
         events = await pending.perform_or_keep(dispatcher, tracker, "complaint", payload,
                                                conv.state_change_key(tracker, "complaint"))
-        return events + clear_form_slots()
+        return events + clear_form_slots(tracker)

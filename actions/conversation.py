@@ -116,5 +116,7 @@ FORM_SLOTS = ("case_number", "fine_ids", "fine_options", "fines_as_of", "payment
               "complaint_place", "photo_id", "form_outcome", "verify_purpose", "last_error")
 
 
-def clear_form_slots(keep: tuple = ()) -> List[EventType]:
-    return [SlotSet(slot, None) for slot in FORM_SLOTS if slot not in keep]
+def clear_form_slots(tracker: Tracker) -> List[EventType]:
+    """Resets only the slots that hold something: every event costs Rasa time (it validates each action
+    response against a JSON schema), so a turn should not carry twenty no-op resets."""
+    return [SlotSet(slot, None) for slot in FORM_SLOTS if tracker.get_slot(slot) is not None]

@@ -156,7 +156,7 @@ class ActionPayFine(Action):
         payload = {"fine_ids": tracker.get_slot("fine_ids") or [], "method": tracker.get_slot("payment_method")}
         events = await pending.perform_or_keep(dispatcher, tracker, "payment", payload,
                                                conv.state_change_key(tracker, "payment"))
-        return events + clear_form_slots()
+        return events + clear_form_slots(tracker)
 
 
 async def check_payment(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:

@@ -69,7 +69,7 @@ async def _post_to_desk(body: Dict[str, Any]) -> Optional[Dict[str, Any]]:
 async def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> List[EventType]:
     lang = conv.language(tracker)
     answer = await _post_to_desk(handoff_request(tracker, reason))
-    events: List[EventType] = [ActiveLoop(None), SlotSet("requested_slot", None)] + conv.clear_form_slots()
+    events: List[EventType] = [ActiveLoop(None), SlotSet("requested_slot", None)] + conv.clear_form_slots(tracker)
     if not answer:
         dispatcher.utter_message(text=text("handoff_call_centre", lang))
         return events

@@ -28,4 +28,4 @@ class ActionVerifiedRequest(Action):
             events = await check_payment(dispatcher, tracker)
         else:
             await list_applications(dispatcher, tracker)
-        return clear_form_slots() + events
+        return clear_form_slots(tracker) + events

@@ -48,7 +48,7 @@ async def search_addresses(request: web.Request) -> web.Response:
     return ok({"addresses": [address_view(a) for a in (exact or found)[:limit]]})
 
 
-async def _change_view(session, change: AddressChange) -> dict:
+async def change_view(session, change: AddressChange) -> dict:
     address = await session.get(Address, change.address_id)
     members = (await session.execute(select(Citizen).where(Citizen.id.in_(change.member_ids))
                                      .order_by(Citizen.id))).scalars().all() if change.member_ids else []
@@ -98,7 +98,7 @@ async def create_address_change(request: web.Request) -> web.Response:
         await session.flush()
         await append_event(session, type="address_change.received", case_type="address_change", case_number=number,
                            citizen_id=me.id, data={"status": "processing"}, now=now)
-        return await _change_view(session, change)
+        return await change_view(session, change)
 
     status, answer = await run_once(db, scope=citizen.id, key=key, now=now, work=work,
                                     fingerprint=request_fingerprint("POST", "/v1/address-changes", body))
@@ -118,5 +118,5 @@ async def get_address_change(request: web.Request) -> web.Response:
     async with request.app[DB].session() as session:
         citizen = await current_citizen(request, session)
         change = await find_address_change(session, request.match_info["tracking_number"], citizen.id)
-        view = await _change_view(session, change)
+        view = await change_view(session, change)
     return ok(view)

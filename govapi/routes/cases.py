@@ -6,16 +6,15 @@ from sqlalchemy import select
 
 from ..access import current_citizen
 from ..errors import NotFound
-from ..keys import CLOCK, DB
+from ..keys import CLOCK, DB, SETTINGS
 from ..numbers import normalise_number
 from ..responses import ok
 from ..tables import Fine, Payment
 from ..views import fine_view, payment_view
-from .addresses import _change_view, find_address_change
+from .addresses import change_view, find_address_change
 from .applications import application_views, find_application
 from .complaints import find_complaint, view as complaint_view
 from .payments import checkout_url
-from ..keys import SETTINGS
 
 routes = web.RouteTableDef()
 
@@ -36,7 +35,7 @@ async def get_case(request: web.Request) -> web.Response:
             return ok({"type": "complaint", "case": complaint_view(await find_complaint(session, number, citizen.id))})
         if prefix == "MV":
             change = await find_address_change(session, number, citizen.id)
-            return ok({"type": "address_change", "case": await _change_view(session, change)})
+            return ok({"type": "address_change", "case": await change_view(session, change)})
         if prefix in ("PY", "RC"):
             column = Payment.id if prefix == "PY" else Payment.receipt_number
             payment = (await session.execute(select(Payment).where(column == number))).scalar_one_or_none()

@@ -18,7 +18,7 @@ from ..responses import ok
 from ..security import new_id
 from ..tables import Address, Complaint, Photo
 from ..validation import choice, idempotency_key, number, read_json, string
-from ..views import complaint_view, department_label
+from ..views import complaint_view
 
 routes = web.RouteTableDef()
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
@@ -133,5 +133,3 @@ async def my_complaints(request: web.Request) -> web.Response:
                                       .order_by(Complaint.submitted_at.desc()))).scalars().all()
     return ok({"complaints": [view(c) for c in rows]})
 
-
-__all__ = ["routes", "department_label"]

@@ -58,9 +58,10 @@ async def make_api(aiohttp_client: Any, database_url: str) -> AsyncIterator[Any]
     async def make(**overrides: Any) -> Api:
         port = free_port()
         url = overrides.pop("database_url", database_url)
+        background_jobs = overrides.pop("background_jobs", False)
         settings = settings_for_tests(url, public_url=f"http://127.0.0.1:{port}", **overrides)
         clock = Clock(settings.today)
-        app = create_app(settings, clock=clock, background_jobs=False)
+        app = create_app(settings, clock=clock, background_jobs=background_jobs)
         client = await aiohttp_client(app, server_kwargs={"port": port})
         return Api(client, clock, settings)
 

@@ -1,12 +1,10 @@
 """What the govapi tests share: test settings, fixed demo citizens, and an API client with the usual steps."""
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import itertools
 import os
 import re
-import secrets
 import socket
 from typing import Any
 

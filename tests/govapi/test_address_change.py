@@ -1,7 +1,6 @@
 """Move-in reports: the address register, household members moving along, per-agency deliveries."""
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 
 import pytest
@@ -124,3 +123,46 @@ async def test_a_failing_agency_is_retried_until_it_accepts(make_api, flaky_agen
     pension = next(d for d in done["deliveries"] if d["agency"] == "national_pension")
     assert (done["status"], pension["status"], pension["attempts"]) == ("completed", "delivered", 3)
     assert calls.count("national_pension") == 3 and calls.count("tax_office") == 1
+
+
+@pytest_asyncio.fixture
+async def agency_switch(aiohttp_server):
+    """A loopback stand-in for the tax office's system that is down until the test turns it on."""
+    state = {"up": False, "calls": 0}
+
+    async def receive(request: web.Request) -> web.Response:
+        state["calls"] += 1
+        up = state["up"] or request.match_info["agency"] != "tax_office"
+        return web.json_response({"ok": True}) if up else web.Response(status=503)
+
+    app = web.Application()
+    app.router.add_post("/agencies/{agency}", receive)
+    server = await aiohttp_server(app, port=free_port())
+    return str(server.make_url("/agencies")), state
+
+
+async def test_an_agency_down_for_long_is_marked_failed_and_staff_can_retry(make_api, agency_switch) -> None:
+    url, state = agency_switch
+    api = await make_api(agency_webhook_url=url)
+    citizen = await api.fresh_citizen()
+    token = await api.login(citizen)
+    _, change = await api.call("POST", "/v1/address-changes", citizen=token, key="down", json={
+        "address_id": "ad_000040" if citizen["address_id"] != "ad_000040" else "ad_000041",
+        "effective_date": TODAY.isoformat()})
+    for _ in range(6):  # six attempts, waiting out each back-off
+        await api.admin("POST", "/v1/admin/jobs/run")
+        api.clock.advance(dt.timedelta(hours=1))
+    token = await api.login(citizen)
+    _, after = await api.call("GET", f"/v1/address-changes/{change['tracking_number']}", citizen=token)
+    tax = next(d for d in after["deliveries"] if d["agency"] == "tax_office")
+    assert (after["status"], tax["status"], tax["attempts"]) == ("partially_failed", "failed", 6)
+
+    _, failed = await api.admin("GET", "/v1/admin/deliveries?status=failed")
+    mine = [d for d in failed["deliveries"] if d["tracking_number"] == change["tracking_number"]]
+    assert [d["agency"] for d in mine] == ["tax_office"] and mine[0]["last_error"] == "HTTP 503"
+    state["up"] = True
+    status, _ = await api.admin("POST", f"/v1/admin/deliveries/{mine[0]['id']}/retry")
+    assert status == 200
+    await api.admin("POST", "/v1/admin/jobs/run")
+    _, done = await api.call("GET", f"/v1/address-changes/{change['tracking_number']}", citizen=token)
+    assert done["status"] == "completed"

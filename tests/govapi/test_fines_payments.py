@@ -204,3 +204,27 @@ async def test_a_fine_held_by_an_expired_payment_can_be_paid_before_the_sweep(ap
     assert status == 201, second
     _, old = await api.call("GET", f"/v1/payments/{first['payment_id']}", citizen=token)
     assert old["status"] == "expired"
+
+
+async def test_the_background_worker_expires_payments_by_itself(make_api) -> None:
+    import asyncio
+
+    api = await make_api(background_jobs=True, worker_interval=0.1)
+    citizen = await api.fresh_citizen()
+    fine = await api.issue_fine(citizen["id"])
+    token = await api.login(citizen)
+    _, payment = await api.call("POST", "/v1/payments", citizen=token, key="worker", json={"fine_ids": [fine["id"]]})
+    api.clock.advance(dt.timedelta(minutes=31))
+    for _ in range(50):  # at most 5 s; read events only, a GET of the payment would expire it itself
+        cursor, found = "0", False
+        while True:
+            _, page = await api.admin("GET", f"/v1/events?after={cursor}&limit=500")
+            if not page["events"]:
+                break
+            found |= any(e["type"] == "payment.expired" and e["case_number"] == payment["payment_id"]
+                         for e in page["events"])
+            cursor = page["next_cursor"]
+        if found:
+            break
+        await asyncio.sleep(0.1)
+    assert found, "the worker did not expire the payment within 5 s"

@@ -134,7 +134,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> NotifierSettings:
         rasa_url=(env.get("RASA_URL") or d.rasa_url).rstrip("/"),
         rasa_token=env.get("RASA_TOKEN") or d.rasa_token,
         outbound_token=env.get("CHANNEL_OUTBOUND_TOKEN") or d.outbound_token,
-        outbound_base_url=(env.get("NOTIFIER_OUTBOUND_URL") or env.get("RASA_URL") or d.outbound_base_url).rstrip("/"),
+        outbound_base_url=(env.get("NOTIFIER_OUTBOUND_URL") or env.get("CHANNEL_OUTBOUND_URL") or env.get("RASA_URL")
+                           or d.outbound_base_url).rstrip("/"),
         timezone=env.get("MINWON_TIMEZONE") or d.timezone,
         sms_quiet_hours=(parse_quiet_hours(env["NOTIFIER_SMS_QUIET_HOURS"], "NOTIFIER_SMS_QUIET_HOURS")
                          if "NOTIFIER_SMS_QUIET_HOURS" in env else d.sms_quiet_hours),

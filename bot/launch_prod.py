@@ -130,6 +130,7 @@ def process_env(s: ProdSettings, base: dict[str, str] | None = None) -> dict[str
         "TRACKER_DB_USER": s.pg_user,
         "TRACKER_DB_PASSWORD": s.pg_password,
         "LOCK_KEY_PREFIX": s.redis_prefix,
+        "LOCK_LIFETIME_S": env.get("LOCK_LIFETIME_S", "20"),  # renewed while a turn runs; a dead instance frees it
         "CONNECTORS_REDIS_PREFIX": f"{s.redis_prefix}:ch:",
         "HANDOFF_REDIS_PREFIX": f"{s.redis_prefix}:handoff:",
         "CONNECTORS_PUBLIC_URL": env.get("CONNECTORS_PUBLIC_URL", lb),

@@ -46,6 +46,8 @@ class CuttableProxy:
         self._writers.difference_update({writer, up_writer})
 
     async def _start(self) -> None:
+        if self._server is not None:
+            return  # already forwarding
         self._server = await asyncio.start_server(self._handle, "127.0.0.1", self.port, reuse_address=True)
 
     async def _stop(self) -> None:

@@ -40,12 +40,19 @@ APPLICATION_OFFICE_OF_KIND: dict[str, str] = {
 }
 
 OFFICES: dict[str, Label] = {
-    "district_civil_affairs": label("구청 민원여권과", "District Office, Civil Affairs and Passports"),
-    "tax_office": label("관할 세무서 민원봉사실", "District Tax Office, Taxpayer Service Desk"),
-    "district_architecture": label("구청 건축과", "District Office, Architecture Division"),
-    "community_centre": label("행정복지센터", "Community Service Centre"),
+    "district_civil_affairs": label("{district}청 민원여권과", "{district_en} Office, Civil Affairs and Passports"),
+    "tax_office": label("{district} 관할 세무서 민원봉사실", "Tax office for {district_en}, Taxpayer Service Desk"),
+    "district_architecture": label("{district}청 건축과", "{district_en} Office, Architecture Division"),
+    "community_centre": label("{district} 행정복지센터", "{district_en} Community Service Centre"),
     "licence_agency": label("도로교통공단 운전면허시험장", "Road Traffic Authority, Licence Examination Office"),
 }
+
+
+def office_label(office: str, district: str, district_en: str) -> Label:
+    """The office that handles a case, in the applicant's district."""
+    template = OFFICES[office]
+    return {lang: text.format(district=district, district_en=district_en) for lang, text in template.items()}
+
 
 APPLICATION_STATUSES: dict[str, Label] = {
     "received": label("접수 완료", "Received"),

@@ -46,7 +46,11 @@ def member_view(citizen: Citizen) -> dict[str, Any]:
             "relation_label": RELATIONS.get(citizen.relation, RELATIONS["member"])}
 
 
-def application_view(app: Application, history: list[ApplicationHistory]) -> dict[str, Any]:
+def application_view(app: Application, history: list[ApplicationHistory], district: Address) -> dict[str, Any]:
+    """`district` is the applicant's registered address: its district office handles the case."""
+    def office(code: str) -> dict[str, str]:
+        return labels.office_label(code, district.district, district.district_en)
+
     return {
         "number": app.number,
         "kind": app.kind,
@@ -55,13 +59,13 @@ def application_view(app: Application, history: list[ApplicationHistory]) -> dic
         "status_label": labels.APPLICATION_STATUSES[app.status],
         "submitted_at": to_seoul_iso(app.submitted_at),
         "expected_completion": app.expected_completion.isoformat(),
-        "office": labels.OFFICES[app.office],
+        "office": office(app.office),
         "missing_documents": app.missing_documents if app.status == "supplement_requested" else [],
         "rejection_reason": app.rejection_reason if app.status == "rejected" else None,
         "appeal": labels.APPEAL if app.status == "rejected" else None,
         "history": [
             {"status": h.status, "status_label": labels.APPLICATION_STATUSES[h.status], "at": to_seoul_iso(h.at),
-             "office": labels.OFFICES[h.office], "note": h.note}
+             "office": office(h.office), "note": h.note}
             for h in history
         ],
     }

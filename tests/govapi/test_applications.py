@@ -24,6 +24,7 @@ async def test_supplement_requested_says_what_is_missing(api: Api, minjun: str) 
     status, app = await api.call("GET", "/v1/applications/AP-2026-000003", citizen=minjun)
     assert app["status"] == "supplement_requested"
     assert {"ko": "배치도", "en": "Site plan"} in app["missing_documents"]
+    assert app["office"] == {"ko": "강남구청 건축과", "en": "Gangnam-gu Office, Architecture Division"}
 
 
 async def test_rejected_says_why_and_how_to_appeal(api: Api, minjun: str) -> None:

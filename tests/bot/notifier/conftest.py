@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import aiohttp
@@ -157,6 +158,33 @@ async def start_notifier(tmp_path, notifier_env):
     yield start
     for handle in started:
         await handle.stop()
+
+
+@pytest_asyncio.fixture
+async def postgres_database():
+    """Makes unique PostgreSQL databases on the machine's server on demand; drops them afterwards."""
+    import asyncpg
+
+    names: list[str] = []
+
+    async def make() -> str:
+        name = f"notifier_test_{uuid.uuid4().hex[:12]}"
+        conn = await asyncpg.connect("postgresql://postgres@127.0.0.1:5432/postgres")
+        try:
+            await conn.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await conn.close()
+        names.append(name)
+        return f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
+
+    yield make
+    if names:
+        conn = await asyncpg.connect("postgresql://postgres@127.0.0.1:5432/postgres")
+        try:
+            for name in names:
+                await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await conn.close()
 
 
 class Api:

@@ -1,6 +1,8 @@
 """The subscriptions API as a client (the action server) uses it, built from the real factory."""
 from __future__ import annotations
 
+import uuid
+
 import pytest
 import pytest_asyncio
 
@@ -12,9 +14,27 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 pytestmark = pytest.mark.asyncio(loop_scope="function")
 
 
+@pytest_asyncio.fixture(params=["sqlite", "postgresql"])
+async def database_url(request, tmp_path):
+    """Both stores the notifier supports: SQLite (default) and a unique PostgreSQL database per test."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path}/n.sqlite3"
+        return
+    import asyncpg
+
+    name = f"notifier_test_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect("postgresql://postgres@127.0.0.1:5432/postgres")
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
 @pytest_asyncio.fixture
-async def client(aiohttp_client, tmp_path):
-    settings = NotifierSettings(token=TOKEN, database_url=f"sqlite+aiosqlite:///{tmp_path}/n.sqlite3")
+async def client(aiohttp_client, database_url):
+    settings = NotifierSettings(token=TOKEN, database_url=database_url)
     return await aiohttp_client(create_app(settings, run_worker=False))
 
 

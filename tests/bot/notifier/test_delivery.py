@@ -47,16 +47,18 @@ async def test_english_subscriber_reads_english(start_notifier, loopback, govapi
     assert loopback.sent[0].channel == "webchat"
 
 
+@pytest.mark.parametrize("store", ["sqlite", "postgresql"])
 async def test_graceful_restart_mid_stream_loses_nothing_and_sends_nothing_twice(
-        start_notifier, loopback, govapi_admin, http):
-    notifier = await start_notifier()
+        start_notifier, loopback, govapi_admin, http, postgres_database, store):
+    database = {} if store == "sqlite" else {"NOTIFIER_DATABASE_URL": await postgres_database()}
+    notifier = await start_notifier(**database)
     await subscribe(notifier_api(http, notifier), "tg:2002", ["application_status"])
     loopback.delay_s = 0.05  # a slow channel, so the stream is still flowing when we restart
     statuses = await toggle_application(govapi_admin, APPLICATION, 40)
     await loopback.wait_for(lambda: len(loopback.sent) >= 8)
     await notifier.stop()
     assert len(loopback.sent) < 40, "the restart must happen in the middle of the stream"
-    await start_notifier()
+    await start_notifier(**database)
     await loopback.wait_for(lambda: len(loopback.sent) >= 40, timeout=30)
     await loopback.wait_for(lambda: len(loopback.tracker) >= 40)
     keys = [s.idempotency_key for s in loopback.sent]
@@ -79,14 +81,17 @@ async def test_a_fast_burst_to_several_chats_is_sent_once_each_in_order(start_no
     assert len({s.idempotency_key for s in loopback.sent}) == 60
 
 
-async def test_crash_mid_stream_loses_no_event_and_marks_repeats(start_notifier, loopback, govapi_admin, http):
-    notifier = await start_notifier()
+@pytest.mark.parametrize("store", ["sqlite", "postgresql"])
+async def test_crash_mid_stream_loses_no_event_and_marks_repeats(start_notifier, loopback, govapi_admin, http,
+                                                                 postgres_database, store):
+    database = {} if store == "sqlite" else {"NOTIFIER_DATABASE_URL": await postgres_database()}
+    notifier = await start_notifier(**database)
     await subscribe(notifier_api(http, notifier), "tg:2003", ["application_status"])
     loopback.delay_s = 0.05
     await toggle_application(govapi_admin, APPLICATION, 30)
     await loopback.wait_for(lambda: len(loopback.sent) >= 6)
     await notifier.kill()
-    await start_notifier()
+    await start_notifier(**database)
     await loopback.wait_for(lambda: len({s.idempotency_key for s in loopback.sent}) >= 30, timeout=30)
     # Outcomes are recorded every 0.1 s, so a crash can repeat only the last ~0.1 s of sends (at 50 ms per
     # message: two or three); each repeat carries the same key, so the connector can drop it.

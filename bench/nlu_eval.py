@@ -166,7 +166,7 @@ def report_thresholds(rows, ambiguity: float) -> None:
           f"{'oos->transactional':>18s}")
     inscope = [r for r in rows if r[1] != "out_of_scope"]
     oos = [r for r in rows if r[1] == "out_of_scope"]
-    for thr in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
+    for thr in (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
         acc = sum(decide(r[2], thr, ambiguity) == r[1] for r in inscope) / len(inscope)
         fb = sum(decide(r[2], thr, ambiguity) == "nlu_fallback" for r in inscope) / len(inscope)
         bad = sum(decide(r[2], thr, ambiguity) in TRANSACTIONAL for r in oos) / max(1, len(oos))

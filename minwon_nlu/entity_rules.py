@@ -1,7 +1,7 @@
-"""MinwonEntityRules: authoritative identifiers and complaint categories after DIET.
+"""MinwonEntityRules: authoritative identifiers and complaint categories after the model.
 
 - Identifiers (case numbers, phones, dates with digits, one-time codes) come from the patterns in
-  identifiers.py with normalised values; DIET's guesses for these kinds, and any DIET entity that
+  identifiers.py (value as typed, plus the normalised form under "normalised"); the model's guesses for these kinds, and any DIET entity that
   overlaps one of them, are dropped so the dialogue never sees two different values.
 - complaint_category: a DIET value that is not a code ("가로등이") is mapped by keyword; when the
   message is a complaint (or a bare answer) without a category, the keyword table fills it in.
@@ -105,7 +105,11 @@ class MinwonEntityRules(GraphComponent):
                 entity = {**entity, "value": hit[0]}
             kept.append(entity)
         for f in found:
-            kept.append(_entity(f.entity, f.value, f.start, f.end, text))
+            # value as typed (conversation tests annotate it like any entity); the form the
+            # actions can send to govapi is under "normalised"
+            entity = _entity(f.entity, text[f.start:f.end], f.start, f.end, text)
+            entity["normalised"] = f.value
+            kept.append(entity)
         intent = (message.get(INTENT) or {}).get("name")
         has_category = any(e.get("entity") == "complaint_category" for e in kept)
         if intent in _CATEGORY_INTENTS and not has_category:

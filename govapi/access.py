@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .errors import CitizenTokenRequired
-from .keys import CLOCK, SETTINGS
+from .keys import CITIZEN_ID, CLOCK, SETTINGS
 from .security import keyed_hash
 from .tables import Citizen, CitizenToken
 
@@ -23,4 +23,5 @@ async def current_citizen(request: web.Request, session: AsyncSession) -> Citize
     )).scalar_one_or_none()
     if row is None:
         raise CitizenTokenRequired("The citizen token is missing, wrong or expired; verify again.")
+    request[CITIZEN_ID] = row.id  # the access log records whose records were read (a pseudonymous id)
     return row

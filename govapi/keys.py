@@ -18,3 +18,6 @@ CLOCK = web.AppKey("clock", Clock)
 DB = web.AppKey("db", Database)
 HTTP = web.AppKey("http", aiohttp.ClientSession)
 SMS = web.AppKey("sms", "SmsSender")
+
+# per request: the verified citizen, for the access log
+CITIZEN_ID = web.RequestKey("citizen_id", str)

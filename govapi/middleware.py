@@ -11,7 +11,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from aiohttp.typedefs import Handler
 
 from .errors import ApiError, BadRequest, Forbidden, Unauthorized
-from .keys import SETTINGS
+from .keys import CITIZEN_ID, SETTINGS
 from .logs import request_id_var
 from .responses import dumps
 from .security import same
@@ -48,10 +48,11 @@ async def request_context(request: web.Request, handler: Handler) -> web.StreamR
         return response
     finally:
         # the route pattern, never the path: paths and queries can hold numbers and phones
-        log.info("request", extra={
-            "method": request.method, "route": _route_pattern(request), "status": status,
-            "ms": round((time.perf_counter() - started) * 1000, 1),
-        })
+        entry = {"method": request.method, "route": _route_pattern(request), "status": status,
+                 "ms": round((time.perf_counter() - started) * 1000, 1)}
+        if CITIZEN_ID in request:
+            entry["citizen_id"] = request[CITIZEN_ID]
+        log.info("request", extra=entry)
         request_id_var.reset(token)
 
 

@@ -60,6 +60,16 @@ async def test_logs_are_json_with_request_id_and_route_pattern(api: Api, caplog:
     assert "AP-2026-000001" not in json.dumps(line)
 
 
+async def test_every_citizen_access_is_logged_with_the_citizen_id_only(api: Api, caplog) -> None:
+    token = await api.login(MINJUN)
+    caplog.set_level(logging.INFO, logger="govapi.http")
+    await api.call("GET", "/v1/me/fines", citizen=token)
+    record = [r for r in caplog.records if r.name == "govapi.http"][-1]
+    line = json.loads(JsonFormatter().format(record))
+    assert (line["route"], line["citizen_id"]) == ("/v1/me/fines", "ct_000001")
+    assert MINJUN["phone"] not in json.dumps(line) and "12가3456" not in json.dumps(line)
+
+
 async def test_twilio_backend_posts_the_real_form_with_basic_auth(make_api, aiohttp_server) -> None:
     received: list[tuple[str, dict, str]] = []
     arrived = asyncio.Event()

@@ -312,8 +312,9 @@ def build_document() -> S:
             "Retry a failed delivery", {"200": answer(ref("Delivery")), "409": answer(ref("Error"), "Not failed")},
             tag="admin", params=[path_param("delivery_id", "1")])},
         "/v1/admin/jobs/run": {"post": op(
-            "Run the background jobs once (expire payments, deliver to agencies)",
-            {"200": answer(obj({"expired_payments": INT, "deliveries": {"type": "object"}}))}, tag="admin")},
+            "Run the background jobs once (expire payments, announce late fees, deliver to agencies)",
+            {"200": answer(obj({"expired_payments": INT, "late_fees_announced": INT,
+                                "deliveries": {"type": "object"}}))}, tag="admin")},
     }
     return {
         "openapi": "3.1.0",

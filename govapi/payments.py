@@ -87,3 +87,27 @@ async def expire_due(session: AsyncSession, now: dt.datetime, limit: int = 100) 
     for payment in due:
         count += await release(session, payment, "expired", now)
     return count
+
+
+async def announce_late_fees(session: AsyncSession, today: dt.date, now: dt.datetime, limit: int = 200) -> int:
+    """Once per fine, the day after its due date: a "fine.late_fee_added" event with the new amount."""
+    from .fees import amount_owed
+
+    overdue = (await session.execute(
+        select(Fine).where(Fine.status == "unpaid", Fine.due_date < today, Fine.late_fee_announced_on.is_(None))
+        .order_by(Fine.due_date, Fine.notice_number).limit(limit))).scalars().all()
+    count = 0
+    for fine in overdue:
+        claimed = (await session.execute(
+            update(Fine).where(Fine.id == fine.id, Fine.late_fee_announced_on.is_(None))
+            .values(late_fee_announced_on=today))).rowcount
+        if claimed != 1:
+            continue
+        owed = amount_owed(fine.base_amount, fine.due_date, today)
+        await append_event(session, type="fine.late_fee_added", case_type="fine", case_number=fine.notice_number,
+                           citizen_id=fine.citizen_id,
+                           data={"status": "unpaid", "due_date": fine.due_date.isoformat(),
+                                 "base_amount": fine.base_amount, "late_fee": owed.late_fee,
+                                 "amount_due": owed.amount_due}, now=now)
+        count += 1
+    return count

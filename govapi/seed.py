@@ -220,7 +220,9 @@ class _Builder:
             id="fn_" + notice[-6:], notice_number=notice, citizen_id=citizen_id, kind=kind, plate=plate,
             place={"ko": f"{district.city} {district.name} {road_ko} 부근", "en": f"Near {road_en}, {district.name_en}"},
             occurred_at=self.at(issued_days_ago + 10, 8 + self.rng.randrange(12)), base_amount=base,
-            due_date=self.today + dt.timedelta(days=due_in), status="unpaid")
+            due_date=self.today + dt.timedelta(days=due_in), status="unpaid",
+            # overdue before govapi started: no "late fee added" news for them
+            late_fee_announced_on=self.today if due_in < 0 else None)
         self.rows.append(fine)
         return fine
 

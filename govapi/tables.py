@@ -171,6 +171,8 @@ class Fine(Base):
     paid_by: Mapped[str | None] = mapped_column(String(20), nullable=True)
     paid_amount: Mapped[int | None] = mapped_column(Integer, nullable=True)
     paid_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    # the day a "late fee added" event went out for this fine (once, the day after the due date)
+    late_fee_announced_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
 
 
 class Payment(Base):

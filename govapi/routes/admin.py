@@ -4,10 +4,10 @@ from __future__ import annotations
 from aiohttp import web
 from sqlalchemy import select
 
-from .. import labels, payments
+from .. import labels
 from ..clock import SEOUL, to_seoul_iso
-from ..deliveries import run_deliveries
 from ..errors import Conflict, NotFound, ValidationFailed
+from ..fees import amount_owed
 from ..keys import CLOCK, DB, HTTP, SETTINGS
 from ..numbers import next_number
 from ..outbox import append_event
@@ -18,6 +18,7 @@ from ..validation import bilingual, choice, integer, parse_date, parse_phone, qu
 from ..views import delivery_view, fine_view
 from .applications import application_views, find_application
 from .complaints import find_complaint, view as complaint_view
+from ..worker import run_jobs_once
 
 routes = web.RouteTableDef()
 
@@ -135,8 +136,10 @@ async def issue_fine(request: web.Request) -> web.Response:
                     occurred_at=now, base_amount=base_amount, due_date=due_date, status="unpaid")
         session.add(fine)
         await session.flush()
+        owed = amount_owed(base_amount, due_date, clock.today())
         await append_event(session, type="fine.issued", case_type="fine", case_number=notice, citizen_id=citizen_id,
-                           data={"status": "unpaid", "due_date": due_date.isoformat()}, now=now)
+                           data={"status": "unpaid", "due_date": due_date.isoformat(), "base_amount": base_amount,
+                                 "amount_due": owed.amount_due}, now=now)
     return ok(fine_view(fine, clock.today()), status=201)
 
 
@@ -173,8 +176,6 @@ async def retry_delivery(request: web.Request) -> web.Response:
 @routes.post("/v1/admin/jobs/run")
 async def run_jobs(request: web.Request) -> web.Response:
     """Run the background jobs once now (tests and demos do not wait for the worker's interval)."""
-    app = request.app
-    async with app[DB].session() as session:
-        expired = await payments.expire_due(session, app[CLOCK].now())
-    deliveries = await run_deliveries(app[DB], app[CLOCK], app[SETTINGS], app[HTTP])
-    return ok({"expired_payments": expired, "deliveries": deliveries})
+    result = await run_jobs_once(request.app)
+    return ok({"expired_payments": result.pop("expired_payments"),
+               "late_fees_announced": result.pop("late_fees_announced"), "deliveries": result})

@@ -228,3 +228,21 @@ async def test_the_background_worker_expires_payments_by_itself(make_api) -> Non
             break
         await asyncio.sleep(0.1)
     assert found, "the worker did not expire the payment within 5 s"
+
+
+async def test_late_fee_is_announced_once_the_day_after_the_due_date(api: Api) -> None:
+    citizen = await api.fresh_citizen()
+    fine = await api.issue_fine(citizen["id"], base_amount=50000, due_in_days=0)
+    _, jobs = await api.admin("POST", "/v1/admin/jobs/run")
+    api.clock.advance(dt.timedelta(days=1))
+    await api.admin("POST", "/v1/admin/jobs/run")
+    await api.admin("POST", "/v1/admin/jobs/run")
+    cursor, late = "0", []
+    while True:
+        _, page = await api.admin("GET", f"/v1/events?after={cursor}&limit=500")
+        if not page["events"]:
+            break
+        late += [e for e in page["events"] if e["case_number"] == fine["notice_number"] and "late" in e["type"]]
+        cursor = page["next_cursor"]
+    assert [(e["type"], e["data"]["late_fee"], e["data"]["amount_due"]) for e in late] == [
+        ("fine.late_fee_added", 1500, 51500)]

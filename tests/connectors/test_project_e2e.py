@@ -190,3 +190,28 @@ def test_file_a_complaint_by_mms_in_korean(stack, sms, standins):
     answer = say("", photo=png_photo())
     assert re.search(r"CP-\d{4}-\d{6}", answer), transcript
     assert "couldn't take the photo" not in answer, transcript  # the MMS photo reached govapi
+
+
+def test_web_chat_status_check_and_a_button_in_headless_chromium(stack):
+    """A citizen on the government website: checks an application, then picks a fine by its button.
+    The screenshot is the README's (docs/img/webchat.png)."""
+    import json
+    import os
+    import subprocess
+
+    from conftest import ROOT, SERVICES_PYTHON
+    from project_stack import ADMIN_TOKEN
+
+    steps = ["text:AP-2026-000003 어디까지 됐나요?", "text:010-1234-5678", "text:1985-03-14",
+             "code:+821012345678", "text:과태료 납부하고 싶어요", "click:1"]
+    run = subprocess.run(
+        [str(SERVICES_PYTHON), str(ROOT / "tests" / "connectors" / "webchat_script.py"),
+         stack.rasa + "/webhooks/webchat/", str(ROOT / "docs" / "img" / "webchat.png"), json.dumps(steps)],
+        capture_output=True, text=True, timeout=300, cwd=ROOT / "tests" / "connectors",
+        env={**os.environ, "GOVAPI_URL": stack.govapi, "GOVAPI_ADMIN_TOKEN": ADMIN_TOKEN},
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    seen = json.loads(run.stdout.strip().splitlines()[-1])
+    transcript = "\n".join(seen["bot"])
+    assert "AP-2026-000003" in transcript, transcript  # the status answer names the application
+    assert "원" in transcript and any("카드" in b for b in seen["buttons"]), seen  # the button led on to payment

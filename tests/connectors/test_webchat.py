@@ -47,10 +47,10 @@ def test_session_must_be_a_random_uuid(rasa_server):
     assert post(rasa_server, {"text": "hi"}).status_code == 400
 
 
-def test_webchat_in_headless_chromium(rasa_server):
-    """Open on a phone-sized screen, switch language, send by keyboard, pick a button; screenshot kept."""
-    screenshot = ROOT / "docs" / "img" / "webchat.png"
-    screenshot.parent.mkdir(parents=True, exist_ok=True)
+def test_webchat_in_headless_chromium(rasa_server, tmp_path):
+    """Open on a phone-sized screen, switch language, send by keyboard, pick a button.
+    (The README's screenshot comes from the project-model test in test_project_e2e.py.)"""
+    screenshot = tmp_path / "webchat.png"
     run = subprocess.run(
         [str(SERVICES_PYTHON), str(ROOT / "tests" / "connectors" / "webchat_browser.py"),
          rasa_server + "/webhooks/webchat/", str(screenshot), "colors"],

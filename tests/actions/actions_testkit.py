@@ -26,6 +26,7 @@ from actions.settings import load_settings  # noqa: E402
 
 SERVICE_TOKEN = "test-service-token-actions"
 ADMIN_TOKEN = "test-admin-token-actions"
+PROVIDER_SECRET = "test-provider-secret-actions"  # the sandbox payment provider's HMAC key
 DEMO_PHONE = "010-1234-5678"        # 김민준 in govapi's seed: fines, applications, a household
 DEMO_BIRTH = "1985-03-14"
 DEMO_PHONE_EN = "010-9876-5432"     # Emily Park
@@ -54,6 +55,20 @@ class GovApi:
         messages = (await self.admin_get("/v1/admin/sms-outbox", phone=phone_e164, limit="1"))["messages"]
         assert messages, "govapi sent no SMS"
         return re.search(r"\d{6}", messages[0]["body"]).group(0)
+
+    async def provider_confirms(self, payment_id: str, amount: int) -> None:
+        """What the payment provider (outside the machine) does when the citizen paid: a signed POST."""
+        import hashlib
+        import hmac
+        import json
+        raw = json.dumps({"payment_id": payment_id, "status": "paid", "amount": amount,
+                          "provider_ref": "test"}).encode()
+        signature = hmac.new(PROVIDER_SECRET.encode(), raw, hashlib.sha256).hexdigest()
+        async with aiohttp.ClientSession() as session:
+            async with session.post(self.url + "/v1/provider/confirmations", data=raw,
+                                    headers={"Content-Type": "application/json",
+                                             "X-Provider-Signature": signature}) as resp:
+                assert resp.status == 200, await resp.text()
 
     async def citizen_get(self, token: str, path: str) -> Dict[str, Any]:
         async with aiohttp.ClientSession() as session:

@@ -19,7 +19,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from actions.govapi_client import reset_client  # noqa: E402
-from actions_testkit import ADMIN_TOKEN, SERVICE_TOKEN, GovApi, client_for, free_port  # noqa: E402
+from actions_testkit import (ADMIN_TOKEN, PROVIDER_SECRET, SERVICE_TOKEN, GovApi, client_for,  # noqa: E402
+                             free_port)
 
 
 @pytest.fixture(scope="module")
@@ -30,6 +31,7 @@ def govapi(tmp_path_factory: pytest.TempPathFactory) -> GovApi:
     env = {**os.environ, "GOVAPI_DATABASE_URL": f"sqlite+aiosqlite:///{db_file}", "GOVAPI_AUTO_MIGRATE": "1",
            "GOVAPI_PORT": str(port), "GOVAPI_SERVICE_TOKEN": SERVICE_TOKEN, "GOVAPI_ADMIN_TOKEN": ADMIN_TOKEN,
            "GOVAPI_PUBLIC_URL": f"http://127.0.0.1:{port}", "GOVAPI_SMS_BACKEND": "outbox",
+           "PAYMENT_PROVIDER_SECRET": PROVIDER_SECRET,
            "GOVAPI_LOG_LEVEL": "WARNING", "MINWON_ENV": "test",
            # many verifications of the same demo citizens in one session
            "GOVAPI_VERIFY_LIMIT_PER_PHONE": "1000", "GOVAPI_VERIFY_LIMIT_PER_CONVERSATION": "1000"}

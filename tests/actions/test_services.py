@@ -232,3 +232,27 @@ async def test_a_photo_from_the_channel_is_uploaded_and_filed(govapi, actions_on
     number = re.search(r"CP-\d{4}-\d{6}", texts_of(done)).group(0)
     complaint = await govapi.citizen_get(slots["citizen_token"], f"/v1/complaints/{number}")
     assert complaint["photo_id"] == runner.slots["photo_id"]
+
+
+async def test_on_sms_the_link_is_in_the_text_and_the_receipt_comes_once_paid(govapi, actions_on_govapi, domain):
+    sms = "sms:+821012345678"
+    runner = FormRunner(ValidatePayFineForm(), "pay_fine_form", domain, sender=sms)
+    await runner.say("과태료 납부", intent="pay_fine", metadata={"channel": "sms"})
+    assert runner.slots["phone"] == "+821012345678" and runner.asking == "birth_date"  # the sender is the phone
+    await runner.say("1985-03-14")
+    await runner.say(await govapi.latest_code("+821012345678"))
+    if runner.asking == "fine_ids":
+        await runner.say("1")
+    await runner.say("카드", metadata={"channel": "sms"})
+    _, messages = await run_action(ActionPayFine(), runner.tracker("카드", metadata={"channel": "sms"}), domain)
+    answer = texts_of(messages)
+    assert "/checkout/" in answer and not any(m.get("buttons") for m in messages)  # SMS: no buttons
+    payment_id = re.search(r"PY-\d{4}-\d{6}", answer).group(0)
+    total = int(re.search(r"\(([\d,]+)원\)", answer).group(1).replace(",", ""))
+
+    await govapi.provider_confirms(payment_id, total)
+    check = FormRunner(ValidateVerifyForm(), "verify_form", domain, sender=sms,
+                       slots={k: runner.slots[k] for k in ("verified", "citizen_token", "citizen_token_expires")})
+    await check.say("결제됐나요?", intent="check_payment")
+    _, receipt = await run_action(ActionVerifiedRequest(), check.tracker(), domain)
+    assert "결제 완료" in texts_of(receipt) and re.search(r"RC-\d{4}-\d{6}", texts_of(receipt))

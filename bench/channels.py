@@ -7,8 +7,9 @@ then per channel lets N concurrent citizens each send M messages, one at a time,
 each reply. Prints p50/p95/p99 of the webhook acknowledgement and of the reply, messages per
 second, and the mean number of SMS segments of Korean and English replies. Telegram runs with
 the production pacing (1 message/s per chat, 30/s overall) unless told otherwise.
-Default model: models/minwon.tar.gz if it exists (then the action server and govapi should be
-running, see README), else the connector test bot (tests/connectors/bot, trained if needed).
+Default model: models/minwon.tar.gz if it exists (govapi and the action server are then started
+too, on their own ports and database file), else the connector test bot (tests/connectors/bot,
+trained if needed); --model picks another.
 """
 from __future__ import annotations
 
@@ -74,7 +75,7 @@ def test_bot_model() -> Path:
 class Stack:
     """Stand-ins + Rasa with the connectors, as subprocesses on free ports."""
 
-    def __init__(self, model: Path, per_chat: str, global_rate: str, endpoints: str | None) -> None:
+    def __init__(self, model: Path, per_chat: str, global_rate: str, with_services: bool) -> None:
         self.sport, self.rport = free_port(), free_port()
         self.standins = f"http://127.0.0.1:{self.sport}"
         self.rasa = f"http://127.0.0.1:{self.rport}"
@@ -93,15 +94,28 @@ class Stack:
                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
         command = [str(RASA), "run", "--model", str(model), "--interface", "127.0.0.1", "--port", str(self.rport),
                    "--credentials", str(ROOT / "connectors" / "credentials.example.yml")]
-        if endpoints:
-            command += ["--endpoints", endpoints]
+        if with_services:  # the project model needs its action server and govapi (own database file)
+            gport, aport = free_port(), free_port()
+            env.update({"GOVAPI_PORT": str(gport), "GOVAPI_URL": f"http://127.0.0.1:{gport}",
+                        "GOVAPI_PUBLIC_URL": f"http://127.0.0.1:{gport}", "GOVAPI_AUTO_MIGRATE": "1",
+                        "GOVAPI_DATABASE_URL": f"sqlite+aiosqlite:///{ROOT}/var/bench-channels-{uuid.uuid4().hex[:6]}.sqlite3",
+                        "ACTION_PORT": str(aport), "ACTION_SERVER_URL": f"http://127.0.0.1:{aport}/webhook"})
+            env.pop("HANDOFF_URL", None)
+            self.database = Path(env["GOVAPI_DATABASE_URL"].split("///", 1)[1])
+            for service in ([str(ROOT / ".venv" / "bin" / "python"), "-m", "govapi", "serve"],
+                            [str(ROOT / ".venv-rasa" / "bin" / "python"), "-m", "actions.server"]):
+                self.procs.append(subprocess.Popen(service, cwd=ROOT, env=env,
+                                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            command += ["--endpoints", str(ROOT / "endpoints.yml")]
         with self.log.open("w") as out:
-            self.procs.append(subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out))
+            # cwd var/: `rasa run` would otherwise pick up the project's endpoints.yml for the test bot.
+            self.procs.append(subprocess.Popen(command, cwd=self.log.parent, env=env, stdout=out, stderr=out))
+        self.rasa_process = self.procs[-1]
 
     async def ready(self, session: aiohttp.ClientSession) -> None:
         deadline = time.monotonic() + 300
         while time.monotonic() < deadline:
-            if self.procs[1].poll() is not None:
+            if self.rasa_process.poll() is not None:
                 raise RuntimeError(f"rasa exited, see {self.log}")
             try:
                 async with session.post(self.rasa + "/webhooks/webchat/messages",
@@ -126,6 +140,8 @@ class Stack:
         client = redis.Redis.from_url(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
         for key in client.scan_iter(self.prefix + "*"):
             client.delete(key)
+        if getattr(self, "database", None) is not None and self.database.exists():
+            self.database.unlink()
 
 
 def twilio_signature(url: str, form: Dict[str, str]) -> str:
@@ -183,8 +199,9 @@ async def web_citizen(session, stack: Stack, n: int, texts: List[str], acks: Lis
 async def run(args) -> None:
     project = ROOT / "models" / "minwon.tar.gz"
     model = Path(args.model) if args.model else (project if project.exists() else test_bot_model())
-    messages = PROJECT_MESSAGES if model == project else TEST_BOT_MESSAGES
-    stack = Stack(model, args.telegram_per_chat, args.telegram_global, args.endpoints)
+    is_project = model.resolve().parent != (ROOT / "var" / "test-models").resolve()
+    messages = PROJECT_MESSAGES if is_project else TEST_BOT_MESSAGES
+    stack = Stack(model, args.telegram_per_chat, args.telegram_global, with_services=is_project)
     print(f"model: {model.relative_to(ROOT) if model.is_relative_to(ROOT) else model}")
     print(f"citizens: {args.citizens} concurrent, {args.messages} messages each, per channel; "
           f"telegram pacing {args.telegram_per_chat}s/chat, {args.telegram_global}/s overall")
@@ -231,7 +248,6 @@ async def run(args) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model")
-    parser.add_argument("--endpoints", help="endpoints.yml for the project model (action server)")
     parser.add_argument("--citizens", type=int, default=50)
     parser.add_argument("--messages", type=int, default=6)
     parser.add_argument("--telegram-per-chat", default="1.0")

@@ -11,10 +11,12 @@ from stack import Stack
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "destructive: kills a process of the shared stack; runs after the others")
+    config.addinivalue_line("markers", "after_all: reads what the whole session left behind (logs); runs last")
 
 
 def pytest_collection_modifyitems(items):
-    items.sort(key=lambda item: item.get_closest_marker("destructive") is not None)
+    items.sort(key=lambda item: (item.get_closest_marker("after_all") is not None,
+                                 item.get_closest_marker("destructive") is not None))
 
 
 @pytest.fixture(scope="session")

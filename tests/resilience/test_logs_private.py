@@ -1,0 +1,44 @@
+"""The logs of every process of the stack hold no phone number, ID number, one-time code or message text."""
+import base64
+import hashlib
+import hmac
+import re
+import uuid
+
+import pytest
+
+from stack import TelegramCitizen
+
+pytestmark = pytest.mark.asyncio
+
+TWILIO_AUTH = "dev-twilio-auth-token"  # the stand-in's and the connector's development default
+
+
+def signed(url: str, form: dict) -> str:
+    data = url + "".join(k + form[k] for k in sorted(form))
+    return base64.b64encode(hmac.new(TWILIO_AUTH.encode(), data.encode(), hashlib.sha1).digest()).decode()
+
+
+@pytest.mark.after_all
+async def test_a_full_run_leaves_no_personal_data_in_any_log(stack, session, chat_id):
+    marker = f"zebra{uuid.uuid4().hex[:10]}"
+    phone_local, phone_e164 = "010-5550-7391", "+821055507391"
+    id_number, code = "900101-1234567", "482913"
+    sms_texts = [f"count 7 {marker}", f"my id is {id_number}", f"code {code}", f"call me on {phone_local}"]
+    url = stack.public + "/webhooks/twilio/webhook"
+    for text in sms_texts:
+        sid = "SM" + uuid.uuid4().hex
+        form = {"MessageSid": sid, "SmsSid": sid, "AccountSid": "ACdev00000000000000000000000000000",
+                "From": phone_e164, "To": "+15005550006", "Body": text, "NumMedia": "0"}
+        async with session.post(url, data=form, headers={"X-Twilio-Signature": signed(url, form)}) as r:
+            assert r.status == 200
+    citizen = TelegramCitizen(stack, session, chat_id)
+    assert await citizen.send(f"count 8 {marker} {phone_local} {id_number} {code}")
+    assert len(await citizen.replies()) == 1  # the turn ran through the whole stack
+
+    logs = stack.logs()
+    assert len(logs) > 1000, "the processes wrote (almost) no logs: nothing was checked"
+    digits = re.sub(r"\D", "", logs)
+    for secret in (marker, phone_local, phone_e164, "1055507391", id_number, "1234567", code, "zebra"):
+        assert secret not in logs, f"{secret!r} found in the logs"
+    assert "01055507391" not in digits

@@ -14,7 +14,7 @@ from .clock import Clock
 from .db import create_tables, make_engine, make_sessionmaker
 from .dispatcher import Dispatcher
 from .errors import NotifierError, Unauthorized
-from .keys import CLOCK, HTTP, SESSIONS, SETTINGS, WORKER
+from .keys import CLOCK, ENGINE, HTTP, SESSIONS, SETTINGS, WORKER
 from .settings import NotifierSettings, load_settings
 from .worker import Worker
 
@@ -52,6 +52,7 @@ async def bearer_auth(request: web.Request, handler: Handler) -> web.StreamRespo
 async def _storage(app: web.Application) -> AsyncIterator[None]:
     engine = make_engine(app[SETTINGS].database_url)
     await create_tables(engine)
+    app[ENGINE] = engine
     app[SESSIONS] = make_sessionmaker(engine)
     yield
     await engine.dispose()
@@ -69,7 +70,7 @@ async def _http(app: web.Application) -> AsyncIterator[None]:
 async def _worker(app: web.Application) -> AsyncIterator[None]:
     settings, clock, http = app[SETTINGS], app[CLOCK], app[HTTP]
     dispatcher = Dispatcher(app[SESSIONS], ChannelSender(http, settings), settings, clock)
-    worker = Worker(app[SESSIONS], GovapiEvents(http, settings), dispatcher, settings, clock)
+    worker = Worker(app[SESSIONS], GovapiEvents(http, settings), dispatcher, settings, clock, app[ENGINE])
     app[WORKER] = worker
     if app.get(RUN_WORKER, True):
         worker.start()

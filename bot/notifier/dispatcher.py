@@ -34,7 +34,7 @@ def _take(items: list) -> list:
 @dataclass
 class Outcome:
     delivery_id: int
-    status: str  # sent | retry | opted_out | blocked
+    status: str  # sent | retry | opted_out | blocked | failed | skipped (never tried: shutting down)
     message_id: str | None = None
     error: str | None = None
     tracker_ok: bool = False
@@ -54,6 +54,7 @@ class Dispatcher:
         self._clock = clock
         self._batch = batch
         self._limit = asyncio.Semaphore(settings.send_concurrency)
+        self.stopping = asyncio.Event()  # set on shutdown: finish the sends in flight, start no new ones
 
     async def run_once(self) -> int:
         """One pass over what is due; returns how many deliveries it acted on."""
@@ -114,7 +115,11 @@ class Dispatcher:
     async def _send_group(self, deliveries: list[Delivery], outcomes: list[Outcome]) -> None:
         """One conversation's messages go out one after another, in event order."""
         for i, delivery in enumerate(deliveries):
+            if self.stopping.is_set():  # the rest stays pending, untouched, for the next start
+                break
             outcome = await self._send_one(delivery)
+            if outcome.status == "skipped":
+                break
             outcomes.append(outcome)
             if outcome.status != "sent":
                 # Keep the order: what follows waits for this one (or stops with it).
@@ -126,6 +131,8 @@ class Dispatcher:
     async def _send_one(self, delivery: Delivery) -> Outcome:
         key = f"notification-{delivery.id}"
         async with self._limit:
+            if self.stopping.is_set():  # waited for a free slot while shutting down: leave it for the next start
+                return Outcome(delivery.id, "skipped")
             try:
                 message_id = await self._sender.send(channel=delivery.channel, conversation_id=delivery.conversation_id,
                                                       text=delivery.text, delivery_key=key)

@@ -4,7 +4,8 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from . import reminders
 from .clients import GovapiEvents
@@ -15,12 +16,16 @@ from .ingest import ingest_page, load_cursor
 from .settings import NotifierSettings
 
 log = logging.getLogger("minwon.notifier")
+LEADER_LOCK = 0x6E6F7466  # "notf": on PostgreSQL only one notifier instance reads and sends at a time
+STANDBY_RETRY_S = 5.0
 
 
 class Worker:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], events: GovapiEvents, dispatcher: Dispatcher,
-                 settings: NotifierSettings, clock: Clock) -> None:
+                 settings: NotifierSettings, clock: Clock, engine: AsyncEngine | None = None) -> None:
         self._sessions = sessions
+        self._engine = engine
+        self._leader: AsyncConnection | None = None
         self._events = events
         self._dispatcher = dispatcher
         self._settings = settings
@@ -30,17 +35,46 @@ class Worker:
         self._tasks: list[asyncio.Task[None]] = []
 
     def start(self) -> None:
-        self._tasks = [asyncio.create_task(self._poll_loop(), name="notifier-poll"),
-                       asyncio.create_task(self._dispatch_loop(), name="notifier-dispatch")]
+        self._tasks = [asyncio.create_task(self._run(), name="notifier")]
+
+    async def _run(self) -> None:
+        if not await self._become_leader():
+            return
+        await asyncio.gather(self._poll_loop(), self._dispatch_loop())
+
+    async def _become_leader(self) -> bool:
+        """Several instances may run against one PostgreSQL database (replicas): a session advisory lock lets
+        exactly one read and send; the others wait as hot standbys and take over when its connection ends."""
+        if self._engine is None or self._engine.dialect.name != "postgresql":
+            return True  # SQLite: one process owns the file
+        while not self._stopping.is_set():
+            try:
+                if self._leader is None:
+                    self._leader = await self._engine.connect()
+                got = (await self._leader.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": LEADER_LOCK})).scalar()
+                await self._leader.commit()
+                if got:
+                    log.info("notifier is the active instance")
+                    return True
+            except Exception as exc:  # database away: try again, never two leaders
+                log.warning("leader lock unavailable (%s); retrying", type(exc).__name__)
+                if self._leader is not None:
+                    await self._leader.close()
+                    self._leader = None
+            await self._sleep(STANDBY_RETRY_S)
+        return False
 
     async def stop(self) -> None:
         log.info("notifier stopping: finishing the pass in flight")
         self._stopping.set()
+        self._dispatcher.stopping.set()
         self._work.set()
         results = await asyncio.gather(*self._tasks, return_exceptions=True)
         for result in results:
             if isinstance(result, BaseException):
                 log.error("a notifier loop ended with %s", type(result).__name__)
+        if self._leader is not None:
+            await self._leader.close()  # releases the leader lock for a standby
         log.info("notifier stopped")
 
     def wake(self) -> None:

@@ -65,7 +65,15 @@ class CuttableProxy:
     def restore(self) -> None:
         self._call(self._start())
 
+    async def _cancel_pipes(self) -> None:
+        current = asyncio.current_task()
+        pending = [t for t in asyncio.all_tasks() if t is not current]
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+
     def close(self) -> None:
         self.cut()
+        self._call(self._cancel_pipes())
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=5)

@@ -8,7 +8,9 @@ started, measured and stopped in turn:
          store, atomic Redis lock store), 2 action servers, govapi on PostgreSQL, console, notifier
   prod1  the same with one Rasa instance
   stock  the stock `rasa init` runtime for our bot: one `rasa run` with no tracker/lock store configured
-         (in-memory), one action server, govapi on SQLite, no load balancer
+         (in-memory), one action server, govapi on SQLite, no load balancer; with --stock-model, a model
+         trained from `rasa init`'s config.yml (bench/stock_config.yml: Rasa's default pipeline/policies),
+         else our model (then the comparison is of the runtime only)
 Each run: N concurrent citizens (half Telegram, half SMS; Korean and English; the openings of the four
 services, small talk, cancel), each sending its next message as soon as the last was answered, for
 --duration seconds. Telegram updates carry the secret-token header, SMS posts a valid X-Twilio-Signature;
@@ -401,6 +403,7 @@ def main() -> int:
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of load per run")
     parser.add_argument("--reply-timeout", type=float, default=30.0)
     parser.add_argument("--start-timeout", type=float, default=480.0, help="seconds to wait for a stack to be ready")
+    parser.add_argument("--stock-model", help="model trained with bench/stock_config.yml (default: --model)")
     parser.add_argument("--only", default="prod2,prod1,stock", help="comma-separated runs: prod2, prod1, stock")
     args = parser.parse_args()
     model = Path(args.model)
@@ -408,7 +411,9 @@ def main() -> int:
         print(f"bench/load.py: no model at {model} (make train)", file=sys.stderr)
         return 1
     stacks = {"prod2": lambda: ProdStack(model, 2), "prod1": lambda: ProdStack(model, 1),
-              "stock": lambda: StockStack(model)}
+              "stock": lambda: StockStack(Path(args.stock_model) if args.stock_model else model)}
+    if "stock" in args.only and not args.stock_model:
+        print("bench/load.py: stock run uses our model with the stock runtime (no --stock-model given)", flush=True)
     for name in args.only.split(","):
         print(asyncio.run(measure(stacks[name.strip()](), args)), flush=True)
     return 0

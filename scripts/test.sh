@@ -10,7 +10,7 @@ RPY=.venv-rasa/bin/python
 RASA=.venv-rasa/bin/rasa
 
 # Suites are listed, not discovered: a suite that disappears must fail the run, not vanish silently.
-SERVICE_SUITES=(tests/bot)
+SERVICE_SUITES=(tests/bot/test_launcher.py tests/govapi)
 RASA_SUITES=(tests/rasa_runtime)
 
 failed=()

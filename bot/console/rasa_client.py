@@ -44,7 +44,9 @@ class RasaClient:
 
     async def hand_back(self, conversation_id: str, survey: bool, handoff_id: str) -> None:
         """Resume the bot, then let it continue the interrupted form and ask for the satisfaction score."""
-        await self.append_events(conversation_id, {"event": "resume"})
+        # While paused, citizen messages were logged without an action_listen after them; one here makes the
+        # trigger a fresh turn, so the rule "EXTERNAL_handback -> action_handoff_return" matches.
+        await self.append_events(conversation_id, [{"event": "resume"}, {"event": "action", "name": "action_listen"}])
         await self._call(
             "POST",
             self._url(conversation_id, "trigger_intent"),

@@ -149,7 +149,7 @@ def answers(url: str) -> Callable[[], bool]:
 def stack(tmp_path_factory) -> Iterator[Stack]:
     assert MODEL.exists(), f"no trained model at {MODEL}: run `make train` first (or set MINWON_E2E_MODEL)"
     credentials = ROOT / "credentials.yml"
-    if "connectors." not in credentials.read_text():
+    if not any(line.startswith("connectors.") for line in credentials.read_text().splitlines()):
         credentials = ROOT / "connectors/credentials.example.yml"
     s = Stack(tmp_path_factory.mktemp("e2e"))
     try:
@@ -160,7 +160,7 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
         s.start("rasa", [str(RASA), "run", "--model", str(MODEL), "--interface", "127.0.0.1",
                          "--port", str(s.ports["rasa"]), "--credentials", str(credentials),
                          "--endpoints", str(ROOT / "endpoints.yml"), "--enable-api",
-                         "--auth-token", TOKENS["RASA_TOKEN"]],
+                         "--auth-token", TOKENS["RASA_TOKEN"]] + (["--debug"] if os.environ.get("MINWON_E2E_DEBUG") else []),
                 answers(s.url["rasa"] + "/status?token=" + TOKENS["RASA_TOKEN"]), timeout=300)
         yield s
     finally:
@@ -199,8 +199,11 @@ class TelegramCitizen:
         return [c["params"]["text"] for c in body["calls"]]
 
     def wait_reply(self, after: int, match: Callable[[str], bool] = lambda t: True, timeout: float = 60) -> str:
-        return wait_for(lambda: next((t for t in self.received()[after:] if match(t)), None), timeout,
-                        f"a Telegram reply after #{after}")
+        try:
+            return wait_for(lambda: next((t for t in self.received()[after:] if match(t)), None), timeout,
+                            f"a Telegram reply after #{after}")
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}; the citizen received: {self.received()!r}") from None
 
 
 class SmsCitizen:

@@ -103,7 +103,8 @@ async def test_close_hands_back_and_the_satisfaction_score_lands_in_history(bot,
     handoff_id = (await (await escalate(bot, "tg:4001", "c1")).json())["handoff_id"]
     await agent1.post(f"/api/handoffs/{handoff_id}/claim")
     assert (await agent1.post(f"/api/handoffs/{handoff_id}/close", {"survey": True})).status == 200
-    assert ("tg:4001", {"event": "resume"}) in upstream.appended
+    events = [e for cid, e in upstream.appended if cid == "tg:4001"]
+    assert events[-2:] == [{"event": "resume"}, {"event": "action", "name": "action_listen"}]
     [(cid, body, output)] = upstream.triggered
     assert cid == "tg:4001" and output == "latest"
     assert body == {"name": "EXTERNAL_handback", "entities": {"satisfaction_survey": True, "handoff_id": handoff_id}}

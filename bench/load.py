@@ -276,7 +276,12 @@ async def wait_ready(stack: Stack, session: aiohttp.ClientSession, timeout: floa
 @dataclass
 class Results:
     latencies: List[float] = field(default_factory=list)
+    done_at: List[float] = field(default_factory=list)  # time.monotonic() when each turn's reply arrived
     errors: Dict[str, int] = field(default_factory=dict)
+
+    def turn(self, started: float) -> None:
+        self.latencies.append(time.perf_counter() - started)
+        self.done_at.append(time.monotonic())
 
     def error(self, kind: str) -> None:
         self.errors[kind] = self.errors.get(kind, 0) + 1
@@ -307,9 +312,9 @@ async def telegram_citizen(session, stack: Stack, n: int, stop_at: float, result
             results.error(f"telegram {type(error).__name__}")
             continue
         if len(calls) <= seen:
-            results.error("telegram no reply")
+            results.error(f"telegram no reply to {update['message']['text']!r}")
             continue
-        results.latencies.append(time.perf_counter() - start)
+        results.turn(start)
         await asyncio.sleep(0.3)  # a turn may send several messages: let them land before the next
         async with session.get(stack.standins + "/_control/telegram/calls",
                                params={"chat_id": str(chat), "method": "sendMessage"}) as r:
@@ -340,9 +345,9 @@ async def sms_citizen(session, stack: Stack, n: int, stop_at: float, results: Re
             results.error(f"sms {type(error).__name__}")
             continue
         if not replies:
-            results.error(f"sms no reply to {form['Body']!r}")
+            results.error(f"sms no reply to {form['Body']!r} (message {i} of the conversation)")
             continue
-        results.latencies.append(time.perf_counter() - start)
+        results.turn(start)
 
 
 async def rest_replies(session, stack: Stack, phone: str, seen: int, start: float, timeout: float):
@@ -358,7 +363,7 @@ async def rest_replies(session, stack: Stack, phone: str, seen: int, start: floa
     return count, []
 
 
-async def run_load(stack: Stack, citizens: int, duration: float, reply_timeout: float) -> Results:
+async def run_load(stack: Stack, citizens: int, duration: float, reply_timeout: float) -> tuple[Results, float]:
     results = Results()
     connector = aiohttp.TCPConnector(limit=citizens * 2 + 10)
     async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=reply_timeout + 10)) as s:
@@ -369,8 +374,9 @@ async def run_load(stack: Stack, citizens: int, duration: float, reply_timeout: 
         stop_at = time.monotonic() + duration
         tasks = [(telegram_citizen if i % 2 == 0 else sms_citizen)(s, stack, i, stop_at, results, reply_timeout)
                  for i in range(citizens)]
+        load_started = time.monotonic()
         await asyncio.wait_for(asyncio.gather(*tasks), timeout=duration + reply_timeout + 30)
-    return results
+    return results, load_started
 
 
 async def measure(stack: Stack, args) -> str:
@@ -378,15 +384,14 @@ async def measure(stack: Stack, args) -> str:
     try:
         async with aiohttp.ClientSession() as session:
             await wait_ready(stack, session, args.start_timeout)
-        started = time.monotonic()
-        results = await run_load(stack, args.citizens, args.duration, args.reply_timeout)
-        elapsed = time.monotonic() - started
+        results, load_started = await run_load(stack, args.citizens, args.duration, args.reply_timeout)
         memory = peak_memory(stack.pids())
     finally:
         stack.stop()
     lat = results.latencies
-    lines = [f"[{stack.label}] {args.citizens} citizens, {elapsed:.0f} s: {len(lat)} turns, "
-             f"{len(lat) / elapsed:.1f} turns/s, errors {sum(results.errors.values())}"
+    in_window = sum(1 for t in results.done_at if t <= load_started + args.duration)
+    lines = [f"[{stack.label}] {args.citizens} concurrent citizens for {args.duration:.0f} s: {in_window / args.duration:.1f} "
+             f"completed turns/s ({len(lat)} turns in all), errors {sum(results.errors.values())}"
              + (f" {dict(sorted(results.errors.items()))}" if results.errors else "")]
     if lat:
         lines.append(f"[{stack.label}] turn latency p50 {pick(lat, .5) * 1000:.0f} ms  p95 {pick(lat, .95) * 1000:.0f} ms"

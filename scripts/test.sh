@@ -11,7 +11,7 @@ RASA=.venv-rasa/bin/rasa
 
 # Suites are listed, not discovered: a suite that disappears must fail the run, not vanish silently.
 SERVICE_SUITES=(tests/bot/test_launcher.py tests/govapi)
-RASA_SUITES=(tests/rasa_runtime)
+RASA_SUITES=(tests/rasa_runtime tests/actions)
 
 failed=()
 stage() {  # stage NAME COMMAND...: run one stage, remember a failure, keep going

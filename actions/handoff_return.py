@@ -31,7 +31,31 @@ WORD_SCORES = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
 _DIGIT = re.compile(r"(?<!\d)([1-5])(?!\d)")
 
 
-def _language(tracker: Tracker) -> str:
+TEXTS = {
+    "returned": {"ko": "상담원 상담이 끝났어요. 다시 챗봇이 도와드릴게요.",
+                 "en": "The agent has finished. I'm the assistant again."},
+    "ask_score": {"ko": "상담은 어떠셨나요? 1(나쁨)~5(좋음) 숫자로 답해주세요.",
+                  "en": "How was the agent's help? Reply 1 (poor) to 5 (great)."},
+    "thanks": {"ko": "평가 감사합니다.", "en": "Thank you for your score."},
+    "skipped": {"ko": "평가는 건너뛸게요.", "en": "No score noted. That's fine."},
+    "resume_form": {"ko": "하던 일을 이어서 할게요.", "en": "Let's continue where we stopped."},
+    "what_next": {"ko": "더 도와드릴 일이 있을까요?", "en": "What else can I do for you?"},
+}
+SCORE_BUTTONS = [{"title": str(n), "payload": str(n)} for n in range(1, 6)]
+
+
+def say(key: str, language: str) -> str:
+    return TEXTS[key]["en" if language == "en" else "ko"]
+
+
+def language_before_trigger(tracker: Tracker) -> str:
+    """The citizen's language as it was before the desk's trigger: the trigger's own text
+    ("/EXTERNAL_handback") must not switch a Korean conversation to English."""
+    events = tracker.events
+    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=len(events))
+    for event in reversed(events[:last_user]):
+        if event.get("event") == "slot" and event.get("name") == "language" and event.get("value") in ("ko", "en"):
+            return event["value"]
     return "en" if tracker.get_slot("language") == "en" else "ko"
 
 
@@ -82,13 +106,13 @@ def parse_score(text: str) -> Optional[int]:
     return None
 
 
-def continue_after(dispatcher: CollectingDispatcher, resume: Optional[Dict[str, Any]]) -> List[EventType]:
+def continue_after(dispatcher: CollectingDispatcher, resume: Optional[Dict[str, Any]], language: str) -> List[EventType]:
     """Back to the interrupted form with its answers so far, or ask what is next."""
     if resume and resume.get("form"):
-        dispatcher.utter_message(response="utter_handoff_resume_form")
+        dispatcher.utter_message(text=say("resume_form", language))
         restored = [SlotSet(name, value) for name, value in (resume.get("slots") or {}).items()]
         return restored + [SlotSet("handoff_resume", None), FollowupAction(resume["form"])]
-    dispatcher.utter_message(response="utter_handoff_what_next")
+    dispatcher.utter_message(text=say("what_next", language))
     return [SlotSet("handoff_resume", None)]
 
 
@@ -119,12 +143,13 @@ class ActionHandoffReturn(Action):
         survey = _entity(tracker, "satisfaction_survey") not in (None, False, "false", "False", 0)
         form, slots = interrupted_form(tracker.events)
         resume = {"form": form, "slots": slots} if form else None
-        dispatcher.utter_message(response="utter_handoff_returned")
-        events: List[EventType] = [SlotSet("handoff_id", handoff_id)]
+        language = language_before_trigger(tracker)
+        dispatcher.utter_message(text=say("returned", language))
+        events: List[EventType] = [SlotSet("language", language), SlotSet("handoff_id", handoff_id)]
         if survey and handoff_id:
-            dispatcher.utter_message(response="utter_ask_satisfaction_score")
+            dispatcher.utter_message(text=say("ask_score", language), buttons=SCORE_BUTTONS)
             return events + [SlotSet("handoff_resume", resume), SlotSet("satisfaction_pending", True)]
-        return events + continue_after(dispatcher, resume)
+        return events + continue_after(dispatcher, resume, language)
 
 
 class ActionRecordSatisfaction(Action):
@@ -134,11 +159,12 @@ class ActionRecordSatisfaction(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         score = parse_score((tracker.latest_message or {}).get("text") or "")
         handoff_id = tracker.get_slot("handoff_id")
+        language = "en" if tracker.get_slot("language") == "en" else "ko"
         if score is None:
-            dispatcher.utter_message(response="utter_satisfaction_skipped")
+            dispatcher.utter_message(text=say("skipped", language))
         else:
             if handoff_id:
                 await report_score(handoff_id, score)
-            dispatcher.utter_message(response="utter_satisfaction_thanks")
+            dispatcher.utter_message(text=say("thanks", language))
         events: List[EventType] = [SlotSet("satisfaction_pending", False), SlotSet("handoff_id", None)]
-        return events + continue_after(dispatcher, tracker.get_slot("handoff_resume"))
+        return events + continue_after(dispatcher, tracker.get_slot("handoff_resume"), language)

@@ -15,7 +15,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.handoff_return import ActionHandoffReturn, ActionRecordSatisfaction, interrupted_form, parse_score
+from actions.handoff_return import ActionHandoffReturn, ActionRecordSatisfaction, interrupted_form, parse_score, say
 from actions_testkit import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,7 +67,7 @@ async def test_without_a_survey_the_bot_continues_the_payment_form_at_once():
     events = await ActionHandoffReturn().run(dispatcher, tracker(
         PAYING_THEN_PAUSED, entities=[{"entity": "satisfaction_survey", "value": False},
                                       {"entity": "handoff_id", "value": "HO-1"}]), {})
-    assert [m["response"] for m in dispatcher.messages] == ["utter_handoff_returned", "utter_handoff_resume_form"]
+    assert [m["text"] for m in dispatcher.messages] == [say("returned", "ko"), say("resume_form", "ko")]
     assert SlotSet("fine_ids", ["fine-1"]) in events and events[-1] == FollowupAction("pay_fine_form")
 
 
@@ -77,9 +77,21 @@ async def test_with_a_survey_the_score_is_asked_first_and_the_form_kept_for_late
     events = await ActionHandoffReturn().run(dispatcher, tracker(
         PAYING_THEN_PAUSED, entities=[{"entity": "satisfaction_survey", "value": True},
                                       {"entity": "handoff_id", "value": "HO-1"}]), {})
-    assert [m["response"] for m in dispatcher.messages] == ["utter_handoff_returned", "utter_ask_satisfaction_score"]
+    assert [m["text"] for m in dispatcher.messages] == [say("returned", "ko"), say("ask_score", "ko")]
+    assert [b["payload"] for b in dispatcher.messages[1]["buttons"]] == ["1", "2", "3", "4", "5"]
     assert SlotSet("satisfaction_pending", True) in events
     assert SlotSet("handoff_resume", {"form": "pay_fine_form", "slots": {"fine_ids": ["fine-1"]}}) in events
+
+
+@pytest.mark.asyncio
+async def test_the_trigger_text_does_not_turn_a_korean_conversation_into_english():
+    events = [{"event": "slot", "name": "language", "value": "ko"}, *PAYING_THEN_PAUSED,
+              {"event": "user", "text": "/EXTERNAL_handback", "parse_data": {"intent": {"name": "EXTERNAL_handback"}}},
+              {"event": "slot", "name": "language", "value": "en"}]
+    dispatcher = CollectingDispatcher()
+    result = await ActionHandoffReturn().run(dispatcher, tracker(events, language="en", entities=[
+        {"entity": "satisfaction_survey", "value": False}]), {})
+    assert dispatcher.messages[0]["text"] == say("returned", "ko") and SlotSet("language", "ko") in result
 
 
 @pytest.fixture(scope="module")
@@ -138,7 +150,7 @@ async def test_a_score_reaches_the_desk_and_the_bot_then_continues_the_form(desk
     events = await ActionRecordSatisfaction().run(dispatcher, tracker(
         PAYING_THEN_PAUSED, slots={"handoff_id": desk_handoff, "handoff_resume": resume,
                                    "satisfaction_pending": True}, text="4점이요"), {})
-    assert [m["response"] for m in dispatcher.messages] == ["utter_satisfaction_thanks", "utter_handoff_resume_form"]
+    assert [m["text"] for m in dispatcher.messages] == [say("thanks", "ko"), say("resume_form", "ko")]
     assert events[-1] == FollowupAction("pay_fine_form") and SlotSet("satisfaction_pending", False) in events
     score = await history_score(desk, desk_handoff)
     assert score == 4
@@ -149,6 +161,6 @@ async def test_an_answer_that_is_not_a_score_records_nothing_and_asks_what_is_ne
     dispatcher = CollectingDispatcher()
     await ActionRecordSatisfaction().run(dispatcher, tracker(
         [], slots={"handoff_id": desk_handoff, "satisfaction_pending": True}, text="글쎄요"), {})
-    assert [m["response"] for m in dispatcher.messages] == ["utter_satisfaction_skipped", "utter_handoff_what_next"]
+    assert [m["text"] for m in dispatcher.messages] == [say("skipped", "ko"), say("what_next", "ko")]
     score = await history_score(desk, desk_handoff)
     assert score is None

@@ -358,7 +358,11 @@ def test_two_agents_claiming_at_once_get_one_winner(stack, browser):
     # Both buttons pressed in the same instant (from the page, not one Playwright round-trip after the other).
     one.evaluate("document.querySelector('#claim').click()")
     two.evaluate("document.querySelector('#claim').click()")
-    wait_for(lambda: dialogs, 20, "the loser's 'already taken' message")
+    # Sync Playwright hands over page events only while it is called: poll through the pages.
+    deadline = time.monotonic() + 20
+    while not dialogs and time.monotonic() < deadline:
+        one.wait_for_timeout(200)
+        two.wait_for_timeout(50)
     assert len(dialogs) == 1 and "already_claimed" in dialogs[0]
     mine = [int(p.locator("#mine-count").inner_text()) for p in (one, two)]
     assert sorted(mine) == [0, 1]

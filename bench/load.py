@@ -65,7 +65,7 @@ SCRIPTS = {
 def free_port_base() -> int:
     """A base B such that B+0..B+500 are free now (the launcher adds fixed offsets)."""
     for _ in range(50):
-        base = random.randrange(20000, 60000, 1000)
+        base = random.randrange(20000, 32000, 500)  # below the ephemeral range: no client port lands there
         if all(_free(base + off) for off in (5, 6, 50, 55, 56, 80, 81, 100, 200, 300, 400)):
             return base
     raise RuntimeError("no free port range")

@@ -207,6 +207,8 @@ def wait_ready(s: ProdSettings, timeout: float = 420.0) -> bool:
 
     deadline = time.monotonic() + timeout
     urls = [f"http://127.0.0.1:{s.ports[f'RASA{i}_PORT']}/webhooks/ops/ready" for i in range(1, s.rasa_instances + 1)]
+    # and the balancer has taken them into its rotation (two passed checks)
+    urls.append(f"http://127.0.0.1:{s.ports['LB_PORT']}/webhooks/webchat/")
     while time.monotonic() < deadline:
         ready = 0
         for url in urls:

@@ -16,7 +16,9 @@ class RasaClient:
         self.token = token
 
     def _url(self, conversation_id: str, tail: str) -> str:
-        return f"{self.base}/conversations/{quote(conversation_id, safe='')}/{tail}"
+        # ':' and '+' stay as they are: Rasa's Sanic does not decode %2B in a path, so 'sms:%2B8210...' would
+        # be another conversation. Conversation ids never hold '/', '?' or '#'.
+        return f"{self.base}/conversations/{quote(conversation_id, safe=':+')}/{tail}"
 
     async def _call(self, method: str, url: str, **kwargs: Any) -> Any:
         params = {"token": self.token, **kwargs.pop("params", {})}

@@ -339,7 +339,10 @@ def test_sms_citizen_is_answered_by_sms_and_handed_back(stack, browser):
     page.click("#send")
     wait_for(lambda: any("문자로 안내드립니다" in b for b in citizen.received()), 30, "the agent's SMS")
     page.click("#close")
-    wait_for(lambda: any("1" in b and "5" in b for b in citizen.received()), 60, "the satisfaction question by SMS")
+    try:
+        wait_for(lambda: any("1" in b and "5" in b for b in citizen.received()), 60, "the satisfaction question by SMS")
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}; the citizen received by SMS: {citizen.received()!r}") from None
     citizen.say("4")
     assert desk_score(stack, browser, citizen.conversation_id) == "4"
     page.context.close()

@@ -22,6 +22,7 @@ class Upstream:
     opted_out: set[str] = field(default_factory=set)
     blocked: set[str] = field(default_factory=set)
     rasa_down: bool = False
+    raw_paths: list[str] = field(default_factory=list)  # as sent: Rasa's Sanic does not decode %2B
 
     def tracker(self, conversation_id: str) -> dict:
         return self.trackers.setdefault(conversation_id, {"sender_id": conversation_id, "events": [], "slots": {},
@@ -39,6 +40,7 @@ def build(upstream: Upstream) -> web.Application:
     app = web.Application()
 
     def rasa_auth(request: web.Request) -> None:
+        upstream.raw_paths.append(request.raw_path.split("?", 1)[0])
         if upstream.rasa_down:
             raise web.HTTPServiceUnavailable()
         if request.query.get("token") != RASA_TOKEN:

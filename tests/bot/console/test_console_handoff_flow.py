@@ -171,3 +171,12 @@ async def test_waiting_citizens_are_told_when_their_place_moves_a_lot(console, b
     assert len(told) == 1 and "2번째" in told[0]["text"]  # from 5th to 2nd: told once, not at every step
     told = [s["text"] for s in upstream.sent if s["conversation_id"] == "tg:603" and "대기" in s["text"]]
     assert len(told) == 1 and "1번째" in told[0]  # 4th -> 1st
+
+
+async def test_an_sms_conversation_id_reaches_rasa_unescaped(bot, agent1, upstream):
+    handoff_id = (await (await escalate(bot, "sms:+821077776666", "raw", channel="sms")).json())["handoff_id"]
+    await agent1.get(f"/api/handoffs/{handoff_id}")
+    await agent1.post(f"/api/handoffs/{handoff_id}/claim")
+    await agent1.post(f"/api/handoffs/{handoff_id}/close", {"survey": True})
+    sms_paths = [p for p in upstream.raw_paths if "821077776666" in p]
+    assert sms_paths and all(p.startswith("/conversations/sms:+821077776666/") for p in sms_paths)

@@ -180,3 +180,18 @@ async def test_an_sms_conversation_id_reaches_rasa_unescaped(bot, agent1, upstre
     await agent1.post(f"/api/handoffs/{handoff_id}/close", {"survey": True})
     sms_paths = [p for p in upstream.raw_paths if "821077776666" in p]
     assert sms_paths and all(p.startswith("/conversations/sms:+821077776666/") for p in sms_paths)
+
+
+async def test_an_agent_can_take_a_conversation_from_the_bot(agent1, upstream, redis, namespace):
+    resp = await agent1.post("/api/takeover", {"conversation_id": "web:5b1e", "language": "en"})
+    assert resp.status == 201
+    body = await resp.json()
+    assert ("web:5b1e", {"event": "pause"}) in upstream.appended
+    assert await redis.get(f"{namespace}active:web:5b1e") == body["handoff_id"]
+    mine = (await (await agent1.get("/api/mine")).json())["handoffs"]
+    assert [(h["id"], h["reason"], h["language"]) for h in mine] == [(body["handoff_id"], "agent", "en")]
+
+
+async def test_a_takeover_needs_a_real_conversation_id(agent1):
+    resp = await agent1.post("/api/takeover", {"conversation_id": "12345"})
+    assert resp.status == 400 and (await resp.json())["code"] == "invalid_request"

@@ -99,9 +99,12 @@ function table(headers, rows, onPick) {
 }
 
 async function loadList() {
-  const tools = $("#list-tools"); tools.replaceChildren();
-  if (state.view === "queue") {
+  const view = state.view, tools = $("#list-tools");
+  const stale = () => state.view !== view;  // the agent switched views while this answer was on its way
+  if (view === "queue") {
     const q = await api("GET", "/api/queue");
+    if (stale()) return;
+    tools.replaceChildren();
     tools.appendChild(node("p", `상담원 접속 ${q.agents_online}명 · agents on line · ` + Object.entries(q.lengths).map(([k, v]) => `${k}: ${v}`).join(", "), "muted"));
     table(["#", "대화 Conversation", "언어 Lang", "분야 Skill", "사유 Reason", "대기 Waiting"],
       q.waiting.map(w => ({id: w.id, cells: [w.position, w.conversation_id, w.language, w.skill, w.reason, fmtWait((Date.now() - Date.parse(w.waiting_since)) / 1000)]})), openHandoff);
@@ -110,16 +113,22 @@ async function loadList() {
     const btn = node("button", "인계 · Take over"); form.append(input, btn);
     form.onsubmit = async ev => { ev.preventDefault(); try { const a = await api("POST", "/api/takeover", {conversation_id: input.value.trim()}); state.selected = a.handoff_id; show("mine"); } catch (e) { alert(e.message); } };
     tools.appendChild(form);
-  } else if (state.view === "mine") {
+  } else if (view === "mine") {
     const m = await api("GET", "/api/mine");
+    if (stale()) return;
+    tools.replaceChildren();
     table(["대화 Conversation", "채널 Channel", "언어 Lang", "분야 Skill", "시작 Since"],
       m.handoffs.map(h => ({id: h.id, cells: [h.conversation_id, h.channel, h.language, h.skill, fmtTime(h.created_at)]})), openHandoff);
-  } else if (state.view === "history") {
+  } else if (view === "history") {
     const h = await api("GET", "/api/history");
+    if (stale()) return;
+    tools.replaceChildren();
     table(["대화 Conversation", "상담원 Agent", "상태 State", "만족도 Score", "종료 Closed"],
       h.handoffs.map(x => ({id: x.id, cells: [x.conversation_id, x.agent || "–", x.state, x.satisfaction || "–", fmtTime(x.closed_at)]})), openHandoff);
-  } else if (state.view === "callbacks") {
+  } else if (view === "callbacks") {
     const c = await api("GET", "/api/callbacks");
+    if (stale()) return;
+    tools.replaceChildren();
     table(["티켓 Ticket", "대화 Conversation", "언어 Lang", "분야 Skill", "사유 Why", "예정 Due"],
       c.callbacks.map(x => ({id: x.handoff_id, cells: [x.id, x.conversation_id, x.language, x.skill, x.why, fmtTime(x.due_at)]})), openHandoff);
     c.callbacks.forEach(x => {

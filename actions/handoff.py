@@ -77,9 +77,11 @@ async def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker, reason: s
         minutes = max(1, round((answer.get("estimated_wait_seconds") or 60) / 60))
         dispatcher.utter_message(text=text("handoff_queued", lang, position=answer.get("position", 1),
                                            minutes=minutes))
-    else:
-        dispatcher.utter_message(text=text("handoff_callback", lang))
-    return events + [SlotSet("handoff_id", answer.get("handoff_id")), ConversationPaused()]
+        return events + [SlotSet("handoff_id", answer.get("handoff_id")), ConversationPaused()]
+    # Out of hours the desk made a callback ticket for the next shift; nobody will resume a paused
+    # conversation tonight, so the bot keeps answering.
+    dispatcher.utter_message(text=text("handoff_callback", lang))
+    return events + [SlotSet("handoff_id", answer.get("handoff_id"))]
 
 
 class ActionHandoff(Action):

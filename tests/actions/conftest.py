@@ -80,13 +80,24 @@ def domain() -> Dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def handoff_desk(tmp_path_factory: pytest.TempPathFactory):
-    """The real handoff desk (`python -m bot.console`) on a free port, own SQLite file and Redis namespace."""
+    """The real handoff desk (`python -m bot.console`), open around the clock."""
+    yield from _run_desk(tmp_path_factory, {"DESK_ALWAYS_OPEN": "1"})
+
+
+@pytest.fixture(scope="module")
+def closed_handoff_desk(tmp_path_factory: pytest.TempPathFactory):
+    """The real handoff desk outside business hours (a shift that opens and closes at the same minute)."""
+    yield from _run_desk(tmp_path_factory, {"DESK_ALWAYS_OPEN": "0", "DESK_HOURS": "09:00-09:00"})
+
+
+def _run_desk(tmp_path_factory: pytest.TempPathFactory, desk_env: Dict[str, str]):
+    """The real desk on a free port, own SQLite file and Redis namespace."""
     import urllib.request
     import uuid
 
     port = free_port()
     token = "test-handoff-token-actions"
-    env = {**os.environ, "CONSOLE_PORT": str(port), "MINWON_ENV": "test", "DESK_ALWAYS_OPEN": "1",
+    env = {**os.environ, "CONSOLE_PORT": str(port), "MINWON_ENV": "test", **desk_env,
            "CONSOLE_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('desk') / 'console.sqlite3'}",
            "REDIS_URL": os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/0"),
            "HANDOFF_REDIS_PREFIX": f"test-actions-handoff-{uuid.uuid4().hex[:8]}:", "HANDOFF_TOKEN": token}

@@ -96,3 +96,18 @@ async def test_desk_down_falls_back_to_the_call_centre(actions_on_govapi, domain
     events, messages = await run_action(ActionHandoff(), make_tracker({"language": "ko"}, "상담원", "request_human"),
                                         domain)
     assert "110" in texts_of(messages) and not any(e.get("event") == "pause" for e in events)
+
+
+async def test_out_of_hours_the_citizen_gets_a_callback_and_the_bot_keeps_answering(closed_handoff_desk,
+                                                                                    actions_on_govapi, domain,
+                                                                                    monkeypatch):
+    url, token = closed_handoff_desk
+    monkeypatch.setenv("HANDOFF_URL", url)
+    monkeypatch.setenv("HANDOFF_TOKEN", token)
+    tracker = make_tracker({"language": "ko"}, "상담원 연결해 주세요", "request_human", sender="tg:5151")
+    events, messages = await run_action(ActionHandoff(), tracker, domain)
+    assert messages, "the citizen is told what happens next"
+    assert "110" not in texts_of(messages)
+    # Nobody resumes a paused conversation tonight: the bot must not pause.
+    assert not any(e.get("event") == "pause" for e in events)
+    assert slot_updates(events)["handoff_id"]

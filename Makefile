@@ -17,6 +17,8 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
+# Some machines list package folders in pip's config that do not exist; pip warns once per package.
+PIP_NOISE := ^WARNING: Location .* is ignored
 NLU_SOURCES := config.yml domain.yml $(shell find domain data minwon_nlu -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) 2>/dev/null)
 
 .PHONY: help install run run-prod test test-services test-rasa train validate bench lock clean telegram-webhook
@@ -29,12 +31,12 @@ help:
 # --- environments: re-created only when their pinned requirement file changes -----------------------
 $(VENV)/.installed: requirements/services.txt
 	@test -x $(PY) || "$$(scripts/find-python.sh 3.11)" -m venv $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check -r requirements/services.txt
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements/services.txt 2>&1 | { grep -v "$(PIP_NOISE)" || true; }
 	@touch $@
 
 $(RVENV)/.installed: requirements/rasa.txt
 	@test -x $(RPY) || "$$(scripts/find-python.sh 3.10)" -m venv $(RVENV)
-	$(RPY) -m pip install -q --disable-pip-version-check -r requirements/rasa.txt
+	$(RPY) -m pip install -q --disable-pip-version-check -r requirements/rasa.txt 2>&1 | { grep -v "$(PIP_NOISE)" || true; }
 	@touch $@
 
 install: $(VENV)/.installed $(RVENV)/.installed

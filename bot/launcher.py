@@ -53,7 +53,11 @@ def process_env(settings: LauncherSettings) -> dict[str, str]:
             "TF_CPP_MIN_LOG_LEVEL": "2",
         }
     )
+    # The actions reach the handoff desk, which the console process serves.
+    env.setdefault("HANDOFF_URL", f"http://127.0.0.1:{settings.console_port}")
     if settings.demo:
+        # A demo can be tried at any hour: the desk is staffed around the clock.
+        env.setdefault("DESK_ALWAYS_OPEN", "1")
         # Demo mode: Telegram and Twilio are the loopback stand-ins, unless real ones are configured.
         standins = f"http://127.0.0.1:{settings.standins_port}"
         env.setdefault("TELEGRAM_API_BASE", f"{standins}/telegram")

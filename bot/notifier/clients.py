@@ -79,7 +79,8 @@ class ChannelSender:
             raise UpstreamError(f"{route} outbound unreachable: {type(exc).__name__}") from None
 
     async def append_to_tracker(self, *, conversation_id: str, text: str, delivery_key: str) -> None:
-        url = f"{self._settings.rasa_url}/conversations/{quote(conversation_id, safe='')}/tracker/events"
+        # Rasa (Sanic) does not decode %3A in the path: "tg%3A123" would be another conversation. Keep ':' and '+'.
+        url = f"{self._settings.rasa_url}/conversations/{quote(conversation_id, safe=':+')}/tracker/events"
         event = {"event": "bot", "text": text, "metadata": {"kind": "notification", "delivery": delivery_key}}
         try:
             async with self._session.post(url, json=event, params={"token": self._settings.rasa_token}) as resp:

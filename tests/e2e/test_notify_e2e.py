@@ -160,7 +160,7 @@ class Stack:
         return [m.get("text", "") for m in body.get("messages", [])]
 
     def transcript_bot_texts(self, conversation_id: str) -> list[str]:
-        _, body = http("GET", f"{self.url['rasa']}/conversations/{urllib.parse.quote(conversation_id)}/tracker?"
+        _, body = http("GET", f"{self.url['rasa']}/conversations/{urllib.parse.quote(conversation_id, safe=':+')}/tracker?"
                        + urllib.parse.urlencode({"token": TOKENS["RASA_TOKEN"]}))
         return [e.get("text") or "" for e in body.get("events", []) if e.get("event") == "bot"]
 
@@ -215,7 +215,7 @@ def test_status_change_reaches_telegram_web_chat_and_the_transcript(stack):
     web = wait_for(lambda: [t for t in stack.web_poll(session) if "AP-2026-000002" in t], 20, "web chat message")
     assert "보완" in tg[0] and "보완" in web[0]
     wait_for(lambda: [t for t in stack.transcript_bot_texts(f"tg:{chat_id}") if "AP-2026-000002" in t and "보완" in t],
-             20, "the notification in the transcript")
+             20, f"the notification in the transcript (bot texts: {stack.transcript_bot_texts(f'tg:{chat_id}')})")
 
 
 def test_blocked_telegram_bot_stops_deliveries_through_the_connector(stack):
@@ -236,7 +236,7 @@ def test_fine_paid_on_the_checkout_page_brings_the_receipt_by_sms(stack):
                                                                 "conversation_id": f"sms:{PHONE}"}, admin=False)
     assert code == 202, started
     _, outbox = stack.govapi("GET", "/v1/admin/sms-outbox?" + urllib.parse.urlencode({"phone": PHONE}))
-    otp = re.search(r"\b(\d{6})\b", outbox["messages"][-1]["body"]).group(1)
+    otp = re.search(r"\b(\d{6})\b", outbox["messages"][0]["body"]).group(1)
     _, verified = stack.govapi("POST", f"/v1/verifications/{started['verification_id']}/verify", {"code": otp}, admin=False)
     citizen = {"X-Citizen-Token": verified["access_token"]}
     _, fines = stack.govapi("GET", "/v1/me/fines?status=unpaid", admin=False, **citizen)
@@ -265,7 +265,7 @@ def test_citizen_subscribes_in_the_web_chat_and_hears_when_the_application_moves
     stack.web_say(session, "010-1234-5678")
     stack.web_say(session, BIRTH)
     _, outbox = stack.govapi("GET", "/v1/admin/sms-outbox?" + urllib.parse.urlencode({"phone": PHONE}))
-    otp = re.search(r"\b(\d{6})\b", outbox["messages"][-1]["body"]).group(1)
+    otp = re.search(r"\b(\d{6})\b", outbox["messages"][0]["body"]).group(1)
     stack.web_say(session, otp)
     replies = stack.web_say(session, "AP-2026-000001 진행되면 알려줘")
     assert any("알림" in r for r in replies), replies

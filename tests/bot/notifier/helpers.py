@@ -35,7 +35,7 @@ async def citizen_token(service, admin, phone: str = CITIZEN_PHONE, birth: str =
                                  json={"phone": phone, "birth_date": birth, "conversation_id": f"tg:{uuid.uuid4().int % 10**9}"})
     outbox = await admin.call("GET", "/v1/admin/sms-outbox", params={"phone": phone})
     messages = outbox.get("messages") or outbox.get("sms") or []
-    code = re.search(r"\b(\d{6})\b", messages[-1]["body"] if "body" in messages[-1] else messages[-1]["text"]).group(1)
+    code = re.search(r"\b(\d{6})\b", messages[0]["body"]).group(1)  # newest first
     verified = await service.call("POST", f"/v1/verifications/{started['verification_id']}/verify", json={"code": code})
     return verified["access_token"]
 

@@ -82,6 +82,8 @@ class Loopback:
         return web.json_response(answer, status=202)
 
     async def _tracker(self, request: web.Request) -> web.Response:
+        if "%3A" in request.raw_path.upper():  # Rasa's Sanic would file this under another conversation id
+            return web.json_response({"status": "failure", "reason": "encoded conversation id"}, status=400)
         if request.query.get("token") != RASA_TOKEN:
             return web.json_response({"status": "failure", "reason": "NotAuthenticated"}, status=401)
         self.tracker.append((request.match_info["conversation_id"], await request.json()))

@@ -1,5 +1,5 @@
 """After the bare verification form: answer what the citizen asked for ('my applications', 'did my payment
-go through')."""
+go through', 'tell me when it moves')."""
 from __future__ import annotations
 
 from typing import List, Text
@@ -13,6 +13,7 @@ from actions.applications import list_applications
 from actions.common import early_end
 from actions.conversation import clear_form_slots
 from actions.fines import check_payment
+from actions.subscriptions import subscribe_after_verification
 
 
 class ActionVerifiedRequest(Action):
@@ -24,8 +25,11 @@ class ActionVerifiedRequest(Action):
         if ended is not None:
             return ended
         events: List[EventType] = []
-        if tracker.get_slot("verify_purpose") == "check_payment":
+        purpose = tracker.get_slot("verify_purpose")
+        if purpose == "check_payment":
             events = await check_payment(dispatcher, tracker)
+        elif purpose == "subscribe_updates":
+            events = await subscribe_after_verification(dispatcher, tracker)
         else:
             await list_applications(dispatcher, tracker)
         return clear_form_slots(tracker) + events

@@ -145,3 +145,14 @@ async def run_action_fn(fn, tracker):
     dispatcher = CollectingDispatcher()
     events = await fn(dispatcher, tracker)
     return events, dispatcher.messages
+
+
+async def test_asking_to_be_told_before_verifying_subscribes_once_verified(actions_on_notifier, govapi, domain):
+    from actions.verified_requests import ActionVerifiedRequest
+
+    runner = await verified_citizen(govapi, domain)
+    runner.slots.update({"verify_purpose": "subscribe_updates", "subscription_offer": "application_status|AP-2026-000002"})
+    _, messages = await run_action(ActionVerifiedRequest(), runner.tracker("123456"), domain)
+    assert messages[0]["response"] == "utter_subscribed"  # not the list of applications
+    (sub,) = await kept(actions_on_notifier, runner.sender)
+    assert sub["case_number"] == "AP-2026-000002" and sub["topics"] == ["application_status"]

@@ -33,8 +33,10 @@ stage "services (Python 3.11)" $PY -m pytest -q -p no:cacheprovider "${SERVICE_S
 if [ -d domain ] && [ -f config.yml ]; then
   stage "rasa data validate" $RASA data validate --config config.yml --domain domain --data data
   stage "train the model" make --no-print-directory train
+  # Only tests/test_*.yml are conversation tests (sub-folders hold the test bots of other suites).
+  rm -rf results/stories && mkdir -p results/stories && ln -s "$PWD"/tests/test_*.yml results/stories/
   stage "conversation tests (tests/test_*.yml)" $RASA test core --model models/minwon.tar.gz \
-    --stories tests/ --fail-on-prediction-errors --out results/core
+    --stories results/stories --fail-on-prediction-errors --out results/core
 fi
 if [ ${#RASA_SUITES[@]} -gt 0 ]; then
   stage "rasa side (Python 3.10)" $RPY -m pytest -q -p no:cacheprovider "${RASA_SUITES[@]}"

@@ -53,8 +53,10 @@ def process_env(settings: LauncherSettings) -> dict[str, str]:
             "TF_CPP_MIN_LOG_LEVEL": "2",
         }
     )
-    # The actions reach the handoff desk, which the console process serves.
+    # The actions reach the handoff desk, which the console process serves; the actions (subscriptions)
+    # and the SMS channel (delivery reports) reach the notifier.
     env.setdefault("HANDOFF_URL", f"http://127.0.0.1:{settings.console_port}")
+    env.setdefault("NOTIFIER_URL", f"http://127.0.0.1:{env.get('NOTIFIER_PORT', '8400')}")
     if settings.demo:
         # A demo can be tried at any hour: the desk is staffed around the clock.
         env.setdefault("DESK_ALWAYS_OPEN", "1")

@@ -112,6 +112,8 @@ class SmsSettings:
     from_number: str
     api_base: str
     twiml_deadline: float  # seconds a webhook waits for the reply before falling back to REST
+    notifier_url: str = ""  # where delivery reports go on (bot/notifier); empty: kept here only
+    notifier_token: str = "dev-notifier-token"
 
     @classmethod
     def load(cls, credentials: Optional[Mapping[str, Any]] = None) -> "SmsSettings":
@@ -126,6 +128,8 @@ class SmsSettings:
             from_number=_pick("TWILIO_FROM_NUMBER", c, "+15005550006") or "",
             api_base=(_pick("TWILIO_API_BASE", c, "https://api.twilio.com") or "").rstrip("/"),
             twiml_deadline=_float("SMS_TWIML_DEADLINE", _pick("SMS_TWIML_DEADLINE", c, "4.0")),
+            notifier_url=(_pick("NOTIFIER_URL", c, "") or "").rstrip("/"),
+            notifier_token=_secret("NOTIFIER_TOKEN", _pick("NOTIFIER_TOKEN", c, "dev-notifier-token"), common.production),
         )
 
     @property

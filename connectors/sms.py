@@ -16,6 +16,7 @@ from sanic.request import Request
 
 from connectors import sms_keywords
 from connectors.base import MinwonChannel, OnNewMessage
+from connectors.delivery_reports import forward_status
 from connectors.errors import DeliveryError, RecipientBlocked
 from connectors.formatting import URL_RE, ReplyPart, neutralise_command, parts_from_rasa, sms_body, split_sms
 from connectors.outbound import Outbound, Refusal, add_outbound_route
@@ -230,6 +231,8 @@ class SmsInput(MinwonChannel):
             state = fields.get("MessageStatus") or fields.get("SmsStatus")
             if sid and state:
                 await self.store.record_status(sid, state, fields.get("ErrorCode", ""))
+                asyncio.ensure_future(forward_status(self.settings.notifier_url, self.settings.notifier_token,
+                                                     sid, state, fields.get("ErrorCode", "")))
                 if fields.get("ErrorCode") == "21610" and fields.get("To"):
                     await self.store.opt_out(fields["To"])
             return response.text("", status=204)

@@ -141,6 +141,13 @@ class Stack:
         assert status in (200, 201), body
         return body
 
+    def deliveries(self, conversation_id: str) -> list[dict]:
+        status, body = http("GET", self.url["notifier"] + "/v1/deliveries?" +
+                            urllib.parse.urlencode({"conversation_id": conversation_id}),
+                            None, {"Authorization": f"Bearer {TOKENS['NOTIFIER_TOKEN']}"})
+        assert status == 200, body
+        return body["deliveries"]
+
     def telegram_texts(self, chat_id: int) -> list[str]:
         _, body = http("GET", self.url["standins"] + "/_control/telegram/calls?" +
                        urllib.parse.urlencode({"chat_id": str(chat_id), "method": "sendMessage"}))
@@ -253,6 +260,10 @@ def test_fine_paid_on_the_checkout_page_brings_the_receipt_by_sms(stack):
     assert time.monotonic() - paid_at < 10, "the receipt arrives within seconds"
     _, paid = stack.govapi("GET", f"/v1/payments/{payment['payment_id']}", admin=False, **citizen)
     assert paid["receipt_number"] in receipt[0]
+    # Twilio's delivery report reaches the connector, which passes it on: the notifier's record says delivered.
+    wait_for(lambda: [d for d in stack.deliveries(f"sms:{PHONE}")
+                      if d["topic"] == "payment_receipt" and d["provider_status"] == "delivered"],
+             20, "the delivery report of the receipt SMS")
 
 
 def test_citizen_subscribes_in_the_web_chat_and_hears_when_the_application_moves(stack):

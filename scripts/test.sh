@@ -38,6 +38,8 @@ if [ -d domain ] && [ -f config.yml ]; then
   stage "conversation tests (tests/test_*.yml)" $RASA test core --model models/minwon.tar.gz \
     --stories results/stories --fail-on-prediction-errors --out results/core
 fi
+# Whole-stack journeys (handoff in the console with headless Chromium, notifications): need the model.
+stage "end to end (Python 3.11)" $PY -m pytest -q -p no:cacheprovider tests/e2e
 if [ ${#RASA_SUITES[@]} -gt 0 ]; then
   stage "rasa side (Python 3.10)" $RPY -m pytest -q -p no:cacheprovider "${RASA_SUITES[@]}"
 fi

@@ -282,6 +282,16 @@ def build_document() -> S:
                 {"id": STR, "name": STR, "phone": STR, "language": STR, "birth_date": DATE, "household_id": STR,
                  "address_id": STR}))},
             tag="admin", params=[path_param("citizen_id", "ct_000001")])},
+        "/v1/admin/citizens/{citizen_id}/applications": {"get": op(
+            "A citizen's applications (for the call-centre packet)", {"200": answer(obj(
+                {"applications": {"type": "array", "items": ref("Application")}}))},
+            tag="admin", params=[path_param("citizen_id", "ct_000001")])},
+        "/v1/admin/citizens/{citizen_id}/fines": {"get": op(
+            "A citizen's fines, amounts as of today (for the call-centre packet)",
+            {"200": answer(obj({"fines": {"type": "array", "items": ref("Fine")}, "as_of": DATE}))},
+            tag="admin", params=[path_param("citizen_id", "ct_000001"),
+                                 {"name": "status", "in": "query",
+                                  "schema": {"type": "string", "enum": ["unpaid", "paid", "all"]}}])},
         "/v1/admin/applications/{number}/status": {"post": op(
             "Move an application to a new status", {"200": answer(ref("Application")),
                                                     "409": answer(ref("Error"), "Not allowed from the current status")},

@@ -1,7 +1,7 @@
 """A verified citizen's details, applications and fines for the handoff packet, read with govapi's admin token.
 
-govapi has `GET /v1/admin/citizens/{id}` (name, phone, language); the per-citizen lists are asked for at
-`/v1/admin/citizens/{id}/applications` and `/v1/admin/citizens/{id}/fines` (requested from govapi, same
+govapi has `GET /v1/admin/citizens/{id}` (name, phone, language) and the per-citizen lists at
+`/v1/admin/citizens/{id}/applications` and `/v1/admin/citizens/{id}/fines` (same
 shapes as `/v1/me/applications` and `/v1/me/fines`). Whatever is missing is said plainly in the packet.
 """
 from __future__ import annotations

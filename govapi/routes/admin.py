@@ -16,7 +16,8 @@ from ..security import new_id
 from ..tables import AddressChange, AgencyDelivery, ApplicationHistory, Citizen, Fine, SmsMessage
 from ..validation import bilingual, choice, integer, parse_date, parse_phone, query_int, read_json, string
 from ..views import delivery_view, fine_view
-from .applications import application_views, find_application
+from .applications import application_views, applications_of, find_application
+from .fines import fines_of
 from .complaints import find_complaint, view as complaint_view
 from ..worker import run_jobs_once
 
@@ -44,6 +45,29 @@ async def get_citizen(request: web.Request) -> web.Response:
     return ok({"id": citizen.id, "name": citizen.name, "phone": citizen.phone, "language": citizen.language,
                "birth_date": citizen.birth_date.isoformat(), "household_id": citizen.household_id,
                "address_id": citizen.address_id})
+
+
+async def _admin_citizen(session, request: web.Request) -> Citizen:
+    citizen = await session.get(Citizen, request.match_info["citizen_id"][:32])
+    if citizen is None:
+        raise NotFound("No citizen has that id.")
+    return citizen
+
+
+@routes.get("/v1/admin/citizens/{citizen_id}/applications")
+async def citizen_applications(request: web.Request) -> web.Response:
+    """For the call-centre packet: a verified citizen's applications, as /v1/me/applications shows them."""
+    async with request.app[DB].session() as session:
+        citizen = await _admin_citizen(session, request)
+        return ok({"applications": await applications_of(session, citizen.id)})
+
+
+@routes.get("/v1/admin/citizens/{citizen_id}/fines")
+async def citizen_fines(request: web.Request) -> web.Response:
+    """For the call-centre packet: a verified citizen's fines, as /v1/me/fines shows them."""
+    async with request.app[DB].session() as session:
+        citizen = await _admin_citizen(session, request)
+        return ok(await fines_of(request, session, citizen.id))
 
 
 @routes.post("/v1/admin/applications/{number}/status")

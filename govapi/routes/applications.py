@@ -43,13 +43,18 @@ async def find_application(session: AsyncSession, raw_number: str, citizen_id: s
     return app
 
 
+async def applications_of(session, citizen_id: str) -> list:
+    """A citizen's applications, newest first, as the API shows them."""
+    apps = (await session.execute(select(Application).where(Application.citizen_id == citizen_id)
+                                  .order_by(Application.submitted_at.desc()))).scalars().all()
+    return await application_views(session, list(apps))
+
+
 @routes.get("/v1/me/applications")
 async def my_applications(request: web.Request) -> web.Response:
     async with request.app[DB].session() as session:
         citizen = await current_citizen(request, session)
-        apps = (await session.execute(select(Application).where(Application.citizen_id == citizen.id)
-                                      .order_by(Application.submitted_at.desc()))).scalars().all()
-        views = await application_views(session, list(apps))
+        views = await applications_of(session, citizen.id)
     return ok({"applications": views})
 
 

@@ -18,18 +18,29 @@ STATUS_FILTERS = {"unpaid": ("unpaid", "pending_payment"), "paid": ("paid",),
                   "all": ("unpaid", "pending_payment", "paid")}
 
 
-@routes.get("/v1/me/fines")
-async def my_fines(request: web.Request) -> web.Response:
+def status_filter(request: web.Request) -> tuple:
     wanted = request.query.get("status", "unpaid")
     if wanted not in STATUS_FILTERS:
         raise ValidationFailed("'status' must be unpaid, paid or all.", field="status")
+    return STATUS_FILTERS[wanted]
+
+
+async def fines_of(request: web.Request, session, citizen_id: str) -> dict:
+    """A citizen's fines in the wanted status, with amounts owed as of today."""
+    statuses = status_filter(request)
     today = request.app[CLOCK].today()
+    fines = (await session.execute(
+        select(Fine).where(Fine.citizen_id == citizen_id, Fine.status.in_(statuses))
+        .order_by(Fine.due_date, Fine.notice_number))).scalars().all()
+    return {"fines": [fine_view(f, today) for f in fines], "as_of": today.isoformat()}
+
+
+@routes.get("/v1/me/fines")
+async def my_fines(request: web.Request) -> web.Response:
+    status_filter(request)  # a bad filter is a 400 before any citizen lookup
     async with request.app[DB].session() as session:
         citizen = await current_citizen(request, session)
-        fines = (await session.execute(
-            select(Fine).where(Fine.citizen_id == citizen.id, Fine.status.in_(STATUS_FILTERS[wanted]))
-            .order_by(Fine.due_date, Fine.notice_number))).scalars().all()
-    return ok({"fines": [fine_view(f, today) for f in fines], "as_of": today.isoformat()})
+        return ok(await fines_of(request, session, citizen.id))
 
 
 @routes.get("/v1/fines/{notice_number}")

@@ -73,7 +73,9 @@ async def test_v1_routes_need_the_service_token(api: Api, minjun: str) -> None:
     assert status == 401
 
 
-@pytest.mark.parametrize("path", ["/v1/events", "/v1/admin/sms-outbox", "/v1/admin/citizens/ct_000001"])
+@pytest.mark.parametrize("path", ["/v1/events", "/v1/admin/sms-outbox", "/v1/admin/citizens/ct_000001",
+                                  "/v1/admin/citizens/ct_000001/applications",
+                                  "/v1/admin/citizens/ct_000001/fines"])
 async def test_admin_routes_refuse_the_service_token(api: Api, path: str) -> None:
     status, body = await api.call("GET", path)
     assert status == 403 and body["code"] == "forbidden"

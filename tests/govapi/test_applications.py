@@ -79,3 +79,14 @@ async def test_cases_route_finds_any_of_my_numbers(api: Api, minjun: str) -> Non
 async def test_household_lists_the_others(api: Api, minjun: str) -> None:
     status, body = await api.call("GET", "/v1/me/household", citizen=minjun)
     assert [(m["name"], m["relation"]) for m in body["members"]] == [("이서연", "spouse"), ("김하준", "child")]
+
+
+async def test_call_centre_sees_the_same_applications_and_fines_as_the_citizen(api: Api, minjun: str) -> None:
+    _, own = await api.call("GET", "/v1/me/applications", citizen=minjun)
+    status, packet = await api.admin("GET", "/v1/admin/citizens/ct_000001/applications")
+    assert status == 200 and packet == own
+    _, own_fines = await api.call("GET", "/v1/me/fines?status=all", citizen=minjun)
+    status, packet_fines = await api.admin("GET", "/v1/admin/citizens/ct_000001/fines?status=all")
+    assert status == 200 and packet_fines == own_fines
+    status, body = await api.admin("GET", "/v1/admin/citizens/ct_999999/fines")
+    assert status == 404 and body["code"] == "not_found"

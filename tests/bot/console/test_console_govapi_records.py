@@ -60,9 +60,11 @@ async def test_a_verified_citizen_is_named_with_the_phone_masked(aiohttp_client,
     records = packet["records"]
     assert records["available"] is True and records["name"] == "김민준"
     assert packet["handoff"]["masked_phone"] == "010-****-5678" and "12345678" not in str(packet)
-    # govapi's per-citizen lists: shown when the admin routes exist, otherwise named as missing.
-    for kind in ("applications", "fines"):
-        assert records[kind] or kind in records["missing"]
+    # The agent sees the citizen's own applications and fines (late fees included), nothing missing.
+    assert records["missing"] == []
+    assert any(a["number"] == "AP-2026-000003" and a["status"] == "supplement_requested"
+               for a in records["applications"])
+    assert any(f["notice_number"] == "FN-2026-000002" and f["overdue"] for f in records["fines"])
 
 
 async def test_an_unverified_citizen_gets_no_records_even_with_a_citizen_id(aiohttp_client, console_on_govapi):

@@ -68,7 +68,7 @@ telegram-webhook: install
 test: install
 	bash scripts/test.sh
 
-bench: install
+bench: install train
 	bash scripts/bench.sh
 
 clean:

@@ -95,7 +95,8 @@ def banner(settings: LauncherSettings, chosen: dict[str, str]) -> list[str]:
     if "rasa" in chosen:
         lines.append(f"  web chat          http://127.0.0.1:{settings.rasa_port}/webhooks/webchat/")
     if "console" in chosen:
-        lines.append(f"  staff console     http://127.0.0.1:{settings.console_port}/  (demo login agent1 / agent1-demo)")
+        login = "  (demo login agent1 / agent1-demo)" if not settings.production else ""
+        lines.append(f"  staff console     http://127.0.0.1:{settings.console_port}/{login}")
     if "standins" in chosen:
         lines.append(f"  phone simulators  http://127.0.0.1:{settings.standins_port}/simulator/")
     if "govapi" in chosen:

@@ -303,6 +303,7 @@ async def telegram_citizen(session, stack: Stack, n: int, stop_at: float, result
                 await r.read()
                 if r.status != 200:
                     results.error(f"telegram webhook {r.status}")
+                    await asyncio.sleep(1)  # Telegram retries a refused update after a while, not at once
                     continue
             async with session.get(stack.standins + "/_control/telegram/calls",
                                    params={"chat_id": str(chat), "method": "sendMessage", "min_count": str(seen + 1),
@@ -337,6 +338,7 @@ async def sms_citizen(session, stack: Stack, n: int, stop_at: float, results: Re
                 body = await r.text()
                 if r.status != 200:
                     results.error(f"sms webhook {r.status}")
+                    await asyncio.sleep(1)
                     continue
             replies = [m for m in ElementTree.fromstring(body).iter("Message")]
             if not replies:  # slower than the TwiML deadline: the reply comes over the REST API

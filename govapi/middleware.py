@@ -29,6 +29,9 @@ HTTP_CODES = {
 }
 
 
+QUIET_ROUTES = frozenset({"/v1/events", "/healthz", "/readyz"})
+
+
 def _route_pattern(request: web.Request) -> str:
     info = request.match_info.route.resource
     return info.canonical if info is not None else "unmatched"
@@ -52,7 +55,10 @@ async def request_context(request: web.Request, handler: Handler) -> web.StreamR
                  "ms": round((time.perf_counter() - started) * 1000, 1)}
         if CITIZEN_ID in request:
             entry["citizen_id"] = request[CITIZEN_ID]
-        log.info("request", extra=entry)
+        # Polls (the notifier reads the outbox several times a second) and probes would drown every other
+        # line at info; they are logged at debug unless they fail.
+        quiet = entry["route"] in QUIET_ROUTES and status < 400
+        log.log(logging.DEBUG if quiet else logging.INFO, "request", extra=entry)
         request_id_var.reset(token)
 
 

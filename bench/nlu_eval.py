@@ -170,6 +170,9 @@ def report_cv(rows, threshold: float, ambiguity: float) -> None:
             f1s.append(f1)
             print(f"  {intent:28s} {p:6.3f} {r:6.3f} {f1:6.3f} {gold_count[intent]:5d}")
         acc = sum(hit.values()) / len(mine)
+        confused = collections.Counter((g, p) for g, p in pred if g != p).most_common(8)
+        print("  most confused (gold -> predicted): "
+              + ", ".join(f"{g}->{p} {n}" for (g, p), n in confused))
         print(f"  macro-F1 {sum(f1s) / len(f1s):.3f}   accuracy {acc:.3f}   "
               f"to fallback {pred_count['nlu_fallback'] / len(mine):.3f}")
 

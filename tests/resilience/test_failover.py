@@ -12,7 +12,7 @@ CITIZENS = 16
 LOAD_SECONDS = 14.0
 KILL_AFTER_S = 4.0
 REPLY_WAIT_S = 10.0
-SETTLE_S = 3.0  # the balancer takes the dead instance out within two 1 s checks
+SETTLE_S = 4.0  # the balancer takes the dead instance out within three 1 s checks
 
 
 def settled_after_kill(state: dict, sent_at: float) -> bool:

@@ -55,10 +55,10 @@ SCRIPTS = {
            ["신청 현황 알려줘", "취소", "도움말", "안녕히 계세요"],
            ["이사했어요 주소 바꾸고 싶어요", "취소", "무엇을 할 수 있나요", "감사합니다"],
            ["민원 넣고 싶어요", "취소", "안녕하세요", "고마워요"]],
-    "en": [["hello", "I want to pay a fine", "cancel", "thanks"],
-           ["check my application status", "cancel", "help", "bye"],
-           ["I moved and need to change my address", "cancel", "what can you do", "thank you"],
-           ["I want to file a complaint", "cancel", "hello", "thanks"]],
+    "en": [["hello", "I want to pay a fine", "never mind", "thanks"],
+           ["check my application status", "never mind", "help", "bye"],
+           ["I moved and need to change my address", "never mind", "what can you do", "thank you"],
+           ["I want to file a complaint", "never mind", "hello", "thanks"]],
 }
 
 

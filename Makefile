@@ -21,12 +21,13 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 PIP_NOISE := ^WARNING: Location .* is ignored
 NLU_SOURCES := config.yml domain.yml $(shell find domain data minwon_nlu -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) 2>/dev/null)
 
-.PHONY: help install run run-prod test test-services test-rasa train validate bench lock clean telegram-webhook
+.PHONY: help install run run-prod test train validate bench lock clean telegram-webhook
 
 help:
 	@echo "make run    install what is missing, train if needed, start everything (embedded defaults)"
 	@echo "make test   install what is missing and run every suite"
-	@echo "make bench  print the benchmark figures"
+	@echo "make bench  print the benchmark figures (ONLY=load|turns|channels|govapi|notify|desk|nlu)"
+	@echo "make run-prod  the production topology on this machine (needs haproxy and PostgreSQL)"
 
 # --- environments: re-created only when their pinned requirement file changes -----------------------
 $(VENV)/.installed: requirements/services.txt
@@ -60,6 +61,10 @@ validate: $(RVENV)/.installed
 run: install
 	@if [ -d domain ] && [ -f config.yml ]; then $(MAKE) --no-print-directory train; fi
 	$(PY) -m bot.launcher
+
+# The production topology on one machine: two Rasa instances behind HAProxy, PostgreSQL, shared Redis.
+run-prod: install train
+	$(PY) -m bot.launch_prod
 
 telegram-webhook: install
 	$(RPY) -m connectors.telegram_setup

@@ -9,6 +9,8 @@ from collections.abc import AsyncIterator
 import aiohttp
 from aiohttp import web
 
+from bot.metrics import attach_metrics
+
 from .clock import Clock
 from .db import Database
 from .keys import CLOCK, DB, HTTP, SETTINGS, SMS
@@ -44,6 +46,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None, background_job
         return ok(document)
 
     app.router.add_get("/openapi.json", openapi)
+    # GET /metrics for Prometheus (route templates only, never paths); the ingress does not expose it.
+    attach_metrics(app, service="govapi")
     return app
 
 

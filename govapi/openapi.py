@@ -144,6 +144,10 @@ def build_document() -> S:
                               security=PUBLIC, tag="operations")},
         "/openapi.json": {"get": op("This document", {"200": answer({"type": "object"})}, security=PUBLIC,
                                     tag="operations")},
+        "/metrics": {"get": op("Prometheus metrics (text format; internal, not exposed by the ingress)",
+                               {"200": {"description": "Prometheus text exposition format",
+                                        "content": {"text/plain": {"schema": {"type": "string"}}}}},
+                               security=PUBLIC, tag="operations")},
         "/v1/verifications": {"post": op(
             "Send a one-time code to the registered mobile",
             {"202": answer(obj({"verification_id": STR, "expires_at": DATETIME, "masked_phone": STR})),

@@ -40,6 +40,8 @@ if [ -d domain ] && [ -f config.yml ]; then
 fi
 # Whole-stack journeys (handoff in the console with headless Chromium, notifications): need the model.
 stage "end to end (Python 3.11)" $PY -m pytest -q -p no:cacheprovider tests/e2e
+# The production topology (HAProxy, two Rasa instances, PostgreSQL tracker store, shared Redis) under faults.
+stage "resilience (Python 3.11)" $PY -m pytest -q -p no:cacheprovider tests/resilience
 if [ ${#RASA_SUITES[@]} -gt 0 ]; then
   stage "rasa side (Python 3.10)" $RPY -m pytest -q -p no:cacheprovider "${RASA_SUITES[@]}"
 fi

@@ -11,6 +11,7 @@ import aiohttp
 from aiohttp import web
 from redis.asyncio import Redis
 
+from bot.metrics import attach_metrics
 from bot.console import routes_dashboard, routes_staff, routes_work, ws
 from bot.console.appkeys import DB, DESK, ENGINE, HTTP, KEYS, QUEUES, REDIS, SETTINGS, SOCKETS, TASKS, STAFF
 from bot.console.auth import CSRF_HEADER, SESSION_COOKIE, csrf_ok, load_session
@@ -29,7 +30,7 @@ from bot.desk.service import DeskService
 
 log = logging.getLogger("minwon.console")
 STATIC = Path(__file__).with_name("static")
-PUBLIC = {"/", "/dashboard", "/api/login-token", "/api/login", "/health"}
+PUBLIC = {"/", "/dashboard", "/api/login-token", "/api/login", "/health", "/metrics"}
 SUPERVISOR_ONLY = ("/api/dashboard", "/api/audit")
 
 
@@ -151,4 +152,5 @@ def create_app(settings: ConsoleSettings) -> web.Application:
     app.router.add_static("/static/", STATIC)
     for table in (desk_api.routes, routes_staff.routes, routes_work.routes, routes_dashboard.routes, ws.routes):
         app.add_routes(table)
+    attach_metrics(app, service="console")  # GET /metrics for Prometheus (not exposed by the ingress)
     return app

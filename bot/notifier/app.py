@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import aiohttp
 from aiohttp import web
 
+from bot.metrics import attach_metrics
 from .api import routes
 from .clients import ChannelSender, GovapiEvents
 from .clock import Clock
@@ -20,7 +21,7 @@ from .worker import Worker
 
 log = logging.getLogger("minwon.notifier")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-OPEN_PATHS = {"/healthz"}
+OPEN_PATHS = {"/healthz", "/metrics"}
 RUN_WORKER = web.AppKey("run_worker", bool)
 
 
@@ -86,4 +87,5 @@ def create_app(settings: NotifierSettings | None = None, *, run_worker: bool = T
     app[RUN_WORKER] = run_worker
     app.cleanup_ctx.extend([_storage, _http, _worker])
     app.add_routes(routes)
+    attach_metrics(app, service="notifier")  # GET /metrics for Prometheus (not exposed by the ingress)
     return app

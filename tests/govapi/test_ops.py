@@ -91,3 +91,11 @@ async def test_twilio_backend_posts_the_real_form_with_basic_auth(make_api, aioh
     assert sid == "AC_test" and form["To"] == MINJUN["phone"] and form["From"] == "+15005550006"
     assert re.search(r"\b\d{6}\b", form["Body"]) and "인증번호" in form["Body"]
     assert auth == "Basic " + base64.b64encode(b"AC_test:secret").decode()
+
+
+async def test_metrics_count_requests_by_route_template_never_by_number(api: Api, minjun: str) -> None:
+    await api.call("GET", "/v1/applications/AP-2026-000002", citizen=minjun)
+    status, text = await api.call("GET", "/metrics", token=None)
+    assert status == 200
+    assert 'route="/v1/applications/{number}"' in text and "minwon_http_request_seconds" in text
+    assert "AP-2026-000002" not in text

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -18,18 +17,12 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import expect
+
+from e2e_kit import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICE, ADMIN = "e2e-checkout-service-token", "e2e-checkout-admin-token"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Govapi:
@@ -81,14 +74,6 @@ def govapi(tmp_path_factory) -> Iterator[Govapi]:
     proc.terminate()
     proc.wait(timeout=20)
     log.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def new_payment(govapi: Govapi, citizen: dict[str, str]) -> tuple[dict, dict]:

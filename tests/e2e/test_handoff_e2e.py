@@ -14,9 +14,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 import os
-import socket
 import subprocess
 import time
 import urllib.error
@@ -27,7 +25,9 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
+
+from e2e_kit import free_port, http, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 PY, RPY, RASA = ROOT / ".venv/bin/python", ROOT / ".venv-rasa/bin/python", ROOT / ".venv-rasa/bin/rasa"
@@ -41,53 +41,10 @@ TOKENS = {
     "TELEGRAM_SECRET_TOKEN": f"e2e-secret-{RUN}", "TWILIO_ACCOUNT_SID": "AC" + uuid.uuid4().hex,
     "TWILIO_AUTH_TOKEN": f"e2e-twilio-{RUN}", "TWILIO_FROM_NUMBER": "+15005550006",
 }
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 DEMO_PHONE, DEMO_BIRTH = "010-1234-5678", "1985-03-14"  # govapi's seeded citizen ct_000001 (has unpaid fines)
 
 
 # --- plumbing ---------------------------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def http(method: str, url: str, body: Any = None, headers: dict | None = None, form: dict | None = None) -> tuple[int, Any]:
-    data, hdrs = None, dict(headers or {})
-    if form is not None:
-        data = urllib.parse.urlencode(form).encode()
-        hdrs["Content-Type"] = "application/x-www-form-urlencoded"
-    elif body is not None:
-        data = json.dumps(body).encode()
-        hdrs["Content-Type"] = "application/json"
-    request = urllib.request.Request(url, data=data, headers=hdrs, method=method)
-    try:
-        with urllib.request.urlopen(request, timeout=60) as resp:
-            raw = resp.read()
-            status = resp.status
-    except urllib.error.HTTPError as err:
-        raw, status = err.read(), err.code
-    try:
-        return status, json.loads(raw)
-    except ValueError:
-        return status, raw.decode(errors="replace")
-
-
-def wait_for(check: Callable[[], Any], timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        try:
-            last = check()
-            if last:
-                return last
-        except OSError as exc:
-            last = exc
-        time.sleep(0.3)
-    raise AssertionError(f"{what}: not within {timeout}s (last: {last!r})")
-
-
 class Stack:
     def __init__(self, tmp: Path) -> None:
         self.tmp = tmp
@@ -165,14 +122,6 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
         yield s
     finally:
         s.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 # --- the citizen's side -------------------------------------------------------------------------------------

@@ -13,10 +13,8 @@ domain/subscriptions.yml and data/rules/rules_subscriptions.yml (see the notifie
 """
 from __future__ import annotations
 
-import json
 import os
 import re
-import socket
 import subprocess
 import time
 import urllib.error
@@ -27,6 +25,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pytest
+
+from e2e_kit import free_port, http, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 PY, RPY, RASA = ROOT / ".venv/bin/python", ROOT / ".venv-rasa/bin/python", ROOT / ".venv-rasa/bin/rasa"
@@ -41,46 +41,6 @@ TOKENS = {
     "TWILIO_AUTH_TOKEN": f"e2e-twilio-{RUN}", "TWILIO_FROM_NUMBER": "+15005550006",
 }
 CITIZEN, PHONE, BIRTH = "ct_000001", "+821012345678", "1985-03-14"  # govapi's seeded demo citizen
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def http(method: str, url: str, body: Any = None, headers: dict | None = None, form: dict | None = None):
-    data, hdrs = None, dict(headers or {})
-    if form is not None:
-        data = urllib.parse.urlencode(form).encode()
-        hdrs["Content-Type"] = "application/x-www-form-urlencoded"
-    elif body is not None:
-        data = json.dumps(body).encode()
-        hdrs["Content-Type"] = "application/json"
-    request = urllib.request.Request(url, data=data, headers=hdrs, method=method)
-    try:
-        with urllib.request.urlopen(request, timeout=60) as resp:
-            raw, status = resp.read(), resp.status
-    except urllib.error.HTTPError as err:
-        raw, status = err.read(), err.code
-    try:
-        return status, json.loads(raw)
-    except ValueError:
-        return status, raw.decode(errors="replace")
-
-
-def wait_for(check: Callable[[], Any], timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        try:
-            last = check()
-            if last:
-                return last
-        except OSError as exc:
-            last = exc
-        time.sleep(0.3)
-    raise AssertionError(f"{what}: not within {timeout}s (last: {last!r})")
 
 
 class Stack:

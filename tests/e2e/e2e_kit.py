@@ -3,16 +3,40 @@ Only the standard library, so the journeys run under either environment."""
 from __future__ import annotations
 
 import json
+import os
 import socket
 import time
 import urllib.error
 import urllib.request
 import urllib.parse
+import uuid
+from pathlib import Path
 from typing import Any, Callable
+
+ROOT = Path(__file__).resolve().parents[2]
+PY, RPY, RASA = ROOT / ".venv/bin/python", ROOT / ".venv-rasa/bin/python", ROOT / ".venv-rasa/bin/rasa"
+MODEL = Path(os.environ.get("MINWON_E2E_MODEL", ROOT / "models/minwon.tar.gz"))
+REDIS_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/0")
+RUN = uuid.uuid4().hex[:8]  # one per test session: key prefixes and tokens of this run only
 
 # Debian's chromium, headless, as root, on a machine with no internet.
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
+
+
+def run_tokens(*extra: str) -> dict[str, str]:
+    """The secrets every part of a journey's stack gets, fresh for this run, plus the named extra tokens
+    (e.g. HANDOFF_TOKEN, NOTIFIER_TOKEN)."""
+    tokens = {
+        "RASA_TOKEN": f"e2e-rasa-{RUN}", "CHANNEL_OUTBOUND_TOKEN": f"e2e-outbound-{RUN}",
+        "GOVAPI_SERVICE_TOKEN": f"e2e-service-{RUN}", "GOVAPI_ADMIN_TOKEN": f"e2e-admin-{RUN}",
+        "TELEGRAM_TOKEN": f"123456:e2e-{RUN}", "TELEGRAM_SECRET_TOKEN": f"e2e-secret-{RUN}",
+        "TWILIO_ACCOUNT_SID": "AC" + uuid.uuid4().hex, "TWILIO_AUTH_TOKEN": f"e2e-twilio-{RUN}",
+        "TWILIO_FROM_NUMBER": "+15005550006",
+    }
+    for key in extra:
+        tokens[key] = f"e2e-{key.split('_')[0].lower()}-{RUN}"
+    return tokens
 
 
 def free_port() -> int:

@@ -26,20 +26,9 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
-from e2e_kit import free_port, http, wait_for
+from e2e_kit import MODEL, PY, RASA, REDIS_URL, ROOT, RPY, RUN, free_port, http, run_tokens, wait_for
 
-ROOT = Path(__file__).resolve().parents[2]
-PY, RPY, RASA = ROOT / ".venv/bin/python", ROOT / ".venv-rasa/bin/python", ROOT / ".venv-rasa/bin/rasa"
-MODEL = Path(os.environ.get("MINWON_E2E_MODEL", ROOT / "models/minwon.tar.gz"))
-REDIS_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/0")
-RUN = uuid.uuid4().hex[:8]
-TOKENS = {
-    "RASA_TOKEN": f"e2e-rasa-{RUN}", "CHANNEL_OUTBOUND_TOKEN": f"e2e-outbound-{RUN}",
-    "GOVAPI_SERVICE_TOKEN": f"e2e-service-{RUN}", "GOVAPI_ADMIN_TOKEN": f"e2e-admin-{RUN}",
-    "NOTIFIER_TOKEN": f"e2e-notifier-{RUN}", "TELEGRAM_TOKEN": f"123456:e2e-{RUN}",
-    "TELEGRAM_SECRET_TOKEN": f"e2e-secret-{RUN}", "TWILIO_ACCOUNT_SID": "AC" + uuid.uuid4().hex,
-    "TWILIO_AUTH_TOKEN": f"e2e-twilio-{RUN}", "TWILIO_FROM_NUMBER": "+15005550006",
-}
+TOKENS = run_tokens("NOTIFIER_TOKEN")
 CITIZEN, PHONE, BIRTH = "ct_000001", "+821012345678", "1985-03-14"  # govapi's seeded demo citizen
 
 

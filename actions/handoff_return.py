@@ -116,21 +116,30 @@ def continue_after(dispatcher: CollectingDispatcher, resume: Optional[Dict[str, 
     return [SlotSet("handoff_resume", None)]
 
 
+SCORE_ATTEMPTS = 3  # setting a score twice is harmless, so a busy or restarting desk gets another try
+
+
 async def report_score(handoff_id: str, score: int) -> bool:
     settings = load_settings()
     if not settings.handoff_url:
         return False
-    try:
-        timeout = aiohttp.ClientTimeout(total=settings.handoff_timeout_s)
-        async with aiohttp.ClientSession(timeout=timeout) as session:
-            async with session.post(f"{settings.handoff_url}/v1/handoffs/{handoff_id}/satisfaction",
-                                    json={"score": score},
-                                    headers={"Authorization": f"Bearer {settings.handoff_token}"}) as resp:
-                if resp.status == 200:
-                    return True
-                logger.warning("handoff desk refused the satisfaction score (%s)", resp.status)
-    except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-        logger.warning("handoff desk unreachable for the satisfaction score: %s", type(exc).__name__)
+    timeout = aiohttp.ClientTimeout(total=settings.handoff_timeout_s)
+    for attempt in range(1, SCORE_ATTEMPTS + 1):
+        try:
+            async with aiohttp.ClientSession(timeout=timeout) as session:
+                async with session.post(f"{settings.handoff_url}/v1/handoffs/{handoff_id}/satisfaction",
+                                        json={"score": score},
+                                        headers={"Authorization": f"Bearer {settings.handoff_token}"}) as resp:
+                    if resp.status == 200:
+                        return True
+                    logger.warning("handoff desk refused the satisfaction score (%s), attempt %d",
+                                   resp.status, attempt)
+                    if resp.status < 500:
+                        return False  # the desk said no; asking again would change nothing
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            logger.warning("handoff desk unreachable for the satisfaction score: %s, attempt %d",
+                           type(exc).__name__, attempt)
+        await asyncio.sleep(0.5 * attempt)
     return False
 
 

@@ -1,6 +1,7 @@
 """SMS channel (Twilio): signed webhooks, MessageSid de-duplication, opt-out/help keywords,
 numbered choices, compact replies with short links, TwiML for fast turns and REST for late ones,
-delivery status callbacks."""
+delivery status callbacks. A message is kept in the durable inbox before the webhook answers (see
+`SmsInput.blueprint` for why the TwiML path needs it too)."""
 from __future__ import annotations
 
 import asyncio
@@ -19,6 +20,8 @@ from connectors.base import MinwonChannel, OnNewMessage
 from connectors.delivery_reports import forward_status
 from connectors.errors import DeliveryError, RecipientBlocked
 from connectors.formatting import URL_RE, ReplyPart, neutralise_command, parts_from_rasa, sms_body, split_sms
+from connectors.inbox import Entry, Inbox, InboxSettings
+from connectors.inbox_worker import InboxWorker
 from connectors.outbound import Outbound, Refusal, add_outbound_route
 from connectors.queues import QueueFull
 from connectors.settings import SmsSettings
@@ -125,13 +128,19 @@ class SmsInput(MinwonChannel):
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "SmsInput":
         return cls(SmsSettings.load(credentials))
 
-    def __init__(self, settings: SmsSettings, store: Optional[ChannelStore] = None) -> None:
+    def __init__(self, settings: SmsSettings, store: Optional[ChannelStore] = None,
+                 inbox_settings: Optional[InboxSettings] = None) -> None:
         super().__init__(settings.common, store)
         self.settings = settings
         self.formatter = SmsFormatter(self.store, settings.common.short_link_base)
         self.sender = SmsSender(settings, self.store)
+        inbox = Inbox(self.store.redis, settings.common.redis_url, settings.common.redis_prefix, "sms",
+                      inbox_settings or InboxSettings.load())
+        self.inbox = InboxWorker(inbox, self.queues, self.run_entry)
+        self._waiting: Dict[str, PendingReply] = {}  # inbox entry id -> the webhook waiting for its TwiML
 
     async def close(self) -> None:
+        await self.inbox.close()
         await self.sender.api.close()
         await super().close()
 
@@ -148,16 +157,26 @@ class SmsInput(MinwonChannel):
         return form if signature_valid(self.settings.auth_token, url, form, signature) else None
 
     async def turn(self, on_new_message: OnNewMessage, phone: str, text: str,
-                   metadata: Dict[str, Any], pending: PendingReply, message_sid: str) -> None:
+                   metadata: Dict[str, Any], pending: Optional[PendingReply], message_sid: str) -> None:
         replies = await self.run_turn(on_new_message, f"sms:{phone}", text, metadata, message_sid)
         if await self.store.is_opted_out(phone):
             bodies: List[str] = []
         else:
             bodies = await self.formatter.bodies(phone, parts_from_rasa(replies))
-        if not pending.late and not pending.future.done():
+        if pending is not None and not pending.late and not pending.future.done():
             pending.future.set_result(bodies)  # the webhook answers with TwiML
         elif bodies:
             await self.sender.send(phone, bodies)
+
+    async def run_entry(self, entry: Entry, on_new_message: OnNewMessage) -> None:
+        """One message from the inbox: its webhook may still wait here (TwiML), else the reply goes by REST
+        (a late turn, or one taken over from an instance that died)."""
+        p = entry.payload
+        phone, text, sid = str(p.get("phone") or ""), str(p.get("text") or ""), str(p.get("sid") or "")
+        if not phone or not text:
+            return
+        metadata = p.get("metadata") if isinstance(p.get("metadata"), dict) else {"channel": "sms"}
+        await self.turn(on_new_message, phone, text, metadata, self._waiting.get(entry.id), sid)
 
     async def citizen_text(self, phone: str, body: str) -> str:
         """A bare number picks one of the last numbered choices; other text is neutralised."""
@@ -176,6 +195,15 @@ class SmsInput(MinwonChannel):
         async def health(_: Request) -> response.HTTPResponse:
             return response.json({"status": "ok"})
 
+        @sms_webhook.listener("after_server_start")
+        async def start_inbox(app: Any, loop: Any) -> None:
+            self.inbox.attach(app, on_new_message)
+            self.inbox.start_soon()
+
+        # Why the inbox on the TwiML path too: Twilio takes any 200 as delivered. A turn slower than
+        # SMS_TWIML_DEADLINE is answered with empty TwiML and finished here; an instance killed then would
+        # lose it. And a fast turn saved by Rasa whose TwiML never left (killed in between) is answered by
+        # the instance that takes the message over, by REST, from the saved turn.
         @sms_webhook.route("/webhook", methods=["POST"])
         async def webhook(request: Request) -> response.HTTPResponse:
             form = self.signed_form(request)
@@ -187,23 +215,26 @@ class SmsInput(MinwonChannel):
             body = fields.get("Body", "")
             if not sid or not phone:
                 return twiml_response()
+            if self.inbox.app is None:
+                self.inbox.attach(request.app, on_new_message)
             try:
-                if not await self.store.first_time("sms", sid):
-                    return twiml_response()
                 kind = sms_keywords.keyword(body)
-                if kind == "opt_out":
-                    newly = await self.store.opt_out(phone)
-                    return twiml_response([sms_keywords.text("opted_out", body)] if newly else [])
-                if kind == "opt_in":
-                    await self.store.opt_in(phone)
-                    return twiml_response([sms_keywords.text("opted_in", body)])
-                if kind == "help":
-                    return twiml_response([sms_keywords.text("help", body)])
-                if await self.store.is_opted_out(phone):
-                    return twiml_response()
+                if kind is not None or await self.store.is_opted_out(phone):
+                    # Answered here, never by Rasa: de-duplicated only.
+                    if not await self.store.first_time("sms", sid):
+                        return twiml_response()
+                    if kind == "opt_out":
+                        newly = await self.store.opt_out(phone)
+                        return twiml_response([sms_keywords.text("opted_out", body)] if newly else [])
+                    if kind == "opt_in":
+                        await self.store.opt_in(phone)
+                        return twiml_response([sms_keywords.text("opted_in", body)])
+                    if kind == "help":
+                        return twiml_response([sms_keywords.text("help", body)])
+                    return twiml_response()  # opted out: nothing reaches Rasa
                 text = await self.citizen_text(phone, body)
-            except Exception:  # Redis down: Twilio retries on errors, so nothing is lost
-                logger.exception("sms webhook store unavailable")
+            except Exception as error:  # Redis down: Twilio retries on errors, so nothing is lost
+                logger.error("sms webhook store unavailable: %s", type(error).__name__)
                 return response.json({"error": "unavailable"}, status=503)
             metadata: Dict[str, Any] = {"channel": "sms"}
             media_type = fields.get("MediaContentType0", "")
@@ -212,13 +243,29 @@ class SmsInput(MinwonChannel):
                 text = text or "/inform"
             if not text:
                 return twiml_response()
+            entry_id = self.inbox.inbox.entry_id(sid)
             pending = PendingReply(asyncio.get_event_loop().create_future())
-            self.queues.submit(f"sms:{phone}", lambda: self.turn(on_new_message, phone, text, metadata, pending, sid))
+            self._waiting.setdefault(entry_id, pending)
+            try:
+                fresh = await self.inbox.accept(sid, f"sms:{phone}",
+                                                {"phone": phone, "text": text, "metadata": metadata, "sid": sid})
+            except QueueFull:  # taken back: Twilio's retry (or the citizen) sends it again
+                self._forget_waiting(entry_id, pending)
+                return response.json({"error": "busy"}, status=503)
+            except Exception as error:
+                self._forget_waiting(entry_id, pending)
+                logger.error("sms inbox unavailable: %s", type(error).__name__)
+                return response.json({"error": "unavailable"}, status=503)
+            if not fresh:
+                self._forget_waiting(entry_id, pending)
+                return twiml_response()
             try:
                 bodies = await asyncio.wait_for(asyncio.shield(pending.future), self.settings.twiml_deadline)
             except asyncio.TimeoutError:
                 pending.late = True
                 bodies = pending.future.result() if pending.future.done() else []
+            finally:
+                self._forget_waiting(entry_id, pending)
             return twiml_response(bodies)
 
         @sms_webhook.route("/status", methods=["POST"])
@@ -239,6 +286,10 @@ class SmsInput(MinwonChannel):
 
         add_outbound_route(sms_webhook, "sms:", self.common.outbound_token, self.store, self.send_outbound)
         return sms_webhook
+
+    def _forget_waiting(self, entry_id: str, pending: PendingReply) -> None:
+        if self._waiting.get(entry_id) is pending:
+            del self._waiting[entry_id]
 
     async def send_outbound(self, message: Outbound) -> Dict[str, Any]:
         phone = message.address

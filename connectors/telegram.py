@@ -1,5 +1,6 @@
-"""Telegram channel: authenticated webhook, de-duplicated updates, ordered background turns,
-inline keyboards, split and paced replies, blocked-bot handling."""
+"""Telegram channel: authenticated webhook, de-duplicated updates kept in the durable inbox before they
+are acknowledged, ordered background turns, inline keyboards, split and paced replies, blocked-bot
+handling."""
 from __future__ import annotations
 
 import asyncio
@@ -17,6 +18,8 @@ from sanic.request import Request
 from connectors.base import MinwonChannel, OnNewMessage
 from connectors.errors import DeliveryError, RecipientBlocked
 from connectors.formatting import ReplyPart, callback_data_fits, neutralise_command, parts_from_rasa, split_for_telegram
+from connectors.inbox import Entry, Inbox, InboxSettings
+from connectors.inbox_worker import InboxWorker
 from connectors.outbound import Outbound, Refusal, add_outbound_route
 from connectors.queues import QueueFull
 from connectors.settings import TelegramSettings
@@ -189,13 +192,18 @@ class TelegramInput(MinwonChannel):
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "TelegramInput":
         return cls(TelegramSettings.load(credentials))
 
-    def __init__(self, settings: TelegramSettings, store: Optional[ChannelStore] = None) -> None:
+    def __init__(self, settings: TelegramSettings, store: Optional[ChannelStore] = None,
+                 inbox_settings: Optional[InboxSettings] = None) -> None:
         super().__init__(settings.common, store)
         self.settings = settings
         self.api = BotApi(settings.api_base, settings.token, SendThrottle(settings.per_chat_interval, settings.global_rate))
         self.delivery = TelegramDelivery(self.api, self.store)
+        inbox = Inbox(self.store.redis, settings.common.redis_url, settings.common.redis_prefix, "tg",
+                      inbox_settings or InboxSettings.load())
+        self.inbox = InboxWorker(inbox, self.queues, self.run_entry)
 
     async def close(self) -> None:
+        await self.inbox.close()
         await self.api.close()
         await super().close()
 
@@ -242,6 +250,15 @@ class TelegramInput(MinwonChannel):
         replies = await self.run_turn(on_new_message, sender_id, text, incoming.metadata, message_id)
         await self.delivery.deliver(incoming.chat_id, parts_from_rasa(replies))
 
+    async def run_entry(self, entry: Entry, on_new_message: OnNewMessage) -> None:
+        """One update from the inbox (accepted here, or taken over from an instance that died)."""
+        update = entry.payload.get("update")
+        incoming = parse_update(update) if isinstance(update, dict) else None
+        if incoming is None:
+            return
+        incoming.update_id = update.get("update_id")
+        await self.process(on_new_message, incoming)
+
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         telegram_webhook = Blueprint("minwon_telegram", __name__)
         self.add_lifecycle(telegram_webhook)
@@ -249,6 +266,11 @@ class TelegramInput(MinwonChannel):
         @telegram_webhook.route("/", methods=["GET"])
         async def health(_: Request) -> response.HTTPResponse:
             return response.json({"status": "ok"})
+
+        @telegram_webhook.listener("after_server_start")
+        async def start_inbox(app: Any, loop: Any) -> None:
+            self.inbox.attach(app, on_new_message)
+            self.inbox.start_soon()
 
         @telegram_webhook.route("/webhook", methods=["POST"])
         async def webhook(request: Request) -> response.HTTPResponse:
@@ -260,22 +282,26 @@ class TelegramInput(MinwonChannel):
                 return response.json({"ok": True})  # not JSON: acknowledge so it is not resent
             if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):
                 return response.json({"ok": True})
+            update_id = str(update["update_id"])
+            incoming = parse_update(update)
+            if self.inbox.app is None:
+                self.inbox.attach(request.app, on_new_message)
             try:
-                if not await self.store.first_time("tg", str(update["update_id"])):
+                if incoming is not None:
+                    # Kept in Redis (with its de-duplication key) before the 200: a turn acknowledged here
+                    # survives this instance (connectors/inbox_worker.py).
+                    await self.inbox.accept(update_id, f"tg:{incoming.chat_id}", {"update": update})
                     return response.json({"ok": True})
-            except Exception:  # Redis down: let Telegram redeliver later instead of losing it
-                logger.exception("telegram de-duplication unavailable")
+                if not await self.store.first_time("tg", update_id):
+                    return response.json({"ok": True})
+            except QueueFull:  # taken back: Telegram redelivers it later
+                return response.json({"error": "busy"}, status=503)
+            except Exception as error:  # Redis down: let Telegram redeliver later instead of losing it
+                logger.error("telegram inbox unavailable: %s", type(error).__name__)
                 return response.json({"error": "unavailable"}, status=503)
             membership = update.get("my_chat_member")
             if isinstance(membership, dict):
                 await self.record_membership(membership)
-                return response.json({"ok": True})
-            incoming = parse_update(update)
-            if incoming is not None:
-                incoming.update_id = update["update_id"]
-                self.queues.submit(
-                    f"tg:{incoming.chat_id}", lambda: self.process(on_new_message, incoming)
-                )
             return response.json({"ok": True})
 
         add_outbound_route(telegram_webhook, "tg:", self.common.outbound_token, self.store, self.send_outbound)

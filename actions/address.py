@@ -13,7 +13,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import conversation as conv
 from actions import pending
-from actions.common import early_end
+from actions.common import early_end, then_offer_updates
 from actions.conversation import clear_form_slots
 from actions.dates import parse_date
 from actions.govapi_client import ErrKind, GovApiClient, Result, get_client
@@ -220,4 +220,4 @@ class ActionChangeAddress(Action):
                    "member_ids": tracker.get_slot("member_ids") or []}
         events = await pending.perform_or_keep(dispatcher, tracker, "address_change", payload,
                                                conv.state_change_key(tracker, "address_change"))
-        return events + clear_form_slots(tracker)
+        return then_offer_updates(events + clear_form_slots(tracker))

@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import conversation as conv
-from actions.common import early_end
+from actions.common import early_end, then_offer_updates
 from actions.conversation import clear_form_slots
 from actions.govapi_client import ErrKind, get_client
 from actions.parsing import find_case_number
@@ -95,7 +95,7 @@ class ActionCheckStatus(Action):
             dispatcher.utter_message(text=text("session_expired", lang))
         else:
             dispatcher.utter_message(text=text("unavailable_read", lang))
-        return clear_form_slots(tracker)
+        return then_offer_updates(clear_form_slots(tracker))
 
 
 async def list_applications(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:

@@ -15,7 +15,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import conversation as conv
 from actions import pending
-from actions.common import early_end
+from actions.common import early_end, then_offer_updates
 from actions.conversation import clear_form_slots
 from actions.govapi_client import GovApiClient, Result, get_client
 from actions.parsing import is_no, is_yes, match_label, means_none, parse_choices
@@ -220,4 +220,4 @@ class ActionFileComplaint(Action):
                    "place": tracker.get_slot("complaint_place"), "photo_id": None if photo in (None, "none") else photo}
         events = await pending.perform_or_keep(dispatcher, tracker, "complaint", payload,
                                                conv.state_change_key(tracker, "complaint"))
-        return events + clear_form_slots(tracker)
+        return then_offer_updates(events + clear_form_slots(tracker))

@@ -12,7 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import conversation as conv
 from actions import pending
-from actions.common import early_end
+from actions.common import early_end, then_offer_updates
 from actions.conversation import clear_form_slots
 from actions.govapi_client import ErrKind, GovApiClient, Result, get_client
 from actions.parsing import is_no, is_yes, parse_choices
@@ -156,7 +156,7 @@ class ActionPayFine(Action):
         payload = {"fine_ids": tracker.get_slot("fine_ids") or [], "method": tracker.get_slot("payment_method")}
         events = await pending.perform_or_keep(dispatcher, tracker, "payment", payload,
                                                conv.state_change_key(tracker, "payment"))
-        return events + clear_form_slots(tracker)
+        return then_offer_updates(events + clear_form_slots(tracker))
 
 
 async def check_payment(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:

@@ -4,33 +4,309 @@ Rasa checks each action-server response with `jsonschema.validate(result, spec)`
 checks a validator for the whole event schema on every call: 48-64 ms per action call on this machine,
 against 0.2 ms with a validator built once (measured with bench/turns.py: a status turn went from
 152 ms to 50 ms p50). The check itself stays; only the validator is reused.
+
+Rasa also finds the class of every stored event by walking all subclasses of `Event` (recursively, with an
+`inspect.isabstract` check each) each time it deserialises one: with trackers loaded every turn, ~10% of a
+turn's CPU. The type name -> class map is now kept, and rebuilt on a miss (a subclass imported later).
+
+Every call to the action server (three or four a turn) opened a new aiohttp session, so a new TCP connection,
+and encoded the whole tracker with the standard library's json. Calls now share one keep-alive session per
+event loop and encode with ujson (a Rasa dependency already; Sanic decodes with it on the other side). Idle
+connections are dropped after 3 s, before the action server's (Sanic: 5 s) or HAProxy's (10 s) keep-alive
+ends, so a request is never sent on a connection the server is closing.
+
+Rasa runs the global slot validation action (`action_validate_slot_mappings`) after slot extraction at the
+start of each turn, and again when a form activates in the same turn, even when the second extraction found
+nothing; each time it also rebuilds the tracker from all its events. The second call is skipped when it has
+nothing to validate (no slot extracted) and the action already ran for this user message. Our action
+(actions/pending.py) keeps the language and retries a kept request: running it twice in one turn only repeated
+a govapi call.
+
+RulePolicy matches rules against the conversation by walking every past state (the whole conversation, not
+just the longest rule's length) and parsing each candidate rule's JSON key again for every state: cost grew
+with conversation length times the number of rules. Parsed keys are now kept, and the walk stops once it is
+past the longest candidate rule (every rule applies trivially there, as in Rasa's own check), so the result
+is the same.
+
+Each policy prediction (three to five a turn, some twice) turns the conversation into its list of past
+states by replaying every event from the start: ~0.9 ms for a ten-turn conversation, growing with its length.
+Within a turn the tracker only gains events, so the replay is kept on the tracker object and resumed from
+where it stopped when the events before are the same objects; otherwise (an undo, a restart, a form's
+repeated run folded away by `applied_events`) the states are built from scratch, as Rasa does.
 """
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, Text
+from typing import Any, Dict, List, Optional, Text
 
 logger = logging.getLogger(__name__)
 _applied = False
+# Rasa's own functions that were replaced, by "Class.method" (tests compare the two on the same input).
+ORIGINALS: Dict[Text, Any] = {}
 
 
 def apply() -> None:
     global _applied
     if _applied:
         return
-    from jsonschema import ValidationError, validators
+    from jsonschema import ValidationError
     from rasa.core.actions.action import RemoteAction
 
-    spec = RemoteAction.action_response_format_spec()
-    validator = validators.validator_for(spec)(spec)
+    check = response_checker(RemoteAction.action_response_format_spec())
 
     def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
         try:
-            validator.validate(result)
+            check(result)
         except ValidationError as error:
             error.message += ". Failed to validate Action server response from API."
             raise
         return True
 
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
+    _cache_event_types()
+    _reuse_endpoint_sessions()
+    _validate_slot_mappings_once_per_message()
+    _match_rules_without_reparsing()
+    _resume_past_states()
     _applied = True
+
+
+def response_checker(spec: Dict[Text, Any]) -> Any:
+    """Checks an action-server response against Rasa's schema, as `jsonschema.validate(result, spec)` does.
+
+    The schema says each event matches exactly one of 23 alternatives (`oneOf`), told apart by the constant
+    `event` name; checking all 23 for each event cost ~0.8 ms per response. Each event is checked against
+    its own alternative only (the others fail on the name anyway), with validators built once.
+    """
+    import copy
+
+    from jsonschema import ValidationError, validators
+
+    item_schema = spec["properties"]["events"]["items"]
+    alternatives = item_schema.get("oneOf") or []
+    names = [alt.get("properties", {}).get("event", {}).get("const") for alt in alternatives]
+    if not alternatives or None in names or len(set(names)) != len(names):  # not the shape we know: plain check
+        whole = validators.validator_for(spec)(spec)
+        return whole.validate
+    base = {key: value for key, value in item_schema.items() if key != "oneOf"}
+    outer = copy.deepcopy(spec)
+    outer["properties"]["events"]["items"] = base
+    make = validators.validator_for(spec)
+    outer_validator = make(outer)
+    by_name = {name: make({"allOf": [base, alt]}) for name, alt in zip(names, alternatives)}
+
+    def check(result: Any) -> None:
+        outer_validator.validate(result)
+        for event in (result.get("events") or []) if isinstance(result, dict) else []:
+            validator = by_name.get(event.get("event"))
+            if validator is None:
+                raise ValidationError(f"{event.get('event')!r} is not a known event")
+            validator.validate(event)
+
+    return check
+
+
+def _cache_event_types() -> None:
+    from rasa.shared.core.events import Event
+    from rasa.shared.utils.common import all_subclasses
+
+    original = Event.resolve_by_type
+    by_name: Dict[Text, Any] = {}
+
+    def resolve_by_type(type_name: Text, default: Any = None) -> Any:
+        found = by_name.get(type_name)
+        if found is None:
+            by_name.clear()
+            for cls in all_subclasses(Event):
+                by_name.setdefault(cls.type_name, cls)  # first match wins, as in Rasa's loop
+            found = by_name.get(type_name)
+        return found if found is not None else original(type_name, default)
+
+    Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[method-assign]
+
+
+CLIENT_KEEPALIVE_S = 3.0
+
+
+def _reuse_endpoint_sessions() -> None:
+    import asyncio
+    import os
+    import ssl
+
+    import aiohttp
+    import ujson
+    from aiohttp import ContentTypeError
+    from rasa.core.constants import DEFAULT_REQUEST_TIMEOUT
+    from rasa.utils.endpoints import ClientResponseError, EndpointConfig, concat_url
+
+    sessions: Dict[Any, aiohttp.ClientSession] = {}
+
+    def dumps(value: Any) -> str:
+        return ujson.dumps(value, ensure_ascii=False, escape_forward_slashes=False)
+
+    def shared_session() -> aiohttp.ClientSession:
+        loop = asyncio.get_running_loop()
+        session = sessions.get(loop)
+        if session is None or session.closed:
+            for other in [key for key in sessions if key.is_closed()]:
+                sessions.pop(other, None)  # sessions of finished loops (tests, `rasa test`)
+            connector = aiohttp.TCPConnector(keepalive_timeout=CLIENT_KEEPALIVE_S, limit=0)
+            session = sessions[loop] = aiohttp.ClientSession(connector=connector, json_serialize=dumps)
+        return session
+
+    async def request(self: EndpointConfig, method: Text = "post", subpath: Optional[Text] = None,
+                      content_type: Optional[Text] = "application/json", compress: bool = False,
+                      **kwargs: Any) -> Optional[Any]:
+        """Rasa's EndpointConfig.request (same arguments, answers and errors) on the shared session."""
+        headers = {"Content-Type": content_type} if content_type else {}
+        headers.update(kwargs.pop("headers", None) or {})
+        headers.update(self.headers or {})
+        auth = (aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"])
+                if self.basic_auth else None)
+        sslcontext = None
+        if self.cafile:
+            if not os.path.exists(self.cafile):
+                from rasa.shared.exceptions import FileNotFoundException
+                raise FileNotFoundException(f"Failed to find certificate file, "
+                                            f"'{os.path.abspath(self.cafile)}' does not exist.")
+            sslcontext = ssl.create_default_context(cafile=self.cafile)
+        timeout = kwargs.pop("timeout", None) or aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT)
+        async with shared_session().request(
+            method, concat_url(self.url, subpath), headers=headers, params=self.combine_parameters(kwargs),
+            compress=compress, ssl=sslcontext, auth=auth, timeout=timeout, **kwargs,
+        ) as response:
+            if response.status >= 400:
+                raise ClientResponseError(response.status, response.reason, await response.content.read())
+            try:
+                return await response.json(loads=ujson.loads)
+            except ContentTypeError:
+                return None
+
+    EndpointConfig.request = request  # type: ignore[method-assign]
+
+
+def _validate_slot_mappings_once_per_message() -> None:
+    from rasa.core.actions.action import ActionExtractSlots
+    from rasa.shared.core.events import SlotSet
+
+    original = ActionExtractSlots._execute_validation_action
+    marker = "_minwon_slot_mappings_validated_for"
+
+    async def _execute_validation_action(self: ActionExtractSlots, extraction_events: List[Any], output_channel: Any,
+                                         nlg: Any, tracker: Any, domain: Any) -> List[Any]:
+        message = tracker.latest_message
+        extracted = any(isinstance(event, SlotSet) for event in extraction_events)
+        if not extracted and message is not None and getattr(tracker, marker, None) is message:
+            return []
+        events = await original(self, extraction_events, output_channel, nlg, tracker, domain)
+        setattr(tracker, marker, message)
+        return events
+
+    ActionExtractSlots._execute_validation_action = _execute_validation_action  # type: ignore[method-assign]
+
+
+def _match_rules_without_reparsing() -> None:
+    import json
+
+    from rasa.core.policies.rule_policy import RulePolicy
+
+    reversed_states: Dict[Text, List[Any]] = {}  # rule key -> its states, latest first (read only)
+
+    def rule_states_latest_first(rule_key: Text) -> List[Any]:
+        found = reversed_states.get(rule_key)
+        if found is None:
+            found = reversed_states[rule_key] = list(reversed(json.loads(rule_key)))
+        return found
+
+    def _is_rule_applicable(self: RulePolicy, rule_key: Text, turn_index: int, conversation_state: Any) -> bool:
+        rule_states = rule_states_latest_first(rule_key)
+        if turn_index >= len(rule_states):
+            return True
+        current_previous_action = conversation_state.get("prev_action")
+        rule_previous_action = rule_states[turn_index].get("prev_action")
+        if not rule_previous_action and not current_previous_action:
+            return True
+        if not rule_previous_action or not current_previous_action:
+            return False
+        return self._does_rule_match_state(rule_states[turn_index], conversation_state)
+
+    def _get_possible_keys(self: RulePolicy, lookup: Dict[Text, Text], states: List[Any]) -> Any:
+        possible_keys = set(lookup.keys())
+        longest = max((len(rule_states_latest_first(key)) for key in possible_keys), default=0)
+        for i, state in enumerate(reversed(states)):
+            if i >= longest or not possible_keys:
+                break  # beyond every rule: Rasa's loop would keep all that are left
+            possible_keys = {key for key in possible_keys if self._is_rule_applicable(key, i, state)}
+        return possible_keys
+
+    ORIGINALS["RulePolicy._get_possible_keys"] = RulePolicy._get_possible_keys
+    RulePolicy._is_rule_applicable = _is_rule_applicable  # type: ignore[method-assign]
+    RulePolicy._get_possible_keys = _get_possible_keys  # type: ignore[method-assign]
+
+
+class _Replay:
+    """Where the states replay of one tracker stopped (rasa.shared.core.domain.states_for_tracker_history)."""
+
+    def __init__(self, replay_tracker: Any) -> None:
+        self.tracker = replay_tracker  # a copy of the tracker with the events so far applied
+        self.events: List[Any] = []  # the applied events replayed (the same objects as the tracker's)
+        self.states: List[Any] = []
+        self.last_ml_action_sub_state: Any = None
+        self.turn_was_hidden = False
+
+
+def _resume_past_states() -> None:
+    from rasa.shared.core.constants import PREVIOUS_ACTION
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    original = ORIGINALS["Domain.states_for_tracker_history"] = Domain.states_for_tracker_history
+    cache_attribute = "_minwon_states_replays"
+
+    def step(domain: Domain, replay: _Replay, tr: Any, hide_rule_turn: bool, states: List[Any],
+             omit_unset_slots: bool, ignore_rule_only_turns: bool, rule_only_data: Any) -> None:
+        """One iteration of Rasa's loop, the loop's variables kept in `replay`."""
+        if ignore_rule_only_turns:
+            if not replay.turn_was_hidden:
+                replay.last_ml_action_sub_state = domain._get_prev_action_sub_state(tr)
+            if not tr.followup_action and not tr.latest_action_name == tr.active_loop_name:
+                replay.turn_was_hidden = hide_rule_turn
+            if replay.turn_was_hidden:
+                return
+        state = domain.get_active_state(tr, omit_unset_slots=omit_unset_slots)
+        if ignore_rule_only_turns:
+            domain._remove_rule_only_features(state, rule_only_data)
+            if states:
+                domain._substitute_rule_only_user_input(state, states[-1])
+            if replay.last_ml_action_sub_state:
+                state[PREVIOUS_ACTION] = replay.last_ml_action_sub_state
+        states.append(domain._clean_state(state))
+
+    def states_for_tracker_history(self: Domain, tracker: Any, omit_unset_slots: bool = False,
+                                   ignore_rule_only_turns: bool = False,
+                                   rule_only_data: Optional[Dict[Text, Any]] = None) -> List[Any]:
+        if type(tracker) is not DialogueStateTracker:  # training trackers cache their own states
+            return original(self, tracker, omit_unset_slots, ignore_rule_only_turns, rule_only_data)
+        applied = tracker.applied_events()
+        replays = tracker.__dict__.setdefault(cache_attribute, {})
+        key = (id(self), omit_unset_slots, ignore_rule_only_turns, repr(rule_only_data))
+        replay = replays.get(key)
+        done = len(replay.events) if replay is not None else 0
+        if replay is None or done > len(applied) or any(a is not b for a, b in zip(replay.events, applied)):
+            replay = replays[key] = _Replay(tracker.init_copy())
+            done = 0
+        for event in applied[done:]:  # generate_all_prior_trackers, resumed
+            if isinstance(event, ActionExecuted):
+                step(self, replay, replay.tracker, event.hide_rule_turn, replay.states, omit_unset_slots,
+                     ignore_rule_only_turns, rule_only_data)
+            replay.tracker.update(event)
+        replay.events = list(applied)
+        # The final state (after the latest event) changes with the next event: computed each time, not kept.
+        states = list(replay.states)
+        kept = (replay.last_ml_action_sub_state, replay.turn_was_hidden)
+        step(self, replay, replay.tracker, False, states, omit_unset_slots, ignore_rule_only_turns, rule_only_data)
+        replay.last_ml_action_sub_state, replay.turn_was_hidden = kept
+        return states
+
+    Domain.states_for_tracker_history = states_for_tracker_history  # type: ignore[method-assign]

@@ -15,7 +15,9 @@ GOVAPI +100, CONSOLE +200, STANDINS +300, NOTIFIER +400); each *_PORT may be set
 POSTGRES_HOST [127.0.0.1], POSTGRES_PORT [5432], POSTGRES_USER [postgres], POSTGRES_PASSWORD [],
 PROD_DB_PREFIX [minwon] (databases <prefix>_tracker, _govapi, _console, _notifier), REDIS_URL
 [redis://127.0.0.1:6379/0], PROD_REDIS_PREFIX [minwon] (lock keys, channel keys), MODEL_PATH
-[models/minwon.tar.gz], RASA_TOKEN, and every secret of the other parts' settings.
+[models/minwon.tar.gz], RASA_TOKEN, and every secret of the other parts' settings. Every process logs JSON
+lines (MINWON_LOG_FORMAT [json]); MINWON_LOG_SALT keys the conversation references in them and must be a
+real secret when MINWON_ENV is production.
 """
 from __future__ import annotations
 
@@ -34,6 +36,7 @@ from pathlib import Path
 from honcho.environ import parse_procfile
 from honcho.manager import Manager
 
+import minwon_logs
 from bot.settings import PLACEHOLDER_PREFIX, SettingsError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -118,6 +121,8 @@ def process_env(s: ProdSettings, base: dict[str, str] | None = None) -> dict[str
         "RASA_TELEMETRY_ENABLED": "false",
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        # one JSON object per line from every process (minwon_logs; Rasa's through minwon_rasa.tracker_guard)
+        "MINWON_LOG_FORMAT": env.get("MINWON_LOG_FORMAT") or "json",
         "MODEL_PATH": str(s.model_path),
         "RASA_TOKEN": s.rasa_token,
         "REDIS_URL": s.redis_url,
@@ -244,6 +249,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="print the plan and exit")
     args = parser.parse_args(argv)
     settings = load_settings(rasa_instances=args.rasa)
+    try:  # every process would refuse a missing MINWON_LOG_SALT in production: say so once, before starting
+        minwon_logs.LogSettings.from_env(process_env(settings))
+    except minwon_logs.LogSettingsError as error:
+        print(f"launch_prod: {error}", file=sys.stderr)
+        return 2
     processes = chosen_processes(settings)
     if args.check:
         for name, cmd in processes.items():

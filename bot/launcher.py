@@ -51,6 +51,8 @@ def process_env(settings: LauncherSettings) -> dict[str, str]:
             "STANDINS_PORT": str(settings.standins_port),
             "RASA_TELEMETRY_ENABLED": "false",
             "TF_CPP_MIN_LOG_LEVEL": "2",
+            # minwon_logs: human lines for a developer, JSON lines in production (unless set otherwise)
+            "MINWON_LOG_FORMAT": env.get("MINWON_LOG_FORMAT") or ("json" if settings.production else "text"),
         }
     )
     # The actions reach the handoff desk, which the console process serves; the actions (subscriptions)

@@ -9,6 +9,8 @@ import sys
 
 from aiohttp import web
 
+from minwon_logs import LogSettingsError
+
 from .clock import Clock
 from .db import Database
 from .errors import SettingsError
@@ -47,10 +49,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
-    except SettingsError as error:
+        setup_logging(settings.log_level)  # MINWON_LOG_FORMAT: json lines or text
+    except (SettingsError, LogSettingsError) as error:
         print(f"govapi: configuration error: {error}", file=sys.stderr)
         return 2
-    setup_logging(settings.log_level)
     command = args.command or "serve"
     if command == "openapi":
         from .openapi import build_document

@@ -1,45 +1,25 @@
-"""JSON logs, one object per line, with the request id. Never log personal data or secrets:
-log route patterns (not paths or query strings) and codes, not values.
+"""govapi's logs: minwon_logs (JSON lines or text by MINWON_LOG_FORMAT) with the request id and the
+conversation reference. Never log personal data or secrets: log route patterns (not paths or query
+strings) and codes, not values.
 """
 from __future__ import annotations
 
-import contextvars
-import json
 import logging
-import sys
+from typing import Optional
 
-request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
+import minwon_logs
+from minwon_logs import conversation_var, request_id_var
 
-_STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+__all__ = ["JsonFormatter", "conversation_var", "request_id_var", "setup_logging"]
 
 
-class JsonFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        entry = {
-            "ts": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}Z",
-            "level": record.levelname.lower(),
-            "logger": record.name,
-            "msg": record.getMessage(),
-        }
-        request_id = request_id_var.get()
-        if request_id:
-            entry["request_id"] = request_id
-        for key, value in record.__dict__.items():
-            if key not in _STANDARD and not key.startswith("_"):
-                entry[key] = value
-        if record.exc_info:
-            entry["exc"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False, default=str)
+class JsonFormatter(minwon_logs.JsonFormatter):
+    def __init__(self, service: Optional[str] = "govapi") -> None:
+        super().__init__(service)
 
 
 def setup_logging(level: str = "INFO") -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    formatter = JsonFormatter()
-    formatter.converter = __import__("time").gmtime
-    handler.setFormatter(formatter)
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level)
+    minwon_logs.setup("govapi", level=level)
     logging.getLogger("aiohttp.access").disabled = True  # our middleware logs requests
     logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)

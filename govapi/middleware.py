@@ -12,7 +12,7 @@ from aiohttp.typedefs import Handler
 
 from .errors import ApiError, BadRequest, Forbidden, Unauthorized
 from .keys import CITIZEN_ID, SETTINGS
-from .logs import request_id_var
+import minwon_logs
 from .responses import dumps
 from .security import same
 from .validation import is_valid_text
@@ -41,7 +41,9 @@ def _route_pattern(request: web.Request) -> str:
 async def request_context(request: web.Request, handler: Handler) -> web.StreamResponse:
     given = request.headers.get("X-Request-Id", "")
     request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
-    token = request_id_var.set(request_id)
+    # X-Conversation-Ref (sent by the actions) is kept only in its hashed form: a raw id is dropped.
+    context = minwon_logs.bind(request_id=request_id,
+                               conversation=request.headers.get(minwon_logs.CONVERSATION_HEADER))
     started = time.perf_counter()
     status = 500
     try:
@@ -59,7 +61,7 @@ async def request_context(request: web.Request, handler: Handler) -> web.StreamR
         # line at info; they are logged at debug unless they fail.
         quiet = entry["route"] in QUIET_ROUTES and status < 400
         log.log(logging.DEBUG if quiet else logging.INFO, "request", extra=entry)
-        request_id_var.reset(token)
+        context.reset()
 
 
 @web.middleware

@@ -2,19 +2,30 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 from aiohttp import web
 
+import minwon_logs
+from minwon_logs.aiohttp_context import log_requests
 from standins.app import create_app
 from standins.settings import Settings
 
+log = logging.getLogger("standins")
+
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    # aiohttp's access log would print Bot API paths, and so the bot token: keep it off.
+    try:
+        minwon_logs.setup("standins")  # MINWON_LOG_FORMAT: json lines or text
+    except minwon_logs.LogSettingsError as error:
+        sys.exit(f"standins: configuration error: {error}")
     settings = Settings.from_env()
-    print(f"stand-ins on http://{settings.host}:{settings.port} (phone simulator: /simulator/)", flush=True)
-    web.run_app(create_app(settings), host=settings.host, port=settings.port, access_log=None, print=None)
+    log.info("stand-ins on http://%s:%s (phone simulator: /simulator/)", settings.host, settings.port)
+    app = create_app(settings)
+    # Request lines with ids and route patterns. aiohttp's access log stays off: it would print Bot API
+    # paths, and so the bot token.
+    app.middlewares.insert(0, log_requests)
+    web.run_app(app, host=settings.host, port=settings.port, access_log=None, print=None)
 
 
 if __name__ == "__main__":

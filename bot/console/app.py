@@ -12,6 +12,7 @@ from aiohttp import web
 from redis.asyncio import Redis
 
 from bot.metrics import attach_metrics
+from minwon_logs.aiohttp_context import log_requests
 from bot.console import routes_dashboard, routes_staff, routes_work, ws
 from bot.console.appkeys import DB, DESK, ENGINE, HTTP, KEYS, QUEUES, REDIS, SETTINGS, SOCKETS, TASKS, STAFF
 from bot.console.auth import CSRF_HEADER, SESSION_COOKIE, csrf_ok, load_session
@@ -22,6 +23,7 @@ from bot.console.rasa_client import RasaClient
 from bot.console.seed import seed_demo_staff
 from bot.console.settings import ConsoleSettings
 from bot.desk import api as desk_api
+from bot.desk import metrics as desk_metrics
 from bot.desk.errors import DeskError
 from bot.desk.inbox import ensure_group, run_inbox
 from bot.desk.keys import DeskKeys
@@ -142,7 +144,8 @@ async def background(app: web.Application) -> AsyncIterator[None]:
 
 
 def create_app(settings: ConsoleSettings) -> web.Application:
-    app = web.Application(middlewares=[errors_middleware, staff_middleware], client_max_size=1024 * 1024)
+    # log_requests: request id and conversation reference in every line, one `request` line per request
+    app = web.Application(middlewares=[log_requests, errors_middleware, staff_middleware], client_max_size=1024 * 1024)
     app[SETTINGS] = settings
     app.cleanup_ctx.append(resources)
     app.cleanup_ctx.append(background)
@@ -153,4 +156,5 @@ def create_app(settings: ConsoleSettings) -> web.Application:
     for table in (desk_api.routes, routes_staff.routes, routes_work.routes, routes_dashboard.routes, ws.routes):
         app.add_routes(table)
     attach_metrics(app, service="console")  # GET /metrics for Prometheus (not exposed by the ingress)
+    desk_metrics.attach(app)  # queue waits and citizens waiting, per queue
     return app

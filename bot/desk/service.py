@@ -72,6 +72,7 @@ class DeskService:
         self.max_wait_seconds = max_wait_seconds
         self.position_notice_step = position_notice_step
         self._notices: set[asyncio.Task] = set()
+        self.metrics: Any = None  # bot.desk.metrics.DeskMetrics, given by the console app when it has metrics
 
     def in_background(self, work: Awaitable[None]) -> None:
         """Citizen notices go out after the agent has the answer; a failure is logged, never raised."""
@@ -172,6 +173,8 @@ class DeskService:
 
     async def claim(self, handoff_id: str, actor: Actor) -> dict[str, Any]:
         record = await self.queues.claim(handoff_id, actor.username)
+        if self.metrics is not None:
+            self.metrics.claimed(record)
         async with self.db() as session:
             handoff = await self._handoff(session, handoff_id)
             handoff.state, handoff.agent, handoff.claimed_at = "claimed", actor.username, utc(record["claimed_at"])

@@ -1,19 +1,24 @@
 """`python -m bot.notifier`: the subscriptions API and the delivery worker in one process."""
 from __future__ import annotations
 
-import logging
+import sys
 
 from aiohttp import web
+
+import minwon_logs
 
 from .app import create_app
 from .settings import load_settings
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        minwon_logs.setup("notifier")  # MINWON_LOG_FORMAT: json lines or text
+    except minwon_logs.LogSettingsError as error:
+        sys.exit(f"notifier: configuration error: {error}")
     settings = load_settings()
     web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None,
-                access_log=None)  # access lines would carry citizen and conversation ids
+                access_log=None)  # access lines would carry citizen and conversation ids; ours log route patterns
 
 
 if __name__ == "__main__":

@@ -7,6 +7,8 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy import select, update
 
+import minwon_logs
+
 from . import reminders, subscription_store
 from . import topics as t
 from .errors import InvalidRequest
@@ -36,6 +38,7 @@ async def create_subscription(request: web.Request) -> web.Response:
     """Body: citizen_id, conversation_id, topics, language, case_number?, quiet_hours?,
     fines? ([{notice_number, due_date, amount_due?}] so a fine reminder can be kept)."""
     body = await _json_body(request)
+    minwon_logs.bind(conversation_id=str(body.get("conversation_id") or "") or None)  # reset with the request
     now = request.app[CLOCK].now()
     settings = request.app[SETTINGS]
     async with request.app[SESSIONS]() as session, session.begin():

@@ -9,13 +9,15 @@ import aiohttp
 from aiohttp import web
 
 from bot.metrics import attach_metrics
+from minwon_logs.aiohttp_context import log_requests
 from .api import routes
 from .clients import ChannelSender, GovapiEvents
 from .clock import Clock
 from .db import create_tables, make_engine, make_sessionmaker
 from .dispatcher import Dispatcher
 from .errors import NotifierError, Unauthorized
-from .keys import CLOCK, ENGINE, HTTP, SESSIONS, SETTINGS, WORKER
+from . import metrics as notifier_metrics
+from .keys import CLOCK, ENGINE, HTTP, METRICS, SESSIONS, SETTINGS, WORKER
 from .settings import NotifierSettings, load_settings
 from .worker import Worker
 
@@ -70,7 +72,7 @@ async def _http(app: web.Application) -> AsyncIterator[None]:
 
 async def _worker(app: web.Application) -> AsyncIterator[None]:
     settings, clock, http = app[SETTINGS], app[CLOCK], app[HTTP]
-    dispatcher = Dispatcher(app[SESSIONS], ChannelSender(http, settings), settings, clock)
+    dispatcher = Dispatcher(app[SESSIONS], ChannelSender(http, settings), settings, clock, metrics=app.get(METRICS))
     worker = Worker(app[SESSIONS], GovapiEvents(http, settings), dispatcher, settings, clock, app[ENGINE])
     app[WORKER] = worker
     if app.get(RUN_WORKER, True):
@@ -81,11 +83,12 @@ async def _worker(app: web.Application) -> AsyncIterator[None]:
 
 def create_app(settings: NotifierSettings | None = None, *, run_worker: bool = True) -> web.Application:
     settings = settings or load_settings()
-    app = web.Application(middlewares=[errors_as_json, bearer_auth])
+    app = web.Application(middlewares=[log_requests, errors_as_json, bearer_auth])
     app[SETTINGS] = settings
     app[CLOCK] = Clock(settings.fake_now)
     app[RUN_WORKER] = run_worker
     app.cleanup_ctx.extend([_storage, _http, _worker])
     app.add_routes(routes)
     attach_metrics(app, service="notifier")  # GET /metrics for Prometheus (not exposed by the ingress)
+    app[METRICS] = notifier_metrics.attach(app)  # event lag, deliveries waiting
     return app

@@ -7,9 +7,12 @@ import logging
 import random
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+import minwon_logs
 
 from . import subscription_store
 from .clients import ChannelSender
@@ -47,8 +50,9 @@ def backoff(attempts: int, settings: NotifierSettings) -> dt.timedelta:
 
 class Dispatcher:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], sender: ChannelSender,
-                 settings: NotifierSettings, clock: Clock, batch: int = 500) -> None:
+                 settings: NotifierSettings, clock: Clock, batch: int = 500, metrics: Any = None) -> None:
         self._sessions = sessions
+        self._metrics = metrics  # bot.notifier.metrics.NotifierMetrics (event lag), None in bare tests
         self._sender = sender
         self._settings = settings
         self._clock = clock
@@ -129,6 +133,11 @@ class Dispatcher:
                 break
 
     async def _send_one(self, delivery: Delivery) -> Outcome:
+        # This delivery's lines name its conversation by the keyed hash, never by the id.
+        with minwon_logs.bind(conversation_id=delivery.conversation_id):
+            return await self._send_one_in_context(delivery)
+
+    async def _send_one_in_context(self, delivery: Delivery) -> Outcome:
         key = f"notification-{delivery.id}"
         async with self._limit:
             if self.stopping.is_set():  # waited for a free slot while shutting down: leave it for the next start
@@ -142,6 +151,8 @@ class Dispatcher:
             except UpstreamError as exc:
                 return Outcome(delivery.id, "retry", error=str(exc))
             outcome = Outcome(delivery.id, "sent", message_id=message_id)
+            if self._metrics is not None:
+                self._metrics.sent(delivery.channel, delivery.event_id, delivery.event_created_at, self._clock.now())
             try:
                 await self._sender.append_to_tracker(conversation_id=delivery.conversation_id, text=delivery.text,
                                                      delivery_key=key)

@@ -15,3 +15,4 @@ ENGINE = web.AppKey("engine", AsyncEngine)
 SESSIONS = web.AppKey("sessions", async_sessionmaker[AsyncSession])
 HTTP = web.AppKey("http", aiohttp.ClientSession)
 WORKER = web.AppKey("worker", Worker)
+METRICS = web.AppKey("notifier_metrics", object)  # bot.notifier.metrics.NotifierMetrics

@@ -20,6 +20,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import conversation as conv
 from actions.govapi_client import get_client
+from actions.texts import text
 
 logger = logging.getLogger(__name__)
 
@@ -154,7 +155,7 @@ async def subscribe(dispatcher: CollectingDispatcher, tracker: Tracker,
     cid = await citizen_id(tracker)
     if cid is None:
         # Keep what was asked for: after verification the latest message is the one-time code, not the request.
-        dispatcher.utter_message(response="utter_subscription_needs_verification")
+        dispatcher.utter_message(text=text("subscription_needs_verification", lang))
         return [SlotSet("subscription_offer", f"{','.join(topics)}|{case_number or ''}"), FollowupAction("verify_form")]
     body: Dict[str, Any] = {"citizen_id": cid, "conversation_id": tracker.sender_id, "topics": topics,
                             "language": lang, "case_number": case_number}
@@ -163,10 +164,10 @@ async def subscribe(dispatcher: CollectingDispatcher, tracker: Tracker,
     try:
         sub = await _notifier("POST", "/v1/subscriptions", json=body)
     except NotifierUnavailable:
-        dispatcher.utter_message(response="utter_subscription_unavailable")
+        dispatcher.utter_message(text=text("subscription_unavailable", lang))
         return [SlotSet("subscription_offer", None)]
     what = topics_text(sub["topics"], lang) + (f" ({case_number})" if case_number else "")
-    dispatcher.utter_message(response="utter_subscribed", topics=what, quiet=quiet_text(sub, lang))
+    dispatcher.utter_message(text=text("subscribed", lang, topics=what, quiet=quiet_text(sub, lang)))
     return [SlotSet("subscription_offer", None)]
 
 
@@ -185,27 +186,28 @@ async def list_subscriptions(dispatcher: CollectingDispatcher, tracker: Tracker)
     lang = conv.language(tracker)
     cid = await citizen_id(tracker)
     if cid is None:
-        dispatcher.utter_message(response="utter_subscription_needs_verification")
+        dispatcher.utter_message(text=text("subscription_needs_verification", lang))
         return [FollowupAction("verify_form")]
     try:
         subs = (await _notifier("GET", "/v1/subscriptions", params={"citizen_id": cid}))["subscriptions"]
     except NotifierUnavailable:
-        dispatcher.utter_message(response="utter_subscription_unavailable")
+        dispatcher.utter_message(text=text("subscription_unavailable", lang))
         return []
     if not subs:
-        dispatcher.utter_message(response="utter_no_subscriptions")
+        dispatcher.utter_message(text=text("no_subscriptions", lang))
         return []
     items = "\n".join(f"{i}. {topics_text(s['topics'], lang)}" + (f" ({s['case_number']})" if s["case_number"] else "")
                       + f" - {_channel_name(s['channel'], lang)}" for i, s in enumerate(subs, 1))
-    dispatcher.utter_message(response="utter_subscriptions_list", items=items)
+    dispatcher.utter_message(text=text("subscriptions_list", lang, items=items))
     return []
 
 
 async def cancel_subscriptions(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
     """Cancels this conversation's subscriptions (only the one for a case number, if the citizen named one)."""
+    lang = conv.language(tracker)
     cid = await citizen_id(tracker)
     if cid is None:
-        dispatcher.utter_message(response="utter_subscription_needs_verification")
+        dispatcher.utter_message(text=text("subscription_needs_verification", lang))
         return [FollowupAction("verify_form")]
     number = case_number_in(tracker)
     try:
@@ -215,12 +217,12 @@ async def cancel_subscriptions(dispatcher: CollectingDispatcher, tracker: Tracke
         for sub in chosen:
             await _notifier("DELETE", f"/v1/subscriptions/{sub['id']}", params={"citizen_id": cid})
     except NotifierUnavailable:
-        dispatcher.utter_message(response="utter_subscription_unavailable")
+        dispatcher.utter_message(text=text("subscription_unavailable", lang))
         return []
     if not chosen:
-        dispatcher.utter_message(response="utter_no_subscriptions")
+        dispatcher.utter_message(text=text("no_subscriptions", lang))
     else:
-        dispatcher.utter_message(response="utter_subscriptions_cancelled", count=len(chosen))
+        dispatcher.utter_message(text=text("subscriptions_cancelled", lang, count=len(chosen)))
     return []
 
 
@@ -278,8 +280,10 @@ class ActionOfferSubscription(Action):
         topic, number = offer_for(tracker)
         if topic is None or not conv.citizen_token(tracker):
             return []
-        dispatcher.utter_message(response="utter_subscription_offer",
-                                 topic=TOPIC_LABELS[topic][conv.language(tracker)])
+        lang = conv.language(tracker)
+        dispatcher.utter_message(text=text("subscription_offer", lang, topic=TOPIC_LABELS[topic][lang]),
+                                 buttons=[{"title": text("subscription_offer_yes", lang), "payload": "/affirm"},
+                                          {"title": text("subscription_offer_no", lang), "payload": "/deny"}])
         return [SlotSet("subscription_offer", f"{topic}|{number or ''}")]
 
 
@@ -288,7 +292,7 @@ class ActionDeclineSubscription(Action):
         return "action_decline_subscription"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        dispatcher.utter_message(response="utter_subscription_declined")
+        dispatcher.utter_message(text=text("subscription_declined", conv.language(tracker)))
         return [SlotSet("subscription_offer", None)]
 
 

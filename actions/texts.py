@@ -166,6 +166,27 @@ TEXTS: Dict[str, Dict[str, str]] = {
                          "en": "Agents are away now. One will get back to you."},
     "handoff_call_centre": {"ko": f"상담원과 통화하려면 {CALL_CENTRE_NUMBER}(정부민원안내콜센터)로 전화해주세요.",
                             "en": f"To talk to a person, call {CALL_CENTRE_NUMBER} (government call centre)."},
+    # --- notifications (actions/subscriptions.py) -----------------------------------------------------------
+    "subscription_offer": {"ko": "{topic} 소식이 생기면 여기로 알려드릴까요?",
+                           "en": "Shall I tell you here when there is news about {topic}?"},
+    "subscription_offer_yes": {"ko": "네, 알려주세요", "en": "Yes, notify me"},
+    "subscription_offer_no": {"ko": "아니요", "en": "No, thanks"},
+    "subscribed": {"ko": "알림을 신청했어요: {topics}.{quiet} 끄려면 '알림 취소'라고 보내세요.",
+                   "en": "Done: I'll tell you here about {topics}.{quiet} Say 'stop notifications' to turn them off."},
+    "subscriptions_list": {"ko": "받고 있는 알림:\n{items}", "en": "Your notifications:\n{items}"},
+    "no_subscriptions": {"ko": "신청한 알림이 없어요. '알림 신청'이라고 보내 보세요.",
+                         "en": "You have no notifications here. Say 'notify me' to get one."},
+    "subscriptions_cancelled": {"ko": "알림 {count}건을 껐어요. 언제든 다시 신청할 수 있어요.",
+                                "en": "Turned off {count} notification(s). You can subscribe again any time."},
+    "subscription_declined": {"ko": "알겠어요. 필요하면 '알림 신청'이라고 말씀해주세요.",
+                              "en": "All right. If you change your mind, say 'notify me'."},
+    "subscription_needs_verification": {"ko": "알림을 받으려면 먼저 본인인증이 필요해요.",
+                                        "en": "To send you notifications I need to verify you first."},
+    "subscription_unavailable": {"ko": "지금은 알림을 설정할 수 없어요. 잠시 후 다시 시도해주세요.",
+                                 "en": "I can't set up notifications right now. Please try again in a little while."},
+    # --- core fallback (actions/fallback.py): low-confidence next action, not low-confidence NLU ------------
+    "default_fallback": {"ko": "잘 이해하지 못했어요. 다시 말씀해주시겠어요?",
+                         "en": "Sorry, I didn't get that. Could you rephrase?"},
 }
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from actions.subscriptions import (ActionCancelSubscriptions, ActionOfferSubscription, ActionSubscribeUpdates,
-                                   subscribe_after_verification)
+from actions.subscriptions import (ActionCancelSubscriptions, ActionDeclineSubscription, ActionOfferSubscription,
+                                   ActionSubscribeUpdates, subscribe_after_verification)
 from actions.verification import ValidateVerifyForm
 from actions_testkit import ADMIN_TOKEN, FormRunner, free_port, make_tracker, run_action, slot_updates, verify
 
@@ -75,7 +75,7 @@ async def test_nothing_is_kept_before_verification_but_the_request_is_remembered
     sender = f"tg:{uuid.uuid4().int % 10**9}"
     tracker = make_tracker({"language": "ko"}, "과태료 가산금 붙기 전에 알려줘", "subscribe_updates", sender=sender)
     events, messages = await run_action(ActionSubscribeUpdates(), tracker, domain)
-    assert [m["response"] for m in messages] == ["utter_subscription_needs_verification"]
+    assert [m["text"] for m in messages] == ["알림을 받으려면 먼저 본인인증이 필요해요."]
     assert {"event": "followup", "name": "verify_form"} in [{k: e.get(k) for k in ("event", "name")} for e in events]
     assert slot_updates(events)["subscription_offer"] == "fine_due|"
     assert await kept(actions_on_notifier, sender) == []
@@ -85,7 +85,8 @@ async def test_verified_citizen_subscribes_to_what_they_named(actions_on_notifie
     runner = await verified_citizen(govapi, domain)
     tracker = runner.tracker("AP-2026-000002 진행되면 알려줘", intent="subscribe_updates")
     _, messages = await run_action(ActionSubscribeUpdates(), tracker, domain)
-    assert messages[0]["response"] == "utter_subscribed"
+    assert messages[0]["text"].startswith("알림을 신청했어요: 신청 진행 (AP-2026-000002).")
+    assert messages[0]["text"].endswith("끄려면 '알림 취소'라고 보내세요.")
     (sub,) = await kept(actions_on_notifier, runner.sender)
     assert (sub["citizen_id"], sub["topics"], sub["case_number"], sub["channel"]) == \
         ("ct_000001", ["application_status"], "AP-2026-000002", "telegram")
@@ -95,7 +96,8 @@ async def test_fine_subscription_keeps_reminders_for_unpaid_fines(actions_on_not
     runner = await verified_citizen(govapi, domain, language="en")
     tracker = runner.tracker("remind me before my fine gets a late fee", intent="subscribe_updates")
     _, messages = await run_action(ActionSubscribeUpdates(), tracker, domain)
-    assert messages[0]["response"] == "utter_subscribed" and "fine due dates" in messages[0]["topics"]
+    assert messages[0]["text"].startswith("Done: I'll tell you here about fine due dates.")
+    assert messages[0]["text"].endswith("Say 'stop notifications' to turn them off.")
     (sub,) = await kept(actions_on_notifier, runner.sender)
     assert sub["topics"] == ["fine_due"] and sub["language"] == "en"
 
@@ -104,20 +106,39 @@ async def test_offer_after_a_status_check_and_yes_subscribes_to_that_case(action
     runner = await verified_citizen(govapi, domain)
     runner.slots["case_number"] = "AP-2026-000007"
     events, messages = await run_action(ActionOfferSubscription(), runner.tracker("", intent="check_application_status"), domain)
-    assert messages[0]["response"] == "utter_subscription_offer"
+    assert messages[0]["text"] == "신청 진행 소식이 생기면 여기로 알려드릴까요?"
+    assert messages[0]["buttons"] == [{"title": "네, 알려주세요", "payload": "/affirm"},
+                                      {"title": "아니요", "payload": "/deny"}]
     runner.slots.update(slot_updates(events))
     events, messages = await run_action(ActionSubscribeUpdates(), runner.tracker("네", intent="affirm"), domain)
-    assert messages[0]["response"] == "utter_subscribed"
+    assert messages[0]["text"].startswith("알림을 신청했어요: 신청 진행 (AP-2026-000007).")
     assert slot_updates(events)["subscription_offer"] is None
     (sub,) = await kept(actions_on_notifier, runner.sender)
     assert sub["case_number"] == "AP-2026-000007" and sub["topics"] == ["application_status"]
 
 
+
+async def test_offer_in_english_has_english_buttons(actions_on_notifier, govapi, domain):
+    runner = await verified_citizen(govapi, domain, language="en")
+    runner.slots["case_number"] = "FN-2026-000001"
+    events, messages = await run_action(ActionOfferSubscription(), runner.tracker("", intent="pay_fine"), domain)
+    assert messages[0]["text"] == "Shall I tell you here when there is news about fine due dates?"
+    assert messages[0]["buttons"] == [{"title": "Yes, notify me", "payload": "/affirm"},
+                                      {"title": "No, thanks", "payload": "/deny"}]
+    assert slot_updates(events)["subscription_offer"] == "fine_due|FN-2026-000001"
+
+
+async def test_declining_the_offer_says_how_to_ask_later_and_forgets_it(domain):
+    tracker = make_tracker({"language": "en", "subscription_offer": "fine_due|"}, "no thanks", "deny")
+    events, messages = await run_action(ActionDeclineSubscription(), tracker, domain)
+    assert [m["text"] for m in messages] == ["All right. If you change your mind, say 'notify me'."]
+    assert slot_updates(events) == {"subscription_offer": None}
+
 async def test_request_made_before_verification_is_honoured_after_it(actions_on_notifier, govapi, domain):
     runner = await verified_citizen(govapi, domain)
     runner.slots["subscription_offer"] = "complaint_answered|"
     _, messages = await run_action_fn(subscribe_after_verification, runner.tracker("123456"))
-    assert messages[0]["response"] == "utter_subscribed"
+    assert messages[0]["text"].startswith("알림을 신청했어요: 민원 답변.")
     (sub,) = await kept(actions_on_notifier, runner.sender)
     assert sub["topics"] == ["complaint_answered"]
 
@@ -126,9 +147,9 @@ async def test_listing_and_cancelling_in_chat(actions_on_notifier, govapi, domai
     runner = await verified_citizen(govapi, domain)
     await run_action(ActionSubscribeUpdates(), runner.tracker("알림 신청", intent="subscribe_updates"), domain)
     _, messages = await run_action(ActionSubscribeUpdates(), runner.tracker("내 알림 목록", intent="subscribe_updates"), domain)
-    assert messages[0]["response"] == "utter_subscriptions_list" and "신청 진행" in messages[0]["items"]
+    assert messages[0]["text"].startswith("받고 있는 알림:\n1. ") and "신청 진행" in messages[0]["text"]
     _, messages = await run_action(ActionCancelSubscriptions(), runner.tracker("알림 취소", intent="subscribe_updates"), domain)
-    assert messages[0]["response"] == "utter_subscriptions_cancelled" and messages[0]["count"] == 1
+    assert messages[0]["text"] == "알림 1건을 껐어요. 언제든 다시 신청할 수 있어요."
     assert await kept(actions_on_notifier, runner.sender) == []
 
 
@@ -136,7 +157,7 @@ async def test_notifier_down_is_said_plainly(actions_on_govapi, govapi, domain, 
     monkeypatch.setenv("NOTIFIER_URL", f"http://127.0.0.1:{free_port()}")
     runner = await verified_citizen(govapi, domain)
     _, messages = await run_action(ActionSubscribeUpdates(), runner.tracker("알림 신청", intent="subscribe_updates"), domain)
-    assert [m["response"] for m in messages] == ["utter_subscription_unavailable"]
+    assert [m["text"] for m in messages] == ["지금은 알림을 설정할 수 없어요. 잠시 후 다시 시도해주세요."]
 
 
 async def run_action_fn(fn, tracker):
@@ -153,6 +174,6 @@ async def test_asking_to_be_told_before_verifying_subscribes_once_verified(actio
     runner = await verified_citizen(govapi, domain)
     runner.slots.update({"verify_purpose": "subscribe_updates", "subscription_offer": "application_status|AP-2026-000002"})
     _, messages = await run_action(ActionVerifiedRequest(), runner.tracker("123456"), domain)
-    assert messages[0]["response"] == "utter_subscribed"  # not the list of applications
+    assert messages[0]["text"].startswith("알림을 신청했어요: 신청 진행 (AP-2026-000002).")  # not the list of applications
     (sub,) = await kept(actions_on_notifier, runner.sender)
     assert sub["case_number"] == "AP-2026-000002" and sub["topics"] == ["application_status"]

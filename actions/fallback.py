@@ -1,0 +1,27 @@
+"""action_default_fallback: what Rasa runs when no next action is confident enough (RulePolicy
+core_fallback_action_name in config.yml).
+
+It replaces Rasa's built-in one (listed under `actions:` in domain.yml) so its text lives with every other
+action text, in the citizen's language, instead of an `utter_default` response. Like the built-in one it
+rewinds the user's message, so the turn that confused the bot does not shape the next prediction.
+"""
+from __future__ import annotations
+
+from typing import List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, UserUtteranceReverted
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import conversation as conv
+from actions.texts import text
+
+
+class ActionDefaultFallback(Action):
+    def name(self) -> Text:
+        return "action_default_fallback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        dispatcher.utter_message(text=text("default_fallback", conv.language(tracker)))
+        return [UserUtteranceReverted()]

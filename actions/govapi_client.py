@@ -3,7 +3,8 @@
 Typed outcomes: every call returns `Ok(value)` or `Err(kind, code, detail)`; the action picks the reply,
 govapi's English `message` is never shown. One aiohttp session per process (created lazily in the running
 loop), timeouts on every call, retries only for GETs, an Idempotency-Key on every state change.
-Logs name the route and the outcome, never phone numbers, tokens, codes or message text.
+Logs name the route and the outcome, never phone numbers, tokens, codes or message text. Every request
+carries the action call's X-Request-Id and X-Conversation-Ref (minwon_logs), so govapi logs the same ids.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from typing import Any, Dict, Generic, Optional, TypeVar, Union
 
 import aiohttp
 
+import minwon_logs
 from actions.settings import ActionSettings, load_settings
 
 logger = logging.getLogger(__name__)
@@ -92,7 +94,9 @@ class GovApiClient:
                        json: Any = None, params: Optional[Dict[str, str]] = None,
                        idem_key: Optional[str] = None, data: Optional[bytes] = None,
                        content_type: Optional[str] = None) -> Result:
-        headers: Dict[str, str] = {}
+        # X-Request-Id and X-Conversation-Ref (the keyed hash, never the conversation id) of the action call,
+        # so govapi's lines of this call can be found next to the action server's.
+        headers: Dict[str, str] = minwon_logs.outgoing_headers()
         if token:
             headers["X-Citizen-Token"] = token
         if idem_key:

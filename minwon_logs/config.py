@@ -83,6 +83,7 @@ def setup(service: str, *, level: Optional[str] = "INFO", settings: Optional[Log
     root.addHandler(handler)
     if level is not None:
         root.setLevel(level)
+    logging.captureWarnings(True)  # Python's warnings become lines of the same format ("py.warnings")
     for name in adopt:
         named = logging.getLogger(name)
         for old in [h for h in named.handlers if _is_console_handler(h)]:

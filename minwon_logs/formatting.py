@@ -5,9 +5,9 @@ there, else from the context of the code that logged) and any `extra={...}` fiel
 """
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
+import time
 from typing import Any, Dict, Optional
 
 from minwon_logs.context import conversation_var, request_id_var
@@ -35,9 +35,10 @@ class JsonFormatter(logging.Formatter):
         self.service = service
 
     def format(self, record: logging.LogRecord) -> str:
-        ts = dt.datetime.fromtimestamp(record.created, dt.timezone.utc)
+        # time.strftime, not datetime's: that one imports a module, which fails in lines logged at shutdown
+        ts = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z"
         entry: Dict[str, Any] = {
-            "ts": ts.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ts.microsecond // 1000:03d}Z",
+            "ts": ts,
             "level": record.levelname.lower(),
             "logger": record.name,
             "msg": record.getMessage(),

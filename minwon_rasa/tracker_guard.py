@@ -15,6 +15,12 @@ before the Agent exists) replaces two functions in place: `Agent._create_tracker
 FailSafe wrapper for this store only) and `MessageProcessor.handle_message` (turn timing, the message to
 the citizen). `install()` checks the Rasa version, so an upgrade fails loudly instead of half-working.
 
+Logs: `install()` also routes the process's logs through minwon_logs (JSON lines when MINWON_LOG_FORMAT=json,
+Sanic's loggers included), and each turn runs with its conversation reference (a keyed hash of the sender
+id, never the id) and a turn id as request id, ending with one `turn` line (channel, outcome, ms).
+Rasa sets up its own (coloured) logging before it imports this module, and replaces any handler a
+`--logging-config-file` puts on the root logger, so the module is the place to do it.
+
 endpoints.yml:
     tracker_store:
       type: minwon_rasa.tracker_guard.GuardedSQLTrackerStore
@@ -31,6 +37,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 import time
 from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Text
@@ -42,6 +49,7 @@ from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.events import ActionExecuted, ConversationPaused, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+import minwon_logs
 from minwon_rasa import metrics
 
 logger = logging.getLogger(__name__)
@@ -197,7 +205,29 @@ def install() -> None:
     Agent._create_tracker_store = staticmethod(_create_tracker_store)
     MessageProcessor.handle_message = guarded_turn(original_handle)
     metrics.count_channel_errors()
+    install_logging()
     _installed = True
+
+
+SANIC_LOGGERS = ("sanic.root", "sanic.error", "sanic.access")
+# Loading a model imports numpy.distutils, which sets the ROOT logger to WARNING (setuptools' distutils log is
+# the root logger): our loggers get Rasa's level (LOG_LEVEL) of their own, as Rasa gives its "rasa" logger.
+OWN_LOGGERS = ("minwon_rasa", "minwon_nlu", "connectors")
+
+
+def install_logging() -> None:
+    """One format for every line of the Rasa process (MINWON_LOG_FORMAT), Sanic's own loggers included."""
+    minwon_logs.setup("rasa", level=None, adopt=SANIC_LOGGERS)  # the level stays Rasa's (LOG_LEVEL)
+    for name in OWN_LOGGERS:
+        logging.getLogger(name).setLevel(os.environ.get("LOG_LEVEL") or "INFO")
+    try:
+        from sanic.log import LOGGING_CONFIG_DEFAULTS
+    except ImportError:  # pragma: no cover - Sanic comes with Rasa
+        return
+    # Rasa builds its Sanic app after importing this module, and Sanic then configures its loggers afresh
+    # from these defaults: give them our formatter too.
+    for name in LOGGING_CONFIG_DEFAULTS.get("formatters", {}):
+        LOGGING_CONFIG_DEFAULTS["formatters"][name] = {"()": "minwon_logs.formatter", "service": "rasa"}
 
 
 def guarded_turn(handle: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
@@ -206,20 +236,31 @@ def guarded_turn(handle: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitab
     async def handle_message(self: Any, message: Any) -> Optional[List[Dict[Text, Any]]]:
         channel = message.input_channel or "unknown"
         started = time.perf_counter()
+        outcome = "error"
+        # Every line of this turn names the conversation by its keyed hash, never by its id (a phone number).
+        context = minwon_logs.bind(request_id=minwon_logs.new_request_id(),
+                                   conversation_id=str(message.sender_id or ""))
         try:
-            result = await handle(self, message)
-        except TrackerStoreUnavailable:
-            metrics.TURNS.labels(channel=channel, outcome="tracker_store_unavailable").inc()
-            await _tell_citizen(message)
-            if isinstance(message.output_channel, CollectingOutputChannel):
-                return message.output_channel.messages
-            return None
-        except Exception:
-            metrics.TURNS.labels(channel=channel, outcome="error").inc()
-            raise
-        metrics.TURN_SECONDS.labels(channel=channel).observe(time.perf_counter() - started)
-        metrics.TURNS.labels(channel=channel, outcome="ok").inc()
-        return result
+            try:
+                result = await handle(self, message)
+            except TrackerStoreUnavailable:
+                outcome = "tracker_store_unavailable"
+                metrics.TURNS.labels(channel=channel, outcome=outcome).inc()
+                await _tell_citizen(message)
+                if isinstance(message.output_channel, CollectingOutputChannel):
+                    return message.output_channel.messages
+                return None
+            except Exception:
+                metrics.TURNS.labels(channel=channel, outcome="error").inc()
+                raise
+            outcome = "ok"
+            metrics.TURN_SECONDS.labels(channel=channel).observe(time.perf_counter() - started)
+            metrics.TURNS.labels(channel=channel, outcome=outcome).inc()
+            return result
+        finally:
+            logger.info("turn", extra={"channel": channel, "outcome": outcome,
+                                       "ms": round((time.perf_counter() - started) * 1000, 1)})
+            context.reset()
 
     return handle_message
 

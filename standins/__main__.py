@@ -7,7 +7,7 @@ import sys
 from aiohttp import web
 
 import minwon_logs
-from minwon_logs.aiohttp_context import log_requests
+from minwon_logs.aiohttp_context import request_logger
 from standins.app import create_app
 from standins.settings import Settings
 
@@ -24,7 +24,7 @@ def main() -> None:
     app = create_app(settings)
     # Request lines with ids and route patterns. aiohttp's access log stays off: it would print Bot API
     # paths, and so the bot token.
-    app.middlewares.insert(0, log_requests)
+    app.middlewares.insert(0, request_logger(quiet={"/simulator/feed"}))  # the simulator page polls it
     web.run_app(app, host=settings.host, port=settings.port, access_log=None, print=None)
 
 

@@ -1,12 +1,15 @@
-"""The logs of every process of the stack hold no phone number, ID number, one-time code or message text."""
+"""The logs of every process of the stack hold no phone number, ID number, one-time code or message text, and
+still let an operator follow one conversation: its lines carry the conversation's keyed hash."""
 import base64
 import hashlib
 import hmac
+import json
 import re
 import uuid
 
 import pytest
 
+from minwon_logs import conversation_ref
 from stack import TelegramCitizen
 
 pytestmark = pytest.mark.asyncio
@@ -42,3 +45,13 @@ async def test_a_full_run_leaves_no_personal_data_in_any_log(stack, session, cha
     for secret in (marker, phone_local, phone_e164, "1055507391", id_number, "1234567", code, "zebra"):
         assert secret not in logs, f"{secret!r} found in the logs"
     assert "01055507391" not in digits
+
+    # The Rasa instances name both conversations by reference (same salt as the stack: the environment's).
+    rasa_logs = "\n".join(p.read_text(errors="replace") for p in sorted(stack.log_dir.glob("rasa*.log")))
+    for conversation in (f"sms:{phone_e164}", f"tg:{chat_id}"):
+        assert conversation_ref(conversation) in rasa_logs, f"no line names {conversation_ref(conversation)}"
+    # Lines written as JSON (MINWON_LOG_FORMAT=json) are whole objects, with the service that wrote them.
+    for raw in logs.splitlines():
+        if raw.startswith("{"):
+            line = json.loads(raw)
+            assert line.get("service"), raw[:200]

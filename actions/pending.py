@@ -2,6 +2,12 @@
 idempotency key, and retried at the start of every later turn until it goes through. The same key means
 govapi applies it once even if the first attempt did arrive after all.
 
+While the citizen is silent the request is also retried by itself: keeping it schedules a Rasa reminder
+(intent EXTERNAL_retry_kept, after PENDING_RETRY_DELAYS_S[0]); `action_retry_kept` tries again and, while
+govapi is still down, schedules the next one, until the list of pauses ends. A citizen message cancels the
+reminder (kill_on_user_message) and retries at once. Reminders live in the memory of the Rasa instance that
+scheduled them: if it restarts, the request still completes with the citizen's next message.
+
 The turn-start action runs on every user message, before any prediction: it is Rasa's global slot validation
 action (`action_validate_slot_mappings`, called by `action_extract_slots` each turn; its messages reach the
 citizen, unlike those of a custom slot-mapping action, which Rasa drops). It also keeps the `language` slot
@@ -11,16 +17,17 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, ReminderScheduled, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import conversation as conv
 from actions.govapi_client import ErrKind, Result, get_client
+from actions.settings import load_settings
 from actions.texts import text
 
 logger = logging.getLogger(__name__)
@@ -35,9 +42,31 @@ def register(kind: str, perform: Performer, reply: Replier) -> None:
     _KINDS[kind] = (perform, reply)
 
 
-def keep(kind: str, payload: Dict[str, Any], key: str) -> SlotSet:
+RETRY_INTENT = "EXTERNAL_retry_kept"
+RETRY_REMINDER = "minwon_retry_kept"  # one per conversation: a new one replaces the last
+
+
+def keep(kind: str, payload: Dict[str, Any], key: str, retries: int = 0) -> SlotSet:
     return SlotSet("pending_request", {"kind": kind, "payload": payload, "idempotency_key": key,
-                                       "kept_at": datetime.now(timezone.utc).isoformat(timespec="seconds")})
+                                       "kept_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                                       "retries": retries})
+
+
+def retry_delay(retries: int) -> Optional[float]:
+    """Seconds until the next retry on its own, after `retries` retries; None when no more are planned."""
+    delays = load_settings().pending_retry_delays_s
+    return delays[retries] if retries < len(delays) else None
+
+
+def retry_reminder(delay_s: float) -> EventType:
+    # Rasa schedules it on the instance that runs this turn, in that server's local time (naive, as Rasa's
+    # own examples do); the citizen's next message cancels it.
+    return ReminderScheduled(RETRY_INTENT, datetime.now() + timedelta(seconds=delay_s), name=RETRY_REMINDER,
+                             kill_on_user_message=True)
+
+
+def _minutes(delay_s: float) -> int:
+    return max(1, round(delay_s / 60))
 
 
 async def perform_or_keep(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str,
@@ -51,8 +80,12 @@ async def perform_or_keep(dispatcher: CollectingDispatcher, tracker: Tracker, ki
         reply(dispatcher, tracker, lang, result.value)
         return []
     if result.kind == ErrKind.UNAVAILABLE:
-        dispatcher.utter_message(text=text("kept_for_later", lang))
-        return [keep(kind, payload, key)]
+        delay = retry_delay(0)
+        if delay is None:
+            dispatcher.utter_message(text=text("kept_for_later", lang))
+            return [keep(kind, payload, key)]
+        dispatcher.utter_message(text=text("kept_retry_in", lang, minutes=_minutes(delay)))
+        return [keep(kind, payload, key), retry_reminder(delay)]
     _explain(dispatcher, lang, result)
     return []
 
@@ -104,6 +137,12 @@ def next_language(tracker: Tracker) -> Dict[Text, Any]:
     return {}
 
 
+def is_external(tracker: Tracker) -> bool:
+    """A turn started by the system (reminder, desk hand-back), not by a citizen's message."""
+    intent, _ = conv.latest_intent(tracker)
+    return bool(intent and intent.startswith("EXTERNAL_"))
+
+
 class ActionTurnStart(Action):
     """Runs before every prediction: language of the turn, then a kept request retried."""
 
@@ -111,27 +150,51 @@ class ActionTurnStart(Action):
         return "action_validate_slot_mappings"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if is_external(tracker):
+            return []  # its text ("EXTERNAL: ...") is no citizen's language; its own action does the work
         updates = next_language(tracker)
         events: List[EventType] = [SlotSet(k, v) for k, v in updates.items()]
         tracker.slots.update(updates)
         pending = tracker.get_slot("pending_request")
         if isinstance(pending, dict) and pending.get("kind") in _kinds():
-            events += await self._retry(dispatcher, tracker, pending)
+            retried, _ = await retry_kept(dispatcher, tracker, pending)
+            events += retried
         return events
 
-    async def _retry(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                     pending: Dict[str, Any]) -> List[EventType]:
-        perform, reply = _kinds()[pending["kind"]]
-        lang = conv.language(tracker)
-        result = await perform(get_client(), conv.citizen_token(tracker), pending.get("payload") or {},
-                               pending["idempotency_key"])
-        if not result.ok and result.kind == ErrKind.UNAVAILABLE:
-            return []  # still down: keep it, stay quiet (the citizen was told once)
-        if result.ok:
-            done_at = conv.now_local().strftime("%H:%M")
-            dispatcher.utter_message(text=text("pending_done", lang, time=done_at))
-            reply(dispatcher, tracker, lang, result.value)
-        else:
-            logger.info("kept %s request refused on retry: %s", pending["kind"], result.code)
-            _explain(dispatcher, lang, result)
-        return [SlotSet("pending_request", None)]
+
+class ActionRetryKept(Action):
+    """The reminder of a kept request fired (the citizen was silent): try again, or plan the next try."""
+
+    def name(self) -> Text:
+        return "action_retry_kept"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        pending = tracker.get_slot("pending_request")
+        if not isinstance(pending, dict) or pending.get("kind") not in _kinds():
+            return []
+        events, still_down = await retry_kept(dispatcher, tracker, pending)
+        if not still_down:
+            return events
+        retries = int(pending.get("retries") or 0) + 1
+        delay = retry_delay(retries)
+        kept = SlotSet("pending_request", {**pending, "retries": retries})
+        return [kept] if delay is None else [kept, retry_reminder(delay)]
+
+
+async def retry_kept(dispatcher: CollectingDispatcher, tracker: Tracker,
+                     pending: Dict[str, Any]) -> tuple:
+    """Try a kept request again with its idempotency key: (events, still down)."""
+    perform, reply = _kinds()[pending["kind"]]
+    lang = conv.language(tracker)
+    result = await perform(get_client(), conv.citizen_token(tracker), pending.get("payload") or {},
+                           pending["idempotency_key"])
+    if not result.ok and result.kind == ErrKind.UNAVAILABLE:
+        return [], True  # still down: keep it, stay quiet (the citizen was told once)
+    if result.ok:
+        done_at = conv.now_local().strftime("%H:%M")
+        dispatcher.utter_message(text=text("pending_done", lang, time=done_at))
+        reply(dispatcher, tracker, lang, result.value)
+    else:
+        logger.info("kept %s request refused on retry: %s", pending["kind"], result.code)
+        _explain(dispatcher, lang, result)
+    return [SlotSet("pending_request", None)], False

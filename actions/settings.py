@@ -37,6 +37,18 @@ def _int(key: str, default: int) -> int:
         raise SettingsError(f"{key} must be an integer, got {raw!r}") from None
 
 
+def _seconds_list(key: str, default: str) -> tuple:
+    raw = os.environ.get(key)
+    raw = default if raw is None else raw
+    try:
+        values = tuple(float(part) for part in raw.split(",") if part.strip())
+    except ValueError:
+        raise SettingsError(f"{key} must be comma-separated seconds (e.g. 60,180,600), got {raw!r}") from None
+    if any(value <= 0 for value in values):
+        raise SettingsError(f"{key} must hold positive seconds, got {raw!r}")
+    return values
+
+
 @dataclass(frozen=True)
 class ActionSettings:
     env: str
@@ -50,6 +62,9 @@ class ActionSettings:
     handoff_timeout_s: float
     action_port: int
     timezone: str
+    # A kept request (govapi down) is retried by itself after each of these pauses while the citizen is
+    # silent; empty: only with the citizen's next message.
+    pending_retry_delays_s: tuple = ()
 
     @property
     def production(self) -> bool:
@@ -69,6 +84,7 @@ def load_settings() -> ActionSettings:
         handoff_timeout_s=_float("HANDOFF_TIMEOUT_S", 3.0),
         action_port=_int("ACTION_PORT", 5055),
         timezone=_str("MINWON_TIMEZONE", "Asia/Seoul"),
+        pending_retry_delays_s=_seconds_list("PENDING_RETRY_DELAYS_S", "60,180,600,1800"),
     )
     if settings.production:
         for key, value in (("GOVAPI_SERVICE_TOKEN", settings.govapi_service_token),

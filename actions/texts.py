@@ -36,6 +36,8 @@ TEXTS: Dict[str, Dict[str, str]] = {
     # --- generic ---------------------------------------------------------------------------------------------
     "kept_for_later": {"ko": "지금 처리 시스템이 응답하지 않아요. 요청은 보관했고, 다음 메시지 때 처리해 알려드릴게요.",
                        "en": "The system is not answering now. I kept your request and will finish it on your next message."},
+    "kept_retry_in": {"ko": "지금 처리 시스템이 응답하지 않아요. 요청은 보관했고 {minutes}분 뒤 다시 시도해 알려드릴게요.",
+                      "en": "The system is not answering now. I kept your request; I'll try again in {minutes} min and tell you."},
     "pending_done": {"ko": "{time}에 보관한 요청을 처리했어요.", "en": "Your kept request went through at {time}."},
     "pending_failed": {"ko": "보관한 요청을 처리하지 못했어요. 다시 시도해주세요.",
                        "en": "I could not complete your kept request. Please try again."},

@@ -48,17 +48,20 @@ class MinwonChannel(InputChannel):
         """
         await self.count_conversation(sender_id)
         await self.copy_to_desk(sender_id, text, metadata)
-        collector = TurnCollector(self.name())
-        await on_new_message(
-            UserMessage(
-                text=text,
-                output_channel=collector,
-                sender_id=sender_id,
-                input_channel=self.name(),
-                metadata=metadata,
-                message_id=message_id,
+        collector = TurnCollector(self.name(), later=self.get_output_channel)
+        try:
+            await on_new_message(
+                UserMessage(
+                    text=text,
+                    output_channel=collector,
+                    sender_id=sender_id,
+                    input_channel=self.name(),
+                    metadata=metadata,
+                    message_id=message_id,
+                )
             )
-        )
+        finally:
+            collector.close()  # later messages (reminders of this turn) go out through the channel itself
         return collector.messages
 
     async def count_conversation(self, sender_id: str) -> None:

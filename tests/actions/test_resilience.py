@@ -1,14 +1,18 @@
-"""A retried turn never pays twice; when govapi is down or too slow the request is kept, and completed on the
-next message with the same idempotency key, so it is never lost and never doubled."""
+"""A retried turn never pays twice; when govapi is down or too slow the request is kept, and completed by
+itself a little later (a Rasa reminder) or on the next message, with the same idempotency key, so it is never
+lost and never doubled."""
+from datetime import datetime
+
 import pytest
 
 from actions.fines import ActionPayFine
 from actions.govapi_client import reset_client
-from actions.pending import ActionTurnStart
+from actions.pending import ActionRetryKept, ActionTurnStart
 from actions.verification import ValidateVerifyForm
 from actions_testkit import FormRunner, client_for, free_port, make_tracker, run_action, slot_updates, texts_of, verify
 
 pytestmark = pytest.mark.asyncio
+EMILY_PHONE, EMILY_BIRTH = "010-9876-5432", "1990-07-02"  # govapi's English-speaking demo citizen
 
 
 async def verified(govapi, domain):
@@ -112,3 +116,77 @@ async def test_language_follows_the_citizen_until_they_ask_for_one(actions_on_go
     events, _ = await run_action(ActionTurnStart(), make_tracker({"language": "en", "language_locked": True},
                                                                  "과태료 낼게요", intent="pay_fine"), domain)
     assert "language" not in slot_updates(events)
+
+
+def reminders(events):
+    return [e for e in events if e.get("event") == "reminder"]
+
+
+async def test_a_kept_request_says_when_it_is_tried_again_and_plans_that_retry(govapi, actions_on_govapi, domain,
+                                                                              monkeypatch):
+    monkeypatch.setenv("PENDING_RETRY_DELAYS_S", "120,600")
+    runner = await verified(govapi, domain)
+    dead = client_for(f"http://127.0.0.1:{free_port()}")  # govapi down: which fine does not matter
+    reset_client(dead)
+    events, messages = await run_action(ActionPayFine(), make_tracker(pay_slots(runner, {"id": "FN-any"}), "1",
+                                                                      sender=runner.sender), domain)
+    await dead.close()
+    assert "2분 뒤" in texts_of(messages)  # told when: the first pause, in minutes
+    [reminder] = reminders(events)
+    assert reminder["intent"] == "EXTERNAL_retry_kept" and reminder["kill_on_user_msg"] is True
+    due = (datetime.fromisoformat(reminder["date_time"]) - datetime.now()).total_seconds()
+    assert 100 < due <= 120
+
+
+async def test_the_reminder_completes_a_kept_payment_without_a_new_message(govapi, actions_on_govapi, domain):
+    runner = FormRunner(ValidateVerifyForm(), "verify_form", domain)
+    await verify(runner, govapi, phone=EMILY_PHONE, birth=EMILY_BIRTH)  # fines of her own, unpaid
+    token = runner.slots["citizen_token"]
+    fine = await payable_fine(govapi, token)
+    before = len(await payments_of(govapi, token))
+    dead = client_for(f"http://127.0.0.1:{free_port()}")
+    reset_client(dead)
+    events, _ = await run_action(ActionPayFine(), make_tracker(pay_slots(runner, fine), "1", sender=runner.sender),
+                                 domain)
+    await dead.close()
+    kept = slot_updates(events)["pending_request"]
+
+    reset_client(actions_on_govapi)  # govapi is back; the reminder fires (no citizen text)
+    fired = make_tracker({**runner.slots, "pending_request": kept}, "EXTERNAL: EXTERNAL_retry_kept",
+                         intent="EXTERNAL_retry_kept", sender=runner.sender)
+    events, messages = await run_action(ActionRetryKept(), fired, domain)
+    assert "처리했어요" in texts_of(messages) and "PY-" in texts_of(messages)
+    assert slot_updates(events)["pending_request"] is None and not reminders(events)
+    assert len(await payments_of(govapi, token)) == before + 1
+
+
+async def test_still_down_when_the_reminder_fires_plans_the_next_try_until_the_list_ends(actions_on_govapi, domain,
+                                                                                          monkeypatch):
+    monkeypatch.setenv("PENDING_RETRY_DELAYS_S", "60,180")
+    kept = {"kind": "payment", "payload": {"fine_ids": ["x"], "method": "card"}, "idempotency_key": "k-2",
+            "kept_at": "2026-11-25T00:00:00+00:00", "retries": 0}
+    dead = client_for(f"http://127.0.0.1:{free_port()}")
+    reset_client(dead)
+    try:
+        fired = make_tracker({"pending_request": kept}, "EXTERNAL: EXTERNAL_retry_kept", intent="EXTERNAL_retry_kept")
+        events, messages = await run_action(ActionRetryKept(), fired, domain)
+        assert messages == []  # quiet: the citizen was told once
+        assert slot_updates(events)["pending_request"]["retries"] == 1
+        [reminder] = reminders(events)
+        assert 150 < (datetime.fromisoformat(reminder["date_time"]) - datetime.now()).total_seconds() <= 180
+
+        last = make_tracker({"pending_request": {**kept, "retries": 1}}, "EXTERNAL: EXTERNAL_retry_kept",
+                            intent="EXTERNAL_retry_kept")
+        events, _ = await run_action(ActionRetryKept(), last, domain)
+        assert slot_updates(events)["pending_request"]["idempotency_key"] == "k-2"  # still kept for the next message
+        assert not reminders(events)  # no more tries on its own
+    finally:
+        await dead.close()
+
+
+async def test_a_system_turn_changes_neither_the_language_nor_retries(actions_on_govapi, domain):
+    kept = {"kind": "payment", "payload": {"fine_ids": ["x"], "method": "card"}, "idempotency_key": "k-3"}
+    fired = make_tracker({"language": "ko", "pending_request": kept}, "EXTERNAL: EXTERNAL_retry_kept",
+                         intent="EXTERNAL_retry_kept")
+    events, messages = await run_action(ActionTurnStart(), fired, domain)
+    assert events == [] and messages == []

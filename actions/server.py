@@ -68,6 +68,9 @@ def create_app() -> Sanic:
 
     app = endpoint.create_app("actions", cors_origins="*", auto_reload=False)  # as endpoint.run builds it
     attach_log_context(app)
+    # One `action` line per call says more than Sanic's access line (and the balancer's health checks
+    # would fill the log with those).
+    app.config.ACCESS_LOG = False
 
     async def close_govapi_client(*_: Any) -> None:  # its connections, before the loop goes
         await get_client().close()

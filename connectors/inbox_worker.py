@@ -175,6 +175,9 @@ class InboxWorker:
     async def _run(self, entry: Entry, vanished: bool = False) -> bool:
         """Run one entry's turn and forget the entry; True if it was handed back for a retry."""
         mode = "vanished" if vanished else ("recovered" if entry.recovered else "own")
+        if mode != "own":  # an operator wants to know that an instance stopped with work in hand
+            logger.warning("inbox: running a message %s", "taken over from a stopped instance"
+                           if mode == "recovered" else "that left the inbox before it ran here")
         try:
             await self.run(entry, self._guarded(entry, mode))
         except RetryLater:

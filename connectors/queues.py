@@ -1,8 +1,9 @@
 """Per-conversation ordered work queues.
 
-Webhooks are acknowledged at once; the work runs in the background, one item at a time per
-conversation (so replies keep their order and Rasa's lock store never has to poll), and
-conversations run concurrently with each other.
+Webhooks are acknowledged as soon as their message is kept in the durable inbox (connectors/inbox.py);
+the work runs in the background, one item at a time per conversation (so replies keep their order and
+Rasa's lock store never has to poll), and conversations run concurrently with each other. The queue
+itself is in-process and dies with the process: the inbox, not this queue, is what survives a crash.
 """
 from __future__ import annotations
 

@@ -36,7 +36,10 @@ class ChannelStore:
 
     # --- de-duplication ---------------------------------------------------------------------------
     async def first_time(self, kind: str, ident: str) -> bool:
-        """True only for the first delivery of this webhook id (atomic SET NX with expiry)."""
+        """True only for the first delivery of this webhook id (atomic SET NX with expiry).
+
+        For messages that reach Rasa the inbox sets the same key together with the kept message
+        (connectors/inbox.py, `Inbox.accept`); this is for what the connector answers itself."""
         return bool(await self.redis.set(self.key("seen", kind, ident), "1", nx=True, ex=SEEN_TTL))
 
     # --- buttons: payloads stay on the server, channels carry short tokens ------------------------

@@ -19,6 +19,7 @@ from actions import conversation as conv
 from actions.govapi_client import idempotency_key
 from actions.settings import load_settings
 from actions.texts import text
+from minwon_logs import outgoing_headers
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ async def _post_to_desk(body: Dict[str, Any]) -> Optional[Dict[str, Any]]:
         timeout = aiohttp.ClientTimeout(total=settings.handoff_timeout_s)
         async with aiohttp.ClientSession(timeout=timeout) as session:
             async with session.post(f"{settings.handoff_url}/v1/handoffs", json=body,
-                                    headers={"Authorization": f"Bearer {settings.handoff_token}"}) as resp:
+                                    headers={**outgoing_headers(), "Authorization": f"Bearer {settings.handoff_token}"}) as resp:
                 if resp.status in (200, 201):
                     return await resp.json(content_type=None)
                 logger.warning("handoff desk answered %s", resp.status)

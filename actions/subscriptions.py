@@ -21,6 +21,7 @@ from rasa_sdk.types import DomainDict
 from actions import conversation as conv
 from actions.govapi_client import get_client
 from actions.texts import text
+from minwon_logs import outgoing_headers
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +84,7 @@ async def _notifier(method: str, path: str, *, json: Any = None, params: Optiona
     try:
         async with aiohttp.ClientSession(timeout=timeout) as session:
             async with session.request(method, settings.url + path, json=json, params=params,
-                                       headers={"Authorization": f"Bearer {settings.token}"}) as resp:
+                                       headers={**outgoing_headers(), "Authorization": f"Bearer {settings.token}"}) as resp:
                 if resp.status >= 300:
                     logger.warning("notifier %s %s answered %s", method, path.split("/")[2], resp.status)
                     raise NotifierUnavailable(f"notifier answered {resp.status}")

@@ -12,6 +12,7 @@ COPY actions actions
 COPY connectors connectors
 COPY minwon_nlu minwon_nlu
 COPY minwon_rasa minwon_rasa
+COPY minwon_logs minwon_logs
 COPY deploy/endpoints.prod.yml deploy/credentials.prod.yml deploy/
 # The trained model (make train) is baked in, so every replica runs the same one.
 COPY models/minwon.tar.gz models/minwon.tar.gz

@@ -7,6 +7,7 @@ COPY requirements/services.txt requirements/services.txt
 RUN pip install --no-cache-dir -r requirements/services.txt
 COPY govapi govapi
 COPY bot bot
+COPY minwon_logs minwon_logs
 RUN useradd --uid 10001 minwon
 USER 10001
 CMD ["python", "-m", "govapi", "serve"]

@@ -77,7 +77,7 @@ class Stack:
         self.env = {
             **os.environ, **{k: str(v) for k, v in self.ports.items()},
             "PYTHONPATH": f"{ROOT}{os.pathsep}{HERE}", "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
-            "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "MINWON_ENV": "development",
+            "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "MINWON_ENV": "development", "MINWON_LOG_FORMAT": "json",
             "REDIS_URL": self.redis_url, "LOCK_KEY_PREFIX": self.tag, "LOCK_LIFETIME_S": str(LOCK_LIFETIME_S),
             "CONNECTORS_REDIS_PREFIX": f"{self.tag}:ch:", "HANDOFF_REDIS_PREFIX": f"{self.tag}:handoff:",
             "CONNECTORS_PUBLIC_URL": self.public, "RASA_URL": self.internal,

@@ -1,6 +1,6 @@
 """Load benchmark of the whole stack: simulated citizens over the Telegram and SMS webhooks.
 
-    .venv/bin/python bench/load.py [--citizens 100] [--duration 60] [--model PATH] [--only prod2,prod1,stock]
+    .venv/bin/python bench/load.py [--citizens 100] [--duration 60] [--rate 60] [--model PATH] [--only prod2,prod1,stock]
 
 Three runs, each on a stack of its own (own ports, own PostgreSQL databases, own Redis key prefix),
 started, measured and stopped in turn:
@@ -8,7 +8,8 @@ started, measured and stopped in turn:
          store, atomic Redis lock store), 2 action servers, govapi on PostgreSQL, console, notifier
   prod1  the same with one Rasa instance
   stock  the stock `rasa init` runtime for our bot: one `rasa run` with no tracker/lock store configured
-         (in-memory), one action server, govapi on SQLite, no load balancer; with --stock-model, a model
+         (in-memory), one action server, govapi on SQLite, no load balancer, Rasa's code as shipped
+         (MINWON_RASA_SPEEDUPS=off); with --stock-model, a model
          trained from `rasa init`'s config.yml (bench/stock_config.yml: Rasa's default pipeline/policies),
          else our model (then the comparison is of the runtime only)
 Each run: N concurrent citizens (half Telegram, half SMS; Korean and English; the openings of the four
@@ -16,6 +17,10 @@ services, small talk, cancel), each sending its next message as soon as the last
 --duration seconds. Telegram updates carry the secret-token header, SMS posts a valid X-Twilio-Signature;
 replies are read from the Bot API stand-in (sendMessage) or from the TwiML answer (else the REST stand-in).
 Prints completed turns/s, p50/p95/p99 turn latency, errors, and peak memory (VmHWM) per process and in all.
+With --rate R the citizens together offer R messages/s (each citizen's sends follow a Poisson process of rate
+R/N, and a citizen still waiting for its reply sends its next message as soon as the reply comes): latency then
+shows what a citizen waits at that load, not the queue that a zero-think-time crowd builds (by Little's law,
+N citizens with no pause wait N / throughput on average). Without --rate each citizen sends as soon as answered.
 Telegram pacing (1 message/s per chat, 30/s overall) is switched off: this measures our servers.
 Everything is loopback; every wait is bounded.
 """
@@ -153,7 +158,9 @@ class StockStack(Stack):
                     "GOVAPI_AUTO_MIGRATE": "1", "STANDINS_PORT": str(sport), "RASA_URL": self.public,
                     "CONNECTORS_PUBLIC_URL": self.public, "CONNECTORS_REDIS_PREFIX": self.prefix,
                     "TELEGRAM_API_BASE": self.standins + "/telegram", "TWILIO_API_BASE": self.standins + "/twilio",
-                    "TELEGRAM_PER_CHAT_INTERVAL": "0", "TELEGRAM_GLOBAL_RATE": "100000"}
+                    "TELEGRAM_PER_CHAT_INTERVAL": "0", "TELEGRAM_GLOBAL_RATE": "100000",
+                    # Rasa as shipped: our runtime fixes (minwon_rasa/speedups.py) load with our model otherwise
+                    "MINWON_RASA_SPEEDUPS": "off"}
         self.env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
         self.commands = [
             [str(PY), "-m", "standins"], [str(PY), "-m", "govapi", "serve"], [str(RPY), "-m", "actions.server"],
@@ -273,6 +280,22 @@ async def wait_ready(stack: Stack, session: aiohttp.ClientSession, timeout: floa
 
 
 # -- citizens -------------------------------------------------------------------------------------------
+class Pacer:
+    """When a citizen sends next: a Poisson process of `rate` per second, or at once when rate is 0."""
+
+    def __init__(self, rate: float) -> None:
+        self.rate = rate
+        self.next_at = time.monotonic() + (random.expovariate(rate) if rate > 0 else 0.0)
+
+    async def wait(self) -> None:
+        if self.rate <= 0:
+            return
+        delay = self.next_at - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        self.next_at = max(self.next_at, time.monotonic() - 1.0) + random.expovariate(self.rate)
+
+
 @dataclass
 class Results:
     latencies: List[float] = field(default_factory=list)
@@ -287,11 +310,16 @@ class Results:
         self.errors[kind] = self.errors.get(kind, 0) + 1
 
 
-async def telegram_citizen(session, stack: Stack, n: int, stop_at: float, results: Results, reply_timeout: float):
+async def telegram_citizen(session, stack: Stack, n: int, stop_at: float, results: Results, reply_timeout: float,
+                           rate: float = 0.0):
     chat = 7 * 10**8 + n * 1000 + random.randrange(1000)
     script = random.choice(SCRIPTS[random.choice(["ko", "en"])])
     seen, i = 0, 0
+    pacer = Pacer(rate)
     while time.monotonic() < stop_at:
+        await pacer.wait()
+        if time.monotonic() >= stop_at:
+            break
         update = {"update_id": random.randrange(2**31), "message": {
             "message_id": i + 1, "date": int(time.time()), "from": {"id": chat, "is_bot": False, "first_name": "B"},
             "chat": {"id": chat, "type": "private"}, "text": script[i % len(script)]}}
@@ -322,12 +350,17 @@ async def telegram_citizen(session, stack: Stack, n: int, stop_at: float, result
             seen = len((await r.json())["calls"])
 
 
-async def sms_citizen(session, stack: Stack, n: int, stop_at: float, results: Results, reply_timeout: float):
+async def sms_citizen(session, stack: Stack, n: int, stop_at: float, results: Results, reply_timeout: float,
+                      rate: float = 0.0):
     phone = f"+82109{n:03d}{random.randrange(10**4):04d}"
     script = random.choice(SCRIPTS[random.choice(["ko", "en"])])
     url = stack.public + "/webhooks/twilio/webhook"
     i, rest_seen = 0, 0
+    pacer = Pacer(rate)
     while time.monotonic() < stop_at:
+        await pacer.wait()
+        if time.monotonic() >= stop_at:
+            break
         sid = "SM" + uuid.uuid4().hex
         form = {"MessageSid": sid, "SmsSid": sid, "AccountSid": TWILIO_SID, "From": phone, "To": "+15005550006",
                 "Body": script[i % len(script)], "NumMedia": "0", "ApiVersion": "2010-04-01"}
@@ -365,7 +398,8 @@ async def rest_replies(session, stack: Stack, phone: str, seen: int, start: floa
     return count, []
 
 
-async def run_load(stack: Stack, citizens: int, duration: float, reply_timeout: float) -> tuple[Results, float]:
+async def run_load(stack: Stack, citizens: int, duration: float, reply_timeout: float,
+                   rate: float = 0.0) -> tuple[Results, float]:
     results = Results()
     connector = aiohttp.TCPConnector(limit=citizens * 2 + 10)
     async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=reply_timeout + 10)) as s:
@@ -374,7 +408,8 @@ async def run_load(stack: Stack, citizens: int, duration: float, reply_timeout: 
         await asyncio.gather(*(telegram_citizen(s, stack, 900 + i, time.monotonic() + 8, warm, reply_timeout)
                                for i in range(4)))
         stop_at = time.monotonic() + duration
-        tasks = [(telegram_citizen if i % 2 == 0 else sms_citizen)(s, stack, i, stop_at, results, reply_timeout)
+        tasks = [(telegram_citizen if i % 2 == 0 else sms_citizen)(s, stack, i, stop_at, results, reply_timeout,
+                                                                    rate / citizens)
                  for i in range(citizens)]
         load_started = time.monotonic()
         await asyncio.wait_for(asyncio.gather(*tasks), timeout=duration + reply_timeout + 30)
@@ -386,13 +421,14 @@ async def measure(stack: Stack, args) -> str:
     try:
         async with aiohttp.ClientSession() as session:
             await wait_ready(stack, session, args.start_timeout)
-        results, load_started = await run_load(stack, args.citizens, args.duration, args.reply_timeout)
+        results, load_started = await run_load(stack, args.citizens, args.duration, args.reply_timeout, args.rate)
         memory = peak_memory(stack.pids())
     finally:
         stack.stop()
     lat = results.latencies
     in_window = sum(1 for t in results.done_at if t <= load_started + args.duration)
-    lines = [f"[{stack.label}] {args.citizens} concurrent citizens for {args.duration:.0f} s: {in_window / args.duration:.1f} "
+    offered = f", offering {args.rate:.0f} messages/s" if args.rate else ", each sending as soon as answered"
+    lines = [f"[{stack.label}] {args.citizens} concurrent citizens{offered} for {args.duration:.0f} s: {in_window / args.duration:.1f} "
              f"completed turns/s ({len(lat)} turns in all), errors {sum(results.errors.values())}"
              + (f" {dict(sorted(results.errors.items()))}" if results.errors else "")]
     if lat:
@@ -408,6 +444,8 @@ def main() -> int:
     parser.add_argument("--model", default=str(ROOT / "models" / "minwon.tar.gz"))
     parser.add_argument("--citizens", type=int, default=100)
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of load per run")
+    parser.add_argument("--rate", type=float, default=0.0,
+                        help="messages/s the citizens offer together (0: each sends as soon as answered)")
     parser.add_argument("--reply-timeout", type=float, default=30.0)
     parser.add_argument("--start-timeout", type=float, default=480.0, help="seconds to wait for a stack to be ready")
     parser.add_argument("--stock-model", help="model trained with bench/stock_config.yml (default: --model)")

@@ -26,7 +26,7 @@ class MinwonChannel(InputChannel):
     def __init__(self, common: CommonSettings, store: Optional[ChannelStore] = None) -> None:
         self.common = common
         self.store = store or ChannelStore.from_url(common.redis_url, common.redis_prefix)
-        self.queues = ConversationQueues()
+        self.queues = ConversationQueues(channel=self.name())
 
     def add_lifecycle(self, blueprint: Blueprint) -> None:
         @blueprint.listener("after_server_stop")

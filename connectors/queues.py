@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import deque
-from typing import Awaitable, Callable, Deque, Dict, Set, TypeVar
+from typing import Awaitable, Callable, Deque, Dict, Set, Tuple, TypeVar
 
 from connectors.errors import ConnectorError
+from minwon_rasa.metrics import CHANNEL_QUEUE_PENDING, CHANNEL_QUEUE_WAIT
 
 logger = logging.getLogger(__name__)
 
@@ -25,9 +27,10 @@ class QueueFull(ConnectorError):
 
 
 class ConversationQueues:
-    def __init__(self, max_pending_per_conversation: int = 100) -> None:
+    def __init__(self, max_pending_per_conversation: int = 100, channel: str = "unknown") -> None:
         self.max_pending = max_pending_per_conversation
-        self._pending: Dict[str, Deque[Job]] = {}
+        self.channel = channel  # the metrics' label
+        self._pending: Dict[str, Deque[Tuple[Job, float]]] = {}
         self._workers: Dict[str, "asyncio.Task[None]"] = {}
         self._all_tasks: Set["asyncio.Task[None]"] = set()
 
@@ -37,7 +40,8 @@ class ConversationQueues:
         if len(queue) >= self.max_pending:
             logger.warning("conversation queue full, message dropped")
             return False
-        queue.append(job)
+        queue.append((job, time.monotonic()))
+        CHANNEL_QUEUE_PENDING.labels(self.channel).inc()
         if conversation not in self._workers:
             task = asyncio.get_event_loop().create_task(self._drain(conversation))
             self._workers[conversation] = task
@@ -49,7 +53,9 @@ class ConversationQueues:
         queue = self._pending[conversation]
         try:
             while queue:
-                job = queue.popleft()
+                job, queued_at = queue.popleft()
+                CHANNEL_QUEUE_PENDING.labels(self.channel).dec()
+                CHANNEL_QUEUE_WAIT.labels(self.channel).observe(time.monotonic() - queued_at)
                 try:
                     await job()
                 except asyncio.CancelledError:

@@ -27,6 +27,13 @@ FALLBACKS = Counter("minwon_rasa_fallbacks_total", "Fallbacks (low NLU confidenc
 HANDOFFS = Counter("minwon_rasa_handoffs_total", "Conversations paused for a person.", registry=REGISTRY)
 CHANNEL_ERRORS = Counter("minwon_rasa_channel_errors_total", "Warnings and errors logged by the channel connectors.",
                          ["channel", "level"], registry=REGISTRY)
+CHANNEL_QUEUE_WAIT = Histogram(
+    "minwon_rasa_channel_queue_wait_seconds",
+    "Time a message waits behind its conversation's earlier ones before its turn starts.",
+    ["channel"], buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60), registry=REGISTRY,
+)
+CHANNEL_QUEUE_PENDING = Gauge("minwon_rasa_channel_queue_pending", "Messages waiting in the per-conversation queues.",
+                              ["channel"], registry=REGISTRY)
 TRACKER_STORE_ERRORS = Counter("minwon_rasa_tracker_store_errors_total", "Failed tracker store operations.",
                                ["operation"], registry=REGISTRY)
 TRACKER_STORE_UP = Gauge("minwon_rasa_tracker_store_up", "1 while the last tracker store operation succeeded.",

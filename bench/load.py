@@ -249,6 +249,23 @@ def peak_memory(pids: List[int]) -> Dict[str, float]:
     return peaks
 
 
+def cpu_seconds(pids: List[int]) -> Dict[str, float]:
+    """CPU time used so far (user + system, s) per process of the stack, by the labels of peak_memory."""
+    used: Dict[str, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for pid in pids:
+        label = process_label(pid)
+        if label is None or label == "launcher":
+            continue
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        key = label if label not in used else f"{label}#{pid}"
+        used[key] = (int(fields[11]) + int(fields[12])) / tick
+    return used
+
+
 def drop_databases(names: List[str]) -> None:
     for name in names:
         subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qc",
@@ -399,7 +416,7 @@ async def rest_replies(session, stack: Stack, phone: str, seen: int, start: floa
 
 
 async def run_load(stack: Stack, citizens: int, duration: float, reply_timeout: float,
-                   rate: float = 0.0) -> tuple[Results, float]:
+                   rate: float = 0.0) -> tuple[Results, float, Dict[str, float]]:
     results = Results()
     connector = aiohttp.TCPConnector(limit=citizens * 2 + 10)
     async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=reply_timeout + 10)) as s:
@@ -412,8 +429,9 @@ async def run_load(stack: Stack, citizens: int, duration: float, reply_timeout: 
                                                                     rate / citizens)
                  for i in range(citizens)]
         load_started = time.monotonic()
+        cpu_at_start = cpu_seconds(stack.pids())
         await asyncio.wait_for(asyncio.gather(*tasks), timeout=duration + reply_timeout + 30)
-    return results, load_started
+    return results, load_started, cpu_at_start
 
 
 async def measure(stack: Stack, args) -> str:
@@ -421,8 +439,10 @@ async def measure(stack: Stack, args) -> str:
     try:
         async with aiohttp.ClientSession() as session:
             await wait_ready(stack, session, args.start_timeout)
-        results, load_started = await run_load(stack, args.citizens, args.duration, args.reply_timeout, args.rate)
+        results, load_started, cpu_at_start = await run_load(stack, args.citizens, args.duration, args.reply_timeout,
+                                                             args.rate)
         memory = peak_memory(stack.pids())
+        cpu = {k: v - cpu_at_start.get(k, 0.0) for k, v in cpu_seconds(stack.pids()).items()}
     finally:
         stack.stop()
     lat = results.latencies
@@ -436,6 +456,10 @@ async def measure(stack: Stack, args) -> str:
                      f"  p99 {pick(lat, .99) * 1000:.0f} ms")
     lines.append(f"[{stack.label}] peak memory: " + ", ".join(f"{k} {v:.0f} MB" for k, v in sorted(memory.items()))
                  + f"; all {sum(memory.values()) / 1024:.2f} GB")
+    if lat:  # where the two cores went: CPU time per completed turn, by process
+        lines.append(f"[{stack.label}] CPU per turn: " + ", ".join(
+            f"{k} {v * 1000 / len(lat):.1f} ms" for k, v in sorted(cpu.items()) if v > 0)
+            + f"; all {sum(cpu.values()) * 1000 / len(lat):.1f} ms")
     return "\n".join(lines)
 
 

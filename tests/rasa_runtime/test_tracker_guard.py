@@ -128,3 +128,20 @@ def test_the_apology_follows_the_script_of_the_message():
     assert unavailable_text("pay my fine").startswith("We cannot")
     both = unavailable_text("123456")
     assert "지금은" in both and "We cannot" in both
+
+
+async def test_turns_saved_by_two_instances_in_turn_keep_every_event_once_and_in_order(database):
+    """Each save adds only the new events, whether this instance read the conversation just before (no count
+    query) or not (Rasa's count), and whichever instance wrote last."""
+    one, two = guarded_store(database, PG_PORT), guarded_store(database, PG_PORT)
+    sender = f"tg:{uuid.uuid4().int % 10**9}"
+    await one.save(a_turn(sender, "first"))  # saved without a read before
+    for store, text in ((two, "second"), (one, "third"), (one, "fourth"), (two, "fifth")):
+        tracker = await store.retrieve(sender)
+        tracker.update(UserUttered(text, intent={"name": "greet", "confidence": 0.9}))
+        tracker.update(ActionExecuted("utter_greet"))
+        await store.save(tracker)
+    stored = await guarded_store(database, PG_PORT).retrieve(sender)
+    assert [e.text for e in stored.events if isinstance(e, UserUttered)] == ["first", "second", "third", "fourth",
+                                                                                "fifth"]
+    assert sum(isinstance(e, ActionExecuted) for e in stored.events) == 5

@@ -2,7 +2,7 @@
 
 Understands: 오늘, 내일, 모레, 글피, 어제, 다음 주 월요일, 이번 주 금요일, 월요일, 3일 후, 12월 1일, 12/1, 2026-12-01,
 2026년 12월 1일, today, tomorrow, day after tomorrow, yesterday, next Monday, this Friday, Monday, in 3 days,
-Dec 1, 1 December, December 1st. A day-month without a year means the next such day (today included).
+Dec 1, 1 December, December 1st. A day-month without a year means the closest such day, past or future.
 """
 from __future__ import annotations
 
@@ -37,11 +37,14 @@ def _safe(year: int, month: int, day: int) -> Optional[date]:
         return None
 
 
-def _next_day_month(today: date, month: int, day: int) -> Optional[date]:
-    candidate = _safe(today.year, month, day)
-    if candidate is None:
-        return _safe(today.year + 1, month, day)  # 2월 29일 in a common year: the next leap year is rare; try next
-    return candidate if candidate >= today else _safe(today.year + 1, month, day)
+def _nearest_day_month(today: date, month: int, day: int) -> Optional[date]:
+    """The such day closest to today, last year, this year or next (a tie goes to the future): a move is
+    reported within days after it happens ("12월 1일" said on 12월 4일) or planned ahead ("1월 5일" in
+    November), never a year away."""
+    candidates = [d for d in (_safe(today.year + k, month, day) for k in (-1, 0, 1)) if d is not None]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda d: (abs((d - today).days), d < today))
 
 
 def _week_start(day: date) -> date:
@@ -60,7 +63,7 @@ def parse_date(text: str, today: date) -> Optional[date]:
         return _safe(int(match.group(1)), int(match.group(2)), int(match.group(3)))
     match = _KO_MONTH_DAY.search(low)
     if match:
-        return _next_day_month(today, int(match.group(1)), int(match.group(2)))
+        return _nearest_day_month(today, int(match.group(1)), int(match.group(2)))
 
     for word in sorted(_KO_RELATIVE, key=len, reverse=True):
         if word in low:
@@ -84,13 +87,13 @@ def parse_date(text: str, today: date) -> Optional[date]:
 
     match = _EN_MONTH_FIRST.search(low)
     if match and match.group(1) in _EN_MONTHS:
-        return _next_day_month(today, _EN_MONTHS[match.group(1)], int(match.group(2)))
+        return _nearest_day_month(today, _EN_MONTHS[match.group(1)], int(match.group(2)))
     match = _EN_DAY_FIRST.search(low)
     if match and match.group(2) in _EN_MONTHS:
-        return _next_day_month(today, _EN_MONTHS[match.group(2)], int(match.group(1)))
+        return _nearest_day_month(today, _EN_MONTHS[match.group(2)], int(match.group(1)))
     match = _SLASH.search(low)
     if match:
-        return _next_day_month(today, int(match.group(1)), int(match.group(2)))
+        return _nearest_day_month(today, int(match.group(1)), int(match.group(2)))
     return None
 
 

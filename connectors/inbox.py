@@ -7,7 +7,8 @@ expired, and runs them in the order they were accepted (connectors/inbox_worker.
 
 Keys, under CONNECTORS_REDIS_PREFIX (docs/CONTRACTS.md, "Channels"):
     seen:<kind>:<id>         de-duplication (48 h), shared with ChannelStore.first_time
-    inbox:entry:<kind>:<id>  hash: conversation, owner, seq, accepted (unix s), payload (JSON), recovered
+    inbox:entry:<kind>:<id>  hash: conversation, owner, seq, accepted (unix s), payload (JSON), recovered,
+                             sent (replies of its turn already delivered to the channel)
     inbox:conv:<conversation> zset entry id -> seq: the conversation's waiting messages, in order
     inbox:owner:<instance>   set of entry ids an instance holds
     inbox:owners             set of instances that may hold entries
@@ -57,19 +58,19 @@ return seq
 
 # The conversation's first waiting message, taken over on the spot when its owner's lease is gone.
 # KEYS: 1 conversation zset; ARGV: 1 key prefix (<prefix>inbox:), 2 instance, 3 target id or ''
-# Returns {'gone'} (target no longer waiting), {'empty'}, {'wait', id}, or {'mine', id, payload, recovered}.
+# Returns {'gone'} (target no longer waiting), {'empty'}, {'wait', id}, or {'mine', id, payload, recovered, sent}.
 _HEAD = """
 if ARGV[3] ~= '' and not redis.call('ZSCORE', KEYS[1], ARGV[3]) then return {'gone'} end
 for _ = 1, 50 do
   local head = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
   if not head then return {'empty'} end
   local entry = ARGV[1] .. 'entry:' .. head
-  local fields = redis.call('HMGET', entry, 'owner', 'payload', 'recovered')
+  local fields = redis.call('HMGET', entry, 'owner', 'payload', 'recovered', 'sent')
   local owner = fields[1]
   if not owner then
     redis.call('ZREM', KEYS[1], head)  -- expired (older than the maximum age): forget it
   elseif owner == ARGV[2] then
-    return {'mine', head, fields[2] or '{}', fields[3] or '0'}
+    return {'mine', head, fields[2] or '{}', fields[3] or '0', fields[4] or '0'}
   elseif owner ~= '""" + RELEASED + """' and redis.call('EXISTS', ARGV[1] .. 'alive:' .. owner) == 1 then
     return {'wait', head}
   else
@@ -77,7 +78,7 @@ for _ = 1, 50 do
     redis.call('SREM', ARGV[1] .. 'owner:' .. owner, head)
     redis.call('SADD', ARGV[1] .. 'owner:' .. ARGV[2], head)
     redis.call('SADD', ARGV[1] .. 'owners', ARGV[2])
-    return {'mine', head, fields[2] or '{}', '1'}
+    return {'mine', head, fields[2] or '{}', '1', fields[4] or '0'}
   end
 end
 return {'wait', ''}
@@ -89,6 +90,14 @@ if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return 0 end
 redis.call('DEL', KEYS[1])
 redis.call('ZREM', KEYS[2], ARGV[2])
 redis.call('SREM', KEYS[3], ARGV[2])
+return 1
+"""
+
+# How many replies of the entry's turn reached the channel (only while this instance holds it).
+# KEYS: 1 entry; ARGV: 1 instance, 2 count
+_SENT = """
+if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'sent', ARGV[2])
 return 1
 """
 
@@ -164,6 +173,7 @@ class Entry:
     conversation: str
     payload: Dict[str, Any]
     recovered: bool  # taken over from an instance that died: its turn may already be saved
+    sent: int = 0  # replies of its turn the dead owner had already delivered (not sent again)
 
 
 @dataclass(frozen=True)
@@ -232,7 +242,8 @@ class Inbox:
             payload = json.loads(reply[2] or "{}")
         except ValueError:
             payload = {}
-        return Head(state, Entry(reply[1], conversation, payload, reply[3] == "1"))
+        sent = int(reply[4]) if len(reply) > 4 and str(reply[4]).isdigit() else 0
+        return Head(state, Entry(reply[1], conversation, payload, reply[3] == "1", sent))
 
     async def owns(self, entry_id: str) -> bool:
         return await self.redis.hget(self.entry_key(entry_id), "owner") == self.instance
@@ -241,6 +252,12 @@ class Inbox:
         """The turn is done: forget the message (only if this instance still holds it)."""
         keys = [self.entry_key(entry_id), self.conversation_key(conversation), self.owner_key(self.instance)]
         return bool(await self.redis.eval(_REMOVE, len(keys), *keys, self.instance, entry_id))
+
+    async def mark_sent(self, entry_id: str, count: int) -> bool:
+        """Record that `count` replies of the entry's turn reached the channel: an instance that takes the
+        entry over after this one died sends only the rest (a reply is repeated only when this one died
+        between the channel's answer and this write)."""
+        return bool(await self.redis.eval(_SENT, 1, self.entry_key(entry_id), self.instance, count))
 
     async def release(self, entry_id: str) -> bool:
         keys = [self.entry_key(entry_id), self.owner_key(self.instance), self.owner_key(self.released),

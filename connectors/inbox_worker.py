@@ -32,6 +32,7 @@ logger = logging.getLogger(__name__)
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 RunEntry = Callable[[Entry, OnNewMessage], Awaitable[None]]
+Progress = Callable[[int], Awaitable[Any]]  # progress(n): the first n replies of a turn reached the channel
 DONE_MEMORY = 10000  # ids of entries this process finished (a later job for one of them does nothing)
 RETRY_PAUSE_S = 1.0
 
@@ -134,6 +135,18 @@ class InboxWorker:
             await self.inbox.reject(ident, conversation)
             raise QueueFull(conversation)
         return True
+
+    def progress(self, entry: Entry) -> Progress:
+        """Records in the inbox how many replies of the entry's turn left, so a takeover sends only the rest.
+        A failed write only risks a repeated reply: it never stops the sending."""
+
+        async def record(count: int) -> None:
+            try:
+                await self.inbox.mark_sent(entry.id, count)
+            except Exception as error:
+                logger.warning("inbox: reply progress not recorded: %s", type(error).__name__)
+
+        return record
 
     # -- draining -------------------------------------------------------------------------------------
     async def drain(self, conversation: str, target: Optional[str] = None) -> None:

@@ -21,7 +21,7 @@ from connectors.delivery_reports import forward_status
 from connectors.errors import DeliveryError, RecipientBlocked
 from connectors.formatting import URL_RE, ReplyPart, neutralise_command, parts_from_rasa, sms_body, split_sms
 from connectors.inbox import Entry, Inbox, InboxSettings
-from connectors.inbox_worker import InboxWorker
+from connectors.inbox_worker import InboxWorker, Progress
 from connectors.outbound import Outbound, Refusal, add_outbound_route
 from connectors.queues import QueueFull
 from connectors.settings import SmsSettings
@@ -73,9 +73,14 @@ class SmsSender:
         self.store = store
         self.api = TwilioMessages(settings.api_base, settings.account_sid, settings.auth_token)
 
-    async def send(self, phone: str, bodies: Sequence[str]) -> List[str]:
+    async def send(self, phone: str, bodies: Sequence[str], skip: int = 0,
+                   progress: Optional[Progress] = None) -> List[str]:
+        """Send by REST; the first `skip` bodies went out before (an instance that died after sending them),
+        `progress(n)` records each one that leaves."""
         sids = []
-        for body in bodies:
+        for position, body in enumerate(bodies, start=1):
+            if position <= skip:
+                continue
             if await self.store.is_opted_out(phone):
                 break
             try:
@@ -87,6 +92,8 @@ class SmsSender:
                 logger.warning("sms reply not delivered: %s", error)
                 break
             sids.append(str(result.get("sid")))
+            if progress is not None:
+                await progress(position)
         return sids
 
 
@@ -156,8 +163,8 @@ class SmsInput(MinwonChannel):
         signature = request.headers.get("X-Twilio-Signature", "")
         return form if signature_valid(self.settings.auth_token, url, form, signature) else None
 
-    async def turn(self, on_new_message: OnNewMessage, phone: str, text: str,
-                   metadata: Dict[str, Any], pending: Optional[PendingReply], message_sid: str) -> None:
+    async def turn(self, on_new_message: OnNewMessage, phone: str, text: str, metadata: Dict[str, Any],
+                   pending: Optional[PendingReply], message_sid: str, entry: Optional[Entry] = None) -> None:
         replies = await self.run_turn(on_new_message, f"sms:{phone}", text, metadata, message_sid)
         if await self.store.is_opted_out(phone):
             bodies: List[str] = []
@@ -165,6 +172,8 @@ class SmsInput(MinwonChannel):
             bodies = await self.formatter.bodies(phone, parts_from_rasa(replies))
         if pending is not None and not pending.late and not pending.future.done():
             pending.future.set_result(bodies)  # the webhook answers with TwiML
+        elif bodies and entry is not None:
+            await self.sender.send(phone, bodies, skip=entry.sent, progress=self.inbox.progress(entry))
         elif bodies:
             await self.sender.send(phone, bodies)
 
@@ -176,7 +185,7 @@ class SmsInput(MinwonChannel):
         if not phone or not text:
             return
         metadata = p.get("metadata") if isinstance(p.get("metadata"), dict) else {"channel": "sms"}
-        await self.turn(on_new_message, phone, text, metadata, self._waiting.get(entry.id), sid)
+        await self.turn(on_new_message, phone, text, metadata, self._waiting.get(entry.id), sid, entry)
 
     async def citizen_text(self, phone: str, body: str) -> str:
         """A bare number picks one of the last numbered choices; other text is neutralised."""

@@ -9,7 +9,7 @@ import hmac
 import json
 import logging
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa.core.channels.channel import OutputChannel
 from sanic import Blueprint, response
@@ -19,7 +19,7 @@ from connectors.base import MinwonChannel, OnNewMessage
 from connectors.errors import DeliveryError, RecipientBlocked
 from connectors.formatting import ReplyPart, callback_data_fits, neutralise_command, parts_from_rasa, split_for_telegram
 from connectors.inbox import Entry, Inbox, InboxSettings
-from connectors.inbox_worker import InboxWorker
+from connectors.inbox_worker import InboxWorker, Progress
 from connectors.outbound import Outbound, Refusal, add_outbound_route
 from connectors.queues import QueueFull
 from connectors.settings import TelegramSettings
@@ -141,25 +141,39 @@ class TelegramDelivery:
         rows = [keys[i:i + per_row] for i in range(0, len(keys), per_row)]
         return {"inline_keyboard": rows} if rows else None
 
-    async def deliver(self, chat_id: str, parts: List[ReplyPart]) -> int:
-        """Send a turn's replies; returns the number of Bot API messages sent."""
+    async def deliver(self, chat_id: str, parts: List[ReplyPart], skip: int = 0,
+                      progress: Optional[Progress] = None) -> int:
+        """Send a turn's replies; returns the number of Bot API messages sent. The first `skip` messages went
+        out before (an instance that died after sending them); `progress(n)` records each one that leaves."""
         sender_id = f"tg:{chat_id}"
-        sent = 0
+        sent = position = 0
         try:
             for part in parts:
                 if await self.store.is_blocked(chat_id):
                     return sent
+                # Counted as if the keyboard exists, so a part skipped after a takeover needs no keyboard.
+                calls = len(split_for_telegram(part.text) or ([EMPTY_TEXT_WITH_BUTTONS] if part.buttons else []))
+                if position + calls + (1 if part.image else 0) <= skip:
+                    position += calls + (1 if part.image else 0)
+                    continue
                 markup = await self.keyboard(sender_id, part) if part.buttons else None
                 chunks = split_for_telegram(part.text) or ([EMPTY_TEXT_WITH_BUTTONS] if markup else [])
+                requests: List[Tuple[str, Dict[str, Any]]] = []
                 for i, chunk in enumerate(chunks):
                     payload: Dict[str, Any] = {"chat_id": chat_id, "text": chunk}
                     if markup and i == len(chunks) - 1:
                         payload["reply_markup"] = markup
-                    await self.api.call("sendMessage", payload, chat=chat_id)
-                    sent += 1
+                    requests.append(("sendMessage", payload))
                 if part.image:
-                    await self.api.call("sendPhoto", {"chat_id": chat_id, "photo": part.image}, chat=chat_id)
+                    requests.append(("sendPhoto", {"chat_id": chat_id, "photo": part.image}))
+                for method, payload in requests:
+                    position += 1
+                    if position <= skip:
+                        continue
+                    await self.api.call(method, payload, chat=chat_id)
                     sent += 1
+                    if progress is not None:
+                        await progress(position)
         except RecipientBlocked:
             logger.info("telegram chat blocked the bot; sending stopped")
             await self.store.mark_blocked(chat_id)
@@ -214,7 +228,7 @@ class TelegramInput(MinwonChannel):
         given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
         return hmac.compare_digest(given.encode("utf-8"), self.settings.secret_token.encode("utf-8"))
 
-    async def process(self, on_new_message: OnNewMessage, incoming: Incoming) -> None:
+    async def process(self, on_new_message: OnNewMessage, incoming: Incoming, entry: Optional[Entry] = None) -> None:
         sender_id = f"tg:{incoming.chat_id}"
         await self.store.unblock(incoming.chat_id)  # writing to us means the bot is not blocked
         text = incoming.text
@@ -248,7 +262,11 @@ class TelegramInput(MinwonChannel):
                 }
         message_id = f"tg:{incoming.update_id}" if incoming.update_id is not None else None
         replies = await self.run_turn(on_new_message, sender_id, text, incoming.metadata, message_id)
-        await self.delivery.deliver(incoming.chat_id, parts_from_rasa(replies))
+        if entry is None:
+            await self.delivery.deliver(incoming.chat_id, parts_from_rasa(replies))
+        else:
+            await self.delivery.deliver(incoming.chat_id, parts_from_rasa(replies), skip=entry.sent,
+                                        progress=self.inbox.progress(entry))
 
     async def run_entry(self, entry: Entry, on_new_message: OnNewMessage) -> None:
         """One update from the inbox (accepted here, or taken over from an instance that died)."""
@@ -257,7 +275,7 @@ class TelegramInput(MinwonChannel):
         if incoming is None:
             return
         incoming.update_id = update.get("update_id")
-        await self.process(on_new_message, incoming)
+        await self.process(on_new_message, incoming, entry)
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         telegram_webhook = Blueprint("minwon_telegram", __name__)

@@ -54,3 +54,12 @@ def test_next_weekday_on_that_weekday_means_next_week() -> None:
     monday = date(2026, 11, 30)
     assert parse_date("next Monday", monday) == date(2026, 12, 7)
     assert parse_date("월요일", monday) == date(2026, 12, 7)
+
+
+def test_a_day_and_month_just_past_means_this_year_not_next() -> None:
+    # A move is reported a few days after it happened: on 4 December, "1 December" is three days ago.
+    december_4 = date(2026, 12, 4)
+    for text in ("12월 1일", "Dec 1", "December 1", "1 December", "12/1"):
+        assert parse_date(text, december_4) == date(2026, 12, 1), text
+    assert parse_date("1월 5일", december_4) == date(2027, 1, 5)
+    assert parse_date("Feb 29", date(2027, 3, 1)) == date(2028, 2, 29)  # the nearest leap day

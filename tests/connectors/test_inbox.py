@@ -114,6 +114,29 @@ def test_a_turn_saved_before_its_instance_died_is_not_run_again_and_its_answer_i
     assert [e["text"] for e in user_events(rasa_server, conversation)] == ["count 7"]
 
 
+def test_a_taken_over_turn_sends_only_the_replies_its_dead_instance_had_not_sent(telegram, chat_id, rasa_server,
+                                                                                  redis_prefix, redis_client):
+    ident, conversation, payload = tg_message(telegram, chat_id, "count 8")
+    # The dead instance saved the turn and sent its first reply (and recorded that), then died.
+    saved_turn = [{"event": "user", "text": "count 8", "message_id": f"tg:{ident}", "input_channel": "telegram",
+                   "parse_data": {"intent": {"name": "count", "confidence": 1.0}, "entities": [], "text": "count 8"}},
+                  {"event": "action", "name": "utter_count"},
+                  {"event": "bot", "text": "count 8", "data": {}, "metadata": {"utter_action": "utter_count"}},
+                  {"event": "bot", "text": "and one more", "data": {}, "metadata": {"utter_action": "utter_count"}},
+                  {"event": "action", "name": "action_listen"}]
+    r = httpx.post(f"{rasa_server}/conversations/{conversation}/tracker/events", params={"token": RASA_TOKEN},
+                   json=saved_turn, timeout=30)
+    assert r.status_code == 200, r.text
+    holder = ghost_accepts(redis_prefix, "tg", [(ident, conversation, payload)])
+    assert redis_client.hget(f"{redis_prefix}inbox:entry:tg:{ident}", "owner") == holder
+    redis_client.hset(f"{redis_prefix}inbox:entry:tg:{ident}", "sent", 1)
+
+    assert telegram.wait_texts(chat_id, 1, timeout=30) == ["and one more"]  # not "count 8" again
+    time.sleep(1.5)
+    assert telegram.texts(chat_id) == ["and one more"]
+    assert [e["text"] for e in user_events(rasa_server, conversation)] == ["count 8"]
+
+
 def test_a_message_waits_for_an_earlier_one_held_by_a_live_instance(telegram, chat_id, rasa_server, redis_prefix,
                                                                     redis_client):
     holder = ghost_accepts(redis_prefix, "tg", [tg_message(telegram, chat_id, "count 1")])

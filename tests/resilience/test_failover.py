@@ -1,5 +1,6 @@
 """kill -9 one Rasa instance while citizens are talking: conversations go on through the other instance."""
 import asyncio
+from collections import Counter
 import random
 import signal
 import time
@@ -13,6 +14,7 @@ LOAD_SECONDS = 14.0
 KILL_AFTER_S = 4.0
 REPLY_WAIT_S = 10.0
 SETTLE_S = 4.0  # the balancer takes the dead instance out within three 1 s checks
+UNFINISHED_S = 1.0  # a reply seen this long before the kill may still have had its turn's last steps to do
 
 
 def settled_after_kill(state: dict, sent_at: float) -> bool:
@@ -27,8 +29,12 @@ async def citizen_loop(stack, session, chat_id: int, stop_at: float, log: list, 
         k += 1
         sent_at = time.monotonic()
         acked = await citizen.send(f"count {k}", attempts=40)
-        replies = await citizen.replies(wait=REPLY_WAIT_S) if acked else []
-        log.append({"chat": chat_id, "k": k, "sent_at": sent_at, "acked": acked, "replies": replies})
+        replies: list = []
+        deadline = time.monotonic() + REPLY_WAIT_S
+        while acked and f"count {k}" not in replies and time.monotonic() < deadline:  # a repeat may come first
+            replies += await citizen.replies(wait=max(0.1, deadline - time.monotonic()))
+        log.append({"chat": chat_id, "k": k, "sent_at": sent_at, "acked": acked, "replies": replies,
+                    "replied_at": time.monotonic()})
         after_kill += settled_after_kill(state, sent_at)
     return citizen
 
@@ -60,21 +66,41 @@ def failover(stack):
     return asyncio.run(scenario())
 
 
+def in_flight_at_kill(failover: dict, chat: int) -> set:
+    """Replies of the chat's messages whose turn may have been unfinished when the instance died: sent before
+    the kill and answered after it or just before it (the instance records that a reply left, and then
+    removes the message from the inbox, a moment after the citizen already has it). Telegram's sendMessage
+    has no idempotency key, so a reply that left the killed instance before it could record that is sent
+    again by the instance that takes the turn over: replies are at least once, turns exactly once."""
+    killed_at = failover["killed_at"]
+    return {f"count {e['k']}" for e in failover["log"] if e["chat"] == chat and e["sent_at"] <= killed_at
+            and e["replied_at"] >= killed_at - UNFINISHED_S}
+
+
 @pytest.mark.destructive
 def test_every_conversation_goes_on_after_one_instance_is_killed(failover):
     after_kill = [e for e in failover["log"] if e["sent_at"] > failover["killed_at"] + SETTLE_S]
     assert after_kill, "the load ended before the kill: raise LOAD_SECONDS"
     for chat in failover["replies"]:
         mine = [e for e in after_kill if e["chat"] == chat]
-        assert mine and all(e["acked"] and e["replies"] == [f"count {e['k']}"] for e in mine), mine
+        assert mine and all(e["acked"] for e in mine), mine
+        for e in mine:  # its own reply, and nothing else but a repeat of the message in flight at the kill
+            assert f"count {e['k']}" in e["replies"], mine
+            assert set(e["replies"]) <= {f"count {e['k']}"} | in_flight_at_kill(failover, chat), mine
 
 
 @pytest.mark.destructive
 def test_no_turn_runs_twice_when_one_instance_is_killed(failover):
+    repeated = 0
     for chat, replies in failover["replies"].items():
-        assert len(replies) == len(set(replies)), replies
         texts = failover["tracker"][chat]
-        assert len(texts) == len(set(texts)), texts
+        assert len(texts) == len(set(texts)), texts  # every message became exactly one turn
+        counts = Counter(replies)
+        twice = {text: n for text, n in counts.items() if n > 1}
+        in_flight = in_flight_at_kill(failover, chat)
+        assert set(twice) <= in_flight and all(n == 2 for n in twice.values()), (twice, in_flight, replies)
+        repeated += len(twice)
+    print(f"failover: {repeated} of {len(failover['replies'])} conversations saw the reply in flight at the kill twice")
 
 
 @pytest.mark.destructive

@@ -2,6 +2,7 @@
 Real govapi and notifier processes; loopback channels."""
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 
@@ -49,8 +50,13 @@ async def test_a_sent_notification_shows_its_lag_from_the_govapi_event(start_not
     assert metric(before, count, channel="telegram", source="event") == 0.0
     await move_application(govapi_admin, APPLICATION, "supplement_requested")
     await loopback.wait_for(lambda: loopback.texts_for("tg:5150"))
-    async with http.get(notifier.url + "/metrics") as resp:
-        after = await resp.text()
+    # The channel has the message a moment before the notifier records it as sent: read until it has (bounded).
+    for _ in range(50):
+        async with http.get(notifier.url + "/metrics") as resp:
+            after = await resp.text()
+        if metric(after, "minwon_notifier_deliveries_waiting", status="pending") == 0.0:
+            break
+        await asyncio.sleep(0.1)
     assert metric(after, count, channel="telegram", source="event") == 1.0
     assert metric(after, "minwon_notifier_deliveries_waiting", status="pending") == 0.0
     assert "tg:5150" not in after and APPLICATION not in after

@@ -12,7 +12,10 @@ writes to an `InMemoryTrackerStore` that vanishes with the process. The citizen 
 - less work per turn (a third of a turn's CPU was this store's): events are read as plain rows (just the
   `data` column, no ORM objects), and a save after a retrieve of the same conversation in this process knows
   how many events are stored already instead of counting them again (the lock store keeps other instances
-  out in between; any other save counts as Rasa does).
+  out in between; any other save counts as Rasa does);
+- the trackers it saved last are kept (minwon_rasa/recent_trackers.py, `recent_trackers` conversations,
+  TRACKER_RECENT_TRACKERS overrides): the next turn reads only the rows stored after them, so a turn's cost
+  no longer grows with the length of the conversation.
 
 Rasa 3.6 has no hook for either change, so importing this module (Rasa does it while reading endpoints.yml,
 before the Agent exists) replaces two functions in place: `Agent._create_tracker_store` (skips the
@@ -41,22 +44,25 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from collections import OrderedDict
 import json
 import logging
 import os
 import re
 import time
-from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Text, Tuple
 
 import sqlalchemy as sa
 import sqlalchemy.exc
 from rasa.core.channels.channel import CollectingOutputChannel
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
-from rasa.shared.core.events import ActionExecuted, ConversationPaused, UserUttered
+from rasa.shared.core.events import ActionExecuted, ConversationPaused, SessionStarted, UserUttered, deserialise_events
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from rasa.shared.core.trackers import DialogueStateTracker
 
 import minwon_logs
 from minwon_rasa import metrics
+from minwon_rasa.recent_trackers import Recent, RecentTrackers
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +75,12 @@ UNAVAILABLE_TEXT = {
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
 _LATIN = re.compile(r"[A-Za-z]")
 _DB_ERRORS = (sqlalchemy.exc.SQLAlchemyError, OSError)
+# Conversations whose last saved tracker each instance keeps (a few hundred KB each at most).
+DEFAULT_RECENT_TRACKERS = 500
+
+
+class CommitOutcomeUnknown(sqlalchemy.exc.SQLAlchemyError):
+    """The connection failed during COMMIT: the rows may be stored, so the insert is not repeated."""
 
 
 class TrackerStoreUnavailable(Exception):
@@ -78,17 +90,33 @@ class TrackerStoreUnavailable(Exception):
 class GuardedSQLTrackerStore(SQLTrackerStore):
     """SQLTrackerStore that raises instead of falling back, and knows whether it is healthy."""
 
-    def __init__(self, *args: Any, ping_timeout: float = 2.0, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, ping_timeout: float = 2.0, recent_trackers: Optional[int] = None,
+                 **kwargs: Any) -> None:
+        size = os.environ.get("TRACKER_RECENT_TRACKERS") or recent_trackers
+        self._recent = RecentTrackers(DEFAULT_RECENT_TRACKERS if size in (None, "") else int(size))
+        self._last_row_ids: Dict[Text, int] = OrderedDict()  # conversation -> id of its last stored event, as read
         super().__init__(*args, **kwargs)
-        # Rasa's engine keeps dead pooled connections after a database restart; pre-ping replaces them,
-        # and a short pool timeout makes a stuck database fail the turn in seconds, not 30 s.
+        # A short pool timeout makes a stuck database fail the turn in seconds, not 30 s. Rasa's engine keeps
+        # dead pooled connections after a database restart: instead of a ping before every use (a round trip,
+        # two a turn), a statement that finds its connection gone is sent again once on a new one
+        # (SQLAlchemy then drops the whole pool), and only where that cannot write twice (see _again_if_gone).
         url = self.engine.url
         self.engine.dispose()
-        self.engine = sa.create_engine(url, pool_pre_ping=True, pool_timeout=5, **create_engine_kwargs(url))
+        self.engine = sa.create_engine(url, pool_timeout=5, **create_engine_kwargs(url))
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         self.ping_timeout = float(ping_timeout)
         self.healthy = True
-        self._loaded_counts: Dict[Text, int] = {}
+        self._loaded_counts: Dict[Text, int] = OrderedDict()
+
+    @property
+    def domain(self) -> Any:
+        return self._domain
+
+    @domain.setter
+    def domain(self, value: Any) -> None:
+        # A new model may bring other slots: trackers built with the old ones are not handed out again.
+        self._domain = value
+        self._recent.clear()
 
     # -- health -----------------------------------------------------------------------------------
     def _failed(self, operation: str, error: BaseException) -> TrackerStoreUnavailable:
@@ -126,18 +154,36 @@ class GuardedSQLTrackerStore(SQLTrackerStore):
         except _DB_ERRORS as error:
             raise self._failed("retrieve", error) from error
         self._ok()
-        self._loaded_counts[sender_id] = len(tracker.events) if tracker else 0
+        _remember(self._loaded_counts, sender_id, len(tracker.events) if tracker else 0)
         return tracker
 
     async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
-        """Rasa's `_retrieve`, reading the `data` column as rows instead of building an ORM object per event."""
-        with self.session_scope() as session:
-            rows = self._event_query(session, sender_id, fetch_events_from_all_sessions=fetch_events_from_all_sessions
-                                     ).with_entities(self.SQLEvent.data).all()
-            events = [json.loads(row.data) for row in rows]
+        """Rasa's `_retrieve`, reading the `data` column as rows instead of building an ORM object per event, and
+        (latest session only) starting from the tracker this instance saved last when it has it."""
+        if not fetch_events_from_all_sessions:
+            recent = self._recent.take(sender_id)
+            if recent is not None:
+                tracker = self._catch_up(sender_id, recent)
+                if tracker is not None:
+                    return tracker
+        rows = self._again_if_gone(self._read_rows, sender_id, fetch_events_from_all_sessions)
+        events = [json.loads(row.data) for row in rows]
+        if not fetch_events_from_all_sessions:
+            _remember(self._last_row_ids, sender_id, rows[-1].id if rows else 0)
         if self.domain and events:
             return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
         return None
+
+    def _catch_up(self, sender_id: Text, recent: Recent) -> Optional[DialogueStateTracker]:
+        """The kept tracker with the events stored after it applied; None when a new session started since."""
+        rows = self._again_if_gone(self._read_rows_after, sender_id, recent.last_row_id)
+        if any(row.type_name == SessionStarted.type_name for row in rows):
+            return None  # Rasa would read from the new session's start: read it whole
+        tracker = recent.tracker
+        for event in deserialise_events([json.loads(row.data) for row in rows]):
+            tracker.update(event)
+        _remember(self._last_row_ids, sender_id, rows[-1].id if rows else recent.last_row_id)
+        return tracker
 
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterable[Any]:
         """The events to add: after those this process just read (retrieve), else after those counted."""
@@ -155,12 +201,76 @@ class GuardedSQLTrackerStore(SQLTrackerStore):
         return tracker
 
     async def save(self, tracker: DialogueStateTracker) -> None:
+        sender_id = tracker.sender_id
+        self._recent.forget(sender_id)
         try:
-            await super().save(tracker)
+            await self.stream_events(tracker)
+            last_row_id, new_events = self._insert_new_events(tracker)
         except _DB_ERRORS as error:
+            self._last_row_ids.pop(sender_id, None)
             raise self._failed("save", error) from error
         self._ok()
         self._count_new_events(tracker)
+        known = self._last_row_ids.pop(sender_id, None)
+        if last_row_id is None:
+            last_row_id = known
+        if last_row_id is not None and not any(isinstance(e, SessionStarted) for e in new_events):
+            self._recent.keep(sender_id, tracker, last_row_id)
+
+    def _read_rows(self, sender_id: Text, fetch_events_from_all_sessions: bool) -> List[Any]:
+        with self.session_scope() as session:
+            return self._event_query(session, sender_id, fetch_events_from_all_sessions=fetch_events_from_all_sessions
+                                     ).with_entities(self.SQLEvent.id, self.SQLEvent.data).all()
+
+    def _read_rows_after(self, sender_id: Text, last_row_id: int) -> List[Any]:
+        with self.session_scope() as session:
+            return (session.query(self.SQLEvent.id, self.SQLEvent.type_name, self.SQLEvent.data)
+                    .filter(self.SQLEvent.sender_id == sender_id, self.SQLEvent.id > last_row_id)
+                    .order_by(self.SQLEvent.id).all())
+
+    @staticmethod
+    def _again_if_gone(operation: Callable[..., Any], *args: Any) -> Any:
+        """Run a read (or a write that failed before its commit) once more when its pooled connection had died."""
+        try:
+            return operation(*args)
+        except sqlalchemy.exc.DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+            logger.info("tracker store: a pooled connection had closed; trying once more on a new one")
+            return operation(*args)
+
+    def _insert_new_events(self, tracker: DialogueStateTracker) -> Tuple[Optional[int], List[Any]]:
+        """Rasa's `SQLTrackerStore.save` (same rows) in one INSERT, returning the id of the last row added and
+        the events (Rasa's ORM sends one INSERT per event and waits for each)."""
+        with self.session_scope() as session:
+            events = list(self._additional_events(session, tracker))
+        if not events:
+            return None, events
+        rows = []
+        for event in events:
+            data = event.as_dict()
+            rows.append({"sender_id": tracker.sender_id, "type_name": event.type_name,
+                         "timestamp": data.get("timestamp"),
+                         "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+                         "action_name": data.get("name"), "data": json.dumps(data)})
+        return self._again_if_gone(self._insert_rows, rows), events
+
+    def _insert_rows(self, rows: List[Dict[str, Any]]) -> int:
+        table = self.SQLEvent.__table__
+        with self.session_scope() as session:
+            if self.engine.dialect.name == "postgresql":
+                ids = session.execute(sa.insert(table).values(rows).returning(table.c.id)).scalars().all()
+                last_row_id = max(ids)
+            else:  # no multi-row RETURNING in SQLAlchemy 1.4 elsewhere: the ORM's way, ids after the flush
+                objects = [self.SQLEvent(**row) for row in rows]
+                session.add_all(objects)
+                session.flush()
+                last_row_id = objects[-1].id
+            try:
+                session.commit()
+            except sqlalchemy.exc.DBAPIError as error:  # did it commit? Unknown: never send it again
+                raise CommitOutcomeUnknown(type(error).__name__) from error
+        return last_row_id
 
     async def keys(self) -> Iterable[Text]:
         try:
@@ -185,6 +295,17 @@ class GuardedSQLTrackerStore(SQLTrackerStore):
                 metrics.FALLBACKS.labels(kind=event.action_name).inc()
             elif isinstance(event, ConversationPaused):
                 metrics.HANDOFFS.inc()
+
+
+READS_REMEMBERED = 10000  # a read that no save follows (the HTTP API's GET) must not grow a dict for ever
+
+
+def _remember(memory: Dict[Text, Any], key: Text, value: Any) -> None:
+    """memory[key] = value, dropping the oldest entries beyond READS_REMEMBERED (memory is an OrderedDict)."""
+    memory.pop(key, None)
+    memory[key] = value
+    while len(memory) > READS_REMEMBERED:
+        memory.pop(next(iter(memory)))
 
 
 def unavailable_text(text: Optional[str]) -> str:

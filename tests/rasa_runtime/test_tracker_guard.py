@@ -7,7 +7,7 @@ from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.processor import MessageProcessor
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, ConversationPaused, UserUttered
+from rasa.shared.core.events import ActionExecuted, ConversationPaused, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from minwon_rasa import metrics
@@ -145,3 +145,59 @@ async def test_turns_saved_by_two_instances_in_turn_keep_every_event_once_and_in
     assert [e.text for e in stored.events if isinstance(e, UserUttered)] == ["first", "second", "third", "fourth",
                                                                                 "fifth"]
     assert sum(isinstance(e, ActionExecuted) for e in stored.events) == 5
+
+
+def user_texts(tracker: DialogueStateTracker) -> list:
+    return [e.text for e in tracker.events if isinstance(e, UserUttered)]
+
+
+async def test_a_kept_tracker_catches_up_with_turns_another_instance_saved(database):
+    """The next turn starts from the tracker this instance saved, plus what was stored after it: the same
+    conversation a fresh read gives, in the same order."""
+    one, two = guarded_store(database, PG_PORT), guarded_store(database, PG_PORT)
+    sender = f"sms:+8210{uuid.uuid4().int % 10**8:08d}"
+    await one.get_or_create_tracker(sender)
+    for store, text in ((one, "first"), (one, "second"), (two, "third"), (two, "fourth"), (one, "fifth")):
+        tracker = await store.retrieve(sender)
+        tracker.update(UserUttered(text, intent={"name": "greet", "confidence": 0.9}))
+        tracker.update(ActionExecuted("utter_greet"))
+        await store.save(tracker)
+    kept = await one.retrieve(sender)
+    fresh = await guarded_store(database, PG_PORT).retrieve(sender)
+    assert user_texts(kept) == user_texts(fresh) == ["first", "second", "third", "fourth", "fifth"]
+    assert [e.as_dict() for e in kept.events] == [e.as_dict() for e in fresh.events]
+
+
+async def test_a_turn_that_failed_before_saving_leaves_nothing_behind(database):
+    store = guarded_store(database, PG_PORT)
+    sender = f"tg:{uuid.uuid4().int % 10**9}"
+    await store.save(a_turn(sender, "hello"))
+    tracker = await store.retrieve(sender)
+    tracker.update(UserUttered("never saved", intent={"name": "greet", "confidence": 0.9}))  # the turn fails here
+    again = await store.retrieve(sender)
+    assert user_texts(again) == ["hello"]
+
+
+async def test_a_session_started_elsewhere_is_read_as_rasa_reads_it(database):
+    """After a new session (started by another instance) a tracker holds that session only, as Rasa's own
+    read gives it, not the kept tracker with the old session."""
+    one, two = guarded_store(database, PG_PORT), guarded_store(database, PG_PORT)
+    sender = f"web:{uuid.uuid4()}"
+    await one.save(a_turn(sender, "old session"))
+    tracker = await two.retrieve(sender)
+    for event in (ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen"),
+                  UserUttered("new session", intent={"name": "greet", "confidence": 0.9})):
+        tracker.update(event)
+    await two.save(tracker)
+    assert user_texts(await one.retrieve(sender)) == ["new session"]
+
+
+async def test_a_new_model_does_not_get_trackers_built_with_the_old_domain(database):
+    store = guarded_store(database, PG_PORT)
+    sender = f"tg:{uuid.uuid4().int % 10**9}"
+    await store.save(a_turn(sender, "hello"))
+    kept = await store.retrieve(sender)
+    await store.save(kept)
+    store.domain = Domain.from_dict({"slots": {"language": {"type": "text", "mappings": [{"type": "custom"}]}}})
+    again = await store.retrieve(sender)
+    assert again is not kept and "language" in again.slots

@@ -1,7 +1,6 @@
 """What every action reads from a tracker: language, channel metadata, the current turn, the citizen token."""
 from __future__ import annotations
 
-import re
 from datetime import datetime, timezone
 from typing import Any, Dict, List, Optional
 
@@ -16,23 +15,11 @@ DIGRESSION_INTENTS = {"help", "bot_challenge", "cancel", "request_human", "out_o
 CONTROL_INTENTS = {"help", "cancel", "request_human", "bot_challenge"}
 CONTROL_CONFIDENCE = 0.8
 
-_HANGUL = re.compile(r"[가-힣ㄱ-ㅎㅏ-ㅣ]")
-_LATIN = re.compile(r"[A-Za-z]{2,}")
+from actions.turn_language import detect_language  # noqa: F401  (actions read it from here)
 
 
 def language(tracker: Tracker) -> str:
     return "en" if tracker.get_slot("language") == "en" else "ko"
-
-
-def detect_language(text: str) -> Optional[str]:
-    """Hangul anywhere -> ko; Latin words and no Hangul -> en; digits or symbols only -> None (keep the last)."""
-    if not text:
-        return None
-    if _HANGUL.search(text):
-        return "ko"
-    if _LATIN.search(text) and not text.strip().lower().startswith(("ap-", "cp-", "mv-", "fn-", "py-", "rc-")):
-        return "en"
-    return None
 
 
 def metadata(tracker: Tracker) -> Dict[str, Any]:

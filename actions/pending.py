@@ -8,15 +8,15 @@ govapi is still down, schedules the next one, until the list of pauses ends. A c
 reminder (kill_on_user_message) and retries at once. Reminders live in the memory of the Rasa instance that
 scheduled them: if it restarts, the request still completes with the citizen's next message.
 
-The turn-start action runs on every user message, before any prediction: it is Rasa's global slot validation
+The turn-start action runs on a user message, before any prediction: it is Rasa's global slot validation
 action (`action_validate_slot_mappings`, called by `action_extract_slots` each turn; its messages reach the
 citizen, unlike those of a custom slot-mapping action, which Rasa drops). It also keeps the `language` slot
-in step with the citizen.
+in step with the citizen. The Rasa server calls it only when `actions.turn_language.turn_start_has_work`
+says it has something to do (minwon_rasa/turn_start_gate.py).
 """
 from __future__ import annotations
 
 import logging
-import re
 from datetime import datetime, timedelta, timezone
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
@@ -29,6 +29,7 @@ from actions import conversation as conv
 from actions.govapi_client import ErrKind, Result, get_client
 from actions.settings import load_settings
 from actions.texts import text
+from actions.turn_language import is_system_turn, language_update
 
 logger = logging.getLogger(__name__)
 
@@ -111,36 +112,18 @@ def _kinds() -> Dict[str, tuple]:
     return _KINDS
 
 
-_SWITCH_EN = re.compile(r"(english|영어|영문)", re.IGNORECASE)
-_SWITCH_KO = re.compile(r"(korean|한국어|한글|국어)", re.IGNORECASE)
-
-
 def next_language(tracker: Tracker) -> Dict[Text, Any]:
     """Slot updates for the language of this turn: an explicit switch sticks; otherwise follow the text."""
     intent, _ = conv.latest_intent(tracker)
-    message = conv.latest_text(tracker)
-    # The NLU marks an explicit request ("in English please") with `language_requested` and a language entity.
-    if intent == "switch_language" or (tracker.latest_message or {}).get("language_requested"):
-        wanted = next((e.get("value") for e in (tracker.latest_message or {}).get("entities", [])
-                       if e.get("entity") == "language"), None)
-        if wanted not in ("ko", "en"):
-            wanted = "en" if _SWITCH_EN.search(message) else ("ko" if _SWITCH_KO.search(message) else None)
-        if wanted:
-            return {"language": wanted, "language_locked": True}
-    if tracker.get_slot("language_locked"):
-        return {}
-    detected = conv.detect_language(message)
-    if detected and detected != tracker.get_slot("language"):
-        return {"language": detected}
-    if tracker.get_slot("language") is None:
-        return {"language": detected or "ko"}
-    return {}
+    latest = tracker.latest_message or {}
+    return language_update(intent, conv.latest_text(tracker), bool(latest.get("language_requested")),
+                           latest.get("entities") or [], tracker.slots)
 
 
 def is_external(tracker: Tracker) -> bool:
     """A turn started by the system (reminder, desk hand-back), not by a citizen's message."""
     intent, _ = conv.latest_intent(tracker)
-    return bool(intent and intent.startswith("EXTERNAL_"))
+    return is_system_turn(intent)
 
 
 class ActionTurnStart(Action):

@@ -20,7 +20,8 @@ start of each turn, and again when a form activates in the same turn, even when 
 nothing; each time it also rebuilds the tracker from all its events. The second call is skipped when it has
 nothing to validate (no slot extracted) and the action already ran for this user message. Our action
 (actions/pending.py) keeps the language and retries a kept request: running it twice in one turn only repeated
-a govapi call.
+a govapi call. And it is not called at all when it has nothing to do (minwon_rasa/turn_start_gate.py): on most
+turns the language is unchanged and nothing is kept.
 
 RulePolicy matches rules against the conversation by walking every past state (the whole conversation, not
 just the longest rule's length) and parsing each candidate rule's JSON key again for every state: cost grew
@@ -189,6 +190,8 @@ def _reuse_endpoint_sessions() -> None:
 
 def _validate_slot_mappings_once_per_message() -> None:
     from rasa.core.actions.action import ActionExtractSlots
+
+    from minwon_rasa import turn_start_gate
     from rasa.shared.core.events import SlotSet
 
     original = ActionExtractSlots._execute_validation_action
@@ -200,6 +203,9 @@ def _validate_slot_mappings_once_per_message() -> None:
         extracted = any(isinstance(event, SlotSet) for event in extraction_events)
         if not extracted and message is not None and getattr(tracker, marker, None) is message:
             return []
+        if not turn_start_gate.needs_call(tracker, extraction_events):
+            # What the call would give when the action returns no events: the extracted slots.
+            return [event for event in extraction_events if isinstance(event, SlotSet)]
         events = await original(self, extraction_events, output_channel, nlg, tracker, domain)
         setattr(tracker, marker, message)
         return events

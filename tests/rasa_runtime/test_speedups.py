@@ -184,3 +184,77 @@ def test_the_turn_start_action_runs_once_per_message_even_when_a_form_activates(
     asyncio.run(scenario())
     called = [body["next_action"] for body in seen["bodies"]]
     assert called == ["action_validate_slot_mappings"] * 2, called
+
+
+# --- applied events: the resumed walk equals Rasa's full walk ------------------------------------------------
+def test_applied_events_after_every_event_equal_rasas_full_walk(domain):
+    from rasa.shared.core.events import ActionReverted, Restarted
+
+    full_walk = speedups.ORIGINALS["DialogueStateTracker.applied_events"]
+    late_form = [ActionExecuted("action_listen"), UserUttered("주소 바꿀래", {"name": "change_address", "confidence": 1}),
+                 ActionExecuted("change_address_form"), ActiveLoop("change_address_form"),
+                 ActionExecuted("action_listen"), UserUttered("서울", {"name": "inform", "confidence": 1}),
+                 ActionExecuted("change_address_form"), ActionReverted(), ActionExecuted("change_address_form"),
+                 ActiveLoop(None), Restarted(), ActionExecuted("action_listen")]
+    tracker = DialogueStateTracker("rest:applied", domain.slots)
+    for event in conversation_events() + late_form + conversation_events():
+        tracker.update(event)  # the walk is resumed, or restarted when a new form name appears
+        assert tracker.applied_events() == full_walk(tracker)
+        assert tracker.applied_events() == full_walk(tracker)  # asked twice without a new event
+
+
+# --- the prediction graph runs in one order, with dask's results ---------------------------------------------
+def test_the_model_answers_the_same_through_the_ordered_runner_and_dask():
+    import os
+
+    from rasa.core.agent import Agent
+    from rasa.engine.runner.dask import DaskGraphRunner
+
+    model = ROOT / "models" / "minwon.tar.gz"
+    if not model.exists():
+        assert not os.environ.get("MINWON_REQUIRE_MODEL"), "no trained model (make train)"
+        pytest.skip("no trained model (make train)")
+    agent = Agent.load(str(model))
+    runner = agent.processor.graph_runner
+    assert type(runner).__name__ == "OrderedGraphRunner"
+    dask_runner = DaskGraphRunner.__new__(DaskGraphRunner)
+    dask_runner.__dict__.update({k: v for k, v in runner.__dict__.items() if k != "_minwon_plans"})
+
+    async def both(text):
+        ordered = await agent.parse_message(text)
+        agent.processor.graph_runner = dask_runner
+        try:
+            by_dask = await agent.parse_message(text)
+        finally:
+            agent.processor.graph_runner = runner
+        return ordered, by_dask
+
+    for text in ("AP-2026-000003 어디까지 됐나요?", "I want to pay my fine", "12월 1일에 이사해요", "hello"):
+        ordered, by_dask = asyncio.run(both(text))
+        assert ordered == by_dask
+
+    tracker = DialogueStateTracker("rest:runner", agent.domain.slots)
+    for event in conversation_events():
+        tracker.update(event)
+        predictions = []
+        for graph_runner in (runner, dask_runner):
+            agent.processor.graph_runner = graph_runner
+            prediction = agent.processor._predict_next_with_tracker(tracker)
+            predictions.append((prediction.probabilities, prediction.policy_name, prediction.events))
+        agent.processor.graph_runner = runner
+        assert predictions[0] == predictions[1]
+
+
+# --- action calls: the body written from each event's kept JSON equals Rasa's -------------------------------
+def test_an_action_call_sends_the_document_rasa_would_send(domain):
+    from rasa.shared.core.events import EntitiesAdded
+
+    rasas_format = speedups.ORIGINALS["RemoteAction._action_call_format"]
+    tracker = DialogueStateTracker("tg:7", domain.slots)
+    for event in conversation_events():
+        tracker.update(event)
+        ours = json.loads(speedups._dumps_with_encoded_events(action()._action_call_format(tracker, domain)))
+        assert ours == json.loads(json.dumps(rasas_format(action(), tracker, domain)))
+    tracker.update(EntitiesAdded([{"entity": "case_number", "value": "AP-2026-000009", "start": 0, "end": 3}]))
+    ours = json.loads(speedups._dumps_with_encoded_events(action()._action_call_format(tracker, domain)))
+    assert ours == json.loads(json.dumps(rasas_format(action(), tracker, domain)))  # a changed event is new

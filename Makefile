@@ -12,6 +12,7 @@ PY := $(VENV)/bin/python
 RPY := $(RVENV)/bin/python
 RASA := $(RVENV)/bin/rasa
 MODEL := models/minwon.tar.gz
+STOCK_MODEL := var/stock-model/stock.tar.gz
 # Rasa's own telemetry is off everywhere (DESIGN.md: off by default).
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
@@ -73,8 +74,14 @@ telegram-webhook: install
 test: install
 	bash scripts/test.sh
 
-bench: install train
+bench: install train $(STOCK_MODEL)
 	bash scripts/bench.sh
+
+# The stock `rasa init` configuration (Rasa's default pipeline and policies) trained on our data, for the load
+# benchmark's comparison run (several minutes: DIET and TED).
+$(STOCK_MODEL): $(RVENV)/.installed bench/stock_config.yml $(NLU_SOURCES)
+	$(RASA) train --config bench/stock_config.yml --domain domain --data data --out var/stock-model --fixed-model-name stock
+	@touch $@
 
 clean:
 	rm -rf var results models/*.tar.gz .pytest_cache

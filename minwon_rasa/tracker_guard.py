@@ -102,7 +102,8 @@ class GuardedSQLTrackerStore(SQLTrackerStore):
         # (SQLAlchemy then drops the whole pool), and only where that cannot write twice (see _again_if_gone).
         url = self.engine.url
         self.engine.dispose()
-        self.engine = sa.create_engine(url, pool_timeout=5, **create_engine_kwargs(url))
+        pooled = {} if url.get_backend_name() == "sqlite" else {"pool_timeout": 5}  # SQLite (make run): no pool
+        self.engine = sa.create_engine(url, **pooled, **create_engine_kwargs(url))
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         self.ping_timeout = float(ping_timeout)
         self.healthy = True

@@ -31,7 +31,7 @@ done
 stage "services (Python 3.11)" $PY -m pytest -q -p no:cacheprovider "${SERVICE_SUITES[@]}"
 
 if [ -d domain ] && [ -f config.yml ]; then
-  stage "rasa data validate" $RASA data validate --config config.yml --domain domain --data data
+  stage "rasa data validate" $RASA data validate --config config.yml --domain domain --data data --fail-on-warnings
   stage "train the model" make --no-print-directory train
   # Only tests/test_*.yml are conversation tests (sub-folders hold the test bots of other suites).
   rm -rf results/stories && mkdir -p results/stories && ln -s "$PWD"/tests/test_*.yml results/stories/

@@ -1,5 +1,6 @@
 """The guarded tracker store keeps conversations in PostgreSQL and, when it cannot, says so instead of forgetting."""
 import uuid
+from pathlib import Path
 
 import psycopg2
 import pytest
@@ -17,6 +18,7 @@ from tcp_cut import CuttableProxy
 pytestmark = pytest.mark.asyncio
 
 PG_HOST, PG_PORT = "127.0.0.1", 5432
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -201,3 +203,24 @@ async def test_a_new_model_does_not_get_trackers_built_with_the_old_domain(datab
     store.domain = Domain.from_dict({"slots": {"language": {"type": "text", "mappings": [{"type": "custom"}]}}})
     again = await store.retrieve(sender)
     assert again is not kept and "language" in again.slots
+
+
+async def test_make_runs_sqlite_store_keeps_a_conversation_across_a_restart(tmp_path):
+    """endpoints.local.yml (make run): the guarded store on a SQLite file, read again by a new process."""
+    import yaml
+
+    config = yaml.safe_load((ROOT / "endpoints.local.yml").read_text())["tracker_store"]
+    assert config["type"] == "minwon_rasa.tracker_guard.GuardedSQLTrackerStore" and config["dialect"] == "sqlite"
+    db = str(tmp_path / "tracker.sqlite3")
+
+    def sqlite_store() -> GuardedSQLTrackerStore:
+        return GuardedSQLTrackerStore(domain=Domain.empty(), dialect="sqlite", db=db)
+
+    first = sqlite_store()
+    sender = "web:restart"
+    await first.save(a_turn(sender, "hello"))
+    tracker = await first.retrieve(sender)
+    tracker.update(UserUttered("again", intent={"name": "greet", "confidence": 0.9}))
+    await first.save(tracker)
+    assert user_texts(await sqlite_store().retrieve(sender)) == ["hello", "again"]  # the restarted process
+    assert await sqlite_store().ping() is True

@@ -20,8 +20,7 @@ async def telegram_calls(request: web.Request) -> web.Response:
     wait = min(float(request.query.get("wait", "0")), 60.0)
 
     def matching() -> list:
-        return [c for c in state.calls
-                if (method is None or c["method"] == method) and (chat is None or str(c["params"].get("chat_id")) == chat)]
+        return [c for c in state.calls_of(chat) if method is None or c["method"] == method]
 
     calls = matching()
     if len(calls) < min_count and wait > 0:
@@ -66,8 +65,8 @@ async def twilio_messages(request: web.Request) -> web.Response:
     to = request.query.get("to")
     state = request.app[TWILIO]
     return web.json_response({
-        "messages": [m for m in state.messages if to is None or m["to"] == to],
-        "twiml": [m for m in state.twiml if to is None or m["to"] == to],
+        "messages": state.sent_to("messages", to),
+        "twiml": state.sent_to("twiml", to),
     })
 
 

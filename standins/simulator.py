@@ -151,7 +151,7 @@ async def sms_send(request: web.Request) -> web.Response:
         return web.json_response({"code": "unreachable", "message": "Rasa is not reachable"}, status=502)
     bodies = twiml_bodies(xml) if status == 200 else []
     for body in bodies:
-        state.twiml.append({"sid": "twiml-" + sid, "to": phone, "from": settings.twilio_from_number, "body": body,
+        state.record("twiml", {"sid": "twiml-" + sid, "to": phone, "from": settings.twilio_from_number, "body": body,
                             "at": time.time()})
     return web.json_response({"status": status, "message_sid": sid, "twiml": bodies,
                               "reply_ms": round((time.perf_counter() - started) * 1000, 1)})
@@ -163,19 +163,17 @@ async def feed(request: web.Request) -> web.Response:
     channel, ident = request.query.get("channel"), request.query.get("id", "")
     items: List[Dict[str, Any]] = []
     if channel == "telegram":
-        for call in request.app[TELEGRAM].calls:
-            if call["method"] in ("sendMessage", "sendPhoto") and str(call["params"].get("chat_id")) == ident:
+        for call in request.app[TELEGRAM].calls_of(ident):
+            if call["method"] in ("sendMessage", "sendPhoto"):
                 items.append({"at": call["at"], "text": call["params"].get("text") or call["params"].get("photo"),
                               "reply_markup": call["params"].get("reply_markup")})
     elif channel == "sms":
         state = request.app[TWILIO]
-        for m in state.twiml:
-            if m["to"] == ident:
-                items.append({"at": m["at"], "text": m["body"], "via": "twiml"})
-        for m in state.messages:
-            if m["to"] == ident:
-                items.append({"at": m.get("created", 0), "text": m["body"], "via": "rest",
-                              "status": m["status"], "segments": m["num_segments"]})
+        for m in state.sent_to("twiml", ident):
+            items.append({"at": m["at"], "text": m["body"], "via": "twiml"})
+        for m in state.sent_to("messages", ident):
+            items.append({"at": m.get("created", 0), "text": m["body"], "via": "rest",
+                          "status": m["status"], "segments": m["num_segments"]})
         items.sort(key=lambda item: item["at"])
     else:
         return bad("channel must be telegram or sms")

@@ -36,6 +36,15 @@ class TelegramState:
     message_ids: "itertools.count[int]" = field(default_factory=lambda: itertools.count(1000))
     update_ids: "itertools.count[int]" = field(default_factory=lambda: itertools.count(int(time.time())))
     changed: asyncio.Condition = field(default_factory=asyncio.Condition)  # woken on every recorded call
+    # The same calls by chat: a load benchmark's long polls read one chat's calls thousands of times.
+    calls_by_chat: Dict[str, List[Dict[str, Any]]] = field(default_factory=dict)
+
+    def record(self, call: Dict[str, Any]) -> None:
+        self.calls.append(call)
+        self.calls_by_chat.setdefault(str(call["params"].get("chat_id")), []).append(call)
+
+    def calls_of(self, chat: Optional[str]) -> List[Dict[str, Any]]:
+        return self.calls if chat is None else self.calls_by_chat.get(chat, [])
 
     def take_failure(self, method: str) -> Optional[Failure]:
         for failure in self.failures:
@@ -52,3 +61,12 @@ class TwilioState:
     undeliverable: Set[str] = field(default_factory=set)
     media: Dict[str, StoredFile] = field(default_factory=dict)
     sequence: "itertools.count[int]" = field(default_factory=lambda: itertools.count(1))
+    by_phone: Dict[str, Dict[str, List[Dict[str, Any]]]] = field(default_factory=dict)  # to -> kind -> items
+
+    def record(self, kind: str, item: Dict[str, Any]) -> None:
+        """kind: "messages" (REST sends) or "twiml"."""
+        getattr(self, kind).append(item)
+        self.by_phone.setdefault(item["to"], {}).setdefault(kind, []).append(item)
+
+    def sent_to(self, kind: str, to: Optional[str]) -> List[Dict[str, Any]]:
+        return getattr(self, kind) if to is None else self.by_phone.get(to, {}).get(kind, [])

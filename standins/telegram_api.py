@@ -62,7 +62,7 @@ async def bot_method(request: web.Request) -> web.Response:
     method = request.match_info["method"]
     params = await params_of(request)
     chat_id = params.get("chat_id")
-    state.calls.append({"method": method, "params": params, "at": time.time()})
+    state.record({"method": method, "params": params, "at": time.time()})
     async with state.changed:
         state.changed.notify_all()
     failure = state.take_failure(method)

@@ -101,7 +101,7 @@ async def create_message(request: web.Request) -> web.Response:
         "subresource_uris": {"media": f"/2010-04-01/Accounts/{settings.twilio_account_sid}/Messages/{sid}/Media.json"},
     }
     message["created"] = time.time()
-    state.messages.append(message)
+    state.record("messages", message)
     callback = form.get("StatusCallback")
     if callback:
         task = asyncio.create_task(fire_status_callbacks(request.app, message, callback))

@@ -16,34 +16,42 @@ SERVICE_SUITES=(tests/govapi tests/standins tests/bot)
 RASA_SUITES=(tests/rasa_runtime tests/nlu tests/actions tests/connectors)
 
 failed=()
-stage() {  # stage NAME COMMAND...: run one stage, remember a failure, keep going
-  local name=$1; shift
+stage() {  # stage NAME LIMIT_S COMMAND...: run one stage, remember a failure, keep going
+  # A stage that hangs is stopped at its limit (several times its usual time) and counts as failed, so one stuck
+  # test cannot eat the whole CI budget; pytest.ini's faulthandler_timeout prints where a slow test is first.
+  local name=$1 limit=$2; shift 2
   echo
   echo "==> $name"
   local start=$SECONDS
-  if "$@"; then echo "<== $name: ok ($((SECONDS - start)) s)"; else echo "<== $name: FAILED ($((SECONDS - start)) s)"; failed+=("$name"); fi
+  if timeout --kill-after=30 "$limit" "$@"; then
+    echo "<== $name: ok ($((SECONDS - start)) s)"
+  else
+    local rc=$?
+    [ $rc -eq 124 ] && echo "$name: stopped after its limit of $limit s"
+    echo "<== $name: FAILED ($((SECONDS - start)) s)"; failed+=("$name")
+  fi
 }
 
 for suite in "${SERVICE_SUITES[@]}" "${RASA_SUITES[@]}"; do
   [ -d "$suite" ] || { echo "missing test suite: $suite"; exit 1; }
 done
 
-stage "services (Python 3.11)" $PY -m pytest -q -p no:cacheprovider "${SERVICE_SUITES[@]}"
+stage "services (Python 3.11)" 900 $PY -m pytest -q -p no:cacheprovider "${SERVICE_SUITES[@]}"
 
 if [ -d domain ] && [ -f config.yml ]; then
-  stage "rasa data validate" $RASA data validate --config config.yml --domain domain --data data --fail-on-warnings
-  stage "train the model" make --no-print-directory train
+  stage "rasa data validate" 300 $RASA data validate --config config.yml --domain domain --data data --fail-on-warnings
+  stage "train the model" 900 make --no-print-directory train
   # Only tests/test_*.yml are conversation tests (sub-folders hold the test bots of other suites).
   rm -rf results/stories && mkdir -p results/stories && ln -s "$PWD"/tests/test_*.yml results/stories/
-  stage "conversation tests (tests/test_*.yml)" $RASA test core --model models/minwon.tar.gz \
+  stage "conversation tests (tests/test_*.yml)" 600 $RASA test core --model models/minwon.tar.gz \
     --stories results/stories --fail-on-prediction-errors --out results/core
 fi
 # Whole-stack journeys (handoff in the console with headless Chromium, notifications): need the model.
-stage "end to end (Python 3.11)" $PY -m pytest -q -p no:cacheprovider tests/e2e
+stage "end to end (Python 3.11)" 900 $PY -m pytest -q -p no:cacheprovider tests/e2e
 # The production topology (HAProxy, two Rasa instances, PostgreSQL tracker store, shared Redis) under faults.
-stage "resilience (Python 3.11)" $PY -m pytest -q -p no:cacheprovider tests/resilience
+stage "resilience (Python 3.11)" 900 $PY -m pytest -q -p no:cacheprovider tests/resilience
 if [ ${#RASA_SUITES[@]} -gt 0 ]; then
-  stage "rasa side (Python 3.10)" $RPY -m pytest -q -p no:cacheprovider "${RASA_SUITES[@]}"
+  stage "rasa side (Python 3.10)" 1200 $RPY -m pytest -q -p no:cacheprovider "${RASA_SUITES[@]}"
 fi
 
 echo

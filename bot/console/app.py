@@ -106,8 +106,12 @@ async def resources(app: web.Application) -> AsyncIterator[None]:
     )
     yield
     await app[HTTP].close()
-    await app[REDIS].aclose()
+    with contextlib.suppress(asyncio.TimeoutError):
+        await asyncio.wait_for(app[REDIS].aclose(), STOP_TIMEOUT_S)
     await engine.dispose()
+
+
+STOP_TIMEOUT_S = 5.0  # each step of stopping: a stuck connection must not keep the process (or a test) alive
 
 
 async def _sweeper(app: web.Application) -> None:
@@ -133,14 +137,17 @@ async def background(app: web.Application) -> AsyncIterator[None]:
         asyncio.create_task(_sweeper(app)),
     ]
     yield
-    await app[DESK].drain_notices()
+    with contextlib.suppress(asyncio.TimeoutError):
+        await asyncio.wait_for(app[DESK].drain_notices(), STOP_TIMEOUT_S)
     for task in app[TASKS]:
         task.cancel()
-    for task in app[TASKS]:
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await task
+    # A task stuck in a Redis call that ignores its cancellation must not keep the console from stopping.
+    _, stuck = await asyncio.wait(app[TASKS], timeout=STOP_TIMEOUT_S)
+    if stuck:
+        log.warning("%d background task(s) did not stop within %.0f s; leaving them", len(stuck), STOP_TIMEOUT_S)
     for socket in list(app[SOCKETS]):
-        await socket.close()
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(socket.close(), STOP_TIMEOUT_S)
 
 
 def create_app(settings: ConsoleSettings) -> web.Application:

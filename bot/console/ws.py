@@ -30,6 +30,9 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
     return ws
 
 
+CLOSE_TIMEOUT_S = 2.0
+
+
 async def relay_events(app: web.Application) -> None:
     """Forward every desk event from Redis to this instance's open sockets; reconnect after outages."""
     while True:
@@ -48,7 +51,9 @@ async def relay_events(app: web.Application) -> None:
             log.exception("event relay lost Redis; retrying in 2 s")
             await asyncio.sleep(2)
         finally:
+            # Bounded: closing a subscription whose read was just cancelled can wait on the connection for ever
+            # (seen once as a console that never stopped).
             try:
-                await pubsub.aclose()
-            except Exception:
+                await asyncio.wait_for(pubsub.aclose(), CLOSE_TIMEOUT_S)
+            except (asyncio.TimeoutError, Exception):
                 pass

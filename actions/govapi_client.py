@@ -12,12 +12,14 @@ import asyncio
 import enum
 import hashlib
 import logging
+import time
 from dataclasses import dataclass, field
 from typing import Any, Dict, Generic, Optional, TypeVar, Union
 
 import aiohttp
 
 import minwon_logs
+from actions.metrics import GOVAPI_SECONDS
 from actions.settings import ActionSettings, load_settings
 
 logger = logging.getLogger(__name__)
@@ -90,10 +92,18 @@ class GovApiClient:
             await self._session.close()
         self._session = None
 
-    async def _request(self, method: str, route: str, path: str, *, token: Optional[str] = None,
-                       json: Any = None, params: Optional[Dict[str, str]] = None,
-                       idem_key: Optional[str] = None, data: Optional[bytes] = None,
-                       content_type: Optional[str] = None) -> Result:
+    async def _request(self, method: str, route: str, path: str, **kwargs: Any) -> Result:
+        """One govapi call (with its retries), timed for the action server's metrics."""
+        started = time.perf_counter()
+        result = await self._send(method, route, path, **kwargs)
+        outcome = "ok" if result.ok else result.kind.value  # type: ignore[union-attr]
+        GOVAPI_SECONDS.labels(route, outcome).observe(time.perf_counter() - started)
+        return result
+
+    async def _send(self, method: str, route: str, path: str, *, token: Optional[str] = None,
+                    json: Any = None, params: Optional[Dict[str, str]] = None,
+                    idem_key: Optional[str] = None, data: Optional[bytes] = None,
+                    content_type: Optional[str] = None) -> Result:
         # X-Request-Id and X-Conversation-Ref (the keyed hash, never the conversation id) of the action call,
         # so govapi's lines of this call can be found next to the action server's.
         headers: Dict[str, str] = minwon_logs.outgoing_headers()

@@ -1,6 +1,6 @@
 """`python -m actions.server`: the Rasa SDK action server for this package, on ACTION_PORT (default 5055).
 
-Logs go through minwon_logs (MINWON_LOG_FORMAT): each action call runs with a request id (the caller's
+GET /metrics: action-call and govapi-call latency (actions/metrics.py). Logs go through minwon_logs (MINWON_LOG_FORMAT): each action call runs with a request id (the caller's
 X-Request-Id, else a new one) and the conversation reference (a keyed hash of the tracker's sender id),
 which actions/govapi_client.py passes on to govapi, and ends with one `action` line (name, status, ms).
 """
@@ -14,6 +14,8 @@ import zlib
 from typing import TYPE_CHECKING, Any, Optional
 
 import minwon_logs
+from actions.metrics import ACTION_SECONDS
+from actions.metrics import page as metrics_page
 from actions.settings import load_settings
 
 if TYPE_CHECKING:  # imported when the app is built, after logging is set up (their import warns)
@@ -56,9 +58,9 @@ def attach_log_context(app: Sanic) -> None:
             response.headers[minwon_logs.REQUEST_ID_HEADER] = request_id
         action = getattr(request.ctx, "action", "")
         if action:
-            started = getattr(request.ctx, "started", time.perf_counter())
-            log.info("action", extra={"action": action, "status": response.status,
-                                      "ms": round((time.perf_counter() - started) * 1000, 1)})
+            seconds = time.perf_counter() - getattr(request.ctx, "started", time.perf_counter())
+            ACTION_SECONDS.labels(action, str(response.status)).observe(seconds)
+            log.info("action", extra={"action": action, "status": response.status, "ms": round(seconds * 1000, 1)})
 
 
 def create_app() -> Sanic:
@@ -76,6 +78,13 @@ def create_app() -> Sanic:
         await get_client().close()
 
     app.register_listener(close_govapi_client, "after_server_stop")
+
+    async def metrics(_: Request) -> HTTPResponse:  # Prometheus text format; the action server is private
+        from sanic.response import raw
+
+        return raw(metrics_page(), content_type="text/plain; version=0.0.4; charset=utf-8")
+
+    app.add_route(metrics, "/metrics", methods=["GET"])
     return app
 
 

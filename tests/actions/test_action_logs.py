@@ -105,3 +105,33 @@ async def test_an_action_call_and_its_govapi_request_share_the_request_id_and_co
     for log in (servers["actions"], servers["govapi"]):
         text = log.read_text()
         assert "1055507391" not in text and "+82" not in text and "expired-token" not in text
+
+
+def metric_value(page: str, name: str, **labels: str) -> float:
+    wanted = ",".join(f'{k}="{v}"' for k, v in sorted(labels.items()))
+    for line in page.splitlines():
+        if line.startswith(f"{name}{{") and line.split("}")[0][len(name) + 1:] == wanted:
+            return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
+async def test_the_action_server_reports_action_and_govapi_latency_without_conversation_ids(servers):
+    tracker = make_tracker({"case_number": "AP-2026-000002", "verified": True, "citizen_token": "expired-token",
+                            "language": "en"}, text="AP-2026-000002 status", sender=PHONE_ID)
+    call = {"next_action": "action_check_status", "sender_id": PHONE_ID, "tracker": tracker.current_state(),
+            "domain": {}, "version": rasa_sdk.__version__}
+    async with aiohttp.ClientSession() as session:
+        async with session.get(servers["url"] + "/metrics") as resp:
+            before = await resp.text()
+        async with session.post(servers["url"] + "/webhook", json=call) as resp:
+            assert resp.status == 200
+        async with session.get(servers["url"] + "/metrics") as resp:
+            assert resp.status == 200
+            after = await resp.text()
+    calls = "minwon_actions_seconds_count"
+    assert metric_value(after, calls, action="action_check_status", status="200") == \
+        metric_value(before, calls, action="action_check_status", status="200") + 1
+    govapi = "minwon_actions_govapi_seconds_count"
+    assert metric_value(after, govapi, route="cases", outcome="unauthorized") == \
+        metric_value(before, govapi, route="cases", outcome="unauthorized") + 1  # the expired token, as govapi said
+    assert "AP-2026" not in after and "+82" not in after and "1055507391" not in after

@@ -45,6 +45,20 @@ class ActionCancel(Action):
         return [ActiveLoop(None), SlotSet("requested_slot", None)] + clear_form_slots(tracker) + partial
 
 
+class ActionSwitchService(Action):
+    """Inside a form the citizen asked for another service: leave the form (verification so far is kept for the
+    session) and say so; the rule then starts the new service's form (data/rules/rules_switch.yml)."""
+
+    def name(self) -> Text:
+        return "action_switch_service"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        lang = conv.language(tracker)
+        intent, _ = conv.latest_intent(tracker)
+        dispatcher.utter_message(text=text("switched_service", lang, service=text(f"service_{intent}", lang)))
+        return [ActiveLoop(None), SlotSet("requested_slot", None)] + clear_form_slots(tracker)
+
+
 class ActionHelp(Action):
     """Explains what is expected at this step of the form, or what the assistant can do."""
 

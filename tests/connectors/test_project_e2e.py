@@ -197,6 +197,23 @@ def test_file_a_complaint_by_mms_in_korean(stack, sms, standins):
     assert "couldn't take the photo" not in answer, transcript  # the MMS photo reached govapi
 
 
+def test_asking_for_another_service_mid_form_switches_to_it_by_sms_in_korean(stack, sms):
+    citizen = "+821012345678"  # 김민준: the SMS sender id is the phone to verify
+    transcript = []
+
+    def say(text: str) -> str:
+        replies = sms.send(citizen, text)
+        transcript.extend(replies)
+        return "\n".join(replies)
+
+    assert "생년월일" in say("과태료 내고 싶어요"), transcript
+    switched = say("아 그게 아니라 이사해서 주소 바꾸고 싶어요")
+    assert "주소 변경으로 넘어갈게요" in switched and "생년월일" in switched, transcript  # not "wrong date"
+    say("1985-03-14")
+    asked = say(stack.latest_code(citizen))
+    assert "주소" in asked and "과태료" not in asked, transcript  # the address form goes on, not the fines
+
+
 def test_web_chat_status_check_and_a_button_in_headless_chromium(stack):
     """A citizen on the government website: checks an application, then picks a fine by its button.
     The screenshot is the README's (docs/img/webchat.png)."""

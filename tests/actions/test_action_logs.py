@@ -77,11 +77,16 @@ def json_lines(path: Path) -> List[dict]:
     return [json.loads(raw) for raw in path.read_text().splitlines() if raw.strip()]
 
 
-async def test_an_action_call_and_its_govapi_request_share_the_request_id_and_conversation_ref(servers):
-    tracker = make_tracker({"case_number": "AP-2026-000003", "verified": True, "citizen_token": "expired-token",
-                            "language": "ko"}, text="AP-2026-000003 어디까지 됐나요?", sender=PHONE_ID)
-    call = {"next_action": "action_check_status", "sender_id": PHONE_ID, "tracker": tracker.current_state(),
+def status_check_call(case: str, language: str, text: str) -> dict:
+    """Rasa's call of action_check_status for an SMS citizen whose govapi token has expired."""
+    tracker = make_tracker({"case_number": case, "verified": True, "citizen_token": "expired-token",
+                            "language": language}, text=text, sender=PHONE_ID)
+    return {"next_action": "action_check_status", "sender_id": PHONE_ID, "tracker": tracker.current_state(),
             "domain": {}, "version": rasa_sdk.__version__}
+
+
+async def test_an_action_call_and_its_govapi_request_share_the_request_id_and_conversation_ref(servers):
+    call = status_check_call("AP-2026-000003", "ko", "AP-2026-000003 어디까지 됐나요?")
     async with aiohttp.ClientSession() as session:
         async with session.post(servers["url"] + "/webhook", json=call) as resp:
             assert resp.status == 200, await resp.text()
@@ -116,10 +121,7 @@ def metric_value(page: str, name: str, **labels: str) -> float:
 
 
 async def test_the_action_server_reports_action_and_govapi_latency_without_conversation_ids(servers):
-    tracker = make_tracker({"case_number": "AP-2026-000002", "verified": True, "citizen_token": "expired-token",
-                            "language": "en"}, text="AP-2026-000002 status", sender=PHONE_ID)
-    call = {"next_action": "action_check_status", "sender_id": PHONE_ID, "tracker": tracker.current_state(),
-            "domain": {}, "version": rasa_sdk.__version__}
+    call = status_check_call("AP-2026-000002", "en", "AP-2026-000002 status")
     async with aiohttp.ClientSession() as session:
         async with session.get(servers["url"] + "/metrics") as resp:
             before = await resp.text()

@@ -23,6 +23,20 @@ async def deliveries(api, conversation_id: str) -> list[dict]:
     return (await api.call("GET", "/v1/deliveries", params={"conversation_id": conversation_id}))["deliveries"]
 
 
+async def the_recorded_delivery(api, conversation_id: str) -> dict:
+    """The conversation's one delivery once the notifier has recorded how it went (the channel has the message
+    a moment before the notifier writes that down)."""
+    from .helpers import wait_until
+
+    async def recorded():
+        found = await deliveries(api, conversation_id)
+        return len(found) == 1 and found[0]["status"] != "pending"
+
+    await wait_until(recorded, what="the delivery to be recorded")
+    (record,) = await deliveries(api, conversation_id)
+    return record
+
+
 async def test_status_change_reaches_the_chat_and_the_transcript(start_notifier, loopback, govapi_admin, http):
     api = notifier_api(http, await start_notifier())
     await subscribe(api, "tg:1001", ["application_status"], case_number=APPLICATION)
@@ -34,7 +48,7 @@ async def test_status_change_reaches_the_chat_and_the_transcript(start_notifier,
     await loopback.wait_for(lambda: loopback.tracker)
     conversation, event = loopback.tracker[0]
     assert conversation == "tg:1001" and event["event"] == "bot" and event["text"] == text
-    (record,) = await deliveries(api, "tg:1001")
+    record = await the_recorded_delivery(api, "tg:1001")
     assert record["status"] == "sent" and record["tracker_status"] == "appended"
 
 
@@ -188,7 +202,7 @@ async def test_connector_outage_is_retried_until_the_message_goes_out_once(start
     await subscribe(api, "tg:5005", ["application_status"])
     await move_application(govapi_admin, APPLICATION, "approved")
     await loopback.wait_for(lambda: loopback.texts_for("tg:5005"), timeout=20)
-    (record,) = await deliveries(api, "tg:5005")
+    record = await the_recorded_delivery(api, "tg:5005")
     assert record["status"] == "sent" and record["attempts"] == 4
     assert len(loopback.sent) == 1
 

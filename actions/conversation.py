@@ -8,6 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 
 from actions.govapi_client import idempotency_key
+from actions.turn_language import detect_language  # noqa: F401  (actions read it from here)
 
 # Intents that, inside a form, mean "not an answer to your question": the form lets the rules handle them.
 DIGRESSION_INTENTS = {"help", "bot_challenge", "cancel", "request_human", "out_of_scope", "switch_language", "thank"}
@@ -20,8 +21,6 @@ SERVICE_FORMS = {"check_application_status": "status_form", "list_applications":
                  "check_payment": "verify_form", "pay_fine": "pay_fine_form", "change_address": "change_address_form",
                  "file_complaint": "file_complaint_form"}
 SWITCH_CONFIDENCE = 0.8
-
-from actions.turn_language import detect_language  # noqa: F401  (actions read it from here)
 
 
 def language(tracker: Tracker) -> str:

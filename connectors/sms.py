@@ -172,10 +172,9 @@ class SmsInput(MinwonChannel):
             bodies = await self.formatter.bodies(phone, parts_from_rasa(replies))
         if pending is not None and not pending.late and not pending.future.done():
             pending.future.set_result(bodies)  # the webhook answers with TwiML
-        elif bodies and entry is not None:
-            await self.sender.send(phone, bodies, skip=entry.sent, progress=self.inbox.progress(entry))
         elif bodies:
-            await self.sender.send(phone, bodies)
+            await self.sender.send(phone, bodies, skip=entry.sent if entry else 0,
+                                   progress=self.inbox.progress(entry) if entry else None)
 
     async def run_entry(self, entry: Entry, on_new_message: OnNewMessage) -> None:
         """One message from the inbox: its webhook may still wait here (TwiML), else the reply goes by REST

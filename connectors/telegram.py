@@ -151,13 +151,15 @@ class TelegramDelivery:
             for part in parts:
                 if await self.store.is_blocked(chat_id):
                     return sent
-                # Counted as if the keyboard exists, so a part skipped after a takeover needs no keyboard.
-                calls = len(split_for_telegram(part.text) or ([EMPTY_TEXT_WITH_BUTTONS] if part.buttons else []))
-                if position + calls + (1 if part.image else 0) <= skip:
-                    position += calls + (1 if part.image else 0)
+                text_chunks = split_for_telegram(part.text)
+                chunks = text_chunks or ([EMPTY_TEXT_WITH_BUTTONS] if part.buttons else [])
+                count = len(chunks) + (1 if part.image else 0)
+                if position + count <= skip:  # all of it went out before a takeover: no keyboard needed
+                    position += count
                     continue
                 markup = await self.keyboard(sender_id, part) if part.buttons else None
-                chunks = split_for_telegram(part.text) or ([EMPTY_TEXT_WITH_BUTTONS] if markup else [])
+                if markup is None and not text_chunks:
+                    chunks = []  # no keyboard after all: no placeholder text to carry it
                 requests: List[Tuple[str, Dict[str, Any]]] = []
                 for i, chunk in enumerate(chunks):
                     payload: Dict[str, Any] = {"chat_id": chat_id, "text": chunk}
@@ -262,11 +264,8 @@ class TelegramInput(MinwonChannel):
                 }
         message_id = f"tg:{incoming.update_id}" if incoming.update_id is not None else None
         replies = await self.run_turn(on_new_message, sender_id, text, incoming.metadata, message_id)
-        if entry is None:
-            await self.delivery.deliver(incoming.chat_id, parts_from_rasa(replies))
-        else:
-            await self.delivery.deliver(incoming.chat_id, parts_from_rasa(replies), skip=entry.sent,
-                                        progress=self.inbox.progress(entry))
+        await self.delivery.deliver(incoming.chat_id, parts_from_rasa(replies), skip=entry.sent if entry else 0,
+                                    progress=self.inbox.progress(entry) if entry else None)
 
     async def run_entry(self, entry: Entry, on_new_message: OnNewMessage) -> None:
         """One update from the inbox (accepted here, or taken over from an instance that died)."""

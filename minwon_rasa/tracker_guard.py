@@ -44,12 +44,12 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections import OrderedDict
 import json
 import logging
 import os
 import re
 import time
+from collections import OrderedDict
 from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Text, Tuple
 
 import sqlalchemy as sa
@@ -57,8 +57,8 @@ import sqlalchemy.exc
 from rasa.core.channels.channel import CollectingOutputChannel
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.events import ActionExecuted, ConversationPaused, SessionStarted, UserUttered, deserialise_events
-from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 import minwon_logs
 from minwon_rasa import metrics

@@ -16,6 +16,8 @@ TELEGRAM_MAX_UTF16 = 4096
 TELEGRAM_CALLBACK_MAX_BYTES = 64
 SPECIAL_PAYLOADS = {"__request_contact__", "__request_location__"}  # Telegram reply-keyboard requests
 URL_RE = re.compile(r"https?://[^\s<>\"']+")
+# A title that numbers itself: "1. 카드 결제 링크", "2) Virtual account", "3번", "4".
+_OWN_NUMBER_RE = re.compile(r"\s*(\d+)\s*(?:[.):]|번|$)")
 
 
 def neutralise_command(text: Optional[str]) -> str:
@@ -122,11 +124,19 @@ def sms_body(parts: Sequence[ReplyPart], shorten=lambda url: url) -> tuple[str, 
             options = []
             for button in offered:
                 choices.append(button)
-                options.append(f"{len(choices)} {button.title}")
+                options.append(choice_label(len(choices), button.title))
             lines.append(" / ".join(options))
     body = "\n".join(lines)
     body = URL_RE.sub(lambda m: shorten(m.group(0)), body)
     return compact_sms(body), choices
+
+
+def choice_label(number: int, title: str) -> str:
+    """A numbered choice; a title that already starts with this number is not numbered again ("1 1. ...")."""
+    own = _OWN_NUMBER_RE.match(title)
+    if own and int(own.group(1)) == number:
+        return title.strip()
+    return f"{number} {title}"
 
 
 def compact_sms(text: str) -> str:

@@ -81,3 +81,19 @@ def test_sms_does_not_repeat_choices_the_text_already_numbers_or_links_it_alread
 def test_sms_skips_telegram_only_contact_requests():
     body, choices = sms_body([ReplyPart("전화번호를 알려 주세요", [Button("내 번호 보내기", "__request_contact__")])])
     assert body == "전화번호를 알려 주세요" and choices == []
+
+
+def test_sms_choices_whose_titles_number_themselves_are_not_numbered_twice():
+    # The payment-method question's buttons already read "1. ..." and "2. ..." (actions/texts.py).
+    buttons = [Button("1. 카드 결제 링크", "1"), Button("2. 가상계좌 입금", "2"), Button("취소", "/cancel")]
+    body, choices = sms_body([ReplyPart("2건, 합계 110,000원. 결제 방법을 골라주세요.", buttons)])
+    assert body.splitlines()[-1] == "1. 카드 결제 링크 / 2. 가상계좌 입금 / 3 취소"
+    assert [c.payload for c in choices] == ["1", "2", "/cancel"]  # typing "1" still picks the card link
+
+
+def test_sms_a_title_starting_with_another_number_is_still_numbered():
+    # Only the second option is offered: its "2." is not the number the citizen types, so it gets its own.
+    body, choices = sms_body([ReplyPart("Pick", [Button("2. Virtual account transfer", "2"),
+                                                 Button("10,000 won fine", "fine_10")])])
+    assert body.splitlines()[-1] == "1 2. Virtual account transfer / 2 10,000 won fine"
+    assert [c.payload for c in choices] == ["2", "fine_10"]

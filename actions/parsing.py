@@ -9,7 +9,8 @@ from actions.dates import _EN_MONTHS, _safe
 
 _PHONE = re.compile(r"(\+?82[\s-]?1[0-9]|01[0-9])[\s-]?(\d{3,4})[\s-]?(\d{4})")
 _OTP = re.compile(r"(?<!\d)(\d{6})(?!\d)")
-_CASE = re.compile(r"\b(AP|CP|MV|FN|PY|RC)[\s-]?(\d{4})[\s-]?(\d{6})\b", re.IGNORECASE)
+# Not \b: a Korean particle right after the number ("AP-2026-000002는요?") is a word character too.
+_CASE = re.compile(r"(?<![A-Za-z0-9])(AP|CP|MV|FN|PY|RC)[\s-]?(\d{4})[\s-]?(\d{6})(?!\d)", re.IGNORECASE)
 _BIRTH_ISO = re.compile(r"((?:19|20)\d{2})\s*[-./년]\s*(\d{1,2})\s*[-./월]\s*(\d{1,2})")
 _BIRTH_8 = re.compile(r"(?<!\d)((?:19|20)\d{2})(\d{2})(\d{2})(?!\d)")
 _BIRTH_6 = re.compile(r"(?<!\d)(\d{2})(\d{2})(\d{2})(?!\d)")

@@ -95,9 +95,16 @@ SCHEMAS: S = {
         "id": STR, "notice_number": STR, "kind": {"type": "string", "enum": list(labels.FINE_KINDS)},
         "kind_label": LABEL, "plate": STR, "place": LABEL, "occurred_at": DATETIME, "base_amount": INT,
         "late_fee": INT, "amount_due": INT, "due_date": DATE, "overdue": {"type": "boolean"},
-        "status": {"type": "string", "enum": list(labels.FINE_STATUSES)}, "status_label": LABEL,
-        "paid_at": {"type": ["string", "null"]},
-    }, ["id", "notice_number", "kind", "base_amount", "late_fee", "amount_due", "due_date", "overdue", "status"]),
+        "status": {"type": "string", "enum": ["unpaid", "paid"],
+                   "description": "A fine held by a pending payment is still unpaid: see pending_payment."},
+        "status_label": LABEL, "paid_at": {"type": ["string", "null"]},
+        "pending_payment": {"oneOf": [obj({
+            "payment_id": STR, "method": {"type": "string", "enum": ["card", "virtual_account"]},
+            "expires_at": DATETIME}, ["payment_id", "method", "expires_at"]), {"type": "null"}],
+            "description": "The pending (unpaid, unexpired) payment holding this fine; a new payment for the "
+                           "fine cancels it."},
+    }, ["id", "notice_number", "kind", "base_amount", "late_fee", "amount_due", "due_date", "overdue", "status",
+        "pending_payment"]),
     "Payment": obj({
         "payment_id": STR, "status": {"type": "string", "enum": list(labels.PAYMENT_STATUSES)},
         "status_label": LABEL, "method": {"type": "string", "enum": ["card", "virtual_account"]}, "total": INT,
@@ -105,6 +112,9 @@ SCHEMAS: S = {
         "paid_at": {"type": ["string", "null"]}, "checkout_url": {"type": ["string", "null"]},
         "virtual_account": {"oneOf": [obj({"bank": STR, "account": STR, "holder": STR}), {"type": "null"}]},
         "fines": {"type": "array", "items": ref("Fine")},
+        "replaced_payments": {"type": "array", "items": STR,
+                              "description": "On creation: the citizen's pending payments for these fines that "
+                                             "this one cancelled (their links and accounts no longer pay)."},
     }, ["payment_id", "status", "total", "expires_at"]),
     "Delivery": obj({"id": INT, "agency": {"type": "string", "enum": list(labels.AGENCIES)}, "agency_label": LABEL,
                      "status": {"type": "string", "enum": list(labels.DELIVERY_STATUSES)}, "status_label": LABEL,
@@ -186,9 +196,11 @@ def build_document() -> S:
         "/v1/fines/{notice_number}": {"get": op("One fine", {"200": answer(ref("Fine"))}, security=CITIZEN,
                                                 params=[path_param("notice_number", "FN-2026-000001")], tag="fines")},
         "/v1/payments": {"post": op(
-            "Pay one or several of my fines",
+            "Pay one or several of my fines. A fine held by my pending payment is not blocked: that payment "
+            "is cancelled (listed in replaced_payments) and this one made, in one transaction. A paid fine, or "
+            "one whose pending payment is paid meanwhile, answers 409 fine_not_payable.",
             {"201": answer(ref("Payment"), "Created"), "200": answer(ref("Payment"), "Replay of the same key"),
-             "409": answer(ref("Error"), "Fine not payable or key reused with another body")},
+             "409": answer(ref("Error"), "Fine not payable (fine_not_payable) or key reused with another body")},
             security=CITIZEN, params=[IDEMPOTENCY],
             body=json_body(obj({"fine_ids": {"type": "array", "minItems": 1, "maxItems": 20, "uniqueItems": True,
                                              "items": {"type": "string", "minLength": 1, "maxLength": 64}},

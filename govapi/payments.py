@@ -41,6 +41,24 @@ async def release(session: AsyncSession, payment: Payment, new_status: str, now:
     return True
 
 
+async def live_holders(session: AsyncSession, fines: list[Fine], now: dt.datetime) -> dict[str, Payment]:
+    """The pending payments that hold these fines, by id. A hold past its time is released here (any read
+    expires it) and its fines reloaded, so they read as plainly unpaid."""
+    ids = {f.held_by for f in fines if f.status == "pending_payment" and f.held_by}
+    if not ids:
+        return {}
+    live: dict[str, Payment] = {}
+    for holder in (await session.execute(select(Payment).where(Payment.id.in_(ids)).order_by(Payment.id))).scalars():
+        if holder.status == "pending" and holder.expires_at > now:
+            live[holder.id] = holder
+        elif holder.status == "pending":
+            await release(session, holder, "expired", now)
+    for fine in fines:
+        if fine.held_by in ids and fine.held_by not in live:
+            await session.refresh(fine)
+    return live
+
+
 async def confirm_paid(session: AsyncSession, payment_id: str, provider_ref: str, now: dt.datetime) -> bool:
     """pending -> paid, fines paid, receipt issued. False if it was no longer pending."""
     changed = (await session.execute(

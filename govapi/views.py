@@ -71,20 +71,26 @@ def application_view(app: Application, history: list[ApplicationHistory], distri
     }
 
 
-def fine_view(fine: Fine, as_of: dt.date) -> dict[str, Any]:
+def fine_view(fine: Fine, as_of: dt.date, holder: Payment | None = None) -> dict[str, Any]:
+    """A fine held by a pending payment still reads as unpaid (a new payment may replace that one);
+    `holder` is that payment, named in `pending_payment` so the assistant can mention it."""
     if fine.status == "paid":
         late_fee = (fine.paid_amount or fine.base_amount) - fine.base_amount
         owed = {"late_fee": late_fee, "amount_due": 0, "overdue": False}
     else:
         o = amount_owed(fine.base_amount, fine.due_date, as_of)
         owed = {"late_fee": o.late_fee, "amount_due": o.amount_due, "overdue": o.overdue}
+    status = "unpaid" if fine.status == "pending_payment" else fine.status
+    pending = None
+    if fine.status == "pending_payment" and holder is not None and holder.id == fine.held_by:
+        pending = {"payment_id": holder.id, "method": holder.method, "expires_at": to_seoul_iso(holder.expires_at)}
     return {
         "id": fine.id, "notice_number": fine.notice_number, "kind": fine.kind,
         "kind_label": labels.FINE_KINDS[fine.kind], "plate": fine.plate, "place": fine.place,
         "occurred_at": to_seoul_iso(fine.occurred_at), "base_amount": fine.base_amount, **owed,
-        "due_date": fine.due_date.isoformat(), "status": fine.status,
-        "status_label": labels.FINE_STATUSES[fine.status],
-        "paid_at": to_seoul_iso(fine.paid_at),
+        "due_date": fine.due_date.isoformat(), "status": status,
+        "status_label": labels.FINE_STATUSES[status],
+        "paid_at": to_seoul_iso(fine.paid_at), "pending_payment": pending,
     }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from aiohttp import web
 from sqlalchemy import select
 
+from .. import payments
 from ..access import current_citizen
 from ..errors import NotFound
 from ..keys import CLOCK, DB, SETTINGS
@@ -46,4 +47,6 @@ async def get_case(request: web.Request) -> web.Response:
         fine = (await session.execute(select(Fine).where(Fine.notice_number == number))).scalar_one_or_none()
         if fine is None or fine.citizen_id != citizen.id:
             raise NotFound("No fine has that notice number.")
-        return ok({"type": "fine", "case": fine_view(fine, request.app[CLOCK].today())})
+        clock = request.app[CLOCK]
+        holders = await payments.live_holders(session, [fine], clock.now())
+        return ok({"type": "fine", "case": fine_view(fine, clock.today(), holders.get(fine.held_by or ""))})

@@ -4,6 +4,7 @@ from __future__ import annotations
 from aiohttp import web
 from sqlalchemy import select
 
+from .. import payments
 from ..access import current_citizen
 from ..errors import NotFound, ValidationFailed
 from ..keys import CLOCK, DB
@@ -26,13 +27,16 @@ def status_filter(request: web.Request) -> tuple:
 
 
 async def fines_of(request: web.Request, session, citizen_id: str) -> dict:
-    """A citizen's fines in the wanted status, with amounts owed as of today."""
+    """A citizen's fines in the wanted status, with amounts owed as of today. A fine held by a pending
+    payment is listed as unpaid with that payment (`pending_payment`)."""
     statuses = status_filter(request)
-    today = request.app[CLOCK].today()
-    fines = (await session.execute(
+    clock = request.app[CLOCK]
+    today = clock.today()
+    fines = list((await session.execute(
         select(Fine).where(Fine.citizen_id == citizen_id, Fine.status.in_(statuses))
-        .order_by(Fine.due_date, Fine.notice_number))).scalars().all()
-    return {"fines": [fine_view(f, today) for f in fines], "as_of": today.isoformat()}
+        .order_by(Fine.due_date, Fine.notice_number))).scalars().all())
+    holders = await payments.live_holders(session, fines, clock.now())
+    return {"fines": [fine_view(f, today, holders.get(f.held_by or "")) for f in fines], "as_of": today.isoformat()}
 
 
 @routes.get("/v1/me/fines")
@@ -45,7 +49,8 @@ async def my_fines(request: web.Request) -> web.Response:
 
 @routes.get("/v1/fines/{notice_number}")
 async def one_fine(request: web.Request) -> web.Response:
-    today = request.app[CLOCK].today()
+    clock = request.app[CLOCK]
+    today = clock.today()
     number = normalise_number(request.match_info["notice_number"])
     async with request.app[DB].session() as session:
         citizen = await current_citizen(request, session)
@@ -54,4 +59,5 @@ async def one_fine(request: web.Request) -> web.Response:
             fine = (await session.execute(select(Fine).where(Fine.notice_number == number))).scalar_one_or_none()
         if fine is None or fine.citizen_id != citizen.id:
             raise NotFound("No fine has that notice number.")
-    return ok({**fine_view(fine, today), "as_of": today.isoformat()})
+        holders = await payments.live_holders(session, [fine], clock.now())
+    return ok({**fine_view(fine, today, holders.get(fine.held_by or "")), "as_of": today.isoformat()})

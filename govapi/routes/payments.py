@@ -54,13 +54,16 @@ async def create_payment(request: web.Request) -> web.Response:
         found = {f.id for f in fines} | {f.notice_number for f in fines}
         if len(fines) != len(fine_ids) or not all(i in found for i in fine_ids):
             raise NotFound("One of the fines was not found.")
-        for holder_id in {f.held_by for f in fines if f.status == "pending_payment" and f.held_by}:
-            holder = await session.get(Payment, holder_id)
-            if holder is not None and holder.status == "pending" and holder.expires_at <= now:
-                await payments.release(session, holder, "expired", now)  # an expired hold does not block
-                for f in fines:
-                    if f.held_by == holder_id:
-                        await session.refresh(f)
+        # a newer request replaces the citizen's pending payment for these fines (a virtual account
+        # asked for earlier must not block paying by card); release() is conditional, so a twin
+        # request or a confirmation that got there first leaves the fines held and this one refused
+        replaced = []
+        for holder in (await payments.live_holders(session, fines, now)).values():
+            if holder.citizen_id == citizen.id and await payments.release(session, holder, "cancelled", now):
+                replaced.append(holder.id)
+            for f in fines:
+                if f.held_by == holder.id:
+                    await session.refresh(f)
         if any(f.status != "unpaid" for f in fines):
             raise Conflict("A fine is already paid or held by another payment.", code="fine_not_payable")
         payment_id = await next_number(session, "PY", now.astimezone(SEOUL).year)
@@ -85,15 +88,16 @@ async def create_payment(request: web.Request) -> web.Response:
         session.add_all(PaymentItem(payment_id=payment_id, fine_id=f.id, base_amount=f.base_amount,
                                     late_fee=owed[f.id].late_fee, amount=owed[f.id].amount_due) for f in fines)
         for f in fines:
-            f.status = "pending_payment"
+            f.status, f.held_by = "pending_payment", payment_id
         await append_event(session, type="payment.created", case_type="payment", case_number=payment_id,
                            citizen_id=citizen.id, data={"status": "pending", "total": total}, now=now)
         for f in sorted(fines, key=lambda f: f.notice_number):
             await append_event(session, type="fine.status_changed", case_type="fine", case_number=f.notice_number,
                                citizen_id=citizen.id, data={"status": "pending_payment", "payment_id": payment_id},
                                now=now)
-        return payment_view(payment, checkout_url=checkout_url(settings, payment_id),
-                            fines=[fine_view(f, today) for f in sorted(fines, key=lambda f: f.notice_number)])
+        view = payment_view(payment, checkout_url=checkout_url(settings, payment_id),
+                            fines=[fine_view(f, today, payment) for f in sorted(fines, key=lambda f: f.notice_number)])
+        return {**view, "replaced_payments": replaced}
 
     status, answer = await run_once(db, scope=citizen.id, key=key, now=now, work=work,
                                     fingerprint=request_fingerprint("POST", "/v1/payments", body))

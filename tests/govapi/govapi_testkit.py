@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import os
 import re
 import socket
@@ -13,6 +14,7 @@ import pytest
 
 from govapi.clock import Clock
 from govapi.db import Database
+from govapi.security import sign
 from govapi.seed import seed
 from govapi.settings import Settings, load_settings
 
@@ -145,3 +147,17 @@ class Api:
         return body
 
 
+async def confirm(api: Api, payment_id: str, amount: int, status: str = "paid",
+                  secret: str = PROVIDER_SECRET) -> tuple[int, dict]:
+    """The payment provider's signed confirmation, as it would POST it."""
+    body = json.dumps({"payment_id": payment_id, "status": status, "amount": amount,
+                       "provider_ref": "test"}).encode()
+    return await api.call("POST", "/v1/provider/confirmations", token=None, data=body, headers={
+        "Content-Type": "application/json", "X-Provider-Signature": sign(secret, body)})
+
+
+async def citizen_with_fines(api: Api, *amounts_and_due: tuple[int, int]) -> tuple[str, list[dict]]:
+    """A fresh citizen's token and new fines of (base amount, days until due)."""
+    citizen = await api.fresh_citizen()
+    fines = [await api.issue_fine(citizen["id"], base_amount=a, due_in_days=d) for a, d in amounts_and_due]
+    return await api.login(citizen), fines

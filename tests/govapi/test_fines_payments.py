@@ -3,29 +3,13 @@ confirmation, the hosted checkout page, and expiry/cancel releasing the fines.""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 
 import pytest
 
-from govapi.security import sign
-from govapi_testkit import PROVIDER_SECRET, Api
+from govapi_testkit import Api, citizen_with_fines, confirm
 
 pytestmark = pytest.mark.asyncio
-
-
-async def confirm(api: Api, payment_id: str, amount: int, status: str = "paid",
-                  secret: str = PROVIDER_SECRET) -> tuple[int, dict]:
-    body = json.dumps({"payment_id": payment_id, "status": status, "amount": amount,
-                       "provider_ref": "test"}).encode()
-    return await api.call("POST", "/v1/provider/confirmations", token=None, data=body, headers={
-        "Content-Type": "application/json", "X-Provider-Signature": sign(secret, body)})
-
-
-async def citizen_with_fines(api: Api, *amounts_and_due: tuple[int, int]) -> tuple[str, list[dict]]:
-    citizen = await api.fresh_citizen()
-    fines = [await api.issue_fine(citizen["id"], base_amount=a, due_in_days=d) for a, d in amounts_and_due]
-    return await api.login(citizen), fines
 
 
 async def test_demo_fines_show_the_late_fee_of_the_overdue_one(api: Api, minjun: str) -> None:
@@ -106,14 +90,6 @@ async def test_same_key_same_body_replays_the_payment(api: Api) -> None:
     status, body = await api.call("POST", "/v1/payments", citizen=token, key="replay",
                                   json={"fine_ids": [fine["id"]], "method": "virtual_account"})
     assert status == 409 and body["code"] == "idempotency_conflict"
-
-
-async def test_a_fine_held_by_a_pending_payment_cannot_be_paid_again(api: Api) -> None:
-    token, [fine] = await citizen_with_fines(api, (40000, 10))
-    await api.call("POST", "/v1/payments", citizen=token, key="k1", json={"fine_ids": [fine["id"]]})
-    status, body = await api.call("POST", "/v1/payments", citizen=token, key="k2",
-                                  json={"fine_ids": [fine["notice_number"]]})
-    assert status == 409 and body["code"] == "fine_not_payable"
 
 
 async def test_confirmation_needs_the_providers_signature(api: Api) -> None:

@@ -49,7 +49,7 @@ OFFICES: dict[str, Label] = {
 
 
 def office_label(office: str, district: str, district_en: str) -> Label:
-    """The office that handles a case, in the applicant's district."""
+    """The office that handles a case, in the district the case was filed in."""
     template = OFFICES[office]
     return {lang: text.format(district=district, district_en=district_en) for lang, text in template.items()}
 

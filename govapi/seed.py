@@ -193,7 +193,8 @@ class _Builder:
                 for building in sorted(self.rng.sample(range(1, 400), 8)):
                     self.address(d, road_index, building)
 
-    def application(self, number: str, citizen_id: str, kind: str, status: str, days_ago: int) -> None:
+    def application(self, number: str, citizen_id: str, kind: str, status: str, days_ago: int,
+                    district: District) -> None:
         office = labels.APPLICATION_OFFICE_OF_KIND[kind]
         submitted = self.at(days_ago, 9)
         path = STATUS_PATHS[status]
@@ -205,7 +206,8 @@ class _Builder:
                                               note=NOTES[step]))
         expected = add_business_days(submitted.astimezone(SEOUL).date(), labels.APPLICATION_PROCESSING_DAYS[kind])
         self.rows.append(Application(
-            number=number, citizen_id=citizen_id, kind=kind, status=status, office=office, submitted_at=submitted,
+            number=number, citizen_id=citizen_id, kind=kind, status=status, office=office,
+            district=district.name, district_en=district.name_en, submitted_at=submitted,
             expected_completion=expected,
             missing_documents=MISSING_DOCUMENTS[kind] if status == "supplement_requested" else [],
             rejection_reason=REJECTION.get(kind, DEFAULT_REJECTION) if status == "rejected" else None,
@@ -261,10 +263,10 @@ class _Builder:
             self.rows.append(Citizen(id=c.id, name=c.name, birth_date=dt.date.fromisoformat(c.birth_date),
                                      phone=c.phone, address_id=address.id, household_id=c.household_id,
                                      relation=c.relation, language=c.language))
-        for number, citizen_id, kind, status, days_ago in DEMO_APPLICATIONS:
-            self.application(number, citizen_id, kind, status, days_ago)
-        self.counters["AP"] = len(DEMO_APPLICATIONS)
         citizens = {c.id: c for c in DEMO_CITIZENS}
+        for number, citizen_id, kind, status, days_ago in DEMO_APPLICATIONS:
+            self.application(number, citizen_id, kind, status, days_ago, BY_NAME[citizens[citizen_id].district])
+        self.counters["AP"] = len(DEMO_APPLICATIONS)
         for notice, citizen_id, kind, plate, base, due_in, paid in DEMO_FINES:
             fine = self.fine(notice, citizen_id, kind, plate, base, due_in, BY_NAME[citizens[citizen_id].district])
             if paid:
@@ -310,7 +312,7 @@ class _Builder:
                 for _ in range(rng.choice([0, 1, 1, 2, 3])):
                     kind = rng.choice(list(labels.APPLICATION_KINDS))
                     status = rng.choice(list(labels.APPLICATION_STATUSES))
-                    self.application(self.number("AP"), citizen_id, kind, status, rng.randrange(0, 60))
+                    self.application(self.number("AP"), citizen_id, kind, status, rng.randrange(0, 60), district)
                 plate = f"{rng.randrange(10, 400)}{rng.choice(PLATE_SYLLABLES)}{rng.randrange(1000, 10000)}"
                 for _ in range(rng.choice([0, 0, 1, 1, 2, 3])):
                     kind = rng.choice(list(labels.FINE_KINDS))

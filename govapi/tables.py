@@ -138,6 +138,9 @@ class Application(Base):
     kind: Mapped[str] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(30))
     office: Mapped[str] = mapped_column(String(40))
+    # the applicant's district when filing: its office keeps the case after a move
+    district: Mapped[str] = mapped_column(String(50))
+    district_en: Mapped[str] = mapped_column(String(50))
     submitted_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     expected_completion: Mapped[dt.date] = mapped_column(Date)
     missing_documents: Mapped[list[Any]] = mapped_column(JSON, default=list)

@@ -46,10 +46,10 @@ def member_view(citizen: Citizen) -> dict[str, Any]:
             "relation_label": RELATIONS.get(citizen.relation, RELATIONS["member"])}
 
 
-def application_view(app: Application, history: list[ApplicationHistory], district: Address) -> dict[str, Any]:
-    """`district` is the applicant's registered address: its district office handles the case."""
+def application_view(app: Application, history: list[ApplicationHistory]) -> dict[str, Any]:
+    """The office is in the district the application was filed in, wherever the applicant lives now."""
     def office(code: str) -> dict[str, str]:
-        return labels.office_label(code, district.district, district.district_en)
+        return labels.office_label(code, app.district, app.district_en)
 
     return {
         "number": app.number,

@@ -10,7 +10,7 @@ from ..errors import NotFound
 from ..keys import DB
 from ..numbers import normalise_number
 from ..responses import ok
-from ..tables import Address, Application, ApplicationHistory, Citizen
+from ..tables import Application, ApplicationHistory
 from ..views import application_view
 
 routes = web.RouteTableDef()
@@ -25,11 +25,7 @@ async def application_views(session: AsyncSession, apps: list[Application]) -> l
         )).scalars()
         for row in rows:
             history[row.application_number].append(row)
-    citizen_ids = {a.citizen_id for a in apps}
-    homes = {cid: address for cid, address in (await session.execute(
-        select(Citizen.id, Address).join(Address, Address.id == Citizen.address_id)
-        .where(Citizen.id.in_(citizen_ids)))).all()} if citizen_ids else {}
-    return [application_view(a, history[a.number], homes[a.citizen_id]) for a in apps]
+    return [application_view(a, history[a.number]) for a in apps]
 
 
 async def find_application(session: AsyncSession, raw_number: str, citizen_id: str | None) -> Application:

@@ -166,3 +166,36 @@ async def test_an_agency_down_for_long_is_marked_failed_and_staff_can_retry(make
     await api.admin("POST", "/v1/admin/jobs/run")
     _, done = await api.call("GET", f"/v1/address-changes/{change['tracking_number']}", citizen=token)
     assert done["status"] == "completed"
+
+
+async def test_an_application_keeps_the_office_it_was_filed_with_after_a_move(api: Api) -> None:
+    # a generated citizen no other test uses, with a building permit filed in their district
+    for n in range(10, 60):
+        citizen_id = f"ct_{n:06d}"
+        _, apps = await api.admin("GET", f"/v1/admin/citizens/{citizen_id}/applications")
+        permit = next((a for a in apps["applications"] if a["kind"] == "building_permit"), None)
+        if permit:
+            break
+    assert permit, "no generated citizen with a building permit"
+    _, citizen = await api.admin("GET", f"/v1/admin/citizens/{citizen_id}")
+    token = await api.login(citizen)
+    _, me = await api.call("GET", "/v1/me", citizen=token)
+    home = me["address"]
+    assert permit["office"] == {"ko": f"{home['district']}청 건축과",
+                                "en": f"{home['district_en']} Office, Architecture Division"}
+
+    _, found = await api.call("GET", "/v1/addresses?q=해운대로" if home["district"] != "해운대구" else "/v1/addresses?q=종로")
+    target = found["addresses"][0]
+    status, change = await api.call("POST", "/v1/address-changes", citizen=token, key="move-office", json={
+        "address_id": target["id"], "effective_date": TODAY.isoformat()})
+    assert status == 201
+    await api.admin("POST", "/v1/admin/jobs/run")
+    _, done = await api.call("GET", f"/v1/address-changes/{change['tracking_number']}", citizen=token)
+    _, me = await api.call("GET", "/v1/me", citizen=token)
+    assert done["status"] == "completed" and me["address"]["district"] == target["district"] != home["district"]
+
+    _, after = await api.call("GET", f"/v1/applications/{permit['number']}", citizen=token)
+    assert after["office"] == permit["office"]
+    assert {h["office"]["ko"] for h in after["history"]} == {permit["office"]["ko"]}
+    _, case = await api.call("GET", f"/v1/cases/{permit['number']}", citizen=token)
+    assert case["case"]["office"] == permit["office"]

@@ -31,5 +31,5 @@ class ActionVerifiedRequest(Action):
         elif purpose == "subscribe_updates":
             events = await subscribe_after_verification(dispatcher, tracker)
         else:
-            await list_applications(dispatcher, tracker)
+            events = await list_applications(dispatcher, tracker)
         return clear_form_slots(tracker) + events

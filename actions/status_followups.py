@@ -1,0 +1,38 @@
+"""Follow-ups after a list: "나머지는요?" / "the rest" shows what the last list left out.
+
+The list itself is actions/applications.list_applications; `listed_cases` says which list it was and what it
+showed. A follow-up about one case ("AP-2026-000002는요?", "그거 언제 끝나요?") is the status form's: it finds
+the number in the message or takes `last_case` (actions/applications.py).
+"""
+from __future__ import annotations
+
+from typing import List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import conversation as conv
+from actions.applications import list_applications
+from actions.texts import text
+
+# The kind of list -> what shows its next page (other lists can add theirs here).
+CONTINUATIONS = {"applications": list_applications}
+
+
+class ActionShowMore(Action):
+    def name(self) -> Text:
+        return "action_show_more"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        lang = conv.language(tracker)
+        listed = tracker.get_slot("listed_cases")
+        kind = listed.get("kind") if isinstance(listed, dict) else None
+        if kind not in CONTINUATIONS:
+            dispatcher.utter_message(text=text("nothing_listed", lang))
+            return []
+        if not conv.citizen_token(tracker):  # the verification of the session ran out since the list
+            dispatcher.utter_message(text=text("session_expired", lang))
+            return []
+        return await CONTINUATIONS[kind](dispatcher, tracker, more=True)

@@ -66,7 +66,8 @@ class ValidateStatusForm(VerifiedFormValidation):
         if number:
             return {"case_number": number}
         last = tracker.get_slot("last_case")
-        if last and not tracker.get_slot("case_number") and REFERS_BACK.search(conv.latest_text(tracker)):
+        if (last and not tracker.get_slot("case_number") and REFERS_BACK.search(conv.latest_text(tracker))
+                and not conv.is_digression(tracker)):
             return {"case_number": last}  # "그거 언제 끝나요?": the case just talked about, not a new question
         if not self.answering(tracker, "case_number") or conv.is_digression(tracker):
             return {}

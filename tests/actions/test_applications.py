@@ -136,6 +136,11 @@ async def test_when_will_it_be_done_in_english_and_nothing_to_refer_to(govapi, a
     asked, answer = await status_of(runner, domain, "when will it be done?")
     assert asked is None and answer.startswith("AP-2026-000009 ")
 
+    # Asked for a number, "what is that?" is a question, not a reference to the last case.
+    runner.slots["requested_slot"] = "case_number"
+    await runner.say("what is that?", intent="help")
+    assert runner.slots.get("case_number") is None
+
 
 async def test_an_expected_date_already_past_is_said_to_be_late(govapi, actions_on_govapi, domain):
     runner, _ = await my_applications(govapi, domain)

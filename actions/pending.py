@@ -11,8 +11,9 @@ scheduled them: if it restarts, the request still completes with the citizen's n
 The turn-start action runs on a user message, before any prediction: it is Rasa's global slot validation
 action (`action_validate_slot_mappings`, called by `action_extract_slots` each turn; its messages reach the
 citizen, unlike those of a custom slot-mapping action, which Rasa drops). It also keeps the `language` slot
-in step with the citizen. The Rasa server calls it only when `actions.turn_language.turn_start_has_work`
-says it has something to do (minwon_rasa/turn_start_gate.py).
+in step with the citizen and drops the satisfaction question when the message is not its answer
+(actions/survey.py). The Rasa server calls it only when `actions.turn_language.turn_start_has_work` says it
+has something to do (minwon_rasa/turn_start_gate.py).
 """
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ from actions import conversation as conv
 from actions.govapi_client import ErrKind, Result, get_client
 from actions.settings import load_settings
 from actions.texts import text
-from actions.turn_language import is_system_turn, language_update
+from actions.turn_language import is_system_turn, turn_start_updates
 
 logger = logging.getLogger(__name__)
 
@@ -112,12 +113,13 @@ def _kinds() -> Dict[str, tuple]:
     return _KINDS
 
 
-def next_language(tracker: Tracker) -> Dict[Text, Any]:
-    """Slot updates for the language of this turn: an explicit switch sticks; otherwise follow the text."""
+def turn_updates(tracker: Tracker) -> Dict[Text, Any]:
+    """Slot updates of this turn (actions/turn_language.py): its language (an explicit switch sticks; otherwise
+    the citizen's words, never a button press), and a satisfaction question the message does not answer dropped."""
     intent, _ = conv.latest_intent(tracker)
     latest = tracker.latest_message or {}
-    return language_update(intent, conv.latest_text(tracker), bool(latest.get("language_requested")),
-                           latest.get("entities") or [], tracker.slots)
+    return turn_start_updates(intent, conv.latest_text(tracker), bool(latest.get("language_requested")),
+                              latest.get("entities") or [], tracker.slots, conv.metadata(tracker))
 
 
 def is_external(tracker: Tracker) -> bool:
@@ -127,7 +129,7 @@ def is_external(tracker: Tracker) -> bool:
 
 
 class ActionTurnStart(Action):
-    """Runs before every prediction: language of the turn, then a kept request retried."""
+    """Runs before every prediction: language of the turn, an unanswered survey dropped, a kept request retried."""
 
     def name(self) -> Text:
         return "action_validate_slot_mappings"
@@ -135,7 +137,7 @@ class ActionTurnStart(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         if is_external(tracker):
             return []  # its text ("EXTERNAL: ...") is no citizen's language; its own action does the work
-        updates = next_language(tracker)
+        updates = turn_updates(tracker)
         events: List[EventType] = [SlotSet(k, v) for k, v in updates.items()]
         tracker.slots.update(updates)
         pending = tracker.get_slot("pending_request")

@@ -2,35 +2,79 @@
 latest message and a few slots, with no Rasa SDK objects, so that the Rasa server can ask the same
 question before it calls the action (minwon_rasa/turn_start_gate.py) and skip a call that would change
 nothing (one action-server call of the two a typical turn makes).
+
+The one language rule: a message changes the language only when it carries real words of the other
+language, or asks for a language. What carries no words never changes it: a button press (the connectors
+mark it in the metadata, `{"input": "button"}`; its text is the button's payload, such as "/affirm" or
+"yes", whatever language the button's title was in), a Rasa command ("/affirm"), short replies ("ok", "y",
+"ㅇㅇ", "네", "아니요"), digits, case and fine numbers, phone numbers and dates.
 """
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, Iterable, Mapping, Optional
+from typing import Any, Dict, Iterable, List, Mapping, Optional
 
-_HANGUL = re.compile(r"[가-힣ㄱ-ㅎㅏ-ㅣ]")
-_LATIN = re.compile(r"[A-Za-z]{2,}")
+from actions.survey import survey_update
+
 _SWITCH_EN = re.compile(r"(english|영어|영문)", re.IGNORECASE)
 _SWITCH_KO = re.compile(r"(korean|한국어|한글|국어)", re.IGNORECASE)
-_IDENTIFIER_PREFIXES = ("ap-", "cp-", "mv-", "fn-", "py-", "rc-")
 SWITCH_INTENT = "switch_language"
 SYSTEM_INTENT_PREFIX = "EXTERNAL_"  # reminders, desk hand-back: no citizen's words
+INPUT_KEY, BUTTON_INPUT = "input", "button"  # metadata the connectors set on a button press / SMS numbered choice
+
+# Short replies that say yes/no/ok in either language (compared after repeated letters are squeezed).
+SHORT_REPLIES = frozenset({
+    "ok", "okay", "okey", "oki", "okie", "k", "y", "yes", "yeah", "yea", "yep", "yup", "ya", "n", "no", "nope",
+    "nah", "sure",
+    "네", "넵", "넹", "녜", "예", "옙", "응", "웅", "엉", "어", "아니", "아니요", "아니오", "아뇨", "노", "오케이", "오키", "콜",
+})
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_NO_WORDS = [  # removed before the words are read: identifiers, phones, dates, times, ordinals
+    re.compile(r"(?<![a-z0-9])(?:ap|cp|mv|fn|py|rc)[-\s]?\d[\d-]*", re.IGNORECASE),
+    re.compile(rf"\d+(?:st|nd|rd|th)?\s*{_MONTH}|{_MONTH}\s*\d+", re.IGNORECASE),
+    re.compile(r"\d+\s*(?:년|월|일|시|분|초|st|nd|rd|th|am|pm|a\.m\.|p\.m\.)", re.IGNORECASE),
+]
+_WORD = re.compile(r"[가-힣ㄱ-ㅎㅏ-ㅣ]+|[A-Za-z]+")
+_JAMO_ONLY = re.compile(r"^[ㄱ-ㅎㅏ-ㅣ]+$")  # ㅇㅇ, ㅋㅋ, ㄴㄴ: no word of either language
+_SQUEEZE = re.compile(r"(.)\1+")
+
+
+def _squeezed(word: str) -> str:
+    return _SQUEEZE.sub(r"\1", word.lower())
+
+
+def language_words(text: str) -> List[str]:
+    """The words of the text that tell its language (none for a command, a short reply or a number)."""
+    if not text or text.lstrip().startswith("/"):  # "/affirm": a button's payload, never a citizen's words
+        return []
+    for pattern in _NO_WORDS:
+        text = pattern.sub(" ", text)
+    return [w for w in _WORD.findall(text)
+            if w.lower() not in SHORT_REPLIES and _squeezed(w) not in SHORT_REPLIES and not _JAMO_ONLY.match(w)
+            and not (len(w) == 1 and w.isascii())]
 
 
 def detect_language(text: str) -> Optional[str]:
-    """Hangul anywhere -> ko; Latin words and no Hangul -> en; digits or symbols only -> None (keep the last)."""
-    if not text:
+    """'ko' or 'en' from the words the text carries; None when it carries none (keep the last language).
+
+    Mixed text is weighed as the NLU does (minwon_nlu/language.py): Korean when its Hangul letters are at least
+    half its Latin ones ("과태료 pay할래" is Korean, "I want to pay 과태료" English)."""
+    words = language_words(text)
+    if not words:
         return None
-    if _HANGUL.search(text):
-        return "ko"
-    if _LATIN.search(text) and not text.strip().lower().startswith(_IDENTIFIER_PREFIXES):
-        return "en"
-    return None
+    hangul = sum(len(w) for w in words if not w.isascii())
+    latin = sum(len(w) for w in words if w.isascii())
+    return "ko" if hangul and hangul * 2 >= latin else "en"
+
+
+def is_button_press(metadata: Optional[Mapping[str, Any]]) -> bool:
+    return isinstance(metadata, Mapping) and metadata.get(INPUT_KEY) == BUTTON_INPUT
 
 
 def language_update(intent: Optional[str], text: str, language_requested: bool,
-                    entities: Iterable[Mapping[str, Any]], slots: Mapping[str, Any]) -> Dict[str, Any]:
-    """Slot updates for the language of this turn: an explicit switch sticks; otherwise follow the text."""
+                    entities: Iterable[Mapping[str, Any]], slots: Mapping[str, Any],
+                    metadata: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
+    """Slot updates for the language of this turn: an explicit switch sticks; otherwise follow the words."""
     # The NLU marks an explicit request ("in English please") with `language_requested` and a language entity.
     if intent == SWITCH_INTENT or language_requested:
         wanted = next((e.get("value") for e in entities if e.get("entity") == "language"), None)
@@ -40,7 +84,7 @@ def language_update(intent: Optional[str], text: str, language_requested: bool,
             return {"language": wanted, "language_locked": True}
     if slots.get("language_locked"):
         return {}
-    detected = detect_language(text)
+    detected = None if is_button_press(metadata) else detect_language(text)
     if detected and detected != slots.get("language"):
         return {"language": detected}
     if slots.get("language") is None:
@@ -52,11 +96,22 @@ def is_system_turn(intent: Optional[str]) -> bool:
     return bool(intent and intent.startswith(SYSTEM_INTENT_PREFIX))
 
 
+def turn_start_updates(intent: Optional[str], text: str, language_requested: bool,
+                       entities: Iterable[Mapping[str, Any]], slots: Mapping[str, Any],
+                       metadata: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
+    """The slot updates of the turn-start action: the turn's language, and a survey question the message
+    does not answer dropped (actions/survey.py)."""
+    updates = language_update(intent, text, language_requested, entities, slots, metadata)
+    updates.update(survey_update(intent, text, slots))
+    return updates
+
+
 def turn_start_has_work(intent: Optional[str], text: str, language_requested: bool,
-                        entities: Iterable[Mapping[str, Any]], slots: Mapping[str, Any]) -> bool:
+                        entities: Iterable[Mapping[str, Any]], slots: Mapping[str, Any],
+                        metadata: Optional[Mapping[str, Any]] = None) -> bool:
     """False when actions/pending.ActionTurnStart would return no event and say nothing."""
     if is_system_turn(intent):
         return False
     if isinstance(slots.get("pending_request"), dict):
         return True  # a kept request is retried
-    return bool(language_update(intent, text, language_requested, entities, slots))
+    return bool(turn_start_updates(intent, text, language_requested, entities, slots, metadata))

@@ -186,14 +186,15 @@ class SmsInput(MinwonChannel):
         metadata = p.get("metadata") if isinstance(p.get("metadata"), dict) else {"channel": "sms"}
         await self.turn(on_new_message, phone, text, metadata, self._waiting.get(entry.id), sid, entry)
 
-    async def citizen_text(self, phone: str, body: str) -> str:
-        """A bare number picks one of the last numbered choices; other text is neutralised."""
+    async def citizen_text(self, phone: str, body: str) -> Tuple[str, bool]:
+        """A bare number picks one of the last numbered choices (its payload, and True: a button press);
+        other text is neutralised."""
         stripped = body.strip().rstrip(".")
         if stripped.isdigit() and len(stripped) <= 2:
             payload = await self.store.choice(f"sms:{phone}", int(stripped))
             if payload is not None:
-                return payload
-        return neutralise_command(body)
+                return payload, True
+        return neutralise_command(body), False
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         sms_webhook = Blueprint("minwon_sms", __name__)
@@ -240,11 +241,13 @@ class SmsInput(MinwonChannel):
                     if kind == "help":
                         return twiml_response([sms_keywords.text("help", body)])
                     return twiml_response()  # opted out: nothing reaches Rasa
-                text = await self.citizen_text(phone, body)
+                text, chosen = await self.citizen_text(phone, body)
             except Exception as error:  # Redis down: Twilio retries on errors, so nothing is lost
                 logger.error("sms webhook store unavailable: %s", type(error).__name__)
                 return response.json({"error": "unavailable"}, status=503)
             metadata: Dict[str, Any] = {"channel": "sms"}
+            if chosen:  # the payload of a numbered choice is no citizen's words: the language stays
+                metadata["input"] = "button"
             media_type = fields.get("MediaContentType0", "")
             if int(fields.get("NumMedia") or 0) > 0 and media_type.startswith("image/") and fields.get("MediaUrl0"):
                 metadata["photo"] = {"url": fields["MediaUrl0"], "content_type": media_type}

@@ -252,6 +252,7 @@ class TelegramInput(MinwonChannel):
                 except DeliveryError:
                     pass
             text = payload
+            incoming.metadata["input"] = "button"  # the payload is no citizen's words: the language stays
         if incoming.photo_file_id:
             try:
                 data = await self.api.download(incoming.photo_file_id, MAX_PHOTO_BYTES)

@@ -83,9 +83,11 @@ class WebChatInput(MinwonChannel):
         return WebChatOutput(self.store)
 
     async def turn(self, on_new_message: OnNewMessage, sender_id: str, text: str,
-                   result: "asyncio.Future[List[Dict[str, Any]]]") -> None:
+                   result: "asyncio.Future[List[Dict[str, Any]]]", button: bool = False) -> None:
+        # A pressed button's text is its payload, not the citizen's words: marked so the language stays.
+        metadata = {"channel": "web", **({"input": "button"} if button else {})}
         try:
-            replies = await self.run_turn(on_new_message, sender_id, text, {"channel": "web"}, uuid.uuid4().hex)
+            replies = await self.run_turn(on_new_message, sender_id, text, metadata, uuid.uuid4().hex)
             items = await to_json(self.store, sender_id, parts_from_rasa(replies))
         except Exception as error:
             if not result.done():
@@ -137,7 +139,8 @@ class WebChatInput(MinwonChannel):
                 if not text:
                     return response.json({"error": "empty", "message": "type a message"}, status=400)
             result: "asyncio.Future[List[Dict[str, Any]]]" = asyncio.get_event_loop().create_future()
-            if not self.queues.submit(sender_id, lambda: self.turn(on_new_message, sender_id, text, result)):
+            button = bool(data.get("token"))
+            if not self.queues.submit(sender_id, lambda: self.turn(on_new_message, sender_id, text, result, button)):
                 return response.json({"error": "busy", "message": "too many messages at once"}, status=429)
             try:
                 items = await asyncio.wait_for(asyncio.shield(result), TURN_TIMEOUT)

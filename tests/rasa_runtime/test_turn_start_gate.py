@@ -21,13 +21,13 @@ def domain() -> Domain:
     return Domain.load(str(ROOT / "domain"))
 
 
-def turn(domain, text, intent="greet", slots=None, language_requested=False, entities=()):
+def turn(domain, text, intent="greet", slots=None, language_requested=False, entities=(), metadata=None):
     tracker = DialogueStateTracker("tg:42", domain.slots)
     for name, value in (slots or {}).items():
         tracker.update(SlotSet(name, value))
     parse_data = {"intent": {"name": intent, "confidence": 0.9}, "entities": list(entities), "text": text,
                   "language_requested": language_requested}
-    tracker.update(UserUttered(text, parse_data["intent"], list(entities), parse_data))
+    tracker.update(UserUttered(text, parse_data["intent"], list(entities), parse_data, metadata=metadata))
     return tracker
 
 
@@ -50,6 +50,38 @@ def test_the_call_is_skipped_exactly_when_the_action_would_change_nothing(domain
     tracker = turn(domain, text, intent, slots, language_requested=intent == "switch_language")
     events, said = action_result(tracker)
     assert needs_call(tracker, []) == bool(events or said), (events, said)
+
+
+# A button press (its payload as text, marked by the connector) and the satisfaction question after a hand-back.
+PRESSES = ["/affirm", "yes", "card", "네", "4"]
+PRESS_SLOTS = [{"language": "ko"}, {"language": "en"}, {}, {"language": "ko", "satisfaction_pending": True},
+               {"language": "en", "satisfaction_pending": True}]
+PRESS_INTENTS = ["affirm", "choose", "pay_fine"]
+
+
+@pytest.mark.parametrize("text, slots, intent, button",
+                         list(itertools.product(PRESSES + ["I want to pay a fine", "skip"], PRESS_SLOTS,
+                                                PRESS_INTENTS, [True, False])))
+def test_gate_and_action_agree_on_button_presses_and_the_survey(domain, text, slots, intent, button):
+    tracker = turn(domain, text, intent, slots, metadata={"channel": "web", "input": "button"} if button else None)
+    events, said = action_result(tracker)
+    assert needs_call(tracker, []) == bool(events or said), (events, said)
+
+
+def test_a_button_press_in_a_korean_conversation_needs_no_call_whatever_its_payload(domain):
+    for payload in PRESSES + ["card please"]:
+        pressed = turn(domain, payload, "affirm", {"language": "ko"}, metadata={"input": "button"})
+        assert not needs_call(pressed, []), payload
+    typed = turn(domain, "card please", "affirm", {"language": "ko"})
+    assert needs_call(typed, [])  # the same words typed are the citizen's: English
+
+
+def test_a_new_request_while_the_survey_waits_drops_it_and_a_score_keeps_it_for_its_rule(domain):
+    tracker = turn(domain, "I want to pay a fine", "pay_fine", {"language": "en", "satisfaction_pending": True})
+    events, _ = action_result(tracker)
+    assert needs_call(tracker, []) and {"satisfaction_pending": None, "handoff_resume": None} == {
+        e["name"]: e["value"] for e in events if e["name"] != "language"}
+    assert not needs_call(turn(domain, "4", "choose", {"language": "en", "satisfaction_pending": True}), [])
 
 
 def test_a_korean_message_in_a_korean_conversation_needs_no_call(domain):

@@ -1,0 +1,59 @@
+"""The one language rule (actions/turn_language.py): only real words of the other language, or an explicit
+request, change the conversation's language; short replies, numbers, identifiers, dates and button presses
+never do, in either direction."""
+import pytest
+
+from actions.turn_language import detect_language, language_update
+
+NO_WORDS = [
+    # short replies, both languages, as typed
+    "ok", "OK", "Ok!", "okay", "okkk", "k", "kk", "y", "Y", "n", "yes", "Yes.", "yesss", "yeah", "yep", "no", "nope",
+    "ㅇㅇ", "ㅇㅋ", "ㄴㄴ", "ㅋㅋㅋ", "네", "네네", "넵", "예", "응", "아니요", "아뇨", "ok 네", "yes, 2",
+    # numbers, identifiers, phones, dates
+    "2", "3.", "123456", "AP-2026-000123", "ap2026000123", "FN-2026-000042", "fn-2026-000042, FN-2026-000043",
+    "010-1234-5678", "+82 10 1234 5678", "1985-03-14", "1985.3.14", "1985년 3월 14일", "12월 1일", "March 14, 1985",
+    "14 Mar 1985", "3/14", "3pm",
+    # button payloads that reach Rasa as text
+    "/affirm", "/deny", '/choose{"choice": "2"}',
+]
+KOREAN = ["과태료 내고 싶어요", "주소 바꿀래요", "과태료 pay할래", "AP-2026-000123 상태 알려줘", "네 카드로 할게요", "상담원"]
+ENGLISH = ["I want to pay my fine", "card please", "I want to pay 과태료", "AP-2026-000123 status please",
+           "yes please", "hi"]
+
+
+@pytest.mark.parametrize("text", NO_WORDS)
+def test_what_carries_no_words_has_no_language(text):
+    assert detect_language(text) is None
+
+
+@pytest.mark.parametrize("text", NO_WORDS)
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_what_carries_no_words_never_changes_the_language(text, language):
+    assert language_update("affirm", text, False, [], {"language": language}) == {}
+
+
+@pytest.mark.parametrize("text, language", [(t, "ko") for t in KOREAN] + [(t, "en") for t in ENGLISH])
+def test_real_words_set_the_language(text, language):
+    assert detect_language(text) == language
+    other = "en" if language == "ko" else "ko"
+    assert language_update("inform", text, False, [], {"language": other}) == {"language": language}
+
+
+@pytest.mark.parametrize("payload", ["yes", "card", "I agree", "/affirm", "pay all"])
+def test_a_button_press_keeps_the_language_whatever_its_payload(payload):
+    button = {"channel": "sms", "input": "button"}
+    assert language_update("affirm", payload, False, [], {"language": "ko"}, button) == {}
+    assert language_update("affirm", payload, False, [], {"language": None}, button) == {"language": "ko"}
+
+
+def test_the_same_words_typed_do_switch_and_an_explicit_request_always_does():
+    assert language_update("affirm", "I agree", False, [], {"language": "ko"}, {"channel": "web"}) == {"language": "en"}
+    asked = language_update("switch_language", "in English please", True, [{"entity": "language", "value": "en"}],
+                            {"language": "ko"}, {"input": "button"})
+    assert asked == {"language": "en", "language_locked": True}
+
+
+def test_a_first_message_without_words_starts_in_korean_and_a_locked_language_stays():
+    assert language_update("affirm", "ok", False, [], {}) == {"language": "ko"}
+    assert language_update("pay_fine", "I want to pay my fine", False, [], {"language": "ko",
+                                                                            "language_locked": True}) == {}

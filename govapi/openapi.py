@@ -236,8 +236,13 @@ def build_document() -> S:
                             "card_number": STR})}}}),
         },
         "/v1/addresses": {"get": op(
-            "Search the address register by partial text", {"200": answer(obj(
-                {"addresses": {"type": "array", "items": ref("Address")}}))}, tag="address change",
+            "Search the address register by partial text. When no address holds every word (a building number "
+            "whole), near matches instead: road names a few letters off (Korean compared by jamo, romanised names "
+            "case-, hyphen- and space-blind), a wrong or missing district; the building number must be one typed. "
+            "Each result says which (match: exact|near); near ones are closest first.",
+            {"200": answer(obj({"addresses": {"type": "array", "items": {"allOf": [ref("Address"), obj(
+                {"match": {"type": "string", "enum": ["exact", "near"]}}, ["match"])]}}}))},
+            tag="address change",
             params=[{"name": "q", "in": "query", "required": True,
                      "schema": {"type": "string", "minLength": 1, "maxLength": 100}},
                     {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 20}}])},

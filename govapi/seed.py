@@ -67,6 +67,10 @@ DEMO_CITIZENS: tuple[DemoCitizen, ...] = (
     DemoCitizen("ct_000005", "최순자", "+821055501234", "1952-11-08", "ko", "hh_000003", "head", "종로구", "율곡로", 46),
 )
 
+# Buildings registered after everything drawn at random: the examples the assistant gives, and a
+# road (District.more_roads) added later. (district, road) -> building numbers.
+EXTRA_BUILDINGS = {("강남구", "테헤란로"): (12,), ("강남구", "역삼로"): (12, 25, 180)}
+
 # (number, citizen, kind, final status, days since submission)
 DEMO_APPLICATIONS = (
     ("AP-2026-000001", "ct_000001", "passport", "received", 1),
@@ -173,7 +177,7 @@ class _Builder:
         return f"{prefix}-{NUMBER_YEAR}-{self.counters[prefix]:06d}"
 
     def address(self, district: District, road_index: int, building: int) -> Address:
-        road_ko, road_en = district.roads[road_index]
+        road_ko, road_en = district.all_roads[road_index]
         key = (district.name, road_ko, building)
         if key not in self.addresses:
             ko, en = road_address(district, road_ko, road_en, building)
@@ -192,6 +196,13 @@ class _Builder:
             for road_index in range(len(d.roads)):
                 for building in sorted(self.rng.sample(range(1, 400), 8)):
                     self.address(d, road_index, building)
+
+    def extra_addresses(self) -> None:
+        """Fixed addresses the assistant's own examples use ("테헤란로 12", "역삼로 12"), added last."""
+        for (name, road), buildings in EXTRA_BUILDINGS.items():
+            d = BY_NAME[name]
+            for building in buildings:
+                self.address(d, [r[0] for r in d.all_roads].index(road), building)
 
     def application(self, number: str, citizen_id: str, kind: str, status: str, days_ago: int,
                     district: District) -> None:
@@ -353,6 +364,7 @@ async def seed(db: Database, clock: Clock, *, reset: bool = False) -> bool:
         builder.register()
         builder.demo()
         builder.generated()
+        builder.extra_addresses()
         session.add_all(builder.addresses.values())
         await session.flush()
         # tables have no ORM relationships, so insert parents before children ourselves

@@ -5,9 +5,9 @@ import datetime as dt
 import re
 
 from aiohttp import web
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
-from .. import labels
+from .. import address_match, labels
 from ..access import current_citizen
 from ..clock import SEOUL
 from ..errors import BadRequest, Conflict, InvalidDate, NotFound, ValidationFailed
@@ -30,6 +30,7 @@ def _like_escape(text: str) -> str:
 
 @routes.get("/v1/addresses")
 async def search_addresses(request: web.Request) -> web.Response:
+    """Every word as typed, else near matches (address_match.py); each result says which."""
     query = request.query.get("q", "").strip()
     if not (1 <= len(query) <= 100):
         raise ValidationFailed("'q' must be 1 to 100 characters of an address.", field="q")
@@ -40,12 +41,33 @@ async def search_addresses(request: web.Request) -> web.Response:
     stmt = select(Address)
     for token in tokens:
         stmt = stmt.where(Address.search_text.like(f"%{_like_escape(token)}%", escape="\\"))
+    # a building number, alone or after the road ("테헤란로12"), must be the whole number: "12" is not
+    # "126" (a near-enough one could be written into a move-in report); a postal code counts too
+    numbers = [m.group(1) for m in (re.fullmatch(r"\D*?(\d+)", t) for t in tokens) if m]
     async with request.app[DB].session() as session:
-        found = (await session.execute(stmt.order_by(Address.road_address).limit(limit * 4))).scalars().all()
-    # a building number typed as its own word must match the whole number ("12" is not "120")
-    numbers = [t for t in tokens if t.isdigit()]
-    exact = [a for a in found if all(re.search(rf"(?<!\d){n}(?!\d)", a.road_address) for n in numbers)]
-    return ok({"addresses": [address_view(a) for a in (exact or found)[:limit]]})
+        found = (await session.execute(stmt.order_by(Address.road_address).limit(SCAN_LIMIT))).scalars().all()
+        exact = [a for a in found if all(_names_number(a, n) for n in numbers)][:limit]
+        if exact:
+            return ok({"addresses": [{**address_view(a), "match": "exact"} for a in exact]})
+        near = address_match.near(query, await _near_candidates(session, query), limit)
+    return ok({"addresses": [{**address_view(a), "match": "near"} for a in near]})
+
+
+SCAN_LIMIT = 500  # rows read for one search; the register is a few hundred addresses
+
+
+def _names_number(address: Address, number: str) -> bool:
+    return bool(re.search(rf"(?<!\d){number}(?!\d)", address.road_address)) or address.postal_code == number
+
+
+async def _near_candidates(session, query: str) -> list[Address]:
+    """The rows a near match may come from: those holding one of the query's numbers (cheap, in SQL), or
+    the register when it names none; bounded either way."""
+    numbers = {w.lstrip("0") or "0" for w in address_match.words(query) if w.isdigit()}
+    stmt = select(Address)
+    if numbers:
+        stmt = stmt.where(or_(*(Address.search_text.like(f"%{n}%") for n in sorted(numbers)[:4])))
+    return list((await session.execute(stmt.order_by(Address.id).limit(SCAN_LIMIT * 4))).scalars().all())
 
 
 async def change_view(session, change: AddressChange) -> dict:

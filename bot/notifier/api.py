@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 from aiohttp import web
@@ -9,12 +10,14 @@ from sqlalchemy import select, update
 
 import minwon_logs
 
-from . import reminders, subscription_store
+from . import ingest, reminders, subscription_store
 from . import topics as t
-from .errors import InvalidRequest
-from .keys import CLOCK, SESSIONS, SETTINGS, WORKER
+from .clients import GovapiEvents
+from .errors import InvalidRequest, UpstreamError
+from .keys import CLOCK, HTTP, SESSIONS, SETTINGS, WORKER
 from .tables import Delivery
 
+log = logging.getLogger("minwon.notifier")
 routes = web.RouteTableDef()
 
 
@@ -59,13 +62,49 @@ async def create_subscription(request: web.Request) -> web.Response:
     return web.json_response(answer, status=201 if created else 200)
 
 
+@routes.post("/v1/follows")
+async def create_follow(request: web.Request) -> web.Response:
+    """Body: citizen_id, conversation_id, case_number, language. The action server calls this when a change the
+    citizen made went through (payment, move-in report, complaint): its result comes to this conversation."""
+    body = await _json_body(request)
+    minwon_logs.bind(conversation_id=str(body.get("conversation_id") or "") or None)
+    now = request.app[CLOCK].now()
+    settings = request.app[SETTINGS]
+    async with request.app[SESSIONS]() as session, session.begin():
+        sub, created = await subscription_store.follow(session, now, settings, body)
+    if sub.automatic:
+        await _catch_up(request, sub)
+    async with request.app[SESSIONS]() as session:
+        sub = await subscription_store.get(session, sub.id)
+    request.app[WORKER].wake()
+    return web.json_response(subscription_store.as_json(sub, settings), status=201 if created else 200)
+
+
+async def _catch_up(request: web.Request, sub: Any) -> None:
+    """The case may have moved before the follow arrived (a move-in report's agencies are told within seconds):
+    deliver what the outbox already said about it. Best effort: the follow stands even if govapi is away."""
+    async with request.app[SESSIONS]() as session:
+        event_ids = await ingest.seen_for_case(session, sub.case_number)
+    if not event_ids:
+        return
+    try:
+        events = await GovapiEvents(request.app[HTTP], request.app[SETTINGS]).events(event_ids)
+    except UpstreamError as exc:
+        log.warning("follow catch-up skipped: %s", exc)
+        return
+    async with request.app[SESSIONS]() as session, session.begin():
+        fresh = await subscription_store.get(session, sub.id)
+        await ingest.deliver_to_follow(session, request.app[CLOCK].now(), fresh, events)
+
+
 @routes.get("/v1/subscriptions")
 async def list_subscriptions(request: web.Request) -> web.Response:
+    """The citizen's subscriptions; `follows=1` adds the automatic follows (each with "automatic": true)."""
     q = request.query
     async with request.app[SESSIONS]() as session:
         subs = await subscription_store.list_subscriptions(
             session, citizen_id=q.get("citizen_id"), conversation_id=q.get("conversation_id"),
-            include_inactive=q.get("all") == "1")
+            include_inactive=q.get("all") == "1", include_follows=q.get("follows") == "1")
     settings = request.app[SETTINGS]
     return web.json_response({"subscriptions": [subscription_store.as_json(s, settings) for s in subs]})
 

@@ -45,6 +45,23 @@ class GovapiEvents:
             raise UpstreamError(f"govapi events unreachable: {type(exc).__name__}") from None
         return EventPage(events=list(body.get("events") or []), next_cursor=body.get("next_cursor"))
 
+    async def events(self, event_ids: list[str]) -> list[dict[str, Any]]:
+        """Events read before, again by id (ids are the outbox's sequence: `after=id-1&limit=1`)."""
+        found = []
+        for event_id in event_ids:
+            if not event_id.isdigit():
+                continue
+            try:
+                async with self._session.get(self._url, params={"after": str(int(event_id) - 1), "limit": "1"},
+                                             headers=self._headers) as resp:
+                    if resp.status != 200:
+                        raise UpstreamError(f"govapi events answered {resp.status}")
+                    body = await resp.json()
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                raise UpstreamError(f"govapi events unreachable: {type(exc).__name__}") from None
+            found += [e for e in body.get("events") or [] if str(e.get("id")) == event_id]
+        return found
+
 
 class ChannelSender:
     """Sends one notification through the citizen's own channel, then writes it into the transcript."""

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import event
+from sqlalchemy import Connection, event, inspect, text
+from sqlalchemy.schema import CreateColumn
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from .tables import Base
@@ -34,3 +35,19 @@ def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 async def create_tables(engine: AsyncEngine) -> None:
     async with engine.begin() as conn:
         await conn.run_sync(Base.metadata.create_all)
+        await conn.run_sync(_add_new_columns)
+
+
+def _add_new_columns(conn: Connection) -> None:
+    """A database made by an older notifier gets the columns and indexes added since (create_all adds whole
+    tables only). New columns are nullable or have a server default, so ADD COLUMN fills old rows."""
+    inspector = inspect(conn)
+    guard = "IF NOT EXISTS " if conn.dialect.name == "postgresql" else ""  # replicas may start together
+    for table in Base.metadata.sorted_tables:
+        present = {column["name"] for column in inspector.get_columns(table.name)}
+        for column in table.columns:
+            if column.name not in present:
+                ddl = CreateColumn(column).compile(dialect=conn.dialect)
+                conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {guard}{ddl}"))
+        for index in table.indexes:
+            index.create(conn, checkfirst=True)

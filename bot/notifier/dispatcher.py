@@ -18,7 +18,7 @@ from . import subscription_store
 from .clients import ChannelSender
 from .clock import Clock
 from .errors import RecipientGone, UpstreamError
-from .quiet_hours import quiet_hours_for, quiet_until
+from .quiet_hours import follow_sends_now, quiet_hours_for, quiet_until
 from .settings import NotifierSettings
 from .tables import Delivery, Subscription
 
@@ -82,7 +82,9 @@ class Dispatcher:
             elif sub.state in ("opted_out", "blocked"):
                 held[delivery.id] = {"status": sub.state}
             else:
-                window = quiet_hours_for(sub.quiet_hours, delivery.channel, self._settings)
+                loud = sub.automatic and follow_sends_now(delivery.topic, delivery.event_created_at, sub.created_at,
+                                                         self._settings)
+                window = None if loud else quiet_hours_for(sub.quiet_hours, delivery.channel, self._settings)
                 until = quiet_until(now, window, self._settings.timezone)
                 if until is not None:  # deferred, never dropped
                     held[delivery.id] = {"status": "deferred", "next_attempt_at": until}

@@ -9,10 +9,10 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from . import reminders
+from . import reminders, subscription_store
 from . import topics as t
 from .messages import render_event
 from .settings import NotifierSettings
@@ -81,6 +81,52 @@ async def _schedule_reminders(session: AsyncSession, now: dt.datetime, settings:
         await reminders.cancel(session, kind=reminders.FINE_DUE, case_numbers=paid)
 
 
+def _recipients(event: dict[str, Any], topic: str, subs: list[Subscription]) -> list[Subscription]:
+    """The subscriptions the event concerns, one per conversation: a conversation with both the citizen's own
+    subscription and an automatic follow of the case hears it once (under the subscription's settings)."""
+    numbers = _related_numbers(event)
+    chosen: dict[str, Subscription] = {}
+    for sub in sorted(subs, key=lambda s: bool(s.automatic)):
+        if topic in sub.topics and (not sub.case_number or sub.case_number in numbers):
+            chosen.setdefault(sub.conversation_id, sub)
+    return list(chosen.values())
+
+
+def _delivery_row(event: dict[str, Any], topic: str, sub: Subscription, now: dt.datetime) -> dict[str, Any]:
+    return dict(
+        event_id=str(event.get("id")), subscription_id=sub.id, citizen_id=sub.citizen_id,
+        conversation_id=sub.conversation_id, channel=sub.channel, topic=topic,
+        case_number=event.get("case_number"), text=render_event(topic, event, sub.language),
+        status="pending", attempts=0, next_attempt_at=now, event_created_at=_created_at(event, now),
+        created_at=now, sent_at=None, last_error=None, tracker_status="pending", tracker_attempts=0,
+        provider_message_id=None, provider_status=None)
+
+
+async def seen_for_case(session: AsyncSession, case_number: str) -> list[str]:
+    """Ids of events already read that make a message about this case (normally none when a follow starts)."""
+    return list((await session.execute(select(SeenEvent.event_id).where(
+        SeenEvent.case_number == case_number).order_by(SeenEvent.seen_at))).scalars())
+
+
+async def deliver_to_follow(session: AsyncSession, now: dt.datetime, sub: Subscription,
+                            events: list[dict[str, Any]]) -> int:
+    """A follow made just after its case moved: what the outbox already said about the case, for it alone."""
+    done = set((await session.execute(select(Delivery.event_id).where(
+        Delivery.subscription_id == sub.id))).scalars())
+    rows = []
+    for event in events:
+        topic = t.topic_of_event(event)
+        if str(event.get("id")) in done or topic is None or event.get("citizen_id") != sub.citizen_id:
+            continue
+        if _recipients(event, topic, [sub]):
+            rows.append(_delivery_row(event, topic, sub, now))
+        if t.is_final(event):
+            sub.state, sub.updated_at = "done", now
+    if rows:
+        await session.execute(insert(Delivery), rows)
+    return len(rows)
+
+
 async def ingest_page(session: AsyncSession, now: dt.datetime, settings: NotifierSettings,
                       events: list[dict[str, Any]], next_cursor: str | None) -> int:
     """Record one page of events; returns how many deliveries it created. The caller commits."""
@@ -93,7 +139,8 @@ async def ingest_page(session: AsyncSession, now: dt.datetime, settings: Notifie
     subs_by_citizen: dict[str, list[Subscription]] = defaultdict(list)
     if citizen_ids:
         for sub in (await session.execute(select(Subscription).where(
-                Subscription.citizen_id.in_(citizen_ids), Subscription.state == "active"))).scalars():
+                Subscription.citizen_id.in_(citizen_ids), Subscription.state == "active",
+                or_(Subscription.expires_at.is_(None), Subscription.expires_at > now)))).scalars():
             subs_by_citizen[sub.citizen_id].append(sub)
     page_numbers = {n for e in fresh for n in _related_numbers(e)}
     pending = set((await session.execute(select(Reminder.kind, Reminder.case_number).where(
@@ -102,22 +149,18 @@ async def ingest_page(session: AsyncSession, now: dt.datetime, settings: Notifie
     delivery_rows: list[dict[str, Any]] = []
     for event in fresh:
         event_id = str(event.get("id"))
-        seen_rows.append({"event_id": event_id, "type": str(event.get("type") or "")[:60], "seen_at": now})
-        await _schedule_reminders(session, now, settings, event, pending)
         topic = t.topic_of_event(event)
-        if topic is None:
-            continue
-        numbers = _related_numbers(event)
-        for sub in subs_by_citizen.get(event.get("citizen_id") or "", []):
-            if topic not in sub.topics or (sub.case_number and sub.case_number not in numbers):
-                continue
-            delivery_rows.append(dict(
-                event_id=event_id, subscription_id=sub.id, citizen_id=sub.citizen_id,
-                conversation_id=sub.conversation_id, channel=sub.channel, topic=topic,
-                case_number=event.get("case_number"), text=render_event(topic, event, sub.language),
-                status="pending", attempts=0, next_attempt_at=now, event_created_at=_created_at(event, now),
-                created_at=now, sent_at=None, last_error=None, tracker_status="pending", tracker_attempts=0,
-                provider_message_id=None, provider_status=None))
+        news_about = (str(event.get("case_number") or "")[:30] or None) if topic else None
+        seen_rows.append({"event_id": event_id, "type": str(event.get("type") or "")[:60], "seen_at": now,
+                          "case_number": news_about})
+        await _schedule_reminders(session, now, settings, event, pending)
+        subs = subs_by_citizen.get(event.get("citizen_id") or "", [])
+        if topic is not None:
+            delivery_rows += [_delivery_row(event, topic, sub, now) for sub in _recipients(event, topic, subs)]
+        number = str(event.get("case_number") or "")
+        if t.is_final(event) and any(sub.automatic and sub.case_number == number for sub in subs):
+            await subscription_store.end_follows(session, now, number)
+            subs[:] = [sub for sub in subs if not (sub.automatic and sub.case_number == number)]
     # Bulk inserts (executemany): a page of 500 events costs a few statements, not a thousand.
     if seen_rows:
         await session.execute(insert(SeenEvent), seen_rows)

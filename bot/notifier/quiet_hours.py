@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
+from . import topics
 from .settings import NotifierSettings, QuietHours, parse_quiet_hours
 
 
@@ -30,3 +31,13 @@ def quiet_until(now: dt.datetime, window: QuietHours | None, timezone: str) -> d
     if not inside:
         return None
     return dt.datetime.combine(end_day, window.end, tzinfo=tz).astimezone(dt.timezone.utc)
+
+
+def follow_sends_now(topic: str, event_at: dt.datetime, followed_at: dt.datetime, settings: NotifierSettings) -> bool:
+    """Whether a follow's message skips quiet hours. A receipt answers the citizen's own payment, made that very
+    moment (a transfer at 22:30 is confirmed at 22:30), and a result within follow_live_s of the change reaches a
+    citizen who is most likely still in the conversation. Later news (a complaint answered days on) waits for
+    morning like any subscription's."""
+    if topic == topics.PAYMENT_RECEIPT:
+        return True
+    return (event_at - followed_at).total_seconds() <= settings.follow_live_s

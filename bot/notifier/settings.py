@@ -57,6 +57,10 @@ class NotifierSettings:
     fine_reminder_days: int = 3
     supplement_reminder_days: int = 3
     reminder_hour: int = 10  # local hour at which reminders go out
+    # An automatic follow (the result of a change made in the conversation) ends at the case's final state or
+    # after follow_days; its messages skip quiet hours while the citizen is likely still there (follow_live_s).
+    follow_days: int = 30
+    follow_live_s: float = 3600.0
     fake_now: dt.datetime | None = None  # development/tests only: the clock starts here
 
     @property
@@ -150,6 +154,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> NotifierSettings:
         fine_reminder_days=_int(env, "NOTIFIER_FINE_REMINDER_DAYS", d.fine_reminder_days),
         supplement_reminder_days=_int(env, "NOTIFIER_SUPPLEMENT_REMINDER_DAYS", d.supplement_reminder_days),
         reminder_hour=_int(env, "NOTIFIER_REMINDER_HOUR", d.reminder_hour),
+        follow_days=_int(env, "NOTIFIER_FOLLOW_DAYS", d.follow_days),
+        follow_live_s=_float(env, "NOTIFIER_FOLLOW_LIVE_S", d.follow_live_s),
         fake_now=fake_now,
     )
     validate(settings)
@@ -163,6 +169,8 @@ def validate(settings: NotifierSettings) -> None:
         raise SettingsError("NOTIFIER_REMINDER_HOUR must be between 0 and 23")
     if settings.send_concurrency < 1 or settings.poll_batch < 1 or settings.max_attempts < 1:
         raise SettingsError("NOTIFIER_SEND_CONCURRENCY, NOTIFIER_POLL_BATCH and NOTIFIER_MAX_ATTEMPTS must be >= 1")
+    if settings.follow_days < 1 or settings.follow_live_s < 0:
+        raise SettingsError("NOTIFIER_FOLLOW_DAYS must be >= 1 and NOTIFIER_FOLLOW_LIVE_S >= 0")
     try:
         import zoneinfo
 

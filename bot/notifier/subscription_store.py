@@ -72,17 +72,16 @@ async def subscribe(session: AsyncSession, now: dt.datetime, body: dict[str, Any
     language = _check_language(body.get("language", "ko"))
     case_number = _check_case_number(body.get("case_number"))
     quiet = _check_quiet_hours(body.get("quiet_hours"))
-    existing = (await session.execute(select(Subscription).where(
-        Subscription.citizen_id == citizen_id, Subscription.conversation_id == conversation_id,
-        Subscription.case_number.is_(None) if case_number is None else Subscription.case_number == case_number,
-    ))).scalars().first()
+    existing = await _same_case(session, citizen_id, conversation_id, case_number)
     if existing is not None:
-        previous = existing.topics if existing.state == ACTIVE else []
+        # An automatic follow of this case becomes the citizen's own subscription (listed, no end).
+        previous = existing.topics if existing.state == ACTIVE and not existing.automatic else []
         existing.topics = sorted(set(previous) | set(topics))
         existing.language = language
         if "quiet_hours" in body:
             existing.quiet_hours = quiet
         existing.state = ACTIVE
+        existing.automatic, existing.expires_at = False, None
         existing.updated_at = now
         return existing, False
     sub = Subscription(id=f"sub_{uuid.uuid4().hex[:20]}", citizen_id=citizen_id, conversation_id=conversation_id,
@@ -92,11 +91,67 @@ async def subscribe(session: AsyncSession, now: dt.datetime, body: dict[str, Any
     return sub, True
 
 
+async def _same_case(session: AsyncSession, citizen_id: str, conversation_id: str,
+                     case_number: str | None) -> Subscription | None:
+    return (await session.execute(select(Subscription).where(
+        Subscription.citizen_id == citizen_id, Subscription.conversation_id == conversation_id,
+        Subscription.case_number.is_(None) if case_number is None else Subscription.case_number == case_number,
+    ))).scalars().first()
+
+
+async def follow(session: AsyncSession, now: dt.datetime, settings: NotifierSettings,
+                 body: dict[str, Any]) -> tuple[Subscription, bool]:
+    """Follow one case for this conversation: the result of a change the citizen just made there (a payment, a
+    move-in report, a complaint). Not listed to the citizen; ends at the case's final state or after
+    settings.follow_days. The citizen's own active subscription of the case already covers it and is kept."""
+    citizen_id = body.get("citizen_id")
+    conversation_id = body.get("conversation_id")
+    if not isinstance(citizen_id, str) or not citizen_id:
+        raise InvalidRequest("citizen_id is required")
+    if not isinstance(conversation_id, str) or not (channel := t.channel_of(conversation_id)):
+        raise InvalidRequest("conversation_id must look like tg:<id>, sms:<+82...> or web:<uuid>")
+    case_number = _check_case_number(body.get("case_number"))
+    if case_number is None:
+        raise InvalidRequest("case_number is required, like PY-2026-000123")
+    language = _check_language(body.get("language", "ko"))
+    topics = [t.TOPIC_OF_PREFIX[case_number[:2]]]
+    expires_at = now + dt.timedelta(days=settings.follow_days)
+    existing = await _same_case(session, citizen_id, conversation_id, case_number)
+    if existing is not None and existing.state == ACTIVE and not existing.automatic:
+        return existing, False
+    if existing is not None:
+        existing.topics, existing.language, existing.state = topics, language, ACTIVE
+        existing.automatic, existing.expires_at, existing.updated_at = True, expires_at, now
+        return existing, False
+    sub = Subscription(id=f"fol_{uuid.uuid4().hex[:20]}", citizen_id=citizen_id, conversation_id=conversation_id,
+                       channel=channel, topics=topics, case_number=case_number, language=language,
+                       quiet_hours=None, state=ACTIVE, automatic=True, expires_at=expires_at,
+                       created_at=now, updated_at=now)
+    session.add(sub)
+    return sub, True
+
+
+async def end_follows(session: AsyncSession, now: dt.datetime, case_number: str) -> None:
+    """The case reached its final state: its follows have nothing more to tell."""
+    await session.execute(update(Subscription).where(
+        Subscription.case_number == case_number, Subscription.automatic.is_(True), Subscription.state == ACTIVE,
+    ).values(state="done", updated_at=now))
+
+
+async def expire_follows(session: AsyncSession, now: dt.datetime) -> None:
+    await session.execute(update(Subscription).where(
+        Subscription.automatic.is_(True), Subscription.state == ACTIVE, Subscription.expires_at <= now,
+    ).values(state="expired", updated_at=now))
+
+
 async def list_subscriptions(session: AsyncSession, *, citizen_id: str | None, conversation_id: str | None,
-                             include_inactive: bool = False) -> list[Subscription]:
+                             include_inactive: bool = False, include_follows: bool = False) -> list[Subscription]:
+    """The citizen's subscriptions; automatic follows only when asked (they are not the citizen's choice)."""
     if not citizen_id and not conversation_id:
         raise InvalidRequest("give citizen_id or conversation_id")
     query = select(Subscription).order_by(Subscription.created_at)
+    if not include_follows:
+        query = query.where(Subscription.automatic.is_(False))
     if citizen_id:
         query = query.where(Subscription.citizen_id == citizen_id)
     if conversation_id:
@@ -145,7 +200,8 @@ def as_json(sub: Subscription, settings: NotifierSettings) -> dict[str, Any]:
     return {
         "id": sub.id, "citizen_id": sub.citizen_id, "conversation_id": sub.conversation_id,
         "channel": sub.channel, "topics": sub.topics, "case_number": sub.case_number,
-        "language": sub.language, "state": sub.state,
+        "language": sub.language, "state": sub.state, "automatic": bool(sub.automatic),
+        "expires_at": sub.expires_at.isoformat() if sub.expires_at else None,
         "quiet_hours": ({"start": f"{window.start:%H:%M}", "end": f"{window.end:%H:%M}", "timezone": settings.timezone}
                         if window else None),
         "created_at": sub.created_at.isoformat(), "updated_at": sub.updated_at.isoformat(),

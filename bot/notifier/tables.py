@@ -7,7 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Index, Integer, MetaData, String, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy import (JSON, BigInteger, Boolean, DateTime, Index, Integer, MetaData, String, Text, TypeDecorator,
+                        UniqueConstraint, false)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 UTC = dt.timezone.utc
@@ -53,9 +54,14 @@ class SeenEvent(Base):
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     type: Mapped[str] = mapped_column(String(60))
     seen_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    # Set only for events that make a message: a follow made a moment after its case moved finds them here.
+    case_number: Mapped[str | None] = mapped_column(String(30), nullable=True, index=True)
 
 
 class Subscription(Base):
+    """What a citizen asked to hear about, or (automatic) the result of a change they just made in this
+    conversation: a "follow" of one case, not listed to the citizen, ended by the case's final state or expires_at."""
+
     __tablename__ = "notifier_subscriptions"
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     citizen_id: Mapped[str] = mapped_column(String(32), index=True)
@@ -65,7 +71,9 @@ class Subscription(Base):
     case_number: Mapped[str | None] = mapped_column(String(30), nullable=True)  # None: every case
     language: Mapped[str] = mapped_column(String(2))
     quiet_hours: Mapped[str | None] = mapped_column(String(16), nullable=True)  # "21:00-08:00", "off", None=default
-    state: Mapped[str] = mapped_column(String(16))  # active | cancelled | opted_out | blocked
+    state: Mapped[str] = mapped_column(String(16))  # active | cancelled | opted_out | blocked | done | expired
+    automatic: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    expires_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, nullable=True)  # follows only
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 

@@ -45,3 +45,19 @@ def topic_of_event(event: dict[str, Any]) -> str | None:
         # payment's own receipt tells that, and the due-date reminder is cancelled by it.
         return FINE_DUE if ("late" in kind or "issued" in kind or "created" in kind) else None
     return None
+
+
+# The status after which a case moves no more (an approved application still becomes completed; a partly
+# failed move-in report can still complete when the office retries an agency).
+FINAL_STATUSES = {"application": {"rejected", "completed"}, "complaint": {"answered", "closed"},
+                  "payment": {"paid", "expired", "cancelled"}, "address_change": {"completed"},
+                  "fine": {"paid"}}
+
+
+def is_final(event: dict[str, Any]) -> bool:
+    """Whether the event puts its case in a final state (a delivery update carries one agency's status)."""
+    case_type = (event.get("case_type") or "").lower()
+    if case_type == "address_change" and not (event.get("type") or "").endswith("status_changed"):
+        return False
+    status = str((event.get("data") or {}).get("status") or "")
+    return status in FINAL_STATUSES.get(case_type, ())

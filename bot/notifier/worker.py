@@ -7,7 +7,7 @@ import logging
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
-from . import reminders
+from . import reminders, subscription_store
 from .clients import GovapiEvents
 from .clock import Clock
 from .dispatcher import Dispatcher
@@ -18,6 +18,7 @@ from .settings import NotifierSettings
 log = logging.getLogger("minwon.notifier")
 LEADER_LOCK = 0x6E6F7466  # "notf": on PostgreSQL only one notifier instance reads and sends at a time
 STANDBY_RETRY_S = 5.0
+EXPIRE_EVERY_S = 60.0  # follows past their bound are closed this often (ingest already ignores them)
 
 
 class Worker:
@@ -113,12 +114,16 @@ class Worker:
             await self._sleep(delay)
 
     async def _dispatch_loop(self) -> None:
+        expired_at = 0.0
         while not self._stopping.is_set():
             self._work.clear()
             try:
                 async with self._sessions() as session, session.begin():
                     if await reminders.fire_due(session, self._clock.now()):
                         self._work.set()
+                    if asyncio.get_running_loop().time() - expired_at >= EXPIRE_EVERY_S:
+                        await subscription_store.expire_follows(session, self._clock.now())
+                        expired_at = asyncio.get_running_loop().time()
                 acted = await self._dispatcher.run_once()
             except Exception:
                 log.exception("dispatch pass failed")

@@ -115,3 +115,36 @@ def test_defaults_follow_the_contract():
     assert (s.port, s.token, s.database_url) == (8400, "dev-notifier-token", "sqlite+aiosqlite:///var/notifier.sqlite3")
     assert s.sms_quiet_hours == NIGHT and s.timezone == "Asia/Seoul"
     assert load_settings({"NOTIFIER_DATABASE_URL": "postgresql://u@h/db"}).database_url == "postgresql+asyncpg://u@h/db"
+
+
+def test_a_follow_skips_quiet_hours_for_a_receipt_and_for_news_within_the_hour():
+    from bot.notifier.quiet_hours import follow_sends_now
+
+    settings = NotifierSettings()
+    followed = at(25, 22)
+    assert follow_sends_now(topics.PAYMENT_RECEIPT, at(27, 23), followed, settings), "a transfer days later"
+    assert follow_sends_now(topics.ADDRESS_DELIVERIES, at(25, 22, 5), followed, settings)
+    assert not follow_sends_now(topics.COMPLAINT_ANSWERED, at(25, 23, 30), followed, settings)
+
+
+@pytest.mark.parametrize("event, final", [
+    ({"type": "payment.paid", "case_type": "payment", "data": {"status": "paid"}}, True),
+    ({"type": "payment.expired", "case_type": "payment", "data": {"status": "expired"}}, True),
+    ({"type": "complaint.answered", "case_type": "complaint", "data": {"status": "answered"}}, True),
+    ({"type": "complaint.status_changed", "case_type": "complaint", "data": {"status": "in_progress"}}, False),
+    ({"type": "address_change.status_changed", "case_type": "address_change", "data": {"status": "completed"}}, True),
+    ({"type": "address_change.status_changed", "case_type": "address_change",
+      "data": {"status": "partially_failed"}}, False),  # the office may still reach the last agency
+    ({"type": "address_change.delivery_updated", "case_type": "address_change",
+      "data": {"agency": "tax_office", "status": "completed"}}, False),
+    ({"type": "application.status_changed", "case_type": "application", "data": {"status": "approved"}}, False),
+    ({"type": "application.status_changed", "case_type": "application", "data": {"status": "completed"}}, True),
+])
+def test_a_follow_ends_only_when_its_case_can_move_no_more(event, final):
+    assert topics.is_final(event) is final
+
+
+def test_follow_settings_are_checked():
+    assert load_settings({"NOTIFIER_FOLLOW_DAYS": "7"}).follow_days == 7
+    with pytest.raises(SettingsError, match="NOTIFIER_FOLLOW_DAYS"):
+        load_settings({"NOTIFIER_FOLLOW_DAYS": "0"})

@@ -3,6 +3,7 @@ the effective date in natural language, household members moving too, a summary 
 tracking number and the agencies that will be told."""
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any, Dict, List, Optional, Text
 
@@ -13,11 +14,11 @@ from rasa_sdk.types import DomainDict
 
 from actions import conversation as conv
 from actions import pending
-from actions.common import early_end, then_offer_updates
+from actions.common import ask_what_to_change, early_end, then_offer_updates, yes_no_buttons
 from actions.conversation import clear_form_slots
 from actions.dates import parse_date
 from actions.govapi_client import ErrKind, GovApiClient, Result, get_client
-from actions.parsing import is_no, is_yes, means_all, means_none, parse_choices
+from actions.parsing import is_no, match_label, means_all, means_none, parse_choices
 from actions.texts import pick, text
 from actions.verification import OUTCOME_UNAVAILABLE, VerifiedFormValidation
 
@@ -35,6 +36,16 @@ class ValidateChangeAddressForm(VerifiedFormValidation):
     def form_slots(self) -> List[Text]:
         return ["new_address", "address_id", "effective_date", "member_ids", "address_confirm"]
 
+    def own_services(self) -> List[Text]:
+        return ["change_address"]
+
+    def accepts(self, slot: Text, message: Text, tracker: Tracker) -> bool:
+        if slot == "address_id":
+            return bool(parse_choices(message, len(tracker.get_slot("address_options") or [])))
+        if slot == "member_ids":
+            return pick_members(message, tracker.get_slot("household_options") or []) is not None
+        return super().accepts(slot, message, tracker)
+
     async def prepare(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
         if tracker.get_slot("household_options") is not None:
             return {}
@@ -42,7 +53,7 @@ class ValidateChangeAddressForm(VerifiedFormValidation):
         if not result.ok:
             dispatcher.utter_message(text=text("unavailable_read", conv.language(tracker)))
             return self.ended(OUTCOME_UNAVAILABLE)
-        members = [{"id": m.get("id"), "name": m.get("name"), "relation": m.get("relation")}
+        members = [{"id": m.get("id"), "name": m.get("name"), "relation": m.get("relation_label") or m.get("relation")}
                    for m in result.value.get("members") or []]
         updates: Dict[Text, Any] = {"household_options": members}
         if not members:
@@ -52,7 +63,7 @@ class ValidateChangeAddressForm(VerifiedFormValidation):
     # --- the new address --------------------------------------------------------------------------------------
     async def extract_new_address(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                   domain: DomainDict) -> Dict[Text, Any]:
-        if not self.answering(tracker, "new_address") or conv.is_digression(tracker, control_only=True):
+        if not self.answering(tracker, "new_address"):
             return {}
         message = conv.latest_text(tracker)
         return {"new_address": message} if message else {}
@@ -84,8 +95,6 @@ class ValidateChangeAddressForm(VerifiedFormValidation):
         picked = parse_choices(conv.latest_text(tracker), len(options))
         if picked and len(picked) == 1:
             return {"address_id": options[picked[0]]["id"], "address_label": options[picked[0]]}
-        if conv.is_digression(tracker):
-            return {}
         dispatcher.utter_message(text=text("choose_number", conv.language(tracker)))
         return {"address_id": None}
 
@@ -98,8 +107,6 @@ class ValidateChangeAddressForm(VerifiedFormValidation):
         day = parse_date(conv.latest_text(tracker), today)
         lang = conv.language(tracker)
         if day is None:
-            if conv.is_digression(tracker):
-                return {}
             dispatcher.utter_message(text=text("bad_date", lang))
             return {"effective_date": None}
         if not today - timedelta(days=DAYS_BACK) <= day <= today + timedelta(days=DAYS_AHEAD):
@@ -113,16 +120,9 @@ class ValidateChangeAddressForm(VerifiedFormValidation):
         if not self.answering(tracker, "member_ids"):
             return {}
         members = tracker.get_slot("household_options") or []
-        message = conv.latest_text(tracker)
-        if means_none(message) or is_no(message):
-            return {"member_ids": []}
-        if means_all(message):
-            return {"member_ids": [m["id"] for m in members]}
-        picked = parse_choices(message, len(members))
-        if picked:
-            return {"member_ids": [members[i]["id"] for i in picked]}
-        if conv.is_digression(tracker):
-            return {}
+        picked = pick_members(conv.latest_text(tracker), members)
+        if picked is not None:
+            return {"member_ids": picked}
         dispatcher.utter_message(text=text("choose_number", conv.language(tracker)))
         return {"member_ids": None}
 
@@ -131,19 +131,38 @@ class ValidateChangeAddressForm(VerifiedFormValidation):
                                       domain: DomainDict) -> Dict[Text, Any]:
         if not self.answering(tracker, "address_confirm"):
             return {}
-        message = conv.latest_text(tracker)
-        intent, _ = conv.latest_intent(tracker)
-        if is_yes(message) or intent == "affirm":
-            return {"address_confirm": True}
-        if is_no(message) or intent == "deny":
-            dispatcher.utter_message(text=text("address_retry", conv.language(tracker)))
-            return {"address_confirm": None, "new_address": None, "address_id": None, "address_label": None,
-                    "address_options": None, "effective_date": None,
-                    "member_ids": None if tracker.get_slot("household_options") else []}
-        if conv.is_digression(tracker):
-            return {}
-        dispatcher.utter_message(text=text("yes_or_no", conv.language(tracker)))
-        return {"address_confirm": None}
+        return self.confirm_answer("address_confirm", dispatcher, tracker)
+
+
+_BOTH = re.compile(r"(둘\s*다|셋\s*다|다\s*(같이|함께|가|이사)|모두|전부|다들|가족\s*(다|전부|모두)|everyone|everybody|both|all of (us|them))",
+                   re.IGNORECASE)
+
+
+def pick_members(message: str, members: List[Dict[str, Any]]) -> Optional[List[str]]:
+    """Household members moving too: numbers, names, relations ('아내', 'my son'), all ('둘 다'), none ('혼자요')."""
+    if _BOTH.search(message or "") or means_all(message):
+        return [m["id"] for m in members]
+    if means_none(message) or is_no(message):
+        return []
+    picked = parse_choices(message, len(members))
+    if picked:
+        return [members[i]["id"] for i in picked]
+    named = [m["id"] for m in members
+             if any(label and match_label(message, [label]) is not None
+                    for label in (str(m.get("name") or ""), *_relation_words(m.get("relation"))))]
+    return named or None
+
+
+# What people call a relation govapi labels 배우자/자녀/부모.
+_RELATION_SYNONYMS = {"spouse": ["아내", "남편", "와이프", "wife", "husband"],
+                      "child": ["아들", "딸", "아이", "son", "daughter", "kid"],
+                      "parent": ["엄마", "아빠", "어머니", "아버지", "mom", "dad", "mother", "father"]}
+
+
+def _relation_words(relation: Any) -> List[str]:
+    labels = [str(v) for v in relation.values() if v] if isinstance(relation, dict) else ([str(relation)] if relation else [])
+    english = next((label.lower() for label in labels if label.isascii()), "")
+    return labels + _RELATION_SYNONYMS.get(english, [])
 
 
 def _member_names(tracker: Tracker) -> List[str]:
@@ -171,7 +190,7 @@ class ActionAskMemberIds(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         lang = conv.language(tracker)
         members = tracker.get_slot("household_options") or []
-        lines = [text("ask_member_ids", lang)] + [f"{n}. {m.get('name')} ({m.get('relation')})"
+        lines = [text("ask_member_ids", lang)] + [f"{n}. {m.get('name')} ({pick(m.get('relation'), lang)})"
                                                   for n, m in enumerate(members, 1)]
         dispatcher.utter_message(text="\n".join(lines))
         return []
@@ -183,13 +202,16 @@ class ActionAskAddressConfirm(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         lang = conv.language(tracker)
+        if tracker.get_slot("summary_change"):
+            fields = ["new_address", "effective_date"] + (["member_ids"] if tracker.get_slot("household_options") else [])
+            ask_what_to_change(dispatcher, lang, fields)
+            return []
         names = _member_names(tracker)
         members = text("members_some", lang, names=", ".join(names)) if names else text("members_none", lang)
         dispatcher.utter_message(
             text=text("address_summary", lang, address=pick(tracker.get_slot("address_label") or {}, lang),
                       date=tracker.get_slot("effective_date"), members=members),
-            buttons=[{"title": "네" if lang == "ko" else "Yes", "payload": "네" if lang == "ko" else "yes"},
-                     {"title": "아니요" if lang == "ko" else "No", "payload": "아니요" if lang == "ko" else "no"}])
+            buttons=yes_no_buttons(lang))
         return []
 
 

@@ -12,17 +12,56 @@ from actions import conversation as conv
 from actions.conversation import clear_form_slots
 from actions.handoff import hand_off
 from actions.texts import TEXTS, text
-from actions.verification import OUTCOME_LOCKED
+from actions.verification import OUTCOME_CANCELLED, OUTCOME_LOCKED, OUTCOME_PERSON, OUTCOME_SWITCH
+
+_VERIFY_PARTIAL = ("phone", "birth_date", "otp_code", "verification_id", "masked_phone")
 
 
 async def early_end(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[EventType]]:
-    """When the form ended early (lockout, govapi down, nothing to do), the events that finish the turn."""
-    outcome = tracker.get_slot("form_outcome")
+    """When the form ended early, the events that finish the turn: the citizen asked for a person, to stop or
+    for another service (actions/interpret.py), was locked out, govapi was down, or there was nothing to do."""
+    outcome = tracker.get_slot("form_outcome") or ""
     if outcome == OUTCOME_LOCKED:
         return await hand_off(dispatcher, tracker, "lockout")
+    if outcome == OUTCOME_PERSON:
+        return await hand_off(dispatcher, tracker, "requested")
+    if outcome == OUTCOME_CANCELLED:
+        return cancelled(dispatcher, tracker)
+    if outcome.startswith(OUTCOME_SWITCH):
+        return switched(dispatcher, tracker, outcome[len(OUTCOME_SWITCH):])
     if outcome or not conv.citizen_token(tracker):
         return clear_form_slots(tracker)
     return None
+
+
+def cancelled(dispatcher: CollectingDispatcher, tracker: Tracker, was_active: bool = True) -> List[EventType]:
+    """Stop what is in progress: its answers go; a finished verification stays for the session."""
+    dispatcher.utter_message(text=text("cancelled" if was_active else "nothing_to_cancel", conv.language(tracker)))
+    partial = [] if conv.citizen_token(tracker) else [
+        SlotSet(s, None) for s in _VERIFY_PARTIAL if tracker.get_slot(s)]
+    return [ActiveLoop(None), SlotSet("requested_slot", None)] + clear_form_slots(tracker) + partial
+
+
+def switched(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> List[EventType]:
+    """The citizen asked for another service inside a form: leave it (verification so far is kept for the
+    session) and start the other one."""
+    lang = conv.language(tracker)
+    dispatcher.utter_message(text=text("switched_service", lang, service=text(f"service_{intent}", lang)))
+    form = conv.SERVICE_FORMS.get(intent, "verify_form")
+    return clear_form_slots(tracker) + [FollowupAction(form)]
+
+
+def yes_no_buttons(lang: str) -> List[Dict[str, str]]:
+    return [{"title": "네" if lang == "ko" else "Yes", "payload": "네" if lang == "ko" else "yes"},
+            {"title": "아니요" if lang == "ko" else "No", "payload": "아니요" if lang == "ko" else "no"}]
+
+
+def ask_what_to_change(dispatcher: CollectingDispatcher, lang: str, fields: List[str]) -> None:
+    """After "no" at a summary: which answer should change (each a button that names it), or go ahead as is."""
+    labels = [text(f"field_{field}", lang) for field in fields]
+    buttons = [{"title": label, "payload": label} for label in labels]
+    buttons.append({"title": text("keep_as_is", lang), "payload": "네" if lang == "ko" else "yes"})
+    dispatcher.utter_message(text=text("what_to_change", lang, fields=", ".join(labels)), buttons=buttons)
 
 
 def then_offer_updates(events: List[EventType]) -> List[EventType]:
@@ -36,13 +75,7 @@ class ActionCancel(Action):
         return "action_cancel"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        lang = conv.language(tracker)
-        active = (tracker.active_loop or {}).get("name")
-        dispatcher.utter_message(text=text("cancelled" if active else "nothing_to_cancel", lang))
-        # Half-typed verification is dropped too; a finished verification stays for the session.
-        partial = [] if conv.citizen_token(tracker) else [
-            SlotSet(s, None) for s in ("phone", "birth_date", "otp_code", "verification_id") if tracker.get_slot(s)]
-        return [ActiveLoop(None), SlotSet("requested_slot", None)] + clear_form_slots(tracker) + partial
+        return cancelled(dispatcher, tracker, was_active=bool((tracker.active_loop or {}).get("name")))
 
 
 class ActionSwitchService(Action):
@@ -53,10 +86,10 @@ class ActionSwitchService(Action):
         return "action_switch_service"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        lang = conv.language(tracker)
         intent, _ = conv.latest_intent(tracker)
-        dispatcher.utter_message(text=text("switched_service", lang, service=text(f"service_{intent}", lang)))
-        return [ActiveLoop(None), SlotSet("requested_slot", None)] + clear_form_slots(tracker)
+        events = switched(dispatcher, tracker, str(intent))
+        # The rule starts the new form itself (data/rules/rules_switch.yml).
+        return [ActiveLoop(None), SlotSet("requested_slot", None)] + [e for e in events if e.get("event") != "followup"]
 
 
 class ActionHelp(Action):

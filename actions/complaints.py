@@ -15,7 +15,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import conversation as conv
 from actions import pending
-from actions.common import early_end, then_offer_updates
+from actions.common import ask_what_to_change, early_end, then_offer_updates, yes_no_buttons
 from actions.conversation import clear_form_slots
 from actions.govapi_client import GovApiClient, Result, get_client
 from actions.parsing import is_no, is_yes, match_label, means_none, parse_choices
@@ -78,7 +78,19 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
         return "validate_file_complaint_form"
 
     def form_slots(self) -> List[Text]:
-        return ["complaint_text", "complaint_category", "complaint_place", "photo_id"]
+        return ["complaint_text", "complaint_category", "complaint_place", "photo_id", "complaint_confirm"]
+
+    def own_services(self) -> List[Text]:
+        return ["file_complaint"]
+
+    def accepts(self, slot: Text, message: Text, tracker: Tracker) -> bool:
+        if slot == "complaint_category":
+            guess = tracker.get_slot("complaint_category_guess")
+            return bool((guess and (is_yes(message) or is_no(message))) or parse_choices(message, len(FALLBACK_CATEGORIES))
+                        or guess_category(message, []))
+        if slot == "photo_id":
+            return isinstance(conv.metadata(tracker).get("photo"), dict) or means_none(message) or is_no(message)
+        return super().accepts(slot, message, tracker)
 
     async def extract_complaint_text(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                      domain: DomainDict) -> Dict[Text, Any]:
@@ -93,7 +105,7 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
             if intent == "file_complaint" and guess and len(message) >= 6:
                 return {"complaint_text": message, "complaint_category_guess": guess}
             return {}
-        if conv.is_digression(tracker, control_only=True) or not message:
+        if not message:
             return {}
         if len(message) < 4 or is_yes(message) or is_no(message):  # "네" is not a description
             dispatcher.utter_message(text=text("help_complaint_text", conv.language(tracker)))
@@ -120,8 +132,6 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
             named = match_label(message, [pick(o.get("label"), "en") for o in options])
         if named is not None:
             return {"complaint_category": options[named]["code"]}
-        if conv.is_digression(tracker):
-            return {}
         dispatcher.utter_message(text=text("choose_number", conv.language(tracker)))
         return {"complaint_category": None}
 
@@ -130,7 +140,7 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
         location = conv.metadata(tracker).get("location")
         if isinstance(location, dict) and "lat" in location and "lon" in location:
             return {"complaint_place": {"lat": float(location["lat"]), "lon": float(location["lon"])}}
-        if not self.answering(tracker, "complaint_place") or conv.is_digression(tracker, control_only=True):
+        if not self.answering(tracker, "complaint_place"):
             return {}
         message = conv.latest_text(tracker)
         return {"complaint_place": {"address": message}} if message else {}
@@ -150,10 +160,14 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
         message = conv.latest_text(tracker)
         if means_none(message) or is_no(message) or conv.latest_intent(tracker)[0] == "deny":
             return {"photo_id": "none"}
-        if conv.is_digression(tracker):
-            return {}
         dispatcher.utter_message(text=text("help_photo_id", lang))
         return {"photo_id": None}
+
+    async def extract_complaint_confirm(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                        domain: DomainDict) -> Dict[Text, Any]:
+        if not self.answering(tracker, "complaint_confirm"):
+            return {}
+        return self.confirm_answer("complaint_confirm", dispatcher, tracker)
 
 
 async def _upload(tracker: Tracker, photo: Dict[str, Any]) -> Optional[str]:
@@ -191,6 +205,40 @@ class ActionAskComplaintCategory(Action):
         lines = [first] + [f"{n}. {pick(o.get('label'), lang)}" for n, o in enumerate(options, 1)]
         dispatcher.utter_message(text="\n".join(lines))
         return []
+
+
+def place_words(place: Any, lang: str) -> str:
+    if isinstance(place, dict) and place.get("address"):
+        return str(place["address"])
+    if isinstance(place, dict) and "lat" in place:
+        return text("place_shared", lang)
+    return "-"
+
+
+class ActionAskComplaintConfirm(Action):
+    """The summary before the complaint is filed: what, which kind, where, photo; yes files it."""
+
+    def name(self) -> Text:
+        return "action_ask_complaint_confirm"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        lang = conv.language(tracker)
+        if tracker.get_slot("summary_change"):
+            ask_what_to_change(dispatcher, lang, ["complaint_text", "complaint_category", "complaint_place", "photo_id"])
+            return []
+        code = tracker.get_slot("complaint_category")
+        label = next((pick(o.get("label"), lang) for o in await categories() if o.get("code") == code), code or "-")
+        photo = tracker.get_slot("photo_id")
+        dispatcher.utter_message(
+            text=text("complaint_summary", lang, text=_short(tracker.get_slot("complaint_text") or ""), category=label,
+                      place=place_words(tracker.get_slot("complaint_place"), lang),
+                      photo=text("photo_none" if photo in (None, "none") else "photo_attached", lang)),
+            buttons=yes_no_buttons(lang))
+        return []
+
+
+def _short(description: str, limit: int = 60) -> str:
+    return description if len(description) <= limit else description[:limit - 1] + "…"
 
 
 async def perform_complaint(client: GovApiClient, token: Optional[str], payload: Dict[str, Any], key: str) -> Result:

@@ -12,10 +12,10 @@ from rasa_sdk.types import DomainDict
 
 from actions import conversation as conv
 from actions import pending
-from actions.common import early_end, then_offer_updates
+from actions.common import ask_what_to_change, early_end, then_offer_updates, yes_no_buttons
 from actions.conversation import clear_form_slots
 from actions.govapi_client import ErrKind, GovApiClient, Result, get_client
-from actions.parsing import is_no, is_yes, parse_choices
+from actions.parsing import is_yes, means_all, parse_choices
 from actions.texts import pick, text, won
 from actions.verification import OUTCOME_NOTHING, OUTCOME_UNAVAILABLE, VerifiedFormValidation
 
@@ -23,9 +23,36 @@ _CARD = re.compile(r"(^\s*1\s*$|카드|링크|card|link|online)", re.IGNORECASE)
 _ACCOUNT = re.compile(r"(^\s*2\s*$|계좌|가상|이체|입금|account|transfer|bank)", re.IGNORECASE)
 
 
+_NOTICE = re.compile(r"FN[\s-]?(\d{4})[\s-]?(\d{6})", re.IGNORECASE)
+
+
 def _option(fine: Dict[str, Any]) -> Dict[str, Any]:
-    return {"id": fine.get("id"), "kind_label": fine.get("kind_label"), "amount_due": fine.get("amount_due"),
-            "due_date": fine.get("due_date"), "overdue": bool(fine.get("overdue")) or bool(fine.get("late_fee"))}
+    return {"id": fine.get("id"), "number": fine.get("notice_number"), "kind_label": fine.get("kind_label"),
+            "amount_due": fine.get("amount_due"), "due_date": fine.get("due_date"),
+            "overdue": bool(fine.get("overdue")) or bool(fine.get("late_fee")),
+            "pending": (fine.get("pending_payment") or {}).get("method")}
+
+
+def pick_fines(message: str, options: List[Dict[str, Any]]) -> Optional[List[int]]:
+    """Fines chosen by number in the list, notice number (FN-2026-000123), kind ('주정차', 'speed camera') or all."""
+    notices = {f"FN-{a}-{b}" for a, b in _NOTICE.findall(message or "")}
+    if notices:
+        picked = [i for i, o in enumerate(options) if str(o.get("number") or "").upper() in notices]
+        return picked or None
+    picked = parse_choices(message, len(options))
+    if picked:
+        return picked
+    low = (message or "").lower()
+    named = [i for i, o in enumerate(options)
+             if any(len(label) >= 2 and label.lower() in low for label in _kind_words(o))]
+    return named or None
+
+
+def _kind_words(option: Dict[str, Any]) -> List[str]:
+    label = option.get("kind_label") or {}
+    words = [str(v) for v in label.values()] if isinstance(label, dict) else [str(label)]
+    # '주정차 위반' is also said '주정차'; 'Speed camera' also 'speed'.
+    return words + [w.split()[0] for w in words if " " in w]
 
 
 def chosen(tracker: Tracker) -> List[Dict[str, Any]]:
@@ -38,7 +65,17 @@ class ValidatePayFineForm(VerifiedFormValidation):
         return "validate_pay_fine_form"
 
     def form_slots(self) -> List[Text]:
-        return ["fine_ids", "payment_method"]
+        return ["fine_ids", "payment_method", "payment_confirm"]
+
+    def own_services(self) -> List[Text]:
+        return ["pay_fine"]
+
+    def accepts(self, slot: Text, message: Text, tracker: Tracker) -> bool:
+        if slot == "fine_ids":
+            return bool(pick_fines(message, tracker.get_slot("fine_options") or []) or means_all(message))
+        if slot == "payment_method":
+            return bool(_ACCOUNT.search(message) or _CARD.search(message) or is_yes(message))
+        return super().accepts(slot, message, tracker)
 
     async def prepare(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
         if tracker.get_slot("fine_options") is not None:
@@ -63,11 +100,9 @@ class ValidatePayFineForm(VerifiedFormValidation):
         if not self.answering(tracker, "fine_ids"):
             return {}
         options = tracker.get_slot("fine_options") or []
-        picked = parse_choices(conv.latest_text(tracker), len(options))
+        picked = pick_fines(conv.latest_text(tracker), options)
         if picked:
             return {"fine_ids": [options[i]["id"] for i in picked]}
-        if conv.is_digression(tracker):
-            return {}
         dispatcher.utter_message(text=text("choose_number", conv.language(tracker)))
         return {"fine_ids": None}
 
@@ -80,10 +115,14 @@ class ValidatePayFineForm(VerifiedFormValidation):
             return {"payment_method": "virtual_account"}
         if _CARD.search(message) or is_yes(message):
             return {"payment_method": "card"}
-        if is_no(message) or conv.is_digression(tracker):
-            return {}  # "no" is handled like cancel by the rules (deny inside the form)
         dispatcher.utter_message(text=text("help_payment_method", conv.language(tracker)))
         return {"payment_method": None}
+
+    async def extract_payment_confirm(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                      domain: DomainDict) -> Dict[Text, Any]:
+        if not self.answering(tracker, "payment_confirm"):
+            return {}
+        return self.confirm_answer("payment_confirm", dispatcher, tracker)
 
 
 class ActionAskFineIds(Action):
@@ -96,8 +135,11 @@ class ActionAskFineIds(Action):
         lines = [text("fines_header", lang, date=tracker.get_slot("fines_as_of") or "")]
         for n, option in enumerate(options, 1):
             lines.append(text("fine_line", lang, n=n, kind=pick(option.get("kind_label"), lang),
-                              amount=won(option.get("amount_due")), due=str(option.get("due_date") or "")[:10],
+                              number=option.get("number") or "", amount=won(option.get("amount_due")),
+                              due=str(option.get("due_date") or "")[:10],
                               late=text("fine_late", lang) if option.get("overdue") else ""))
+            if option.get("pending"):
+                lines.append("  " + text("fine_pending", lang))
         lines.append(text("ask_fine_ids", lang))
         buttons = [{"title": str(n), "payload": str(n)} for n in range(1, len(options) + 1)]
         buttons.append({"title": "전부" if lang == "ko" else "All", "payload": "전부" if lang == "ko" else "all"})
@@ -117,6 +159,26 @@ class ActionAskPaymentMethod(Action):
             text=text("ask_payment_method", lang, count=len(fines), total=won(total)),
             buttons=[{"title": text("method_card", lang), "payload": "1"},
                      {"title": text("method_account", lang), "payload": "2"}])
+        return []
+
+
+class ActionAskPaymentConfirm(Action):
+    """The summary before a payment is issued: which fines, how much, how; yes issues it, a named field changes."""
+
+    def name(self) -> Text:
+        return "action_ask_payment_confirm"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        lang = conv.language(tracker)
+        if tracker.get_slot("summary_change"):
+            ask_what_to_change(dispatcher, lang, ["fine_ids", "payment_method"])
+            return []
+        fines = chosen(tracker)
+        total = sum(int(f.get("amount_due") or 0) for f in fines)
+        names = ", ".join(f"{pick(f.get('kind_label'), lang)} {f.get('number') or ''}".strip() for f in fines)
+        method = text("method_name_" + str(tracker.get_slot("payment_method") or "card"), lang)
+        dispatcher.utter_message(text=text("payment_summary", lang, fines=names, total=won(total), method=method),
+                                 buttons=yes_no_buttons(lang))
         return []
 
 

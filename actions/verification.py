@@ -7,6 +7,7 @@ can ask to resend; wrong codes count down; a lockout ends the form and hands the
 from __future__ import annotations
 
 import logging
+import re
 from abc import abstractmethod
 from typing import Any, Dict, List, Optional, Text
 
@@ -17,9 +18,12 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions import conversation as conv
+from actions.dates import parse_date
 from actions.govapi_client import ErrKind, get_client
-from actions.parsing import normalise_phone, parse_birth_date, parse_otp, phone_from_sender, wants_resend
-from actions.texts import text
+from actions.interpret import CONFIRM_SLOTS, Kind, Reading, read_message
+from actions.parsing import (find_case_number, is_no, is_yes, normalise_phone, parse_birth_date, parse_otp,
+                             phone_from_sender, wants_resend)
+from actions.texts import TEXTS, text
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +33,18 @@ VERIFY_SLOTS = ["phone", "birth_date", "otp_code"]
 OUTCOME_LOCKED = "locked"
 OUTCOME_UNAVAILABLE = "unavailable"
 OUTCOME_NOTHING = "nothing"
+OUTCOME_PERSON = "person"          # the citizen asked for a person
+OUTCOME_CANCELLED = "cancelled"    # the citizen stopped
+OUTCOME_SWITCH = "switch:"         # + the service intent the citizen asked for instead
+# Actions that run between the citizen's message and the form without being an answer to it.
+_PHONE_OR_CASE = re.compile(r"(\+?82[\s-]?1[0-9]|01[0-9])[\s-]?\d{3,4}[\s-]?\d{4}|[A-Z]{2}-?\d{4}-?\d{6}", re.I)
+_TURN_START_ACTIONS = {"action_listen", "action_extract_slots", "action_validate_slot_mappings"}
+# What a changed answer makes stale: it is worked out again from the new answer.
+_DEPENDANTS = {
+    "phone": ("otp_code", "verification_id", "masked_phone"),
+    "birth_date": ("otp_code", "verification_id", "masked_phone"),
+    "new_address": ("address_id", "address_label", "address_options"),
+}
 
 
 def verification_reset() -> Dict[str, Any]:
@@ -67,13 +83,132 @@ class VerifiedFormValidation(FormValidationAction):
         return await self.service_slots(tracker)
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        requested = tracker.get_slot("requested_slot")
+        fresh = self.fresh_message(tracker)
+        if requested and fresh:
+            reading = self.read(tracker, requested)
+            ended = self.act_on(reading, dispatcher, tracker, requested)
+            if ended is not None:
+                return ended
+            if reading.kind == Kind.CORRECTION:
+                extraction_events = await self.correct(reading, dispatcher, tracker, domain, requested)
+            else:
+                extraction_events = await self.get_extraction_events(dispatcher, tracker, domain)
+        elif requested:
+            # Back after a digression the rules answered: that message was read already.
+            extraction_events = []
+        else:
+            extraction_events = await self.get_extraction_events(dispatcher, tracker, domain)
         # rasa_sdk returns only the validated (required) slots; helper slots set while extracting (a guessed
         # category, a reset after "no, that's wrong") must reach Rasa too.
-        extraction_events = await self.get_extraction_events(dispatcher, tracker, domain)
         tracker.add_slots(extraction_events)
         validation_events = await self._extract_validation_events(dispatcher, tracker, domain)
         validated = {event.get("name") for event in validation_events}
         return [e for e in extraction_events if e.get("name") not in validated] + validation_events
+
+    # --- the one reading of a message inside a form (actions/interpret.py) ----------------------------------------
+    def fresh_message(self, tracker: Tracker) -> bool:
+        """The form runs right after the citizen's message, not again after a digression the rules answered."""
+        for event in reversed(tracker.events):
+            if event.get("event") == "user":
+                return True
+            if event.get("event") == "action" and event.get("name") not in _TURN_START_ACTIONS \
+                    and event.get("name") != self.form_name():
+                return False
+        return False
+
+    def task_slots(self) -> List[Text]:
+        return list(VERIFY_SLOTS) + self.form_slots()
+
+    def own_services(self) -> List[Text]:
+        """The service intents this form serves: asking for them again is not a switch."""
+        return []
+
+    def accepts(self, slot: Text, message: Text, tracker: Tracker) -> bool:
+        """Whether the asked question's own parser takes the message (choice questions add their options)."""
+        if slot == "phone":
+            return normalise_phone(message) is not None
+        if slot == "birth_date":
+            return parse_birth_date(message) is not None
+        if slot == "otp_code":
+            return parse_otp(message) is not None or wants_resend(message)
+        if slot == "case_number":
+            return find_case_number(message) is not None
+        if slot == "effective_date":
+            return parse_date(message, conv.now_local().date()) is not None
+        if slot in CONFIRM_SLOTS:
+            return is_yes(message) or is_no(message) or conv.latest_intent(tracker)[0] in ("affirm", "deny")
+        return False
+
+    def read(self, tracker: Tracker, requested: Text) -> Reading:
+        meta = conv.metadata(tracker)
+        if isinstance(meta.get("location"), dict) or isinstance(meta.get("photo"), dict):
+            return Reading(Kind.ANSWER)  # a shared place or a photo answers its question (or fills it early)
+        message = conv.latest_text(tracker)
+        intent, confidence = conv.latest_intent(tracker)
+        ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+        filled = {slot: tracker.get_slot(slot) for slot in self.task_slots()}
+        if conv.citizen_token(tracker):  # verified: its answers are no longer part of the task
+            filled.update({slot: None for slot in VERIFY_SLOTS})
+        return read_message(message, intent, confidence, ranking, requested, self.task_slots(), filled,
+                            self.own_services(), self.accepts(requested, message, tracker))
+
+    def act_on(self, reading: Reading, dispatcher: CollectingDispatcher, tracker: Tracker,
+               requested: Text) -> Optional[List[EventType]]:
+        """The events of a reading that is not an answer or a correction; None for those two."""
+        lang = conv.language(tracker)
+        if reading.kind == Kind.PERSON:
+            return [SlotSet("form_outcome", OUTCOME_PERSON), SlotSet("requested_slot", None)]
+        if reading.kind == Kind.CANCEL:
+            return [SlotSet("form_outcome", OUTCOME_CANCELLED), SlotSet("requested_slot", None)]
+        if reading.kind == Kind.SWITCH:
+            return [SlotSet("form_outcome", OUTCOME_SWITCH + str(reading.switch_to)), SlotSet("requested_slot", None)]
+        if reading.kind == Kind.ROUTED:
+            return []  # no slot set: the form steps aside and the rules answer, then the form asks again
+        if reading.kind == Kind.QUESTION:
+            key = f"why_{requested}" if f"why_{requested}" in TEXTS else f"help_{requested}"
+            dispatcher.utter_message(text=text(key if key in TEXTS else "help_general", lang))
+            return [SlotSet(requested, None)]  # asked again
+        if reading.kind == Kind.STRAY:
+            help_key = f"help_{requested}"
+            dispatcher.utter_message(text=text("not_an_answer", lang) + " "
+                                     + text(help_key if help_key in TEXTS else "help_general", lang))
+            return [SlotSet(requested, None)]
+        return None
+
+    async def correct(self, reading: Reading, dispatcher: CollectingDispatcher, tracker: Tracker,
+                      domain: DomainDict, requested: Text) -> List[EventType]:
+        """An earlier answer changes: its own extractor reads the new value as if its question were asked, what
+        depended on it is worked out again, and the summary (if any) is shown again with the new value."""
+        slot = reading.slot or requested
+        lang = conv.language(tracker)
+        resets = {name: None for name in _DEPENDANTS.get(slot, ())}
+        resets.update({name: None for name in self.form_slots() if name in CONFIRM_SLOTS})
+        resets["summary_change"] = None
+        if slot == "phone" and tracker.get_slot("birth_date"):
+            resets["birth_date"] = tracker.get_slot("birth_date")  # validated again: a new code to the new phone
+        if not reading.value:
+            dispatcher.utter_message(text=text("change_field", lang, field=text(f"field_{slot}", lang)))
+            return [SlotSet(slot, None)] + [SlotSet(name, value) for name, value in resets.items()]
+        tracker.latest_message = {**(tracker.latest_message or {}), "text": reading.value, "entities": []}
+        tracker.slots.update({slot: None, "requested_slot": slot, **resets})
+        extracted = await self._extract_slot(slot, dispatcher, tracker, domain)
+        tracker.slots["requested_slot"] = requested
+        if extracted.get(slot) is not None:
+            dispatcher.utter_message(text=text("corrected", lang, field=text(f"field_{slot}", lang)))
+        updates = {**resets, slot: None, **extracted}
+        return [SlotSet(name, value) for name, value in updates.items()]
+
+    # --- the summary before a state change: yes, or change one answer ---------------------------------------------
+    def confirm_answer(self, slot: Text, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
+        message = conv.latest_text(tracker)
+        intent, _ = conv.latest_intent(tracker)
+        if is_yes(message) or intent == "affirm":
+            return {slot: True, "summary_change": None}
+        if is_no(message) or intent == "deny":
+            return {slot: None, "summary_change": True}  # the summary question becomes "what should change?"
+        dispatcher.utter_message(text=text("help_summary", conv.language(tracker)))
+        return {slot: None}
 
     async def get_extraction_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: DomainDict) -> List[EventType]:
@@ -115,12 +250,12 @@ class VerifiedFormValidation(FormValidationAction):
         if not self.answering(tracker, "phone"):
             channel_phone = (normalise_phone(str(conv.metadata(tracker).get("contact_phone") or ""))
                              or phone_from_sender(tracker.sender_id))
+            if not channel_phone and tracker.get_slot("requested_slot") is None:
+                channel_phone = normalise_phone(conv.latest_text(tracker))  # said in the first message
             return {"phone": channel_phone} if channel_phone else {}
         phone = normalise_phone(conv.latest_text(tracker))
         if phone:
             return {"phone": phone}
-        if conv.is_digression(tracker):
-            return {}
         dispatcher.utter_message(text=text("bad_phone", conv.language(tracker)))
         return {"phone": None}
 
@@ -128,14 +263,24 @@ class VerifiedFormValidation(FormValidationAction):
     async def extract_birth_date(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                  domain: DomainDict) -> Dict[Text, Any]:
         if not self.answering(tracker, "birth_date"):
-            return {}
+            return self._birth_date_in_first_message(tracker)
         born = parse_birth_date(conv.latest_text(tracker))
         if born:
             return {"birth_date": born.isoformat()}
-        if conv.is_digression(tracker):
-            return {}
         dispatcher.utter_message(text=text("bad_birth_date", conv.language(tracker)))
         return {"birth_date": None}
+
+    @staticmethod
+    def _birth_date_in_first_message(tracker: Tracker) -> Dict[Text, Any]:
+        """'010-1234-5678 850314 과태료 낼게요': a first message with the phone often has the birth date too. Only
+        beside a phone number (so a case number's digits are never read as a date)."""
+        message = conv.latest_text(tracker)
+        if tracker.get_slot("requested_slot") is not None or tracker.get_slot("birth_date") \
+                or not normalise_phone(message):
+            return {}
+        rest = _PHONE_OR_CASE.sub(" ", message)
+        born = parse_birth_date(rest)
+        return {"birth_date": born.isoformat()} if born else {}
 
     async def validate_birth_date(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                   domain: DomainDict) -> Dict[Text, Any]:
@@ -170,8 +315,6 @@ class VerifiedFormValidation(FormValidationAction):
             return {"otp_code": code}
         if wants_resend(message):
             return await self._resend(dispatcher, tracker, lang)
-        if conv.is_digression(tracker):
-            return {}
         dispatcher.utter_message(text=text("bad_otp", lang))
         return {"otp_code": None}
 

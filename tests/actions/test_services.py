@@ -5,8 +5,9 @@ import pytest
 
 from actions.address import ActionAskAddressConfirm, ActionChangeAddress, ValidateChangeAddressForm
 from actions.applications import ActionCheckStatus, ValidateStatusForm
-from actions.complaints import ActionFileComplaint, ValidateFileComplaintForm
-from actions.fines import ActionAskFineIds, ActionAskPaymentMethod, ActionPayFine, ValidatePayFineForm
+from actions.complaints import ActionAskComplaintConfirm, ActionFileComplaint, ValidateFileComplaintForm
+from actions.fines import (ActionAskFineIds, ActionAskPaymentConfirm, ActionAskPaymentMethod, ActionPayFine,
+                           ValidatePayFineForm)
 from actions.verification import ValidateVerifyForm
 from actions.verified_requests import ActionVerifiedRequest
 from actions_testkit import (DEMO_BIRTH_EN, DEMO_PHONE_EN, FormRunner, make_tracker, run_action, slot_updates,
@@ -83,8 +84,12 @@ async def test_fines_are_listed_chosen_and_paid_by_card_link(govapi, actions_on_
     _, asked = await run_action(ActionAskPaymentMethod(), make_tracker(runner.slots, sender=sender), domain)
     assert f"{options[0]['amount_due']:,}원" in texts_of(asked)
     await runner.say("1")
-    assert runner.slots["payment_method"] == "card" and runner.asking is None
-    events, messages = await run_action(ActionPayFine(), runner.tracker("1"), domain)
+    assert runner.slots["payment_method"] == "card" and runner.asking == "payment_confirm"
+    _, summary = await run_action(ActionAskPaymentConfirm(), make_tracker(runner.slots, sender=sender), domain)
+    assert f"{options[0]['amount_due']:,}원" in texts_of(summary) and "카드" in texts_of(summary)
+    await runner.say("네", intent="affirm")
+    assert runner.asking is None
+    events, messages = await run_action(ActionPayFine(), runner.tracker("네"), domain)
     link = [b for m in messages for b in m.get("buttons") or [] if b.get("url")]
     assert link and "/checkout/" in link[0]["url"]
     assert "PY-" in texts_of(messages)
@@ -163,8 +168,12 @@ async def test_complaint_category_from_text_place_from_shared_location(govapi, a
     assert runner.slots["complaint_place"] == {"lat": 37.5, "lon": 127.03}
     assert runner.asking == "photo_id"
     await runner.say("없음")
+    assert runner.asking == "complaint_confirm"
+    _, summary = await run_action(ActionAskComplaintConfirm(), make_tracker(runner.slots, sender=sender), domain)
+    assert "가로등이 며칠째" in texts_of(summary) and "공유한 위치" in texts_of(summary)
+    await runner.say("네", intent="affirm")
     assert runner.asking is None
-    _, done = await run_action(ActionFileComplaint(), runner.tracker("없음"), domain)
+    _, done = await run_action(ActionFileComplaint(), runner.tracker("네"), domain)
     answer = texts_of(done)
     assert re.search(r"CP-\d{4}-\d{6}", answer) and "처리 기한" in answer and "가로등" in answer
 

@@ -1,0 +1,252 @@
+"""What a message means while a form asks something: exactly one reading, decided in one place for every form.
+
+A message that arrives while a form asks for `requested_slot` is read as one of:
+- ANSWER: the form's own extractor for the asked slot takes it (it may still find the value invalid);
+- CORRECTION: it changes an earlier answer of this task ("아 주소 틀렸어요, 역삼로 12예요", "wrong phone, it's
+  010-…"); `slot` names the answer and `value` the words that hold the new value ("" = ask it again);
+- PERSON, CANCEL, SWITCH: the form ends and the submit action does what was asked (actions/common.early_end);
+- ROUTED: a digression Rasa's rules answer before the form asks again (help, "are you a bot?", thanks, a
+  language switch, an out-of-scope line);
+- QUESTION: "why do you need my birth date?": answered in place, then the question again;
+- STRAY: anything else that does not answer: said so in place, with what the question expects.
+
+Pure functions of the message, its NLU reading and the slots, so the whole table is tested without Rasa.
+Precedence: a request for a person or to stop wins everywhere (including the summary and the payment method);
+then a correction that names an earlier answer; then a switch; then the asked question's own answer.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, Iterable, Mapping, Optional, Sequence
+
+from actions.dates import parse_date
+from actions.parsing import normalise_phone, parse_birth_date
+
+
+class Kind(str, Enum):
+    ANSWER = "answer"
+    CORRECTION = "correction"
+    PERSON = "person"
+    CANCEL = "cancel"
+    SWITCH = "switch"
+    ROUTED = "routed"
+    QUESTION = "question"
+    STRAY = "stray"
+
+
+@dataclass(frozen=True)
+class Reading:
+    kind: Kind
+    slot: Optional[str] = None        # CORRECTION: the earlier answer it changes
+    value: str = ""                   # CORRECTION: the words that hold the new value
+    switch_to: Optional[str] = None   # SWITCH: the service intent asked for
+
+
+# Questions whose answer is free text: only a message that is plainly nothing else is taken.
+FREE_TEXT_SLOTS = frozenset({"new_address", "complaint_text", "complaint_place"})
+# The summary before each state change: yes submits, no or a named field changes one answer.
+CONFIRM_SLOTS = frozenset({"address_confirm", "payment_confirm", "complaint_confirm"})
+# Helper slots a form may hold; never the subject of a correction.
+VERIFY_SLOTS = ("phone", "birth_date", "otp_code")
+
+SERVICE_INTENTS = {"check_application_status", "list_applications", "check_payment", "pay_fine",
+                   "change_address", "file_complaint"}
+# The digressions Rasa's rules answer inside a form (data/rules/rules_digressions.yml) before asking again.
+ROUTED_INTENTS = {"help", "bot_challenge", "thank", "switch_language", "out_of_scope"}
+
+PERSON_CONFIDENCE = 0.6
+CANCEL_CONFIDENCE = 0.7
+SWITCH_CONFIDENCE = 0.6
+FREE_TEXT_SWITCH_CONFIDENCE = 0.8   # a description often names a service ("주소가 잘못 나와요")
+ROUTED_CONFIDENCE = 0.6
+
+_PERSON = re.compile(
+    r"상담원|상담사|상담\s*(받|원해|하고\s*싶|연결)|(사람|직원|담당자)(이랑|과|하고|한테|분)?\s*(얘기|이야기|통화|연결|상담|바꿔)"
+    r"|(real|actual|live)\s+(person|human|agent)|\b(a|an?) human\b|\bto (a|an) (agent|operator|person)\b"
+    r"|\b(talk|speak|chat)\s+(to|with)\s+(a |an |some)?(one|body|person|people|human|agent|staff)\b"
+    r"|\brepresentative\b|\boperator\b", re.IGNORECASE)
+_CANCEL = re.compile(
+    r"^\s*(취소(할게요|해\s*주세요|해요|요)?|그만(할게요|둘게요|하세요|해요)?|안\s*할래요?|관둘래요?|됐어요|필요\s*없어요"
+    r"|never\s*mind|forget\s*it|stop( it)?|cancel( it| that)?|quit)\s*[.!]*\s*$", re.IGNORECASE)
+_WHY = re.compile(r"(왜|뭐\s*때문에|어디에\s*쓰|why\b|what .*for\b|what is this|이게\s*뭐|뭔가요|무슨\s*뜻)", re.IGNORECASE)
+_IS_QUESTION = re.compile(r"(\?|나요|까요|가요|어때|뭐예요|뭐에요|인가요|죠$)\s*$")
+# Words that say an earlier answer was wrong.
+_CUE = re.compile(r"(틀렸|틀려|틀린|잘못|아니라|아니고|말고|정정|수정|바꿔|바꿀|바꾸|변경|다시\s*말|"
+                  r"\bwrong\b|\bactually\b|\bi meant\b|\bmeant\b|\bcorrection\b|\bchange\b|\binstead\b|\bnot\b|\bsorry\b)",
+                  re.IGNORECASE)
+
+# Words that name an answer of a task. Specific enough that a plain answer to another question rarely names one.
+SLOT_WORDS: Mapping[str, re.Pattern] = {
+    "phone": re.compile(r"(휴대폰|핸드폰|전화\s*번호|폰\s*번호|연락처|\bphone\b|\bmobile\b|\bcell\b)", re.IGNORECASE),
+    "birth_date": re.compile(r"(생년월일|생일|태어난|\bbirth|\bborn\b|\bdob\b)", re.IGNORECASE),
+    "case_number": re.compile(r"(접수\s*번호|신청\s*번호|\bcase number\b|\bapplication number\b)", re.IGNORECASE),
+    "fine_ids": re.compile(r"(과태료|범칙금|벌금|고지서|\bfines?\b)", re.IGNORECASE),
+    "payment_method": re.compile(r"(결제\s*방법|납부\s*방법|카드|가상\s*계좌|계좌|\bmethod\b|\bcard\b|\baccount\b|\btransfer\b)",
+                                 re.IGNORECASE),
+    "new_address": re.compile(r"(새\s*주소|주소|\baddress\b)", re.IGNORECASE),
+    "effective_date": re.compile(r"(날짜|이사\s*날|이삿날|전입\s*일|이사\s*일|\bdate\b|\bday\b)", re.IGNORECASE),
+    "member_ids": re.compile(r"(가족|세대원|식구|\bhousehold\b|\bfamily\b|\bmembers?\b)", re.IGNORECASE),
+    "complaint_text": re.compile(r"(민원\s*내용|내용|설명|\bdescription\b|\bdetails\b|\bwhat happened\b)", re.IGNORECASE),
+    "complaint_category": re.compile(r"(분류|종류|카테고리|\bcategory\b)", re.IGNORECASE),
+    "complaint_place": re.compile(r"(장소|위치|주소|\bplace\b|\blocation\b|\baddress\b|\bwhere\b)", re.IGNORECASE),
+    "photo_id": re.compile(r"(사진|\bphoto\b|\bpicture\b|\bimage\b)", re.IGNORECASE),
+}
+# Where two slots of one form share a word (주소 in a complaint is its place), the form's own slot wins
+# because only slots of the active task are considered.
+
+_LEAD = re.compile(r"^\s*(아+|앗|어|음+|아니\s*|네\s*|oh\b|ah\b|um+\b|hmm+\b|no\b|sorry\b|oops\b|actually\b)[\s,.!~]*",
+                   re.IGNORECASE)
+_TAIL_KO = re.compile(r"\s*(입니다|이에요|예요|이요|이어요|여요|요|이야|야|라고요|이라고요|으로\s*해\s*주세요|로\s*해\s*주세요"
+                      r"|으로요|로요|으로\s*바꿔\s*주세요|로\s*바꿔\s*주세요|으로\s*할게요|로\s*할게요)\s*[.!~]*\s*$")
+_LEAD_EN = re.compile(r"^\s*(it'?s|it is|it should be|should be|the (new|right|correct) one is|make it|to|is)\s+",
+                      re.IGNORECASE)
+_SPLIT = re.compile(r"[,;!?]|\.(?!\d)|\bbut\b|\binstead of\b|(?:이|가)?\s*아니라|(?:이|가)?\s*아니고|말고|틀렸어요|틀려요|잘못\s*(됐|썼|말했|적었)\w*")
+
+
+def _intent_score(ranking: Iterable[Mapping[str, Any]], name: str) -> float:
+    return max((float(r.get("confidence") or 0.0) for r in ranking if r.get("name") == name), default=0.0)
+
+
+def wants_person(text: str, intent: Optional[str], confidence: float, ranking: Sequence[Mapping[str, Any]],
+                 requested_slot: Optional[str]) -> bool:
+    if intent == "request_human" and confidence >= PERSON_CONFIDENCE:
+        return True
+    if not _PERSON.search(text or ""):
+        return False
+    # A complaint may be about staff ("the agent was rude"): there the words need NLU's agreement too.
+    return requested_slot != "complaint_text" or _intent_score(ranking, "request_human") >= 0.2
+
+
+def wants_cancel(text: str, intent: Optional[str], confidence: float, requested_slot: Optional[str]) -> bool:
+    if _CANCEL.search(text or ""):
+        return True
+    # At a yes/no summary "아니요" is a change, not a cancel; NLU's cancel must come with a cancel word there.
+    return intent == "cancel" and confidence >= CANCEL_CONFIDENCE and requested_slot not in CONFIRM_SLOTS
+
+
+def value_words(text: str, slot: str) -> str:
+    """The part of a correction that holds the new value: '아 주소 틀렸어요, 역삼로 12예요' -> '역삼로 12'."""
+    parts = [p.strip() for p in _SPLIT.split(text or "") if p and p.strip()]
+    words = SLOT_WORDS.get(slot)
+    candidates = []
+    for part in parts:
+        cleaned = _LEAD.sub("", part)
+        if words:
+            cleaned = words.sub("", cleaned, count=1)
+        cleaned = re.sub(r"^\s*(은|는|이|가|을|를|도)\s+", "", cleaned)
+        cleaned = re.sub(r"^\s*(is|was|should be)\b", "", cleaned, flags=re.IGNORECASE)
+        cleaned = _TAIL_KO.sub("", _LEAD_EN.sub("", cleaned)).strip(" .,:'\"")
+        if cleaned and not _CUE.fullmatch(cleaned) and not re.fullmatch(r"(the|my|your|a|an)", cleaned, re.I):
+            candidates.append(cleaned)
+    # The value usually comes last ("not X but Y", "X 말고 Y", "wrong phone, it's Y").
+    for candidate in reversed(candidates):
+        if not _CUE.search(candidate) or _parses_for(slot, candidate):
+            return candidate
+    return ""
+
+
+def _parses_for(slot: str, text: str) -> bool:
+    if slot == "phone":
+        return normalise_phone(text) is not None
+    if slot == "birth_date":
+        return parse_birth_date(text) is not None
+    if slot == "effective_date":
+        return parse_date(text) is not None
+    return False
+
+
+def _value_type_slot(text: str, filled: Sequence[str], requested_slot: Optional[str]) -> Optional[str]:
+    """An unnamed corrected value whose type says which answer it is (a phone number, a date)."""
+    if "phone" in filled and requested_slot != "phone" and normalise_phone(text):
+        return "phone"
+    if "effective_date" in filled and requested_slot not in ("effective_date",) and parse_date(text) is not None:
+        return "effective_date"
+    return None
+
+
+def correction_of(text: str, requested_slot: Optional[str], task_slots: Sequence[str],
+                  filled: Mapping[str, Any], answers_asked: bool) -> Optional[Reading]:
+    """A correction of an earlier answer of this task, or None.
+
+    `answers_asked`: the asked question's own parser takes the message (then only a clear correction wins).
+    """
+    done = [s for s in task_slots if filled.get(s) is not None and s not in CONFIRM_SLOTS and s != requested_slot]
+    cue = bool(_CUE.search(text))
+    at_summary = requested_slot in CONFIRM_SLOTS
+    named = [s for s in done if SLOT_WORDS.get(s) is not None and SLOT_WORDS[s].search(text)]
+    if requested_slot and requested_slot in SLOT_WORDS and SLOT_WORDS[requested_slot].search(text) \
+            and not at_summary and not cue:
+        named = []  # "장소는 역삼로 12예요" at the place question: an answer that names its own question
+    if named:
+        slot = named[0]
+        if cue or at_summary or not answers_asked:
+            return Reading(Kind.CORRECTION, slot=slot, value=value_words(text, slot))
+    if cue and (not answers_asked or at_summary):
+        slot = _value_type_slot(text, done, requested_slot)
+        if slot:
+            return Reading(Kind.CORRECTION, slot=slot, value=value_words(text, slot))
+    return None
+
+
+def read_message(text: str, intent: Optional[str], confidence: float, ranking: Sequence[Mapping[str, Any]],
+                 requested_slot: Optional[str], task_slots: Sequence[str], filled: Mapping[str, Any],
+                 own_services: Iterable[str], answers_asked: bool) -> Reading:
+    """The one reading of `text` while the form asks `requested_slot`.
+
+    task_slots: this task's slots in order (verification first); filled: slot values now;
+    own_services: the service intents that started this form (asking for them again is not a switch);
+    answers_asked: whether the asked question's own parser takes the message.
+    """
+    text = (text or "").strip()
+    if wants_person(text, intent, confidence, ranking, requested_slot):
+        return Reading(Kind.PERSON)
+    if wants_cancel(text, intent, confidence, requested_slot):
+        return Reading(Kind.CANCEL)
+    correction = correction_of(text, requested_slot, task_slots, filled, answers_asked)
+    if correction is not None:
+        return correction
+    free_text = requested_slot in FREE_TEXT_SLOTS
+    if intent in SERVICE_INTENTS and intent not in set(own_services):
+        needed = FREE_TEXT_SWITCH_CONFIDENCE if free_text else SWITCH_CONFIDENCE
+        if confidence >= needed and not (answers_asked and not free_text):
+            return Reading(Kind.SWITCH, switch_to=intent)
+    if _WHY.search(text) and _asks(text) and not (answers_asked and not free_text):
+        return Reading(Kind.QUESTION)
+    if free_text:
+        return _free_text_reading(text, intent, confidence, requested_slot)
+    if answers_asked:
+        return Reading(Kind.ANSWER)
+    if intent in ROUTED_INTENTS and confidence >= ROUTED_CONFIDENCE:
+        return Reading(Kind.ROUTED)
+    return Reading(Kind.ANSWER)  # the extractor says what it expected (its own "not understood" message)
+
+
+_PLACE_WORDS = re.compile(r"(\d|로|길|동|역|구|시|읍|면|리|앞|옆|뒤|근처|사거리|교차로|출구|아파트|공원|학교|시장|정류장|"
+                          r"\bst\b|street|road|\bro\b|-ro\b|-gil\b|-dong\b|avenue|station|near|corner|in front|park|school)",
+                          re.IGNORECASE)
+_SMALLTALK = {"greet", "goodbye", "thank", "bot_challenge", "affirm", "deny", "switch_language", "help"}
+
+
+def _free_text_reading(text: str, intent: Optional[str], confidence: float, slot: Optional[str]) -> Reading:
+    """A description, an address or a place is taken unless the message is plainly something else."""
+    if not text:
+        return Reading(Kind.STRAY)
+    if intent in _SMALLTALK and confidence >= ROUTED_CONFIDENCE and len(text) < 25:
+        return Reading(Kind.ROUTED) if intent in ROUTED_INTENTS else Reading(Kind.STRAY)
+    if intent == "out_of_scope" and confidence >= ROUTED_CONFIDENCE:
+        # A place or an address names a place; a description rarely asks a question.
+        if slot == "complaint_text":
+            if _asks(text):
+                return Reading(Kind.ROUTED)
+        elif not _PLACE_WORDS.search(text) or _asks(text):
+            return Reading(Kind.ROUTED)
+    return Reading(Kind.ANSWER)
+
+
+_EN_QUESTION = re.compile(r"^\s*(what|how|when|who|why|can|could|would|do|does|did|is|are|will|should)\b", re.IGNORECASE)
+
+
+def _asks(text: str) -> bool:
+    return bool(_IS_QUESTION.search(text) or _EN_QUESTION.search(text))

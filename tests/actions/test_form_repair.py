@@ -1,0 +1,148 @@
+"""Conversation repair inside every form, against a real govapi: what the issue's citizens said, and what is (or is
+not) written to a government record afterwards."""
+import re
+
+import pytest
+
+from actions.address import ActionAskAddressConfirm, ActionChangeAddress, ValidateChangeAddressForm
+from actions.complaints import ActionFileComplaint, ValidateFileComplaintForm
+from actions.fines import ActionAskPaymentConfirm, ActionPayFine, ValidatePayFineForm
+from actions.verification import OUTCOME_CANCELLED, OUTCOME_PERSON, ValidateVerifyForm
+from actions_testkit import DEMO_BIRTH, DEMO_PHONE, FormRunner, make_tracker, run_action, slot_updates, texts_of
+from test_services import verified_slots
+
+pytestmark = pytest.mark.asyncio
+
+
+async def payments_of(govapi, token):
+    return (await govapi.citizen_get(token, "/v1/me/payments"))["payments"]
+
+
+async def test_a_person_asked_for_at_the_payment_method_gets_a_person_and_no_payment(govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain, language="en")
+    before = await payments_of(govapi, slots["citizen_token"])
+    runner = FormRunner(ValidatePayFineForm(), "pay_fine_form", domain, sender=sender, slots=slots, language="en")
+    await runner.say("pay my fines", intent="pay_fine")
+    if runner.asking == "fine_ids":
+        await runner.say("all")
+    assert runner.asking == "payment_method"
+    await runner.say("hmm actually can I talk to a real person first? not sure about the virtual account thing",
+                     intent="nlu_fallback", confidence=0.5)
+    assert runner.slots.get("payment_method") is None
+    assert runner.slots["form_outcome"] == OUTCOME_PERSON and runner.asking is None
+    events, messages = await run_action(ActionPayFine(), runner.tracker("person"), domain)
+    assert "call" in texts_of(messages).lower()  # no desk in this test: the call-centre number
+    assert await payments_of(govapi, slots["citizen_token"]) == before
+
+
+async def test_the_payment_summary_changes_one_answer_and_pays_by_the_new_method(govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain)
+    runner = FormRunner(ValidatePayFineForm(), "pay_fine_form", domain, sender=sender, slots=slots)
+    await runner.say("과태료 낼게요", intent="pay_fine")
+    first = runner.slots["fine_options"][0]
+    await runner.say(first["number"])  # a fine chosen by its notice number
+    assert runner.slots["fine_ids"] == [first["id"]]
+    await runner.say("1")
+    assert runner.asking == "payment_confirm"
+    await runner.say("아니요", intent="deny")
+    assert runner.asking == "payment_confirm" and runner.slots["summary_change"] is True
+    _, asked = await run_action(ActionAskPaymentConfirm(), make_tracker(runner.slots, sender=sender), domain)
+    assert "무엇을 바꿀까요" in texts_of(asked)
+    await runner.say("결제 방법")
+    assert runner.asking == "payment_method" and runner.slots["fine_ids"] == [first["id"]]
+    await runner.say("2")
+    assert runner.asking == "payment_confirm"
+    _, summary = await run_action(ActionAskPaymentConfirm(), make_tracker(runner.slots, sender=sender), domain)
+    assert "가상계좌" in texts_of(summary)
+    await runner.say("네", intent="affirm")
+    _, paid = await run_action(ActionPayFine(), runner.tracker("네"), domain)
+    assert "입금해주세요" in texts_of(paid)
+
+
+async def test_an_off_topic_question_is_not_saved_as_the_place_and_nothing_is_filed_before_yes(
+        govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain)
+    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots)
+    await runner.say("가로등이 꺼졌어요", intent="file_complaint")
+    await runner.say("네", intent="affirm")
+    assert runner.asking == "complaint_place"
+    await runner.say("오늘 날씨 어때요?", intent="out_of_scope", confidence=0.75)
+    assert runner.slots.get("complaint_place") is None
+    await runner.say("테헤란로 12 앞")
+    await runner.say("장소는 역삼로 25예요")  # corrected while the photo is asked
+    assert runner.slots["complaint_place"] == {"address": "역삼로 25"}
+    assert runner.asking == "photo_id"
+    await runner.say("없음")
+    assert runner.asking == "complaint_confirm"
+    await runner.say("상담원 연결해주세요", intent="request_human", confidence=1.0)
+    assert runner.slots["form_outcome"] == OUTCOME_PERSON
+    complaints = await govapi.citizen_get(slots["citizen_token"], "/v1/me/complaints")
+    assert not [c for c in complaints["complaints"] if "가로등이 꺼졌어요" in str(c)]
+
+
+async def test_both_members_move_a_corrected_address_and_no_at_the_summary_changes_only_the_date(
+        govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain)
+    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots)
+    await runner.say("이사했어요", intent="change_address")
+    members = runner.slots["household_options"]
+    assert len(members) >= 2
+    await runner.say("테헤란로 12")
+    assert runner.asking == "effective_date"
+    await runner.say("아 주소 틀렸어요, 역삼로 12예요", intent="change_address", confidence=0.7)
+    assert runner.slots["new_address"] == "역삼로 12"
+    assert "역삼로 12" in runner.slots["address_label"]["ko"]
+    assert runner.asking == "effective_date"
+    await runner.say("다음 주 월요일")
+    await runner.say("둘 다 같이 가요")
+    assert runner.slots["member_ids"] == [m["id"] for m in members]
+    assert runner.asking == "address_confirm"
+    await runner.say("아니요", intent="deny")
+    await runner.say("전입 날짜")
+    assert runner.asking == "effective_date"
+    assert runner.slots["new_address"] == "역삼로 12" and runner.slots["member_ids"]
+    await runner.say("오늘")
+    assert runner.asking == "address_confirm"
+    _, summary = await run_action(ActionAskAddressConfirm(), make_tracker(runner.slots, sender=sender), domain)
+    assert "역삼로 12" in texts_of(summary)
+    await runner.say("네", intent="affirm")
+    _, done = await run_action(ActionChangeAddress(), runner.tracker("네"), domain)
+    number = re.search(r"MV-\d{4}-\d{6}", texts_of(done)).group(0)
+    change = await govapi.citizen_get(slots["citizen_token"], f"/v1/address-changes/{number}")
+    assert "역삼로 12" in str(change) and len(change.get("member_ids") or change.get("members") or []) >= 2
+
+
+async def test_a_corrected_phone_gets_a_new_code_at_the_new_phone(govapi, actions_on_govapi, domain):
+    runner = FormRunner(ValidateVerifyForm(), "verify_form", domain, language="en")
+    await runner.say("show my applications", intent="list_applications")
+    await runner.say("010-5555-0000")
+    await runner.say(DEMO_BIRTH)
+    assert runner.asking == "otp_code"
+    await runner.say(f"wrong phone, it's {DEMO_PHONE}")
+    assert runner.slots["phone"] == "+821012345678"
+    assert runner.asking == "otp_code" and runner.slots["verification_id"]
+    await runner.say(await govapi.latest_code("+821012345678"))
+    assert runner.slots["verified"] is True
+
+
+async def test_phone_and_birth_date_in_the_first_message_are_not_asked_again(govapi, actions_on_govapi, domain):
+    runner = FormRunner(ValidateVerifyForm(), "verify_form", domain)
+    await runner.say(f"내 신청 보여줘 {DEMO_PHONE} 850314", intent="list_applications")
+    assert runner.slots["phone"] == "+821012345678" and runner.slots["birth_date"] == DEMO_BIRTH
+    assert runner.asking == "otp_code"
+
+
+async def test_stop_at_the_summary_writes_nothing(govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain)
+    before = await payments_of(govapi, slots["citizen_token"])
+    runner = FormRunner(ValidatePayFineForm(), "pay_fine_form", domain, sender=sender, slots=slots)
+    await runner.say("과태료 낼게요", intent="pay_fine")
+    if runner.asking == "fine_ids":
+        await runner.say("전부")
+    await runner.say("카드")
+    await runner.say("취소할게요", intent="cancel", confidence=1.0)
+    assert runner.slots["form_outcome"] == OUTCOME_CANCELLED
+    events, messages = await run_action(ActionPayFine(), runner.tracker("취소할게요"), domain)
+    assert "취소했어요" in texts_of(messages)
+    assert slot_updates(events).get("fine_ids", None) is None
+    assert await payments_of(govapi, slots["citizen_token"]) == before

@@ -1,0 +1,150 @@
+"""The one reading of a message inside a form (actions/interpret.py): a table of what citizens say at each kind of
+question, in both languages, with the NLU reading the trained model gives such lines."""
+from __future__ import annotations
+
+from typing import Any, Dict, Optional
+
+import pytest
+
+from actions.interpret import Kind, read_message, value_words
+
+ADDRESS_TASK = ["phone", "birth_date", "otp_code", "new_address", "address_id", "effective_date", "member_ids",
+                "address_confirm"]
+FINE_TASK = ["phone", "birth_date", "otp_code", "fine_ids", "payment_method", "payment_confirm"]
+COMPLAINT_TASK = ["phone", "birth_date", "otp_code", "complaint_text", "complaint_category", "complaint_place",
+                  "photo_id", "complaint_confirm"]
+ADDRESS_FILLED = {"new_address": "테헤란로 12", "address_id": "ad_1", "effective_date": "2026-12-07"}
+COMPLAINT_FILLED = {"complaint_text": "가로등이 꺼졌어요", "complaint_category": "street_lighting",
+                    "complaint_place": {"address": "테헤란로 12"}}
+
+
+def read(text: str, requested: str, task: list, filled: Optional[Dict[str, Any]] = None, intent: str = "inform",
+         confidence: float = 0.9, answers: bool = False, services=("pay_fine",), ranking=None):
+    return read_message(text, intent, confidence, ranking or [{"name": intent, "confidence": confidence}],
+                        requested, task, filled or {}, services, answers)
+
+
+@pytest.mark.parametrize("text,intent,confidence,ranking", [
+    # NLU was unsure between a fallback and a person; the words say it
+    ("hmm actually can I talk to a real person first? not sure about the virtual account thing", "nlu_fallback",
+     0.5, [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "request_human", "confidence": 0.49}]),
+    ("상담원 연결해주세요", "request_human", 1.0, None),
+    ("사람이랑 얘기하고 싶어요", "request_human", 1.0, None),
+])
+def test_a_request_for_a_person_wins_even_where_the_words_also_answer(text, intent, confidence, ranking):
+    # "virtual account" would answer the payment method: the person comes first
+    reading = read(text, "payment_method", FINE_TASK, {"fine_ids": ["fn_1"]}, intent, confidence, answers=True,
+                   ranking=ranking)
+    assert reading.kind == Kind.PERSON
+
+
+@pytest.mark.parametrize("requested", ["payment_confirm", "address_confirm", "complaint_place", "otp_code"])
+def test_a_person_or_stop_is_heard_at_every_question(requested):
+    assert read("상담원 바꿔주세요", requested, FINE_TASK, intent="request_human", confidence=0.95).kind == Kind.PERSON
+    assert read("never mind", requested, FINE_TASK, intent="cancel", confidence=0.98).kind == Kind.CANCEL
+    assert read("취소할게요", requested, FINE_TASK, intent="cancel", confidence=1.0).kind == Kind.CANCEL
+
+
+def test_no_at_a_summary_is_a_change_not_a_cancel():
+    reading = read("아니요", "address_confirm", ADDRESS_TASK, ADDRESS_FILLED, intent="cancel", confidence=0.8,
+                   answers=True, services=("change_address",))
+    assert reading.kind == Kind.ANSWER
+
+
+def test_a_complaint_about_staff_is_a_description_not_a_request_for_a_person():
+    reading = read("the agent at the counter was rude to me", "complaint_text", COMPLAINT_TASK, intent="file_complaint",
+                   confidence=0.9, services=("file_complaint",))
+    assert reading.kind == Kind.ANSWER
+
+
+@pytest.mark.parametrize("text,requested,slot,value", [
+    ("아 주소 틀렸어요, 역삼로 12예요", "effective_date", "new_address", "역삼로 12"),
+    ("wrong address, it's 12 Yeoksam-ro", "member_ids", "new_address", "12 Yeoksam-ro"),
+    ("날짜는 12월 3일이에요", "member_ids", "effective_date", "12월 3일"),
+    ("주소 바꿀래요", "address_confirm", "new_address", ""),
+])
+def test_a_correction_names_the_earlier_answer_and_carries_the_new_value(text, requested, slot, value):
+    reading = read(text, requested, ADDRESS_TASK, ADDRESS_FILLED, services=("change_address",))
+    assert reading.kind == Kind.CORRECTION
+    assert reading.slot == slot
+    assert reading.value == value
+
+
+def test_a_corrected_phone_during_verification():
+    reading = read("wrong phone, it's 010-2222-3333", "otp_code", FINE_TASK,
+                   {"phone": "+821012345678", "birth_date": "1985-03-14"})
+    assert (reading.kind, reading.slot) == (Kind.CORRECTION, "phone")
+    assert reading.value == "010-2222-3333"
+
+
+def test_a_corrected_place_while_the_photo_is_asked():
+    reading = read("장소는 역삼로 12예요", "photo_id", COMPLAINT_TASK, COMPLAINT_FILLED, services=("file_complaint",))
+    assert (reading.kind, reading.slot, reading.value) == (Kind.CORRECTION, "complaint_place", "역삼로 12")
+
+
+def test_naming_the_asked_question_is_an_answer():
+    reading = read("장소는 역삼로 12예요", "complaint_place", COMPLAINT_TASK, COMPLAINT_FILLED,
+                   services=("file_complaint",))
+    assert reading.kind == Kind.ANSWER
+
+
+def test_a_plain_answer_that_parses_is_not_a_correction():
+    # "12월 3일" answers the date question even though a date was never given before
+    assert read("12월 3일", "effective_date", ADDRESS_TASK, {"new_address": "x", "address_id": "a"},
+                answers=True, services=("change_address",)).kind == Kind.ANSWER
+
+
+@pytest.mark.parametrize("text,intent,confidence", [
+    ("오늘 날씨 어때요?", "out_of_scope", 0.75),
+    ("what's the weather like", "out_of_scope", 0.96),
+    ("hi there", "greet", 0.95),
+])
+def test_a_free_text_question_never_takes_an_off_topic_line(text, intent, confidence):
+    for requested in ("complaint_place", "new_address"):
+        reading = read(text, requested, COMPLAINT_TASK, COMPLAINT_FILLED, intent, confidence,
+                       services=("file_complaint", "change_address"))
+        assert reading.kind in (Kind.ROUTED, Kind.STRAY), (requested, text)
+
+
+@pytest.mark.parametrize("text,intent,confidence", [
+    ("강남역 2번 출구 앞이요", "inform", 0.96),
+    ("near the bus stop on Teheran-ro", "out_of_scope", 0.7),
+])
+def test_a_place_is_taken_as_the_place(text, intent, confidence):
+    reading = read(text, "complaint_place", COMPLAINT_TASK, COMPLAINT_FILLED, intent, confidence,
+                   services=("file_complaint",))
+    assert reading.kind == Kind.ANSWER
+
+
+def test_a_description_that_nlu_finds_unusual_is_still_a_description():
+    reading = read("옆집 개가 밤마다 짖어요", "complaint_text", COMPLAINT_TASK, {}, "nlu_fallback", 0.5,
+                   services=("file_complaint",))
+    assert reading.kind == Kind.ANSWER
+
+
+def test_another_service_switches_but_the_own_one_does_not():
+    switch = read("아 그게 아니라 주소 바꾸고 싶어요", "fine_ids", FINE_TASK, {}, "change_address", 0.71)
+    assert (switch.kind, switch.switch_to) == (Kind.SWITCH, "change_address")
+    assert read("과태료 낼래요", "fine_ids", FINE_TASK, {}, "pay_fine", 0.95).kind != Kind.SWITCH
+
+
+def test_why_questions_are_answered_in_place():
+    assert read("why do you need my birth date?", "birth_date", FINE_TASK, {"phone": "+821012345678"},
+                "out_of_scope", 0.76).kind == Kind.QUESTION
+    assert read("왜 생년월일이 필요해요?", "birth_date", FINE_TASK, {"phone": "+821012345678"},
+                "out_of_scope", 0.51).kind == Kind.QUESTION
+
+
+def test_a_digression_at_a_choice_goes_to_the_rules_but_a_choice_is_an_answer():
+    assert read("are you a bot?", "fine_ids", FINE_TASK, {}, "bot_challenge", 0.9).kind == Kind.ROUTED
+    assert read("2", "fine_ids", FINE_TASK, {}, "out_of_scope", 0.7, answers=True).kind == Kind.ANSWER
+
+
+@pytest.mark.parametrize("text,slot,value", [
+    ("아 주소 틀렸어요, 역삼로 12예요", "new_address", "역삼로 12"),
+    ("not Teheran-ro but Yeoksam-ro 12", "new_address", "Yeoksam-ro 12"),
+    ("테헤란로 말고 역삼로 12요", "new_address", "역삼로 12"),
+    ("wrong phone, it's 010-2222-3333", "phone", "010-2222-3333"),
+])
+def test_the_new_value_is_cut_out_of_the_sentence(text, slot, value):
+    assert value_words(text, slot) == value

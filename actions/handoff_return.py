@@ -1,34 +1,46 @@
 """After a person hands the conversation back (intent EXTERNAL_handback from the desk, CONTRACTS.md "Handoff"):
-say the assistant is back, ask the 1-5 satisfaction question when the desk asks for it, record the score at the
-desk, then continue the form the handoff interrupted or ask what is next.
+say the agent has finished (whether the citizen asked for a person or an agent took the conversation over),
+ask the 1-5 satisfaction question when the desk asks for it, record the score at the desk, then continue the
+form the handoff interrupted or ask what is next.
 
 The handoff action closes the form and clears its slots before pausing, so the interrupted form is rebuilt
-from the tracker's own events: the active form and slot values just before the action that paused.
+from the tracker's own events: the active form and slot values just before the action that paused. A
+takeover pauses with the form still active: it is rebuilt the same way, and closed while the survey waits.
+
+The survey takes a score or lets anything else through (actions/survey.py says which reply is which):
+- a score ("4", "4점", "four") or an explicit "no thanks" ("skip", "괜찮아요") is taken by the one survey rule
+  (data/rules/rules_handoff_return.yml: `satisfaction_pending` set, no form, one of the intents such replies are
+  read as) and answered here: recorded ("thanks") or skipped ("No score noted" only then);
+- any other message is a new turn: the turn-start action (actions/pending.ActionTurnStart, before Rasa
+  predicts) clears `satisfaction_pending` silently, so the survey rule cannot match and the message is
+  handled as it would be without the survey ("I want to pay a fine" pays, "상담원" asks for a person).
+The slot goes back to None (not False), so the rest of the conversation is predicted as if no survey was asked.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 import aiohttp
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.settings import load_settings
+from actions.survey import is_decline, parse_score
+from actions.turn_language import language_update
 
 logger = logging.getLogger(__name__)
 
 PAUSING_ACTIONS = {"action_handoff", "action_nlu_fallback"}
 # Forms worth continuing after a person helped; verification is started again by the service that needs it.
 RESUMABLE_FORMS = {"pay_fine_form", "change_address_form", "file_complaint_form", "status_form"}
-NOT_RESTORED = {"requested_slot", "citizen_token", "otp_code", "verification_id", "last_error", "form_outcome"}
-WORD_SCORES = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
-               "하나": 1, "둘": 2, "셋": 3, "넷": 4, "다섯": 5, "한": 1, "두": 2, "세": 3, "네": 4}
-_DIGIT = re.compile(r"(?<!\d)([1-5])(?!\d)")
+NOT_RESTORED = {"requested_slot", "citizen_token", "otp_code", "verification_id", "last_error", "form_outcome",
+                # the conversation's own, not the form's: restoring them would undo what changed since
+                "language", "language_locked", "handoff_id", "handoff_resume", "satisfaction_pending",
+                "pending_request", "subscription_offer"}
 
 
 TEXTS = {
@@ -49,14 +61,27 @@ def say(key: str, language: str) -> str:
 
 
 def language_before_trigger(tracker: Tracker) -> str:
-    """The citizen's language as it was before the desk's trigger: the trigger's own text
-    ("/EXTERNAL_handback") must not switch a Korean conversation to English."""
+    """The citizen's language at the hand-back: the slot before the desk's trigger (whose own text,
+    "/EXTERNAL_handback", must not switch a Korean conversation to English), then what the citizen wrote to the
+    agent while the bot was paused (the turn-start action did not run for those messages)."""
     events = tracker.events
     last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=len(events))
-    for event in reversed(events[:last_user]):
-        if event.get("event") == "slot" and event.get("name") == "language" and event.get("value") in ("ko", "en"):
-            return event["value"]
-    return "en" if tracker.get_slot("language") == "en" else "ko"
+    slots: Dict[str, Any] = {}
+    for event in reversed(events[:last_user]):  # the latest value of each, as it was before the trigger
+        name = event.get("name") if event.get("event") == "slot" else None
+        if name in ("language", "language_locked") and name not in slots:
+            slots[name] = event.get("value")
+    if slots.get("language") not in ("ko", "en"):
+        slots["language"] = "en" if tracker.get_slot("language") == "en" else "ko"
+    pause = max((i for i, e in enumerate(events[:last_user]) if e.get("event") == "pause"), default=last_user)
+    for event in events[pause:last_user]:
+        if event.get("event") != "user":
+            continue
+        parse = event.get("parse_data") or {}
+        slots.update(language_update((parse.get("intent") or {}).get("name"), event.get("text") or "",
+                                     bool(parse.get("language_requested")), parse.get("entities") or [], slots,
+                                     event.get("metadata") or {}))
+    return slots["language"]
 
 
 def _entity(tracker: Tracker, name: str) -> Any:
@@ -92,18 +117,6 @@ def interrupted_form(events: List[Dict[str, Any]]) -> Tuple[Optional[str], Dict[
     if loop not in RESUMABLE_FORMS:
         return None, {}
     return loop, {k: v for k, v in slots.items() if v is not None and k not in NOT_RESTORED}
-
-
-def parse_score(text: str) -> Optional[int]:
-    """'5', '4점', 'four', '다섯' -> the score; anything else -> None."""
-    text = (text or "").strip().lower()
-    found = _DIGIT.search(text)
-    if found:
-        return int(found.group(1))
-    for word, score in WORD_SCORES.items():
-        if re.search(rf"(?<![가-힣a-z]){word}(?![a-z])", text):
-            return score
-    return None
 
 
 def continue_after(dispatcher: CollectingDispatcher, resume: Optional[Dict[str, Any]], language: str) -> List[EventType]:
@@ -157,23 +170,28 @@ class ActionHandoffReturn(Action):
         events: List[EventType] = [SlotSet("language", language), SlotSet("handoff_id", handoff_id)]
         if survey and handoff_id:
             dispatcher.utter_message(text=say("ask_score", language), buttons=SCORE_BUTTONS)
+            if (tracker.active_loop or {}).get("name"):  # taken over mid-form: the survey answer is not the form's
+                events += [ActiveLoop(None), SlotSet("requested_slot", None)]
             return events + [SlotSet("handoff_resume", resume), SlotSet("satisfaction_pending", True)]
         return events + continue_after(dispatcher, resume, language)
 
 
 class ActionRecordSatisfaction(Action):
+    """The survey rule's action: a score is recorded, an explicit "no thanks" skipped (see the module doc)."""
+
     def name(self) -> Text:
         return "action_record_satisfaction"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        score = parse_score((tracker.latest_message or {}).get("text") or "")
+        said = (tracker.latest_message or {}).get("text") or ""
+        score = parse_score(said)
         handoff_id = tracker.get_slot("handoff_id")
         language = "en" if tracker.get_slot("language") == "en" else "ko"
-        if score is None:
-            dispatcher.utter_message(text=say("skipped", language))
-        else:
+        if score is not None:
             if handoff_id:
                 await report_score(handoff_id, score)
             dispatcher.utter_message(text=say("thanks", language))
-        events: List[EventType] = [SlotSet("satisfaction_pending", False), SlotSet("handoff_id", None)]
+        elif is_decline(said):
+            dispatcher.utter_message(text=say("skipped", language))
+        events: List[EventType] = [SlotSet("satisfaction_pending", None), SlotSet("handoff_id", None)]
         return events + continue_after(dispatcher, tracker.get_slot("handoff_resume"), language)

@@ -12,11 +12,13 @@ import aiohttp
 import pytest
 import pytest_asyncio
 from rasa_sdk import Tracker
-from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.handoff_return import ActionHandoffReturn, ActionRecordSatisfaction, interrupted_form, parse_score, say
-from actions_testkit import free_port
+from actions.handoff_return import ActionHandoffReturn, ActionRecordSatisfaction, interrupted_form, say
+from actions.pending import ActionTurnStart
+from actions.survey import answers_survey, is_decline, parse_score
+from actions_testkit import free_port, make_tracker, run_action, slot_updates
 
 ROOT = Path(__file__).resolve().parents[2]
 HANDOFF_TOKEN = "test-handoff-token"
@@ -38,10 +40,29 @@ PAYING_THEN_PAUSED = [
 ]
 
 
-def tracker(events, slots=None, entities=None, text="", language="ko"):
+# An agent took the conversation over in the middle of a payment (the desk paused it; no action_handoff), and
+# the citizen wrote to the agent in English while the bot was paused.
+TAKEN_OVER = [
+    {"event": "slot", "name": "language", "value": "ko"},
+    {"event": "user", "text": "과태료 낼래요", "parse_data": {"intent": {"name": "pay_fine"}}},
+    {"event": "action", "name": "pay_fine_form"},
+    {"event": "active_loop", "name": "pay_fine_form"},
+    {"event": "slot", "name": "fine_ids", "value": ["fine-1"]},
+    {"event": "slot", "name": "requested_slot", "value": "payment_method"},
+    {"event": "action", "name": "action_listen"},
+    {"event": "pause"},
+    {"event": "user", "text": "Sorry, can we talk in English? The card keeps failing",
+     "parse_data": {"intent": {"name": "pay_fine"}}},
+    {"event": "resume"},
+    {"event": "action", "name": "action_listen"},
+    {"event": "user", "text": "EXTERNAL: EXTERNAL_handback", "parse_data": {"intent": {"name": "EXTERNAL_handback"}}},
+]
+
+
+def tracker(events, slots=None, entities=None, text="", language="ko", form=None):
     slots = {"language": language, **(slots or {})}
     latest = {"text": text, "intent": {"name": "EXTERNAL_handback"}, "entities": entities or []}
-    return Tracker("tg:42", slots, latest, events, False, None, {}, "action_listen")
+    return Tracker("tg:42", slots, latest, events, False, None, {"name": form} if form else {}, "action_listen")
 
 
 def test_the_interrupted_form_and_its_answers_are_found_before_the_pause():
@@ -57,8 +78,21 @@ def test_no_form_is_resumed_when_none_was_active_or_verification_was():
 
 
 def test_scores_are_read_from_digits_and_words_and_nothing_else():
-    assert [parse_score(t) for t in ("5", "4점", "four", "다섯", "3/5")] == [5, 4, 4, 5, 3]
-    assert [parse_score(t) for t in ("10", "hello", "", "0")] == [None, None, None, None]
+    assert [parse_score(t) for t in ("5", "4점", "four", "다섯", "3/5", "4점이요", "I'd give it a 4")] == [5, 4, 4, 5, 3, 4, 4]
+    not_scores = ("10", "hello", "", "0", "네", "한국어로 해줘", "AP-2026-000002", "010-1234-5678",
+                  "I want to pay 2 fines for my car from last month")
+    assert [parse_score(t) for t in not_scores] == [None] * len(not_scores)
+
+
+def test_only_an_explicit_no_thanks_declines_the_survey():
+    assert all(is_decline(t) for t in ("skip", "no thanks", "No, thank you", "괜찮아요", "아니요 괜찮아요", "평가는 괜찮아요"))
+    assert not any(is_decline(t) for t in ("I want to pay a fine", "상담원", "과태료 낼래요", "what?"))
+
+
+def test_the_survey_takes_a_score_or_a_decline_read_as_one_of_its_intents_and_nothing_else():
+    assert answers_survey("choose", "4") and answers_survey("deny", "no thanks") and answers_survey("inform", "four")
+    assert not answers_survey("pay_fine", "pay 2 fines")  # a request that holds a digit is still a request
+    assert not answers_survey("request_human", "상담원") and not answers_survey("cancel", "skip")
 
 
 @pytest.mark.asyncio
@@ -80,6 +114,26 @@ async def test_with_a_survey_the_score_is_asked_first_and_the_form_kept_for_late
     assert [m["text"] for m in dispatcher.messages] == [say("returned", "ko"), say("ask_score", "ko")]
     assert [b["payload"] for b in dispatcher.messages[1]["buttons"]] == ["1", "2", "3", "4", "5"]
     assert SlotSet("satisfaction_pending", True) in events
+    assert SlotSet("handoff_resume", {"form": "pay_fine_form", "slots": {"fine_ids": ["fine-1"]}}) in events
+
+
+@pytest.mark.asyncio
+async def test_a_takeover_also_says_the_agent_has_finished_in_the_language_the_citizen_wrote_to_the_agent():
+    dispatcher = CollectingDispatcher()
+    events = await ActionHandoffReturn().run(dispatcher, tracker(TAKEN_OVER, form="pay_fine_form", entities=[
+        {"entity": "satisfaction_survey", "value": False}, {"entity": "handoff_id", "value": "HO-2"}]), {})
+    assert [m["text"] for m in dispatcher.messages] == [say("returned", "en"), say("resume_form", "en")]
+    assert [e["value"] for e in events if e.get("name") == "language"] == ["en"]  # not undone by the form's slots
+    assert SlotSet("fine_ids", ["fine-1"]) in events and events[-1] == FollowupAction("pay_fine_form")
+
+
+@pytest.mark.asyncio
+async def test_a_takeover_with_a_survey_closes_the_form_so_the_score_is_not_taken_as_its_answer():
+    dispatcher = CollectingDispatcher()
+    events = await ActionHandoffReturn().run(dispatcher, tracker(TAKEN_OVER, form="pay_fine_form", entities=[
+        {"entity": "satisfaction_survey", "value": True}, {"entity": "handoff_id", "value": "HO-2"}]), {})
+    assert [m["text"] for m in dispatcher.messages] == [say("returned", "en"), say("ask_score", "en")]
+    assert ActiveLoop(None) in events and SlotSet("satisfaction_pending", True) in events
     assert SlotSet("handoff_resume", {"form": "pay_fine_form", "slots": {"fine_ids": ["fine-1"]}}) in events
 
 
@@ -151,16 +205,51 @@ async def test_a_score_reaches_the_desk_and_the_bot_then_continues_the_form(desk
         PAYING_THEN_PAUSED, slots={"handoff_id": desk_handoff, "handoff_resume": resume,
                                    "satisfaction_pending": True}, text="4점이요"), {})
     assert [m["text"] for m in dispatcher.messages] == [say("thanks", "ko"), say("resume_form", "ko")]
-    assert events[-1] == FollowupAction("pay_fine_form") and SlotSet("satisfaction_pending", False) in events
+    assert events[-1] == FollowupAction("pay_fine_form") and SlotSet("satisfaction_pending", None) in events
     score = await history_score(desk, desk_handoff)
     assert score == 4
 
 
 @pytest.mark.asyncio
-async def test_an_answer_that_is_not_a_score_records_nothing_and_asks_what_is_next(desk, desk_handoff):
+async def test_no_thanks_records_nothing_says_so_and_asks_what_is_next(desk, desk_handoff):
+    dispatcher = CollectingDispatcher()
+    events = await ActionRecordSatisfaction().run(dispatcher, tracker(
+        [], slots={"handoff_id": desk_handoff, "satisfaction_pending": True}, text="괜찮아요", language="ko"), {})
+    assert [m["text"] for m in dispatcher.messages] == [say("skipped", "ko"), say("what_next", "ko")]
+    assert SlotSet("satisfaction_pending", None) in events
+    score = await history_score(desk, desk_handoff)
+    assert score is None
+
+
+@pytest.mark.asyncio
+async def test_an_answer_that_is_neither_records_nothing_and_does_not_say_no_score(desk, desk_handoff):
     dispatcher = CollectingDispatcher()
     await ActionRecordSatisfaction().run(dispatcher, tracker(
         [], slots={"handoff_id": desk_handoff, "satisfaction_pending": True}, text="글쎄요"), {})
-    assert [m["text"] for m in dispatcher.messages] == [say("skipped", "ko"), say("what_next", "ko")]
+    assert [m["text"] for m in dispatcher.messages] == [say("what_next", "ko")]
     score = await history_score(desk, desk_handoff)
     assert score is None
+
+
+# The turn-start action (Rasa runs it before predicting) decides whether the survey rule can take the message.
+@pytest.mark.asyncio
+@pytest.mark.parametrize("text, intent, language", [
+    ("I want to pay a fine", "pay_fine", "en"), ("상담원 연결해줘", "request_human", "ko"),
+    ("check AP-2026-000002", "check_application_status", "en"), ("cancel", "cancel", "en"),
+    ("what can you do?", "help", "en")])
+async def test_any_other_message_drops_the_survey_silently_and_keeps_its_language(text, intent, language):
+    events, said = await run_action(ActionTurnStart(), make_tracker(
+        {"language": language, "satisfaction_pending": True, "handoff_resume": {"form": "status_form"}},
+        text, intent=intent), {})
+    assert said == []
+    assert slot_updates(events) == {"satisfaction_pending": None, "handoff_resume": None}
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("text, intent", [("4", "choose"), ("five", "inform"), ("no thanks", "deny"),
+                                          ("괜찮아요", "affirm"), ("다섯", "nlu_fallback")])
+async def test_a_score_or_a_decline_is_left_to_the_survey_rule(text, intent):
+    events, said = await run_action(ActionTurnStart(), make_tracker(
+        {"language": "ko" if any("가" <= c <= "힣" for c in text) else "en", "satisfaction_pending": True},
+        text, intent=intent), {})
+    assert said == [] and "satisfaction_pending" not in slot_updates(events)

@@ -136,7 +136,9 @@ def test_pay_a_fine_on_telegram_in_korean(stack, telegram, standins, chat_id):
     citizen.tap("1")  # the first fine, by its inline button
     card = [b["text"] for b in citizen.last_buttons() if "카드" in b["text"]]
     assert card, citizen.transcript
-    citizen.tap(card[0])
+    summary = citizen.tap(card[0])
+    assert "진행할까요" in summary and not citizen.link_buttons(), citizen.transcript  # nothing issued before yes
+    citizen.tap("네")
     assert any("/checkout/PY-" in url for url in citizen.link_buttons()), citizen.transcript
 
 
@@ -171,7 +173,9 @@ def test_file_a_complaint_with_location_and_photo_on_telegram_in_english(stack, 
     if "?" in asked and "Street lighting" in asked:
         citizen.say("yes")
     citizen.simulator(location={"lat": 37.5665, "lon": 126.978})
-    answer = citizen.simulator(photo_b64=png_photo())
+    summary = citizen.simulator(photo_b64=png_photo())
+    assert "Shall I file it?" in summary and "Photo: attached" in summary, citizen.transcript
+    answer = citizen.tap("Yes")
     assert re.search(r"CP-\d{4}-\d{6}", answer), citizen.transcript
 
 
@@ -192,7 +196,9 @@ def test_file_a_complaint_by_mms_in_korean(stack, sms, standins):
     if "맞" in asked or "?" in asked:
         say("네")
     say("서울특별시 종로구 율곡로 46")
-    answer = say("", photo=png_photo())
+    summary = say("", photo=png_photo())
+    assert "접수할까요" in summary and "CP-" not in summary, transcript
+    answer = say("네")
     assert re.search(r"CP-\d{4}-\d{6}", answer), transcript
     assert "couldn't take the photo" not in answer, transcript  # the MMS photo reached govapi
 

@@ -34,7 +34,6 @@ from actions.turn_language import language_update
 
 logger = logging.getLogger(__name__)
 
-PAUSING_ACTIONS = {"action_handoff", "action_nlu_fallback"}
 # Forms worth continuing after a person helped; verification is started again by the service that needs it.
 RESUMABLE_FORMS = {"pay_fine_form", "change_address_form", "file_complaint_form", "status_form"}
 NOT_RESTORED = {"requested_slot", "citizen_token", "otp_code", "verification_id", "last_error", "form_outcome",
@@ -96,17 +95,16 @@ def interrupted_form(events: List[Dict[str, Any]]) -> Tuple[Optional[str], Dict[
     pause = max((i for i, e in enumerate(events) if e.get("event") == "pause"), default=None)
     if pause is None:
         return None, {}
-    cut = pause
-    for i in range(pause, -1, -1):  # the action that paused returned its events after its own action event
-        event = events[i]
-        if event.get("event") == "action" and event.get("name") in PAUSING_ACTIONS:
-            cut = i
-            break
-        if event.get("event") == "user":
-            break
+    # The form as the pause found it; but when the citizen's last message closed the form on its way to the person
+    # (a request for a person ends the form first: actions/interpret.py, then its submit action hands off), the
+    # form and its answers as that message found them.
+    last_user = next((i for i in range(pause, -1, -1) if events[i].get("event") == "user"), None)
     loop: Optional[str] = None
     slots: Dict[str, Any] = {}
-    for event in events[:cut]:
+    at_message: Tuple[Optional[str], Dict[str, Any]] = (None, {})
+    for index, event in enumerate(events[:pause]):
+        if index == last_user:
+            at_message = (loop, dict(slots))
         kind = event.get("event")
         if kind == "active_loop":
             loop = event.get("name")
@@ -114,6 +112,8 @@ def interrupted_form(events: List[Dict[str, Any]]) -> Tuple[Optional[str], Dict[
             slots[event.get("name")] = event.get("value")
         elif kind == "restart":
             loop, slots = None, {}
+    if loop is None and at_message[0] is not None:
+        loop, slots = at_message
     if loop not in RESUMABLE_FORMS:
         return None, {}
     return loop, {k: v for k, v in slots.items() if v is not None and k not in NOT_RESTORED}

@@ -69,6 +69,18 @@ def test_the_interrupted_form_and_its_answers_are_found_before_the_pause():
     assert interrupted_form(PAYING_THEN_PAUSED) == ("pay_fine_form", {"fine_ids": ["fine-1"]})
 
 
+def test_a_form_closed_by_the_request_for_a_person_is_resumed_with_its_answers():
+    # The form reads "a person" and ends; its submit action hands off and pauses (actions/common.early_end).
+    events = PAYING_THEN_PAUSED[:6] + [
+        {"event": "action", "name": "pay_fine_form"},
+        {"event": "slot", "name": "form_outcome", "value": "person"},
+        {"event": "active_loop", "name": None},
+        {"event": "action", "name": "action_pay_fine"},
+        {"event": "slot", "name": "fine_ids", "value": None},
+        {"event": "pause"}]
+    assert interrupted_form(events) == ("pay_fine_form", {"fine_ids": ["fine-1"]})
+
+
 def test_no_form_is_resumed_when_none_was_active_or_verification_was():
     chat = [{"event": "user", "text": "사람"}, {"event": "action", "name": "action_handoff"}, {"event": "pause"}]
     assert interrupted_form(chat) == (None, {})

@@ -90,7 +90,8 @@ def test_no_form_is_resumed_when_none_was_active_or_verification_was():
 
 
 def test_scores_are_read_from_digits_and_words_and_nothing_else():
-    assert [parse_score(t) for t in ("5", "4점", "four", "다섯", "3/5", "4점이요", "I'd give it a 4")] == [5, 4, 4, 5, 3, 4, 4]
+    scores = ("5", "4점", "four", "다섯", "3/5", "4점이요", "I'd give it a 4")
+    assert [parse_score(t) for t in scores] == [5, 4, 4, 5, 3, 4, 4]
     not_scores = ("10", "hello", "", "0", "네", "한국어로 해줘", "AP-2026-000002", "010-1234-5678",
                   "I want to pay 2 fines for my car from last month")
     assert [parse_score(t) for t in not_scores] == [None] * len(not_scores)

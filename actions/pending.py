@@ -29,6 +29,7 @@ from rasa_sdk.types import DomainDict
 from actions import conversation as conv
 from actions.govapi_client import ErrKind, Result, get_client
 from actions.settings import load_settings
+from actions.subscriptions import follow_result
 from actions.texts import text
 from actions.turn_language import is_system_turn, turn_start_updates
 
@@ -80,7 +81,7 @@ async def perform_or_keep(dispatcher: CollectingDispatcher, tracker: Tracker, ki
     result = await perform(get_client(), conv.citizen_token(tracker), payload, key)
     if result.ok:
         reply(dispatcher, tracker, lang, result.value)
-        return []
+        return await went_through(dispatcher, tracker, result.value)
     if result.kind == ErrKind.UNAVAILABLE:
         delay = retry_delay(0)
         if delay is None:
@@ -179,7 +180,13 @@ async def retry_kept(dispatcher: CollectingDispatcher, tracker: Tracker,
         done_at = conv.now_local().strftime("%H:%M")
         dispatcher.utter_message(text=text("pending_done", lang, time=done_at))
         reply(dispatcher, tracker, lang, result.value)
-    else:
-        logger.info("kept %s request refused on retry: %s", pending["kind"], result.code)
-        _explain(dispatcher, lang, result)
+        return [SlotSet("pending_request", None)] + await went_through(dispatcher, tracker, result.value), False
+    logger.info("kept %s request refused on retry: %s", pending["kind"], result.code)
+    _explain(dispatcher, lang, result)
     return [SlotSet("pending_request", None)], False
+
+
+async def went_through(dispatcher: CollectingDispatcher, tracker: Tracker, value: Dict[str, Any]) -> List[EventType]:
+    """A state change went through (now or on a retry): its case becomes the conversation's last case, and its
+    result (receipt, agencies told, answer) will come to this conversation by itself (the notifier follows it)."""
+    return await follow_result(dispatcher, tracker, value)

@@ -305,6 +305,8 @@ def offer_case(found: Dict[str, Any]) -> List[EventType]:
                          or case.get("notice_number"))
     if not number or str(case.get("status") or "") in FINAL.get(str(found.get("type") or ""), ()):
         return []
+    if found.get("type") == "fine" and case.get("overdue"):
+        return []  # a reminder before the due date can no longer come
     return [SlotSet("offered_case", number)]
 
 

@@ -210,6 +210,16 @@ async def test_no_offer_for_a_case_that_moves_no_more(actions_on_notifier, govap
     assert messages == []
 
 
+async def test_a_fine_before_its_due_date_is_offered_a_reminder_and_an_overdue_one_is_not(actions_on_notifier,
+                                                                                          govapi, domain):
+    runner = await verified_citizen(govapi, domain)
+    assert await status_checked(runner, "FN-2026-000002") == []  # 45 days overdue
+    checked = await status_checked(runner, "FN-2026-000001")  # due in 20 days
+    _, messages = await run_action(ActionOfferSubscription(), turn(runner, "FN-2026-000001", "pay_fine", checked),
+                                   domain)
+    assert messages[0]["text"] == "FN-2026-000001 납부기한 전에 여기로 알려드릴까요?"
+
+
 async def test_no_offer_for_a_case_this_chat_already_hears_about(actions_on_notifier, govapi, domain):
     runner = await verified_citizen(govapi, domain)
     await run_action(ActionSubscribeUpdates(), runner.tracker("AP-2026-000002 알려줘", intent="subscribe_updates"),
@@ -275,7 +285,7 @@ async def test_paying_brings_the_receipt_to_the_chat_without_a_subscription(acti
     runner = await verified_citizen(govapi, domain)
     token = runner.slots["citizen_token"]
     fines = (await govapi.citizen_get(token, "/v1/me/fines?status=unpaid"))["fines"]
-    fine = next(f for f in fines if f["status"] == "unpaid")
+    fine = next(f for f in fines if f["notice_number"] == "FN-2026-000003")  # FN-2026-000001 stays unpaid
     runner.slots.update({"fine_ids": [fine["id"]], "payment_method": "card"})
     paid, messages = await run_action(ActionPayFine(), runner.tracker("네", intent="affirm"), domain)
     assert texts_of(messages).endswith("결제가 확인되면 영수증을 여기로 바로 보내드릴게요.")
@@ -352,9 +362,11 @@ async def test_request_made_before_verification_is_honoured_after_it(actions_on_
 async def test_listing_and_cancelling_in_chat(actions_on_notifier, govapi, domain):
     runner = await verified_citizen(govapi, domain)
     await run_action(ActionSubscribeUpdates(), runner.tracker("알림 신청", intent="subscribe_updates"), domain)
-    _, messages = await run_action(ActionSubscribeUpdates(), runner.tracker("내 알림 목록", intent="subscribe_updates"), domain)
+    _, messages = await run_action(ActionSubscribeUpdates(), runner.tracker("내 알림 목록", intent="subscribe_updates"),
+                                   domain)
     assert messages[0]["text"].startswith("받고 있는 알림:\n1. ") and "신청 진행" in messages[0]["text"]
-    _, messages = await run_action(ActionCancelSubscriptions(), runner.tracker("알림 취소", intent="subscribe_updates"), domain)
+    _, messages = await run_action(ActionCancelSubscriptions(), runner.tracker("알림 취소", intent="subscribe_updates"),
+                                   domain)
     assert messages[0]["text"] == "알림 1건을 껐어요. 언제든 다시 신청할 수 있어요."
     assert await kept(actions_on_notifier, runner.sender) == []
 
@@ -362,7 +374,8 @@ async def test_listing_and_cancelling_in_chat(actions_on_notifier, govapi, domai
 async def test_notifier_down_is_said_plainly(actions_on_govapi, govapi, domain, monkeypatch):
     monkeypatch.setenv("NOTIFIER_URL", f"http://127.0.0.1:{free_port()}")
     runner = await verified_citizen(govapi, domain)
-    _, messages = await run_action(ActionSubscribeUpdates(), runner.tracker("알림 신청", intent="subscribe_updates"), domain)
+    _, messages = await run_action(ActionSubscribeUpdates(), runner.tracker("알림 신청", intent="subscribe_updates"),
+                                   domain)
     assert [m["text"] for m in messages] == ["지금은 알림을 설정할 수 없어요. 잠시 후 다시 시도해주세요."]
 
 
@@ -378,7 +391,8 @@ async def test_asking_to_be_told_before_verifying_subscribes_once_verified(actio
     from actions.verified_requests import ActionVerifiedRequest
 
     runner = await verified_citizen(govapi, domain)
-    runner.slots.update({"verify_purpose": "subscribe_updates", "subscription_offer": "application_status|AP-2026-000002"})
+    runner.slots.update({"verify_purpose": "subscribe_updates",
+                         "subscription_offer": "application_status|AP-2026-000002"})
     _, messages = await run_action(ActionVerifiedRequest(), runner.tracker("123456"), domain)
     assert messages[0]["text"].startswith("알림을 신청했어요: 신청 진행 (AP-2026-000002).")  # not the list of applications
     (sub,) = await kept(actions_on_notifier, runner.sender)

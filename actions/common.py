@@ -12,14 +12,14 @@ from actions import conversation as conv
 from actions.conversation import clear_form_slots
 from actions.handoff import hand_off
 from actions.texts import TEXTS, text
-from actions.verification import OUTCOME_CANCELLED, OUTCOME_LOCKED, OUTCOME_PERSON, OUTCOME_SWITCH
+from actions.verification import OUTCOME_CANCELLED, OUTCOME_LOCKED, OUTCOME_PERSON
 
 _VERIFY_PARTIAL = ("phone", "birth_date", "otp_code", "verification_id", "masked_phone")
 
 
 async def early_end(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[EventType]]:
-    """When the form ended early, the events that finish the turn: the citizen asked for a person, to stop or
-    for another service (actions/interpret.py), was locked out, govapi was down, or there was nothing to do."""
+    """When the form ended early, the events that finish the turn: the citizen asked for a person or to stop
+    (actions/interpret.py), was locked out, govapi was down, or there was nothing to do."""
     outcome = tracker.get_slot("form_outcome") or ""
     if outcome == OUTCOME_LOCKED:
         return await hand_off(dispatcher, tracker, "lockout")
@@ -27,8 +27,6 @@ async def early_end(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optio
         return await hand_off(dispatcher, tracker, "requested")
     if outcome == OUTCOME_CANCELLED:
         return cancelled(dispatcher, tracker)
-    if outcome.startswith(OUTCOME_SWITCH):
-        return switched(dispatcher, tracker, outcome[len(OUTCOME_SWITCH):])
     if outcome or not conv.citizen_token(tracker):
         return clear_form_slots(tracker)
     return None
@@ -40,15 +38,6 @@ def cancelled(dispatcher: CollectingDispatcher, tracker: Tracker, was_active: bo
     partial = [] if conv.citizen_token(tracker) else [
         SlotSet(s, None) for s in _VERIFY_PARTIAL if tracker.get_slot(s)]
     return [ActiveLoop(None), SlotSet("requested_slot", None)] + clear_form_slots(tracker) + partial
-
-
-def switched(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> List[EventType]:
-    """The citizen asked for another service inside a form: leave it (verification so far is kept for the
-    session) and start the other one."""
-    lang = conv.language(tracker)
-    dispatcher.utter_message(text=text("switched_service", lang, service=text(f"service_{intent}", lang)))
-    form = conv.SERVICE_FORMS.get(intent, "verify_form")
-    return clear_form_slots(tracker) + [FollowupAction(form)]
 
 
 def yes_no_buttons(lang: str) -> List[Dict[str, str]]:
@@ -86,10 +75,10 @@ class ActionSwitchService(Action):
         return "action_switch_service"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        lang = conv.language(tracker)
         intent, _ = conv.latest_intent(tracker)
-        events = switched(dispatcher, tracker, str(intent))
-        # The rule starts the new form itself (data/rules/rules_switch.yml).
-        return [ActiveLoop(None), SlotSet("requested_slot", None)] + [e for e in events if e.get("event") != "followup"]
+        dispatcher.utter_message(text=text("switched_service", lang, service=text(f"service_{intent}", lang)))
+        return [ActiveLoop(None), SlotSet("requested_slot", None)] + clear_form_slots(tracker)
 
 
 class ActionHelp(Action):

@@ -35,7 +35,6 @@ OUTCOME_UNAVAILABLE = "unavailable"
 OUTCOME_NOTHING = "nothing"
 OUTCOME_PERSON = "person"          # the citizen asked for a person
 OUTCOME_CANCELLED = "cancelled"    # the citizen stopped
-OUTCOME_SWITCH = "switch:"         # + the service intent the citizen asked for instead
 # Actions that run between the citizen's message and the form without being an answer to it.
 _PHONE_OR_CASE = re.compile(r"(\+?82[\s-]?1[0-9]|01[0-9])[\s-]?\d{3,4}[\s-]?\d{4}|[A-Z]{2}-?\d{4}-?\d{6}", re.I)
 _TURN_START_ACTIONS = {"action_listen", "action_extract_slots", "action_validate_slot_mappings"}
@@ -161,10 +160,10 @@ class VerifiedFormValidation(FormValidationAction):
             return [SlotSet("form_outcome", OUTCOME_PERSON), SlotSet("requested_slot", None)]
         if reading.kind == Kind.CANCEL:
             return [SlotSet("form_outcome", OUTCOME_CANCELLED), SlotSet("requested_slot", None)]
-        if reading.kind == Kind.SWITCH:
-            return [SlotSet("form_outcome", OUTCOME_SWITCH + str(reading.switch_to)), SlotSet("requested_slot", None)]
-        if reading.kind == Kind.ROUTED:
-            return []  # no slot set: the form steps aside and the rules answer, then the form asks again
+        if reading.kind in (Kind.SWITCH, Kind.ROUTED):
+            # No slot set: the form steps aside for the rules of the intent NLU named (a switch is always a service
+            # intent: data/rules/rules_switch.yml; digressions: rules_digressions.yml, then the form asks again).
+            return []
         if reading.kind == Kind.QUESTION:
             key = f"why_{requested}" if f"why_{requested}" in TEXTS else f"help_{requested}"
             dispatcher.utter_message(text=text(key if key in TEXTS else "help_general", lang))

@@ -20,6 +20,7 @@ from actions.common import early_end, then_offer_updates
 from actions.conversation import clear_form_slots
 from actions.govapi_client import ErrKind, get_client
 from actions.parsing import find_case_number
+from actions.subscriptions import offer_case
 from actions.texts import pick, text
 from actions.verification import VerifiedFormValidation
 
@@ -127,7 +128,7 @@ class ActionCheckStatus(Action):
         if result.ok:
             body = result.value
             dispatcher.utter_message(text="\n".join(explain_case(body.get("type", ""), body.get("case") or {}, lang)))
-            remembered = [SlotSet("last_case", number)]
+            remembered = [SlotSet("last_case", number)] + offer_case(body)
         elif result.kind == ErrKind.NOT_FOUND:
             dispatcher.utter_message(text=text("case_not_found", lang, number=number))
         elif result.kind == ErrKind.UNAUTHORIZED:

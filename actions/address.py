@@ -81,8 +81,9 @@ class ValidateChangeAddressForm(VerifiedFormValidation):
         if not matches:
             dispatcher.utter_message(text=text("address_not_found", lang))
             return {"new_address": None}
-        options = [{"id": a.get("id"), "ko": a.get("road_address"), "en": a.get("road_address_en")} for a in matches]
-        if len(options) == 1:
+        options = [{"id": a.get("id"), "ko": a.get("road_address"), "en": a.get("road_address_en"),
+                    "near": a.get("match") == "near"} for a in matches]
+        if len(options) == 1 and not options[0]["near"]:  # a near match is only a suggestion: the citizen picks
             return {"new_address": value, "address_options": options, "address_id": options[0]["id"],
                     "address_label": options[0]}
         return {"new_address": value, "address_options": options, "address_id": None}
@@ -95,6 +96,9 @@ class ValidateChangeAddressForm(VerifiedFormValidation):
         picked = parse_choices(conv.latest_text(tracker), len(options))
         if picked and len(picked) == 1:
             return {"address_id": options[picked[0]]["id"], "address_label": options[picked[0]]}
+        message = conv.latest_text(tracker)
+        if re.search(r"\d", message) and re.search(r"[가-힣A-Za-z]{2,}", message):
+            return {"new_address": message, "address_id": None, "address_options": None}  # another address: search it
         dispatcher.utter_message(text=text("choose_number", conv.language(tracker)))
         return {"address_id": None}
 
@@ -177,7 +181,9 @@ class ActionAskAddressId(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         lang = conv.language(tracker)
         options = tracker.get_slot("address_options") or []
-        lines = [text("ask_address_id", lang)] + [f"{n}. {pick(o, lang)}" for n, o in enumerate(options, 1)]
+        near = any(o.get("near") for o in options)
+        lines = [text("ask_address_near" if near else "ask_address_id", lang)] + [
+            f"{n}. {pick(o, lang)}" for n, o in enumerate(options, 1)]
         dispatcher.utter_message(text="\n".join(lines),
                                  buttons=[{"title": str(n), "payload": str(n)} for n in range(1, len(options) + 1)])
         return []

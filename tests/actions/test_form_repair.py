@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from actions.address import ActionAskAddressConfirm, ActionChangeAddress, ValidateChangeAddressForm
+from actions.address import (ActionAskAddressConfirm, ActionAskAddressId, ActionChangeAddress,
+                             ValidateChangeAddressForm)
 from actions.complaints import ActionFileComplaint, ValidateFileComplaintForm
 from actions.fines import ActionAskPaymentConfirm, ActionPayFine, ValidatePayFineForm
 from actions.verification import OUTCOME_CANCELLED, OUTCOME_PERSON, ValidateVerifyForm
@@ -146,3 +147,16 @@ async def test_stop_at_the_summary_writes_nothing(govapi, actions_on_govapi, dom
     assert "취소했어요" in texts_of(messages)
     assert slot_updates(events).get("fine_ids", None) is None
     assert await payments_of(govapi, slots["citizen_token"]) == before
+
+
+async def test_a_misspelt_road_is_suggested_not_refused_and_not_taken_without_a_choice(govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain)
+    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots)
+    await runner.say("이사했어요", intent="change_address")
+    await runner.say("테헤렌로 12")  # 테헤란로
+    assert runner.asking == "address_id" and runner.slots["address_id"] is None
+    _, asked = await run_action(ActionAskAddressId(), make_tracker(runner.slots, sender=sender), domain)
+    assert "테헤란로 12" in texts_of(asked) and "똑같은 주소는 없어요" in texts_of(asked)
+    await runner.say("역삼로 25")  # not in the list: another address is searched instead
+    assert runner.slots["new_address"] == "역삼로 25" and "역삼로 25" in runner.slots["address_label"]["ko"]
+    assert runner.asking == "effective_date"

@@ -192,6 +192,8 @@ TEXTS: Dict[str, Dict[str, str]] = {
     "why_phone": {"ko": "이 번호로 본인 확인용 인증번호를 보내요.", "en": "I send a one-time code to this number to check it's you."},
     "why_birth_date": {"ko": "생년월일은 휴대폰 번호의 주인이 맞는지 확인하는 데만 써요.",
                        "en": "Your date of birth is only used, with your phone number, to check it's really you."},
+    "why_fine_ids": {"ko": "목록은 본인 명의 차량의 미납 과태료예요. 줄마다 종류, 고지번호, 오늘 낼 금액, 납부기한이 있어요.",
+                     "en": "These are the unpaid fines on your vehicles: kind, notice number, amount due today, due date."},
     "why_otp_code": {"ko": "휴대폰으로 받은 번호를 적으면 본인 확인이 끝나요.",
                      "en": "Typing the code from your phone shows it's really you."},
     "field_phone": {"ko": "휴대폰 번호", "en": "phone number"},

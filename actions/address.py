@@ -4,7 +4,7 @@ tracking number and the agencies that will be told."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -17,7 +17,7 @@ from actions import pending
 from actions.common import ask_what_to_change, early_end, then_offer_updates, yes_no_buttons
 from actions.conversation import clear_form_slots
 from actions.dates import parse_date
-from actions.govapi_client import ErrKind, GovApiClient, Result, get_client
+from actions.govapi_client import GovApiClient, Result, get_client
 from actions.parsing import is_no, match_label, means_all, means_none, parse_choices
 from actions.texts import pick, text
 from actions.verification import OUTCOME_UNAVAILABLE, VerifiedFormValidation

@@ -67,10 +67,9 @@ class ValidateStatusForm(VerifiedFormValidation):
         if number:
             return {"case_number": number}
         last = tracker.get_slot("last_case")
-        if (last and not tracker.get_slot("case_number") and REFERS_BACK.search(conv.latest_text(tracker))
-                and not conv.is_digression(tracker)):
+        if last and not tracker.get_slot("case_number") and REFERS_BACK.search(conv.latest_text(tracker)):
             return {"case_number": last}  # "그거 언제 끝나요?": the case just talked about, not a new question
-        if not self.answering(tracker, "case_number") or conv.is_digression(tracker):
+        if not self.answering(tracker, "case_number"):
             return {}
         dispatcher.utter_message(text=text("bad_case_number", conv.language(tracker)))
         return {"case_number": None}

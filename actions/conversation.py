@@ -10,19 +10,6 @@ from rasa_sdk.events import EventType, SlotSet
 from actions.govapi_client import idempotency_key
 from actions.turn_language import detect_language  # noqa: F401  (actions read it from here)
 
-# Intents that, inside a form, mean "not an answer to your question": the form lets the rules handle them.
-DIGRESSION_INTENTS = {"help", "bot_challenge", "cancel", "request_human", "out_of_scope", "switch_language", "thank"}
-# Intents that interrupt even a free-text answer (a description or an address), when NLU is sure.
-CONTROL_INTENTS = {"help", "cancel", "request_human", "bot_challenge"}
-CONTROL_CONFIDENCE = 0.8
-# A request for another service inside a form means "do that instead" (when NLU is sure): the form hands over
-# (action_switch_service, data/rules/rules_switch.yml) instead of taking it as a wrong answer.
-SERVICE_FORMS = {"check_application_status": "status_form", "list_applications": "verify_form",
-                 "check_payment": "verify_form", "pay_fine": "pay_fine_form", "change_address": "change_address_form",
-                 "file_complaint": "file_complaint_form"}
-SWITCH_CONFIDENCE = 0.8
-
-
 def language(tracker: Tracker) -> str:
     return "en" if tracker.get_slot("language") == "en" else "ko"
 
@@ -83,21 +70,6 @@ def citizen_token(tracker: Tracker) -> Optional[str]:
         except ValueError:
             pass
     return token
-
-
-def is_switch(tracker: Tracker) -> bool:
-    """The citizen asks for another service than the form in progress (a free-text answer never is one)."""
-    name, confidence = latest_intent(tracker)
-    form = SERVICE_FORMS.get(name or "")
-    active = (tracker.active_loop or {}).get("name")
-    return bool(form and active and form != active and confidence >= SWITCH_CONFIDENCE)
-
-
-def is_digression(tracker: Tracker, control_only: bool = False) -> bool:
-    name, confidence = latest_intent(tracker)
-    if control_only:
-        return name in CONTROL_INTENTS and confidence >= CONTROL_CONFIDENCE
-    return name in DIGRESSION_INTENTS or is_switch(tracker)
 
 
 def now_local(tz_name: str = "Asia/Seoul") -> datetime:

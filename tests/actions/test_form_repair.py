@@ -6,7 +6,7 @@ import pytest
 
 from actions.address import (ActionAskAddressConfirm, ActionAskAddressId, ActionChangeAddress,
                              ValidateChangeAddressForm)
-from actions.complaints import ActionFileComplaint, ValidateFileComplaintForm
+from actions.complaints import ValidateFileComplaintForm
 from actions.fines import ActionAskPaymentConfirm, ActionPayFine, ValidatePayFineForm
 from actions.verification import OUTCOME_CANCELLED, OUTCOME_PERSON, ValidateVerifyForm
 from actions_testkit import DEMO_BIRTH, DEMO_PHONE, FormRunner, make_tracker, run_action, slot_updates, texts_of

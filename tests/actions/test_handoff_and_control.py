@@ -4,8 +4,9 @@ import time
 import pytest
 from rasa_sdk import Tracker
 
-from actions import conversation as conv
 from actions.common import ActionCancel, ActionHelp, ActionSwitchService
+from actions.fines import ValidatePayFineForm
+from actions.interpret import Kind, read_message
 from actions.handoff import ActionHandoff, ActionNluFallback, handoff_request
 from actions_testkit import make_tracker, run_action, slot_updates, texts_of
 
@@ -117,7 +118,9 @@ async def test_out_of_hours_the_citizen_gets_a_callback_and_the_bot_keeps_answer
 async def test_asking_for_another_service_leaves_the_form_but_keeps_the_verification_so_far(actions_on_govapi, domain):
     tracker = make_tracker({"language": "ko", "phone": "+821012345678", "requested_slot": "birth_date",
                             "fine_ids": ["FN-2026-000001"]}, "주소 바꾸고 싶어요", "change_address", form="pay_fine_form")
-    assert conv.is_switch(tracker) and conv.is_digression(tracker)  # not taken as a wrong birth date
+    # The form steps aside (no slot set, so Rasa's switch rule answers): not taken as a wrong birth date.
+    stepped_aside, said = await run_action(ValidatePayFineForm(), tracker, domain)
+    assert stepped_aside == [] and said == []
     events, messages = await run_action(ActionSwitchService(), tracker, domain)
     assert "주소 변경으로 넘어갈게요" in texts_of(messages)
     assert {"event": "active_loop", "name": None} in [{k: e.get(k) for k in ("event", "name")} for e in events]
@@ -127,9 +130,9 @@ async def test_asking_for_another_service_leaves_the_form_but_keeps_the_verifica
 
 
 def test_a_service_request_is_a_switch_only_when_sure_and_not_the_form_in_progress():
-    in_fines = dict(form="pay_fine_form", slots={"language": "en"})
-    assert conv.is_switch(make_tracker(in_fines["slots"], "change my address", "change_address", form="pay_fine_form"))
-    assert not conv.is_switch(make_tracker(in_fines["slots"], "pay my fine", "pay_fine", form="pay_fine_form"))
-    assert not conv.is_switch(make_tracker(in_fines["slots"], "address?", "change_address", confidence=0.55,
-                                           form="pay_fine_form"))
-    assert not conv.is_switch(make_tracker({"language": "en"}, "change my address", "change_address"))  # no form
+    def kind(text, intent, confidence=0.95, requested="fine_ids"):
+        return read_message(text, intent, confidence, [], requested, ["fine_ids", "payment_method"], {},
+                            ["pay_fine"], False).kind
+    assert kind("change my address", "change_address") == Kind.SWITCH
+    assert kind("pay my fine", "pay_fine") != Kind.SWITCH
+    assert kind("address?", "change_address", confidence=0.55) != Kind.SWITCH

@@ -186,10 +186,15 @@ class VerifiedFormValidation(FormValidationAction):
         resets["summary_change"] = None
         if slot == "phone" and tracker.get_slot("birth_date"):
             resets["birth_date"] = tracker.get_slot("birth_date")  # validated again: a new code to the new phone
-        if not reading.value:
+        value = reading.value
+        if not (value and self.accepts(slot, value, tracker)) and self.accepts(slot, conv.latest_text(tracker), tracker):
+            # A question with its own parser reads the whole message ("그냥 카드로 할게요", "wrong phone, it's 010-…");
+            # the cut-out words are for free text (an address, a place).
+            value = conv.latest_text(tracker)
+        if not value:
             dispatcher.utter_message(text=text("change_field", lang, field=text(f"field_{slot}", lang)))
             return [SlotSet(slot, None)] + [SlotSet(name, value) for name, value in resets.items()]
-        tracker.latest_message = {**(tracker.latest_message or {}), "text": reading.value, "entities": []}
+        tracker.latest_message = {**(tracker.latest_message or {}), "text": value, "entities": []}
         tracker.slots.update({slot: None, "requested_slot": slot, **resets})
         extracted = await self._extract_slot(slot, dispatcher, tracker, domain)
         tracker.slots["requested_slot"] = requested

@@ -53,6 +53,10 @@ async def test_the_payment_summary_changes_one_answer_and_pays_by_the_new_method
     assert runner.asking == "payment_method" and runner.slots["fine_ids"] == [first["id"]]
     await runner.say("2")
     assert runner.asking == "payment_confirm"
+    await runner.say("아 그냥 카드로 할게요")  # changed at the summary, in one message
+    assert runner.slots["payment_method"] == "card" and runner.asking == "payment_confirm"
+    await runner.say("가상계좌로 바꿔주세요")
+    assert runner.slots["payment_method"] == "virtual_account" and runner.asking == "payment_confirm"
     _, summary = await run_action(ActionAskPaymentConfirm(), make_tracker(runner.slots, sender=sender), domain)
     assert "가상계좌" in texts_of(summary)
     await runner.say("네", intent="affirm")
@@ -119,7 +123,7 @@ async def test_a_corrected_phone_gets_a_new_code_at_the_new_phone(govapi, action
     await runner.say("010-5555-0000")
     await runner.say(DEMO_BIRTH)
     assert runner.asking == "otp_code"
-    await runner.say(f"wrong phone, it's {DEMO_PHONE}")
+    await runner.say(f"not 010-5555-0000, it's {DEMO_PHONE}")
     assert runner.slots["phone"] == "+821012345678"
     assert runner.asking == "otp_code" and runner.slots["verification_id"]
     await runner.say(await govapi.latest_code("+821012345678"))

@@ -148,3 +148,13 @@ def test_a_digression_at_a_choice_goes_to_the_rules_but_a_choice_is_an_answer():
 ])
 def test_the_new_value_is_cut_out_of_the_sentence(text, slot, value):
     assert value_words(text, slot) == value
+
+
+def test_every_answer_label_names_its_answer_so_the_what_to_change_buttons_work():
+    from actions.interpret import SLOT_WORDS
+    from actions.texts import TEXTS
+    labels = {key[len("field_"):]: value for key, value in TEXTS.items() if key.startswith("field_")}
+    assert set(SLOT_WORDS) <= set(labels)
+    for slot, words in SLOT_WORDS.items():
+        for lang in ("ko", "en"):
+            assert words.search(labels[slot][lang]), (slot, lang)

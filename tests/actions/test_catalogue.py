@@ -66,3 +66,8 @@ def test_domain_responses_exist_in_both_languages_and_fit_one_sms():
         assert english and korean, name
         assert all(len(v["text"]) <= KOREAN_SMS for v in korean), name
         assert all(len(v["text"]) <= ENGLISH_SMS for v in english), name
+
+
+def test_the_dialogue_fragment_is_the_root_domain_so_the_two_cannot_drift():
+    # Rasa trains on domain/ (--domain domain); tests, the Dockerfile and `rasa shell` read domain.yml.
+    assert (ROOT / "domain" / "dialogue.yml").resolve() == (ROOT / "domain.yml").resolve()

@@ -32,7 +32,7 @@ stage() {  # stage NAME LIMIT_S COMMAND...: run one stage, remember a failure, k
   fi
 }
 
-for suite in "${SERVICE_SUITES[@]}" "${RASA_SUITES[@]}"; do
+for suite in "${SERVICE_SUITES[@]}" "${RASA_SUITES[@]}" tests/conversations; do
   [ -d "$suite" ] || { echo "missing test suite: $suite"; exit 1; }
 done
 
@@ -48,6 +48,8 @@ if [ -d domain ] && [ -f config.yml ]; then
 fi
 # Whole-stack journeys (handoff in the console with headless Chromium, notifications): need the model.
 stage "end to end (Python 3.11)" 900 $PY -m pytest -q -p no:cacheprovider tests/e2e
+# The conversation corpus (issue 11): every form x question x interruption, ko/en, web/SMS, and the held-out set.
+stage "conversations (Python 3.11)" 900 $PY -m pytest -q -p no:cacheprovider tests/conversations
 # The production topology (HAProxy, two Rasa instances, PostgreSQL tracker store, shared Redis) under faults.
 stage "resilience (Python 3.11)" 900 $PY -m pytest -q -p no:cacheprovider tests/resilience
 if [ ${#RASA_SUITES[@]} -gt 0 ]; then

@@ -44,7 +44,10 @@ def results(stack: Stack, request: pytest.FixtureRequest):
     runner = Runner(stack)
     runner.warm_up()
     _TIMES["conversations started"] = time.monotonic()
-    return run_all(runner, request.config.stash.get(_SELECTED, []), WORKERS)
+    futures = run_all(runner, request.config.stash.get(_SELECTED, []), WORKERS)
+    yield futures
+    for future in futures.values():  # a run stopped early (-x, Ctrl-C): the rest never starts
+        future.cancel()
 
 
 def record(result: Result) -> None:

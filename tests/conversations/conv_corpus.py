@@ -175,6 +175,8 @@ def _matrix_conversation(form: str, question: str, kind: str, lang: str, channel
     elif kind == "switch":
         options = [s for s in sorted(services) if services[s]["form"] != form]
         service = services[options[n % len(options)]]
+        for key, value in (data["forms"][service["form"]].get("needs") or {}).items():  # the new form's needs too
+            needs[key] = max(needs.get(key, 0), value)
         steps.append({"say": service[lang], "expect": {"active_loop": service["form"], "writes": "none",
                                                       "handoff": False}})
     elif kind == "question":

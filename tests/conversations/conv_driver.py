@@ -345,7 +345,7 @@ class Pool:
                         self.sms_used.add(chosen.phone)
                     break
                 remaining = deadline - time.monotonic()
-                if remaining <= 0:
+                if remaining <= 0 or not self.busy:  # nobody will come back: waiting cannot help
                     raise AssertionError(f"no citizen left for {needs} on {channel}")
                 self.cond.wait(remaining)
         if needs.get("unpaid_fines"):

@@ -72,6 +72,23 @@ def citizen_token(tracker: Tracker) -> Optional[str]:
     return token
 
 
+def form_of_this_turn(tracker: Tracker) -> tuple:
+    """(form, asked slot) as the citizen's latest message found them: a request for a person or to stop closes the
+    form before its answering action runs (actions/interpret.py), which still acts for that form."""
+    active = (tracker.active_loop or {}).get("name")
+    if active:
+        return active, tracker.get_slot("requested_slot")
+    events = tracker.events
+    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=-1)
+    form, asked = None, None
+    for event in events[:max(last_user, 0)]:
+        if event.get("event") == "active_loop":
+            form = event.get("name")
+        elif event.get("event") == "slot" and event.get("name") == "requested_slot":
+            asked = event.get("value")
+    return form, (asked if form else None)
+
+
 def now_local(tz_name: str = "Asia/Seoul") -> datetime:
     try:
         from zoneinfo import ZoneInfo

@@ -31,7 +31,7 @@ SKILLS = {"pay_fine_form": "payments", "change_address_form": "address", "file_c
 
 
 def handoff_request(tracker: Tracker, reason: str) -> Dict[str, Any]:
-    form_name = (tracker.active_loop or {}).get("name")
+    form_name, asked = conv.form_of_this_turn(tracker)
     intent, _ = conv.latest_intent(tracker)
     last_errors = [tracker.get_slot("last_error")] if tracker.get_slot("last_error") else []
     return {
@@ -43,8 +43,10 @@ def handoff_request(tracker: Tracker, reason: str) -> Dict[str, Any]:
         "citizen_id": tracker.get_slot("citizen_id") if conv.citizen_token(tracker) else None,
         "skill": SKILLS.get(form_name or "", "general"),
         "intent": intent,
-        "form": ({"name": form_name, "slots": {k: tracker.get_slot(k) for k in SHAREABLE_SLOTS
-                                                if tracker.get_slot(k) is not None}} if form_name else None),
+        "form": ({"name": form_name, "slots": {**{k: tracker.get_slot(k) for k in SHAREABLE_SLOTS
+                                                  if tracker.get_slot(k) is not None},
+                                               **({"requested_slot": asked} if asked else {})}}
+                 if form_name else None),
         "last_errors": last_errors,
         "idempotency_key": idempotency_key(tracker.sender_id, "handoff", conv.turn_id(tracker)),
     }

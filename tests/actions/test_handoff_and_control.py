@@ -136,3 +136,19 @@ def test_a_service_request_is_a_switch_only_when_sure_and_not_the_form_in_progre
     assert kind("change my address", "change_address") == Kind.SWITCH
     assert kind("pay my fine", "pay_fine") != Kind.SWITCH
     assert kind("address?", "change_address", confidence=0.55) != Kind.SWITCH
+
+
+def test_the_desk_gets_the_form_a_request_for_a_person_closed_with_its_answers_and_question():
+    # The form read "a person" and ended; its answering action hands off for that form.
+    events = [{"event": "active_loop", "name": "pay_fine_form"},
+              {"event": "slot", "name": "requested_slot", "value": "payment_method"},
+              {"event": "user", "text": "상담원 연결해 주세요", "parse_data": {"intent": {"name": "request_human"}}},
+              {"event": "slot", "name": "form_outcome", "value": "person"},
+              {"event": "active_loop", "name": None}]
+    tracker = Tracker("tg:77", {"language": "ko", "fine_ids": ["fn_000001"], "requested_slot": None},
+                      {"text": "상담원 연결해 주세요", "intent": {"name": "request_human", "confidence": 1.0}},
+                      events, False, None, {}, "pay_fine_form")
+    body = handoff_request(tracker, "requested")
+    assert body["skill"] == "payments"
+    assert body["form"] == {"name": "pay_fine_form",
+                            "slots": {"fine_ids": ["fn_000001"], "requested_slot": "payment_method"}}

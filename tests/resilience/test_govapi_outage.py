@@ -110,12 +110,14 @@ async def test_a_payment_during_a_govapi_outage_is_kept_and_completed_once(topol
         assert "1." in fines, fines  # the unpaid fines, numbered
         method = " ".join(await say(session, topology, conversation, "1"))
         assert "결제 방법" in method, method  # card or virtual account
+        summary = " ".join(await say(session, topology, conversation, "1"))  # card
+        assert "진행할까요" in summary, summary  # nothing is issued before the citizen says yes
 
         pid = govapi_pid(topology)
         os.kill(pid, signal.SIGSTOP)  # govapi stops answering (a hung server: the worst kind of outage)
         try:
             started = time.monotonic()
-            kept = " ".join(await say(session, topology, conversation, "1"))  # card
+            kept = " ".join(await say(session, topology, conversation, "네"))
             assert "보관" in kept, kept  # told: the request is kept
             await asyncio.sleep(max(0.0, OUTAGE_S - (time.monotonic() - started)))
         finally:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from enum import Enum
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
@@ -67,9 +68,12 @@ _PERSON = re.compile(
     r"|(real|actual|live)\s+(person|human|agent)|\b(a|an?) human\b|\bto (a|an) (agent|operator|person)\b"
     r"|\b(talk|speak|chat)\s+(to|with)\s+(a |an |some)?(one|body|person|people|human|agent|staff)\b"
     r"|\brepresentative\b|\boperator\b", re.IGNORECASE)
-_CANCEL = re.compile(
-    r"^\s*(취소(할게요|해\s*주세요|해요|요)?|그만(할게요|둘게요|하세요|해요)?|안\s*할래요?|관둘래요?|됐어요|필요\s*없어요"
-    r"|never\s*mind|forget\s*it|stop( it)?|cancel( it| that)?|quit)\s*[.!]*\s*$", re.IGNORECASE)
+_CANCEL_WORDS = (r"(아니\s*)?(취소(할게요|할래요|해\s*주세요|해요|요)?|그만(할게요|둘게요|할래요|하세요|해요|요)?|안\s*할래요?"
+                 r"|안\s*할게요|관둘래요?|관둘게요|됐어요|됐습니다|필요\s*없어요|다음에\s*할게요"
+                 r"|never\s*mind|forget\s*(it|about it)|stop( it)?|cancel( it| that)?|quit|i'?ll do it later"
+                 r"|no thanks?,? (i'?ll )?(stop|cancel))")
+# A message made only of ways to stop ("됐어요 안 할래요", "never mind, cancel it").
+_CANCEL = re.compile(rf"^\s*({_CANCEL_WORDS}[\s,.!~]*)+$", re.IGNORECASE)
 _WHY = re.compile(r"(왜|뭐\s*때문에|어디에\s*쓰|why\b|what .*for\b|what is this|이게\s*뭐|뭔가요|무슨\s*뜻)", re.IGNORECASE)
 _IS_QUESTION = re.compile(r"(\?|나요|까요|가요|어때|뭐예요|뭐에요|인가요|죠$)\s*$")
 # Words that say an earlier answer was wrong.
@@ -153,7 +157,7 @@ def _parses_for(slot: str, text: str) -> bool:
     if slot == "birth_date":
         return parse_birth_date(text) is not None
     if slot == "effective_date":
-        return parse_date(text) is not None
+        return parse_date(text, date.today()) is not None
     return False
 
 
@@ -161,7 +165,7 @@ def _value_type_slot(text: str, filled: Sequence[str], requested_slot: Optional[
     """An unnamed corrected value whose type says which answer it is (a phone number, a date)."""
     if "phone" in filled and requested_slot != "phone" and normalise_phone(text):
         return "phone"
-    if "effective_date" in filled and requested_slot not in ("effective_date",) and parse_date(text) is not None:
+    if "effective_date" in filled and requested_slot != "effective_date" and parse_date(text, date.today()) is not None:
         return "effective_date"
     return None
 

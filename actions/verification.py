@@ -167,13 +167,19 @@ class VerifiedFormValidation(FormValidationAction):
         if reading.kind == Kind.QUESTION:
             key = f"why_{requested}" if f"why_{requested}" in TEXTS else f"help_{requested}"
             dispatcher.utter_message(text=text(key if key in TEXTS else "help_general", lang))
-            return [SlotSet(requested, None)]  # asked again
+            return self.ask_again(requested)
         if reading.kind == Kind.STRAY:
             help_key = f"help_{requested}"
             dispatcher.utter_message(text=text("not_an_answer", lang) + " "
                                      + text(help_key if help_key in TEXTS else "help_general", lang))
-            return [SlotSet(requested, None)]
+            return self.ask_again(requested)
         return None
+
+    @staticmethod
+    def ask_again(requested: Text) -> List[EventType]:
+        """The same question once more. Named explicitly: Rasa would otherwise pick the first empty slot of the
+        domain's form, which never lists the verification questions in front of it."""
+        return [SlotSet(requested, None), SlotSet("requested_slot", requested)]
 
     async def correct(self, reading: Reading, dispatcher: CollectingDispatcher, tracker: Tracker,
                       domain: DomainDict, requested: Text) -> List[EventType]:

@@ -158,3 +158,16 @@ def test_every_answer_label_names_its_answer_so_the_what_to_change_buttons_work(
     for slot, words in SLOT_WORDS.items():
         for lang in ("ko", "en"):
             assert words.search(labels[slot][lang]), (slot, lang)
+
+
+@pytest.mark.parametrize("text", ["됐어요 안 할래요", "never mind, cancel it", "그만할래요", "아니 취소요"])
+def test_ways_to_stop_said_together_are_a_stop(text):
+    assert read(text, "fine_ids", FINE_TASK, intent="deny", confidence=0.6).kind == Kind.CANCEL
+
+
+def test_a_date_correction_reads_the_date():
+    reading = read("아니 이사 날짜는 12월 3일이에요", "member_ids", ADDRESS_TASK, ADDRESS_FILLED,
+                   services=("change_address",))
+    assert (reading.kind, reading.slot) == (Kind.CORRECTION, "effective_date")
+    assert read("날짜만 바꿀게요", "address_confirm", ADDRESS_TASK, ADDRESS_FILLED,
+                services=("change_address",)).slot == "effective_date"

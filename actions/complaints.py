@@ -18,6 +18,7 @@ from actions import pending
 from actions.common import ask_what_to_change, early_end, then_offer_updates, yes_no_buttons
 from actions.conversation import clear_form_slots
 from actions.govapi_client import GovApiClient, Result, get_client
+from actions.interpret import PLACE_WORDS
 from actions.parsing import is_no, is_yes, match_label, means_none, parse_choices
 from actions.texts import pick, text
 from actions.verification import VerifiedFormValidation
@@ -84,6 +85,13 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
         return ["file_complaint"]
 
     def accepts(self, slot: Text, message: Text, tracker: Tracker) -> bool:
+        if slot == "complaint_text":  # a description names a problem, or NLU hears a complaint in it
+            ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+            heard = max((float(r.get("confidence") or 0) for r in ranking if r.get("name") == "file_complaint"),
+                        default=0.0)
+            return bool(guess_category(message, [])) or heard >= 0.2
+        if slot == "complaint_place":
+            return bool(PLACE_WORDS.search(message))
         if slot == "complaint_category":
             guess = tracker.get_slot("complaint_category_guess")
             return bool((guess and (is_yes(message) or is_no(message))) or parse_choices(message, len(FALLBACK_CATEGORIES))

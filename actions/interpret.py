@@ -41,7 +41,7 @@ class Kind(str, Enum):
 class Reading:
     kind: Kind
     slot: Optional[str] = None        # CORRECTION: the earlier answer it changes
-    value: str = ""                   # CORRECTION: the words that hold the new value
+    value: str = ""                   # CORRECTION: the words that hold the new value; QUESTION: "why" or ""
     switch_to: Optional[str] = None   # SWITCH: the service intent asked for
 
 
@@ -62,6 +62,8 @@ CANCEL_CONFIDENCE = 0.7
 SWITCH_CONFIDENCE = 0.6
 FREE_TEXT_SWITCH_CONFIDENCE = 0.8   # a description often names a service ("주소가 잘못 나와요")
 ROUTED_CONFIDENCE = 0.6
+FREE_TEXT_OOS_CONFIDENCE = 0.5
+QUESTION_SWITCH_CONFIDENCE = 0.9   # "결제하면 영수증도 받아요?" at a summary is about this step, not a new service
 
 _PERSON = re.compile(
     r"상담원|상담사|상담\s*(받|원해|하고\s*싶|연결)|(사람|직원|담당자)(이랑|과|하고|한테|분)?\s*(얘기|이야기|통화|연결|상담|바꿔)"
@@ -72,13 +74,20 @@ _CANCEL_WORDS = (r"(아니\s*)?(취소(할게요|할래요|해\s*주세요|해�
                  r"|안\s*할게요|관둘래요?|관둘게요|됐어요|됐습니다|필요\s*없어요|다음에\s*할게요"
                  r"|never\s*mind|forget\s*(it|about it)|stop( it)?|cancel( it| that)?|quit|i'?ll do it later"
                  r"|no thanks?,? (i'?ll )?(stop|cancel))")
+# Unmistakable ways to stop, wherever they stand in the message.
+_STOP = re.compile(r"(취소해\s*주세요|취소할게요|취소할래요|취소요\b|그만할게요|그만할래요|그만\s*둘게요|안\s*(할|낼)래요|"
+                   r"안\s*(할|낼)게요|다음에\s*할게요|\bcancel (this|it|that|everything)\b|\bforget (it|about it)\b|"
+                   r"\bi'?ll stop\b|\bstop here\b|\bnever\s*mind\b|\bdon'?t want to (do|pay|file|go on)\b)", re.IGNORECASE)
 # A message made only of ways to stop ("됐어요 안 할래요", "never mind, cancel it").
 _CANCEL = re.compile(rf"^\s*({_CANCEL_WORDS}[\s,.!~]*)+$", re.IGNORECASE)
 _WHY = re.compile(r"(왜|뭐\s*때문에|어디에\s*쓰|why\b|what .*for\b|what is this|이게\s*뭐|뭔가요|무슨\s*뜻)", re.IGNORECASE)
-_IS_QUESTION = re.compile(r"(\?|나요|까요|가요|어때|뭐예요|뭐에요|인가요|죠$)\s*$")
+# Korean question endings; not a bare -가요, which is also "(we) go" ("둘 다 같이 가요").
+_IS_QUESTION = re.compile(r"(\?|나요|까요|[인는은던]가요|어때요?|뭐예요|뭐에요|언제예요|어디예요|죠)\s*[.~]*\s*$")
+_SWITCH_CUE = re.compile(r"(그게\s*아니라|말고|아니고|대신|instead|rather|actually,? i (want|need)|first)", re.IGNORECASE)
 # Words that say an earlier answer was wrong.
-_CUE = re.compile(r"(틀렸|틀려|틀린|잘못|아니라|아니고|말고|정정|수정|바꿔|바꿀|바꾸|변경|다시\s*말|"
-                  r"\bwrong\b|\bactually\b|\bi meant\b|\bmeant\b|\bcorrection\b|\bchange\b|\binstead\b|\bnot\b|\bsorry\b)",
+_CUE = re.compile(r"(틀렸|틀려|틀린|잘못|아니라|아니고|말고|정정|수정|바꿔|바꿀|바꾸|변경|다시\s*(말|쓸|쓰|적|할|고를)|고칠|고쳐|"
+                  r"\bwrong\b|\bactually\b|\bi meant\b|\bmeant\b|\bcorrection\b|\bchange\b|\binstead\b|\bnot\b|"
+                  r"\bsorry\b|\bfix\b|\bredo\b|\brewrite\b|\bupdate\b|\boops\b|\bmistake\b)",
                   re.IGNORECASE)
 
 # Words that name an answer of a task. Specific enough that a plain answer to another question rarely names one.
@@ -93,7 +102,8 @@ SLOT_WORDS: Mapping[str, re.Pattern] = {
     "effective_date": re.compile(r"(날짜|이사\s*날|이삿날|전입\s*일|이사\s*일|\bdate\b|\bday\b)", re.IGNORECASE),
     "member_ids": re.compile(r"(가족|세대원|식구|\bhousehold\b|\bfamily\b|\bmembers?\b)", re.IGNORECASE),
     "complaint_text": re.compile(r"(민원\s*내용|내용|설명|\bdescription\b|\bdetails\b|\bwhat happened\b)", re.IGNORECASE),
-    "complaint_category": re.compile(r"(분류|종류|카테고리|\bcategory\b)", re.IGNORECASE),
+    "complaint_category": re.compile(r"(분류|분야|종류|주제|카테고리|\bcategory\b|\btopic\b|\bkind\b|\btype\b)",
+                                     re.IGNORECASE),
     "complaint_place": re.compile(r"(장소|위치|주소|\bplace\b|\blocation\b|\baddress\b|\bwhere\b)", re.IGNORECASE),
     "photo_id": re.compile(r"(사진|\bphoto\b|\bpicture\b|\bimage\b)", re.IGNORECASE),
 }
@@ -126,6 +136,8 @@ def wants_person(text: str, intent: Optional[str], confidence: float, ranking: S
 def wants_cancel(text: str, intent: Optional[str], confidence: float, requested_slot: Optional[str]) -> bool:
     if _CANCEL.search(text or ""):
         return True
+    if _STOP.search(text or "") and (requested_slot not in FREE_TEXT_SLOTS or intent == "cancel"):
+        return True  # "아 잠깐만요, 그냥 다음에 할게요 취소해주세요"; a description may mention a cancelled booking
     # At a yes/no summary "아니요" is a change, not a cancel; NLU's cancel must come with a cancel word there.
     return intent == "cancel" and confidence >= CANCEL_CONFIDENCE and requested_slot not in CONFIRM_SLOTS
 
@@ -161,10 +173,20 @@ def _parses_for(slot: str, text: str) -> bool:
     return False
 
 
+_CHOICE_NUMBER = re.compile(r"(\d{1,2})\s*번|\bnumber\s*\d{1,2}\b|#\s*\d{1,2}\b|\bthe (first|second|third|fourth) one\b",
+                            re.IGNORECASE)
+CHOICE_SLOTS = ("fine_ids", "address_id", "member_ids", "complaint_category")
+
+
 def _value_type_slot(text: str, filled: Sequence[str], requested_slot: Optional[str]) -> Optional[str]:
-    """An unnamed corrected value whose type says which answer it is (a phone number, a date)."""
+    """An unnamed corrected value whose type says which answer it is (a phone number, a date, a choice from the
+    list answered last: "아 잘못 골랐어요, 2번이요")."""
     if "phone" in filled and requested_slot != "phone" and normalise_phone(text):
         return "phone"
+    if _CHOICE_NUMBER.search(text):
+        chosen = [slot for slot in filled if slot in CHOICE_SLOTS]
+        if chosen:
+            return chosen[-1]
     if "effective_date" in filled and requested_slot != "effective_date" and parse_date(text, date.today()) is not None:
         return "effective_date"
     return None
@@ -201,25 +223,30 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
 
     task_slots: this task's slots in order (verification first); filled: slot values now;
     own_services: the service intents that started this form (asking for them again is not a switch);
-    answers_asked: whether the asked question's own parser takes the message.
+    answers_asked: whether the asked question's own parser takes the message (for a free-text question: whether
+    the message looks like such an answer, e.g. a place names a place).
     """
     text = (text or "").strip()
     if wants_person(text, intent, confidence, ranking, requested_slot):
         return Reading(Kind.PERSON)
     if wants_cancel(text, intent, confidence, requested_slot):
         return Reading(Kind.CANCEL)
+    asks = _asks(text)
+    cue = bool(_CUE.search(text))
+    free_text = requested_slot in FREE_TEXT_SLOTS
+    if asks and not cue and not (free_text and answers_asked):
+        # A question is never taken as an answer ("what is a virtual account?" names an option, "which one should I
+        # pick?" says "one"); a complaint may be put as a question, but then it names a problem.
+        return _question(text, intent, confidence)
     correction = correction_of(text, requested_slot, task_slots, filled, answers_asked)
     if correction is not None:
         return correction
-    free_text = requested_slot in FREE_TEXT_SLOTS
     if intent in SERVICE_INTENTS and intent not in set(own_services):
-        needed = FREE_TEXT_SWITCH_CONFIDENCE if free_text else SWITCH_CONFIDENCE
+        needed = FREE_TEXT_SWITCH_CONFIDENCE if free_text and not _SWITCH_CUE.search(text) else SWITCH_CONFIDENCE
         if confidence >= needed and not (answers_asked and not free_text):
             return Reading(Kind.SWITCH, switch_to=intent)
-    if _WHY.search(text) and _asks(text) and not (answers_asked and not free_text):
-        return Reading(Kind.QUESTION)
     if free_text:
-        return _free_text_reading(text, intent, confidence, requested_slot)
+        return _free_text_reading(text, intent, confidence, ranking, answers_asked)
     if answers_asked:
         return Reading(Kind.ANSWER)
     if intent in ROUTED_INTENTS and confidence >= ROUTED_CONFIDENCE:
@@ -227,25 +254,34 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
     return Reading(Kind.ANSWER)  # the extractor says what it expected (its own "not understood" message)
 
 
-_PLACE_WORDS = re.compile(r"(\d|로|길|동|역|구|시|읍|면|리|앞|옆|뒤|근처|사거리|교차로|출구|아파트|공원|학교|시장|정류장|"
-                          r"\bst\b|street|road|\bro\b|-ro\b|-gil\b|-dong\b|avenue|station|near|corner|in front|park|school)",
-                          re.IGNORECASE)
+def _question(text: str, intent: Optional[str], confidence: float) -> Reading:
+    if _WHY.search(text):
+        return Reading(Kind.QUESTION, value="why")  # "why do you need my birth date?", "what is this fine?"
+    if intent in SERVICE_INTENTS and confidence >= QUESTION_SWITCH_CONFIDENCE:
+        return Reading(Kind.SWITCH, switch_to=intent)  # "can I change my address instead?"
+    if intent in ROUTED_INTENTS and confidence >= ROUTED_CONFIDENCE and intent != "help":
+        return Reading(Kind.ROUTED)  # off-topic, "are you a bot?": the rules answer, then the question again
+    return Reading(Kind.QUESTION)  # about this step: answered in place
+
+
+# What a place or an address looks like (a number, a road, a landmark, "near ...").
+PLACE_WORDS = re.compile(r"(\d|로|길|동|역|구|시|읍|면|리|앞|옆|뒤|근처|사거리|교차로|출구|아파트|공원|학교|시장|정류장|"
+                         r"\bst\b|street|road|\bro\b|-ro\b|-gil\b|-dong\b|avenue|station|near|corner|in front|park|school)",
+                         re.IGNORECASE)
 _SMALLTALK = {"greet", "goodbye", "thank", "bot_challenge", "affirm", "deny", "switch_language", "help"}
 
 
-def _free_text_reading(text: str, intent: Optional[str], confidence: float, slot: Optional[str]) -> Reading:
-    """A description, an address or a place is taken unless the message is plainly something else."""
+def _free_text_reading(text: str, intent: Optional[str], confidence: float, ranking: Sequence[Mapping[str, Any]],
+                       plausible: bool) -> Reading:
+    """A description, an address or a place is taken unless the message is plainly something else: small talk, or
+    a line NLU finds out of scope that does not look like such an answer."""
     if not text:
         return Reading(Kind.STRAY)
     if intent in _SMALLTALK and confidence >= ROUTED_CONFIDENCE and len(text) < 25:
         return Reading(Kind.ROUTED) if intent in ROUTED_INTENTS else Reading(Kind.STRAY)
-    if intent == "out_of_scope" and confidence >= ROUTED_CONFIDENCE:
-        # A place or an address names a place; a description rarely asks a question.
-        if slot == "complaint_text":
-            if _asks(text):
-                return Reading(Kind.ROUTED)
-        elif not _PLACE_WORDS.search(text) or _asks(text):
-            return Reading(Kind.ROUTED)
+    if not plausible and intent == "out_of_scope" and confidence >= FREE_TEXT_OOS_CONFIDENCE \
+            and _intent_score(ranking, "file_complaint") < 0.2:
+        return Reading(Kind.ROUTED)
     return Reading(Kind.ANSWER)
 
 

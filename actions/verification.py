@@ -165,7 +165,8 @@ class VerifiedFormValidation(FormValidationAction):
             # intent: data/rules/rules_switch.yml; digressions: rules_digressions.yml, then the form asks again).
             return []
         if reading.kind == Kind.QUESTION:
-            key = f"why_{requested}" if f"why_{requested}" in TEXTS else f"help_{requested}"
+            # "Why do you need it?" is answered by why_<slot> where there is one; "what do I type?" by the step's help.
+            key = f"why_{requested}" if reading.value == "why" and f"why_{requested}" in TEXTS else f"help_{requested}"
             dispatcher.utter_message(text=text(key if key in TEXTS else "help_general", lang))
             return self.ask_again(requested)
         if reading.kind == Kind.STRAY:
@@ -185,7 +186,7 @@ class VerifiedFormValidation(FormValidationAction):
                       domain: DomainDict, requested: Text) -> List[EventType]:
         """An earlier answer changes: its own extractor reads the new value as if its question were asked, what
         depended on it is worked out again, and the summary (if any) is shown again with the new value."""
-        slot = reading.slot or requested
+        slot = self.correction_target(reading.slot or requested, reading.value or conv.latest_text(tracker), tracker)
         lang = conv.language(tracker)
         resets = {name: None for name in _DEPENDANTS.get(slot, ())}
         resets.update({name: None for name in self.form_slots() if name in CONFIRM_SLOTS})
@@ -208,6 +209,10 @@ class VerifiedFormValidation(FormValidationAction):
             dispatcher.utter_message(text=text("corrected", lang, field=text(f"field_{slot}", lang)))
         updates = {**resets, slot: None, **extracted}
         return [SlotSet(name, value) for name, value in updates.items()]
+
+    def correction_target(self, slot: Text, value: Text, tracker: Tracker) -> Text:
+        """The answer a correction really changes (a form may know better: "2번 주소예요" is the address choice)."""
+        return slot
 
     # --- the summary before a state change: yes, or change one answer ---------------------------------------------
     def confirm_answer(self, slot: Text, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:

@@ -6,7 +6,7 @@ from typing import Any, Dict, Optional
 
 import pytest
 
-from actions.interpret import Kind, read_message, value_words
+from actions.interpret import PLACE_WORDS, Kind, read_message, value_words
 
 ADDRESS_TASK = ["phone", "birth_date", "otp_code", "new_address", "address_id", "effective_date", "member_ids",
                 "address_confirm"]
@@ -112,7 +112,7 @@ def test_a_free_text_question_never_takes_an_off_topic_line(text, intent, confid
 ])
 def test_a_place_is_taken_as_the_place(text, intent, confidence):
     reading = read(text, "complaint_place", COMPLAINT_TASK, COMPLAINT_FILLED, intent, confidence,
-                   services=("file_complaint",))
+                   answers=bool(PLACE_WORDS.search(text)), services=("file_complaint",))
     assert reading.kind == Kind.ANSWER
 
 
@@ -171,3 +171,42 @@ def test_a_date_correction_reads_the_date():
     assert (reading.kind, reading.slot) == (Kind.CORRECTION, "effective_date")
     assert read("날짜만 바꿀게요", "address_confirm", ADDRESS_TASK, ADDRESS_FILLED,
                 services=("change_address",)).slot == "effective_date"
+
+
+@pytest.mark.parametrize("text,requested,intent", [
+    ("what is a virtual account?", "payment_method", "out_of_scope"),
+    ("가상계좌가 뭐예요?", "payment_method", "inform"),
+    ("which one of these should I pick?", "address_id", "choose"),
+    ("가족도 꼭 같이 신고해야 하나요?", "member_ids", "change_address"),
+    ("결제하면 영수증도 받아요?", "payment_confirm", "check_payment"),
+])
+def test_a_question_is_never_taken_as_an_answer_or_a_switch(text, requested, intent):
+    reading = read(text, requested, FINE_TASK + ADDRESS_TASK, {"fine_ids": ["f"], "payment_method": "card"}, intent,
+                   0.85, answers=True, services=("pay_fine", "change_address"))
+    assert reading.kind in (Kind.QUESTION, Kind.ROUTED)
+
+
+@pytest.mark.parametrize("text,requested,task,answers,slot", [
+    ("아 잘못 골랐어요, 2번 낼게요", "payment_method", FINE_TASK, False, "fine_ids"),
+    ("oops, I picked the wrong one, I want to pay number 2", "payment_confirm", FINE_TASK, False, "fine_ids"),
+    ("아 분야 잘못 골랐어요, 가로등 문제예요", "complaint_place", COMPLAINT_TASK, True, "complaint_category"),
+    ("let me fix the description: the street light flickered and now it's off", "complaint_category",
+     COMPLAINT_TASK, True, "complaint_text"),
+])
+def test_corrections_of_a_choice_or_a_description(text, requested, task, answers, slot):
+    filled = {"fine_ids": ["f"], "payment_method": "card", **COMPLAINT_FILLED}
+    reading = read(text, requested, task, filled, answers=answers, services=("pay_fine", "file_complaint"))
+    assert (reading.kind, reading.slot) == (Kind.CORRECTION, slot)
+
+
+@pytest.mark.parametrize("text", ["점심 뭐 먹을지 추천해줘요", "ㅋㅋ 오늘 진짜 덥네요"])
+def test_an_off_topic_line_that_names_no_problem_is_not_a_description(text):
+    reading = read(text, "complaint_text", COMPLAINT_TASK, {}, "out_of_scope", 0.8, answers=False,
+                   services=("file_complaint",))
+    assert reading.kind == Kind.ROUTED
+
+
+def test_a_complaint_put_as_a_question_is_still_a_description():
+    reading = read("왜 가로등이 몇 주째 안 고쳐지나요?", "complaint_text", COMPLAINT_TASK, {}, "file_complaint", 0.7,
+                   answers=True, services=("file_complaint",))
+    assert reading.kind == Kind.ANSWER

@@ -3,9 +3,9 @@ wrong codes counted down, lockout handed to a person, prefilled phone on SMS, re
 import pytest
 
 from actions.applications import ValidateStatusForm
-from actions.common import ActionHelp, early_end
+from actions.common import early_end
 from actions.verification import OUTCOME_LOCKED, ValidateVerifyForm
-from actions_testkit import DEMO_BIRTH, DEMO_PHONE, FormRunner, make_tracker, run_action, texts_of, verify
+from actions_testkit import DEMO_BIRTH, DEMO_PHONE, FormRunner, texts_of, verify
 
 pytestmark = pytest.mark.asyncio
 
@@ -77,10 +77,9 @@ async def test_a_question_while_asked_for_the_code_is_not_taken_as_an_answer(gov
     await runner.say(DEMO_PHONE)
     await runner.say(DEMO_BIRTH)
     updates = await runner.say("이거 뭐 입력해야 돼요?", intent="help")
-    assert updates == {}  # nothing extracted: Rasa rejects the form and the help rule answers
-    events, messages = await run_action(ActionHelp(), make_tracker(runner.slots, "help", "help", form="verify_form"),
-                                        domain)
-    assert "6자리" in texts_of(messages)
+    assert updates == {"otp_code": None}  # nothing taken: answered in place, then the same question
+    assert runner.asking == "otp_code"
+    assert "6자리" in texts_of(runner.messages)
 
 
 async def test_verification_is_remembered_for_the_next_request(govapi, actions_on_govapi, domain):

@@ -18,7 +18,7 @@ from actions.common import ask_what_to_change, early_end, then_offer_updates, ye
 from actions.conversation import clear_form_slots
 from actions.dates import parse_date
 from actions.govapi_client import GovApiClient, Result, get_client
-from actions.interpret import PLACE_WORDS
+from actions.interpret import CHOICE_NUMBER, PLACE_WORDS
 from actions.parsing import is_no, match_label, means_all, means_none, parse_choices
 from actions.texts import pick, text
 from actions.verification import OUTCOME_UNAVAILABLE, VerifiedFormValidation
@@ -52,7 +52,7 @@ class ValidateChangeAddressForm(VerifiedFormValidation):
     def correction_target(self, slot: Text, value: Text, tracker: Tracker) -> Text:
         options = tracker.get_slot("address_options") or []
         if slot == "new_address" and len(options) > 1 and parse_choices(value, len(options)) \
-                and not re.search(r"[가-힣A-Za-z]{2,}\s*\d", value):
+                and (CHOICE_NUMBER.search(value) or value.strip().isdigit()):
             return "address_id"  # "아 잘못 눌렀어요, 2번 주소예요": another of the addresses offered
         return slot
 

@@ -63,7 +63,6 @@ SWITCH_CONFIDENCE = 0.6
 FREE_TEXT_SWITCH_CONFIDENCE = 0.8   # a description often names a service ("주소가 잘못 나와요")
 ROUTED_CONFIDENCE = 0.6
 FREE_TEXT_OOS_CONFIDENCE = 0.5
-QUESTION_SWITCH_CONFIDENCE = 0.9   # "결제하면 영수증도 받아요?" at a summary is about this step, not a new service
 
 _PERSON = re.compile(
     r"상담원|상담사|상담\s*(받|원해|하고\s*싶|연결)|(사람|직원|담당자)(이랑|과|하고|한테|분)?\s*(얘기|이야기|통화|연결|상담|바꿔)"
@@ -173,7 +172,7 @@ def _parses_for(slot: str, text: str) -> bool:
     return False
 
 
-_CHOICE_NUMBER = re.compile(r"(\d{1,2})\s*번|\bnumber\s*\d{1,2}\b|#\s*\d{1,2}\b|\bthe (first|second|third|fourth) one\b",
+CHOICE_NUMBER = re.compile(r"(\d{1,2})\s*번|\bnumber\s*\d{1,2}\b|#\s*\d{1,2}\b|\bthe (first|second|third|fourth) one\b",
                             re.IGNORECASE)
 CHOICE_SLOTS = ("fine_ids", "address_id", "member_ids", "complaint_category")
 
@@ -183,7 +182,7 @@ def _value_type_slot(text: str, filled: Sequence[str], requested_slot: Optional[
     list answered last: "아 잘못 골랐어요, 2번이요")."""
     if "phone" in filled and requested_slot != "phone" and normalise_phone(text):
         return "phone"
-    if _CHOICE_NUMBER.search(text):
+    if CHOICE_NUMBER.search(text):
         chosen = [slot for slot in filled if slot in CHOICE_SLOTS]
         if chosen:
             return chosen[-1]
@@ -255,9 +254,11 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
 
 
 def _question(text: str, intent: Optional[str], confidence: float) -> Reading:
+    """A question about this step is answered in place ("결제하면 영수증도 받아요?" at the summary is not a request to
+    check a payment); it asks for another service only with words that say "instead"."""
     if _WHY.search(text):
         return Reading(Kind.QUESTION, value="why")  # "why do you need my birth date?", "what is this fine?"
-    if intent in SERVICE_INTENTS and confidence >= QUESTION_SWITCH_CONFIDENCE:
+    if intent in SERVICE_INTENTS and confidence >= SWITCH_CONFIDENCE and _SWITCH_CUE.search(text):
         return Reading(Kind.SWITCH, switch_to=intent)  # "can I change my address instead?"
     if intent in ROUTED_INTENTS and confidence >= ROUTED_CONFIDENCE and intent != "help":
         return Reading(Kind.ROUTED)  # off-topic, "are you a bot?": the rules answer, then the question again

@@ -164,3 +164,18 @@ async def test_a_misspelt_road_is_suggested_not_refused_and_not_taken_without_a_
     await runner.say("역삼로 25")  # not in the list: another address is searched instead
     assert runner.slots["new_address"] == "역삼로 25" and "역삼로 25" in runner.slots["address_label"]["ko"]
     assert runner.asking == "effective_date"
+
+
+async def test_the_address_choice_corrected_by_its_number_later_on(govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain, language="en")
+    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots,
+                        language="en")
+    await runner.say("I moved", intent="change_address")
+    await runner.say("Itaewon-ro")
+    options = runner.slots["address_options"]
+    assert runner.asking == "address_id" and len(options) > 1
+    await runner.say("1")
+    await runner.say("today")
+    assert runner.slots["address_id"] == options[0]["id"]
+    await runner.say("I chose the wrong address, it's number 2")
+    assert runner.slots["address_id"] == options[1]["id"] and runner.slots["effective_date"]

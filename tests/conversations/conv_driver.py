@@ -14,6 +14,7 @@ import urllib.parse
 import uuid
 from typing import Any
 
+import phonenumbers
 import requests
 from conv_stack import Stack
 
@@ -252,7 +253,7 @@ class Citizen:
             "phone_dashed": f"{national[:3]}-{national[3:7]}-{national[7:]}", "phone_plain": national,
             "birth": self.birth, "birth_ko": f"{born.year}년 {born.month}월 {born.day}일",
             "birth_en": born.strftime("%B ") + f"{born.day}, {born.year}", "wrong_birth": wrong.isoformat(),
-            "wrong_phone": f"010-{random.randint(2000, 9999)}-{random.randint(1000, 9999)}",
+            "wrong_phone": dashed(random_mobile()),
             "case_number": (self.applications or ["AP-2026-000001"])[0],
             "member_name": self.members[0][1] if self.members else "",
             "today": today.isoformat(), "tomorrow": (today + dt.timedelta(days=1)).isoformat(),
@@ -263,10 +264,25 @@ def seoul_today() -> dt.date:
     return (dt.datetime.now(dt.UTC) + dt.timedelta(hours=9)).date()
 
 
+def random_mobile() -> str:
+    """A Korean mobile number that libphonenumber (and so govapi) accepts: not every 010 block is allocated, and
+    govapi answers an unallocated one as a mistyped number, which would make the conversation flaky."""
+    while True:
+        phone = f"+8210{random.randint(2000, 9999)}{random.randint(1000, 9999)}"
+        parsed = phonenumbers.parse(phone, None)
+        if phonenumbers.is_valid_number(parsed) and \
+                phonenumbers.number_type(parsed) == phonenumbers.PhoneNumberType.MOBILE:
+            return phone
+
+
+def dashed(e164: str) -> str:
+    national = "0" + e164[3:]
+    return f"{national[:3]}-{national[3:7]}-{national[7:]}"
+
+
 def unregistered_citizen() -> Citizen:
     """A number nobody registered (verification answers it like any other, and no code goes anywhere)."""
-    return Citizen(id="", name="", phone=f"+8210{random.randint(2000, 9999)}{random.randint(1000, 9999)}",
-                   birth="1980-01-01", household_id="", real=False)
+    return Citizen(id="", name="", phone=random_mobile(), birth="1980-01-01", household_id="", real=False)
 
 
 class Pool:

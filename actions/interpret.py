@@ -118,6 +118,11 @@ _LEAD_EN = re.compile(r"^\s*(it'?s|it is|it should be|should be|the (new|right|c
 _SPLIT = re.compile(r"[,;!?]|\.(?!\d)|\bbut\b|\binstead of\b|(?:이|가)?\s*아니라|(?:이|가)?\s*아니고|말고|틀렸어요|틀려요|잘못\s*(됐|썼|말했|적었)\w*")
 
 
+def says_change(text: str) -> bool:
+    """Words that something should change or was wrong, with or without naming what."""
+    return bool(_CUE.search(text or ""))
+
+
 def _intent_score(ranking: Iterable[Mapping[str, Any]], name: str) -> float:
     return max((float(r.get("confidence") or 0.0) for r in ranking if r.get("name") == name), default=0.0)
 

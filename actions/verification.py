@@ -20,7 +20,7 @@ from rasa_sdk.types import DomainDict
 from actions import conversation as conv
 from actions.dates import parse_date
 from actions.govapi_client import ErrKind, get_client
-from actions.interpret import CONFIRM_SLOTS, Kind, Reading, read_message
+from actions.interpret import CONFIRM_SLOTS, Kind, Reading, read_message, says_change
 from actions.parsing import (find_case_number, is_no, is_yes, normalise_phone, parse_birth_date, parse_otp,
                              phone_from_sender, wants_resend)
 from actions.texts import TEXTS, text
@@ -220,8 +220,9 @@ class VerifiedFormValidation(FormValidationAction):
         intent, _ = conv.latest_intent(tracker)
         if is_yes(message) or intent == "affirm":
             return {slot: True, "summary_change": None}
-        if is_no(message) or intent == "deny":
-            return {slot: None, "summary_change": True}  # the summary question becomes "what should change?"
+        if is_no(message) or intent == "deny" or says_change(message):
+            # "no", or "I need to change something" naming no answer we know: "what should change?"
+            return {slot: None, "summary_change": True}
         dispatcher.utter_message(text=text("help_summary", conv.language(tracker)))
         return {slot: None}
 

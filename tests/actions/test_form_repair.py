@@ -179,3 +179,16 @@ async def test_the_address_choice_corrected_by_its_number_later_on(govapi, actio
     assert runner.slots["address_id"] == options[0]["id"]
     await runner.say("I chose the wrong address, it's number 2")
     assert runner.slots["address_id"] == options[1]["id"] and runner.slots["effective_date"]
+
+
+async def test_a_wish_to_change_something_unnamed_at_the_summary_asks_what(govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain, language="en")
+    runner = FormRunner(ValidatePayFineForm(), "pay_fine_form", domain, sender=sender, slots=slots, language="en")
+    await runner.say("pay my fines", intent="pay_fine")
+    if runner.asking == "fine_ids":
+        await runner.say("1")
+    await runner.say("card")
+    assert runner.asking == "payment_confirm"
+    await runner.say("wait, something is wrong here", intent="deny", confidence=0.4)
+    assert runner.asking == "payment_confirm" and runner.slots["summary_change"] is True
+    assert runner.slots.get("payment_confirm") is None

@@ -27,7 +27,7 @@ NLU_SOURCES := config.yml domain.yml $(shell find domain data minwon_nlu -type f
 help:
 	@echo "make run    install what is missing, train if needed, start everything (embedded defaults)"
 	@echo "make test   install what is missing and run every suite"
-	@echo "make bench  print the benchmark figures (ONLY=load|turns|channels|govapi|notify|desk|nlu)"
+	@echo "make bench  print the benchmark figures (ONLY=load|turns|channels|govapi|notify|desk|nlu|conversations)"
 	@echo "make run-prod  the production topology on this machine (needs haproxy and PostgreSQL)"
 
 # --- environments: re-created only when their pinned requirement file changes -----------------------

@@ -17,8 +17,9 @@ declare -A BENCH=(
   [notify]="$PY bench/notify.py"        # notifier events/s and event-to-message latency
   [desk]="$PY bench/desk.py"            # handoff open and claim races
   [nlu]="$RPY bench/nlu_eval.py"        # intent P/R per language, out-of-scope share
+  [conversations]="$PY bench/conversations.py"  # the conversation corpus: task success, friction, wrong writes
 )
-ORDER=(load turns channels govapi notify desk nlu)
+ORDER=(load turns channels govapi notify desk nlu conversations)
 only=${ONLY:-}
 failed=()
 for name in "${ORDER[@]}"; do

@@ -91,20 +91,29 @@ _CUE = re.compile(r"(틀렸|틀려|틀린|잘못|아니라|아니고|말고|정�
 
 # Words that name an answer of a task. Specific enough that a plain answer to another question rarely names one.
 SLOT_WORDS: Mapping[str, re.Pattern] = {
-    "phone": re.compile(r"(휴대폰|핸드폰|전화\s*번호|폰\s*번호|연락처|\bphone\b|\bmobile\b|\bcell\b)", re.IGNORECASE),
+    "phone": re.compile(r"(휴대폰|핸드폰|전화\s*번호|폰\s*번호|연락처|\bphone\b|\bmobile\b|\bcell\b|\bmy number\b|"
+                        r"\bwrong number\b)", re.IGNORECASE),
     "birth_date": re.compile(r"(생년월일|생일|태어난|\bbirth|\bborn\b|\bdob\b)", re.IGNORECASE),
     "case_number": re.compile(r"(접수\s*번호|신청\s*번호|\bcase number\b|\bapplication number\b)", re.IGNORECASE),
-    "fine_ids": re.compile(r"(과태료|범칙금|벌금|고지서|\bfines?\b)", re.IGNORECASE),
-    "payment_method": re.compile(r"(결제\s*방법|납부\s*방법|카드|가상\s*계좌|계좌|\bmethod\b|\bcard\b|\baccount\b|\btransfer\b)",
-                                 re.IGNORECASE),
-    "new_address": re.compile(r"(새\s*주소|주소|\baddress\b)", re.IGNORECASE),
-    "effective_date": re.compile(r"(날짜|이사\s*날|이삿날|전입\s*일|이사\s*일|\bdate\b|\bday\b)", re.IGNORECASE),
-    "member_ids": re.compile(r"(가족|세대원|식구|\bhousehold\b|\bfamily\b|\bmembers?\b)", re.IGNORECASE),
-    "complaint_text": re.compile(r"(민원\s*내용|내용|설명|\bdescription\b|\bdetails\b|\bwhat happened\b)", re.IGNORECASE),
+    "fine_ids": re.compile(r"(과태료|범칙금|벌금|고지서|어떤\s*걸\s*낼|\bfines?\b|\bwhich (one|ones) to pay\b|"
+                           r"\bpenalt(y|ies)\b)", re.IGNORECASE),
+    "payment_method": re.compile(r"(결제\s*방법|납부\s*방법|결제\s*수단|어떻게\s*(낼|내|결제)|카드|가상\s*계좌|계좌|"
+                                 r"\bmethod\b|\bcard\b|\baccount\b|\btransfer\b|\bhow (i|to|we|you) pay\b|"
+                                 r"\bpay(ing)? by\b|\bpayment (type|option)\b)", re.IGNORECASE),
+    "new_address": re.compile(r"(새\s*주소|주소|이사\s*(갈|가는)\s*(곳|집)|\baddress\b|\bnew place\b|"
+                              r"\bwhere (i'?m|i am|we'?re|we are) moving\b)", re.IGNORECASE),
+    "effective_date": re.compile(r"(날짜|이사\s*날|이삿날|전입\s*일|이사\s*일|언제\s*이사|\bdate\b|\bday\b|"
+                                 r"\bwhen (i|we) move\b|\bmoving day\b)", re.IGNORECASE),
+    "member_ids": re.compile(r"(가족|세대원|식구|같이\s*(이사|가는)|함께\s*(이사|가는)|누가\s*(같이|함께)|\bhousehold\b|"
+                             r"\bfamily\b|\bmembers?\b|\bwho('?s| is)? (moving|coming)\b|\bwho moves\b|"
+                             r"\bmoving with\b|\bpeople moving\b)", re.IGNORECASE),
+    "complaint_text": re.compile(r"(민원\s*내용|내용|설명|\bdescription\b|\bdetails\b|\bwhat happened\b|"
+                                 r"\bwhat i wrote\b)", re.IGNORECASE),
     "complaint_category": re.compile(r"(분류|분야|종류|주제|카테고리|\bcategory\b|\btopic\b|\bkind\b|\btype\b)",
                                      re.IGNORECASE),
-    "complaint_place": re.compile(r"(장소|위치|주소|\bplace\b|\blocation\b|\baddress\b|\bwhere\b)", re.IGNORECASE),
-    "photo_id": re.compile(r"(사진|\bphoto\b|\bpicture\b|\bimage\b)", re.IGNORECASE),
+    "complaint_place": re.compile(r"(장소|위치|주소|어디서|\bplace\b|\blocation\b|\baddress\b|\bwhere\b)",
+                                  re.IGNORECASE),
+    "photo_id": re.compile(r"(사진|\bphoto\b|\bpicture\b|\bimage\b|\bpic\b)", re.IGNORECASE),
 }
 # Where two slots of one form share a word (주소 in a complaint is its place), the form's own slot wins
 # because only slots of the active task are considered.

@@ -20,7 +20,7 @@ from rasa_sdk.types import DomainDict
 from actions import conversation as conv
 from actions.dates import parse_date
 from actions.govapi_client import ErrKind, get_client
-from actions.interpret import CONFIRM_SLOTS, Kind, Reading, read_message, says_change
+from actions.interpret import CONFIRM_SLOTS, FREE_TEXT_SLOTS, Kind, Reading, read_message, says_change
 from actions.parsing import (find_case_number, is_no, is_yes, normalise_phone, parse_birth_date, parse_otp,
                              phone_from_sender, wants_resend)
 from actions.texts import TEXTS, text
@@ -149,8 +149,16 @@ class VerifiedFormValidation(FormValidationAction):
         filled = {slot: tracker.get_slot(slot) for slot in self.task_slots()}
         if conv.citizen_token(tracker):  # verified: its answers are no longer part of the task
             filled.update({slot: None for slot in VERIFY_SLOTS})
-        return read_message(message, intent, confidence, ranking, requested, self.task_slots(), filled,
-                            self.own_services(), self.accepts(requested, message, tracker))
+        reading = read_message(message, intent, confidence, ranking, requested, self.task_slots(), filled,
+                               self.own_services(), self.accepts(requested, message, tracker))
+        if reading.kind == Kind.ANSWER and requested in CONFIRM_SLOTS and tracker.get_slot("summary_change") \
+                and not (is_yes(message) or is_no(message)):
+            # "What should change?" answered with a new value ("all of them", "카드로요"): the one answer it fits.
+            fits = [slot for slot in self.form_slots()
+                    if slot not in CONFIRM_SLOTS and slot not in FREE_TEXT_SLOTS and self.accepts(slot, message, tracker)]
+            if len(fits) == 1:
+                return Reading(Kind.CORRECTION, slot=fits[0], value=message)
+        return reading
 
     def act_on(self, reading: Reading, dispatcher: CollectingDispatcher, tracker: Tracker,
                requested: Text) -> Optional[List[EventType]]:

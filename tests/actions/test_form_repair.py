@@ -192,3 +192,6 @@ async def test_a_wish_to_change_something_unnamed_at_the_summary_asks_what(govap
     await runner.say("wait, something is wrong here", intent="deny", confidence=0.4)
     assert runner.asking == "payment_confirm" and runner.slots["summary_change"] is True
     assert runner.slots.get("payment_confirm") is None
+    await runner.say("virtual account")  # the new value alone: the one answer it fits
+    assert runner.slots["payment_method"] == "virtual_account" and runner.asking == "payment_confirm"
+    assert not runner.slots.get("summary_change")

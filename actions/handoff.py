@@ -1,5 +1,6 @@
 """Hand the conversation to a person: the handoff desk when HANDOFF_URL is set and answers, otherwise the
-call-centre number. Reached by request_human, by two misunderstandings in a row, and by a verification lockout.
+call-centre number. Reached by request_human (a button offers it after two misunderstandings in a row) and by a
+verification lockout.
 The way back (EXTERNAL_handback) is actions/handoff_return.py.
 The desk gets context but never the citizen token, phone, birth date or code (docs/CONTRACTS.md "Handoff").
 """
@@ -95,16 +96,44 @@ class ActionHandoff(Action):
         return await hand_off(dispatcher, tracker, "requested")
 
 
+# What a clarifying question may offer, and the command its button sends (a server-issued payload: connectors
+# neutralise a typed "/", never a pressed button). Small talk and answers (inform, affirm, ...) are not offered.
+CLARIFIABLE = ("check_application_status", "list_applications", "check_payment", "pay_fine", "change_address",
+               "file_complaint", "subscribe_updates", "request_human", "help")
+CLARIFY_MIN_CONFIDENCE = 0.1
+
+
+def clarify_candidates(ranking: List[Dict[str, Any]], limit: int = 2) -> List[str]:
+    """The likeliest things the citizen may have meant, best first (NLU's ranking without the fallback)."""
+    ranked = sorted((r for r in ranking if r.get("name") in CLARIFIABLE
+                     and float(r.get("confidence") or 0) >= CLARIFY_MIN_CONFIDENCE),
+                    key=lambda r: -float(r.get("confidence") or 0))
+    return [str(r["name"]) for r in ranked[:limit]]
+
+
 class ActionNluFallback(Action):
-    """The first misunderstanding asks to rephrase; the second in a row brings a person."""
+    """Not understood: the first time, "did you mean A or B?" with a button each (two-stage fallback, in the
+    citizen's language; a plain request to rephrase when NLU has no likely reading); the second time in a row, a
+    person is offered."""
 
     def name(self) -> Text:
         return "action_nlu_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        lang = conv.language(tracker)
         user_intents = [e.get("parse_data", {}).get("intent", {}).get("name")
                         for e in tracker.events if e.get("event") == "user"]
         if len(user_intents) >= 2 and user_intents[-2] == "nlu_fallback":
-            return await hand_off(dispatcher, tracker, "fallback")
-        dispatcher.utter_message(text=text("fallback", conv.language(tracker)))
+            dispatcher.utter_message(text=text("fallback_offer_person", lang),
+                                     buttons=[{"title": text("intent_request_human", lang), "payload": "/request_human"},
+                                              {"title": text("intent_help", lang), "payload": "/help"}])
+            return []
+        candidates = clarify_candidates((tracker.latest_message or {}).get("intent_ranking") or [])
+        if not candidates:
+            dispatcher.utter_message(text=text("fallback", lang))
+            return []
+        buttons = [{"title": text(f"intent_{name}", lang), "payload": f"/{name}"} for name in candidates]
+        if "request_human" not in candidates:
+            buttons.append({"title": text("intent_request_human", lang), "payload": "/request_human"})
+        dispatcher.utter_message(text=text("did_you_mean", lang), buttons=buttons)
         return []

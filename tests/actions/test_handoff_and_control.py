@@ -21,12 +21,21 @@ def tracker_after(intents, slots=None, form=None):
                    "action_listen")
 
 
-async def test_first_misunderstanding_asks_to_rephrase_second_brings_the_call_centre(actions_on_govapi, domain):
+async def test_first_misunderstanding_asks_did_you_mean_second_offers_a_person(actions_on_govapi, domain):
+    unsure = tracker_after(["greet", "nlu_fallback"], {"language": "en"})
+    unsure.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.5},
+                                               {"name": "check_payment", "confidence": 0.41},
+                                               {"name": "pay_fine", "confidence": 0.38},
+                                               {"name": "out_of_scope", "confidence": 0.1}]
+    _, messages = await run_action(ActionNluFallback(), unsure, domain)
+    assert "Is it one of these?" in texts_of(messages)
+    assert [(b["title"], b["payload"]) for b in messages[0]["buttons"]] == [
+        ("Check a payment", "/check_payment"), ("Pay a fine", "/pay_fine"), ("Talk to a person", "/request_human")]
     _, messages = await run_action(ActionNluFallback(), tracker_after(["greet", "nlu_fallback"]), domain)
-    assert "다시 말씀해" in texts_of(messages)
-    _, messages = await run_action(ActionNluFallback(), tracker_after(["nlu_fallback", "nlu_fallback"],
-                                                                      {"language": "en"}), domain)
-    assert "call 110" in texts_of(messages)
+    assert "다시 말씀해" in texts_of(messages) and not messages[0].get("buttons")  # nothing likely to offer
+    _, messages = await run_action(ActionNluFallback(), tracker_after(["nlu_fallback", "nlu_fallback"]), domain)
+    assert "상담원과 이야기하시겠어요" in texts_of(messages)
+    assert messages[0]["buttons"][0] == {"title": "상담원 연결", "payload": "/request_human"}
 
 
 async def test_request_human_inside_a_form_leaves_it_and_gives_the_number(actions_on_govapi, domain):

@@ -12,7 +12,8 @@ A message that arrives while a form asks for `requested_slot` is read as one of:
 
 Pure functions of the message, its NLU reading and the slots, so the whole table is tested without Rasa.
 Precedence: a request for a person or to stop wins everywhere (including the summary and the payment method);
-then a correction that names an earlier answer; then a switch; then the asked question's own answer.
+then a question (never an answer, whatever option it names); then a correction that names an earlier answer;
+then a switch; then the asked question's own answer.
 """
 from __future__ import annotations
 
@@ -49,8 +50,6 @@ class Reading:
 FREE_TEXT_SLOTS = frozenset({"new_address", "complaint_text", "complaint_place"})
 # The summary before each state change: yes submits, no or a named field changes one answer.
 CONFIRM_SLOTS = frozenset({"address_confirm", "payment_confirm", "complaint_confirm"})
-# Helper slots a form may hold; never the subject of a correction.
-VERIFY_SLOTS = ("phone", "birth_date", "otp_code")
 
 SERVICE_INTENTS = {"check_application_status", "list_applications", "check_payment", "pay_fine",
                    "change_address", "file_complaint"}

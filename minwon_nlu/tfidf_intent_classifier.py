@@ -10,14 +10,19 @@ Predicting: Rasa stacks each message's feature blocks into one scipy matrix and 
 sparse-times-dense product copies the whole weight matrix (features x intents) on every call: ~2 ms a message,
 half of the NLU's time. `process` computes the same probabilities from the blocks' few non-zero entries and a
 row-major copy of the weights made once (tests/nlu/test_tfidf_classifier.py compares the two).
+
+Dense sentence features (minwon_nlu/use_featurizer.py) go beside the sparse block: the log1p/idf/L2 weighting
+is for counts only, so the dense vector is appended unweighted, times `dense_scale` (0.5: the sparse block has
+unit length, and at 0.5 the sentence vector adds to the words instead of drowning them). Without a dense
+feature the matrix, the model and its answers are what they were before dense features existed.
 """
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 import numpy as np
-from scipy.sparse import csr_matrix
+from scipy.sparse import csr_matrix, hstack, vstack
 from sklearn.preprocessing import normalize
 
 from rasa.engine.graph import ExecutionContext
@@ -42,7 +47,7 @@ _IDF_FILE = "idf.npy"
 class TfidfIntentClassifier(LogisticRegressionClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {**LogisticRegressionClassifier.get_default_config(), "C": 10.0, "max_iter": 1000}
+        return {**LogisticRegressionClassifier.get_default_config(), "C": 10.0, "max_iter": 1000, "dense_scale": 0.5}
 
     def __init__(
         self,
@@ -55,6 +60,7 @@ class TfidfIntentClassifier(LogisticRegressionClassifier):
         self.clf.set_params(C=float(self.config["C"]))
         self._idf: np.ndarray = np.zeros(0)
         self._rows: Optional[np.ndarray] = None  # coef_.T, row-major: one row of intent weights per feature
+        self._dense_scale = float(self.config["dense_scale"])
 
     def _weigh(self, counts: csr_matrix) -> csr_matrix:
         weighted = csr_matrix(counts, dtype=np.float64)
@@ -63,8 +69,31 @@ class TfidfIntentClassifier(LogisticRegressionClassifier):
             weighted = csr_matrix(weighted.multiply(self._idf))
         return normalize(weighted)
 
+    def _blocks(self, messages: List[Message]) -> Tuple[csr_matrix, Optional[np.ndarray]]:
+        """The sentence-level sparse counts and dense vectors (None when no message has one), one row each."""
+        sparse, dense = [], []
+        for message in messages:
+            counts = message.get_sparse_features(attribute=TEXT)[1]
+            vector = message.get_dense_features(attribute=TEXT)[1]
+            sparse.append(csr_matrix(counts.features if counts else []))
+            dense.append(None if vector is None else np.asarray(vector.features, dtype=np.float64).reshape(-1))
+        width = next((d.size for d in dense if d is not None), 0)
+        if not width:
+            return csr_matrix(vstack(sparse)), None
+        # a message without text has no sentence vector: zeros, as it has no counts either
+        return csr_matrix(vstack(sparse)), np.vstack([np.zeros(width) if d is None else d for d in dense])
+
+    def _dense_width(self) -> int:
+        coef = getattr(self.clf, "coef_", None)
+        return 0 if coef is None or not self._idf.size else coef.shape[1] - self._idf.size
+
     def _create_X(self, messages: List[Message]) -> csr_matrix:
-        return self._weigh(super()._create_X(messages))
+        counts, dense = self._blocks(messages)
+        if dense is None and self._dense_width():  # trained with dense features, given none
+            dense = np.zeros((counts.shape[0], self._dense_width()))
+        if dense is None:
+            return self._weigh(counts)
+        return csr_matrix(hstack([self._weigh(counts), csr_matrix(self._dense_scale * dense)]))
 
     # -- prediction ------------------------------------------------------------------------------------
     def process(self, messages: List[Message]) -> List[Message]:
@@ -95,17 +124,20 @@ class TfidfIntentClassifier(LogisticRegressionClassifier):
         return True
 
     def _probabilities(self, message: Message) -> Optional[np.ndarray]:
-        columns, values, offset = [], [], 0
+        columns, values, offset, dense = [], [], 0, []
         for features in message.features:
             if features.attribute != TEXT or features.type != FEATURE_TYPE_SENTENCE:
                 continue
             if not features.is_sparse():
-                return None
+                dense.append(np.asarray(features.features, dtype=np.float64).reshape(-1))
+                continue
             block = features.features.tocoo()
             columns.append(block.col.astype(np.int64) + offset)
             values.append(block.data.astype(np.float64))
             offset += block.shape[1]
-        if offset != self._rows.shape[0]:
+        dense_width = self._rows.shape[0] - offset
+        vector = np.concatenate(dense) if dense else np.zeros(dense_width)
+        if vector.size != dense_width or (dense_width and self._idf.size != offset):
             return None  # not the features the model was trained on
         if columns:
             present, where = np.unique(np.concatenate(columns), return_inverse=True)
@@ -119,6 +151,8 @@ class TfidfIntentClassifier(LogisticRegressionClassifier):
         if norm > 0:
             weights = weights / norm
         scores = weights @ self._rows[present] + self.clf.intercept_
+        if dense_width:
+            scores += self._dense_scale * (vector @ self._rows[offset:])
         scores = np.exp(scores - scores.max())
         return scores / scores.sum()
 
@@ -126,10 +160,13 @@ class TfidfIntentClassifier(LogisticRegressionClassifier):
         examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
         if not examples:
             return self._resource
-        counts = csr_matrix(super()._create_X(examples))
+        counts, dense = self._blocks(examples)
         document_frequency = np.asarray((counts > 0).sum(axis=0)).ravel()
         self._idf = np.log((1 + counts.shape[0]) / (1 + document_frequency)) + 1.0
-        self.clf.fit(self._weigh(counts), [e.get(INTENT) for e in examples])
+        X = self._weigh(counts)
+        if dense is not None:
+            X = csr_matrix(hstack([X, csr_matrix(self._dense_scale * dense)]))
+        self.clf.fit(X, [e.get(INTENT) for e in examples])
         self._rows = None  # new weights
         self.persist()
         return self._resource

@@ -10,6 +10,8 @@ same driver and checks) against a stack this script starts, with per language an
 
     .venv/bin/python bench/conversations.py [--heldout] [--workers 2] [-k SUBSTRING] [--json] [--failures]
 
+-k heldout2: only the second hand-written set (ids are <file>:<conversation>).
+
 Issue 11's goals are printed with the held-out figures: success >= 97 %, friction-free >= 90 %, no wrong
 write, reply p95 <= 100 ms. Needs the trained model (models/minwon.tar.gz, or MINWON_E2E_MODEL).
 """
@@ -116,6 +118,7 @@ def main() -> int:
         "by_kind": grouped(results, lambda r: f"{'held-out' if 'heldout' in r.conv.tags else 'matrix'} {r.conv.kind}"),
         "heldout": figures(held) if held else None,
         "heldout_by_language_and_channel": grouped(held, lambda r: f"{r.conv.lang} {r.conv.channel}") if held else {},
+        "heldout_by_file": grouped(held, lambda r: r.conv.id.split(":", 1)[0]) if held else {},
         "failed": {r.conv.id: r.failures[0] for r in results if not r.passed},
     }
     if args.json:
@@ -129,6 +132,9 @@ def main() -> int:
     if held:
         print()
         print(table("held-out", {**report["heldout_by_language_and_channel"], "held-out": report["heldout"]}))
+        if len(report["heldout_by_file"]) > 1:  # each hand-written set on its own (heldout.yml, heldout2.yml)
+            print()
+            print(table("held-out set", report["heldout_by_file"]))
         print()
         print(goal_line(report["heldout"]))
     if args.failures:

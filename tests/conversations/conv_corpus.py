@@ -1,6 +1,6 @@
 """The conversation corpus: a matrix generated from the forms in domain/*.yml and the table in corpus_data.yml
 (every form x question x kind of interruption, Korean and English, web chat and SMS), plus the hand-written
-held-out conversations of heldout.yml. Pure data: nothing here talks to a server (conv_driver.py does).
+held-out conversations of every heldout*.yml (heldout.yml, heldout2.yml, ...). Pure data: nothing here talks to a server (conv_driver.py does).
 
 A conversation is a list of steps, each a dict:
   {say: TEXT}                    one message (placeholders filled per citizen, see corpus_data.yml)
@@ -21,7 +21,6 @@ import yaml
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 DATA = HERE / "corpus_data.yml"
-HELDOUT = HERE / "heldout.yml"
 
 KINDS = ("person", "cancel", "switch", "correction", "question", "stray")
 SUMMARY_KINDS = ("change", "deny")
@@ -218,16 +217,24 @@ def _contains(written: dict[str, Any], lang: str) -> list[str]:
 
 
 # --- the hand-written part ---------------------------------------------------------------------------------------
-def heldout(path: Path = HELDOUT) -> list[Conversation]:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+def heldout_files() -> list[Path]:
+    """Every hand-written set: heldout.yml, then later sets (heldout2.yml, ...), each written without the others."""
+    return sorted(HERE.glob("heldout*.yml"))
+
+
+def heldout(path: Path | None = None) -> list[Conversation]:
+    """The held-out conversations of one file, or of every heldout*.yml; ids and tags name the file."""
     out = []
-    for item in raw.get("conversations") or []:
-        steps = [s if isinstance(s, dict) else {"say": s} for s in item["steps"]]
-        out.append(Conversation(
-            id=f"heldout:{item['id']}", lang=item["lang"], channel=item["channel"], kind=item.get("kind", "task"),
-            steps=steps, final=item.get("final") or {"writes": "none"}, needs={"real": True, **(item.get("needs") or {})},
-            form=item.get("form"), min_turns=item.get("min_turns"),
-            tags=("heldout", item.get("kind", "task"), item["lang"], item["channel"])))
+    for one in [path] if path else heldout_files():
+        raw = yaml.safe_load(one.read_text(encoding="utf-8")) or {}
+        for item in raw.get("conversations") or []:
+            steps = [s if isinstance(s, dict) else {"say": s} for s in item["steps"]]
+            kind = item.get("kind", "task")
+            out.append(Conversation(
+                id=f"{one.stem}:{item['id']}", lang=item["lang"], channel=item["channel"], kind=kind,
+                steps=steps, final=item.get("final") or {"writes": "none"},
+                needs={"real": True, **(item.get("needs") or {})}, form=item.get("form"),
+                min_turns=item.get("min_turns"), tags=("heldout", kind, item["lang"], item["channel"], one.stem)))
     return out
 
 

@@ -12,6 +12,13 @@ a fixed seed. The out-of-scope test draws (fixed seed, at most --oos-sample utte
 TEST splits of ../shared/datasets (CLINC150 test minus the small-talk intents that are ours, plus
 oos_test; 3i4k fci_test.txt minus civic lines), which never go into data/. The threshold table is
 computed on the out-of-fold predictions (validation), never on the test splits.
+
+The held-out report parses tests/nlu/heldout (citizen sentences written apart from data/, see its
+README) with the full model trained here, or with models/minwon.tar.gz under --heldout-only:
+
+    .venv-rasa/bin/python bench/nlu_eval.py --heldout-only
+
+It is only reported; nothing (thresholds included) is chosen on it.
 """
 from __future__ import annotations
 
@@ -227,6 +234,69 @@ def report_oos(parser: Parser, sample, threshold: float, ambiguity: float) -> No
             print("  by intent: " + ", ".join(f"{i}={landed[i]}" for i in TRANSACTIONAL))
 
 
+HELDOUT = ROOT / "tests" / "nlu" / "heldout"
+
+
+def heldout_set() -> list[tuple[str, str, str, bool]]:
+    """(language, intent, text, shares our vocabulary) of tests/nlu/heldout: report only, never tuned on."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    items = []
+    for lang in ("ko", "en"):
+        for name, vocab in ((f"heldout_{lang}.yml", False), (f"heldout_oos_vocab_{lang}.yml", True)):
+            for m in load_data(str(HELDOUT / name)).intent_examples:
+                items.append((lang, m.get("intent"), m.get("text"), vocab))
+    return items
+
+
+def report_heldout(parser: Parser, items, threshold: float, ambiguity: float) -> dict[str, float]:
+    """Prints per-intent P/R and accuracy per language (nlu_fallback is right only for an out-of-scope
+    line) and the out-of-scope false triggers; returns the headline figures (for a comparison table)."""
+    figures = {}
+    parses = parser.parse([t for _, _, t, _ in items])
+    rows = []
+    for (lang, gold, _, vocab), p in zip(items, parses):
+        pred = decide(top_of(p), threshold, ambiguity)
+        if gold == "out_of_scope" and pred == "nlu_fallback":
+            pred = "out_of_scope"  # not started, not misread: what an out-of-scope line should get
+        rows.append((lang, gold, pred, vocab))
+    print(f"\nHELD-OUT set ({HELDOUT.relative_to(ROOT)}; report only, never trained or tuned on), "
+          f"fallback {threshold}/{ambiguity} applied; nlu_fallback on an out-of-scope line counts "
+          f"as out_of_scope")
+    for lang in ("ko", "en"):
+        mine = [r for r in rows if r[0] == lang]
+        gold_count = collections.Counter(r[1] for r in mine)
+        pred_count = collections.Counter(r[2] for r in mine)
+        hit = collections.Counter(g for _, g, p, _ in mine if g == p)
+        print(f"\n[{lang}] held-out per-intent, n={len(mine)}")
+        print(f"  {'intent':28s} {'prec':>6s} {'recall':>6s} {'n':>5s}")
+        for intent in sorted(gold_count):
+            p = hit[intent] / pred_count[intent] if pred_count[intent] else 0.0
+            print(f"  {intent:28s} {p:6.3f} {hit[intent] / gold_count[intent]:6.3f} "
+                  f"{gold_count[intent]:5d}")
+        inscope = [r for r in mine if r[1] != "out_of_scope"]
+        confused = collections.Counter((g, p) for _, g, p, _ in mine if g != p).most_common(8)
+        print("  most confused (gold -> predicted): "
+              + ", ".join(f"{g}->{p} {n}" for (g, p), n in confused))
+        figures[f"held-out acc {lang}"] = sum(hit.values()) / len(mine)
+        print(f"  accuracy {sum(hit.values()) / len(mine):.3f} (goal >= 0.95)   in-scope accuracy "
+              f"{sum(g == p for _, g, p, _ in inscope) / len(inscope):.3f}   in-scope to fallback "
+              f"{sum(p == 'nlu_fallback' for *_, p, _ in inscope) / len(inscope):.3f}")
+    print("\nheld-out out-of-scope lines landing on a transactional intent (after fallback)")
+    for lang in ("ko", "en", "all"):
+        for vocab, what, goal in ((False, "everyday", ""), (True, "shares our vocabulary", "  goal <= 5%")):
+            mine = [r for r in rows if r[1] == "out_of_scope" and r[3] == vocab
+                    and lang in ("all", r[0])]
+            landed = collections.Counter(r[2] for r in mine)
+            bad = sum(landed[i] for i in TRANSACTIONAL)
+            if vocab and lang != "all":
+                figures[f"held-out oos-vocab->transactional {lang}"] = bad / max(1, len(mine))
+            print(f"  {'[' + lang + ']':5s} {what:22s} n={len(mine):3d} transactional {bad:3d} "
+                  f"({bad / max(1, len(mine)):.1%}){goal}  | by intent: "
+                  + (", ".join(f"{i}={landed[i]}" for i in TRANSACTIONAL if landed[i]) or "-"))
+    return figures
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--config", default=str(ROOT / "config.yml"))
@@ -235,6 +305,11 @@ def main() -> None:
     ap.add_argument("--max-folds-run", type=int, default=3, help="run at most this many folds")
     ap.add_argument("--oos-sample", type=int, default=3000, help="test utterances (0: skip)")
     ap.add_argument("--seed", type=int, default=20261125)
+    ap.add_argument("--heldout-only", action="store_true",
+                    help="only the held-out report, with --heldout-model (no training)")
+    ap.add_argument("--heldout-model", default=str(ROOT / "models" / "minwon.tar.gz"),
+                    help="model archive for --heldout-only")
+    ap.add_argument("--no-heldout", action="store_true", help="skip the held-out report")
     args = ap.parse_args()
     logging.disable(logging.WARNING)
     from rasa.utils.log_utils import configure_structlog
@@ -244,6 +319,11 @@ def main() -> None:
 
     threshold, ambiguity = fallback_settings(args.config)
     print(f"config {args.config}: FallbackClassifier threshold={threshold} ambiguity={ambiguity}")
+    if args.heldout_only:
+        parser = Parser(args.heldout_model)
+        print(f"model {args.heldout_model} loaded in {parser.load_seconds:.1f} s")
+        report_heldout(parser, heldout_set(), threshold, ambiguity)
+        return
     shared, examples = load_examples(Path(args.data))
     print(f"examples: {collections.Counter(l for l, _ in examples)}")
     with tempfile.TemporaryDirectory(prefix="nlu-eval-") as tmp:
@@ -272,6 +352,11 @@ def main() -> None:
             report_oos(parser, sample, threshold, ambiguity)
             print(f"  parsed {len(sample)} in {time.perf_counter() - started:.1f} s; "
                   f"NLU parse per message {parser.latency()}")
+        if not args.no_heldout:
+            if args.oos_sample <= 0:  # the full model above is trained for the OOS test only
+                model, _ = train(args.config, shared, [m for _, m in examples], tmp, "full")
+                parser = Parser(model)
+            report_heldout(parser, heldout_set(), threshold, ambiguity)
 
 
 if __name__ == "__main__":

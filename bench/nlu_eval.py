@@ -297,6 +297,108 @@ def report_heldout(parser: Parser, items, threshold: float, ambiguity: float) ->
     return figures
 
 
+RSS_PROBE = r"""
+import asyncio, logging, os, sys
+sys.path.insert(0, os.getcwd())
+logging.disable(logging.WARNING)
+from rasa.core.agent import Agent
+
+def rss_mb():
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS")) / 1024
+
+before = rss_mb()
+agent = Agent.load(sys.argv[1])
+loop = asyncio.new_event_loop()
+for text in ("안녕하세요", "I want to pay my parking fine", "이사해서 주소 바꾸려고요"):
+    loop.run_until_complete(agent.parse_message(text))
+print(f"{before:.1f} {rss_mb():.1f}")
+"""
+
+
+def rss_of(model_path: str) -> Tuple[float, float]:
+    """RSS (MB) of a fresh Python process with Rasa imported, then with the model loaded and 3 parses done."""
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-c", RSS_PROBE, model_path], capture_output=True, text=True,
+                          cwd=ROOT, timeout=600, check=True)
+    before, after = done.stdout.split()[-2:]
+    return float(before), float(after)
+
+
+def cv_figures(rows, threshold: float, ambiguity: float) -> Dict[str, float]:
+    """Macro-F1 per language, in-scope accuracy and validation out-of-scope -> transactional, fallback applied."""
+    figures = {}
+    for lang in ("ko", "en"):
+        pred = [(r[1], decide(r[2], threshold, ambiguity)) for r in rows if r[0] == lang]
+        f1s = []
+        for intent in sorted({g for g, _ in pred}):
+            hit = sum(g == p == intent for g, p in pred)
+            p = hit / max(1, sum(q == intent for _, q in pred))
+            r = hit / sum(g == intent for g, _ in pred)
+            f1s.append(2 * p * r / (p + r) if p + r else 0.0)
+        figures[f"macro-F1 {lang}"] = sum(f1s) / len(f1s)
+    for lang in ("ko", "en", "all"):
+        inscope = [r for r in rows if r[1] != "out_of_scope" and lang in ("all", r[0])]
+        right = sum(decide(r[2], threshold, ambiguity) == r[1] for r in inscope)
+        figures[f"in-scope acc {lang}"] = right / len(inscope)
+    oos = [r for r in rows if r[1] == "out_of_scope"]
+    figures["CV oos->transactional"] = sum(decide(r[2], threshold, ambiguity) in TRANSACTIONAL
+                                           for r in oos) / max(1, len(oos))
+    return figures
+
+
+def evaluate(config: str, args, shared, examples, tmp: str) -> Dict[str, float]:
+    """CV, out-of-scope test, latency, training time and the model's RSS for one config (prints the details)."""
+    threshold, ambiguity = fallback_settings(config)
+    print(f"\n=== {config}: FallbackClassifier threshold={threshold} ambiguity={ambiguity}")
+    tag = Path(config).stem
+    rows, fold_seconds = [], []
+    for k, test_idx in enumerate(folds_of(examples, args.folds, args.seed)[: args.max_folds_run]):
+        test_set = set(test_idx)
+        model, seconds = train(config, shared, [m for i, (_, m) in enumerate(examples) if i not in test_set],
+                               tmp, f"{tag}-fold{k}")
+        fold_seconds.append(seconds)
+        tests = [examples[i] for i in test_idx]
+        parses = Parser(model).parse([m.get("text") for _, m in tests])
+        rows += [(lang, m.get("intent"), top_of(p)) for (lang, m), p in zip(tests, parses)]
+    report_cv(rows, threshold, ambiguity)
+    report_thresholds(rows, ambiguity)
+    figures = cv_figures(rows, threshold, ambiguity)
+    model, seconds = train(config, shared, [m for _, m in examples], tmp, f"{tag}-full")
+    parser = Parser(model)
+    sample = oos_test_set(args.oos_sample, args.seed)
+    parses = parser.parse([t for _, t in sample])
+    for lang in ("en", "ko"):
+        mine = [p for (lan, _), p in zip(sample, parses) if lan == lang]
+        bad = sum(decide(top_of(p), threshold, ambiguity) in TRANSACTIONAL for p in mine)
+        figures[f"test oos->transactional {lang}"] = bad / max(1, len(mine))
+    ms = sorted(1000 * s for s in parser.seconds)
+    figures["parse p50 ms"] = ms[len(ms) // 2]
+    figures["parse p95 ms"] = ms[min(len(ms) - 1, int(0.95 * len(ms)))]
+    figures["training s (all data)"] = seconds
+    figures["training s (fold mean)"] = sum(fold_seconds) / len(fold_seconds)
+    before, after = rss_of(model)
+    figures["RSS with Rasa imported MB"], figures["RSS model loaded MB"] = before, after
+    figures["RSS growth on load MB"] = after - before
+    return figures
+
+
+def compare(configs: Sequence[str], args, shared, examples) -> None:
+    """The same folds, test sample and measures for each config, then one table (first config = today's)."""
+    with tempfile.TemporaryDirectory(prefix="nlu-compare-") as tmp:
+        results = [evaluate(config, args, shared, examples, tmp) for config in configs]
+    names = [Path(c).name for c in configs]
+    print(f"\ncomparison (3-fold CV = validation; test = CLINC150/3i4k samples, seed {args.seed})")
+    print(f"  {'':30s}" + "".join(f"{n:>24s}" for n in names))
+    for key in results[0]:
+        decimals = 1 if key.endswith(("ms", "MB")) or key.startswith("training") else 3
+        print(f"  {key:30s}" + "".join(f"{r[key]:>24.{decimals}f}" for r in results))
+    for name, r in zip(names[1:], results[1:]):
+        extra = r["RSS model loaded MB"] - results[0]["RSS model loaded MB"]
+        print(f"  {name}: RSS with the model loaded {extra:+.1f} MB against {names[0]}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--config", default=str(ROOT / "config.yml"))
@@ -305,6 +407,8 @@ def main() -> None:
     ap.add_argument("--max-folds-run", type=int, default=3, help="run at most this many folds")
     ap.add_argument("--oos-sample", type=int, default=3000, help="test utterances (0: skip)")
     ap.add_argument("--seed", type=int, default=20261125)
+    ap.add_argument("--compare", nargs="+", metavar="CONFIG",
+                    help="evaluate each config on the same folds and test sample, then one table (first = baseline)")
     ap.add_argument("--heldout-only", action="store_true",
                     help="only the held-out report, with --heldout-model (no training)")
     ap.add_argument("--heldout-model", default=str(ROOT / "models" / "minwon.tar.gz"),
@@ -326,6 +430,9 @@ def main() -> None:
         return
     shared, examples = load_examples(Path(args.data))
     print(f"examples: {collections.Counter(l for l, _ in examples)}")
+    if args.compare:
+        compare(args.compare, args, shared, examples)
+        return
     with tempfile.TemporaryDirectory(prefix="nlu-eval-") as tmp:
         if args.folds >= 2:
             rows = []

@@ -223,7 +223,8 @@ def heldout_files() -> list[Path]:
 
 
 def heldout(path: Path | None = None) -> list[Conversation]:
-    """The held-out conversations of one file, or of every heldout*.yml; ids and tags name the file."""
+    """The held-out conversations of one file, or of every heldout*.yml; ids and tags name the file. A file with
+    `bench_only: true` is tagged bench-only: the bench reports it, test_conversations.py does not assert it."""
     out = []
     for one in [path] if path else heldout_files():
         raw = yaml.safe_load(one.read_text(encoding="utf-8")) or {}
@@ -234,7 +235,8 @@ def heldout(path: Path | None = None) -> list[Conversation]:
                 id=f"{one.stem}:{item['id']}", lang=item["lang"], channel=item["channel"], kind=kind,
                 steps=steps, final=item.get("final") or {"writes": "none"},
                 needs={"real": True, **(item.get("needs") or {})}, form=item.get("form"),
-                min_turns=item.get("min_turns"), tags=("heldout", kind, item["lang"], item["channel"], one.stem)))
+                min_turns=item.get("min_turns"), tags=("heldout", kind, item["lang"], item["channel"], one.stem)
+                + (("bench-only",) if raw.get("bench_only") else ())))
     return out
 
 

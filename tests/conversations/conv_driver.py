@@ -29,6 +29,9 @@ def session() -> requests.Session:
     """One keep-alive session per thread (requests' sessions are not thread-safe)."""
     if not hasattr(_local, "session"):
         _local.session = requests.Session()
+        # Every address is loopback; and reading proxy settings walks os.environ, which pytest changes
+        # (PYTEST_CURRENT_TEST) while these threads run: a walk racing that change raised KeyError.
+        _local.session.trust_env = False
     return _local.session
 
 

@@ -75,7 +75,7 @@ class ValidateChangeAddressForm(VerifiedFormValidation):
                                   domain: DomainDict) -> Dict[Text, Any]:
         if not self.answering(tracker, "new_address"):
             return {}
-        message = conv.latest_text(tracker)
+        message = address_words(conv.latest_text(tracker))
         return {"new_address": message} if message else {}
 
     async def validate_new_address(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -146,6 +146,22 @@ class ValidateChangeAddressForm(VerifiedFormValidation):
         if not self.answering(tracker, "address_confirm"):
             return {}
         return self.confirm_answer("address_confirm", dispatcher, tracker)
+
+
+# A road-name address inside a sentence: "양화로 146이에요" -> "양화로 146", "서울 마포구 양화로 146로 이사했어요"
+# -> "서울 마포구 양화로 146", "12 Teheran-ro, please" -> "12 Teheran-ro".
+_REGIONS = "서울|부산|대구|인천|광주|대전|울산|세종|경기|강원|충북|충남|전북|전남|경북|경남|제주"
+_KO_ROAD_ADDRESS = re.compile(rf"((?:(?:{_REGIONS}|[가-힣]+(?:특별시|광역시|특별자치시|시|도|군|구))\s+)*"
+                              r"[가-힣0-9]+(?:대로|로|길)(?:\s*\d+(?:번)?길)?\s*\d+(?:-\d+)?)")
+_EN_ROAD_ADDRESS = re.compile(r"(\d+(?:-\d+)?\s+[A-Za-z]+(?:-[a-z]+)?-(?:ro|gil|daero)\b(?:,?\s*[A-Za-z]+-gu\b)?"
+                              r"(?:,?\s*(?:Seoul|Busan|Daegu|Incheon|Gwangju|Daejeon|Ulsan|Sejong|[A-Za-z]+-si)\b)?)",
+                              re.IGNORECASE)
+
+
+def address_words(message: str) -> str:
+    """The address inside what the citizen wrote, without the words around it (govapi searches the address)."""
+    found = _KO_ROAD_ADDRESS.search(message or "") or _EN_ROAD_ADDRESS.search(message or "")
+    return found.group(1).strip() if found else (message or "").strip()
 
 
 _BOTH = re.compile(r"(둘\s*다|셋\s*다|다\s*(같이|함께|가|이사)|모두|전부|다들|가족\s*(다|전부|모두)|everyone|everybody|both|all of (us|them))",

@@ -195,3 +195,15 @@ async def test_a_wish_to_change_something_unnamed_at_the_summary_asks_what(govap
     await runner.say("virtual account")  # the new value alone: the one answer it fits
     assert runner.slots["payment_method"] == "virtual_account" and runner.asking == "payment_confirm"
     assert not runner.slots.get("summary_change")
+
+
+@pytest.mark.parametrize("said,address", [
+    ("양화로 146이에요", "양화로 146"),
+    ("저는 서울 강남구 테헤란로 12로 이사해요", "서울 강남구 테헤란로 12"),
+    ("I moved to 100 Olympic-ro last week", "100 Olympic-ro"),
+    ("12 Teheran-ro, Gangnam-gu, Seoul", "12 Teheran-ro, Gangnam-gu, Seoul"),
+    ("이태원로", "이태원로"),  # no number: searched as typed, the register offers its buildings
+])
+async def test_the_address_is_searched_without_the_words_around_it(said, address):
+    from actions.address import address_words
+    assert address_words(said) == address

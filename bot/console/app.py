@@ -22,8 +22,10 @@ from bot.console.govapi_client import GovapiClient
 from bot.console.rasa_client import RasaClient
 from bot.console.seed import seed_demo_staff
 from bot.console.settings import ConsoleSettings
+from bot.console.throttle import TooManyAttempts
 from bot.desk import api as desk_api
 from bot.desk import metrics as desk_metrics
+from bot.desk.bodies import MAX_BODY_BYTES
 from bot.desk.errors import DeskError
 from bot.desk.inbox import ensure_group, run_inbox
 from bot.desk.keys import DeskKeys
@@ -40,10 +42,21 @@ def _error(status: int, code: str, message: str, **extra: object) -> web.Respons
     return web.json_response({"code": code, "message": message, **extra}, status=status)
 
 
+def _route(request: web.Request) -> str:
+    """The route pattern, never the raw path (it may hold anything a client sent)."""
+    resource = request.match_info.route.resource
+    return resource.canonical if resource is not None else "(no route)"
+
+
 @web.middleware
 async def errors_middleware(request: web.Request, handler):
+    """The one place an error becomes an answer: a JSON body with a code and a message, 4xx for bad input."""
     try:
         return await handler(request)
+    except TooManyAttempts as exc:
+        answer = _error(exc.status, exc.code, exc.message, retry_after_seconds=exc.retry_after)
+        answer.headers["Retry-After"] = str(exc.retry_after)
+        return answer
     except DeskError as exc:
         return _error(exc.status, exc.code, exc.message)
     except web.HTTPException as exc:
@@ -52,8 +65,10 @@ async def errors_middleware(request: web.Request, handler):
         return _error(exc.status, exc.reason.lower().replace(" ", "_"), exc.reason)
     except asyncio.CancelledError:
         raise
+    except (UnicodeError, RecursionError):  # bytes or nesting no parser above caught: still the client's input
+        return _error(400, "invalid_request", "The request holds bytes or nesting the console cannot read.")
     except Exception:
-        log.exception("unexpected error on %s %s", request.method, request.path)
+        log.exception("unexpected error on %s %s", request.method, _route(request))
         return _error(500, "internal_error", "Something went wrong on the console; the error was logged.")
 
 
@@ -73,6 +88,25 @@ async def staff_middleware(request: web.Request, handler):
         return _error(403, "supervisors_only", "Only supervisors can see this.")
     request[STAFF] = staff
     return await handler(request)
+
+
+def _csp(production: bool) -> dict[str, str]:
+    # Scripts and styles come only from /static (no inline code in index.html); no page may frame the console.
+    headers = {
+        "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                                   "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+                                   "frame-ancestors 'none'",
+        "X-Frame-Options": "DENY",
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+    }
+    if production:
+        headers["Strict-Transport-Security"] = "max-age=31536000"
+    return headers
+
+
+async def _security_headers(request: web.Request, response: web.StreamResponse) -> None:
+    response.headers.update(_csp(request.app[SETTINGS].production))
 
 
 async def _index(request: web.Request) -> web.FileResponse:
@@ -102,7 +136,7 @@ async def resources(app: web.Application) -> AsyncIterator[None]:
         channels=ChannelSender(app[HTTP], settings.outbound_base, settings.outbound_token),
         govapi=GovapiClient(app[HTTP], settings.govapi_url, settings.govapi_admin_token),
         hours=settings.hours, max_wait_seconds=settings.max_wait_seconds,
-        position_notice_step=settings.position_notice_step,
+        position_notice_step=settings.position_notice_step, takeover_idle_seconds=settings.takeover_idle_seconds,
     )
     yield
     await app[HTTP].close()
@@ -152,8 +186,9 @@ async def background(app: web.Application) -> AsyncIterator[None]:
 
 def create_app(settings: ConsoleSettings) -> web.Application:
     # log_requests: request id and conversation reference in every line, one `request` line per request
-    app = web.Application(middlewares=[log_requests, errors_middleware, staff_middleware], client_max_size=1024 * 1024)
+    app = web.Application(middlewares=[log_requests, errors_middleware, staff_middleware], client_max_size=MAX_BODY_BYTES)
     app[SETTINGS] = settings
+    app.on_response_prepare.append(_security_headers)
     app.cleanup_ctx.append(resources)
     app.cleanup_ctx.append(background)
     app.router.add_get("/", _index)

@@ -2,6 +2,7 @@
 absolute expiry, a CSRF token per session, roles agent and supervisor."""
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -40,6 +41,11 @@ def password_matches(stored_hash: str | None, password: str) -> bool:
         return False
 
 
+async def password_matches_off_loop(stored_hash: str | None, password: str) -> bool:
+    """argon2 takes tens of milliseconds of CPU: in a thread, so a login flood cannot stall the desk's routes."""
+    return await asyncio.to_thread(password_matches, stored_hash, password)
+
+
 @dataclass
 class StaffSession:
     username: str
@@ -54,7 +60,7 @@ class StaffSession:
 
 
 def _token_key(keys: DeskKeys, token: str) -> str:
-    return keys.session(hashlib.sha256(token.encode()).hexdigest())
+    return keys.session(hashlib.sha256(token.encode("utf-8", "replace")).hexdigest())
 
 
 async def start_session(redis: Redis, keys: DeskKeys, username: str, role: str, display_name: str,
@@ -87,4 +93,6 @@ async def end_session(redis: Redis, keys: DeskKeys, token: str | None) -> None:
 
 
 def csrf_ok(expected: str | None, given: str | None) -> bool:
-    return bool(expected) and bool(given) and hmac.compare_digest(expected, given)
+    # As bytes: compare_digest refuses str with non-ASCII characters, and a header may carry any byte.
+    return bool(expected) and bool(given) and hmac.compare_digest(expected.encode("utf-8", "replace"),
+                                                                  given.encode("utf-8", "replace"))

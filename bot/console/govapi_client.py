@@ -34,6 +34,7 @@ class GovapiClient:
             return {"available": False, "why": f"govapi answered {status}" if status else f"govapi not reachable ({citizen})"}
         out: dict[str, Any] = {"available": True, "name": citizen.get("name"),
                                "phone_masked": mask_phone(citizen.get("phone")), "applications": [], "fines": [],
+                               "phone": citizen.get("phone"),  # the desk drops it unless an agent reveals it
                                "missing": []}
         for kind, path in (("applications", "/applications"), ("fines", "/fines?status=all")):
             status, data = await self._get(base + path)

@@ -7,6 +7,7 @@ from urllib.parse import quote
 import aiohttp
 
 from bot.desk.errors import UpstreamError
+from bot.desk.masking import code_steps
 
 
 class RasaClient:
@@ -59,9 +60,11 @@ class RasaClient:
 
 
 def transcript(tracker: dict[str, Any]) -> list[dict[str, Any]]:
-    """User and bot turns of a Rasa tracker, oldest first, in a shape the console shows."""
+    """User and bot turns of a Rasa tracker, oldest first, in a shape the console shows; `code_step` marks the
+    turns of the verification step, whose one-time code the console never shows."""
     out = []
-    for event in tracker.get("events") or []:
+    events = [e for e in tracker.get("events") or [] if isinstance(e, dict)]
+    for event, code_step in zip(events, code_steps(events)):
         kind = event.get("event")
         if kind not in ("user", "bot") or not event.get("text"):
             continue
@@ -72,6 +75,7 @@ def transcript(tracker: dict[str, Any]) -> list[dict[str, Any]]:
             "text": event["text"],
             "at": event.get("timestamp"),
             "intent": ((event.get("parse_data") or {}).get("intent") or {}).get("name") if kind == "user" else None,
+            "code_step": code_step,
         })
     return out
 

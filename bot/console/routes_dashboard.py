@@ -10,6 +10,7 @@ from sqlalchemy import select
 from bot.console.appkeys import DB, KEYS, QUEUES, REDIS, STAFF
 from bot.console.audit import audit
 from bot.console.tables import AuditEntry, Handoff
+from bot.desk.bodies import query_int
 from bot.desk.service import aware
 
 routes = web.RouteTableDef()
@@ -69,7 +70,7 @@ async def figures(request: web.Request, days: int) -> dict:
 
 @routes.get("/api/dashboard")
 async def dashboard(request: web.Request) -> web.Response:
-    days = min(max(int(request.query.get("days", "14") or 14), 1), 90)
+    days = query_int(request, "days", 14, 1, 90)
     data = await figures(request, days)
     async with request.app[DB]() as session:
         audit(session, request[STAFF].username, "read_dashboard")

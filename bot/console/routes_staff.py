@@ -9,9 +9,11 @@ from sqlalchemy import select
 from bot.console.appkeys import DB, KEYS, REDIS, SETTINGS, STAFF
 from bot.console.audit import audit
 from bot.console.auth import (CSRF_HEADER, LOGIN_CSRF_COOKIE, SESSION_COOKIE, csrf_ok, end_session,
-                              password_matches, start_session)
+                              password_matches_off_loop, start_session)
 from bot.console.tables import Agent
-from bot.desk.errors import DeskError, InvalidRequest
+from bot.console.throttle import LoginThrottle
+from bot.desk.bodies import read_json, text
+from bot.desk.errors import DeskError
 
 routes = web.RouteTableDef()
 
@@ -40,19 +42,21 @@ async def login_token(request: web.Request) -> web.Response:
 async def login(request: web.Request) -> web.Response:
     if not csrf_ok(request.cookies.get(LOGIN_CSRF_COOKIE), request.headers.get(CSRF_HEADER)):
         raise CsrfFailed("The page expired; reload it and log in again.")
-    try:
-        body = await request.json()
-    except ValueError:
-        raise InvalidRequest("the body must be JSON") from None
-    username, password = str(body.get("username") or ""), str(body.get("password") or "")
+    body = await read_json(request)
+    username = text(body, "username", max_len=64, required=True)
+    password = text(body, "password", max_len=1024, required=True)
     settings = request.app[SETTINGS]
+    throttle = LoginThrottle(request.app[REDIS], request.app[KEYS])
+    await throttle.begin(username, request.remote)  # 429 before any password is checked
     async with request.app[DB]() as session:
         agent = (await session.execute(select(Agent).where(Agent.username == username, Agent.active))).scalar_one_or_none()
-        ok = password_matches(agent.password_hash if agent else None, password)
-        audit(session, username[:64] or "?", "login" if ok else "login_failed")
+    ok = await password_matches_off_loop(agent.password_hash if agent else None, password)
+    async with request.app[DB]() as session:
+        audit(session, username, "login" if ok else "login_failed")
         await session.commit()
     if not ok or agent is None:
         raise LoginFailed("Wrong username or password.")
+    await throttle.succeeded(username, request.remote)
     token, staff = await start_session(request.app[REDIS], request.app[KEYS], agent.username, agent.role,
                                        agent.display_name, settings.session_idle_seconds)
     response = web.json_response({"username": staff.username, "role": staff.role, "display_name": staff.display_name,

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.console.auth import hash_password
-from bot.console.tables import Agent
+from bot.console.tables import Agent, AgentSkill
 
 DEMO_STAFF = (
     ("agent1", "Agent One / 상담원1", "agent", "agent1-demo"),
@@ -23,7 +23,12 @@ async def seed_demo_staff(db: async_sessionmaker) -> None:
         await session.commit()
 
 
-async def add_staff(db: async_sessionmaker, username: str, password: str, role: str, display_name: str) -> None:
+async def add_staff(db: async_sessionmaker, username: str, password: str, role: str, display_name: str,
+                    languages: str = "ko,en", skills: tuple[str, ...] = ()) -> None:
+    """One staff login; `skills` empty = every skill of the agent's languages."""
     async with db() as session:
-        session.add(Agent(username=username, display_name=display_name, role=role, password_hash=hash_password(password)))
+        session.add(Agent(username=username, display_name=display_name, role=role, languages=languages,
+                          password_hash=hash_password(password)))
+        for skill in skills:
+            session.add(AgentSkill(username=username, skill=skill))
         await session.commit()

@@ -55,6 +55,7 @@ class ConsoleSettings:
     seed_demo: bool = True
     secure_cookies: bool = False
     http_timeout_seconds: float = 5.0
+    takeover_idle_seconds: int = 24 * 3600  # a conversation silent longer than this is not live: no takeover
 
     @property
     def production(self) -> bool:
@@ -109,7 +110,9 @@ def console_settings(env: dict[str, str] | None = None) -> ConsoleSettings:
         default_handle_seconds=_int(env, "DESK_DEFAULT_HANDLE_SECONDS", 300),
         hours=hours,
         seed_demo=mode != "production" and _str(env, "CONSOLE_SEED_DEMO", "1") == "1",
-        secure_cookies=_str(env, "CONSOLE_SECURE_COOKIES", "1" if mode == "production" else "0") == "1",
+        # Production always: a session cookie must never travel over plain HTTP there.
+        secure_cookies=mode == "production" or _str(env, "CONSOLE_SECURE_COOKIES", "0") == "1",
+        takeover_idle_seconds=_int(env, "DESK_TAKEOVER_IDLE_SECONDS", 24 * 3600),
     )
     if settings.production:
         for key, value in (("RASA_TOKEN", settings.rasa_token), ("CHANNEL_OUTBOUND_TOKEN", settings.outbound_token),

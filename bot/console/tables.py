@@ -28,6 +28,17 @@ class Agent(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
+class AgentSkill(Base):
+    """The skills an agent serves (payments, address, ...). An agent with no rows serves every skill of their
+    languages; a table of its own so existing databases need no migration."""
+
+    __tablename__ = "console_agent_skills"
+    __table_args__ = (UniqueConstraint("username", "skill", name="uq_console_agent_skills"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    skill: Mapped[str] = mapped_column(String(16))
+
+
 class Handoff(Base):
     __tablename__ = "console_handoffs"
     id: Mapped[str] = mapped_column(String(32), primary_key=True)

@@ -23,11 +23,14 @@ from bot.console.audit import audit
 from bot.console.channels import ChannelSender
 from bot.console.govapi_client import GovapiClient
 from bot.console.rasa_client import RasaClient, current_state, transcript
-from bot.console.tables import Callback, Handoff, Message, Note
-from bot.desk.errors import InvalidRequest, NotFound, NotYours, Refused, UpstreamError
+from bot.console.tables import Agent, Callback, Handoff, Message, Note
+from bot.desk.access import CONVERSATION_ID, may_touch, refuse
+from bot.desk.bodies import flag, optional_text, text as text_field
+from bot.desk.errors import DeskError, InvalidRequest, NotFound, NotYours, Refused, UpstreamError, WrongState
 from bot.desk.hours import BusinessHours
 from bot.desk.keys import DeskKeys
-from bot.desk.queues import CHANNELS, DeskQueues, utc
+from bot.desk.masking import PHONE, mask_conversation_id, mask_text
+from bot.desk.queues import CHANNELS, LANGUAGES, DeskQueues, queue_name, utc
 from bot.desk.texts import mask_phone, minutes, say
 
 log = logging.getLogger("minwon.desk")
@@ -47,10 +50,16 @@ def aware(value: dt.datetime | None) -> dt.datetime | None:
     return value
 
 
+class ReasonRequired(DeskError):
+    status = 400
+    code = "reason_required"
+
+
 @dataclass
 class Actor:
     username: str
     role: str
+    queues: frozenset[str] = frozenset()  # the queues an agent serves (bot.desk.access.agent_queues)
 
     @property
     def supervisor(self) -> bool:
@@ -60,7 +69,7 @@ class Actor:
 class DeskService:
     def __init__(self, *, redis: Redis, keys: DeskKeys, queues: DeskQueues, db: async_sessionmaker,
                  rasa: RasaClient, channels: ChannelSender, govapi: GovapiClient, hours: BusinessHours,
-                 max_wait_seconds: int, position_notice_step: int) -> None:
+                 max_wait_seconds: int, position_notice_step: int, takeover_idle_seconds: int = 24 * 3600) -> None:
         self.redis = redis
         self.keys = keys
         self.queues = queues
@@ -71,6 +80,7 @@ class DeskService:
         self.hours = hours
         self.max_wait_seconds = max_wait_seconds
         self.position_notice_step = position_notice_step
+        self.takeover_idle_seconds = takeover_idle_seconds
         self._notices: set[asyncio.Task] = set()
         self.metrics: Any = None  # bot.desk.metrics.DeskMetrics, given by the console app when it has metrics
 
@@ -95,10 +105,14 @@ class DeskService:
 
     # --- escalation (actions -> desk) -----------------------------------------------------------------
     async def open_handoff(self, body: dict[str, Any]) -> tuple[dict[str, Any], bool]:
-        conversation_id = str(body.get("conversation_id") or "")
-        key = str(body.get("idempotency_key") or "")
-        if not conversation_id or not key:
-            raise InvalidRequest("conversation_id and idempotency_key are required")
+        conversation_id = text_field(body, "conversation_id", max_len=128, required=True)
+        key = text_field(body, "idempotency_key", max_len=128, required=True)
+        for name in ("channel", "language", "skill", "reason"):
+            text_field(body, name, max_len=16)  # a wrong type is a 400 here, not an error further down
+        citizen_id, intent = optional_text(body, "citizen_id", max_len=64), optional_text(body, "intent", max_len=64)
+        if not isinstance(body.get("form") or {}, dict) or not isinstance(body.get("last_errors") or [], list):
+            raise InvalidRequest("form must be an object and last_errors a list")
+        verified = flag(body, "verified", False) if body.get("verified") is not None else False
         channel = body.get("channel") or CHANNEL_OF_PREFIX.get(conversation_id.split(":", 1)[0], "rest")
         if channel not in CHANNELS:
             raise InvalidRequest(f"channel must be one of {', '.join(CHANNELS)}")
@@ -117,8 +131,8 @@ class DeskService:
                 session.add(Handoff(
                     id=handoff_id, idempotency_key=key, conversation_id=conversation_id, channel=channel,
                     language=fields["language"], skill=fields["skill"], reason=fields["reason"],
-                    verified=bool(body.get("verified")), citizen_id=body.get("citizen_id"),
-                    intent=body.get("intent"), form=form, last_errors=[str(e) for e in body.get("last_errors") or []],
+                    verified=verified, citizen_id=citizen_id,
+                    intent=intent, form=form, last_errors=[str(e)[:200] for e in body.get("last_errors") or []][:20],
                     state="queued" if is_open else "callback",
                 ))
                 if not is_open:
@@ -171,7 +185,23 @@ class DeskService:
             raise NotFound(f"no handoff {handoff_id}")
         return handoff
 
-    async def claim(self, handoff_id: str, actor: Actor) -> dict[str, Any]:
+    async def check_access(self, handoff_id: str, actor: Actor) -> None:
+        """403 unless the actor may read and write this case (bot.desk.access); 404 when there is none."""
+        live = await self.redis.hgetall(self.keys.handoff(handoff_id))
+        if live:
+            state, agent, queue = live.get("state", ""), live.get("agent"), live.get("queue")
+        else:
+            async with self.db() as session:
+                handoff = await self._handoff(session, handoff_id)
+            state, agent, queue = handoff.state, handoff.agent, queue_name(handoff.language, handoff.skill)
+        if not may_touch(actor.username, actor.supervisor, actor.queues, state=state, agent=agent, queue=queue):
+            raise refuse(handoff_id)
+
+    async def claim(self, handoff_id: str, actor: Actor, *, any_queue: bool = False) -> dict[str, Any]:
+        if not (actor.supervisor or any_queue):
+            waiting = await self.queues.get(handoff_id)
+            if waiting.get("queue") not in actor.queues and waiting.get("agent") != actor.username:
+                raise refuse(handoff_id)
         record = await self.queues.claim(handoff_id, actor.username)
         if self.metrics is not None:
             self.metrics.claimed(record)
@@ -228,6 +258,7 @@ class DeskService:
     async def add_note(self, handoff_id: str, actor: Actor, text: str) -> None:
         if not (text or "").strip():
             raise InvalidRequest("an empty note cannot be saved")
+        await self.check_access(handoff_id, actor)
         async with self.db() as session:
             await self._handoff(session, handoff_id)
             session.add(Note(handoff_id=handoff_id, author=actor.username, text=text.strip()))
@@ -237,7 +268,13 @@ class DeskService:
 
     async def transfer(self, handoff_id: str, actor: Actor, *, to_agent: str | None = None,
                        language: str | None = None, skill: str | None = None) -> dict[str, Any]:
+        await self.check_access(handoff_id, actor)
         if to_agent:
+            async with self.db() as session:
+                colleague = (await session.execute(select(Agent.username).where(
+                    Agent.username == to_agent, Agent.active))).first()
+            if colleague is None:
+                raise InvalidRequest(f"no active staff member {to_agent!r}")
             record = await self.queues.transfer_to_agent(handoff_id, actor.username, to_agent, actor.supervisor)
         elif language and skill:
             record = await self.queues.transfer_to_queue(handoff_id, actor.username, language, skill, actor.supervisor)
@@ -266,25 +303,60 @@ class DeskService:
         await self.publish("queue", handoff_id=handoff_id)
         return record
 
-    async def takeover(self, conversation_id: str, actor: Actor, language: str = "ko") -> dict[str, Any]:
-        """An agent takes a conversation from the bot: pause it, open a handoff and claim it at once."""
+    async def takeover(self, conversation_id: str, actor: Actor, language: str = "ko", reason: str = "") -> dict[str, Any]:
+        """A person takes a live conversation from the bot: a supervisor, or an agent who writes why. It is paused,
+        a handoff opened and claimed at once, and the audit log keeps who, which and why."""
+        if not CONVERSATION_ID.fullmatch(conversation_id):
+            raise InvalidRequest("a conversation id looks like tg:123, sms:+821012345678 or web:<uuid>")
+        if language not in LANGUAGES:
+            raise InvalidRequest(f"language must be one of {', '.join(LANGUAGES)}")
+        reason = reason.strip()
+        if not actor.supervisor and len(reason) < 5:
+            raise ReasonRequired("Say why you take this conversation from the bot (a few words); it is audited.")
+        if await self.redis.get(self.keys.active(conversation_id)):
+            raise WrongState("A person already has this conversation; find it in the queue or ask a supervisor.")
+        last = await self._last_seen(conversation_id)
+        if last is None:
+            raise NotFound("No conversation with that id is known to the bot or the desk.")
+        if now_utc().timestamp() - last > self.takeover_idle_seconds:
+            raise WrongState("That conversation has been silent too long to take over; the bot is not talking to anyone.")
         await self.rasa.pause(conversation_id)
         answer, _ = await self.open_handoff({
             "conversation_id": conversation_id, "language": language, "skill": "general", "reason": "agent",
-            "idempotency_key": f"takeover:{conversation_id}:{uuid.uuid4().hex}"})
+            "idempotency_key": f"takeover:{uuid.uuid4().hex}"})
         if answer["open"]:
-            await self.claim(answer["handoff_id"], actor)
+            await self.claim(answer["handoff_id"], actor, any_queue=True)
+        async with self.db() as session:
+            audit(session, actor.username, "takeover", answer["handoff_id"], reason=reason[:500] or None,
+                  conversation=mask_conversation_id(conversation_id), role=actor.role)
+            await session.commit()
         return answer
 
+    async def _last_seen(self, conversation_id: str) -> float | None:
+        """When the citizen last wrote: from Rasa's tracker (a user event) or the desk's own record; None if never."""
+        tracker = await self.rasa.tracker(conversation_id)
+        times = [float(e.get("timestamp") or 0) for e in tracker.get("events") or []
+                 if isinstance(e, dict) and e.get("event") == "user"]
+        async with self.db() as session:
+            desk = (await session.execute(select(Message.created_at).where(
+                Message.conversation_id == conversation_id, Message.direction == "citizen")
+                .order_by(Message.id.desc()).limit(1))).first()
+        if desk:
+            times.append(aware(desk[0]).timestamp())
+        return max(times) if times else None
+
     # --- packet -----------------------------------------------------------------------------------------
-    async def packet(self, handoff_id: str, actor: Actor) -> dict[str, Any]:
+    async def packet(self, handoff_id: str, actor: Actor, reveal: tuple[str, ...] = ()) -> dict[str, Any]:
+        """The case as the agent sees it: codes always masked, phone and birth dates unless `reveal` names them."""
+        await self.check_access(handoff_id, actor)
         async with self.db() as session:
             handoff = await self._handoff(session, handoff_id)
             messages = (await session.execute(select(Message).where(Message.handoff_id == handoff_id)
                                               .order_by(Message.id))).scalars().all()
             notes = (await session.execute(select(Note).where(Note.handoff_id == handoff_id)
                                            .order_by(Note.id))).scalars().all()
-            audit(session, actor.username, "read_packet", handoff_id)
+            audit(session, actor.username, "reveal" if reveal else "read_packet", handoff_id,
+                  **({"fields": list(reveal)} if reveal else {}))
             await session.commit()
         live = await self.redis.hgetall(self.keys.handoff(handoff_id))
         position = await self.queues.position(handoff_id) if live else None
@@ -295,26 +367,30 @@ class DeskService:
             tracker = await self.rasa.tracker(handoff.conversation_id)
             cutoff = aware(handoff.created_at).timestamp()
             # Agent and desk lines are in the desk's own record (messages); the tracker gives what came before.
-            before = [t for t in transcript(tracker) if t["who"] != "agent" and (not t["at"] or t["at"] <= cutoff + 1)]
+            before = [{**t, "text": mask_text(t["text"], reveal, code_step=t.pop("code_step"))}
+                      for t in transcript(tracker) if t["who"] != "agent" and (not t["at"] or t["at"] <= cutoff + 1)]
             state = current_state(tracker)
         except UpstreamError as exc:
             tracker_error = exc.message
         form = handoff.form or {}
         slots = {k: v for k, v in {**(state.get("slots") or {}), **(form.get("slots") or {})}.items()
                  if k not in SECRET_SLOTS}
+        shown = (lambda raw: raw) if PHONE in reveal else mask_phone
         phone = None
         if handoff.conversation_id.startswith("sms:"):
-            phone = mask_phone(handoff.conversation_id[4:])
+            phone = shown(handoff.conversation_id[4:])
         elif slots.get("phone"):
-            phone = mask_phone(str(slots["phone"]))
+            phone = shown(str(slots["phone"]))
         slots.pop("phone", None)
         records: dict[str, Any] = {"available": False, "why": "not verified"}
         if handoff.verified and handoff.citizen_id:
             records = await self.govapi.citizen_records(handoff.citizen_id)
-            phone = records.get("phone_masked") or phone
+            raw_phone = records.pop("phone", None)
+            phone = (raw_phone if PHONE in reveal else records.get("phone_masked")) or phone
         return {
             "handoff": {
-                "id": handoff.id, "conversation_id": handoff.conversation_id, "channel": handoff.channel,
+                "id": handoff.id, "conversation_id": mask_conversation_id(handoff.conversation_id, reveal),
+                "channel": handoff.channel,
                 "language": handoff.language, "skill": handoff.skill, "reason": handoff.reason,
                 "state": live.get("state", handoff.state), "agent": live.get("agent") or handoff.agent,
                 "queue": live.get("queue"), "position": position.position if position else 0,
@@ -326,9 +402,12 @@ class DeskService:
             "last_errors": handoff.last_errors or [],
             "transcript_before": before,
             "tracker_error": tracker_error,
-            "messages": [{"id": m.id, "who": m.direction, "author": m.author, "text": m.text, "status": m.status,
+            "messages": [{"id": m.id, "who": m.direction, "author": m.author, "text": mask_text(m.text, reveal),
+                          "status": m.status,
                           "refusal": m.refusal, "at": aware(m.created_at).isoformat()} for m in messages],
-            "notes": [{"author": n.author, "text": n.text, "at": aware(n.created_at).isoformat()} for n in notes],
+            "notes": [{"author": n.author, "text": mask_text(n.text, reveal), "at": aware(n.created_at).isoformat()}
+                      for n in notes],
+            "revealed": list(reveal),
             "records": records,
         }
 

@@ -182,12 +182,17 @@ async def test_an_sms_conversation_id_reaches_rasa_unescaped(bot, agent1, upstre
     assert sms_paths and all(p.startswith("/conversations/sms:+821077776666/") for p in sms_paths)
 
 
-async def test_an_agent_can_take_a_conversation_from_the_bot(agent1, upstream, redis, namespace):
-    resp = await agent1.post("/api/takeover", {"conversation_id": "web:5b1e", "language": "en"})
+WEB_ID = "web:5b1e0c2a-7d3f-4e8a-9b1c-2d3e4f5a6b7c"
+
+
+async def test_an_agent_can_take_a_live_conversation_from_the_bot_with_a_reason(agent1, upstream, redis, namespace):
+    upstream.say(WEB_ID, "user", "I keep getting an error", intent="complain")
+    resp = await agent1.post("/api/takeover", {"conversation_id": WEB_ID, "language": "en",
+                                               "reason": "citizen stuck in a loop on payment"})
     assert resp.status == 201
     body = await resp.json()
-    assert ("web:5b1e", {"event": "pause"}) in upstream.appended
-    assert await redis.get(f"{namespace}active:web:5b1e") == body["handoff_id"]
+    assert (WEB_ID, {"event": "pause"}) in upstream.appended
+    assert await redis.get(f"{namespace}active:{WEB_ID}") == body["handoff_id"]
     mine = (await (await agent1.get("/api/mine")).json())["handoffs"]
     assert [(h["id"], h["reason"], h["language"]) for h in mine] == [(body["handoff_id"], "agent", "en")]
 

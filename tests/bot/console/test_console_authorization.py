@@ -3,10 +3,10 @@ import time
 
 import pytest
 import pytest_asyncio
+from console_helpers import escalate, log_in
 
 from bot.console.appkeys import DB
 from bot.console.seed import add_staff
-from console_helpers import escalate, log_in
 
 pytestmark = pytest.mark.asyncio
 WEB_ID = "web:0f1e2d3c-4b5a-4987-8a6b-5c4d3e2f1a0b"

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
+from console_helpers import escalate, log_in
 
 from bot.console.app import create_app
-from console_helpers import escalate, log_in
 
 pytestmark = pytest.mark.asyncio
 ROOT = Path(__file__).resolve().parents[3]

@@ -2,9 +2,9 @@
 import asyncio
 
 import pytest
+from console_helpers import escalate
 
 from bot.console.appkeys import DESK
-from console_helpers import escalate
 
 pytestmark = pytest.mark.asyncio
 

@@ -2,7 +2,6 @@
 import asyncio
 
 import pytest
-
 from console_helpers import HANDOFF_TOKEN, escalation
 
 pytestmark = pytest.mark.asyncio

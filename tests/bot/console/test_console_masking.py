@@ -1,6 +1,5 @@
 """What an agent sees of a citizen: one-time codes never, phone and birth date masked until revealed (audited)."""
 import pytest
-
 from console_helpers import escalate
 
 pytestmark = pytest.mark.asyncio

@@ -2,8 +2,8 @@
 import re
 
 import pytest
-
 from console_helpers import escalate
+
 from minwon_logs import conversation_ref
 from minwon_logs.testing import TEST_SALT, capture
 

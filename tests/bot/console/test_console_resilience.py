@@ -5,12 +5,11 @@ import datetime as dt
 import json
 
 import pytest
-from redis.asyncio import Redis
+from console_helpers import escalate, log_in
 
 from bot.console.app import create_app
 from bot.console.appkeys import DESK
 from bot.desk.hours import BusinessHours
-from console_helpers import escalate, log_in
 
 pytestmark = pytest.mark.asyncio
 

@@ -2,10 +2,9 @@
 import asyncio
 
 import pytest
-from aiohttp.test_utils import TestClient
+from console_helpers import escalate, log_in
 
 from bot.console.app import create_app
-from console_helpers import escalate, log_in
 
 pytestmark = pytest.mark.asyncio
 

@@ -257,6 +257,10 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
         needed = FREE_TEXT_SWITCH_CONFIDENCE if free_text and not _SWITCH_CUE.search(text) else SWITCH_CONFIDENCE
         if confidence >= needed and not (answers_asked and not free_text):
             return Reading(Kind.SWITCH, switch_to=intent)
+    if intent == "nlu_fallback" and _maybe_switch(text, ranking, own_services, answers_asked and not free_text):
+        # NLU is unsure, but its best guess is another service: the form steps aside and the fallback rule asks
+        # "did you mean …?" with a button for that service (actions/handoff.ActionNluFallback).
+        return Reading(Kind.ROUTED)
     if free_text:
         return _free_text_reading(text, intent, confidence, ranking, answers_asked)
     if answers_asked:
@@ -264,6 +268,16 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
     if intent in ROUTED_INTENTS and confidence >= ROUTED_CONFIDENCE:
         return Reading(Kind.ROUTED)
     return Reading(Kind.ANSWER)  # the extractor says what it expected (its own "not understood" message)
+
+
+def _maybe_switch(text: str, ranking: Sequence[Mapping[str, Any]], own_services: Iterable[str],
+                  answered: bool) -> bool:
+    real = [r for r in ranking if r.get("name") != "nlu_fallback"]
+    if not real or answered:
+        return False
+    best = max(real, key=lambda r: float(r.get("confidence") or 0))
+    return (best.get("name") in SERVICE_INTENTS and best.get("name") not in set(own_services)
+            and (float(best.get("confidence") or 0) >= 0.4 or bool(_SWITCH_CUE.search(text))))
 
 
 def _question(text: str, intent: Optional[str], confidence: float) -> Reading:

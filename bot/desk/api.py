@@ -36,7 +36,8 @@ async def open_handoff(request: web.Request) -> web.Response:
 async def satisfaction(request: web.Request) -> web.Response:
     _require_token(request)
     body = await read_json(request)
-    await request.app[DESK].record_satisfaction(checked_id(request.match_info["handoff_id"], HANDOFF_ID, "handoff"), body.get("score"))
+    handoff_id = checked_id(request.match_info["handoff_id"], HANDOFF_ID, "handoff")
+    await request.app[DESK].record_satisfaction(handoff_id, body.get("score"))
     return web.json_response({"recorded": True})
 
 

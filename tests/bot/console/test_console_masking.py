@@ -82,7 +82,8 @@ async def test_a_web_chat_session_id_is_not_shown_whole(bot, agent1):
 async def test_citizen_messages_to_the_agent_are_masked_too(bot, agent1, redis, namespace, console):
     from bot.console.appkeys import DESK
     handoff_id = (await (await escalate(bot, "tg:8802", "m6")).json())["handoff_id"]
-    await console.app[DESK].ingest("1-0", {"conversation_id": "tg:8802", "text": "제 번호는 010 2222 3333, 생일은 1990년 5월 6일"})
+    said = "제 번호는 010 2222 3333, 생일은 1990년 5월 6일"
+    await console.app[DESK].ingest("1-0", {"conversation_id": "tg:8802", "text": said})
     packet = await (await agent1.get(f"/api/handoffs/{handoff_id}")).json()
     [message] = [m["text"] for m in packet["messages"] if m["who"] == "citizen"]
     assert "2222" not in message and "3333" in message and "1990" not in message

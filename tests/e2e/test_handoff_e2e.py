@@ -179,10 +179,19 @@ def agent_page(browser: Browser, stack: Stack, username: str) -> Page:
     return page
 
 
+def as_agents_see(conversation_id: str) -> str:
+    """An SMS conversation id is the citizen's phone: agents see it masked (010-****-1234)."""
+    if conversation_id.startswith("sms:+82"):
+        return f"sms:010-****-{conversation_id[-4:]}"
+    return conversation_id
+
+
 def open_from_queue(page: Page, conversation_id: str) -> None:
     page.click("nav button[data-view=queue]")
-    row = page.locator("#list tbody tr", has_text=conversation_id)
+    row = page.locator("#list tbody tr", has_text=as_agents_see(conversation_id))
     expect(row).to_be_visible(timeout=30_000)
+    if conversation_id.startswith("sms:"):
+        expect(page.locator("#list")).not_to_contain_text(conversation_id[4:])  # never the raw phone
     row.click()
 
 
@@ -193,7 +202,7 @@ def desk_score(stack: Stack, browser: Browser, conversation_id: str) -> str:
     def score() -> str | None:
         page.click("nav button[data-view=queue]")
         page.click("nav button[data-view=history]")
-        row = page.locator("#list tbody tr", has_text=conversation_id).first
+        row = page.locator("#list tbody tr", has_text=as_agents_see(conversation_id)).first
         if not row.count():
             return None
         value = row.locator("td").nth(3).inner_text().strip()

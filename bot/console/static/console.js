@@ -110,8 +110,12 @@ async function loadList() {
       q.waiting.map(w => ({id: w.id, cells: [w.position, w.conversation_id, w.language, w.skill, w.reason, fmtWait((Date.now() - Date.parse(w.waiting_since)) / 1000)]})), openHandoff);
     const form = node("form"); form.className = "row";
     const input = node("input"); input.placeholder = "tg:123 / sms:+8210… / web:… 직접 인계 · take over"; input.id = "takeover-id";
-    const btn = node("button", "인계 · Take over"); form.append(input, btn);
-    form.onsubmit = async ev => { ev.preventDefault(); try { const a = await api("POST", "/api/takeover", {conversation_id: input.value.trim()}); state.selected = a.handoff_id; show("mine"); } catch (e) { alert(e.message); } };
+    input.setAttribute("aria-label", "인계할 대화 · conversation to take over");
+    // Agents must say why they take a conversation the citizen did not hand over (audited); supervisors may leave it empty.
+    const reason = node("input"); reason.placeholder = "사유 · reason"; reason.id = "takeover-reason";
+    reason.setAttribute("aria-label", "인계 사유 · reason for taking over");
+    const btn = node("button", "인계 · Take over"); form.append(input, reason, btn);
+    form.onsubmit = async ev => { ev.preventDefault(); try { const a = await api("POST", "/api/takeover", {conversation_id: input.value.trim(), reason: reason.value.trim()}); state.selected = a.handoff_id; show("mine"); } catch (e) { alert(e.message); } };
     tools.appendChild(form);
   } else if (view === "mine") {
     const m = await api("GET", "/api/mine");

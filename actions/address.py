@@ -49,6 +49,13 @@ class ValidateChangeAddressForm(VerifiedFormValidation):
             return pick_members(message, tracker.get_slot("household_options") or []) is not None
         return super().accepts(slot, message, tracker)
 
+    def fits(self, slot: Text, message: Text, tracker: Tracker) -> bool:
+        if slot == "new_address":  # a road-name address with its building number
+            return bool(_KO_ROAD_ADDRESS.search(message) or _EN_ROAD_ADDRESS.search(message))
+        if slot in ("address_id", "member_ids"):
+            return False  # a number or "all" at the summary is not clearly one of these
+        return super().fits(slot, message, tracker)
+
     def correction_target(self, slot: Text, value: Text, tracker: Tracker) -> Text:
         options = tracker.get_slot("address_options") or []
         if slot == "new_address" and len(options) > 1 and parse_choices(value, len(options)) \

@@ -102,7 +102,7 @@ SLOT_WORDS: Mapping[str, re.Pattern] = {
     "new_address": re.compile(r"(새\s*주소|주소|이사\s*(갈|가는)\s*(곳|집)|\baddress\b|\bnew place\b|"
                               r"\bwhere (i'?m|i am|we'?re|we are) moving\b)", re.IGNORECASE),
     "effective_date": re.compile(r"(날짜|이사\s*날|이삿날|전입\s*일|이사\s*일|언제\s*이사|\bdate\b|\bday\b|"
-                                 r"\bwhen (i|we) move\b|\bmoving day\b)", re.IGNORECASE),
+                                 r"\bwhen (i|we) move\b|\bmoving day\b|\bmov(e|ing)[- ]in\b)", re.IGNORECASE),
     "member_ids": re.compile(r"(가족|세대원|식구|같이\s*(이사|가는)|함께\s*(이사|가는)|누가\s*(같이|함께)|\bhousehold\b|"
                              r"\bfamily\b|\bmembers?\b|\bwho('?s| is)? (moving|coming)\b|\bwho moves\b|"
                              r"\bmoving with\b|\bpeople moving\b)", re.IGNORECASE),

@@ -151,14 +151,20 @@ class VerifiedFormValidation(FormValidationAction):
             filled.update({slot: None for slot in VERIFY_SLOTS})
         reading = read_message(message, intent, confidence, ranking, requested, self.task_slots(), filled,
                                self.own_services(), self.accepts(requested, message, tracker))
-        if reading.kind == Kind.ANSWER and requested in CONFIRM_SLOTS and tracker.get_slot("summary_change") \
-                and not (is_yes(message) or is_no(message)):
-            # "What should change?" answered with a new value ("all of them", "카드로요"): the one answer it fits.
+        if reading.kind == Kind.ANSWER and requested in CONFIRM_SLOTS and not is_yes(message) \
+                and (tracker.get_slot("summary_change") or says_change(message)):
+            # A new value at the summary, after "what should change?" ("all of them", "카드로요") or with words that
+            # something is wrong ("nope, wrong building, it's 264 Mapo-daero"): the one answer it fits.
             fits = [slot for slot in self.form_slots()
-                    if slot not in CONFIRM_SLOTS and slot not in FREE_TEXT_SLOTS and self.accepts(slot, message, tracker)]
+                    if slot not in CONFIRM_SLOTS and self.fits(slot, message, tracker)]
             if len(fits) == 1:
                 return Reading(Kind.CORRECTION, slot=fits[0], value=message)
         return reading
+
+    def fits(self, slot: Text, message: Text, tracker: Tracker) -> bool:
+        """Whether the message carries a value for this answer, clearly enough to change it without being asked
+        (a free-text answer never does by default: a form may say what its value looks like)."""
+        return slot not in FREE_TEXT_SLOTS and self.accepts(slot, message, tracker)
 
     def act_on(self, reading: Reading, dispatcher: CollectingDispatcher, tracker: Tracker,
                requested: Text) -> Optional[List[EventType]]:

@@ -207,3 +207,19 @@ async def test_a_wish_to_change_something_unnamed_at_the_summary_asks_what(govap
 async def test_the_address_is_searched_without_the_words_around_it(said, address):
     from actions.address import address_words
     assert address_words(said) == address
+
+
+async def test_a_new_address_said_at_the_summary_changes_only_the_address(govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain, language="en")
+    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots,
+                        language="en")
+    await runner.say("I moved", intent="change_address")
+    await runner.say("12 Teheran-ro")
+    await runner.say("today")
+    await runner.say("just me")
+    assert runner.asking == "address_confirm"
+    date = runner.slots["effective_date"]
+    await runner.say("that's the wrong place, we're going to 25 Yeoksam-ro", intent="inform", confidence=0.6)
+    assert "25" in runner.slots["address_label"]["en"] and "Yeoksam" in runner.slots["address_label"]["en"]
+    assert runner.slots["effective_date"] == date and runner.slots["member_ids"] == []
+    assert runner.asking == "address_confirm"  # the summary again, with the new address

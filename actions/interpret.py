@@ -254,8 +254,12 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
     if correction is not None:
         return correction
     if intent in SERVICE_INTENTS and intent not in set(own_services):
-        needed = FREE_TEXT_SWITCH_CONFIDENCE if free_text and not _SWITCH_CUE.search(text) else SWITCH_CONFIDENCE
-        if confidence >= needed and not (answers_asked and not free_text):
+        cue = bool(_SWITCH_CUE.search(text))
+        needed = FREE_TEXT_SWITCH_CONFIDENCE if free_text and not cue else SWITCH_CONFIDENCE
+        # A choice question's parser may find a stray number or word in a whole sentence: a clear request for
+        # another service with "instead"/"first" words wins over it.
+        sure = cue and confidence >= FREE_TEXT_SWITCH_CONFIDENCE
+        if confidence >= needed and (sure or not (answers_asked and not free_text)):
             return Reading(Kind.SWITCH, switch_to=intent)
     if intent == "nlu_fallback" and _maybe_switch(text, ranking, own_services, answers_asked and not free_text):
         # NLU is unsure, but its best guess is another service: the form steps aside and the fallback rule asks

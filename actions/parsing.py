@@ -22,6 +22,8 @@ _ALL = re.compile(r"(전부|모두|다\s*(내|낼|선택)|전체|\ball\b|\bboth\
 _NONE = re.compile(r"(없(어|음|습니다)|혼자|나만|저만|본인만|\bnone\b|\bnobody\b|\bno one\b|\bjust me\b|\bonly me\b|\balone\b|\bskip\b|건너뛰|생략)", re.IGNORECASE)
 _RESEND = re.compile(r"(다시\s*(보내|전송)|재전송|재발송|안\s*(왔|와|옴)|resend|send (it )?again|new code|didn'?t (get|receive))", re.IGNORECASE)
 _KO_ORDINALS = {"첫": 1, "첫번째": 1, "두번째": 2, "세번째": 3, "네번째": 4, "다섯번째": 5, "하나": 1, "둘": 2, "셋": 3, "넷": 4}
+_ORDINAL_PHRASE = re.compile(r"\b(the|number)\s+(first|second|third|fourth|fifth|one|two|three|four|five)\b(\s+one)?|"
+                             r"(첫|두|세|네|다섯)\s*번째", re.IGNORECASE)
 _EN_ORDINALS = {"first": 1, "one": 1, "second": 2, "two": 2, "third": 3, "three": 3, "fourth": 4, "four": 4,
                 "fifth": 5, "five": 5}
 
@@ -120,7 +122,9 @@ def parse_choices(text: str, count: int) -> Optional[List[int]]:
         index = int(number) - 1
         if 0 <= index < count and index not in picked:
             picked.append(index)
-    if not picked:
+    if not picked and (len(text.split()) <= 4 or _ORDINAL_PHRASE.search(text)):
+        # Ordinal words only in a short reply ("the second", "둘째요") or a clear "the first one": in a longer
+        # sentence "first" or "one" is rarely a choice ("I need to change my address first").
         low = text.lower().replace(" ", "") if re.search(r"[가-힣]", text) else text.lower()
         words = _KO_ORDINALS if re.search(r"[가-힣]", text) else _EN_ORDINALS
         for word, number in sorted(words.items(), key=lambda kv: -len(kv[0])):

@@ -221,3 +221,9 @@ def test_an_unsure_request_for_another_service_steps_aside_for_did_you_mean():
     # the same unsure reading of a plain answer is still the answer
     assert read("1985-03-14", "birth_date", FINE_TASK, {"phone": "+821012345678"}, "nlu_fallback", 0.5,
                 answers=True, ranking=ranking).kind == Kind.ANSWER
+
+
+def test_a_clear_request_for_another_service_wins_over_a_stray_parse_of_the_choice():
+    reading = read("fine, skip it, I want to pay a fine instead", "complaint_category", COMPLAINT_TASK, COMPLAINT_FILLED,
+                   "pay_fine", 0.9, answers=True, services=("file_complaint",))
+    assert (reading.kind, reading.switch_to) == (Kind.SWITCH, "pay_fine")

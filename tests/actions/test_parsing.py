@@ -56,3 +56,13 @@ def test_language_follows_the_script_and_digits_keep_the_last() -> None:
     assert detect_language("I want to pay my fine") == "en"
     assert detect_language("123456") is None
     assert detect_language("AP-2026-000123") is None
+
+
+
+def test_an_ordinal_word_in_a_long_sentence_is_not_a_choice():
+    from actions.parsing import parse_choices
+    assert parse_choices("actually I need to change my address first", 10) is None
+    assert parse_choices("I have two kids at home and a dog", 10) is None
+    assert parse_choices("the second one", 3) == [1]
+    assert parse_choices("second", 3) == [1]
+    assert parse_choices("두 번째요", 3) == [1]

@@ -87,14 +87,18 @@ def goal_line(f: dict) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--heldout", action="store_true", help="only the hand-written held-out conversations")
+    parser.add_argument("--heldout", action="store_true",
+                        help="only the hand-written held-out conversations, every set (the bench-only ones too)")
     parser.add_argument("--workers", type=int, default=2, help="conversations at a time (latency grows with it)")
     parser.add_argument("-k", dest="match", default="", help="only conversations whose id contains this")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--failures", action="store_true", help="print each failed conversation's transcript")
     args = parser.parse_args()
 
-    convs = [c for c in corpus(only_heldout=args.heldout) if args.match in c.id]
+    # Without --heldout: the corpus `make test` asserts. Every set at once would need more seeded citizens than
+    # govapi has (a conversation that writes retires its citizen), so the bench-only held-out sets run with --heldout.
+    convs = [c for c in corpus(only_heldout=args.heldout) if args.match in c.id
+             and (args.heldout or "bench-only" not in c.tags)]
     if not convs:
         print("no conversation matches", file=sys.stderr)
         return 2

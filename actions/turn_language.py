@@ -57,14 +57,15 @@ def language_words(text: str) -> List[str]:
 def detect_language(text: str) -> Optional[str]:
     """'ko' or 'en' from the words the text carries; None when it carries none (keep the last language).
 
-    Mixed text is weighed as the NLU does (minwon_nlu/language.py): Korean when its Hangul letters are at least
-    half its Latin ones ("과태료 pay할래" is Korean, "I want to pay 과태료" English)."""
+    Mixed text is weighed as the NLU does (minwon_nlu/language.py): Korean when its Hangul letters are more than
+    half its Latin ones ("과태료 pay할래" is Korean, "I want to pay 과태료" English); a tie is English, so a Korean
+    name in a short English reply ("황민서 as well") does not turn the conversation Korean."""
     words = language_words(text)
     if not words:
         return None
     hangul = sum(len(w) for w in words if not w.isascii())
     latin = sum(len(w) for w in words if w.isascii())
-    return "ko" if hangul and hangul * 2 >= latin else "en"
+    return "ko" if hangul and hangul * 2 > latin else "en"
 
 
 def is_button_press(metadata: Optional[Mapping[str, Any]]) -> bool:

@@ -62,7 +62,7 @@ def written_language(text: str) -> Optional[str]:
     stripped = re.sub(r"(?i)\b(?:AP|CP|MV|FN|PY|RC)-?\d+", " ", stripped)
     hangul = len(_HANGUL.findall(stripped))
     latin = len(_LATIN.findall(stripped))
-    if hangul and hangul * 2 >= latin:
+    if hangul and hangul * 2 > latin:  # a tie is English: a Korean name in a short English reply
         return "ko"
     if latin >= 2:
         return "en"

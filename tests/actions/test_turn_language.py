@@ -57,3 +57,10 @@ def test_a_first_message_without_words_starts_in_korean_and_a_locked_language_st
     assert language_update("affirm", "ok", False, [], {}) == {"language": "ko"}
     assert language_update("pay_fine", "I want to pay my fine", False, [], {"language": "ko",
                                                                             "language_locked": True}) == {}
+
+
+def test_a_korean_name_in_a_short_english_reply_keeps_english():
+    from actions.turn_language import detect_language
+    assert detect_language("김하준 as well") == "en"
+    assert detect_language("이서연 too please") == "en"
+    assert detect_language("김하준도 같이 가요") == "ko"

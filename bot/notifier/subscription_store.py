@@ -57,17 +57,23 @@ def _check_case_number(value: Any) -> str | None:
     return number
 
 
-async def subscribe(session: AsyncSession, now: dt.datetime, body: dict[str, Any]) -> tuple[Subscription, bool]:
-    """Create a subscription, or widen/refresh the one this conversation already has for the same case.
-
-    Subscribing again also re-activates one that was cancelled, opted out or blocked: the citizen asked anew.
-    """
+def _who(body: dict[str, Any]) -> tuple[str, str, str]:
+    """The citizen, the conversation and its channel a subscription or a follow is for (400 when malformed)."""
     citizen_id = body.get("citizen_id")
     conversation_id = body.get("conversation_id")
     if not isinstance(citizen_id, str) or not citizen_id:
         raise InvalidRequest("citizen_id is required")
     if not isinstance(conversation_id, str) or not (channel := t.channel_of(conversation_id)):
         raise InvalidRequest("conversation_id must look like tg:<id>, sms:<+82...> or web:<uuid>")
+    return citizen_id, conversation_id, channel
+
+
+async def subscribe(session: AsyncSession, now: dt.datetime, body: dict[str, Any]) -> tuple[Subscription, bool]:
+    """Create a subscription, or widen/refresh the one this conversation already has for the same case.
+
+    Subscribing again also re-activates one that was cancelled, opted out or blocked: the citizen asked anew.
+    """
+    citizen_id, conversation_id, channel = _who(body)
     topics = _check_topics(body.get("topics"))
     language = _check_language(body.get("language", "ko"))
     case_number = _check_case_number(body.get("case_number"))
@@ -104,12 +110,7 @@ async def follow(session: AsyncSession, now: dt.datetime, settings: NotifierSett
     """Follow one case for this conversation: the result of a change the citizen just made there (a payment, a
     move-in report, a complaint). Not listed to the citizen; ends at the case's final state or after
     settings.follow_days. The citizen's own active subscription of the case already covers it and is kept."""
-    citizen_id = body.get("citizen_id")
-    conversation_id = body.get("conversation_id")
-    if not isinstance(citizen_id, str) or not citizen_id:
-        raise InvalidRequest("citizen_id is required")
-    if not isinstance(conversation_id, str) or not (channel := t.channel_of(conversation_id)):
-        raise InvalidRequest("conversation_id must look like tg:<id>, sms:<+82...> or web:<uuid>")
+    citizen_id, conversation_id, channel = _who(body)
     case_number = _check_case_number(body.get("case_number"))
     if case_number is None:
         raise InvalidRequest("case_number is required, like PY-2026-000123")

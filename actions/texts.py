@@ -71,7 +71,6 @@ TEXTS: Dict[str, Dict[str, str]] = {
     "fallback": {"ko": "잘 이해하지 못했어요. 다시 말씀해주시겠어요? ('도움말'로 안내를 볼 수 있어요)",
                  "en": "Sorry, I didn't get that. Could you rephrase? (Say 'help' for what I can do.)"},
     "choose_number": {"ko": "목록의 번호로 골라주세요.", "en": "Please pick a number from the list."},
-    "yes_or_no": {"ko": "'네' 또는 '아니요'로 답해주세요.", "en": "Please answer yes or no."},
     # --- help per step ------------------------------------------------------------------------------------------
     "help_phone": {"ko": "본인 확인용 휴대폰 번호가 필요해요. 예: 010-1234-5678. 그만하려면 '취소'.",
                    "en": "I need your mobile number to verify you, e.g. 010-1234-5678. Say 'never mind' to stop."},

@@ -5,12 +5,13 @@ import datetime as dt
 from collections import defaultdict
 
 from aiohttp import web
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.console.appkeys import DB, KEYS, QUEUES, REDIS, STAFF
 from bot.console.audit import audit
 from bot.console.tables import AuditEntry, Handoff
 from bot.desk.bodies import query_int
+from bot.desk.errors import InvalidRequest
 from bot.desk.service import aware
 
 routes = web.RouteTableDef()
@@ -78,11 +79,63 @@ async def dashboard(request: web.Request) -> web.Response:
     return web.json_response(data)
 
 
+# The audit log's kinds, by action. Reads are many (every refresh of an open case is one): the page shows them
+# aggregated, one row per who read which target, with how often and when first and last.
+AUDIT_KINDS: dict[str, tuple[str, ...]] = {
+    "changes": ("claim", "reply", "note", "transfer", "close", "takeover", "callback_done"),
+    "reveals": ("reveal",),
+    "logins": ("login", "login_failed"),
+    "system": ("open_handoff", "satisfaction", "to_callback"),
+}
+READ_PREFIX = "read_"
+AUDIT_LIMIT = 200
+
+
+def kind_of(action: str) -> str:
+    if action.startswith(READ_PREFIX):
+        return "reads"
+    return next((kind for kind, actions in AUDIT_KINDS.items() if action in actions), "other")
+
+
+def _entry(e: AuditEntry) -> dict:
+    at = aware(e.at).isoformat()
+    return {"kind": kind_of(e.action), "at": at, "first_at": at, "count": 1, "actor": e.actor, "action": e.action,
+            "target": e.target, "detail": e.detail}
+
+
+async def _reads(session, since: dt.datetime) -> list[dict]:
+    rows = (await session.execute(
+        select(AuditEntry.actor, AuditEntry.action, AuditEntry.target, func.count(), func.min(AuditEntry.at),
+               func.max(AuditEntry.at))
+        .where(AuditEntry.action.like(READ_PREFIX + "%"), AuditEntry.at >= since)
+        .group_by(AuditEntry.actor, AuditEntry.action, AuditEntry.target)
+        .order_by(func.max(AuditEntry.at).desc()).limit(AUDIT_LIMIT))).all()
+    return [{"kind": "reads", "at": aware(last).isoformat(), "first_at": aware(first).isoformat(), "count": count,
+             "actor": actor, "action": action, "target": target, "detail": None}
+            for actor, action, target, count, first, last in rows]
+
+
 @routes.get("/api/audit")
 async def audit_log(request: web.Request) -> web.Response:
+    """`?kind=all|reads|changes|reveals|logins|system|other` (default all) over the last `?days=` (default 7)."""
+    kind = request.query.get("kind", "all")
+    if kind not in ("all", "reads", "other", *AUDIT_KINDS):
+        raise InvalidRequest("kind must be one of all, reads, other, " + ", ".join(AUDIT_KINDS))
+    since = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=query_int(request, "days", 7, 1, 90))
+    entries: list[dict] = []
     async with request.app[DB]() as session:
-        rows = (await session.execute(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(200))).scalars().all()
-        audit(session, request[STAFF].username, "read_audit")
+        if kind in ("all", "reads"):
+            entries += await _reads(session, since)
+        if kind != "reads":
+            query = select(AuditEntry).where(AuditEntry.at >= since, AuditEntry.action.not_like(READ_PREFIX + "%"))
+            if kind in AUDIT_KINDS:
+                query = query.where(AuditEntry.action.in_(AUDIT_KINDS[kind]))
+            elif kind == "other":
+                query = query.where(AuditEntry.action.not_in([a for actions in AUDIT_KINDS.values() for a in actions]))
+            rows = (await session.execute(query.order_by(AuditEntry.id.desc()).limit(AUDIT_LIMIT))).scalars().all()
+            entries += [_entry(e) for e in rows]
+        audit(session, request[STAFF].username, "read_audit", kind=kind)
         await session.commit()
-    return web.json_response({"entries": [{"at": aware(e.at).isoformat(), "actor": e.actor, "action": e.action,
-                                           "target": e.target, "detail": e.detail} for e in rows]})
+    entries.sort(key=lambda e: e["at"], reverse=True)
+    return web.json_response({"kind": kind, "kinds": ["all", "reads", *AUDIT_KINDS, "other"],
+                              "entries": entries[:AUDIT_LIMIT]})

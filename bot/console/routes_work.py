@@ -11,6 +11,7 @@ from sqlalchemy import select
 from bot.console.appkeys import DB, DESK, QUEUES, STAFF
 from bot.console.audit import audit
 from bot.console.canned import CANNED
+from bot.console.context_view import describe, language
 from bot.console.tables import Agent, Callback, Handoff
 from bot.desk.access import (
     CALLBACK_ID,
@@ -88,16 +89,22 @@ async def history(request: web.Request) -> web.Response:
     return web.json_response({"handoffs": [summary(h) for h in rows]})
 
 
+def with_context(request: web.Request, packet: dict) -> dict:
+    """The packet plus its context in words for the agent's language (`?lang=ko|en`): what the panel shows."""
+    return {**packet, "context": describe(packet, language(request.query.get("lang")))}
+
+
 @routes.get("/api/handoffs/{handoff_id}")
 async def packet(request: web.Request) -> web.Response:
-    return web.json_response(await request.app[DESK].packet(handoff_id(request), await actor(request)))
+    return web.json_response(with_context(request, await request.app[DESK].packet(handoff_id(request), await actor(request))))
 
 
 @routes.post("/api/handoffs/{handoff_id}/reveal")
 async def reveal(request: web.Request) -> web.Response:
     """The packet with the phone number and/or birth dates shown, for this one view; audited (who, what, when)."""
     fields = reveal_fields((await read_json(request)).get("fields"))
-    return web.json_response(await request.app[DESK].packet(handoff_id(request), await actor(request), reveal=fields))
+    return web.json_response(with_context(request, await request.app[DESK].packet(handoff_id(request), await actor(request),
+                                                                              reveal=fields)))
 
 
 @routes.post("/api/handoffs/{handoff_id}/claim")

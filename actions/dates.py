@@ -2,7 +2,8 @@
 
 Understands: 오늘, 내일, 모레, 글피, 어제, 다음 주 월요일, 이번 주 금요일, 월요일, 3일 후, 12월 1일, 12/1, 2026-12-01,
 2026년 12월 1일, today, tomorrow, day after tomorrow, yesterday, next Monday, this Friday, Monday, in 3 days,
-Dec 1, 1 December, December 1st. A day-month without a year means the closest such day, past or future.
+Dec 1, 1 December, December 1st, 3일 전, 3 days ago, and a day of the month alone (15일, the 15th). A date without
+a year (or without a month) means the closest such day, past or future.
 """
 from __future__ import annotations
 
@@ -26,6 +27,10 @@ _SLASH = re.compile(r"(?<![\d/])(\d{1,2})\s*/\s*(\d{1,2})(?![\d/])")
 _EN_MONTH_FIRST = re.compile(r"\b([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b")
 _EN_DAY_FIRST = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]{3,9})\b")
 _IN_DAYS = re.compile(r"(?:in\s+(\d{1,2})\s+days?|(\d{1,2})\s*일\s*(?:후|뒤))")
+_DAYS_AGO = re.compile(r"(?:(\d{1,2})\s+days?\s+ago|(\d{1,2})\s*일\s*전)")
+# A day of the month alone: "15일", "the 15th" (an English bare number is too often something else).
+_KO_DAY = re.compile(r"(?<![\d월/.-])(\d{1,2})\s*일(?!\s*(?:후|뒤|전|이내|안에|동안|간))")
+_EN_DAY = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b")
 _KO_WEEKDAY = re.compile(r"(다음\s*주|다다음\s*주|이번\s*주|금주|차주)?\s*([월화수목금토일])요일")
 _EN_WEEKDAY = re.compile(r"\b(next|this|coming)?\s*(" + "|".join(sorted(_EN_WEEKDAYS, key=len, reverse=True)) + r")\b")
 
@@ -76,6 +81,10 @@ def parse_date(text: str, today: date) -> Optional[date]:
     if match:
         return today + timedelta(days=int(match.group(1) or match.group(2)))
 
+    match = _DAYS_AGO.search(low)
+    if match:
+        return today - timedelta(days=int(match.group(1) or match.group(2)))
+
     match = _KO_WEEKDAY.search(low)
     if match:
         return _weekday(today, _KO_WEEKDAYS[match.group(2)], _ko_week_offset(match.group(1)))
@@ -94,7 +103,19 @@ def parse_date(text: str, today: date) -> Optional[date]:
     match = _SLASH.search(low)
     if match:
         return _nearest_day_month(today, int(match.group(1)), int(match.group(2)))
+    match = _KO_DAY.search(low) or _EN_DAY.search(low)
+    if match:
+        return _nearest_day(today, int(match.group(1)))
     return None
+
+
+def _nearest_day(today: date, day: int) -> Optional[date]:
+    """The day of last, this or next month closest to today (a tie goes to the future)."""
+    months = [(today.year + (today.month - 2 + k) // 12, (today.month - 2 + k) % 12 + 1) for k in (0, 1, 2)]
+    candidates = [d for d in (_safe(y, m, day) for y, m in months) if d is not None]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda d: (abs((d - today).days), d < today))
 
 
 def _ko_week_offset(qualifier: Optional[str]) -> Optional[int]:

@@ -76,6 +76,20 @@ _CANCEL_WORDS = (r"(아니\s*)?(취소(할게요|할래요|해\s*주세요|해�
 _STOP = re.compile(r"(취소해\s*주세요|취소할게요|취소할래요|취소요\b|그만할게요|그만할래요|그만\s*둘게요|안\s*(할|낼)래요|"
                    r"안\s*(할|낼)게요|다음에\s*할게요|\bcancel (this|it|that|everything)\b|\bforget (it|about it)\b|"
                    r"\bi'?ll stop\b|\bstop here\b|\bnever\s*mind\b|\bdon'?t want to (do|pay|file|go on)\b)", re.IGNORECASE)
+# Putting the task off ("나중에 낼게요", "I'll pay after payday") or finding it unneeded ("신고 안해도 될듯"): a stop,
+# not an answer. Not "next week" or "내일", which answer a date question.
+_DEFER = re.compile(r"(나중에|다음에|담에|이따가?\s*(할|낼|다시)|다음\s*기회|월급\s*(날|들어오|받)|돈\s*(들어오|생기|생겨)|"
+                    r"생각\s*(좀\s*)?(해\s*보고|해볼게)|마음이?\s*바뀌|생각이\s*바뀌|"
+                    r"안\s*(해도|내도|하셔도)\s*(될|돼|되|괜찮)|할\s*필요\s*(가\s*)?없|직접\s*(가서|방문)|"
+                    r"\blater\b(?!\s+(this|in|today|tonight|on|that))|another (time|day)|some other time|"
+                    r"not (right )?now\b|not today\b|next time\b|"
+                    r"\bpayday\b|\bget paid\b|come back (to (this|it)|later)|changed my mind|change of plans?|"
+                    r"no need\b(?!\s+(for|of))|(don'?t|do not|won'?t) (need|have) to\b|not necessary\b|hold off\b|"
+                    r"\bin person\b|\bmyself\b.*\b(office|centre|center)\b)", re.IGNORECASE)
+# Leaving ("bye", "오늘은 여기까지") in the middle of a task stops it: nothing is kept half-done.
+LEAVE_INTENTS = {"goodbye"}
+STOP_FALLBACK_CONFIDENCE = 0.35
+STOP_UNSURE_CONFIDENCE = 0.5
 # A message made only of ways to stop ("됐어요 안 할래요", "never mind, cancel it").
 _CANCEL = re.compile(rf"^\s*({_CANCEL_WORDS}[\s,.!~]*)+$", re.IGNORECASE)
 _WHY = re.compile(r"(왜|뭐\s*때문에|어디에\s*쓰|why\b|what .*for\b|what is this|이게\s*뭐|뭔가요|무슨\s*뜻)", re.IGNORECASE)
@@ -101,7 +115,7 @@ SLOT_WORDS: Mapping[str, re.Pattern] = {
                                  r"\bpay(ing)? by\b|\bpayment (type|option)\b)", re.IGNORECASE),
     "new_address": re.compile(r"(새\s*주소|주소|이사\s*(갈|가는)\s*(곳|집)|\baddress\b|\bnew place\b|"
                               r"\bwhere (i'?m|i am|we'?re|we are) moving\b)", re.IGNORECASE),
-    "effective_date": re.compile(r"(날짜|이사\s*날|이삿날|전입\s*일|이사\s*일|언제\s*이사|\bdate\b|\bday\b|"
+    "effective_date": re.compile(r"(이사\s*날짜|전입\s*날짜|날짜|이사\s*날(?!짜)|이삿날|전입\s*일|이사\s*일|언제\s*이사|\bdate\b|\bday\b|"
                                  r"\bwhen (i|we) move\b|\bmoving day\b|\bmov(e|ing)[- ]in\b)", re.IGNORECASE),
     "member_ids": re.compile(r"(가족|세대원|식구|같이\s*(이사|가는)|함께\s*(이사|가는)|누가\s*(같이|함께)|\bhousehold\b|"
                              r"\bfamily\b|\bmembers?\b|\bwho('?s| is)? (moving|coming)\b|\bwho moves\b|"
@@ -145,13 +159,40 @@ def wants_person(text: str, intent: Optional[str], confidence: float, ranking: S
     return requested_slot != "complaint_text" or _intent_score(ranking, "request_human") >= 0.2
 
 
-def wants_cancel(text: str, intent: Optional[str], confidence: float, requested_slot: Optional[str]) -> bool:
-    if _CANCEL.search(text or ""):
+def wants_cancel(text: str, intent: Optional[str], confidence: float, requested_slot: Optional[str],
+                 ranking: Sequence[Mapping[str, Any]] = (), answers_asked: bool = False) -> bool:
+    text = text or ""
+    if _CANCEL.search(text):
         return True
-    if _STOP.search(text or "") and (requested_slot not in FREE_TEXT_SLOTS or intent == "cancel"):
+    free_text = requested_slot in FREE_TEXT_SLOTS
+    asks = _asks(text)
+    if _STOP.search(text) and (not free_text or intent == "cancel"):
         return True  # "아 잠깐만요, 그냥 다음에 할게요 취소해주세요"; a description may mention a cancelled booking
+    own_words = SLOT_WORDS.get(requested_slot or "")
+    if _DEFER.search(text) and (not free_text or len(text) <= 25 or intent == "cancel") and not asks \
+            and not (own_words and own_words.search(text)) and not _switch_asked(text, intent, confidence):
+        # A description may say "다음에 또 이러면"; a short line putting the task off is not one. "Can I do it later?"
+        # is a question, "사진은 나중에" is about the asked question, and "I'll pay later, first check my
+        # application" is a switch: each is read after this.
+        return True
+    if not free_text and intent in LEAVE_INTENTS and confidence >= CANCEL_CONFIDENCE:
+        return True
+    if not free_text and not asks and not answers_asked and requested_slot not in CONFIRM_SLOTS and (
+            (intent == "cancel" and confidence >= STOP_UNSURE_CONFIDENCE)
+            or (intent == "nlu_fallback" and _best_real(ranking) == "cancel"
+                and _intent_score(ranking, "cancel") >= STOP_FALLBACK_CONFIDENCE)):
+        return True  # NLU is unsure, but it leans to a stop, nothing answers the question, and a stop writes nothing
     # At a yes/no summary "아니요" is a change, not a cancel; NLU's cancel must come with a cancel word there.
     return intent == "cancel" and confidence >= CANCEL_CONFIDENCE and requested_slot not in CONFIRM_SLOTS
+
+
+def _best_real(ranking: Sequence[Mapping[str, Any]]) -> Optional[str]:
+    real = [r for r in ranking if r.get("name") != "nlu_fallback"]
+    return max(real, key=lambda r: float(r.get("confidence") or 0)).get("name") if real else None
+
+
+def _switch_asked(text: str, intent: Optional[str], confidence: float) -> bool:
+    return intent in SERVICE_INTENTS and confidence >= SWITCH_CONFIDENCE and bool(_SWITCH_CUE.search(text))
 
 
 def value_words(text: str, slot: str) -> str:
@@ -204,6 +245,41 @@ def _value_type_slot(text: str, filled: Sequence[str], requested_slot: Optional[
     return None
 
 
+# "325가 아니라 388", "13 말고 23", "not 325 but 388", "388, not 325": the wrong part, then the right one.
+_NOT_X_BUT_Y = (
+    re.compile(r"^\s*(?:아+|앗|어|음+|아니\s*)?[\s,.]*(?P<x>[^,]+?)\s*(?:이|가)?\s*(?:아니라|아니고|말고)[\s,]*(?P<y>.+?)\s*$"),
+    re.compile(r"^\s*(?:oh|oops|sorry|actually|no)?[\s,]*not\s+(?P<x>[^,]+?)[\s,]+(?:but|it'?s|its)\s+(?P<y>.+?)\s*$",
+               re.IGNORECASE),
+    re.compile(r"^\s*(?:oh|oops|sorry|actually|no)?[\s,]*(?:it'?s\s+)?(?P<y>[^,]+?)[\s,]+not\s+(?P<x>[^,]+?)[\s.!]*$",
+               re.IGNORECASE),
+)
+
+
+def _answer_text(value: Any) -> str:
+    if isinstance(value, Mapping):
+        value = value.get("address") or value.get("text") or ""
+    return value if isinstance(value, str) else ""
+
+
+def replaced_part(text: str, slots: Sequence[str], filled: Mapping[str, Any]) -> Optional[Reading]:
+    """"325가 아니라 388" after the place "역삼로 325": the earlier answer that holds the wrong part, with the right
+    part put in its place. Only when exactly one earlier answer holds it."""
+    for pattern in _NOT_X_BUT_Y:
+        match = pattern.match(text or "")
+        if not match:
+            continue
+        wrong = match.group("x").strip(" .'\"")
+        right = _TAIL_KO.sub("", match.group("y")).strip(" .!'\"")
+        if not wrong or not right or (len(wrong) < 2 and not wrong.isdigit()):
+            continue
+        holders = [s for s in slots if wrong.casefold() in _answer_text(filled.get(s)).casefold()]
+        if len(holders) == 1:
+            old = _answer_text(filled.get(holders[0]))
+            start = old.casefold().index(wrong.casefold())
+            return Reading(Kind.CORRECTION, slot=holders[0], value=old[:start] + right + old[start + len(wrong):])
+    return None
+
+
 def correction_of(text: str, requested_slot: Optional[str], task_slots: Sequence[str],
                   filled: Mapping[str, Any], answers_asked: bool) -> Optional[Reading]:
     """A correction of an earlier answer of this task, or None.
@@ -213,6 +289,9 @@ def correction_of(text: str, requested_slot: Optional[str], task_slots: Sequence
     done = [s for s in task_slots if filled.get(s) is not None and s not in CONFIRM_SLOTS and s != requested_slot]
     cue = bool(_CUE.search(text))
     at_summary = requested_slot in CONFIRM_SLOTS
+    replaced = replaced_part(text, [s for s in done if s in FREE_TEXT_SLOTS], filled)
+    if replaced is not None:
+        return replaced
     named = [s for s in done if SLOT_WORDS.get(s) is not None and SLOT_WORDS[s].search(text)]
     if requested_slot and requested_slot in SLOT_WORDS and SLOT_WORDS[requested_slot].search(text) \
             and not at_summary and not cue:
@@ -241,7 +320,7 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
     text = (text or "").strip()
     if wants_person(text, intent, confidence, ranking, requested_slot):
         return Reading(Kind.PERSON)
-    if wants_cancel(text, intent, confidence, requested_slot):
+    if wants_cancel(text, intent, confidence, requested_slot, ranking, answers_asked):
         return Reading(Kind.CANCEL)
     asks = _asks(text)
     cue = bool(_CUE.search(text))
@@ -249,7 +328,7 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
     if asks and not cue and not (free_text and answers_asked):
         # A question is never taken as an answer ("what is a virtual account?" names an option, "which one should I
         # pick?" says "one"); a complaint may be put as a question, but then it names a problem.
-        return _question(text, intent, confidence)
+        return _question(text, intent, confidence, requested_slot)
     correction = correction_of(text, requested_slot, task_slots, filled, answers_asked)
     if correction is not None:
         return correction
@@ -284,14 +363,18 @@ def _maybe_switch(text: str, ranking: Sequence[Mapping[str, Any]], own_services:
             and (float(best.get("confidence") or 0) >= 0.4 or bool(_SWITCH_CUE.search(text))))
 
 
-def _question(text: str, intent: Optional[str], confidence: float) -> Reading:
+def _question(text: str, intent: Optional[str], confidence: float, requested_slot: Optional[str] = None) -> Reading:
     """A question about this step is answered in place ("결제하면 영수증도 받아요?" at the summary is not a request to
     check a payment); it asks for another service only with words that say "instead"."""
     if _WHY.search(text):
         return Reading(Kind.QUESTION, value="why")  # "why do you need my birth date?", "what is this fine?"
     if intent in SERVICE_INTENTS and confidence >= SWITCH_CONFIDENCE and _SWITCH_CUE.search(text):
         return Reading(Kind.SWITCH, switch_to=intent)  # "can I change my address instead?"
-    if intent in ROUTED_INTENTS and confidence >= ROUTED_CONFIDENCE and intent != "help":
+    own_words = SLOT_WORDS.get(requested_slot or "")
+    if intent in ROUTED_INTENTS and confidence >= ROUTED_CONFIDENCE and intent != "help" \
+            and not (own_words and own_words.search(text)):
+        # "what's the difference between card and account?" names the asked question: about this step, however
+        # out of scope NLU finds it
         return Reading(Kind.ROUTED)  # off-topic, "are you a bot?": the rules answer, then the question again
     return Reading(Kind.QUESTION)  # about this step: answered in place
 

@@ -63,3 +63,18 @@ def test_a_day_and_month_just_past_means_this_year_not_next() -> None:
         assert parse_date(text, december_4) == date(2026, 12, 1), text
     assert parse_date("1월 5일", december_4) == date(2027, 1, 5)
     assert parse_date("Feb 29", date(2027, 3, 1)) == date(2028, 2, 29)  # the nearest leap day
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("15일", date(2026, 12, 15)), ("the 15th", date(2026, 12, 15)), ("15일로 해주세요", date(2026, 12, 15)),
+    ("3일", date(2026, 12, 3)), ("이사는 28일에 했어요", date(2026, 11, 28)), ("on the 1st", date(2026, 12, 1)),
+    ("3일 전", date(2026, 12, 3)), ("2 days ago", date(2026, 12, 4)),
+])
+def test_a_day_of_the_month_alone_means_the_nearest_such_day(text: str, expected: date) -> None:
+    # "make it the 15th" said on 6 December: this month's 15th; "28일" then: the one that just passed.
+    assert parse_date(text, date(2026, 12, 6)) == expected
+
+
+@pytest.mark.parametrize("text", ["14일 이내", "3일 동안", "15", "room 15"])
+def test_a_number_of_days_or_a_bare_number_is_not_a_date(text: str) -> None:
+    assert parse_date(text, date(2026, 12, 6)) is None

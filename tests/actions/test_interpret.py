@@ -227,3 +227,50 @@ def test_a_clear_request_for_another_service_wins_over_a_stray_parse_of_the_choi
     reading = read("fine, skip it, I want to pay a fine instead", "complaint_category", COMPLAINT_TASK, COMPLAINT_FILLED,
                    "pay_fine", 0.9, answers=True, services=("file_complaint",))
     assert (reading.kind, reading.switch_to) == (Kind.SWITCH, "pay_fine")
+
+
+@pytest.mark.parametrize("text,slot,value", [
+    ("325가 아니라 388", "complaint_place", "테헤란로 388 앞"),
+    ("not 325 but 388", "complaint_place", "테헤란로 388 앞"),
+    ("388, not 325", "complaint_place", "테헤란로 388 앞"),
+    ("가로등 말고 신호등이요", "complaint_text", "신호등이 꺼졌어요"),
+])
+def test_not_this_but_that_corrects_the_earlier_answer_that_holds_the_wrong_part(text, slot, value):
+    filled = {**COMPLAINT_FILLED, "complaint_place": {"address": "테헤란로 325 앞"}}
+    reading = read(text, "photo_id", COMPLAINT_TASK, filled, services=("file_complaint",))
+    assert (reading.kind, reading.slot, reading.value) == (Kind.CORRECTION, slot, value)
+
+
+def test_not_this_but_that_naming_no_earlier_answer_is_left_to_the_asked_question():
+    reading = read("카드 말고 가상계좌로 할게요", "payment_method", FINE_TASK, {"fine_ids": ["fn_1"]}, answers=True)
+    assert reading.kind == Kind.ANSWER
+
+
+@pytest.mark.parametrize("text,intent,confidence", [
+    ("hold off, I'll pay after payday", "nlu_fallback", 0.5),
+    ("월급 들어오면 그때 낼게요", "inform", 0.4),
+    ("나중에 다시 할게요", "cancel", 0.99),
+    ("no need, I'll go to the office myself", "nlu_fallback", 0.5),
+    ("안 해도 될 것 같아요", "deny", 0.5),
+    ("bye for now", "goodbye", 0.95),
+])
+def test_putting_the_task_off_or_leaving_is_a_stop(text, intent, confidence):
+    assert read(text, "payment_method", FINE_TASK, {"fine_ids": ["fn_1"]}, intent, confidence).kind == Kind.CANCEL
+
+
+def test_a_short_line_saying_the_complaint_is_not_needed_is_a_stop_not_its_description():
+    reading = read("신고 안해도 될듯", "complaint_text", COMPLAINT_TASK, intent="file_complaint", confidence=0.98,
+                   services=("file_complaint",))
+    assert reading.kind == Kind.CANCEL
+
+
+@pytest.mark.parametrize("text,requested", [
+    ("I'm moving later this month, on the 20th", "effective_date"),
+    ("can I pay later?", "payment_method"),
+    ("사진은 나중에 보낼게요", "photo_id"),
+    ("no need for a photo", "photo_id"),
+    ("다음에 또 이러면 사고 날 것 같아서 신고합니다 가로등이 계속 꺼져 있어요", "complaint_text"),
+])
+def test_later_or_no_need_about_the_asked_question_or_inside_a_description_is_not_a_stop(text, requested):
+    assert read(text, requested, ADDRESS_TASK + COMPLAINT_TASK, intent="inform", confidence=0.8,
+                services=("file_complaint",)).kind != Kind.CANCEL

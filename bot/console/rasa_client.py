@@ -49,7 +49,13 @@ class RasaClient:
         """Resume the bot, then let it continue the interrupted form and ask for the satisfaction score."""
         # While paused, citizen messages were logged without an action_listen after them; one here makes the
         # trigger a fresh turn, so the rule "EXTERNAL_handback -> action_handoff_return" matches.
-        await self.append_events(conversation_id, [{"event": "resume"}, {"event": "action", "name": "action_listen"}])
+        # A takeover pauses mid-form: with the form still active, Rasa's RulePolicy predicts the form before any
+        # rule (its "loop happy path"), so the form asked its question again and the citizen never heard that the
+        # agent had finished. Ending the loop here lets the rule match; action_handoff_return still rebuilds the
+        # form from the events before the pause and continues it.
+        await self.append_events(conversation_id, [{"event": "resume"}, {"event": "active_loop", "name": None},
+                                                   {"event": "slot", "name": "requested_slot", "value": None},
+                                                   {"event": "action", "name": "action_listen"}])
         await self._call(
             "POST",
             self._url(conversation_id, "trigger_intent"),

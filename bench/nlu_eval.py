@@ -237,19 +237,24 @@ def report_oos(parser: Parser, sample, threshold: float, ambiguity: float) -> No
 HELDOUT = ROOT / "tests" / "nlu" / "heldout"
 
 
-def heldout_set() -> list[tuple[str, str, str, bool]]:
-    """(language, intent, text, shares our vocabulary) of tests/nlu/heldout: report only, never tuned on."""
+HELDOUT_SETS = ("heldout", "heldout2")  # heldout2_*: written later, by a writer who had seen neither data/ nor set 1
+
+
+def heldout_set(prefix: str = "heldout") -> list[tuple[str, str, str, bool]]:
+    """(language, intent, text, shares our vocabulary) of one set in tests/nlu/heldout: report only, never tuned
+    on."""
     from rasa.shared.nlu.training_data.loading import load_data
 
     items = []
     for lang in ("ko", "en"):
-        for name, vocab in ((f"heldout_{lang}.yml", False), (f"heldout_oos_vocab_{lang}.yml", True)):
+        for name, vocab in ((f"{prefix}_{lang}.yml", False), (f"{prefix}_oos_vocab_{lang}.yml", True)):
             for m in load_data(str(HELDOUT / name)).intent_examples:
                 items.append((lang, m.get("intent"), m.get("text"), vocab))
     return items
 
 
-def report_heldout(parser: Parser, items, threshold: float, ambiguity: float) -> dict[str, float]:
+def report_heldout(parser: Parser, items, threshold: float, ambiguity: float,
+                   name: str = "heldout") -> dict[str, float]:
     """Prints per-intent P/R and accuracy per language (nlu_fallback is right only for an out-of-scope
     line) and the out-of-scope false triggers; returns the headline figures (for a comparison table)."""
     figures = {}
@@ -260,7 +265,7 @@ def report_heldout(parser: Parser, items, threshold: float, ambiguity: float) ->
         if gold == "out_of_scope" and pred == "nlu_fallback":
             pred = "out_of_scope"  # not started, not misread: what an out-of-scope line should get
         rows.append((lang, gold, pred, vocab))
-    print(f"\nHELD-OUT set ({HELDOUT.relative_to(ROOT)}; report only, never trained or tuned on), "
+    print(f"\nHELD-OUT set {name} ({HELDOUT.relative_to(ROOT)}/{name}_*; report only, never trained or tuned on), "
           f"fallback {threshold}/{ambiguity} applied; nlu_fallback on an out-of-scope line counts "
           f"as out_of_scope")
     for lang in ("ko", "en"):
@@ -426,7 +431,8 @@ def main() -> None:
     if args.heldout_only:
         parser = Parser(args.heldout_model)
         print(f"model {args.heldout_model} loaded in {parser.load_seconds:.1f} s")
-        report_heldout(parser, heldout_set(), threshold, ambiguity)
+        for name in HELDOUT_SETS:
+            report_heldout(parser, heldout_set(name), threshold, ambiguity, name)
         return
     shared, examples = load_examples(Path(args.data))
     print(f"examples: {collections.Counter(l for l, _ in examples)}")
@@ -463,7 +469,8 @@ def main() -> None:
             if args.oos_sample <= 0:  # the full model above is trained for the OOS test only
                 model, _ = train(args.config, shared, [m for _, m in examples], tmp, "full")
                 parser = Parser(model)
-            report_heldout(parser, heldout_set(), threshold, ambiguity)
+            for name in HELDOUT_SETS:
+                report_heldout(parser, heldout_set(name), threshold, ambiguity, name)
 
 
 if __name__ == "__main__":

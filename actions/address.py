@@ -52,8 +52,10 @@ class ValidateChangeAddressForm(VerifiedFormValidation):
     def fits(self, slot: Text, message: Text, tracker: Tracker) -> bool:
         if slot == "new_address":  # a road-name address with its building number
             return bool(_KO_ROAD_ADDRESS.search(message) or _EN_ROAD_ADDRESS.search(message))
-        if slot in ("address_id", "member_ids"):
-            return False  # a number or "all" at the summary is not clearly one of these
+        if slot == "member_ids":  # a member named ("김하준도 같이 가요"); a number or "all" is not clearly this
+            return bool(named_members(message, tracker.get_slot("household_options") or []))
+        if slot == "address_id":
+            return False
         return super().fits(slot, message, tracker)
 
     def correction_target(self, slot: Text, value: Text, tracker: Tracker) -> Text:
@@ -184,10 +186,14 @@ def pick_members(message: str, members: List[Dict[str, Any]]) -> Optional[List[s
     picked = parse_choices(message, len(members))
     if picked:
         return [members[i]["id"] for i in picked]
-    named = [m["id"] for m in members
-             if any(label and match_label(message, [label]) is not None
-                    for label in (str(m.get("name") or ""), *_relation_words(m.get("relation"))))]
-    return named or None
+    return named_members(message, members) or None
+
+
+def named_members(message: str, members: List[Dict[str, Any]]) -> List[str]:
+    """The members the message names by name or relation ('김하준', 'my wife')."""
+    return [m["id"] for m in members
+            if any(label and match_label(message, [label]) is not None
+                   for label in (str(m.get("name") or ""), *_relation_words(m.get("relation"))))]
 
 
 # What people call a relation govapi labels 배우자/자녀/부모.

@@ -119,7 +119,7 @@ SLOT_WORDS: Mapping[str, re.Pattern] = {
                                  r"\bwhen (i|we) move\b|\bmoving day\b|\bmov(e|ing)[- ]in\b)", re.IGNORECASE),
     "member_ids": re.compile(r"(가족|세대원|식구|같이\s*(이사|가는)|함께\s*(이사|가는)|누가\s*(같이|함께)|\bhousehold\b|"
                              r"\bfamily\b|\bmembers?\b|\bwho('?s| is)? (moving|coming)\b|\bwho moves\b|"
-                             r"\bmoving with\b|\bpeople moving\b)", re.IGNORECASE),
+                             r"\bmoving with\b|\bpeople moving\b|\bwho('?s| is) (on|in|included|going)\b|명단|누구누구|인원)", re.IGNORECASE),
     "complaint_text": re.compile(r"(민원\s*내용|내용|설명|\bdescription\b|\bdetails\b|\bwhat happened\b|"
                                  r"\bwhat i wrote\b)", re.IGNORECASE),
     "complaint_category": re.compile(r"(분류|분야|종류|주제|카테고리|\bcategory\b|\btopic\b|\bkind\b|\btype\b)",

@@ -44,6 +44,11 @@ _DEPENDANTS = {
     "birth_date": ("otp_code", "verification_id", "masked_phone"),
     "new_address": ("address_id", "address_label", "address_options"),
 }
+# Answers that hold several choices, and words that add to them ("2번 과태료도 같이", "my son too") rather than
+# replace them.
+MULTI_CHOICE_SLOTS = frozenset({"fine_ids", "member_ids"})
+_ADDS = re.compile(r"(도\s*(같이|함께|포함|추가|넣어|내|낼|할|가|이사|요)|추가|\btoo\b|\bas well\b|\balso\b|\bplus\b|"
+                   r"\badd\b|\binclude\b)", re.IGNORECASE)
 
 
 def verification_reset() -> Dict[str, Any]:
@@ -152,7 +157,7 @@ class VerifiedFormValidation(FormValidationAction):
         reading = read_message(message, intent, confidence, ranking, requested, self.task_slots(), filled,
                                self.own_services(), self.accepts(requested, message, tracker))
         if reading.kind == Kind.ANSWER and requested in CONFIRM_SLOTS and not is_yes(message) \
-                and (tracker.get_slot("summary_change") or says_change(message)):
+                and (tracker.get_slot("summary_change") or says_change(message) or _ADDS.search(message)):
             # A new value at the summary, after "what should change?" ("all of them", "카드로요") or with words that
             # something is wrong ("nope, wrong building, it's 264 Mapo-daero"): the one answer it fits.
             fits = [slot for slot in self.form_slots()
@@ -215,10 +220,14 @@ class VerifiedFormValidation(FormValidationAction):
         if not value:
             dispatcher.utter_message(text=text("change_field", lang, field=text(f"field_{slot}", lang)))
             return [SlotSet(slot, None)] + [SlotSet(name, value) for name, value in resets.items()]
+        before, said = tracker.get_slot(slot), conv.latest_text(tracker)
         tracker.latest_message = {**(tracker.latest_message or {}), "text": value, "entities": []}
         tracker.slots.update({slot: None, "requested_slot": slot, **resets})
         extracted = await self._extract_slot(slot, dispatcher, tracker, domain)
         tracker.slots["requested_slot"] = requested
+        if slot in MULTI_CHOICE_SLOTS and _ADDS.search(said) \
+                and isinstance(before, list) and isinstance(extracted.get(slot), list):
+            extracted[slot] = before + [choice for choice in extracted[slot] if choice not in before]
         if extracted.get(slot) is not None:
             dispatcher.utter_message(text=text("corrected", lang, field=text(f"field_{slot}", lang)))
         updates = {**resets, slot: None, **extracted}

@@ -223,3 +223,33 @@ async def test_a_new_address_said_at_the_summary_changes_only_the_address(govapi
     assert "25" in runner.slots["address_label"]["en"] and "Yeoksam" in runner.slots["address_label"]["en"]
     assert runner.slots["effective_date"] == date and runner.slots["member_ids"] == []
     assert runner.asking == "address_confirm"  # the summary again, with the new address
+
+
+async def test_a_second_fine_added_at_the_summary_joins_the_first_one(govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain)
+    runner = FormRunner(ValidatePayFineForm(), "pay_fine_form", domain, sender=sender, slots=slots)
+    await runner.say("과태료 낼게요", intent="pay_fine")
+    options = runner.slots["fine_options"]
+    assert len(options) >= 2
+    await runner.say("1번")
+    await runner.say("카드")
+    assert runner.asking == "payment_confirm" and runner.slots["fine_ids"] == [options[0]["id"]]
+    await runner.say("2번 과태료도 같이 낼게요")
+    assert runner.slots["fine_ids"] == [options[0]["id"], options[1]["id"]]
+    assert runner.asking == "payment_confirm" and runner.slots["payment_method"] == "card"
+
+
+async def test_a_member_added_at_the_summary_joins_the_move_and_the_others_stay(govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain, language="en")
+    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots,
+                        language="en")
+    await runner.say("I moved", intent="change_address")
+    members = runner.slots["household_options"]
+    assert len(members) >= 2
+    await runner.say("12 Teheran-ro")
+    await runner.say("today")
+    await runner.say("1")
+    assert runner.asking == "address_confirm" and runner.slots["member_ids"] == [members[0]["id"]]
+    await runner.say(f"{members[1]['name']} is moving too")
+    assert runner.slots["member_ids"] == [members[0]["id"], members[1]["id"]]
+    assert runner.asking == "address_confirm"

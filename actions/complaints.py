@@ -38,17 +38,23 @@ FALLBACK_CATEGORIES = [
     {"code": "proposal", "label": {"ko": "제안", "en": "Proposal"}},
     {"code": "other", "label": {"ko": "기타", "en": "Other"}},
 ]
-# Words that point at a category (checked in order; the first hit wins).
+# Words that point at a category. The category with the most different words in the description wins; a tie goes to
+# the one listed first ("a car parked on the sidewalk" names parking and roads once each: parking).
 KEYWORDS = [
-    ("street_lighting", r"가로등|보안등|전등|불이\s*꺼|street\s*light|lamp|lighting"),
-    ("illegal_parking", r"불법\s*주차|주차|parking|parked"),
-    ("roads", r"도로|포트홀|파손|패인|보도블|인도|싱크홀|pothole|road|pavement|sidewalk|crack"),
-    ("noise", r"소음|시끄|층간|공사\s*소리|noise|noisy|loud"),
-    ("waste", r"쓰레기|투기|악취|재활용|waste|trash|garbage|rubbish|litter|dump"),
-    ("transport", r"버스|지하철|정류장|택시|bus|subway|train|metro|taxi"),
-    ("parks", r"공원|놀이터|벤치|park|playground|bench"),
-    ("staff_conduct", r"공무원|직원|불친절|민원실|staff|rude|clerk|officer"),
-    ("proposal", r"제안|건의|아이디어|propos|suggest|idea"),
+    ("street_lighting", r"가로등|보안등|전등|조명|불이\s*(꺼|안\s*들어|나갔|나감)|깜빡|street\s*-?lights?|lamp\s*-?posts?|"
+                        r"\blamps?\b|lighting|\blights? (is |are )?(out|off|broken|flicker)"),
+    ("illegal_parking", r"불법\s*주차|주차|차(를|가)?\s*(대|세워|막고)|견인|parking|parked|double.?park|"
+                        r"blocking (my|the|our) (driveway|garage|gate|entrance)"),
+    ("roads", r"도로|포트홀|파손|패인|움푹|보도블|인도|싱크홀|맨홀|횡단보도|차선|pothole|\broads?\b|pavement|sidewalk|"
+              r"crack|manhole|crosswalk|\blanes?\b"),
+    ("noise", r"소음|시끄|층간|공사\s*소리|드릴|망치|쿵쿵|음악\s*소리|짖|확성기|noise|noisy|\bloud|drilling|hammering|"
+              r"construction (noise|work)|music|barking|banging|honking"),
+    ("waste", r"쓰레기|투기|악취|냄새|재활용|음식물|waste|trash|garbage|rubbish|litter|dump|smell|stink|\bbins?\b"),
+    ("transport", r"버스|지하철|정류장|택시|배차|\bbus(es)?\b|subway|train|metro|taxi|bus stop"),
+    ("parks", r"공원|놀이터|벤치|산책로|\bparks?\b|playground|bench|trail"),
+    ("staff_conduct", r"공무원|직원|불친절|민원실|담당자|staff|rude|clerk|officer|employee"),
+    ("proposal", r"제안|건의|아이디어|있으면\s*좋겠|propos|suggest|\bidea\b|would be (nice|great)|"
+                 r"should (add|install|build|put)"),
 ]
 _categories_cache: Optional[List[Dict[str, Any]]] = None
 
@@ -68,10 +74,10 @@ def guess_category(message: str, entities: List[Dict[str, Any]]) -> Optional[str
     for entity in entities:
         if entity.get("entity") == "complaint_category" and entity.get("value"):
             return str(entity["value"])
-    for code, pattern in KEYWORDS:
-        if re.search(pattern, message or "", re.IGNORECASE):
-            return code
-    return None
+    scores = [(len({m.group(0).lower() for m in re.finditer(pattern, message or "", re.IGNORECASE)}), -order, code)
+              for order, (code, pattern) in enumerate(KEYWORDS)]
+    best = max(scores)
+    return best[2] if best[0] else None
 
 
 class ValidateFileComplaintForm(VerifiedFormValidation):
@@ -140,6 +146,9 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
             named = match_label(message, [pick(o.get("label"), "en") for o in options])
         if named is not None:
             return {"complaint_category": options[named]["code"]}
+        said = guess_category(message, [])  # "it's about the noise", "주차 문제요"
+        if said and any(o.get("code") == said for o in options):
+            return {"complaint_category": said}
         dispatcher.utter_message(text=text("choose_number", conv.language(tracker)))
         return {"complaint_category": None}
 

@@ -67,7 +67,10 @@ _PERSON = re.compile(
     r"상담원|상담사|상담\s*(받|원해|하고\s*싶|연결)|(사람|직원|담당자)(이랑|과|하고|한테|분)?\s*(얘기|이야기|통화|연결|상담|바꿔)"
     r"|(real|actual|live)\s+(person|human|agent)|\b(a|an?) human\b|\bto (a|an) (agent|operator|person)\b"
     r"|\b(talk|speak|chat)\s+(to|with)\s+(a |an |some)?(one|body|person|people|human|agent|staff)\b"
-    r"|\brepresentative\b|\boperator\b", re.IGNORECASE)
+    r"|\brepresentative\b|\boperator\b"
+    # "call me back", "can someone ring me", "전화 좀 주세요": a person by phone (not "call me at 010-…", an answer)
+    r"|\b(call|ring|phone) me\b(?!\s+(at|on)\b)|\bcall\s*back\b|전화\s*(좀\s*)?(주세요|주실|줄\s*수|줘|해\s*주|부탁|받고\s*싶)",
+    re.IGNORECASE)
 _CANCEL_WORDS = (r"(아니\s*)?(취소(할게요|할래요|해\s*주세요|해요|요)?|그만(할게요|둘게요|할래요|하세요|해요|요)?|안\s*할래요?"
                  r"|안\s*할게요|관둘래요?|관둘게요|됐어요|됐습니다|필요\s*없어요|다음에\s*할게요"
                  r"|never\s*mind|forget\s*(it|about it)|stop( it)?|cancel( it| that)?|quit|i'?ll do it later"

@@ -274,3 +274,16 @@ def test_a_short_line_saying_the_complaint_is_not_needed_is_a_stop_not_its_descr
 def test_later_or_no_need_about_the_asked_question_or_inside_a_description_is_not_a_stop(text, requested):
     assert read(text, requested, ADDRESS_TASK + COMPLAINT_TASK, intent="inform", confidence=0.8,
                 services=("file_complaint",)).kind != Kind.CANCEL
+
+
+@pytest.mark.parametrize("text,requested", [
+    ("pls call me back instead", "complaint_confirm"),
+    ("전화 좀 주실 수 있어요?", "payment_confirm"),
+    ("can someone just ring me about this", "address_confirm"),
+])
+def test_asking_to_be_called_is_a_request_for_a_person(text, requested):
+    assert read(text, requested, FINE_TASK, intent="cancel", confidence=0.6).kind == Kind.PERSON
+
+
+def test_a_phone_number_given_with_call_me_at_is_not_a_request_for_a_person():
+    assert read("call me at 010-1234-5678", "phone", FINE_TASK, intent="inform", answers=True).kind == Kind.ANSWER

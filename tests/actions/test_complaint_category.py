@@ -1,0 +1,26 @@
+"""The category a complaint's description points at (actions/complaints.guess_category): the citizen confirms it, so a
+good guess saves a question, and a description naming two kinds of problem goes by the one it names most."""
+import pytest
+
+from actions.complaints import guess_category
+
+
+@pytest.mark.parametrize("description,category", [
+    ("someone has been drilling every night at 2am", "noise"),
+    ("윗집 쿵쿵 소리 때문에 못 자요", "noise"),
+    ("the street light outside is flickering", "street_lighting"),
+    ("a car parked on the sidewalk", "illegal_parking"),
+    ("도로에 불법주차된 차 때문에 지나갈 수가 없어요", "illegal_parking"),
+    ("pothole on the road near the park", "roads"),
+    ("쓰레기 냄새가 심해요", "waste"),
+])
+def test_the_description_points_at_the_category_it_names_most(description, category):
+    assert guess_category(description, []) == category
+
+
+def test_a_description_naming_no_kind_of_problem_has_no_guess():
+    assert guess_category("I have a problem with something", []) is None
+
+
+def test_a_category_the_nlu_found_wins_over_the_words():
+    assert guess_category("loud music", [{"entity": "complaint_category", "value": "parks"}]) == "parks"

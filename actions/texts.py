@@ -1,11 +1,34 @@
-"""Every text the actions send, in Korean and English. Short: one SMS segment where possible (Korean ≤ 70)."""
+"""Every text the actions send, in Korean and English, and `text()` that renders them.
+
+Template syntax (resolved by `text()` at render time, so callers pass plain values):
+  {name}        the value
+  {name|로}     the value and the Korean particle that fits it (actions/particles.py picks 로/으로, 이/가, ...)
+  [ ... ]       an optional part: left out when any value inside it is empty (None, "", "-")
+  "en" may be {"one": ..., "other": ...}: the form is chosen by the `count` value (plural forms)
+A value that is empty outside an optional part takes its word from FALLBACKS, so no reply reads "None",
+"님," or "( 기준)"; a timestamp is shown as a date and time in the citizen's language and Korean time.
+Voice: 해요체 in Korean (docs/GLOSSARY.md). Words and their English names: docs/GLOSSARY.md.
+SMS: a Korean text fits one segment (70 characters) with realistic values unless SMS_BUDGET allows two;
+tests/actions/test_texts_catalogue.py and bench/sms_segments.py check it.
+"""
 from __future__ import annotations
 
-from typing import Dict
+import datetime as dt
+import re
+from collections.abc import Mapping
+from zoneinfo import ZoneInfo
 
+from actions.particles import attach
 from actions.settings import CALL_CENTRE_NUMBER
 
-TEXTS: Dict[str, Dict[str, str]] = {
+Template = str | dict[str, str]
+
+# Step help reaches SMS users under these words: the SMS connector answers "도움말"/"help"/"info" itself as the
+# carrier HELP keyword (connectors/sms_keywords.py), so the bot never hears them there.
+HELP_WORD = {"ko": "사용법", "en": "instructions"}
+_HW_KO, _HW_EN = HELP_WORD["ko"], HELP_WORD["en"]
+
+TEXTS: dict[str, dict[str, Template]] = {
     # --- verification --------------------------------------------------------------------------------------
     "ask_phone": {"ko": "본인인증이 필요해요. 휴대폰 번호를 알려주세요. (예: 010-1234-5678)",
                   "en": "I need to verify you first. What is your mobile number? (e.g. 010-1234-5678)"},
@@ -15,22 +38,24 @@ TEXTS: Dict[str, Dict[str, str]] = {
                        "en": "What is your date of birth? (e.g. 1985-03-14)"},
     "bad_birth_date": {"ko": "생년월일을 1985-03-14처럼 적어주세요.",
                        "en": "Please type your date of birth like 1985-03-14."},
-    "ask_otp": {"ko": "{masked}로 보낸 인증번호 6자리를 입력해주세요. (안 오면 '재전송')",
+    "ask_otp": {"ko": "{masked|로} 보낸 인증번호 6자리를 입력해주세요. (안 오면 '재전송')",
                 "en": "Please type the 6-digit code I sent to {masked}. (Say 'resend' for a new one.)"},
     "bad_otp": {"ko": "인증번호는 숫자 6자리예요.", "en": "The code has 6 digits."},
-    "wrong_code": {"ko": "인증번호가 맞지 않아요. {left}번 더 시도할 수 있어요.",
-                   "en": "That code is not right. Tries left: {left}."},
-    "code_expired": {"ko": "인증번호가 만료돼서 새로 보냈어요.", "en": "The code expired; I sent a new one."},
-    "resend_wait": {"ko": "방금 보낸 번호를 먼저 확인해주세요. 새 번호는 {seconds}초 뒤에 받을 수 있어요.",
-                    "en": "Please use the code I just sent. A new one can be sent in {seconds} seconds."},
+    "wrong_code": {"ko": "인증번호가 맞지 않아요.[ {left}번 더 시도할 수 있어요.]",
+                   "en": "That code is not right.[ Tries left: {left}.]"},
+    "code_expired": {"ko": "인증번호가 만료돼서 새로 보냈어요.", "en": "The code expired, so I sent a new one."},
+    # {seconds}: govapi's retry_after_seconds, shown as "30초" / "1시간"; after the send cap it is up to an hour.
+    "resend_wait": {"ko": "방금 보낸 번호를 먼저 확인해주세요.[ 새 번호는 {seconds} 뒤에 받을 수 있어요.]",
+                    "en": "Please use the code I just sent.[ A new one can be sent in {seconds}.]"},
     "code_resent": {"ko": "인증번호를 다시 보냈어요.", "en": "I sent a new code."},
-    "verify_rate_limited": {"ko": "요청이 너무 많아요. 잠시 후 다시 시도해주세요.",
-                            "en": "Too many tries. Please try again in a few minutes."},
-    "verify_locked": {"ko": "인증 시도가 너무 많아 잠겼어요. 상담원을 연결해 드릴게요.",
-                      "en": "Too many wrong codes, so verification is locked. Let me get you a person."},
-    "verified": {"ko": "{name}님, 인증되었어요.", "en": "Thank you, {name}. You are verified."},
-    "verify_unavailable": {"ko": "지금 인증 서비스에 연결할 수 없어요. 잠시 후 다시 시도해주세요.",
-                           "en": "I can't reach the verification service now. Please try again shortly."},
+    "verify_rate_limited": {"ko": "인증 요청이 너무 많아 잠시 막혔어요.[ {seconds} 뒤에 다시 할 수 있어요.] 급하면 '상담원'이라고 보내주세요.",
+                            "en": "Too many verification requests, so it is paused.[ You can try again in {seconds}.] Say 'agent' if it is urgent."},
+    # Followed by the handoff's own answer (queued, or a callback out of hours): promise nothing about when.
+    "verify_locked": {"ko": "인증 시도가 너무 많아 인증이 잠겼어요. 상담원에게 넘길게요.",
+                      "en": "Too many wrong codes, so verification is locked. I'm passing you to a person."},
+    "verified": {"ko": "[{name}님, ]인증되었어요.", "en": "Thank you[, {name}]. You are verified."},
+    "verify_unavailable": {"ko": f"지금 인증 서비스에 연결할 수 없어요. 다시 해 보시거나 {CALL_CENTRE_NUMBER}로 전화해주세요.",
+                           "en": f"I can't reach the verification service now. Try again later, or call {CALL_CENTRE_NUMBER}."},
     "session_expired": {"ko": "인증이 만료됐어요. 다시 인증해주세요.",
                         "en": "Your verification expired. Please verify again."},
     # --- generic ---------------------------------------------------------------------------------------------
@@ -38,22 +63,22 @@ TEXTS: Dict[str, Dict[str, str]] = {
                        "en": "The system is not answering now. I kept your request and will finish it on your next message."},
     "kept_retry_in": {"ko": "지금 처리 시스템이 응답하지 않아요. 요청은 보관했고 {minutes}분 뒤 다시 시도해 알려드릴게요.",
                       "en": "The system is not answering now. I kept your request; I'll try again in {minutes} min and tell you."},
-    "pending_done": {"ko": "{time}에 보관한 요청을 처리했어요.", "en": "Your kept request went through at {time}."},
-    "pending_failed": {"ko": "보관한 요청을 처리하지 못했어요. 다시 시도해주세요.",
-                       "en": "I could not complete your kept request. Please try again."},
-    "unavailable_read": {"ko": "지금 정보를 불러올 수 없어요. 잠시 후 다시 물어봐 주세요.",
-                         "en": "I can't look that up right now. Please ask again in a moment."},
+    "pending_done": {"ko": "[{time}에 ]보관한 요청을 처리했어요.", "en": "Your kept request went through[ at {time}]."},
+    "pending_failed": {"ko": "보관한 요청을 처리하지 못했어요. 처음부터 다시 요청해주세요.",
+                       "en": "I could not complete your kept request. Please ask for it again."},
+    "unavailable_read": {"ko": f"지금 정보를 불러올 수 없어요. 조금 뒤 다시 물어보시거나 {CALL_CENTRE_NUMBER}로 전화해주세요.",
+                         "en": f"I can't look that up right now. Ask again later, or call {CALL_CENTRE_NUMBER}."},
     "cancelled": {"ko": "취소했어요. 다른 도움이 필요하면 말씀해주세요.", "en": "Cancelled. Anything else I can do?"},
     "nothing_to_cancel": {"ko": "취소할 진행 중인 요청이 없어요.", "en": "There is nothing in progress to cancel."},
-    "switched_service": {"ko": "알겠어요. 하던 일은 멈추고 {service} 넘어갈게요.",
+    "switched_service": {"ko": "알겠어요. 하던 일은 멈추고 {service|로} 넘어갈게요.",
                          "en": "OK, I stopped that. Let's {service} instead."},
-    # {service} of switched_service; Korean with its particle (로/으로)
-    "service_check_application_status": {"ko": "신청 현황 조회로", "en": "check the status"},
-    "service_list_applications": {"ko": "내 신청 목록 보기로", "en": "look at your applications"},
-    "service_check_payment": {"ko": "결제 확인으로", "en": "check your payment"},
-    "service_pay_fine": {"ko": "과태료 납부로", "en": "pay your fines"},
-    "service_change_address": {"ko": "주소 변경으로", "en": "change your address"},
-    "service_file_complaint": {"ko": "민원 접수로", "en": "file your complaint"},
+    # {service} of switched_service (the particle is added there)
+    "service_check_application_status": {"ko": "신청 현황 조회", "en": "check the status"},
+    "service_list_applications": {"ko": "내 신청 목록 보기", "en": "look at your applications"},
+    "service_check_payment": {"ko": "결제 확인", "en": "check your payment"},
+    "service_pay_fine": {"ko": "과태료 납부", "en": "pay your fines"},
+    "service_change_address": {"ko": "전입신고", "en": "make your move-in report"},
+    "service_file_complaint": {"ko": "민원 접수", "en": "file your complaint"},
     "did_you_mean": {"ko": "잘 이해하지 못했어요. 혹시 이 중 하나인가요? 아니면 다르게 말씀해주세요.",
                      "en": "Sorry, I'm not sure what you mean. Is it one of these? Or say it another way."},
     "fallback_offer_person": {"ko": "이번에도 이해하지 못했어요. 상담원과 이야기하시겠어요?",
@@ -63,40 +88,41 @@ TEXTS: Dict[str, Dict[str, str]] = {
     "intent_list_applications": {"ko": "내 신청 목록", "en": "My applications"},
     "intent_check_payment": {"ko": "결제 확인", "en": "Check a payment"},
     "intent_pay_fine": {"ko": "과태료 납부", "en": "Pay a fine"},
-    "intent_change_address": {"ko": "전입신고(주소 변경)", "en": "Report a move"},
+    "intent_change_address": {"ko": "전입신고(주소 변경)", "en": "Move-in report"},
     "intent_file_complaint": {"ko": "민원 접수", "en": "File a complaint"},
     "intent_subscribe_updates": {"ko": "진행 알림 받기", "en": "Get updates"},
     "intent_request_human": {"ko": "상담원 연결", "en": "Talk to a person"},
-    "intent_help": {"ko": "도움말", "en": "Help"},
-    "fallback": {"ko": "잘 이해하지 못했어요. 다시 말씀해주시겠어요? ('도움말'로 안내를 볼 수 있어요)",
-                 "en": "Sorry, I didn't get that. Could you rephrase? (Say 'help' for what I can do.)"},
+    "intent_help": {"ko": "사용법", "en": "Instructions"},
+    "fallback": {"ko": f"잘 이해하지 못했어요. 다시 말씀해주시겠어요? ('{_HW_KO}'이라고 보내면 안내해 드려요)",
+                 "en": f"Sorry, I didn't get that. Could you rephrase? (Send '{_HW_EN}' to see what I can do.)"},
     "choose_number": {"ko": "목록의 번호로 골라주세요.", "en": "Please pick a number from the list."},
     # --- help per step ------------------------------------------------------------------------------------------
+    # "never mind", not "cancel": on SMS a bare CANCEL is a carrier opt-out keyword and would stop all texts.
     "help_phone": {"ko": "본인 확인용 휴대폰 번호가 필요해요. 예: 010-1234-5678. 그만하려면 '취소'.",
                    "en": "I need your mobile number to verify you, e.g. 010-1234-5678. Say 'never mind' to stop."},
     "help_birth_date": {"ko": "생년월일을 적어주세요. 예: 1985-03-14. 그만하려면 '취소'.",
                         "en": "Type your date of birth, e.g. 1985-03-14. Say 'never mind' to stop."},
     "help_otp_code": {"ko": "문자로 온 6자리 숫자를 적어주세요. 안 왔으면 '재전송'.",
-                      "en": "Type the 6 digits from the SMS. Didn't get it? Say 'resend'."},
+                      "en": "Type the 6 digits from the text message. Didn't get it? Say 'resend'."},
     "help_case_number": {"ko": "접수번호를 적어주세요. 예: AP-2026-000123. 내 신청 목록은 '내 신청'.",
-                         "en": "Type the number, e.g. AP-2026-000123. Say 'my applications' for a list."},
-    "help_fine_ids": {"ko": "낼 과태료 번호를 골라주세요. 전부 내려면 '전부'.",
-                      "en": "Pick the fine numbers to pay, or say 'all'."},
+                         "en": "Type the case number, e.g. AP-2026-000123. Say 'my applications' for a list."},
+    "help_fine_ids": {"ko": "낼 번호를 골라주세요. 전부 내려면 '전부'.",
+                      "en": "Pick the numbers to pay, or say 'all'."},
     "help_payment_method": {"ko": "1: 카드 결제 링크, 2: 가상계좌 입금, 또는 '취소'.",
                             "en": "1: card payment link, 2: bank transfer to a virtual account, or 'never mind' to stop."},
     "help_new_address": {"ko": "이사 갈 곳의 도로명과 건물번호면 돼요. 예: 테헤란로 12. 그만하려면 '취소'.",
                          "en": "The road name and building number are enough, e.g. 12 Teheran-ro. 'never mind' stops."},
     "help_address_id": {"ko": "목록에서 맞는 주소의 번호를 골라주세요.", "en": "Pick the number of the right address."},
-    "help_effective_date": {"ko": "전입 날짜예요. 30일 전~90일 후까지 가능해요. 예: 다음 주 월요일. 그만하려면 '취소'.",
-                            "en": "The day you move in: up to 30 days back or 90 ahead, e.g. next Monday. 'never mind' stops."},
+    "help_effective_date": {"ko": "전입일(새 주소에 사는 첫날)이에요. 30일 전~90일 후까지 돼요. (예: 다음 주 월요일)",
+                            "en": "The move-in date (your first day at the new address): up to 30 days back or 90 ahead, e.g. next Monday."},
     "help_member_ids": {"ko": "함께 이사하는 가족 번호를 골라주세요. 혼자면 '없음'.",
                         "en": "Pick who moves with you by number, or say 'just me'."},
     "help_address_confirm": {"ko": "'네'라고 하시면 전입신고를 하고 세무서 등 관련 기관에 알려요. 바꿀 게 있으면 '아니요'.",
-                             "en": "Say 'yes' and I file the move and tell the agencies (tax office and others). 'no' to change something."},
-    "help_payment_confirm": {"ko": "'네'라고 하시면 결제 링크나 계좌를 드려요. 결제되면 영수증을 여기로 보내드려요. 바꿀 게 있으면 '아니요'.",
+                             "en": "Say 'yes' and I file your move-in report and tell the agencies (tax office and others). 'no' to change something."},
+    "help_payment_confirm": {"ko": "'네'라고 하시면 결제 링크나 계좌를 드려요. 결제되면 영수증을 여기로 보내드려요.",
                              "en": "Say 'yes' for the payment link or account. Once paid, the receipt comes here. 'no' to change something."},
-    "help_complaint_confirm": {"ko": "'네'라고 하시면 접수하고 접수번호와 처리 기한을 알려드려요. 답변이 오면 여기로 알려드려요.",
-                               "en": "Say 'yes' and I file it and give you its number and deadline. The answer will come here."},
+    "help_complaint_confirm": {"ko": "'네'라고 하시면 접수하고 접수번호와 처리 기한을 알려드려요. 답변도 여기로 와요.",
+                               "en": "Say 'yes' and I file it and give you its case number and deadline. The answer will come here."},
     "help_complaint_text": {"ko": "무엇이 문제인지 한두 문장이면 돼요. 예: 가로등이 꺼져 있어요. 그만하려면 '취소'.",
                             "en": "A sentence or two is enough, e.g. 'the street light is out'. 'never mind' stops."},
     "help_complaint_category": {"ko": "맞으면 '네', 아니면 목록의 번호를 골라주세요.",
@@ -104,75 +130,87 @@ TEXTS: Dict[str, Dict[str, str]] = {
     "help_complaint_place": {"ko": "장소의 주소를 적거나 위치를 공유해주세요.",
                              "en": "Type the address of the place or share your location."},
     "help_photo_id": {"ko": "사진을 보내거나 '없음'이라고 해주세요.", "en": "Send a photo, or say 'skip'."},
-    "help_general": {"ko": "신청 현황 조회, 과태료 납부, 전입신고, 민원 접수를 도와드려요. 상담원은 '상담원'.",
-                     "en": "I can check applications, pay fines, change your address, file complaints. 'agent' for a person."},
-    # Not "cancel": on SMS a bare CANCEL is a carrier opt-out keyword and would stop all texts.
-    "help_suffix": {"ko": "(그만하려면 '취소')", "en": "(Say 'never mind' to stop.)"},
+    "help_general": {"ko": "신청 현황 조회, 과태료 납부, 전입신고, 민원 접수를 도와드려요. 사람과 이야기하려면 '상담원'.",
+                     "en": "I can check applications, pay fines, take your move-in report and file complaints. 'agent' for a person."},
     # --- status -------------------------------------------------------------------------------------------------
     "ask_case_number": {"ko": "접수번호를 알려주세요. (예: AP-2026-000123)",
-                        "en": "What is the number? (e.g. AP-2026-000123)"},
-    "bad_case_number": {"ko": "번호는 AP-2026-000123 형식이에요.", "en": "Numbers look like AP-2026-000123."},
-    "case_not_found": {"ko": "{number} 건을 찾을 수 없어요. 번호를 확인해주세요.",
+                        "en": "What is the case number? (e.g. AP-2026-000123)"},
+    "bad_case_number": {"ko": "접수번호는 AP-2026-000123 형식이에요.", "en": "Case numbers look like AP-2026-000123."},
+    "case_not_found": {"ko": "{number|를} 찾을 수 없어요. 번호를 확인해주세요.",
                        "en": "I can't find {number}. Please check the number."},
-    "status_line": {"ko": "{number} {kind}: {status}", "en": "{number} {kind}: {status}"},
+    "status_line": {"ko": "{number}[ {kind}]: {status}", "en": "{number}[ {kind}]: {status}"},
     "status_expected": {"ko": "예상 완료일: {date}", "en": "Expected by {date}."},
-    "status_missing": {"ko": "부족 서류: {docs}. {office}에 제출하거나 정부24에 올려주세요.",
+    "status_missing": {"ko": "부족 서류: {docs}. {office}에 내거나 정부24에 올려주세요.",
                        "en": "Missing: {docs}. Send them to {office} or upload them on Gov24."},
     "status_rejected": {"ko": "반려 사유: {reason}", "en": "Rejected because: {reason}"},
-    "status_appeal": {"ko": "이의신청: {appeal}", "en": "To appeal: {appeal}"},
+    # Appeal routes after a rejection, in the order they close (the office's own label is not used: it omitted the
+    # 이의신청 limit). 이의신청: 행정기본법 제36조 제1항, 처분을 받은 날부터 30일 이내 처분청에. 행정심판: 행정심판법
+    # 제27조 제1항·제3항, 처분이 있음을 알게 된 날부터 90일, 처분이 있었던 날부터 180일 이내. 행정소송: 행정소송법
+    # 제20조 제1항·제2항, 안 날부터 90일, 처분 등이 있은 날부터 1년 이내. After an 이의신청 the 90 days run from its
+    # result (행정기본법 제36조 제4항); the status answer does not try to say that much.
+    "status_appeal": {"ko": "불복하려면: 처분을 받은 날부터 30일 안에 {office}에 이의신청, 또는 처분을 안 날부터 90일 안에 행정심판·행정소송(처분일부터 각 180일·1년 안)을 낼 수 있어요.",
+                      "en": "To appeal: object to {office} within 30 days of receiving the decision, or file an administrative appeal or lawsuit within 90 days of learning of it (at the latest 180 days or 1 year after the decision)."},
     "status_answer": {"ko": "답변: {answer}", "en": "Answer: {answer}"},
-    "status_deadline": {"ko": "처리 기한: {date}", "en": "Due by {date}."},
+    # The office's deadline, not the citizen's.
+    "status_deadline": {"ko": "처리 기한: {date}", "en": "The office must finish by {date}."},
     "status_department": {"ko": "담당: {department}", "en": "Handled by {department}."},
     "no_applications": {"ko": "조회된 신청이 없어요.", "en": "You have no applications."},
-    "applications_header": {"ko": "신청 {count}건:", "en": "Your {count} applications:"},
+    "applications_header": {"ko": "신청 {count}건:",
+                            "en": {"one": "Your application:", "other": "Your {count} applications:"}},
     # an expected date already past is said to be past (issue #11); lists keep each line SMS-short
     "status_late": {"ko": "예정일({date})이 지났어요. 늦어지고 있으니 {office}에 문의해 보세요.",
                     "en": "It was expected by {date} and is late. You can ask {office}."},
     "status_overdue": {"ko": "처리 기한({date})이 지났어요. 늦어지고 있으니 {office}에 문의해 보세요.",
-                       "en": "It was due by {date} and is late. You can ask {office}."},
+                       "en": "The office's deadline ({date}) has passed. You can ask {office}."},
     "the_office": {"ko": "담당 부서", "en": "the office"},
     "list_expected": {"ko": "(예정 {date})", "en": "(expected {date})"},
     "list_late": {"ko": "(예정일 {date} 지남)", "en": "(late: expected {date})"},
     "list_missing": {"ko": "부족 서류: {docs}", "en": "Missing: {docs}"},
-    "list_more": {"ko": "외 {count}건: '나머지'라고 하시면 더 보여드려요.", "en": "{count} more: say 'the rest' to see them."},
+    "list_more": {"ko": "외 {count}건: '나머지'라고 하시면 더 보여드려요.",
+                  "en": {"one": "1 more: say 'the rest' to see it.", "other": "{count} more: say 'the rest' to see them."}},
     "applications_page": {"ko": "신청 {total}건 중 {first}~{last}번째:", "en": "Applications {first}-{last} of {total}:"},
     "list_complete": {"ko": "목록은 모두 보여드렸어요.", "en": "That was the whole list."},
     "nothing_listed": {"ko": "이어서 보여드릴 목록이 없어요. 신청 목록은 '내 신청'이라고 해 보세요.",
                        "en": "There is no list to go on with. Say 'my applications' for yours."},
-    # --- fines --------------------------------------------------------------------------------------------------
-    "no_fines": {"ko": "미납 과태료가 없어요.", "en": "You have no unpaid fines."},
-    "fines_header": {"ko": "미납 과태료 ({date} 기준):", "en": "Unpaid fines (as of {date}):"},
-    "fine_line": {"ko": "{n}. {kind} {number} {amount}원 (납부기한 {due}){late}",
-                  "en": "{n}. {kind} {number} ₩{amount} (due {due}){late}"},
+    # --- fines and taxes ----------------------------------------------------------------------------------------
+    # The list holds 과태료 (administrative fines) and 자동차세 체납 (vehicle tax in arrears): a tax, not a fine.
+    "no_fines": {"ko": "미납 과태료나 체납된 세금이 없어요.", "en": "You have no unpaid fines or taxes."},
+    "fines_header": {"ko": "미납 과태료·세금[ ({date} 기준)]:", "en": "Unpaid fines and taxes[ (as of {date})]:"},
+    "fine_line": {"ko": "{n}. {kind} {number}[ {amount}원][ (납부기한 {due})][ {late}]",
+                  "en": "{n}. {kind} {number}[ ₩{amount}][ (due {due})][ {late}]"},
     "fine_pending": {"ko": "(결제 대기 중: 다시 결제하면 이전 결제는 취소돼요)",
                      "en": "(payment pending: paying again cancels the earlier one)"},
-    "payment_summary": {"ko": "{fines}: 합계 {total}원, {method}로 낼게요. 진행할까요?",
-                        "en": "{fines}: total ₩{total}, paid by {method}. Go ahead?"},
+    "payment_summary": {"ko": "{fines}[: 합계 {total}원], {method|로} 낼게요. 진행할까요?",
+                        "en": "{fines}[: total ₩{total}], paid by {method}. Go ahead?"},
     "method_name_card": {"ko": "카드 결제 링크", "en": "card (payment link)"},
     "method_name_virtual_account": {"ko": "가상계좌", "en": "bank transfer to a virtual account"},
-    "fine_late": {"ko": " 가산금 포함", "en": " incl. late fee"},
-    "ask_fine_ids": {"ko": "낼 번호를 골라주세요. 전부는 '전부'.", "en": "Which to pay? Reply a number or 'all'."},
-    "ask_payment_method": {"ko": "{count}건, 합계 {total}원. 결제 방법을 골라주세요.",
-                           "en": "{count} fine(s), total ₩{total}. How do you want to pay?"},
+    # {late} of fine_line: a fine's late charge is 가산금 (질서위반행위규제법 제24조); a local tax's is
+    # 납부지연가산세 (지방세기본법 제55조).
+    "fine_late": {"ko": "가산금 포함", "en": "incl. late fee"},
+    "tax_late": {"ko": "납부지연가산세 포함", "en": "incl. late-payment charge"},
+    "ask_fine_ids": {"ko": "낼 번호를 골라주세요. 전부 내려면 '전부'.", "en": "Which to pay? Reply a number or 'all'."},
+    "ask_payment_method": {"ko": "{count}건[, 합계 {total}원]. 결제 방법을 골라주세요.",
+                           "en": {"one": "1 item[, total ₩{total}]. How do you want to pay?",
+                                  "other": "{count} items[, total ₩{total}]. How do you want to pay?"}},
     "method_card": {"ko": "1. 카드 결제 링크", "en": "1. Card payment link"},
-    "method_account": {"ko": "2. 가상계좌 입금", "en": "2. Virtual account transfer"},
-    "payment_link": {"ko": "결제 링크예요({total}원). {expires}까지 결제해주세요.",
-                     "en": "Here is your payment link (₩{total}). Please pay by {expires}."},
+    "method_account": {"ko": "2. 가상계좌 입금", "en": "2. Bank transfer to a virtual account"},
+    "payment_link": {"ko": "결제 링크예요[({total}원)].[ {expires}까지 결제해주세요.]",
+                     "en": "Here is your payment link[ (₩{total})].[ Please pay by {expires}.]"},
     "payment_button": {"ko": "결제하기", "en": "Pay now"},
-    "payment_account": {"ko": "{bank} {account} ({holder})로 {total}원을 {expires}까지 입금해주세요.",
-                        "en": "Transfer ₩{total} to {bank} {account} ({holder}) by {expires}."},
-    "payment_ref": {"ko": "결제번호 {payment_id}. 나중에 '결제됐나요?'라고 물어보세요.",
-                    "en": "Payment {payment_id}. Ask me 'did my payment go through?' later."},
-    "fine_not_payable": {"ko": "방금 납부됐거나 다른 결제가 시작된 과태료가 있어요. '과태료 납부'라고 하시면 남은 과태료를 보여드려요.",
-                         "en": "One of those fines was just paid or another payment started. Say 'pay my fines' to see what is left."},
+    "payment_account": {"ko": "{bank} {account|로}[ {total}원을][ {expires}까지] 입금해주세요.[ 예금주: {holder}]",
+                        "en": "Transfer[ ₩{total}] to {bank} {account}[ by {expires}].[ Account holder: {holder}.]"},
+    "payment_ref": {"ko": "[결제번호 {payment_id}. ]나중에 '결제됐나요?'라고 물어보세요.",
+                    "en": "[Payment {payment_id}. ]Ask me 'did my payment go through?' later."},
+    "fine_not_payable": {"ko": "방금 납부됐거나 다른 결제가 시작된 건이 있어요. '과태료 납부'라고 하시면 남은 건을 보여드려요.",
+                         "en": "One of those was just paid or another payment started. Say 'pay my fines' to see what is left."},
     "no_payments": {"ko": "결제 내역이 없어요.", "en": "I can't find any payment."},
-    "payment_paid": {"ko": "결제 완료: {total}원, {paid_at}. 영수증 {receipt}.",
-                     "en": "Paid: ₩{total} on {paid_at}. Receipt {receipt}."},
-    "payment_pending": {"ko": "{payment_id} 결제는 아직 확인되지 않았어요.",
-                        "en": "Payment {payment_id} has not come through yet."},
-    "payment_closed": {"ko": "{payment_id} 결제는 {status} 상태예요. 다시 결제해주세요.",
-                       "en": "Payment {payment_id} is {status}. Please pay again."},
-    # --- address ------------------------------------------------------------------------------------------------
+    "payment_paid": {"ko": "결제 완료[: {total}원][, {paid_at}].[ 영수증 {receipt}.]",
+                     "en": "Paid[: ₩{total}][ on {paid_at}].[ Receipt {receipt}.]"},
+    "payment_pending": {"ko": "{payment_id} 결제는 아직 확인되지 않았어요. 확인되면 영수증을 보내드려요.",
+                        "en": "Payment {payment_id} has not come through yet. I'll send the receipt once it does."},
+    "payment_closed": {"ko": "{payment_id} 결제는 {status} 상태예요. 내려면 '과태료 납부'라고 다시 보내주세요.",
+                       "en": "Payment {payment_id} is {status}. To pay, say 'pay my fines' again."},
+    # --- move-in report (전입신고) -----------------------------------------------------------------------------
     "ask_new_address": {"ko": "새 주소를 알려주세요. (예: 서울 강남구 테헤란로 12)",
                         "en": "What is the new address? (e.g. 12 Teheran-ro, Gangnam-gu, Seoul)"},
     "address_not_found": {"ko": "주소를 찾지 못했어요. 도로명과 건물번호를 확인해주세요.",
@@ -180,28 +218,28 @@ TEXTS: Dict[str, Dict[str, str]] = {
     "ask_address_id": {"ko": "주소가 여러 개예요. 번호를 골라주세요.", "en": "Several matches. Pick a number:"},
     "ask_address_near": {"ko": "똑같은 주소는 없어요. 이 중에 있으면 번호를, 없으면 주소를 다시 적어주세요.",
                          "en": "No exact match. Is it one of these? Reply its number, or type the address again."},
-    "ask_effective_date": {"ko": "언제 이사하세요? (예: 오늘, 다음 주 월요일, 12월 1일)",
-                           "en": "When do you move? (e.g. today, next Monday, Dec 1)"},
+    "ask_effective_date": {"ko": "전입일(새 주소에 사는 첫날)이 언제예요? (예: 오늘, 12월 1일)",
+                           "en": "What is your move-in date? (e.g. today, next Monday, Dec 1)"},
     "bad_date": {"ko": "날짜를 이해하지 못했어요. 예: 12월 1일, 다음 주 월요일",
                  "en": "I didn't get the date. e.g. Dec 1, next Monday."},
-    "date_out_of_range": {"ko": "신고일은 30일 전부터 90일 후까지 가능해요.",
-                          "en": "The date must be within 30 days back and 90 days ahead."},
+    "date_out_of_range": {"ko": "전입일은 오늘부터 30일 전~90일 후 사이여야 해요.",
+                          "en": "The move-in date must be within 30 days back and 90 days ahead."},
     "ask_member_ids": {"ko": "함께 이사하는 가족을 번호로 골라주세요. 전부는 '전부', 혼자면 '없음'.",
                        "en": "Who moves with you? Pick numbers, 'all', or 'just me'."},
-    "address_summary": {"ko": "{address}, {date}부터, {members}. 신고할까요?",
-                        "en": "{address}, from {date}, {members}. Shall I file it?"},
+    "address_summary": {"ko": "전입신고: {address}, 전입일 {date}, {members}. 신고할까요?",
+                        "en": "Move-in report: {address}, move-in date {date}, {members}. Shall I file it?"},
     "members_none": {"ko": "본인만", "en": "just you"},
     "members_some": {"ko": "{names} 함께", "en": "with {names}"},
     "address_done": {"ko": "전입신고 접수: {number}. 통보 기관: {agencies}.",
-                     "en": "Move filed: {number}. Agencies notified: {agencies}."},
-    "same_address": {"ko": "이미 등록된 주소예요. 새 주소로 다시 신청해주세요.",
-                     "en": "That is already your registered address."},
+                     "en": "Move-in report filed: {number}. Agencies to be told: {agencies}."},
+    "same_address": {"ko": "이미 등록된 주소예요. 새 주소를 알려주세요.",
+                     "en": "That is already your registered address. Please give the new one."},
     "not_household_member": {"ko": "같은 세대원만 함께 신고할 수 있어요.",
                              "en": "Only members of your household can move with you."},
     # --- inside every form: not an answer, a changed answer, the summary (actions/interpret.py) ---------------------
     "not_an_answer": {"ko": "지금 질문의 답이 아닌 것 같아요.", "en": "That doesn't seem to answer my question."},
-    "corrected": {"ko": "{field} 바꿨어요.", "en": "Changed: {field}."},
-    "change_field": {"ko": "알겠어요. {field} 다시 여쭤볼게요.", "en": "OK, let's change it: {field}."},
+    "corrected": {"ko": "{field|를} 바꿨어요.", "en": "Changed: {field}."},
+    "change_field": {"ko": "알겠어요. {field|를} 다시 여쭤볼게요.", "en": "OK, let's change it: {field}."},
     "help_summary": {"ko": "맞으면 '네', 바꿀 게 있으면 '아니요'라고 해주세요.",
                      "en": "Say 'yes' if it's right, or 'no' to change something."},
     "what_to_change": {"ko": "무엇을 바꿀까요? ({fields}) 그대로 하려면 '네'.",
@@ -210,19 +248,19 @@ TEXTS: Dict[str, Dict[str, str]] = {
     "why_phone": {"ko": "이 번호로 본인 확인용 인증번호를 보내요.", "en": "I send a one-time code to this number to check it's you."},
     "why_birth_date": {"ko": "생년월일은 휴대폰 번호의 주인이 맞는지 확인하는 데만 써요.",
                        "en": "Your date of birth is only used, with your phone number, to check it's really you."},
-    "why_fine_ids": {"ko": "목록은 본인 명의 차량의 미납 과태료예요. 줄마다 종류, 고지번호, 오늘 낼 금액, 납부기한이 있어요.",
-                     "en": "These are the unpaid fines on your vehicles: kind, notice number, amount due today, due date."},
+    "why_fine_ids": {"ko": "본인 명의 차량의 미납 과태료와 체납 자동차세예요. 줄마다 종류, 번호, 오늘 낼 금액, 납부기한이 있어요.",
+                     "en": "These are the unpaid fines and vehicle taxes on your vehicles: kind, number, amount due today, due date."},
     "why_otp_code": {"ko": "휴대폰으로 받은 번호를 적으면 본인 확인이 끝나요.",
                      "en": "Typing the code from your phone shows it's really you."},
     "field_phone": {"ko": "휴대폰 번호", "en": "phone number"},
     "field_birth_date": {"ko": "생년월일", "en": "date of birth"},
     "field_otp_code": {"ko": "인증번호", "en": "code"},
     "field_case_number": {"ko": "접수번호", "en": "case number"},
-    "field_fine_ids": {"ko": "낼 과태료", "en": "fines to pay"},
+    "field_fine_ids": {"ko": "낼 과태료·세금", "en": "fines and taxes to pay"},
     "field_payment_method": {"ko": "결제 방법", "en": "payment method"},
     "field_new_address": {"ko": "주소", "en": "address"},
     "field_address_id": {"ko": "주소", "en": "address"},
-    "field_effective_date": {"ko": "전입 날짜", "en": "move-in date"},
+    "field_effective_date": {"ko": "전입일", "en": "move-in date"},
     "field_member_ids": {"ko": "함께 이사하는 가족", "en": "household members moving"},
     "field_complaint_text": {"ko": "민원 내용", "en": "description"},
     "field_complaint_category": {"ko": "분류", "en": "category"},
@@ -242,14 +280,15 @@ TEXTS: Dict[str, Dict[str, str]] = {
     "photo_attached": {"ko": "있음", "en": "attached"},
     "place_shared": {"ko": "공유한 위치", "en": "the location you shared"},
     "photo_failed": {"ko": "사진을 받지 못했어요. 사진 없이 접수할게요.", "en": "I couldn't take the photo; filing without it."},
-    "complaint_done": {"ko": "민원 접수: {number}. 담당: {department}. 처리 기한: {deadline}.",
-                       "en": "Complaint filed: {number}. {department} will answer by {deadline}."},
-    "shared_location": {"ko": "공유한 위치", "en": "shared location"},
+    "complaint_done": {"ko": "민원 접수: {number}.[ 담당: {department}.][ 처리 기한: {deadline}.]",
+                       "en": "Complaint filed: {number}.[ Handled by {department}.][ The answer is due by {deadline}.]"},
     # --- handoff ---------------------------------------------------------------------------------------------
-    "handoff_queued": {"ko": "상담원을 연결하고 있어요. 대기 {position}번째, 약 {minutes}분.",
-                       "en": "Connecting you to an agent. You are number {position}, about {minutes} min."},
-    "handoff_callback": {"ko": "지금은 상담 시간이 아니에요. 상담원이 다시 연락드릴게요.",
-                         "en": "Agents are away now. One will get back to you."},
+    "handoff_queued": {"ko": "상담원을 연결하고 있어요.[ 대기 {position}번째로] 약 {minutes}분 걸려요.",
+                       "en": "Connecting you to an agent.[ You are number {position},] about {minutes} min."},
+    # Out of hours the desk books a callback: {ticket} its number, {when} the next opening (the desk's
+    # next_opening), {hours} the opening hours if the caller knows them.
+    "handoff_callback": {"ko": "지금은 상담 시간이 아니에요[({hours})].[ 콜백 요청을 접수했어요(번호 {ticket}).] 상담원이 [{when}에 ]연락드릴게요.",
+                         "en": "Agents are away now[ (open {hours})].[ Callback request {ticket} is booked.] An agent will contact you[ on {when}]."},
     "handoff_call_centre": {"ko": f"상담원과 통화하려면 {CALL_CENTRE_NUMBER}(정부민원안내콜센터)로 전화해주세요.",
                             "en": f"To talk to a person, call {CALL_CENTRE_NUMBER} (government call centre)."},
     # --- notifications (actions/subscriptions.py) -----------------------------------------------------------
@@ -280,24 +319,174 @@ TEXTS: Dict[str, Dict[str, str]] = {
     "no_subscriptions": {"ko": "신청한 알림이 없어요. '알림 신청'이라고 보내 보세요.",
                          "en": "You have no notifications here. Say 'notify me' to get one."},
     "subscriptions_cancelled": {"ko": "알림 {count}건을 껐어요. 언제든 다시 신청할 수 있어요.",
-                                "en": "Turned off {count} notification(s). You can subscribe again any time."},
+                                "en": {"one": "Turned off 1 notification. You can subscribe again any time.",
+                                       "other": "Turned off {count} notifications. You can subscribe again any time."}},
     "subscription_declined": {"ko": "알겠어요. 필요하면 '알림 신청'이라고 말씀해주세요.",
                               "en": "All right. If you change your mind, say 'notify me'."},
     "subscription_needs_verification": {"ko": "알림을 받으려면 먼저 본인인증이 필요해요.",
                                         "en": "To send you notifications I need to verify you first."},
-    "subscription_unavailable": {"ko": "지금은 알림을 설정할 수 없어요. 잠시 후 다시 시도해주세요.",
-                                 "en": "I can't set up notifications right now. Please try again in a little while."},
+    "subscription_unavailable": {"ko": "지금은 알림을 설정할 수 없어요. 조금 뒤 다시 '알림 신청'이라고 보내주세요.",
+                                 "en": "I can't set up notifications right now. Say 'notify me' again later."},
     # --- core fallback (actions/fallback.py): low-confidence next action, not low-confidence NLU ------------
     "default_fallback": {"ko": "잘 이해하지 못했어요. 다시 말씀해주시겠어요?",
                          "en": "Sorry, I didn't get that. Could you rephrase?"},
 }
 
+# The word an empty value outside an optional part is shown as (by placeholder name). A placeholder that is
+# neither optional nor here must always be given: the catalogue test renders every text with empty values.
+FALLBACKS: dict[str, dict[str, str]] = {
+    "masked": {"ko": "휴대폰", "en": "your phone"},
+    "number": {"ko": "이 건", "en": "this case"},
+    "status": {"ko": "확인 중", "en": "being checked"},
+    "office": {"ko": "담당 부서", "en": "the office"},
+    "department": {"ko": "담당 부서", "en": "the office"},
+    "reason": {"ko": "담당 부서에 문의해주세요", "en": "please ask the office"},
+    "answer": {"ko": "아직 없어요", "en": "none yet"},
+    "docs": {"ko": "담당 부서에 문의해주세요", "en": "please ask the office"},
+    "date": {"ko": "미정", "en": "a date not yet set"},
+    "deadline": {"ko": "미정", "en": "a date not yet set"},
+    "due": {"ko": "미정", "en": "not set"},
+    "kind": {"ko": "", "en": ""},
+    "count": {"ko": "여러", "en": "several"},
+    "left": {"ko": "", "en": ""},
+    "minutes": {"ko": "몇", "en": "a few"},
+    "service": {"ko": "다른 일", "en": "do something else"},
+    "field": {"ko": "그 답", "en": "that answer"},
+    "fields": {"ko": "-", "en": "-"},
+    "fines": {"ko": "선택한 항목", "en": "The chosen items"},
+    "method": {"ko": "선택한 방법", "en": "the chosen method"},
+    "bank": {"ko": "", "en": ""},
+    "account": {"ko": "안내된 계좌", "en": "the account shown"},
+    "payment_id": {"ko": "이번", "en": ""},
+    "address": {"ko": "새 주소", "en": "new address"},
+    "members": {"ko": "본인만", "en": "just you"},
+    "names": {"ko": "가족", "en": "family"},
+    "agencies": {"ko": "관련 기관", "en": "the agencies concerned"},
+    "label": {"ko": "이 분야", "en": "this topic"},
+    "text": {"ko": "-", "en": "-"},
+    "category": {"ko": "미정", "en": "not chosen"},
+    "place": {"ko": "-", "en": "-"},
+    "photo": {"ko": "없음", "en": "none"},
+    "topics": {"ko": "진행 상황", "en": "progress"},
+    "quiet": {"ko": "", "en": ""},
+    "items": {"ko": "-", "en": "-"},
+}
+
+# Segments (SMS) a text may take with realistic values, where one is not enough; every other text: one.
+SMS_BUDGET: dict[str, int] = {
+    "status_appeal": 2, "complaint_summary": 2, "help_address_confirm": 2, "help_complaint_text": 2,
+    "why_fine_ids": 2, "help_payment_confirm": 2, "help_complaint_confirm": 2, "verify_rate_limited": 2,
+    "fine_not_payable": 2, "handoff_callback": 2, "payment_account": 2, "payment_closed": 2,
+    "kept_retry_in": 2, "kept_for_later": 2, "help_effective_date": 2, "unavailable_read": 2,
+    "verify_unavailable": 2, "status_missing": 2, "address_summary": 2, "help_general": 2,
+}
+
+
+class EmptyValue(ValueError):
+    """A placeholder outside an optional part had no value and has no fallback word."""
+
+
+_PLACEHOLDER = re.compile(r"{(\w+)(?:\|(\w+))?}")
+_OPTIONAL = re.compile(r"\[([^\[\]]*)\]")
+_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+_TZ = ZoneInfo("Asia/Seoul")
+_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def _empty(value: object) -> bool:
+    # "-" is what callers pass for "unknown"; "None" is str(None) from a caller that formatted first.
+    return value is None or (isinstance(value, str) and value.strip() in ("", "-", "None"))
+
+
+def duration(seconds: object, lang: str) -> str:
+    """30 -> '30초' / '30 seconds'; 3600 -> '1시간' / '1 hour' (rounded up to the unit shown)."""
+    s = max(1, int(float(seconds)))  # type: ignore[arg-type]
+    if s < 60:
+        n, ko, en = s, "초", "second"
+    elif s < 3600:
+        n, ko, en = -(-s // 60), "분", "minute"
+    else:
+        n, ko, en = -(-s // 3600), "시간", "hour"
+    return f"{n}{ko}" if lang == "ko" else f"{n} {en}{'' if n == 1 else 's'}"
+
+
+def when(value: object, lang: str) -> str:
+    """A timestamp (datetime or ISO text) in Korean time: '12월 7일 09:00' / '7 Dec 09:00'."""
+    if isinstance(value, dt.datetime):
+        moment = value
+    else:
+        moment = dt.datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))  # noqa: FURB162 (3.10 reads no Z)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(_TZ)
+    if lang == "ko":
+        return f"{moment.month}월 {moment.day}일 {moment:%H:%M}"
+    return f"{moment.day} {_MONTHS[moment.month - 1]} {moment:%H:%M}"
+
+
+def _show(name: str, value: object, lang: str) -> str:
+    if name == "seconds":
+        return duration(value, lang)
+    if isinstance(value, dt.datetime) or (isinstance(value, str) and _TIMESTAMP.match(value)):
+        try:
+            return when(value, lang)
+        except ValueError:
+            return str(value)
+    return str(value)
+
+
+def _fill(template: str, values: Mapping[str, object], lang: str, optional: bool) -> str:
+    def one(match: re.Match) -> str:
+        name, particle_name = match.group(1), match.group(2)
+        value = values.get(name)
+        if _empty(value):
+            if optional:
+                raise _Drop()
+            if name not in FALLBACKS:
+                raise EmptyValue(name)
+            shown = FALLBACKS[name][lang]
+        else:
+            shown = _show(name, value, lang)
+        return attach(shown, particle_name) if particle_name and shown else shown
+    return _PLACEHOLDER.sub(one, template)
+
+
+class _Drop(Exception):
+    """An optional part has an empty value: the part is left out."""
+
+
+def _part(piece: str, values: Mapping[str, object], lang: str, optional: bool) -> str:
+    try:
+        return _fill(piece, values, lang, optional)
+    except _Drop:
+        return ""
+
+
+def template_of(key: str, language: str, count: object = None) -> str:
+    """The template for `key` in `language`, its plural form chosen by `count` (English one/other)."""
+    lang = "en" if language == "en" else "ko"
+    chosen = TEXTS[key][lang]
+    if isinstance(chosen, dict):
+        try:
+            form = "one" if int(count) == 1 else "other"  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            form = "other"
+        return chosen[form]
+    return chosen
+
+
+def render(template: str, language: str, values: Mapping[str, object]) -> str:
+    lang = "en" if language == "en" else "ko"
+    # One pass over the template's own pieces: a value (a complaint's text) is never read as a template.
+    pieces = _OPTIONAL.split(template)  # plain, optional, plain, optional, ...
+    out = "".join(_part(piece, values, lang, optional=bool(i % 2)) for i, piece in enumerate(pieces))
+    out = re.sub(r"[ \t]{2,}", " ", out)
+    out = re.sub(r" +([.,:)])", r"\1", out)
+    return out.strip()
+
 
 def text(key: str, language: str, **values: object) -> str:
-    """The text for `key` in `language` (Korean unless 'en'), with {placeholders} filled."""
-    entry = TEXTS[key]
-    template = entry["en"] if language == "en" else entry["ko"]
-    return template.format(**values) if values else template  # unused values are ignored by format()
+    """The text for `key` in `language` (Korean unless 'en'), with its placeholders filled (see module doc)."""
+    return render(template_of(key, language, values.get("count")), language, values)
 
 
 def pick(labels: object, language: str) -> str:
@@ -308,7 +497,8 @@ def pick(labels: object, language: str) -> str:
 
 
 def won(amount: object) -> str:
+    """12345 -> '12,345'; nothing for a missing amount (never 'None')."""
     try:
-        return f"{int(amount):,}"
+        return f"{int(amount):,}"  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        return str(amount)
+        return "" if amount is None else str(amount)

@@ -165,4 +165,4 @@ async def test_an_expected_date_already_past_is_said_to_be_late(govapi, actions_
 
     complaint = await govapi.citizen_get(token, "/v1/complaints/CP-2026-000002")  # not answered yet
     overdue = explain_case("complaint", {**complaint, "deadline": gone}, "en")
-    assert any(line.startswith(f"It was due by {gone} and is late.") for line in overdue)
+    assert any(line.startswith(f"The office's deadline ({gone}) has passed.") for line in overdue)

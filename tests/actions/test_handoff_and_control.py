@@ -131,7 +131,7 @@ async def test_asking_for_another_service_leaves_the_form_but_keeps_the_verifica
     stepped_aside, said = await run_action(ValidatePayFineForm(), tracker, domain)
     assert stepped_aside == [] and said == []
     events, messages = await run_action(ActionSwitchService(), tracker, domain)
-    assert "주소 변경으로 넘어갈게요" in texts_of(messages)
+    assert "전입신고로 넘어갈게요" in texts_of(messages)
     assert {"event": "active_loop", "name": None} in [{k: e.get(k) for k in ("event", "name")} for e in events]
     updates = slot_updates(events)
     assert updates["requested_slot"] is None and updates["fine_ids"] is None

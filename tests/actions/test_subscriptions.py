@@ -376,7 +376,7 @@ async def test_notifier_down_is_said_plainly(actions_on_govapi, govapi, domain, 
     runner = await verified_citizen(govapi, domain)
     _, messages = await run_action(ActionSubscribeUpdates(), runner.tracker("알림 신청", intent="subscribe_updates"),
                                    domain)
-    assert [m["text"] for m in messages] == ["지금은 알림을 설정할 수 없어요. 잠시 후 다시 시도해주세요."]
+    assert [m["text"] for m in messages] == ["지금은 알림을 설정할 수 없어요. 조금 뒤 다시 '알림 신청'이라고 보내주세요."]
 
 
 async def run_action_fn(fn, tracker):

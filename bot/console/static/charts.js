@@ -12,7 +12,7 @@ function chart(title, labels, series, opts) {
   const values = series.flatMap(s => s.values.filter(v => v !== null && v !== undefined));
   const max = opts.max || Math.max(1, ...values);
   const box = document.createElement("div"); box.className = "chart";
-  const h = document.createElement("h4"); h.textContent = title; box.appendChild(h);
+  const h = document.createElement("h3"); h.textContent = title; box.appendChild(h);
   const svg = el("svg", {viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": title});
   // Categories sit in the middle of equal slots; days run edge to edge.
   const x = opts.categories
@@ -22,12 +22,12 @@ function chart(title, labels, series, opts) {
   for (let g = 0; g <= 4; g++) {
     const v = max * g / 4;
     svg.appendChild(el("line", {x1: L, x2: W - R, y1: y(v), y2: y(v), stroke: "#e1e6ec"}));
-    svg.appendChild(el("text", {x: L - 4, y: y(v) + 4, "text-anchor": "end", "font-size": 10, fill: "#6b7787"},
+    svg.appendChild(el("text", {x: L - 4, y: y(v) + 4, "text-anchor": "end", "font-size": 10, fill: "#5a6575"},
       opts.percent ? Math.round(v * 100) + "%" : (Math.round(v * 10) / 10)));
   }
   const step = Math.max(1, Math.ceil(labels.length / 7));
   labels.forEach((lab, i) => {
-    if (opts.categories || i % step === 0) svg.appendChild(el("text", {x: x(i), y: H - 10, "text-anchor": "middle", "font-size": 10, fill: "#6b7787"}, opts.categories ? lab : lab.slice(5)));
+    if (opts.categories || i % step === 0) svg.appendChild(el("text", {x: x(i), y: H - 10, "text-anchor": "middle", "font-size": 10, fill: "#5a6575"}, opts.categories ? lab : lab.slice(5)));
   });
   series.forEach((s, si) => {
     if (s.kind === "bar") {

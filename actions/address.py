@@ -173,8 +173,9 @@ def address_words(message: str) -> str:
     return found.group(1).strip() if found else (message or "").strip()
 
 
-_BOTH = re.compile(r"(둘\s*다|셋\s*다|다\s*(같이|함께|가|이사)|모두|전부|다들|가족\s*(다|전부|모두)|everyone|everybody|both|all of (us|them))",
-                   re.IGNORECASE)
+_BOTH = re.compile(r"(둘\s*다|셋\s*다|넷\s*다|다\s*(같이|함께|가|이사)|모두|전부|다들|온\s*가족|가족\s*(다|전부|모두|같이|함께)|"
+                   r"everyone|everybody|both|all of (us|them)|(the|my|our) whole family|the (whole|entire) household|"
+                   r"(whole|entire) family|all the family|all \d+ of (us|them))", re.IGNORECASE)
 
 
 def pick_members(message: str, members: List[Dict[str, Any]]) -> Optional[List[str]]:

@@ -85,10 +85,13 @@ _DEFER = re.compile(r"(나중에|다음에|담에|이따가?\s*(할|낼|다시)|
                     r"생각\s*(좀\s*)?(해\s*보고|해볼게)|마음이?\s*바뀌|생각이\s*바뀌|"
                     r"안\s*(해도|내도|하셔도)\s*(될|돼|되|괜찮)|할\s*필요\s*(가\s*)?없|직접\s*(가서|방문)|"
                     r"\blater\b(?!\s+(this|in|today|tonight|on|that))|another (time|day)|some other time|"
-                    r"not (right )?now\b|not today\b|next time\b|"
+                    r"next time\b|"
                     r"\bpayday\b|\bget paid\b|come back (to (this|it)|later)|changed my mind|change of plans?|"
                     r"no need\b(?!\s+(for|of))|(don'?t|do not|won'?t) (need|have) to\b|not necessary\b|hold off\b|"
                     r"\bin person\b|\bmyself\b.*\b(office|centre|center)\b)", re.IGNORECASE)
+# "not today, thanks" alone puts it off; "moving tomorrow not today" corrects a date.
+_NOT_NOW = re.compile(r"^\s*(no,?\s*)?not (right )?(now|today)\b[\s,.!]*((thanks|thank you|sorry|maybe later)[\s.!]*)?$",
+                      re.IGNORECASE)
 # Leaving ("bye", "오늘은 여기까지") in the middle of a task stops it: nothing is kept half-done.
 LEAVE_INTENTS = {"goodbye"}
 STOP_FALLBACK_CONFIDENCE = 0.35
@@ -98,7 +101,8 @@ _CANCEL = re.compile(rf"^\s*({_CANCEL_WORDS}[\s,.!~]*)+$", re.IGNORECASE)
 _WHY = re.compile(r"(왜|뭐\s*때문에|어디에\s*쓰|why\b|what .*for\b|what is this|이게\s*뭐|뭔가요|무슨\s*뜻)", re.IGNORECASE)
 # Korean question endings; not a bare -가요, which is also "(we) go" ("둘 다 같이 가요").
 _IS_QUESTION = re.compile(r"(\?|나요|까요|[인는은던]가요|어때요?|뭐예요|뭐에요|언제예요|어디예요|죠)\s*[.~]*\s*$")
-_SWITCH_CUE = re.compile(r"(그게\s*아니라|말고|아니고|대신|instead|rather|actually,? i (want|need)|first)", re.IGNORECASE)
+_SWITCH_CUE = re.compile(r"(그게\s*아니라|말고|아니고|대신|먼저|부터\s*(할|하고|해야|하려)|instead|rather|actually,? i (want|need)|"
+                         r"first)", re.IGNORECASE)
 # Words that say an earlier answer was wrong.
 _CUE = re.compile(r"(틀렸|틀려|틀린|잘못|아니라|아니고|말고|정정|수정|바꿔|바꿀|바꾸|변경|다시\s*(말|쓸|쓰|적|할|고를)|고칠|고쳐|"
                   r"\bwrong\b|\bactually\b|\bi meant\b|\bmeant\b|\bcorrection\b|\bchange\b|\binstead\b|\bnot\b|"
@@ -177,6 +181,8 @@ def wants_cancel(text: str, intent: Optional[str], confidence: float, requested_
         # A description may say "다음에 또 이러면"; a short line putting the task off is not one. "Can I do it later?"
         # is a question, "사진은 나중에" is about the asked question, and "I'll pay later, first check my
         # application" is a switch: each is read after this.
+        return True
+    if _NOT_NOW.match(text):
         return True
     if not free_text and intent in LEAVE_INTENTS and confidence >= CANCEL_CONFIDENCE:
         return True

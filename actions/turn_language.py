@@ -68,6 +68,23 @@ def detect_language(text: str) -> Optional[str]:
     return "ko" if hangul and hangul * 2 > latin else "en"
 
 
+def _without_names(text: str, slots: Mapping[str, Any]) -> str:
+    """The text without the names of people the conversation already knows (the citizen, household members): a
+    name is no word of either language."""
+    names = [str(m.get("name") or "") for m in slots.get("household_options") or [] if isinstance(m, Mapping)]
+    names.append(str(slots.get("citizen_name") or ""))
+    for name in sorted((n for n in names if len(n) >= 2), key=len, reverse=True):
+        text = text.replace(name, " ")
+    return text
+
+
+def _lone_hangul_word(text: str) -> bool:
+    """One Hangul word of at most four syllables among Latin words."""
+    words = language_words(text)
+    hangul = [w for w in words if not w.isascii()]
+    return len(hangul) == 1 and len(hangul[0]) <= 4 and len(words) > 1
+
+
 def is_button_press(metadata: Optional[Mapping[str, Any]]) -> bool:
     return isinstance(metadata, Mapping) and metadata.get(INPUT_KEY) == BUTTON_INPUT
 
@@ -85,7 +102,9 @@ def language_update(intent: Optional[str], text: str, language_requested: bool,
             return {"language": wanted, "language_locked": True}
     if slots.get("language_locked"):
         return {}
-    detected = None if is_button_press(metadata) else detect_language(text)
+    detected = None if is_button_press(metadata) else detect_language(_without_names(text, slots))
+    if detected == "ko" and slots.get("language") == "en" and _lone_hangul_word(text):
+        detected = None  # "me and 이서연", "the 과태료 one": a name or a term inside English, not a switch
     if detected and detected != slots.get("language"):
         return {"language": detected}
     if slots.get("language") is None:

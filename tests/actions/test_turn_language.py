@@ -64,3 +64,18 @@ def test_a_korean_name_in_a_short_english_reply_keeps_english():
     assert detect_language("김하준 as well") == "en"
     assert detect_language("이서연 too please") == "en"
     assert detect_language("김하준도 같이 가요") == "ko"
+
+
+@pytest.mark.parametrize("text", ["me and 이서연", "just 이서연", "the 과태료 one please", "yes, 이서연 too"])
+def test_one_korean_word_inside_english_keeps_an_english_conversation_english(text):
+    assert language_update("inform", text, False, [], {"language": "en"}) == {}
+
+
+def test_a_household_members_name_is_no_word_of_either_language():
+    slots = {"language": "en", "household_options": [{"id": "ct_1", "name": "김하준"}, {"id": "ct_2", "name": "이서연"}]}
+    assert language_update("inform", "me, 김하준 and 이서연", False, [], slots) == {}
+
+
+def test_korean_sentences_still_switch_an_english_conversation():
+    for text in ("이서연이랑 같이 가요", "과태료 pay할래", "과태료"):
+        assert language_update("inform", text, False, [], {"language": "en"}) == {"language": "ko"}, text

@@ -3,7 +3,8 @@
 Two Rasa instances (guarded PostgreSQL tracker store in its own database, atomic Redis lock store) and
 two action servers behind HAProxy, govapi on PostgreSQL, console, notifier, and, unless MINWON_ENV is
 production, the Telegram/Twilio stand-ins. PostgreSQL and Redis are the machine's own; the databases are
-created when missing, govapi's schema is migrated (and seeded outside production) before anything starts.
+created when missing, govapi's, the console's and the notifier's schemas are migrated (govapi seeded outside
+production) before anything starts.
 
     python -m bot.launch_prod                 # everything, two Rasa instances
     python -m bot.launch_prod --rasa 1        # one Rasa instance (benchmark comparison)
@@ -206,6 +207,14 @@ def prepare_govapi(env: dict[str, str], production: bool) -> None:
         subprocess.run([python, "-m", "govapi", "seed"], cwd=ROOT, env=env, check=True)
 
 
+def migrate_bot(env: dict[str, str]) -> None:
+    """The console's and the notifier's schemas, once here before their processes start (each start would
+    migrate too, a no-op at head)."""
+    python = str(ROOT / ".venv" / "bin" / "python")
+    for migrations in ("bot.console.migrations", "bot.notifier.migrations"):
+        subprocess.run([python, "-m", migrations], cwd=ROOT, env=env, check=True)
+
+
 def wait_ready(s: ProdSettings, timeout: float = 420.0) -> bool:
     """True once the load balancer answers through a ready Rasa instance (the model takes a while)."""
     import urllib.request
@@ -271,6 +280,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"launch_prod: created database {name}", flush=True)
     env = process_env(settings)
     prepare_govapi(env, settings.production)
+    migrate_bot(env)
     manager = Manager()
     for name, cmd in processes.items():
         manager.add_process(name, cmd, env=env, cwd=str(ROOT))

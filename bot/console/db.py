@@ -1,24 +1,25 @@
-"""Database engine and sessions (SQLAlchemy 2 asyncio; SQLite by default, PostgreSQL by CONSOLE_DATABASE_URL).
+"""Database engine, sessions and schema (SQLAlchemy 2 asyncio; SQLite by default, PostgreSQL by CONSOLE_DATABASE_URL).
 
-Tables are made with metadata.create_all at start: every table is new in this release and nothing
-deployed needs migrating yet. The first change to an existing table brings an Alembic baseline.
+The schema is made by Alembic (bot/console/migrations): `python -m bot.console.migrations`, the launchers and the
+Kubernetes/Compose migrate jobs run it, and every start runs it again (a no-op at head), so a developer's
+`make run` and the tests need nothing more.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import event
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
-from bot.console.tables import Base
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def make_engine(url: str) -> AsyncEngine:
     if not url.startswith("sqlite"):
         return create_async_engine(url, pool_pre_ping=True)
-    path = url.split(":///", 1)[-1]
-    if path and path != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    _make_sqlite_dir(url)
     # SQLite: wait for a busy writer instead of failing at once, and let readers run beside it (WAL).
     engine = create_async_engine(url, connect_args={"timeout": 30})
 
@@ -32,9 +33,32 @@ def make_engine(url: str) -> AsyncEngine:
     return engine
 
 
+def alembic_config(database_url: str | None = None, connection: Connection | None = None) -> Config:
+    """Programmatic config (no alembic.ini): the URL comes from the console's settings, never from a file."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["database_url"] = database_url
+    config.attributes["connection"] = connection
+    return config
+
+
+def upgrade(database_url: str, revision: str = "head") -> None:
+    """Migrate from outside an event loop (the CLI, the launchers, tests)."""
+    if database_url.startswith("sqlite"):
+        _make_sqlite_dir(database_url)
+    command.upgrade(alembic_config(database_url), revision)
+
+
+def _make_sqlite_dir(url: str) -> None:
+    path = url.split(":///", 1)[-1]
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
 async def create_tables(engine: AsyncEngine) -> None:
-    async with engine.begin() as conn:
-        await conn.run_sync(Base.metadata.create_all)
+    """At start: migrate this engine's database to head (a no-op when the migrate job already did)."""
+    async with engine.connect() as conn:
+        await conn.run_sync(lambda sync: command.upgrade(alembic_config(connection=sync), "head"))
 
 
 def sessions(engine: AsyncEngine) -> async_sessionmaker:

@@ -287,3 +287,24 @@ def test_asking_to_be_called_is_a_request_for_a_person(text, requested):
 
 def test_a_phone_number_given_with_call_me_at_is_not_a_request_for_a_person():
     assert read("call me at 010-1234-5678", "phone", FINE_TASK, intent="inform", answers=True).kind == Kind.ANSWER
+
+
+def test_a_date_corrected_with_not_today_is_a_correction_and_not_today_alone_is_a_stop():
+    reading = read("sorry we're moving tomorrow not today", "member_ids", ADDRESS_TASK, ADDRESS_FILLED,
+                   services=("change_address",))
+    assert (reading.kind, reading.slot) == (Kind.CORRECTION, "effective_date")
+    assert read("not today, thanks", "member_ids", ADDRESS_TASK, ADDRESS_FILLED, intent="deny",
+                services=("change_address",)).kind == Kind.CANCEL
+
+
+def test_another_service_asked_for_first_is_a_switch_even_where_a_number_answers():
+    reading = read("아 그거 말고 전입신고부터 할래요", "fine_ids", FINE_TASK, intent="change_address", confidence=0.9,
+                   answers=True)
+    assert (reading.kind, reading.switch_to) == (Kind.SWITCH, "change_address")
+
+
+@pytest.mark.parametrize("text", ["the whole family is moving", "온 가족 다 같이 가요", "all 3 of us", "가족 같이 이사해요"])
+def test_the_whole_family_moves_everyone(text):
+    from actions.address import pick_members
+    members = [{"id": "ct_1", "name": "김하준", "relation": "배우자"}, {"id": "ct_2", "name": "이서연", "relation": "자녀"}]
+    assert pick_members(text, members) == ["ct_1", "ct_2"]

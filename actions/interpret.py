@@ -75,8 +75,10 @@ _CANCEL_WORDS = (r"(아니\s*)?(취소(할게요|할래요|해\s*주세요|해�
                  r"|안\s*할게요|관둘래요?|관둘게요|됐어요|됐습니다|필요\s*없어요|다음에\s*할게요"
                  r"|never\s*mind|forget\s*(it|about it)|stop( it)?|cancel( it| that)?|quit|i'?ll do it later"
                  r"|no thanks?,? (i'?ll )?(stop|cancel))")
-# Unmistakable ways to stop, wherever they stand in the message.
-_STOP = re.compile(r"(취소해\s*주세요|취소할게요|취소할래요|취소요\b|그만할게요|그만할래요|그만\s*둘게요|안\s*(할|낼)래요|"
+# Unmistakable ways to stop, wherever they stand in the message ("don't send it" at the summary too).
+_STOP = re.compile(r"((do\s*n'?t|do not) (send|submit|file|charge|process|go ahead|do it|pay (it|yet|now|this|that))\b|"
+                   r"(보내|접수하|신고하|결제하|신청하|진행하|처리하|내)지\s*마(세요|요|)\b|"
+                   r"취소해\s*주세요|취소할게요|취소할래요|취소요\b|그만할게요|그만할래요|그만\s*둘게요|안\s*(할|낼)래요|"
                    r"안\s*(할|낼)게요|다음에\s*할게요|\bcancel (this|it|that|everything)\b|\bforget (it|about it)\b|"
                    r"\bi'?ll stop\b|\bstop here\b|\bnever\s*mind\b|\bdon'?t want to (do|pay|file|go on)\b)", re.IGNORECASE)
 # Putting the task off ("나중에 낼게요", "I'll pay after payday") or finding it unneeded ("신고 안해도 될듯"): a stop,
@@ -92,6 +94,11 @@ _DEFER = re.compile(r"(나중에|다음에|담에|이따가?\s*(할|낼|다시)|
 # "not today, thanks" alone puts it off; "moving tomorrow not today" corrects a date.
 _NOT_NOW = re.compile(r"^\s*(no,?\s*)?not (right )?(now|today)\b[\s,.!]*((thanks|thank you|sorry|maybe later)[\s.!]*)?$",
                       re.IGNORECASE)
+# "Hold on, let me find it": the citizen needs a moment; nothing is taken, nothing asked again at once.
+_WAIT = re.compile(r"^\s*(잠깐만?요?|잠시만?요?|잠깐|잠시|기다려\s*(주세요|봐요|줘)?|hold on|wait( a (sec|second|minute|moment|bit))?|"
+                   r"one (sec|second|moment|minute)|just a (sec|second|moment|minute)|hang on|give me a (sec|second|"
+                   r"moment|minute))\b[\s,.!~]*(([가-힣\s]*(확인|찾아|찾을|볼게|볼께|올게|가져|꺼내)[가-힣\s]*)|"
+                   r"(let me|i'?ll|i need to|gotta) (check|find|look|get|grab)[^?]*)?[\s.!~]*$", re.IGNORECASE)
 # Leaving ("bye", "오늘은 여기까지") in the middle of a task stops it: nothing is kept half-done.
 LEAVE_INTENTS = {"goodbye"}
 STOP_FALLBACK_CONFIDENCE = 0.35
@@ -331,6 +338,8 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
         return Reading(Kind.PERSON)
     if wants_cancel(text, intent, confidence, requested_slot, ranking, answers_asked):
         return Reading(Kind.CANCEL)
+    if _WAIT.match(text) and not answers_asked:
+        return Reading(Kind.STRAY, value="wait")
     asks = _asks(text)
     cue = bool(_CUE.search(text))
     free_text = requested_slot in FREE_TEXT_SLOTS

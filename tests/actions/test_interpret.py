@@ -308,3 +308,18 @@ def test_the_whole_family_moves_everyone(text):
     from actions.address import pick_members
     members = [{"id": "ct_1", "name": "김하준", "relation": "배우자"}, {"id": "ct_2", "name": "이서연", "relation": "자녀"}]
     assert pick_members(text, members) == ["ct_1", "ct_2"]
+
+
+@pytest.mark.parametrize("text,requested", [
+    ("actually don't send it", "complaint_confirm"), ("wait don't charge me yet", "payment_confirm"),
+    ("잠깐 신고하지 마세요", "address_confirm"), ("결제하지 마세요", "payment_confirm"),
+])
+def test_dont_do_it_at_the_summary_is_a_stop_not_a_change(text, requested):
+    assert read(text, requested, FINE_TASK, intent="cancel", confidence=0.6, answers=True).kind == Kind.CANCEL
+
+
+@pytest.mark.parametrize("text", ["잠깐만요 문자 확인해볼게요", "hold on let me find my phone", "one sec", "잠시만요"])
+def test_hold_on_is_a_pause_not_an_answer_or_a_correction(text):
+    reading = read(text, "otp_code", FINE_TASK, {"phone": "+821012345678", "birth_date": "1985-03-14"},
+                   intent="out_of_scope", confidence=0.9)
+    assert (reading.kind, reading.value) == (Kind.STRAY, "wait")

@@ -15,6 +15,7 @@ from bot.console.context_view import describe, language
 from bot.console.tables import Agent, Callback, Handoff
 from bot.desk.access import (
     CALLBACK_ID,
+    CONVERSATION_ID,
     HANDOFF_ID,
     agent_queues,
     checked_id,
@@ -22,9 +23,9 @@ from bot.desk.access import (
     refuse,
 )
 from bot.desk.bodies import flag, optional_text, read_json, text
-from bot.desk.errors import NotFound
+from bot.desk.errors import NotFound, UpstreamError
 from bot.desk.masking import mask_conversation_id, reveal_fields
-from bot.desk.queues import queue_name, utc
+from bot.desk.queues import LANGUAGES, queue_name, utc
 from bot.desk.service import Actor, aware
 
 routes = web.RouteTableDef()
@@ -144,11 +145,24 @@ async def close(request: web.Request) -> web.Response:
     return web.json_response({"closed": True})
 
 
+async def citizen_language(request: web.Request, conversation_id: str) -> str:
+    """The conversation's own language (Rasa's `language` slot), so a takeover's notices and queue follow the
+    citizen, not a default; Korean when Rasa cannot say (the takeover itself then reports what is wrong)."""
+    if not CONVERSATION_ID.fullmatch(conversation_id):
+        return "ko"
+    try:
+        slots = (await request.app[DESK].rasa.tracker(conversation_id)).get("slots") or {}
+    except UpstreamError:
+        return "ko"
+    return slots.get("language") if slots.get("language") in LANGUAGES else "ko"
+
+
 @routes.post("/api/takeover")
 async def takeover(request: web.Request) -> web.Response:
     data = await read_json(request)
-    answer = await request.app[DESK].takeover(text(data, "conversation_id", max_len=128, required=True),
-                                              await actor(request), language=text(data, "language", max_len=8, default="ko"),
+    conversation_id = text(data, "conversation_id", max_len=128, required=True)
+    language = optional_text(data, "language", max_len=8) or await citizen_language(request, conversation_id)
+    answer = await request.app[DESK].takeover(conversation_id, await actor(request), language=language,
                                               reason=text(data, "reason", max_len=500))
     return web.json_response(answer, status=201)
 

@@ -148,8 +148,8 @@ TEXTS: dict[str, dict[str, Template]] = {
     # 제27조 제1항·제3항, 처분이 있음을 알게 된 날부터 90일, 처분이 있었던 날부터 180일 이내. 행정소송: 행정소송법
     # 제20조 제1항·제2항, 안 날부터 90일, 처분 등이 있은 날부터 1년 이내. After an 이의신청 the 90 days run from its
     # result (행정기본법 제36조 제4항); the status answer does not try to say that much.
-    "status_appeal": {"ko": "불복하려면: 처분을 받은 날부터 30일 안에 {office}에 이의신청, 또는 처분을 안 날부터 90일 안에 행정심판·행정소송(처분일부터 각 180일·1년 안)을 낼 수 있어요.",
-                      "en": "To appeal: object to {office} within 30 days of receiving the decision, or file an administrative appeal or lawsuit within 90 days of learning of it (at the latest 180 days or 1 year after the decision)."},
+    "status_appeal": {"ko": "이의신청은 처분을 받은 날부터 30일, 행정심판·행정소송은 안 날부터 90일(처분일부터 각 180일·1년) 안에 낼 수 있어요.",
+                      "en": "To appeal: object to the office within 30 days of receiving the decision, or file an administrative appeal or lawsuit within 90 days of learning of it (at most 180 days / 1 year after it)."},
     "status_answer": {"ko": "답변: {answer}", "en": "Answer: {answer}"},
     # The office's deadline, not the citizen's.
     "status_deadline": {"ko": "처리 기한: {date}", "en": "The office must finish by {date}."},
@@ -194,8 +194,8 @@ TEXTS: dict[str, dict[str, Template]] = {
                                   "other": "{count} items[, total ₩{total}]. How do you want to pay?"}},
     "method_card": {"ko": "1. 카드 결제 링크", "en": "1. Card payment link"},
     "method_account": {"ko": "2. 가상계좌 입금", "en": "2. Bank transfer to a virtual account"},
-    "payment_link": {"ko": "결제 링크예요[({total}원)].[ {expires}까지 결제해주세요.]",
-                     "en": "Here is your payment link[ (₩{total})].[ Please pay by {expires}.]"},
+    "payment_link": {"ko": "[{expires}까지 ]이 링크로 결제해주세요[({total}원)].",
+                     "en": "Please pay[ ₩{total}] with this link[ by {expires}]."},
     "payment_button": {"ko": "결제하기", "en": "Pay now"},
     "payment_account": {"ko": "{bank} {account|로}[ {total}원을][ {expires}까지] 입금해주세요.[ 예금주: {holder}]",
                         "en": "Transfer[ ₩{total}] to {bank} {account}[ by {expires}].[ Account holder: {holder}.]"},
@@ -285,10 +285,10 @@ TEXTS: dict[str, dict[str, Template]] = {
     # --- handoff ---------------------------------------------------------------------------------------------
     "handoff_queued": {"ko": "상담원을 연결하고 있어요.[ 대기 {position}번째로] 약 {minutes}분 걸려요.",
                        "en": "Connecting you to an agent.[ You are number {position},] about {minutes} min."},
-    # Out of hours the desk books a callback: {ticket} its number, {when} the next opening (the desk's
-    # next_opening), {hours} the opening hours if the caller knows them.
-    "handoff_callback": {"ko": "지금은 상담 시간이 아니에요[({hours})].[ 콜백 요청을 접수했어요(번호 {ticket}).] 상담원이 [{when}에 ]연락드릴게요.",
-                         "en": "Agents are away now[ (open {hours})].[ Callback request {ticket} is booked.] An agent will contact you[ on {when}]."},
+    # Out of hours the desk books a callback: {ticket} its number (callback_ticket), {when} the next opening
+    # (next_opening): the time says more than the hours would, and fits one SMS.
+    "handoff_callback": {"ko": "상담 시간이 아니에요.[ 콜백 요청(번호 {ticket})을 받았어요.] 상담원이 [{when}에 ]연락드릴게요.",
+                         "en": "Agents are away now.[ Callback request {ticket} is booked.] An agent will contact you[ on {when}]."},
     "handoff_call_centre": {"ko": f"상담원과 통화하려면 {CALL_CENTRE_NUMBER}(정부민원안내콜센터)로 전화해주세요.",
                             "en": f"To talk to a person, call {CALL_CENTRE_NUMBER} (government call centre)."},
     # --- notifications (actions/subscriptions.py) -----------------------------------------------------------
@@ -374,11 +374,8 @@ FALLBACKS: dict[str, dict[str, str]] = {
 
 # Segments (SMS) a text may take with realistic values, where one is not enough; every other text: one.
 SMS_BUDGET: dict[str, int] = {
-    "status_appeal": 2, "complaint_summary": 2, "help_address_confirm": 2, "help_complaint_text": 2,
-    "why_fine_ids": 2, "help_payment_confirm": 2, "help_complaint_confirm": 2, "verify_rate_limited": 2,
-    "fine_not_payable": 2, "handoff_callback": 2, "payment_account": 2, "payment_closed": 2,
-    "kept_retry_in": 2, "kept_for_later": 2, "help_effective_date": 2, "unavailable_read": 2,
-    "verify_unavailable": 2, "status_missing": 2, "address_summary": 2, "help_general": 2,
+    "status_appeal": 2,  # three routes and their limits, sourced above
+    "complaint_summary": 2,  # the citizen's own words, shown back before filing
 }
 
 

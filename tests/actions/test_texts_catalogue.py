@@ -144,8 +144,8 @@ def test_waits_say_the_real_time_when_known_and_nothing_invented_when_not():
 
 
 def test_the_appeal_text_names_all_three_routes_and_their_limits():
-    ko, en = text("status_appeal", "ko", office="강남구청"), text("status_appeal", "en", office="Gangnam-gu Office")
-    for word in ("이의신청", "30일", "행정심판", "행정소송", "90일", "180일", "1년", "강남구청에"):
+    ko, en = text("status_appeal", "ko", appeal="govapi's label"), text("status_appeal", "en", appeal="label")
+    for word in ("이의신청", "처분을 받은 날부터 30일", "행정심판", "행정소송", "안 날부터 90일", "180일", "1년"):
         assert word in ko, word
     for word in ("30 days", "90 days", "180 days", "1 year", "object", "administrative appeal", "lawsuit"):
         assert word in en, word

@@ -52,7 +52,12 @@ TYPICAL: dict[str, dict[str, object]] = {
     "topics": {"ko": "진행 상황", "en": "progress"},
     "quiet": {"ko": "", "en": ""},
     "items": {"ko": "1. 진행 상황 (AP-2026-000123)", "en": "1. progress (AP-2026-000123)"},
-    "appeal": {"ko": "", "en": ""},
+    # govapi's appeal label (govapi/labels.py APPEAL): what the old status_appeal showed; the new text states
+    # the routes itself and ignores it
+    "appeal": {"ko": "처분이 있음을 안 날부터 90일 이내에 행정심판(온라인행정심판 www.simpan.go.kr) 또는 행정소송을 제기할 수 "
+                     "있습니다. 담당 기관에 이의신청도 가능합니다.",
+               "en": "You may file an administrative appeal (online at www.simpan.go.kr) or an administrative lawsuit "
+                     "within 90 days of learning of the decision. You may also object to the office in charge."},
 }
 
 # The longest values a reply really carries (a long name, several documents, a long office name).

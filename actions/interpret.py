@@ -99,6 +99,13 @@ _WAIT = re.compile(r"^\s*(잠깐만?요?|잠시만?요?|잠깐|잠시|기다려\
                    r"one (sec|second|moment|minute)|just a (sec|second|moment|minute)|hang on|give me a (sec|second|"
                    r"moment|minute))\b[\s,.!~]*(([가-힣\s]*(확인|찾아|찾을|볼게|볼께|올게|가져|꺼내)[가-힣\s]*)|"
                    r"(let me|i'?ll|i need to|gotta) (check|find|look|get|grab)[^?]*)?[\s.!~]*$", re.IGNORECASE)
+_WAIT_START = re.compile(r"^\s*(잠깐만?요?|잠시만?요?|기다려\s*(주세요|봐요|줘)?|hold on|wait a (sec|second|minute|moment|bit)|"
+                         r"one (sec|second|moment|minute)|just a (sec|second|moment|minute)|hang on|"
+                         r"give me a (sec|second|moment|minute))\b", re.IGNORECASE)
+# A description that ends by saying it is not needed after all ("… 공사하고 있네요 신고 안 해도 되겠어요").
+_NO_NEED_END = re.compile(r"(안\s*(해도|하셔도|내도)\s*(될|되겠|돼|되)[가-힣]*|필요\s*없[가-힣]*|no need( to [a-z]+)?|"
+                          r"(do\s*n'?t|do not) need to (file|report|do|send) (it|this|anything)|never\s*mind)[\s.!~]*$",
+                          re.IGNORECASE)
 # Leaving ("bye", "오늘은 여기까지") in the middle of a task stops it: nothing is kept half-done.
 LEAVE_INTENTS = {"goodbye"}
 STOP_FALLBACK_CONFIDENCE = 0.35
@@ -189,7 +196,7 @@ def wants_cancel(text: str, intent: Optional[str], confidence: float, requested_
         # is a question, "사진은 나중에" is about the asked question, and "I'll pay later, first check my
         # application" is a switch: each is read after this.
         return True
-    if _NOT_NOW.match(text):
+    if _NOT_NOW.match(text) or (free_text and _NO_NEED_END.search(text)):
         return True
     if not free_text and intent in LEAVE_INTENTS and confidence >= CANCEL_CONFIDENCE:
         return True
@@ -240,6 +247,15 @@ def _parses_for(slot: str, text: str) -> bool:
     if slot == "effective_date":
         return parse_date(text, date.today()) is not None
     return False
+
+
+def _has_value(slot: str, value: str) -> bool:
+    """Whether the words cut out for `slot` hold a value of its kind."""
+    if slot in ("phone", "birth_date", "effective_date"):
+        return _parses_for(slot, value)
+    if slot in ("new_address", "complaint_place"):
+        return bool(PLACE_WORDS.search(value))
+    return bool(value.strip())
 
 
 CHOICE_NUMBER = re.compile(r"(\d{1,2})\s*번|\bnumber\s*\d{1,2}\b|#\s*\d{1,2}\b|\bthe (first|second|third|fourth) one\b",
@@ -314,8 +330,11 @@ def correction_of(text: str, requested_slot: Optional[str], task_slots: Sequence
         named = []  # "장소는 역삼로 12예요" at the place question: an answer that names its own question
     if named:
         slot = named[0]
-        if cue or at_summary or not answers_asked:
-            return Reading(Kind.CORRECTION, slot=slot, value=value_words(text, slot))
+        value = value_words(text, slot)
+        # Without words that something was wrong, naming an earlier answer corrects it only with a new value in
+        # the message ("주소는 역삼로 12예요"); "hang on, my phone is in the other room" changes nothing.
+        if cue or at_summary or (not answers_asked and _has_value(slot, value)):
+            return Reading(Kind.CORRECTION, slot=slot, value=value)
     if cue and (not answers_asked or at_summary):
         slot = _value_type_slot(text, done, requested_slot)
         if slot:
@@ -340,6 +359,9 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
         return Reading(Kind.CANCEL)
     if _WAIT.match(text) and not answers_asked:
         return Reading(Kind.STRAY, value="wait")
+    if _WAIT_START.match(text) and not answers_asked and not _CUE.search(text) and not _asks(text) \
+            and correction_of(text, requested_slot, task_slots, filled, answers_asked) is None:
+        return Reading(Kind.STRAY, value="wait")  # "hang on, my phone is in the other room"
     asks = _asks(text)
     cue = bool(_CUE.search(text))
     free_text = requested_slot in FREE_TEXT_SLOTS

@@ -323,3 +323,17 @@ def test_hold_on_is_a_pause_not_an_answer_or_a_correction(text):
     reading = read(text, "otp_code", FINE_TASK, {"phone": "+821012345678", "birth_date": "1985-03-14"},
                    intent="out_of_scope", confidence=0.9)
     assert (reading.kind, reading.value) == (Kind.STRAY, "wait")
+
+
+def test_naming_an_earlier_answer_without_a_new_value_or_a_wrong_word_changes_nothing():
+    filled = {"phone": "+821012345678", "birth_date": "1985-03-14"}
+    reading = read("hang on, my phone is in the other room", "otp_code", FINE_TASK, filled, intent="out_of_scope")
+    assert (reading.kind, reading.value) == (Kind.STRAY, "wait")
+    reading = read("주소는 역삼로 12예요", "effective_date", ADDRESS_TASK, ADDRESS_FILLED, services=("change_address",))
+    assert (reading.kind, reading.slot) == (Kind.CORRECTION, "new_address")
+
+
+def test_a_place_answer_ending_in_not_needed_after_all_is_a_stop():
+    reading = read("아 방금 보니까 공사하고 있네요 신고 안 해도 되겠어요", "complaint_place", COMPLAINT_TASK,
+                   intent="file_complaint", confidence=0.7, answers=True, services=("file_complaint",))
+    assert reading.kind == Kind.CANCEL

@@ -4,17 +4,17 @@ controls. Screenshots go to results/console/ for review (results/ is not committ
 from __future__ import annotations
 
 import contextlib
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import AsyncIterator
 
 from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Browser, Page, async_playwright
 
 ROOT = Path(__file__).resolve().parents[3]
 SHOTS = ROOT / "results" / "console"
-CHROMIUM = dict(executable_path="/usr/bin/chromium", timeout=30_000,
-                args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                      "--disable-component-update", "--no-first-run"])
+CHROMIUM = {"executable_path": "/usr/bin/chromium", "timeout": 30_000,
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     "--disable-component-update", "--no-first-run"]}
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 WAIT_MS = 10_000  # every wait in these tests is bounded by this
 LOCALES = {"ko": "ko-KR", "en": "en-US"}

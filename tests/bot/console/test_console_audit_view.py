@@ -3,9 +3,9 @@ so a morning of refreshes does not bury the claims, replies and reveals (issue 1
 from __future__ import annotations
 
 import pytest
+from console_helpers import escalate, log_in
 
 from bot.console.app import create_app
-from console_helpers import escalate, log_in
 
 pytestmark = pytest.mark.asyncio
 

@@ -5,8 +5,15 @@ and a keyboard-only claim -> reply -> hand back. Screenshots land in results/con
 from __future__ import annotations
 
 import pytest
-
-from browser_kit import WAIT_MS, axe_violations, chromium, layout_problems, log_in, new_page, shot
+from browser_kit import (
+    WAIT_MS,
+    axe_violations,
+    chromium,
+    layout_problems,
+    log_in,
+    new_page,
+    shot,
+)
 from console_helpers import escalate
 
 pytestmark = pytest.mark.asyncio

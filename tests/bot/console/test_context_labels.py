@@ -2,15 +2,13 @@
 hidden on purpose, and a packet full of internal names and ids reads as words (issue 13)."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-import yaml
-
 import pytest
+import yaml
+from console_helpers import escalate
 
 from bot.console import context_view as cv
-from console_helpers import escalate
 
 ROOT = Path(__file__).resolve().parents[3]
 RASA_BUILT_IN_SLOTS = {"requested_slot", "session_started_metadata"}  # Rasa adds these to every domain

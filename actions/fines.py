@@ -39,13 +39,16 @@ def pick_fines(message: str, options: List[Dict[str, Any]]) -> Optional[List[int
     if notices:
         picked = [i for i, o in enumerate(options) if str(o.get("number") or "").upper() in notices]
         return picked or None
-    picked = parse_choices(message, len(options))
-    if picked:
-        return picked
+    # A kind or an amount first: "the parking one" and "the 40,000 one" are not choice number one.
     low = (message or "").lower()
     named = [i for i, o in enumerate(options)
              if any(len(label) >= 2 and label.lower() in low for label in _kind_words(o))]
-    return named or None
+    if not named:  # "the parking one", "버스전용차로 거": a telling word of the kind
+        named = [i for i, o in enumerate(options)
+                 if any(re.search(rf"(?<![a-z]){re.escape(word)}", low) for word in _telling_words(o))]
+    if not named:  # "the 40,000 one", "4만원짜리": the amount
+        named = [i for i, o in enumerate(options) if _names_amount(low, o.get("amount_due"))]
+    return named or parse_choices(message, len(options)) or None
 
 
 def _kind_words(option: Dict[str, Any]) -> List[str]:
@@ -53,6 +56,29 @@ def _kind_words(option: Dict[str, Any]) -> List[str]:
     words = [str(v) for v in label.values()] if isinstance(label, dict) else [str(label)]
     # '주정차 위반' is also said '주정차'; 'Speed camera' also 'speed'.
     return words + [w.split()[0] for w in words if " " in w]
+
+
+# Words every kind shares: they tell no fine from another.
+_GENERIC = {"fine", "fines", "tax", "taxes", "penalty", "violation", "illegal", "unpaid", "arrears", "vehicle", "car",
+            "과태료", "범칙금", "위반", "체납", "세금", "미납", "자동차"}
+
+
+def _telling_words(option: Dict[str, Any]) -> List[str]:
+    words = set()
+    for label in _kind_words(option):
+        for word in re.findall(r"[a-z]{3,}|[가-힣]{2,}", label.lower()):
+            if word not in _GENERIC:
+                words.add(word)
+    return sorted(words)
+
+
+def _names_amount(low: str, amount: Any) -> bool:
+    """'40,000', '40000원', '4만원' name an amount of 40000."""
+    if not isinstance(amount, (int, float)) or amount <= 0:
+        return False
+    said = {int(n.replace(",", "")) for n in re.findall(r"\d[\d,]{2,}", low)}
+    said |= {int(n) * 10000 for n in re.findall(r"(\d+)\s*만", low)}
+    return int(amount) in said
 
 
 def chosen(tracker: Tracker) -> List[Dict[str, Any]]:

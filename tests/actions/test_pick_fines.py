@@ -1,0 +1,26 @@
+"""Which fines a citizen means (actions/fines.pick_fines): by number, notice number, a telling word of the kind, or
+the amount, as people point at a line of a bill."""
+import pytest
+
+from actions.fines import pick_fines
+
+OPTIONS = [
+    {"number": "FN-2026-000002", "kind_label": {"ko": "속도위반 과태료", "en": "Speed camera fine"}, "amount_due": 72940},
+    {"number": "FN-2026-000003", "kind_label": {"ko": "버스전용차로 위반 과태료", "en": "Bus lane violation fine"},
+     "amount_due": 50000},
+    {"number": "FN-2026-000001", "kind_label": {"ko": "주정차 위반 과태료", "en": "Illegal parking fine"},
+     "amount_due": 40000},
+]
+
+
+@pytest.mark.parametrize("said,picked", [
+    ("the parking one", [2]), ("bus lane", [1]), ("버스전용차로 거요", [1]), ("주정차요", [2]),
+    ("the 40,000 one", [2]), ("5만원짜리", [1]), ("2", [1]), ("FN-2026-000002", [0]),
+])
+def test_a_fine_is_picked_by_what_tells_it_apart(said, picked):
+    assert pick_fines(said, OPTIONS) == picked
+
+
+@pytest.mark.parametrize("said", ["the fine", "과태료요", "the violation"])
+def test_words_every_fine_shares_pick_none(said):
+    assert pick_fines(said, OPTIONS) is None

@@ -9,7 +9,9 @@ function node(tag, text, cls) { const e = document.createElement(tag); if (text 
 function locale() { return i18n.lang === "en" ? "en-GB" : "ko-KR"; }
 function fmtTime(iso) { if (!iso) return ""; const d = typeof iso === "number" ? new Date(iso * 1000) : new Date(iso); return d.toLocaleString(locale(), {hour12: false, month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit"}); }
 function fmtWait(s) { if (s === null || s === undefined) return "–"; return s < 60 ? Math.round(s) + (i18n.lang === "ko" ? "초" : "s") : Math.round(s / 60) + (i18n.lang === "ko" ? "분" : " min"); }
-function flash(message, ok) { const f = $("#flash"); f.className = ok ? "ok" : "error"; f.textContent = message || ""; }
+function flash(message, ok, code) { const f = $("#flash"); f.className = ok ? "ok" : "error"; f.textContent = message || ""; f.dataset.code = code || ""; }
+// A refusal in the agent's words when the console knows the code; the server's own message otherwise.
+function failed(e) { flash(e.code && i18n.has("e_" + e.code) ? t("e_" + e.code) : e.message, false, e.code); }
 
 async function api(method, path, body) {
   const headers = {"Accept": "application/json"};
@@ -113,6 +115,8 @@ function table(headers, rows, onPick) {
     });
     if (r.id === state.selected) row.classList.add("sel");
     row.dataset.id = r.id;
+    // A click anywhere on the row opens it too (a mouse convenience; the button is the keyboard's way in).
+    if (onPick) row.onclick = ev => { if (!ev.target.closest("button")) onPick(r.id); };
     tbody.appendChild(row);
   });
   $("#list-empty").hidden = rows.length > 0;
@@ -177,7 +181,7 @@ function takeoverForm() {
   form.onsubmit = async ev => {
     ev.preventDefault(); flash("");
     try { const a = await api("POST", "/api/takeover", {conversation_id: input.value.trim(), reason: reason.value.trim()}); state.selected = a.handoff_id; await show("mine"); }
-    catch (e) { flash(e.message); }
+    catch (e) { failed(e); }
   };
   return form;
 }
@@ -203,7 +207,7 @@ async function openHandoff(id, quiet) {
     $("#reply-form").hidden = true; $("#owner-actions").hidden = true; $("#actions").hidden = true;
   }
   let p;
-  try { p = await api("GET", `/api/handoffs/${id}?lang=${i18n.lang}`); } catch (e) { if (!quiet) flash(e.message); return; }
+  try { p = await api("GET", `/api/handoffs/${id}?lang=${i18n.lang}`); } catch (e) { if (!quiet) failed(e); return; }
   if (state.selected !== id || WIDE.has(state.view)) return;  // the answer came after the agent moved on
   state.packet = p;
   render(p);
@@ -261,7 +265,7 @@ function render(p) {
   if (keep) target.value = keep;
 }
 
-async function act(fn) { flash(""); try { await fn(); } catch (e) { flash((e.code ? e.code + ": " : "") + e.message); } await refresh(); }
+async function act(fn) { flash(""); try { await fn(); } catch (e) { failed(e); } await refresh(); }
 
 function relabel() {
   i18n.apply(); whoName(); fillCanned();

@@ -35,6 +35,8 @@ const TEXTS = {
     a_callback_done: "콜백 완료", a_reveal: "개인정보 보기", a_login: "로그인", a_login_failed: "로그인 실패",
     a_open_handoff: "상담 요청 접수", a_satisfaction: "만족도 기록", a_to_callback: "콜백 전환",
     role_agent: "상담원", role_supervisor: "관리자", queue_to: "대기열", lang_ko: "한국어", lang_en: "영어",
+    e_already_claimed: "다른 상담원이 이미 맡은 상담입니다.", e_not_yours: "내가 맡은 상담이 아닙니다.",
+    e_reason_required: "인계 사유를 몇 단어로 적어 주세요 (감사 로그에 남습니다).",
   },
   en: {
     skip: "Skip to content", app: "Call-centre console", nav: "Console menu", queue: "Queue", mine: "Mine", history: "History",
@@ -50,7 +52,7 @@ const TEXTS = {
     col_skill: "Skill", col_reason: "Reason", col_wait: "Waiting", col_channel: "Channel", col_since: "Since", col_agent: "Agent",
     col_state: "State", col_score: "Score", col_closed: "Closed", col_ticket: "Ticket", col_due: "Due",
     takeover_id: "Conversation to take over (tg:123, sms:+8210…, web:…)", takeover_reason: "Reason for taking over", takeover: "Take over",
-    done: "Done", verified: "Verified", not_verified: "Not verified", channel: "Channel", language: "Citizen's language",
+    done: "Done", verified: "Identity verified", not_verified: "Not verified", channel: "Channel", language: "Citizen's language",
     phone: "Phone", reason: "Why a person", skill: "Skill", state: "State", errors: "Recent errors", satisfaction: "Satisfaction",
     no_records: "Not available", not_available: "Not readable from the government system", name: "Name", no_service: "",
     handoff_at: "Handed to an agent", citizen: "Citizen", bot: "Assistant", desk: "Notice", refused: "refused", failed: "failed",
@@ -71,6 +73,8 @@ const TEXTS = {
     a_callback_done: "Callback done", a_reveal: "Reveal personal data", a_login: "Log in", a_login_failed: "Failed login",
     a_open_handoff: "Handoff requested", a_satisfaction: "Score recorded", a_to_callback: "Moved to callback",
     role_agent: "agent", role_supervisor: "supervisor", queue_to: "queue", lang_ko: "Korean", lang_en: "English",
+    e_already_claimed: "Another agent already has this conversation.", e_not_yours: "This conversation is not yours.",
+    e_reason_required: "Say in a few words why you take this conversation (it is audited).",
   },
 };
 const SKILL_WORDS = {ko: {general: "일반", payments: "납부", address: "주소", complaints: "민원"},

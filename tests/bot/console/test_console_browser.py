@@ -203,3 +203,16 @@ async def test_keyboard_only_claim_reply_hand_back(console, bot, upstream, width
     assert [m["text"] for m in upstream.sent if m["conversation_id"] == PAY][-1].startswith("Your payment went through")
     [(cid, body, _)] = upstream.triggered
     assert cid == PAY and body["entities"] == {"satisfaction_survey": True, "handoff_id": handoff_id}
+
+
+async def test_the_agent_who_loses_a_claim_race_is_told_in_their_language(console, bot, upstream, agent2):
+    ids = await seed(bot, upstream)
+    async with chromium() as browser:
+        page = await new_page(browser, "ko", 1280)
+        await log_in(page, base_url(console), "agent1", "agent1-demo")
+        await open_case(page, "tg:")
+        assert (await agent2.post(f"/api/handoffs/{ids[PAY]}/claim")).status == 200  # a colleague is faster
+        await page.evaluate("document.querySelector('#claim').click()")
+        await page.wait_for_selector("#flash[data-code=already_claimed]")
+        assert await page.inner_text("#flash") == "다른 상담원이 이미 맡은 상담입니다."
+        assert not await page.is_visible("#reply-form")

@@ -259,7 +259,7 @@ async def test_unanswered_supplement_request_is_reminded_and_an_answered_one_is_
     await loopback.wait_for(lambda: len(loopback.sent) >= 4)
     await _sleep(1.0)
     reminders = [s.text for s in loopback.sent[3:]]
-    assert reminders == [f"[민원] {APPLICATION} 보완 서류가 아직 접수되지 않았습니다."]
+    assert reminders == [f"[민원] {APPLICATION} 보완 서류가 아직 접수되지 않았어요. '처리 현황'으로 확인해 보세요."]
 
 
 async def _sleep(seconds: float) -> None:

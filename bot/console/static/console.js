@@ -322,7 +322,7 @@ async function loadDashboard() {
    ["satisfaction_today", last.satisfaction || "–"]].forEach(([k, v]) => { const b = node("div", null, "kpi"); b.append(node("b", v), node("span", t(k))); kpis.appendChild(b); });
   pane.appendChild(kpis);
   const labels = d.days.map(x => x.day);
-  const queueNames = Object.keys(d.now.queue_lengths).map(k => { const [l, s] = k.split(":"); return `${l}:${i18n.skill(s)}`; });
+  const queueNames = Object.keys(d.now.queue_lengths).map(k => { const [l, s] = k.split(":"); return langSkill(l, s); });
   const charts = node("div", null, "charts");
   charts.appendChild(minwonChart(t("ch_queue"), queueNames,
     [{name: t("s_waiting"), kind: "bar", color: "#0b3d6e", values: Object.values(d.now.queue_lengths)}], {categories: true}));
@@ -345,7 +345,8 @@ async function loadDashboard() {
 
 function auditDetail(e) {
   if (e.kind === "reads") return e.count > 1 ? `${t("times", {n: e.count})} · ${fmtTime(e.first_at)} – ${fmtTime(e.at)}` : "";
-  return e.detail ? Object.entries(e.detail).filter(([, v]) => v !== null && v !== undefined).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(", ") : v}`).join("; ") : "";
+  const word = k => (i18n.has("d_" + k) ? t("d_" + k) : k);
+  return e.detail ? Object.entries(e.detail).filter(([, v]) => v !== null && v !== undefined).map(([k, v]) => `${word(k)}: ${Array.isArray(v) ? v.join(", ") : v}`).join("; ") : "";
 }
 
 async function loadAudit() {

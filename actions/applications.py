@@ -21,7 +21,7 @@ from actions.conversation import clear_form_slots
 from actions.govapi_client import ErrKind, get_client
 from actions.parsing import find_case_number
 from actions.subscriptions import offer_case
-from actions.texts import pick, text
+from actions.texts import pick, text, won
 from actions.verification import VerifiedFormValidation
 
 
@@ -89,8 +89,8 @@ def explain_case(case_type: str, case: Dict[str, Any], lang: str) -> List[str]:
         lines.append(text("status_missing", lang, docs=", ".join(missing), office=pick(case.get("office"), lang) or "-"))
     if case.get("rejection_reason"):
         lines.append(text("status_rejected", lang, reason=pick(case["rejection_reason"], lang)))
-    if case.get("appeal"):
-        lines.append(text("status_appeal", lang, appeal=pick(case["appeal"], lang)))
+    if case.get("status") == "rejected":  # the routes and limits of the law (actions/texts.py), not govapi's label
+        lines.append(text("status_appeal", lang))
     if case.get("answer"):
         lines.append(text("status_answer", lang, answer=pick(case["answer"], lang)))
     if case_type == "complaint" and case.get("department"):
@@ -107,7 +107,7 @@ def explain_case(case_type: str, case: Dict[str, Any], lang: str) -> List[str]:
         key = "status_overdue" if past(deadline) else "status_deadline"
         lines.append(text(key, lang, date=deadline, office=contact))
     if case_type == "payment" and case.get("receipt_number"):
-        lines.append(text("payment_paid", lang, total=case.get("total"), paid_at=str(case.get("paid_at"))[:16],
+        lines.append(text("payment_paid", lang, total=won(case.get("total")), paid_at=case.get("paid_at"),
                           receipt=case["receipt_number"]))
     return lines
 

@@ -27,7 +27,8 @@ _NOTICE = re.compile(r"FN[\s-]?(\d{4})[\s-]?(\d{6})", re.IGNORECASE)
 
 
 def _option(fine: Dict[str, Any]) -> Dict[str, Any]:
-    return {"id": fine.get("id"), "number": fine.get("notice_number"), "kind_label": fine.get("kind_label"),
+    return {"id": fine.get("id"), "number": fine.get("notice_number"), "kind": fine.get("kind"),
+            "kind_label": fine.get("kind_label"),
             "amount_due": fine.get("amount_due"), "due_date": fine.get("due_date"),
             "overdue": bool(fine.get("overdue")) or bool(fine.get("late_fee")),
             "pending": (fine.get("pending_payment") or {}).get("method")}
@@ -79,6 +80,11 @@ def _names_amount(low: str, amount: Any) -> bool:
     said = {int(n.replace(",", "")) for n in re.findall(r"\d[\d,]{2,}", low)}
     said |= {int(n) * 10000 for n in re.findall(r"(\d+)\s*만", low)}
     return int(amount) in said
+
+
+def _late_key(option: Dict[str, Any]) -> str:
+    """A tax in arrears gains 납부지연가산세, a fine 가산금 (docs/GLOSSARY.md)."""
+    return "tax_late" if str(option.get("kind") or "").endswith("tax_arrears") else "fine_late"
 
 
 def chosen(tracker: Tracker) -> List[Dict[str, Any]]:
@@ -163,7 +169,7 @@ class ActionAskFineIds(Action):
             lines.append(text("fine_line", lang, n=n, kind=pick(option.get("kind_label"), lang),
                               number=option.get("number") or "", amount=won(option.get("amount_due")),
                               due=str(option.get("due_date") or "")[:10],
-                              late=text("fine_late", lang) if option.get("overdue") else ""))
+                              late=text(_late_key(option), lang) if option.get("overdue") else ""))
             if option.get("pending"):
                 lines.append("  " + text("fine_pending", lang))
         lines.append(text("ask_fine_ids", lang))
@@ -214,7 +220,7 @@ async def perform_payment(client: GovApiClient, token: Optional[str], payload: D
 
 def payment_reply(dispatcher: CollectingDispatcher, tracker: Tracker, lang: str, value: Dict[str, Any]) -> None:
     total = won(value.get("total"))
-    expires = str(value.get("expires_at") or "")[:16].replace("T", " ")
+    expires = value.get("expires_at")  # text() shows it in Korean time, in the citizen's language
     account = value.get("virtual_account")
     if account:
         dispatcher.utter_message(text=text("payment_account", lang, bank=account.get("bank", ""),
@@ -264,7 +270,7 @@ async def check_payment(dispatcher: CollectingDispatcher, tracker: Tracker) -> L
     status = latest.get("status")
     if status == "paid":
         dispatcher.utter_message(text=text("payment_paid", lang, total=won(latest.get("total")),
-                                           paid_at=str(latest.get("paid_at") or "")[:16].replace("T", " "),
+                                           paid_at=latest.get("paid_at"),
                                            receipt=latest.get("receipt_number") or "-"))
     elif status == "pending":
         dispatcher.utter_message(text=text("payment_pending", lang, payment_id=payment_id))

@@ -84,7 +84,8 @@ async def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker, reason: s
         return events + [SlotSet("handoff_id", answer.get("handoff_id")), ConversationPaused()]
     # Out of hours the desk made a callback ticket for the next shift; nobody will resume a paused
     # conversation tonight, so the bot keeps answering.
-    dispatcher.utter_message(text=text("handoff_callback", lang))
+    dispatcher.utter_message(text=text("handoff_callback", lang, ticket=answer.get("callback_ticket"),
+                                       when=answer.get("next_opening")))
     return events + [SlotSet("handoff_id", answer.get("handoff_id"))]
 
 

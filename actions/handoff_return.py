@@ -47,7 +47,7 @@ TEXTS = {
                  "en": "The agent has finished. I'm the assistant again."},
     "ask_score": {"ko": "상담은 어떠셨나요? 1(나쁨)~5(좋음) 숫자로 답해주세요.",
                   "en": "How was the agent's help? Reply 1 (poor) to 5 (great)."},
-    "thanks": {"ko": "평가 감사합니다.", "en": "Thank you for your score."},
+    "thanks": {"ko": "평가해 주셔서 고마워요.", "en": "Thank you for your score."},
     "skipped": {"ko": "평가는 건너뛸게요.", "en": "No score noted. That's fine."},
     "resume_form": {"ko": "하던 일을 이어서 할게요.", "en": "Let's continue where we stopped."},
     "what_next": {"ko": "더 도와드릴 일이 있을까요?", "en": "What else can I do for you?"},

@@ -47,6 +47,8 @@ TEXTS: dict[str, dict[str, Template]] = {
     # {seconds}: govapi's retry_after_seconds, shown as "30초" / "1시간"; after the send cap it is up to an hour.
     "resend_wait": {"ko": "방금 보낸 번호를 먼저 확인해주세요.[ 새 번호는 {seconds} 뒤에 받을 수 있어요.]",
                     "en": "Please use the code I just sent.[ A new one can be sent in {seconds}.]"},
+    # "Hold on, let me find my phone" at any question: no "not an answer", the question follows as a reminder.
+    "wait_ok": {"ko": "네, 천천히 하세요. 준비되면 보내주세요.", "en": "Sure, take your time. Send it when you're ready."},
     "code_resent": {"ko": "인증번호를 다시 보냈어요.", "en": "I sent a new code."},
     "verify_rate_limited": {"ko": "인증 요청이 너무 많아 잠시 막혔어요.[ {seconds} 뒤에 다시 할 수 있어요.] 급하면 '상담원'이라고 보내주세요.",
                             "en": "Too many verification requests, so it is paused.[ You can try again in {seconds}.] Say 'agent' if it is urgent."},

@@ -188,6 +188,9 @@ class VerifiedFormValidation(FormValidationAction):
             key = f"why_{requested}" if reading.value == "why" and f"why_{requested}" in TEXTS else f"help_{requested}"
             dispatcher.utter_message(text=text(key if key in TEXTS else "help_general", lang))
             return self.ask_again(requested)
+        if reading.kind == Kind.STRAY and reading.value == "wait":
+            dispatcher.utter_message(text=text("wait_ok", lang))  # "take your time", then the question again
+            return self.ask_again(requested)
         if reading.kind == Kind.STRAY:
             help_key = f"help_{requested}"
             dispatcher.utter_message(text=text("not_an_answer", lang) + " "
@@ -337,7 +340,8 @@ class VerifiedFormValidation(FormValidationAction):
             dispatcher.utter_message(text=text("bad_birth_date", lang))
             return {"birth_date": None}
         if result.kind == ErrKind.RATE_LIMITED:
-            dispatcher.utter_message(text=text("verify_rate_limited", lang))
+            dispatcher.utter_message(text=text("verify_rate_limited", lang,
+                                               seconds=result.detail.get("retry_after_seconds")))
         else:
             dispatcher.utter_message(text=text("verify_unavailable", lang))
         return {**verification_reset(), **self.ended(OUTCOME_UNAVAILABLE)}
@@ -363,8 +367,7 @@ class VerifiedFormValidation(FormValidationAction):
             dispatcher.utter_message(text=text("code_resent", lang))
             return {"otp_code": None}
         if result.kind == ErrKind.RATE_LIMITED:  # too soon after the last code, or too many codes
-            seconds = result.detail.get("retry_after_seconds") or 30
-            dispatcher.utter_message(text=text("resend_wait", lang, seconds=seconds))
+            dispatcher.utter_message(text=text("resend_wait", lang, seconds=result.detail.get("retry_after_seconds")))
             return {"otp_code": None}
         if result.kind == ErrKind.LOCKED:
             dispatcher.utter_message(text=text("verify_locked", lang))
@@ -386,7 +389,7 @@ class VerifiedFormValidation(FormValidationAction):
                     "citizen_name": citizen.get("name")}
         if result.kind == ErrKind.INVALID:
             left = result.detail.get("attempts_left")
-            dispatcher.utter_message(text=text("wrong_code", lang, left=left if left is not None else "?"))
+            dispatcher.utter_message(text=text("wrong_code", lang, left=left))
             return {"otp_code": None}
         if result.kind == ErrKind.GONE:
             return await self._resend_after_expiry(dispatcher, tracker, lang)
@@ -394,7 +397,8 @@ class VerifiedFormValidation(FormValidationAction):
             dispatcher.utter_message(text=text("verify_locked", lang))
             return {**verification_reset(), **self.ended(OUTCOME_LOCKED)}
         if result.kind == ErrKind.RATE_LIMITED:
-            dispatcher.utter_message(text=text("verify_rate_limited", lang))
+            dispatcher.utter_message(text=text("verify_rate_limited", lang,
+                                               seconds=result.detail.get("retry_after_seconds")))
             return {**verification_reset(), **self.ended(OUTCOME_UNAVAILABLE)}
         if result.kind == ErrKind.NOT_FOUND:  # the verification vanished: start again from the phone
             dispatcher.utter_message(text=text("session_expired", lang))

@@ -50,7 +50,7 @@ const TEXTS = {
     transfer_to: "Transfer to", transfer: "Transfer", survey: "Ask for a satisfaction score", close: "Close and hand back",
     closed: "Closed. The assistant takes it from here.", claimed: "You have this conversation now.",
     context: "Context", records: "Applications & fines", notes: "Internal notes", note_label: "Note (the citizen never sees it)", save: "Save",
-    open: "Open", agents_online: "{n} agents on line", col_pos: "#", col_conv: "Conversation", col_lang: "Language",
+    open: "Open", agents_online: "Agents on line: {n}", col_pos: "#", col_conv: "Conversation", col_lang: "Language",
     col_skill: "Skill", col_reason: "Reason", col_wait: "Waiting", col_channel: "Channel", col_since: "Since", col_agent: "Agent",
     col_state: "State", col_score: "Score", col_closed: "Closed", col_ticket: "Ticket", col_due: "Due",
     takeover_id: "Conversation to take over (tg:123, sms:+8210…, web:…)", takeover_reason: "Reason for taking over", takeover: "Take over",

@@ -87,12 +87,12 @@ async def test_a_database_made_by_the_first_console_keeps_its_records(database_u
     try:
         async with engine.begin() as conn:
             await conn.execute(v1.AuditEntry.__table__.insert().values(
-                at=dt.datetime(2026, 11, 25, 9, tzinfo=dt.timezone.utc), actor="agent1", action="login"))
+                at=dt.datetime(2026, 11, 25, 9, tzinfo=dt.UTC), actor="agent1", action="login"))
         assert "console_agent_skills" not in (await _look(database_url))[0]
 
         await asyncio.to_thread(upgrade, database_url)
 
-        tables, diff, revision = await _look(database_url)
+        _, diff, revision = await _look(database_url)
         assert diff == [] and revision == HEAD, "an older console's database must end at the models' schema"
         async with engine.connect() as conn:
             assert (await conn.execute(text("SELECT actor, action FROM console_audit_log"))).all() == [

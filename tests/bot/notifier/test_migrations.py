@@ -24,7 +24,7 @@ from .conftest import NOTIFIER_TOKEN
 
 pytestmark = pytest.mark.asyncio(loop_scope="function")
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
-NOW = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC)
 
 
 @pytest_asyncio.fixture(params=["sqlite", "postgresql"])
@@ -83,7 +83,7 @@ async def test_a_database_made_by_the_first_notifier_keeps_its_subscriptions(dat
 
         await asyncio.to_thread(upgrade, database_url)
 
-        tables, diff, revision = await _look(database_url)
+        _, diff, revision = await _look(database_url)
         assert diff == [] and revision == HEAD, "an older notifier's database must end at the models' schema"
         table = Base.metadata.tables["notifier_subscriptions"]
         async with engine.connect() as conn:

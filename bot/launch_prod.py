@@ -152,6 +152,8 @@ def process_env(s: ProdSettings, base: dict[str, str] | None = None) -> dict[str
         "CONSOLE_DATABASE_URL": s.asyncpg_url("console"),
         "NOTIFIER_DATABASE_URL": s.asyncpg_url("notifier"),
         "HANDOFF_URL": env.get("HANDOFF_URL", f"http://127.0.0.1:{p['CONSOLE_PORT']}"),
+        # the actions and the SMS channel subscribe citizens here (without it they called `make run`'s port)
+        "NOTIFIER_URL": f"http://127.0.0.1:{p['NOTIFIER_PORT']}",
     })
     if not s.production:
         standins = f"http://127.0.0.1:{p['STANDINS_PORT']}"

@@ -21,6 +21,7 @@ def test_every_part_talks_to_rasa_through_the_balancer_and_to_its_own_database()
     assert env["CONNECTORS_PUBLIC_URL"] == "http://127.0.0.1:9080"
     assert env["ACTION_SERVER_URL"] == "http://127.0.0.1:9050/webhook"
     assert env["TRACKER_DB_NAME"] == "city_tracker"
+    assert env["NOTIFIER_URL"] == "http://127.0.0.1:9400"  # subscriptions reach this topology's notifier
     databases = {env["GOVAPI_DATABASE_URL"], env["CONSOLE_DATABASE_URL"], env["NOTIFIER_DATABASE_URL"]}
     assert len(databases) == 3 and all(url.startswith("postgresql+asyncpg://") for url in databases)
 

@@ -36,7 +36,7 @@ for suite in "${SERVICE_SUITES[@]}" "${RASA_SUITES[@]}" tests/conversations; do
   [ -d "$suite" ] || { echo "missing test suite: $suite"; exit 1; }
 done
 
-stage "services (Python 3.11)" 900 $PY -m pytest -q -p no:cacheprovider "${SERVICE_SUITES[@]}"
+stage "services (Python 3.11)" 1500 $PY -m pytest -q -p no:cacheprovider "${SERVICE_SUITES[@]}"
 
 if [ -d domain ] && [ -f config.yml ]; then
   stage "rasa data validate" 300 $RASA data validate --config config.yml --domain domain --data data --fail-on-warnings

@@ -1,5 +1,6 @@
 """What the agent's view hides by default: one-time codes always, phone numbers and birth dates until an
-agent reveals them on purpose (an audited action). Applied to every transcript and id the console serves."""
+agent reveals them on purpose (an audited action). Applied to every transcript and id the console serves,
+and to the desk's own message rows before they are stored (bot.desk.service.DeskService.stored_text)."""
 from __future__ import annotations
 
 import re
@@ -70,6 +71,30 @@ def code_steps(events: list[dict[str, Any]]) -> list[bool]:
             bot_asked = False
         steps.append(step)
     return steps
+
+
+def code_expected(events: list[dict[str, Any]]) -> bool:
+    """Whether a citizen line arriving now would answer the code question: the form asks for the code, or the last
+    thing the bot said asked for it. The same reading as code_steps, but the citizen's own lines do not end the step
+    (the tracker may already hold the very line being stored, and a code may come a line late)."""
+    said = [e for e in events if isinstance(e, dict) and e.get("event") != "user"]
+    return code_steps(said + [{"event": "user"}])[-1]
+
+
+def reveal_stored(stored: str, raw_lines: list[str], reveal: Iterable[str]) -> str:
+    """A stored (masked at rest) line shown with `reveal` applied, from the tracker's raw copy of the same line.
+
+    The desk keeps phone numbers and birth dates masked in its own rows; Rasa's tracker keeps every line of the
+    conversation as typed (citizen lines while paused, agent lines appended by the desk). The raw line whose masked
+    form equals the stored one is that line; it is taken from `raw_lines` so each raw line serves once. A code is
+    masked again whatever `reveal` says. Without a matching raw line the stored text is all there is."""
+    reveal = tuple(reveal)
+    for index, raw in enumerate(raw_lines):
+        for code_step in (True, False):
+            if mask_text(raw, code_step=code_step) == stored:
+                del raw_lines[index]
+                return mask_text(raw, reveal, code_step=code_step)
+    return stored
 
 
 def reveal_fields(value: Any) -> tuple[str, ...]:

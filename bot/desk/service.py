@@ -29,7 +29,7 @@ from bot.desk.bodies import flag, optional_text, text as text_field
 from bot.desk.errors import DeskError, InvalidRequest, NotFound, NotYours, Refused, UpstreamError, WrongState
 from bot.desk.hours import BusinessHours
 from bot.desk.keys import DeskKeys
-from bot.desk.masking import PHONE, mask_conversation_id, mask_text
+from bot.desk.masking import CODE_SLOTS, PHONE, code_expected, mask_conversation_id, mask_text, reveal_stored
 from bot.desk.queues import CHANNELS, LANGUAGES, DeskQueues, queue_name, utc
 from bot.desk.texts import mask_phone, minutes, say
 
@@ -241,7 +241,7 @@ class DeskService:
             error = None
         async with self.db() as session:
             message = Message(handoff_id=handoff_id, conversation_id=record["conversation_id"], direction="agent",
-                              author=actor.username, text=text, status=status, refusal=refusal)
+                              author=actor.username, text=mask_text(text), status=status, refusal=refusal)
             session.add(message)
             audit(session, actor.username, "reply", handoff_id, status=status, refusal=refusal)
             await session.commit()
@@ -361,14 +361,17 @@ class DeskService:
         live = await self.redis.hgetall(self.keys.handoff(handoff_id))
         position = await self.queues.position(handoff_id) if live else None
         before: list[dict[str, Any]] = []
+        raw_lines: list[str] = []  # the tracker's copy of every line, for revealing the desk's masked rows
         state: dict[str, Any] = {}
         tracker_error = None
         try:
             tracker = await self.rasa.tracker(handoff.conversation_id)
             cutoff = aware(handoff.created_at).timestamp()
+            lines = transcript(tracker)
+            raw_lines = [t["text"] for t in lines] if reveal else []
             # Agent and desk lines are in the desk's own record (messages); the tracker gives what came before.
             before = [{**t, "text": mask_text(t["text"], reveal, code_step=t.pop("code_step"))}
-                      for t in transcript(tracker) if t["who"] != "agent" and (not t["at"] or t["at"] <= cutoff + 1)]
+                      for t in lines if t["who"] != "agent" and (not t["at"] or t["at"] <= cutoff + 1)]
             state = current_state(tracker)
         except UpstreamError as exc:
             tracker_error = exc.message
@@ -402,7 +405,9 @@ class DeskService:
             "last_errors": handoff.last_errors or [],
             "transcript_before": before,
             "tracker_error": tracker_error,
-            "messages": [{"id": m.id, "who": m.direction, "author": m.author, "text": mask_text(m.text, reveal),
+            # Rows are masked at rest (older rows may not be: masking again is a no-op on masked text).
+            "messages": [{"id": m.id, "who": m.direction, "author": m.author,
+                          "text": reveal_stored(mask_text(m.text), raw_lines, reveal) if reveal else mask_text(m.text),
                           "status": m.status,
                           "refusal": m.refusal, "at": aware(m.created_at).isoformat()} for m in messages],
             "notes": [{"author": n.author, "text": mask_text(n.text, reveal), "at": aware(n.created_at).isoformat()}
@@ -426,6 +431,9 @@ class DeskService:
                 latest = (await session.execute(select(Handoff.id).where(Handoff.conversation_id == conversation_id)
                                                 .order_by(Handoff.created_at.desc()))).first()
                 handoff_id = latest[0] if latest else None
+            handoff = await session.get(Handoff, handoff_id) if handoff_id else None
+        stored = await self.stored_citizen_text(conversation_id, text, handoff.form if handoff else None)
+        async with self.db() as session:
             at = now_utc()
             if fields.get("received_at"):
                 try:
@@ -436,10 +444,36 @@ class DeskService:
                     except ValueError:
                         pass
             session.add(Message(handoff_id=handoff_id, conversation_id=conversation_id, direction="citizen",
-                                text=text or "[attachment]", stream_id=stream_id, created_at=at))
+                                text=stored or "[attachment]", stream_id=stream_id, created_at=at))
             await session.commit()
         await self.publish("message", handoff_id=handoff_id)
         return True
+
+    async def stored_citizen_text(self, conversation_id: str, text: str, form: dict[str, Any] | None) -> str:
+        """A citizen's line as the desk keeps it: a one-time code never, phone numbers and birth dates masked.
+
+        A line is read as the answer to the code question (its 6-digit runs replaced) the way the console's masking
+        reads a transcript (bot.desk.masking.code_steps): the form at the handoff was asking for the code
+        (`requested_slot`, sent by the actions), or Rasa's tracker shows the bot asking for it now (a takeover in
+        the middle of verification). When the tracker cannot be read the line is treated as a code answer: losing six
+        digits of a case number from the desk's copy is better than keeping a code.
+
+        Phone numbers and birth dates are masked at rest, not only on display, because the audited reveal does not
+        need the desk's copy: the connector hands every line to Rasa as well (logged while the bot is paused), so a
+        reveal takes the raw line from the tracker (bot.desk.masking.reveal_stored), the registered phone from
+        govapi, and an SMS number from the conversation id. The desk's database, its backups and its exports then
+        hold no personal number of their own; encrypting them here would only add a key to guard."""
+        if mask_text(text, code_step=True) == mask_text(text):
+            return mask_text(text)  # nothing in it could be a code: no need to ask Rasa where the talk stands
+        slots = form.get("slots") if isinstance(form, dict) else None
+        code_step = isinstance(slots, dict) and slots.get("requested_slot") in CODE_SLOTS
+        if not code_step:
+            try:
+                tracker = await self.rasa.tracker(conversation_id)
+                code_step = code_expected([e for e in tracker.get("events") or [] if isinstance(e, dict)])
+            except UpstreamError:
+                code_step = True
+        return mask_text(text, code_step=code_step)
 
     # --- periodic work ------------------------------------------------------------------------------------
     async def _tell(self, handoff_id: str, conversation_id: str, text: str) -> None:
@@ -454,7 +488,7 @@ class DeskService:
             status = "failed"
         async with self.db() as session:
             session.add(Message(handoff_id=handoff_id, conversation_id=conversation_id, direction="desk",
-                                author="desk", text=text, status=status, refusal=refusal))
+                                author="desk", text=mask_text(text), status=status, refusal=refusal))
             await session.commit()
 
     async def notify_positions(self, queue: str) -> None:

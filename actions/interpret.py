@@ -69,12 +69,14 @@ _PERSON = re.compile(
     r"|\b(talk|speak|chat)\s+(to|with)\s+(a |an |some)?(one|body|person|people|human|agent|staff)\b"
     r"|\brepresentative\b|\boperator\b"
     # "call me back", "can someone ring me", "전화 좀 주세요": a person by phone (not "call me at 010-…", an answer)
-    r"|\b(call|ring|phone) me\b(?!\s+(at|on)\b)|\bcall\s*back\b|전화\s*(좀\s*)?(주세요|주실|줄\s*수|줘|해\s*주|부탁|받고\s*싶)",
+    r"|\b(call|ring|phone) me\b(?!\s+(at|on)\b)|\bcall\s*back\b|전화\s*(좀\s*)?(주세요|주실|줄\s*수|줘|해\s*주|부탁|받고\s*싶)"
+    r"|전화로\s*(하면|할\s*수|해도|처리|상담|문의|물어)",
     re.IGNORECASE)
-_CANCEL_WORDS = (r"(아니\s*)?(취소(할게요|할래요|해\s*주세요|해요|요)?|그만(할게요|둘게요|할래요|하세요|해요|요)?|안\s*할래요?"
+_CANCEL_WORDS = (r"(아니\s*|ㄴㄴ\s*|no,?\s*|nope,?\s*)?(안\s*해요?|취소(할게요|할래요|해\s*주세요|해요|요)?|그만(할게요|둘게요|할래요|하세요|해요|요)?|안\s*할래요?"
                  r"|안\s*할게요|관둘래요?|관둘게요|됐어요|됐습니다|필요\s*없어요|다음에\s*할게요"
                  r"|never\s*mind|forget\s*(it|about it)|stop( it)?|cancel( it| that)?|quit|i'?ll do it later"
                  r"|no thanks?,? (i'?ll )?(stop|cancel))")
+_YEO = re.compile(r"(?<=[가-힣])여(?=[\s.!~?]*$)")
 # Unmistakable ways to stop, wherever they stand in the message ("don't send it" at the summary too).
 _STOP = re.compile(r"((do\s*n'?t|do not) (send|submit|file|charge|process|go ahead|do it|pay (it|yet|now|this|that))\b|"
                    r"(보내|접수하|신고하|결제하|신청하|진행하|처리하|내)지\s*마(세요|요|)\b|"
@@ -182,7 +184,7 @@ def wants_person(text: str, intent: Optional[str], confidence: float, ranking: S
 
 def wants_cancel(text: str, intent: Optional[str], confidence: float, requested_slot: Optional[str],
                  ranking: Sequence[Mapping[str, Any]] = (), answers_asked: bool = False) -> bool:
-    text = text or ""
+    text = _YEO.sub("요", text or "")  # "됐어여", "안할래여": the same endings typed softly
     if _CANCEL.search(text):
         return True
     free_text = requested_slot in FREE_TEXT_SLOTS

@@ -337,3 +337,17 @@ def test_a_place_answer_ending_in_not_needed_after_all_is_a_stop():
     reading = read("아 방금 보니까 공사하고 있네요 신고 안 해도 되겠어요", "complaint_place", COMPLAINT_TASK,
                    intent="file_complaint", confidence=0.7, answers=True, services=("file_complaint",))
     assert reading.kind == Kind.CANCEL
+
+
+@pytest.mark.parametrize("text,intent", [("ㄴㄴ 안해", "deny"), ("됐어여", "nlu_fallback"), ("안할래여", "cancel")])
+def test_short_korean_ways_to_stop_typed_softly_are_a_stop(text, intent):
+    assert read(text, "payment_method", FINE_TASK, {"fine_ids": ["fn_1"]}, intent, 0.5).kind == Kind.CANCEL
+
+
+def test_a_bare_no_at_the_summary_is_still_a_change():
+    assert read("ㄴㄴ", "payment_confirm", FINE_TASK, intent="deny", confidence=1.0, answers=True).kind == Kind.ANSWER
+
+
+def test_asking_to_do_it_by_phone_is_a_request_for_a_person():
+    assert read("이거 전화로 하면 안 돼요?", "effective_date", ADDRESS_TASK, intent="nlu_fallback",
+                confidence=0.5, services=("change_address",)).kind == Kind.PERSON

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from typing import AsyncIterator, Optional
 
 import aiohttp
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
+from minwon_logs.aiohttp_context import route_pattern
 from standins import control, simulator, telegram_api, twilio_api
 from standins.keys import BACKGROUND, CLIENT, SETTINGS, TELEGRAM, TWILIO
 from standins.settings import Settings
@@ -17,17 +18,50 @@ from standins.state import TelegramState, TwilioState
 logger = logging.getLogger(__name__)
 
 
+def _error(request: web.Request, status: int, code: str, message: str) -> web.Response:
+    """The fake Bot API answers in the Bot API's own error shape; everything else in ours."""
+    if request.path.startswith("/telegram/"):
+        return telegram_api.error(status, f"{'Bad Request' if status == 400 else code}: {message}")
+    return web.json_response({"code": code, "message": message}, status=status)
+
+
 @web.middleware
 async def json_errors(request: web.Request, handler):  # type: ignore[no-untyped-def]
+    """The one place an error becomes an answer: JSON, 4xx for whatever the client sent (a malformed or wrongly
+    typed body, nesting, bytes that are not text), 500 only for a fault of the stand-in itself."""
     try:
         return await handler(request)
-    except web.HTTPException:
+    except web.HTTPException as error:
+        if error.status < 400:
+            raise
+        message = "the body is too large" if error.status == 413 else error.reason
+        return _error(request, error.status, error.reason.lower().replace(" ", "_"), message)
+    except asyncio.CancelledError:
         raise
-    except (json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
-        return web.json_response({"code": "invalid", "message": f"bad request: {type(error).__name__}"}, status=400)
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError, UnicodeError) as error:
+        # JSONDecodeError and UnicodeDecodeError are ValueErrors; AttributeError is a list where an object belongs.
+        return _error(request, 400, "invalid", f"malformed request ({type(error).__name__})")
     except Exception:
-        logger.exception("stand-in failed")
-        return web.json_response({"code": "internal", "message": "stand-in error"}, status=500)
+        logger.exception("stand-in failed on %s", route_pattern(request))
+        return _error(request, 500, "internal", "stand-in error")
+
+
+class _ParserErrorsWithoutBytes(logging.Filter):
+    """aiohttp's HTTP parser logs a request it cannot read with an exception quoting the raw request line (bot
+    tokens, phone numbers): keep that it happened and the kind, never the bytes."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, HttpProcessingError):
+            record.msg, record.args = "HTTP request refused by the parser (%s)", (type(exc).__name__,)
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+def quiet_http_parser_errors() -> None:
+    server_log = logging.getLogger("aiohttp.server")
+    if not any(isinstance(f, _ParserErrorsWithoutBytes) for f in server_log.filters):
+        server_log.addFilter(_ParserErrorsWithoutBytes())
 
 
 async def client_session(app: web.Application) -> AsyncIterator[None]:
@@ -45,6 +79,7 @@ async def to_simulator(_: web.Request) -> web.Response:
 
 
 def create_app(settings: Optional[Settings] = None) -> web.Application:
+    quiet_http_parser_errors()
     app = web.Application(middlewares=[json_errors], client_max_size=8 * 1024 * 1024)
     app[SETTINGS] = settings or Settings.from_env()
     app[TELEGRAM] = TelegramState()

@@ -1,22 +1,25 @@
 """The notifier's one application factory: API, storage, HTTP clients and background worker."""
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import aiohttp
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from bot.metrics import attach_metrics
-from minwon_logs.aiohttp_context import log_requests
+from minwon_logs.aiohttp_context import log_requests, route_pattern
+
+from . import metrics as notifier_metrics
 from .api import routes
 from .clients import ChannelSender, GovapiEvents
 from .clock import Clock
 from .db import create_tables, make_engine, make_sessionmaker
 from .dispatcher import Dispatcher
-from .errors import NotifierError, Unauthorized
-from . import metrics as notifier_metrics
+from .errors import InvalidRequest, NotifierError, Unauthorized
 from .keys import CLOCK, ENGINE, HTTP, METRICS, SESSIONS, SETTINGS, WORKER
 from .settings import NotifierSettings, load_settings
 from .worker import Worker
@@ -27,8 +30,28 @@ OPEN_PATHS = {"/healthz", "/metrics"}
 RUN_WORKER = web.AppKey("run_worker", bool)
 
 
+class _ParserErrorsWithoutBytes(logging.Filter):
+    """aiohttp's HTTP parser logs a request it cannot read (a bad request line, header or query byte) with the
+    exception, whose text quotes the raw line: keep that it happened and the kind, never the bytes."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, HttpProcessingError):
+            record.msg, record.args = "HTTP request refused by the parser (%s)", (type(exc).__name__,)
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+def quiet_http_parser_errors() -> None:
+    server_log = logging.getLogger("aiohttp.server")
+    if not any(isinstance(f, _ParserErrorsWithoutBytes) for f in server_log.filters):
+        server_log.addFilter(_ParserErrorsWithoutBytes())
+
+
 @web.middleware
 async def errors_as_json(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """The one place an error becomes an answer: JSON with a code and a message, 4xx for whatever the client sent.
+    Logged by route pattern only: a path or query can hold ids and phone numbers."""
     try:
         return await handler(request)
     except NotifierError as exc:
@@ -36,18 +59,42 @@ async def errors_as_json(request: web.Request, handler: Handler) -> web.StreamRe
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
-        return web.json_response({"code": exc.reason.lower().replace(" ", "_"), "message": exc.reason},
-                                 status=exc.status)
+        message = "The body is too large." if exc.status == 413 else exc.reason
+        return web.json_response({"code": exc.reason.lower().replace(" ", "_"), "message": message},
+                                 status=exc.status, headers={k: v for k, v in exc.headers.items() if k == "Allow"})
+    except asyncio.CancelledError:
+        raise
+    except (UnicodeError, RecursionError):  # bytes or nesting no check above caught: still the client's input
+        return web.json_response({"code": "invalid_request",
+                                  "message": "The request holds bytes or nesting the notifier cannot read."}, status=400)
     except Exception:
-        log.exception("unexpected error on %s %s", request.method, request.path)
+        log.exception("unexpected error on %s %s", request.method, route_pattern(request))
         return web.json_response({"code": "internal_error", "message": "Something went wrong."}, status=500)
+
+
+def _readable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+@web.middleware
+async def readable_request(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """A path or query that does not decode to text (%ff, an encoded surrogate) is refused before any handler."""
+    if not all(_readable(part) for part in (request.path, *request.query.keys(), *request.query.values())):
+        raise InvalidRequest("the address is not valid UTF-8")
+    return await handler(request)
 
 
 @web.middleware
 async def bearer_auth(request: web.Request, handler: Handler) -> web.StreamResponse:
     if request.path not in OPEN_PATHS:
         expected = f"Bearer {request.app[SETTINGS].token}"
-        if not hmac.compare_digest(request.headers.get("Authorization", "").encode(), expected.encode()):
+        # aiohttp keeps header bytes that are not UTF-8 as surrogates: compare the bytes as they came.
+        given = request.headers.get("Authorization", "").encode("utf-8", "surrogateescape")
+        if not hmac.compare_digest(given, expected.encode()):
             raise Unauthorized("a valid bearer token is required")
     return await handler(request)
 
@@ -83,7 +130,8 @@ async def _worker(app: web.Application) -> AsyncIterator[None]:
 
 def create_app(settings: NotifierSettings | None = None, *, run_worker: bool = True) -> web.Application:
     settings = settings or load_settings()
-    app = web.Application(middlewares=[log_requests, errors_as_json, bearer_auth])
+    quiet_http_parser_errors()
+    app = web.Application(middlewares=[log_requests, errors_as_json, readable_request, bearer_auth])
     app[SETTINGS] = settings
     app[CLOCK] = Clock(settings.fake_now)
     app[RUN_WORKER] = run_worker

@@ -59,6 +59,7 @@ ROUTED_INTENTS = {"help", "bot_challenge", "thank", "switch_language", "out_of_s
 PERSON_CONFIDENCE = 0.6
 CANCEL_CONFIDENCE = 0.7
 SWITCH_CONFIDENCE = 0.6
+SWITCH_CUED_CONFIDENCE = 0.5
 FREE_TEXT_SWITCH_CONFIDENCE = 0.8   # a description often names a service ("주소가 잘못 나와요")
 ROUTED_CONFIDENCE = 0.6
 FREE_TEXT_OOS_CONFIDENCE = 0.5
@@ -376,7 +377,9 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
         return correction
     if intent in SERVICE_INTENTS and intent not in set(own_services):
         cue = bool(_SWITCH_CUE.search(text))
-        needed = FREE_TEXT_SWITCH_CONFIDENCE if free_text and not cue else SWITCH_CONFIDENCE
+        # Words that ask for it first or instead make a weaker reading enough ("actually forget that, I need to
+        # change my address first": change_address 0.54 beside cancel 0.45).
+        needed = SWITCH_CUED_CONFIDENCE if cue else (FREE_TEXT_SWITCH_CONFIDENCE if free_text else SWITCH_CONFIDENCE)
         # A choice question's parser may find a stray number or word in a whole sentence: a clear request for
         # another service with "instead"/"first" words wins over it.
         sure = cue and confidence >= FREE_TEXT_SWITCH_CONFIDENCE

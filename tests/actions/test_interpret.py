@@ -351,3 +351,10 @@ def test_a_bare_no_at_the_summary_is_still_a_change():
 def test_asking_to_do_it_by_phone_is_a_request_for_a_person():
     assert read("이거 전화로 하면 안 돼요?", "effective_date", ADDRESS_TASK, intent="nlu_fallback",
                 confidence=0.5, services=("change_address",)).kind == Kind.PERSON
+
+
+def test_another_service_asked_for_first_is_a_switch_even_when_nlu_is_only_half_sure():
+    ranking = [{"name": "change_address", "confidence": 0.54}, {"name": "cancel", "confidence": 0.45}]
+    reading = read("actually forget that, I need to change my address first", "complaint_category", COMPLAINT_TASK,
+                   intent="change_address", confidence=0.54, ranking=ranking, services=("file_complaint",))
+    assert (reading.kind, reading.switch_to) == (Kind.SWITCH, "change_address")

@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import conversation as conv
+from actions.handoff import offer_likely_services
 from actions.texts import text
 
 
@@ -23,5 +24,9 @@ class ActionDefaultFallback(Action):
         return "action_default_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        dispatcher.utter_message(text=text("default_fallback", conv.language(tracker)))
+        # A line understood as a bare answer with no question open ("골목이 너무 어두워요") may still name what the
+        # citizen wants: offer it, as the NLU fallback does.
+        lang = conv.language(tracker)
+        if not offer_likely_services(dispatcher, tracker, lang):
+            dispatcher.utter_message(text=text("default_fallback", lang))
         return [UserUtteranceReverted()]

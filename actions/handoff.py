@@ -112,6 +112,18 @@ def clarify_candidates(ranking: List[Dict[str, Any]], limit: int = 2) -> List[st
     return [str(r["name"]) for r in ranked[:limit]]
 
 
+def likely_services(tracker: Tracker, limit: int = 2) -> List[str]:
+    """clarify_candidates, with a complaint first when the words describe a problem a complaint is for ("밤에 가로등이
+    다 꺼져 있어서 골목이 너무 어두워요" read as a bare answer, inform, outside any form)."""
+    from actions.complaints import guess_category  # here: complaints' own imports reach this module
+
+    message = tracker.latest_message or {}
+    candidates = clarify_candidates(message.get("intent_ranking") or [], limit)
+    if guess_category(message.get("text") or "", []) and "file_complaint" not in candidates:
+        candidates = ["file_complaint"] + candidates[:limit - 1]
+    return candidates
+
+
 class ActionNluFallback(Action):
     """Not understood: the first time, "did you mean A or B?" with a button each (two-stage fallback, in the
     citizen's language; a plain request to rephrase when NLU has no likely reading); the second time in a row, a
@@ -129,12 +141,18 @@ class ActionNluFallback(Action):
                                      buttons=[{"title": text("intent_request_human", lang), "payload": "/request_human"},
                                               {"title": text("intent_help", lang), "payload": "/help"}])
             return []
-        candidates = clarify_candidates((tracker.latest_message or {}).get("intent_ranking") or [])
-        if not candidates:
+        if not offer_likely_services(dispatcher, tracker, lang):
             dispatcher.utter_message(text=text("fallback", lang))
-            return []
-        buttons = [{"title": text(f"intent_{name}", lang), "payload": f"/{name}"} for name in candidates]
-        if "request_human" not in candidates:
-            buttons.append({"title": text("intent_request_human", lang), "payload": "/request_human"})
-        dispatcher.utter_message(text=text("did_you_mean", lang), buttons=buttons)
         return []
+
+
+def offer_likely_services(dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) -> bool:
+    """ "Did you mean A or B?" with a button each and one for a person; False when nothing is likely."""
+    candidates = likely_services(tracker)
+    if not candidates:
+        return False
+    buttons = [{"title": text(f"intent_{name}", lang), "payload": f"/{name}"} for name in candidates]
+    if "request_human" not in candidates:
+        buttons.append({"title": text("intent_request_human", lang), "payload": "/request_human"})
+    dispatcher.utter_message(text=text("did_you_mean", lang), buttons=buttons)
+    return True

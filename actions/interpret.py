@@ -70,7 +70,7 @@ _PERSON = re.compile(
     r"|\b(talk|speak|chat)\s+(to|with)\s+(a |an |some)?(one|body|person|people|human|agent|staff)\b"
     r"|\brepresentative\b|\boperator\b"
     # "call me back", "can someone ring me", "전화 좀 주세요": a person by phone (not "call me at 010-…", an answer)
-    r"|\b(call|ring|phone) me\b(?!\s+(at|on)\b)|\bcall\s*back\b|전화\s*(좀\s*)?(주세요|주실|줄\s*수|줘|해\s*주|부탁|받고\s*싶)"
+    r"|\b(call|ring|phone) me\b(?!\s+(at|on)\b)|\bgive me a (ring|call|bell)\b|\bcall\s*back\b|전화\s*(좀\s*)?(주세요|주실|줄\s*수|줘|해\s*주|부탁|받고\s*싶)"
     r"|전화로\s*(하면|할\s*수|해도|처리|상담|문의|물어)",
     re.IGNORECASE)
 _CANCEL_WORDS = (r"(아니\s*|ㄴㄴ\s*|no,?\s*|nope,?\s*)?(안\s*해요?|취소(할게요|할래요|해\s*주세요|해요|요)?|그만(할게요|둘게요|할래요|하세요|해요|요)?|안\s*할래요?"
@@ -87,7 +87,8 @@ _STOP = re.compile(r"((do\s*n'?t|do not) (send|submit|file|charge|process|go ahe
 # Putting the task off ("나중에 낼게요", "I'll pay after payday") or finding it unneeded ("신고 안해도 될듯"): a stop,
 # not an answer. Not "next week" or "내일", which answer a date question.
 _DEFER = re.compile(r"(나중에|다음에|담에|이따가?\s*(할|낼|다시)|다음\s*기회|월급\s*(날|들어오|받)|돈\s*(들어오|생기|생겨)|"
-                    r"생각\s*(좀\s*)?(해\s*보고|해볼게)|마음이?\s*바뀌|생각이\s*바뀌|"
+                    r"생각\s*(좀\s*)?(해\s*보고|해볼게)|다시\s*(올게|올께|오겠|올래|들를게)|\bcome back\b|\bget back to (you|this|it)\b|"
+                    r"마음이?\s*바뀌|생각이\s*바뀌|"
                     r"안\s*(해도|내도|하셔도)\s*(될|돼|되|괜찮)|할\s*필요\s*(가\s*)?없|직접\s*(가서|방문)|"
                     r"\blater\b(?!\s+(this|in|today|tonight|on|that))|another (time|day)|some other time|"
                     r"next time\b|"
@@ -192,7 +193,8 @@ def wants_cancel(text: str, intent: Optional[str], confidence: float, requested_
     asks = _asks(text)
     if _STOP.search(text) and (not free_text or intent == "cancel"):
         return True  # "아 잠깐만요, 그냥 다음에 할게요 취소해주세요"; a description may mention a cancelled booking
-    own_words = SLOT_WORDS.get(requested_slot or "")
+    # "사진은 나중에 보낼게요" answers the photo question (no photo now); a date put off stops the task.
+    own_words = SLOT_WORDS.get(requested_slot or "") if requested_slot == "photo_id" else None
     if _DEFER.search(text) and (not free_text or len(text) <= 25 or intent == "cancel") and not asks \
             and not (own_words and own_words.search(text)) and not _switch_asked(text, intent, confidence):
         # A description may say "다음에 또 이러면"; a short line putting the task off is not one. "Can I do it later?"
@@ -299,8 +301,10 @@ def _answer_text(value: Any) -> str:
 def replaced_part(text: str, slots: Sequence[str], filled: Mapping[str, Any]) -> Optional[Reading]:
     """"325가 아니라 388" after the place "역삼로 325": the earlier answer that holds the wrong part, with the right
     part put in its place. Only when exactly one earlier answer holds it."""
-    for pattern in _NOT_X_BUT_Y:
-        match = pattern.match(text or "")
+    parts = (text or "").split(",")
+    clauses = [",".join(parts[i:]) for i in range(len(parts))]  # "sorry wrong number, it's 38 Mapo-daero not 59"
+    for clause, pattern in ((c, p) for c in clauses for p in _NOT_X_BUT_Y):
+        match = pattern.match(clause)
         if not match:
             continue
         wrong = match.group("x").strip(" .'\"")
@@ -310,9 +314,15 @@ def replaced_part(text: str, slots: Sequence[str], filled: Mapping[str, Any]) ->
         holders = [s for s in slots if wrong.casefold() in _answer_text(filled.get(s)).casefold()]
         if len(holders) == 1:
             old = _answer_text(filled.get(holders[0]))
+            if holders[0] in ("complaint_place", "new_address") and _WHOLE_PLACE.search(right):
+                return Reading(Kind.CORRECTION, slot=holders[0], value=right)  # "38 Mapo-daero", said whole
             start = old.casefold().index(wrong.casefold())
             return Reading(Kind.CORRECTION, slot=holders[0], value=old[:start] + right + old[start + len(wrong):])
     return None
+
+
+# A place said whole: a road name and a number ("38 Mapo-daero", "봉은사로 23").
+_WHOLE_PLACE = re.compile(r"(\d+\s*[a-z]+[-\s]?(ro|gil|daero|street|st|road|avenue)\b|[가-힣]+(로|길)\s*\d+)", re.IGNORECASE)
 
 
 def correction_of(text: str, requested_slot: Optional[str], task_slots: Sequence[str],

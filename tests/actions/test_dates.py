@@ -1,5 +1,5 @@
 """The effective date of a move, typed in Korean or English, becomes the day the citizen meant."""
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -78,3 +78,8 @@ def test_a_day_of_the_month_alone_means_the_nearest_such_day(text: str, expected
 @pytest.mark.parametrize("text", ["14일 이내", "3일 동안", "15", "room 15"])
 def test_a_number_of_days_or_a_bare_number_is_not_a_date(text: str) -> None:
     assert parse_date(text, date(2026, 12, 6)) is None
+
+
+@pytest.mark.parametrize("text,days", [("tmrw", 1), ("2moro", 1), ("tommorow", 1), ("2day", 0), ("yday", -1)])
+def test_days_as_typed_on_phones(text: str, days: int) -> None:
+    assert parse_date(text, TODAY) == TODAY + timedelta(days=days)

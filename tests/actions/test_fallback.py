@@ -46,3 +46,13 @@ def test_rasa_runs_our_fallback_not_its_built_in_one():
                                      EndpointConfig("http://127.0.0.1:5055/webhook"))
     assert isinstance(action, RemoteAction)
     assert "utter_default" not in whole.responses
+
+
+@pytest.mark.asyncio
+async def test_a_problem_described_outside_any_form_is_offered_as_a_complaint(domain):
+    # NLU read it as a bare answer (inform) with no question open: the words describe what a complaint is for.
+    tracker = make_tracker({"language": "ko"}, "밤에 가로등이 다 꺼져 있어서 골목이 너무 어두워요", "inform", confidence=0.73)
+    events, messages = await run_action(ActionDefaultFallback(), tracker, domain)
+    payloads = [b["payload"] for b in messages[0].get("buttons") or []]
+    assert payloads[0] == "/file_complaint" and "/request_human" in payloads
+    assert [e["event"] for e in events] == ["rewind"]

@@ -358,3 +358,21 @@ def test_another_service_asked_for_first_is_a_switch_even_when_nlu_is_only_half_
     reading = read("actually forget that, I need to change my address first", "complaint_category", COMPLAINT_TASK,
                    intent="change_address", confidence=0.54, ranking=ranking, services=("file_complaint",))
     assert (reading.kind, reading.switch_to) == (Kind.SWITCH, "change_address")
+
+
+def test_a_whole_new_place_said_after_the_wrong_part_replaces_the_place():
+    filled = {**COMPLAINT_FILLED, "complaint_place": {"address": "outside 59 Mapo-daero"}}
+    reading = read("sorry wrong number, it's 38 Mapo-daero not 59", "photo_id", COMPLAINT_TASK, filled,
+                   services=("file_complaint",))
+    assert (reading.kind, reading.slot, reading.value) == (Kind.CORRECTION, "complaint_place", "38 Mapo-daero")
+
+
+@pytest.mark.parametrize("text", ["잔금일이 아직 안 정해져서요 날짜 나오면 다시 올게요", "lease isnt signed yet, ill come back"])
+def test_coming_back_later_is_a_stop(text):
+    assert read(text, "effective_date", ADDRESS_TASK, intent="nlu_fallback", confidence=0.5,
+                services=("change_address",)).kind == Kind.CANCEL
+
+
+def test_give_me_a_ring_asks_for_a_person():
+    assert read("before you send it could someone give me a ring?", "complaint_confirm", COMPLAINT_TASK,
+                intent="inform", confidence=0.5, answers=True).kind == Kind.PERSON

@@ -24,7 +24,7 @@ from enum import Enum
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
 from actions.dates import parse_date
-from actions.parsing import normalise_phone, parse_birth_date
+from actions.parsing import is_yes, normalise_phone, parse_birth_date
 
 
 class Kind(str, Enum):
@@ -71,7 +71,8 @@ _PERSON = re.compile(
     r"|\brepresentative\b|\boperator\b"
     # "call me back", "can someone ring me", "전화 좀 주세요": a person by phone (not "call me at 010-…", an answer)
     r"|\b(call|ring|phone) me\b(?!\s+(at|on)\b)|\bgive me a (ring|call|bell)\b|\bcall\s*back\b|전화\s*(좀\s*)?(주세요|주실|줄\s*수|줘|해\s*주|부탁|받고\s*싶)"
-    r"|전화로\s*(하면|할\s*수|해도|처리|상담|문의|물어)",
+    r"|전화로\s*(하면|할\s*수|해도|처리|상담|문의|물어)"
+    r"|(물어볼|여쭤볼|얘기할|이야기할|상담할|통화할)\s*(수\s*있는\s*)?(분|사람|직원)",
     re.IGNORECASE)
 _CANCEL_WORDS = (r"(아니\s*|ㄴㄴ\s*|no,?\s*|nope,?\s*)?(안\s*해요?|취소(할게요|할래요|해\s*주세요|해요|요)?|그만(할게요|둘게요|할래요|하세요|해요|요)?|안\s*할래요?"
                  r"|안\s*할게요|관둘래요?|관둘게요|됐어요|됐습니다|필요\s*없어요|다음에\s*할게요"
@@ -123,7 +124,7 @@ _SWITCH_CUE = re.compile(r"(그게\s*아니라|말고|아니고|대신|먼저|�
                          r"first)", re.IGNORECASE)
 # Words that say an earlier answer was wrong.
 _CUE = re.compile(r"(틀렸|틀려|틀린|잘못|아니라|아니고|말고|정정|수정|바꿔|바꿀|바꾸|변경|다시\s*(말|쓸|쓰|적|할|고를)|고칠|고쳐|"
-                  r"\bwrong\b|\bactually\b|\bi meant\b|\bmeant\b|\bcorrection\b|\bchange\b|\binstead\b|\bnot\b|"
+                  r"\bwrong\b|\bnot right\b|\bisn'?t right\b|\bincorrect\b|맞지\s*않|안\s*맞|\bactually\b|\bi meant\b|\bmeant\b|\bcorrection\b|\bchange\b|\binstead\b|\bnot\b|"
                   r"\bsorry\b|\bfix\b|\bredo\b|\brewrite\b|\bupdate\b|\boops\b|\bmistake\b)",
                   re.IGNORECASE)
 
@@ -149,7 +150,8 @@ SLOT_WORDS: Mapping[str, re.Pattern] = {
                                  r"\bwhat i wrote\b)", re.IGNORECASE),
     "complaint_category": re.compile(r"(분류|분야|종류|주제|카테고리|\bcategory\b|\btopic\b|\bkind\b|\btype\b)",
                                      re.IGNORECASE),
-    "complaint_place": re.compile(r"(장소|위치|주소|어디서|\bplace\b|\blocation\b|\baddress\b|\bwhere\b)",
+    "complaint_place": re.compile(r"(장소|위치|주소|어디서|번지|\bplace\b|\blocation\b|\baddress\b|\bwhere\b|"
+                                  r"\bstreet (number|name)\b|\bbuilding number\b)",
                                   re.IGNORECASE),
     "photo_id": re.compile(r"(사진|\bphoto\b|\bpicture\b|\bimage\b|\bpic\b)", re.IGNORECASE),
 }
@@ -205,13 +207,19 @@ def wants_cancel(text: str, intent: Optional[str], confidence: float, requested_
         return True
     if not free_text and intent in LEAVE_INTENTS and confidence >= CANCEL_CONFIDENCE:
         return True
-    if not free_text and not asks and not answers_asked and requested_slot not in CONFIRM_SLOTS and (
-            (intent == "cancel" and confidence >= STOP_UNSURE_CONFIDENCE)
-            or (intent == "nlu_fallback" and _best_real(ranking) == "cancel"
-                and _intent_score(ranking, "cancel") >= STOP_FALLBACK_CONFIDENCE)):
-        return True  # NLU is unsure, but it leans to a stop, nothing answers the question, and a stop writes nothing
     # At a yes/no summary "아니요" is a change, not a cancel; NLU's cancel must come with a cancel word there.
     return intent == "cancel" and confidence >= CANCEL_CONFIDENCE and requested_slot not in CONFIRM_SLOTS
+
+
+def leans_to_stop(text: str, intent: Optional[str], confidence: float, requested_slot: Optional[str],
+                  ranking: Sequence[Mapping[str, Any]], answers_asked: bool) -> bool:
+    """NLU is unsure, but it leans to a stop, nothing answers the question and nothing corrects an earlier answer
+    (read after corrections: "sorry, we actually move in on the 15th, not today" leans to cancel too)."""
+    return (requested_slot not in FREE_TEXT_SLOTS and not _asks(text or "") and not answers_asked
+            and requested_slot not in CONFIRM_SLOTS
+            and ((intent == "cancel" and confidence >= STOP_UNSURE_CONFIDENCE)
+                 or (intent == "nlu_fallback" and _best_real(ranking) == "cancel"
+                     and _intent_score(ranking, "cancel") >= STOP_FALLBACK_CONFIDENCE)))
 
 
 def _best_real(ranking: Sequence[Mapping[str, Any]]) -> Optional[str]:
@@ -273,6 +281,9 @@ def _value_type_slot(text: str, filled: Sequence[str], requested_slot: Optional[
     list answered last: "아 잘못 골랐어요, 2번이요")."""
     if "phone" in filled and requested_slot != "phone" and normalise_phone(text):
         return "phone"
+    places = [slot for slot in ("complaint_place", "new_address") if slot in filled]
+    if places and _WHOLE_PLACE.search(text):
+        return places[-1]  # "wait I put the wrong street number, it's 25 Yeoksam-ro"
     if CHOICE_NUMBER.search(text):
         chosen = [slot for slot in filled if slot in CHOICE_SLOTS]
         if chosen:
@@ -348,6 +359,10 @@ def correction_of(text: str, requested_slot: Optional[str], task_slots: Sequence
         # the message ("주소는 역삼로 12예요"); "hang on, my phone is in the other room" changes nothing.
         if cue or at_summary or (not answers_asked and _has_value(slot, value)):
             return Reading(Kind.CORRECTION, slot=slot, value=value)
+    if requested_slot == "otp_code" and "phone" in done and normalise_phone(text):
+        # A phone number where a six-digit code is asked: the code went to an old number ("예전 번호를 알려드렸어요.
+        # 지금 쓰는 번호는 010-…"); a new code goes to this one.
+        return Reading(Kind.CORRECTION, slot="phone", value=value_words(text, "phone"))
     if cue and (not answers_asked or at_summary):
         slot = _value_type_slot(text, done, requested_slot)
         if slot:
@@ -366,7 +381,11 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
     the message looks like such an answer, e.g. a place names a place).
     """
     text = (text or "").strip()
-    if wants_person(text, intent, confidence, ranking, requested_slot):
+    names_answer = requested_slot in CONFIRM_SLOTS and any(
+        SLOT_WORDS[s].search(text) for s in task_slots if s in SLOT_WORDS and filled.get(s) is not None)
+    if wants_person(text, intent, confidence, ranking, requested_slot) \
+            and not (names_answer and not _PERSON.search(text)):
+        # "같이 가는 사람이 빠졌어요" at the summary names who moves: NLU's "person" alone does not win there.
         return Reading(Kind.PERSON)
     if wants_cancel(text, intent, confidence, requested_slot, ranking, answers_asked):
         return Reading(Kind.CANCEL)
@@ -385,7 +404,12 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
     correction = correction_of(text, requested_slot, task_slots, filled, answers_asked)
     if correction is not None:
         return correction
-    if intent in SERVICE_INTENTS and intent not in set(own_services):
+    if leans_to_stop(text, intent, confidence, requested_slot, ranking, answers_asked):
+        return Reading(Kind.CANCEL)
+    at_summary = requested_slot in CONFIRM_SLOTS
+    if intent in SERVICE_INTENTS and intent not in set(own_services) \
+            and not (at_summary and is_yes(text) and not _SWITCH_CUE.search(text)):
+        # At a summary "ㅇㅇ 신고해주세요" is a yes to the move-in report (신고), not a complaint.
         cue = bool(_SWITCH_CUE.search(text))
         # Words that ask for it first or instead make a weaker reading enough ("actually forget that, I need to
         # change my address first": change_address 0.54 beside cancel 0.45).

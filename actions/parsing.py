@@ -16,10 +16,11 @@ _BIRTH_8 = re.compile(r"(?<!\d)((?:19|20)\d{2})(\d{2})(\d{2})(?!\d)")
 _BIRTH_6 = re.compile(r"(?<!\d)(\d{2})(\d{2})(\d{2})(?!\d)")
 _BIRTH_EN = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]{3,9})\.?,?\s+((?:19|20)\d{2})|([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})")
 
-_YES = re.compile(r"^\s*(네|예|응|좋아요?|맞아요?|맞습니다|그래요?|확인|yes|yep|yeah|y|ok|okay|sure|correct|confirm)\b", re.IGNORECASE)
+_YES = re.compile(r"^\s*(네|예|응|넵|넹|옙|웅|ㅇㅇ|ㅇㅋ|좋아요?|맞아요?|맞습니다|그래요?|확인|yes|yep|yup|yeah|yea|y|ok|okay|sure|"
+                  r"correct|confirm)\b", re.IGNORECASE)
 _NO = re.compile(r"^\s*(아니(요|오)?|아뇨|no|nope|n|wrong|틀려요?|취소)\b", re.IGNORECASE)
 _ALL = re.compile(r"(전부|모두|다\s*(내|낼|선택)|전체|\ball\b|\bboth\b|\bevery)", re.IGNORECASE)
-_NONE = re.compile(r"(없(어|음|습니다)|혼자|나만|저만|본인만|\bnone\b|\bnobody\b|\bno one\b|\bjust me\b|\bonly me\b|\balone\b|\bskip\b|건너뛰|생략)", re.IGNORECASE)
+_NONE = re.compile(r"(없(어|음|습니다|이)|\bno (pics?|photos?|pictures?|images?)\b|혼자|나만|저만|본인만|\bnone\b|\bnobody\b|\bno one\b|\bjust me\b|\bonly me\b|\balone\b|\bskip\b|건너뛰|생략)", re.IGNORECASE)
 _RESEND = re.compile(r"(다시\s*(보내|전송)|재전송|재발송|안\s*(왔|와|옴)|resend|send (it )?again|new code|didn'?t (get|receive))", re.IGNORECASE)
 _KO_ORDINALS = {"첫": 1, "첫번째": 1, "두번째": 2, "세번째": 3, "네번째": 4, "다섯번째": 5, "하나": 1, "둘": 2, "셋": 3, "넷": 4}
 _ORDINAL_PHRASE = re.compile(r"\b(the|number)\s+(first|second|third|fourth|fifth|one|two|three|four|five)\b(\s+one)?|"

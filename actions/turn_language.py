@@ -85,6 +85,12 @@ def _lone_hangul_word(text: str) -> bool:
     return len(hangul) == 1 and len(hangul[0]) <= 4 and len(words) > 1
 
 
+def _korean_around_one_english_word(text: str) -> bool:
+    words = language_words(text)
+    latin = [w for w in words if w.isascii()]
+    return len(latin) == 1 and len(words) > 1
+
+
 def is_button_press(metadata: Optional[Mapping[str, Any]]) -> bool:
     return isinstance(metadata, Mapping) and metadata.get(INPUT_KEY) == BUTTON_INPUT
 
@@ -105,6 +111,8 @@ def language_update(intent: Optional[str], text: str, language_requested: bool,
     detected = None if is_button_press(metadata) else detect_language(_without_names(text, slots))
     if detected == "ko" and slots.get("language") == "en" and _lone_hangul_word(text):
         detected = None  # "me and 이서연", "the 과태료 one": a name or a term inside English, not a switch
+    if detected == "en" and slots.get("language") == "ko" and _korean_around_one_english_word(text):
+        detected = None  # "card로요", "ok 카드요": one English word in Korean grammar
     if detected and detected != slots.get("language"):
         return {"language": detected}
     if slots.get("language") is None:

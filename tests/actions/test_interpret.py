@@ -376,3 +376,42 @@ def test_coming_back_later_is_a_stop(text):
 def test_give_me_a_ring_asks_for_a_person():
     assert read("before you send it could someone give me a ring?", "complaint_confirm", COMPLAINT_TASK,
                 intent="inform", confidence=0.5, answers=True).kind == Kind.PERSON
+
+
+def test_a_date_correction_that_nlu_leans_to_cancel_is_still_a_correction():
+    ranking = [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "cancel", "confidence": 0.42}]
+    reading = read("sorry, my mistake - we actually move in on the 15th, not today", "member_ids", ADDRESS_TASK,
+                   ADDRESS_FILLED, intent="nlu_fallback", confidence=0.5, ranking=ranking, services=("change_address",))
+    assert (reading.kind, reading.slot) == (Kind.CORRECTION, "effective_date")
+
+
+def test_yes_and_report_at_the_move_summary_is_not_a_switch_to_a_complaint():
+    reading = read("ㅇㅇ 신고해주세요", "address_confirm", ADDRESS_TASK, ADDRESS_FILLED, intent="file_complaint",
+                   confidence=0.9, answers=True, services=("change_address",))
+    assert reading.kind == Kind.ANSWER
+
+
+def test_naming_who_moves_at_the_summary_is_a_change_not_a_request_for_a_person():
+    filled = {**ADDRESS_FILLED, "member_ids": []}
+    reading = read("같이 가는 사람이 빠졌어요", "address_confirm", ADDRESS_TASK, filled, intent="request_human",
+                   confidence=0.66, services=("change_address",))
+    assert reading.kind == Kind.CORRECTION and reading.slot == "member_ids"
+
+
+def test_a_new_phone_typed_where_the_code_is_asked_corrects_the_phone():
+    filled = {"phone": "+821012345678", "birth_date": "1985-03-14"}
+    reading = read("아 제가 예전 번호를 알려드렸어요. 지금 쓰는 번호는 010-5550-1234이에요", "otp_code", FINE_TASK, filled,
+                   intent="inform")
+    assert (reading.kind, reading.slot) == (Kind.CORRECTION, "phone")
+
+
+def test_someone_i_can_ask_is_a_person():
+    assert read("금액이 좀 이상한데 이거 직접 물어볼 수 있는 분 없나요?", "fine_ids", FINE_TASK, intent="nlu_fallback",
+                confidence=0.5).kind == Kind.PERSON
+
+
+def test_a_whole_place_after_a_wrong_word_corrects_the_place():
+    filled = {"complaint_text": "in front of 12 Yeoksam-ro", "complaint_place": {"address": "in front of 12 Yeoksam-ro"}}
+    reading = read("wait I put the wrong street number, it's 25 Yeoksam-ro", "complaint_category", COMPLAINT_TASK,
+                   filled, services=("file_complaint",))
+    assert (reading.kind, reading.slot) == (Kind.CORRECTION, "complaint_place")

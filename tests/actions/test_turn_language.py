@@ -79,3 +79,8 @@ def test_a_household_members_name_is_no_word_of_either_language():
 def test_korean_sentences_still_switch_an_english_conversation():
     for text in ("이서연이랑 같이 가요", "과태료 pay할래", "과태료"):
         assert language_update("inform", text, False, [], {"language": "en"}) == {"language": "ko"}, text
+
+
+@pytest.mark.parametrize("text", ["card로요", "account로 할게요", "ok 카드요"])
+def test_one_english_word_inside_korean_keeps_a_korean_conversation_korean(text):
+    assert language_update("inform", text, False, [], {"language": "ko"}) == {}

@@ -30,6 +30,7 @@ _SLASH = re.compile(r"(?<![\d/])(\d{1,2})\s*/\s*(\d{1,2})(?![\d/])")
 _EN_MONTH_FIRST = re.compile(r"\b([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b")
 _EN_DAY_FIRST = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]{3,9})\b")
 _IN_DAYS = re.compile(r"(?:in\s+(\d{1,2})\s+days?|(\d{1,2})\s*일\s*(?:후|뒤))")
+_NAEL = re.compile(r"^\s*낼\s*(이요|요|부터|이사|로|로요|이에요|이예요)?\s*[.!~]*\s*$")
 _DAYS_AGO = re.compile(r"(?:(\d{1,2})\s+days?\s+ago|(\d{1,2})\s*일\s*전)")
 # A day of the month alone: "15일", "the 15th" (an English bare number is too often something else).
 _KO_DAY = re.compile(r"(?<![\d월/.-])(\d{1,2})\s*일(?!\s*(?:후|뒤|전|이내|안에|동안|간))")
@@ -73,6 +74,8 @@ def parse_date(text: str, today: date) -> Optional[date]:
     if match:
         return _nearest_day_month(today, int(match.group(1)), int(match.group(2)))
 
+    if _NAEL.match(low):
+        return today + timedelta(days=1)  # "낼" said for 내일 (not "낼게요", I'll pay)
     for word in sorted(_KO_RELATIVE, key=len, reverse=True):
         if word in low:
             return today + timedelta(days=_KO_RELATIVE[word])

@@ -243,6 +243,8 @@ def value_words(text: str, slot: str) -> str:
         cleaned = re.sub(r"^\s*(은|는|이|가|을|를|도)\s+", "", cleaned)
         cleaned = re.sub(r"^\s*(is|was|should be)\b", "", cleaned, flags=re.IGNORECASE)
         cleaned = _TAIL_KO.sub("", _LEAD_EN.sub("", cleaned)).strip(" .,:'\"")
+        if re.match(r"^(not|no)\b", cleaned, re.IGNORECASE):
+            continue  # "…on the 15th, not today": the wrong value, said after the right one
         if cleaned and not _CUE.fullmatch(cleaned) and not re.fullmatch(r"(the|my|your|a|an)", cleaned, re.I):
             candidates.append(cleaned)
     # The value usually comes last ("not X but Y", "X 말고 Y", "wrong phone, it's Y").

@@ -83,3 +83,8 @@ def test_a_number_of_days_or_a_bare_number_is_not_a_date(text: str) -> None:
 @pytest.mark.parametrize("text,days", [("tmrw", 1), ("2moro", 1), ("tommorow", 1), ("2day", 0), ("yday", -1)])
 def test_days_as_typed_on_phones(text: str, days: int) -> None:
     assert parse_date(text, TODAY) == TODAY + timedelta(days=days)
+
+
+def test_nael_alone_is_tomorrow_but_nael_gesseoyo_is_no_date() -> None:
+    assert parse_date("낼", TODAY) == TODAY + timedelta(days=1)
+    assert parse_date("낼게요", TODAY) is None  # "I'll pay"

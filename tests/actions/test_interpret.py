@@ -383,6 +383,7 @@ def test_a_date_correction_that_nlu_leans_to_cancel_is_still_a_correction():
     reading = read("sorry, my mistake - we actually move in on the 15th, not today", "member_ids", ADDRESS_TASK,
                    ADDRESS_FILLED, intent="nlu_fallback", confidence=0.5, ranking=ranking, services=("change_address",))
     assert (reading.kind, reading.slot) == (Kind.CORRECTION, "effective_date")
+    assert "15th" in reading.value and "today" not in reading.value
 
 
 def test_yes_and_report_at_the_move_summary_is_not_a_switch_to_a_complaint():

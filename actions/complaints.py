@@ -71,13 +71,17 @@ async def categories() -> List[Dict[str, Any]]:
 
 
 def guess_category(message: str, entities: List[Dict[str, Any]]) -> Optional[str]:
-    for entity in entities:
-        if entity.get("entity") == "complaint_category" and entity.get("value"):
-            return str(entity["value"])
+    """The words' category first (what the citizen names most); NLU's entity only when no word points anywhere
+    (the entity model tags 'pavement' as roads in "van parked on the pavement")."""
     scores = [(len({m.group(0).lower() for m in re.finditer(pattern, message or "", re.IGNORECASE)}), -order, code)
               for order, (code, pattern) in enumerate(KEYWORDS)]
     best = max(scores)
-    return best[2] if best[0] else None
+    if best[0]:
+        return best[2]
+    for entity in entities:
+        if entity.get("entity") == "complaint_category" and entity.get("value"):
+            return str(entity["value"])
+    return None
 
 
 class ValidateFileComplaintForm(VerifiedFormValidation):

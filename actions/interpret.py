@@ -124,6 +124,8 @@ _SWITCH_CUE = re.compile(r"(그게\s*아니라|말고|아니고|대신|먼저|�
                          r"first)", re.IGNORECASE)
 # Words that say an earlier answer was wrong.
 _CUE = re.compile(r"(틀렸|틀려|틀린|잘못|아니라|아니고|말고|정정|수정|바꿔|바꿀|바꾸|변경|다시\s*(말|쓸|쓰|적|할|고를)|고칠|고쳐|"
+                  r"실제로는?|사실은|알고\s*보니|생각해\s*보니|(적고|쓰고|말하고|고치고|바꾸고|추가하고)\s*싶|자세(하게|히)|"
+                  r"\bmore detail|\badd (more|something)\b|\bwrite more\b|"
                   r"\bwrong\b|\bnot right\b|\bisn'?t right\b|\bincorrect\b|맞지\s*않|안\s*맞|\bactually\b|\bi meant\b|\bmeant\b|\bcorrection\b|\bchange\b|\binstead\b|\bnot\b|"
                   r"\bsorry\b|\bfix\b|\bredo\b|\brewrite\b|\bupdate\b|\boops\b|\bmistake\b)",
                   re.IGNORECASE)
@@ -164,7 +166,7 @@ _TAIL_KO = re.compile(r"\s*(입니다|이에요|예요|이요|이어요|여요|�
                       r"|으로요|로요|으로\s*바꿔\s*주세요|로\s*바꿔\s*주세요|으로\s*할게요|로\s*할게요)\s*[.!~]*\s*$")
 _LEAD_EN = re.compile(r"^\s*(it'?s|it is|it should be|should be|the (new|right|correct) one is|make it|to|is)\s+",
                       re.IGNORECASE)
-_SPLIT = re.compile(r"[,;!?]|\.(?!\d)|\bbut\b|\binstead of\b|(?:이|가)?\s*아니라|(?:이|가)?\s*아니고|말고|틀렸어요|틀려요|잘못\s*(됐|썼|말했|적었)\w*")
+_SPLIT = re.compile(r"[,;:!?]|\s[-–]\s|\.(?!\d)|\bbut\b|\binstead of\b|(?:이|가)?\s*아니라|(?:이|가)?\s*아니고|말고|틀렸어요|틀려요|잘못\s*(됐|썼|말했|적었)\w*")
 
 
 def says_change(text: str) -> bool:
@@ -390,6 +392,8 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
         # "같이 가는 사람이 빠졌어요" at the summary names who moves: NLU's "person" alone does not win there.
         return Reading(Kind.PERSON)
     if wants_cancel(text, intent, confidence, requested_slot, ranking, answers_asked):
+        if intent not in set(own_services) and _switch_asked(text, intent, confidence):
+            return Reading(Kind.SWITCH, switch_to=intent)  # "nvm that, I'd rather sort out my unpaid fine first"
         return Reading(Kind.CANCEL)
     if _WAIT.match(text) and not answers_asked:
         return Reading(Kind.STRAY, value="wait")

@@ -22,5 +22,7 @@ def test_a_description_naming_no_kind_of_problem_has_no_guess():
     assert guess_category("I have a problem with something", []) is None
 
 
-def test_a_category_the_nlu_found_wins_over_the_words():
-    assert guess_category("loud music", [{"entity": "complaint_category", "value": "parks"}]) == "parks"
+def test_the_words_win_over_the_nlu_entity_which_is_used_when_no_word_points_anywhere():
+    assert guess_category("van parked on the pavement outside my building",
+                          [{"entity": "complaint_category", "value": "roads"}]) == "illegal_parking"
+    assert guess_category("something is wrong here", [{"entity": "complaint_category", "value": "parks"}]) == "parks"

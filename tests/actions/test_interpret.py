@@ -416,3 +416,16 @@ def test_a_whole_place_after_a_wrong_word_corrects_the_place():
     reading = read("wait I put the wrong street number, it's 25 Yeoksam-ro", "complaint_category", COMPLAINT_TASK,
                    filled, services=("file_complaint",))
     assert (reading.kind, reading.slot) == (Kind.CORRECTION, "complaint_place")
+
+
+def test_wanting_to_write_more_at_the_summary_asks_the_description_again_and_keeps_no_new_words():
+    reading = read("내용을 좀 더 자세하게 적고 싶은데요", "complaint_confirm", COMPLAINT_TASK, COMPLAINT_FILLED,
+                   services=("file_complaint",), answers=False)
+    assert (reading.kind, reading.slot, reading.value) == (Kind.CORRECTION, "complaint_text", "")
+
+
+def test_another_service_asked_for_instead_wins_over_a_stop_in_the_same_line():
+    reading = read("nvm that, I'd rather sort out my unpaid fine first", "case_number",
+                   ["phone", "birth_date", "otp_code", "case_number"], intent="pay_fine", confidence=0.8,
+                   services=("check_application_status",))
+    assert (reading.kind, reading.switch_to) == (Kind.SWITCH, "pay_fine")

@@ -45,8 +45,7 @@ KEYWORDS = [
                         r"\blamps?\b|lighting|\blights? (is |are )?(out|off|broken|flicker)"),
     ("illegal_parking", r"불법\s*주차|주차|차(를|가)?\s*(대|세워|막고)|견인|parking|parked|double.?park|"
                         r"blocking (my|the|our) (driveway|garage|gate|entrance)"),
-    ("roads", r"도로|포트홀|파손|패인|움푹|보도블|인도|싱크홀|맨홀|횡단보도|차선|pothole|\broads?\b|pavement|sidewalk|"
-              r"crack|manhole|crosswalk|\blanes?\b"),
+    ("roads", r"포트홀|파손|패인|움푹|보도블|싱크홀|맨홀|pothole|crack|manhole"),
     ("noise", r"소음|시끄|층간|공사\s*소리|드릴|망치|쿵쿵|음악\s*소리|짖|확성기|noise|noisy|\bloud|drilling|hammering|"
               r"construction (noise|work)|music|barking|banging|honking"),
     ("waste", r"쓰레기|투기|악취|냄새|재활용|음식물|waste|trash|garbage|rubbish|litter|dump|smell|stink|\bbins?\b"),
@@ -56,6 +55,9 @@ KEYWORDS = [
     ("proposal", r"제안|건의|아이디어|있으면\s*좋겠|propos|suggest|\bidea\b|would be (nice|great)|"
                  r"should (add|install|build|put)"),
 ]
+# Words that often say only where the problem is ("van parked on the pavement", "횡단보도 앞에 그늘막"): they point at
+# roads at half weight.
+WHERE_WORDS = [("roads", r"도로|인도|횡단보도|차선|\broads?\b|pavement|sidewalk|crosswalk|\blanes?\b")]
 _categories_cache: Optional[List[Dict[str, Any]]] = None
 
 
@@ -73,15 +75,18 @@ async def categories() -> List[Dict[str, Any]]:
 def guess_category(message: str, entities: List[Dict[str, Any]]) -> Optional[str]:
     """The words' category first (what the citizen names most); NLU's entity only when no word points anywhere
     (the entity model tags 'pavement' as roads in "van parked on the pavement")."""
-    scores = [(len({m.group(0).lower() for m in re.finditer(pattern, message or "", re.IGNORECASE)}), -order, code)
-              for order, (code, pattern) in enumerate(KEYWORDS)]
+    tagged = [str(e["value"]) for e in entities if e.get("entity") == "complaint_category" and e.get("value")]
+    def hits(pattern: str) -> int:
+        return len({m.group(0).lower() for m in re.finditer(pattern, message or "", re.IGNORECASE)})
+
+    where = {code: 0.5 * hits(pattern) for code, pattern in WHERE_WORDS}
+    scores = [(hits(pattern) + where.get(code, 0.0), -order, code) for order, (code, pattern) in enumerate(KEYWORDS)]
     best = max(scores)
     if best[0]:
-        return best[2]
-    for entity in entities:
-        if entity.get("entity") == "complaint_category" and entity.get("value"):
-            return str(entity["value"])
-    return None
+        tied = [code for score, _, code in scores if score == best[0]]
+        # A tie between the words goes to the one NLU tagged ("제안 … 횡단보도 앞에 그늘막": proposal, not roads)
+        return next((code for code in tagged if code in tied), best[2])
+    return tagged[0] if tagged else None
 
 
 class ValidateFileComplaintForm(VerifiedFormValidation):

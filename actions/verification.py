@@ -216,10 +216,10 @@ class VerifiedFormValidation(FormValidationAction):
         if slot == "phone" and tracker.get_slot("birth_date"):
             resets["birth_date"] = tracker.get_slot("birth_date")  # validated again: a new code to the new phone
         value = reading.value
-        if not (value and self.accepts(slot, value, tracker)) and slot not in FREE_TEXT_SLOTS \
+        if not (value and self.accepts(slot, value, tracker)) and slot != "complaint_text" \
                 and self.accepts(slot, conv.latest_text(tracker), tracker):
             # A question with its own parser reads the whole message ("그냥 카드로 할게요", "wrong phone, it's 010-…");
-            # the cut-out words are for free text (an address, a place), and a free-text answer is never the whole
+            # an address or a place is found inside it by its own extractor; a description is never the whole
             # message that asks to change it ("내용을 좀 더 자세하게 적고 싶은데요" asks the description again).
             value = conv.latest_text(tracker)
         if not value:

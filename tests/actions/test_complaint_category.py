@@ -26,3 +26,8 @@ def test_the_words_win_over_the_nlu_entity_which_is_used_when_no_word_points_any
     assert guess_category("van parked on the pavement outside my building",
                           [{"entity": "complaint_category", "value": "roads"}]) == "illegal_parking"
     assert guess_category("something is wrong here", [{"entity": "complaint_category", "value": "parks"}]) == "parks"
+
+
+def test_a_tie_between_the_words_goes_to_the_category_nlu_tagged():
+    said = "제안 하나 드리고 싶어요. 횡단보도 앞에 그늘막 좀 설치해 주세요"
+    assert guess_category(said, [{"entity": "complaint_category", "value": "proposal"}]) == "proposal"

@@ -214,7 +214,7 @@ def test_asking_for_another_service_mid_form_switches_to_it_by_sms_in_korean(sta
 
     assert "생년월일" in say("과태료 내고 싶어요"), transcript
     switched = say("아 그게 아니라 이사해서 주소 바꾸고 싶어요")
-    assert "주소 변경으로 넘어갈게요" in switched and "생년월일" in switched, transcript  # not "wrong date"
+    assert "전입신고로 넘어갈게요" in switched and "생년월일" in switched, transcript  # not "wrong date"
     say("1985-03-14")
     asked = say(stack.latest_code(citizen))
     assert "주소" in asked and "과태료" not in asked, transcript  # the address form goes on, not the fines

@@ -1,49 +1,6 @@
-"""Alembic environment of the console: an async engine (asyncpg / aiosqlite) or the caller's connection."""
-from __future__ import annotations
-
-import asyncio
-
-from alembic import context
-from sqlalchemy import text
-from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import create_async_engine
-from sqlalchemy.pool import NullPool
-
+"""Alembic environment of the console (bot/alembic_env.py does the work)."""
+from bot.alembic_env import run_environment
 from bot.console.tables import Base
 
-config = context.config
-target_metadata = Base.metadata
 # Two console replicas may start at once: on PostgreSQL they migrate one after the other under this lock.
-ADVISORY_LOCK_KEY = 0x6D696E776F6E01  # "minwon" + 1 (console)
-
-
-def run_with(connection: Connection) -> None:
-    context.configure(
-        connection=connection,
-        target_metadata=target_metadata,
-        render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters tables by copying
-        compare_type=True,
-    )
-    with context.begin_transaction():
-        if connection.dialect.name == "postgresql":
-            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
-        context.run_migrations()
-
-
-async def run_online(url: str) -> None:
-    engine = create_async_engine(url, poolclass=NullPool)
-    try:
-        async with engine.connect() as connection:
-            await connection.run_sync(run_with)
-    finally:
-        await engine.dispose()
-
-
-if context.is_offline_mode():
-    context.configure(url=config.attributes["database_url"], target_metadata=target_metadata, literal_binds=True)
-    with context.begin_transaction():
-        context.run_migrations()
-elif config.attributes.get("connection") is not None:  # the service's own engine, already inside its loop
-    run_with(config.attributes["connection"])
-else:
-    asyncio.run(run_online(config.attributes["database_url"]))
+run_environment(Base.metadata, advisory_lock_key=0x6D696E776F6E01)  # "minwon" + 1 (console)

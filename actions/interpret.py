@@ -233,6 +233,31 @@ def _switch_asked(text: str, intent: Optional[str], confidence: float) -> bool:
     return intent in SERVICE_INTENTS and confidence >= SWITCH_CONFIDENCE and bool(_SWITCH_CUE.search(text))
 
 
+# Words that name one service beyond doubt. Used only where a stop comes with "rather/first/instead" words, when
+# NLU's stop hides the service asked for next ("nvm that, I'd rather sort out my unpaid fine first": cancel 0.96).
+SERVICE_WORDS: Mapping[str, re.Pattern] = {
+    "pay_fine": re.compile(r"(과태료|범칙금|벌금|\bfines?\b|\bpenalt(y|ies)\b|\bticket\b)", re.IGNORECASE),
+    "change_address": re.compile(r"(전입\s*신고|주소\s*(변경|이전|바꾸|옮기)|이사|\bmov(e|ed|ing)\b|\baddress\b)",
+                                 re.IGNORECASE),
+    "file_complaint": re.compile(r"(민원\s*(넣|접수|신고|제기)|불편\s*신고|\bcomplain(t)?\b|\breport (a|the|an)\b)",
+                                 re.IGNORECASE),
+    "check_application_status": re.compile(r"(신청\s*(건|현황|상태|한\s*거)|처리\s*(현황|상황)|진행\s*(상황|현황)|접수\s*번호|"
+                                           r"\bapplication\b|\bstatus\b)", re.IGNORECASE),
+}
+
+
+_RATHER_NOT = re.compile(r"(rather not|instead of|not (now|first)|말고|대신)", re.IGNORECASE)
+
+
+def named_switch(text: str, own_services: Iterable[str]) -> Optional[str]:
+    """The one other service the words name, when the message also says "rather", "first" or "instead"."""
+    if not _SWITCH_CUE.search(text or "") or _RATHER_NOT.search(text or ""):
+        return None  # "I'd rather not move yet" names no service wanted
+    own = set(own_services)
+    named = [name for name, words in SERVICE_WORDS.items() if name not in own and words.search(text)]
+    return named[0] if len(named) == 1 else None
+
+
 def value_words(text: str, slot: str) -> str:
     """The part of a correction that holds the new value: '아 주소 틀렸어요, 역삼로 12예요' -> '역삼로 12'."""
     parts = [p.strip() for p in _SPLIT.split(text or "") if p and p.strip()]
@@ -393,7 +418,10 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
         return Reading(Kind.PERSON)
     if wants_cancel(text, intent, confidence, requested_slot, ranking, answers_asked):
         if intent not in set(own_services) and _switch_asked(text, intent, confidence):
-            return Reading(Kind.SWITCH, switch_to=intent)  # "nvm that, I'd rather sort out my unpaid fine first"
+            return Reading(Kind.SWITCH, switch_to=intent)  # "forget it, I need to change my address first"
+        other = named_switch(text, own_services) if intent == "cancel" else None
+        if other:
+            return Reading(Kind.SWITCH, switch_to=other)  # "nvm that, I'd rather sort out my unpaid fine first"
         return Reading(Kind.CANCEL)
     if _WAIT.match(text) and not answers_asked:
         return Reading(Kind.STRAY, value="wait")

@@ -6,7 +6,7 @@ from typing import Any, Dict, Optional
 
 import pytest
 
-from actions.interpret import PLACE_WORDS, Kind, read_message, value_words
+from actions.interpret import PLACE_WORDS, Kind, Reading, read_message, value_words
 
 ADDRESS_TASK = ["phone", "birth_date", "otp_code", "new_address", "address_id", "effective_date", "member_ids",
                 "address_confirm"]
@@ -429,3 +429,23 @@ def test_another_service_asked_for_instead_wins_over_a_stop_in_the_same_line():
                    ["phone", "birth_date", "otp_code", "case_number"], intent="pay_fine", confidence=0.8,
                    services=("check_application_status",))
     assert (reading.kind, reading.switch_to) == (Kind.SWITCH, "pay_fine")
+
+
+@pytest.mark.parametrize("text,requested,task,services,expected", [
+    # NLU hears only the stop; the words ask for another service first
+    ("nvm that, I'd rather sort out my unpaid fine first", "effective_date", ADDRESS_TASK, ("change_address",),
+     "pay_fine"),
+    ("됐고 과태료부터 먼저 낼래요", "complaint_text", COMPLAINT_TASK, ("file_complaint",), "pay_fine"),
+    ("forget it, I'll pay later, first I want to know how my application is going", "fine_ids", FINE_TASK,
+     ("pay_fine",), "check_application_status"),
+])
+def test_a_stop_that_asks_for_another_service_first_switches_to_it(text, requested, task, services, expected):
+    reading = read(text, requested, task, intent="cancel", confidence=0.96, services=services)
+    assert reading == Reading(Kind.SWITCH, switch_to=expected)
+
+
+@pytest.mark.parametrize("text", ["never mind, I'd rather not move yet", "never mind, I will do it first thing tomorrow",
+                                  "그만할게요 과태료도 이사도 나중에"])
+def test_a_stop_naming_no_wanted_service_stays_a_stop(text):
+    assert read(text, "effective_date", ADDRESS_TASK, intent="cancel", confidence=0.96,
+                services=("change_address",)).kind == Kind.CANCEL

@@ -19,7 +19,7 @@ from actions.conversation import clear_form_slots
 from actions.dates import parse_date
 from actions.govapi_client import GovApiClient, Result, get_client
 from actions.interpret import CHOICE_NUMBER, PLACE_WORDS
-from actions.parsing import is_no, match_label, means_all, means_none, parse_choices
+from actions.parsing import NOT_ALL, is_no, match_label, means_all, means_none, parse_choices
 from actions.texts import pick, text
 from actions.verification import OUTCOME_UNAVAILABLE, VerifiedFormValidation
 
@@ -182,7 +182,7 @@ _BOTH = re.compile(r"(둘\s*다|셋\s*다|넷\s*다|다\s*(같이|함께|가|이
 
 def pick_members(message: str, members: List[Dict[str, Any]]) -> Optional[List[str]]:
     """Household members moving too: numbers, names, relations ('아내', 'my son'), all ('둘 다'), none ('혼자요')."""
-    if _BOTH.search(message or "") or means_all(message):
+    if (_BOTH.search(message or "") and not NOT_ALL.search(message or "")) or means_all(message):
         return [m["id"] for m in members]
     if means_none(message) or is_no(message):
         return []

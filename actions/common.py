@@ -12,7 +12,8 @@ from actions import conversation as conv
 from actions.conversation import clear_form_slots
 from actions.handoff import hand_off
 from actions.texts import TEXTS, text
-from actions.verification import OUTCOME_CANCELLED, OUTCOME_LOCKED, OUTCOME_PERSON
+from actions.interpret import SERVICE_FORMS
+from actions.verification import OUTCOME_CANCELLED, OUTCOME_LOCKED, OUTCOME_PERSON, OUTCOME_SWITCH
 
 _VERIFY_PARTIAL = ("phone", "birth_date", "otp_code", "verification_id", "masked_phone")
 
@@ -27,6 +28,9 @@ async def early_end(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optio
         return await hand_off(dispatcher, tracker, "requested")
     if outcome == OUTCOME_CANCELLED:
         return cancelled(dispatcher, tracker)
+    if outcome.startswith(OUTCOME_SWITCH) and outcome[len(OUTCOME_SWITCH):] in SERVICE_FORMS:
+        service = outcome[len(OUTCOME_SWITCH):]
+        return switched(dispatcher, tracker, service) + [FollowupAction(SERVICE_FORMS[service])]
     if outcome or not conv.citizen_token(tracker):
         return clear_form_slots(tracker)
     return None
@@ -75,10 +79,14 @@ class ActionSwitchService(Action):
         return "action_switch_service"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        lang = conv.language(tracker)
-        intent, _ = conv.latest_intent(tracker)
-        dispatcher.utter_message(text=text("switched_service", lang, service=text(f"service_{intent}", lang)))
-        return [ActiveLoop(None), SlotSet("requested_slot", None)] + clear_form_slots(tracker)
+        return switched(dispatcher, tracker, conv.latest_intent(tracker)[0] or "")
+
+
+def switched(dispatcher: CollectingDispatcher, tracker: Tracker, service: str) -> List[EventType]:
+    """Leave the form for another service (verification so far is kept for the session) and say so."""
+    lang = conv.language(tracker)
+    dispatcher.utter_message(text=text("switched_service", lang, service=text(f"service_{service}", lang)))
+    return [ActiveLoop(None), SlotSet("requested_slot", None)] + clear_form_slots(tracker)
 
 
 class ActionHelp(Action):

@@ -127,7 +127,7 @@ _CUE = re.compile(r"(틀렸|틀려|틀린|잘못|아니라|아니고|말고|정�
                   r"실제로는?|사실은|알고\s*보니|생각해\s*보니|(적고|쓰고|말하고|고치고|바꾸고|추가하고)\s*싶|자세(하게|히)|"
                   r"\bmore detail|\badd (more|something)\b|\bwrite more\b|"
                   r"\bwrong\b|\bnot right\b|\bisn'?t right\b|\bincorrect\b|맞지\s*않|안\s*맞|\bactually\b|\bi meant\b|\bmeant\b|\bcorrection\b|\bchange\b|\binstead\b|\bnot\b|"
-                  r"\bsorry\b|\bfix\b|\bredo\b|\brewrite\b|\bupdate\b|\boops\b|\bmistake\b)",
+                  r"\bmixed up\b|\bmix-?up\b|헷갈|착각|\bsorry\b|\bfix\b|\bredo\b|\brewrite\b|\bupdate\b|\boops\b|\bmistake\b)",
                   re.IGNORECASE)
 
 # Words that name an answer of a task. Specific enough that a plain answer to another question rarely names one.
@@ -207,7 +207,8 @@ def wants_cancel(text: str, intent: Optional[str], confidence: float, requested_
         return True
     if _NOT_NOW.match(text) or (free_text and _NO_NEED_END.search(text)):
         return True
-    if not free_text and intent in LEAVE_INTENTS and confidence >= CANCEL_CONFIDENCE:
+    if not free_text and intent in LEAVE_INTENTS and confidence >= CANCEL_CONFIDENCE and not is_yes(text):
+        # "that's right now" at a summary reads as goodbye to NLU; it is a yes
         return True
     # At a yes/no summary "아니요" is a change, not a cancel; NLU's cancel must come with a cancel word there.
     return intent == "cancel" and confidence >= CANCEL_CONFIDENCE and requested_slot not in CONFIRM_SLOTS
@@ -246,6 +247,9 @@ SERVICE_WORDS: Mapping[str, re.Pattern] = {
 }
 
 
+# The form each service that words can name starts (data/rules/rules_switch.yml does the same for NLU's intents).
+SERVICE_FORMS = {"check_application_status": "status_form", "pay_fine": "pay_fine_form",
+                 "change_address": "change_address_form", "file_complaint": "file_complaint_form"}
 _RATHER_NOT = re.compile(r"(rather not|instead of|not (now|first)|말고|대신)", re.IGNORECASE)
 
 
@@ -267,6 +271,7 @@ def value_words(text: str, slot: str) -> str:
         cleaned = _LEAD.sub("", part)
         if words:
             cleaned = words.sub("", cleaned, count=1)
+        cleaned = re.sub(r"^\s*(the|my|our|its|that)\s+(?=(is|was|should be)\b)", "", cleaned, flags=re.IGNORECASE)
         cleaned = re.sub(r"^\s*(은|는|이|가|을|를|도)\s+", "", cleaned)
         cleaned = re.sub(r"^\s*(is|was|should be)\b", "", cleaned, flags=re.IGNORECASE)
         cleaned = _TAIL_KO.sub("", _LEAD_EN.sub("", cleaned)).strip(" .,:'\"")
@@ -274,7 +279,11 @@ def value_words(text: str, slot: str) -> str:
             continue  # "…on the 15th, not today": the wrong value, said after the right one
         if cleaned and not _CUE.fullmatch(cleaned) and not re.fullmatch(r"(the|my|your|a|an)", cleaned, re.I):
             candidates.append(cleaned)
-    # The value usually comes last ("not X but Y", "X 말고 Y", "wrong phone, it's Y").
+    # The value usually comes last ("not X but Y", "X 말고 Y", "wrong phone, it's Y"), unless only an earlier part
+    # holds a value of its kind ("the place should be 196 Songpa-daero, I mixed up the numbers").
+    valued = [c for c in candidates if _has_value(slot, c)]
+    if valued and not _has_value(slot, candidates[-1]):
+        return valued[-1]
     for candidate in reversed(candidates):
         if not _CUE.search(candidate) or _parses_for(slot, candidate):
             return candidate
@@ -347,18 +356,30 @@ def replaced_part(text: str, slots: Sequence[str], filled: Mapping[str, Any]) ->
         match = pattern.match(clause)
         if not match:
             continue
-        wrong = match.group("x").strip(" .'\"")
         right = _TAIL_KO.sub("", match.group("y")).strip(" .!'\"")
-        if not wrong or not right or (len(wrong) < 2 and not wrong.isdigit()):
-            continue
-        holders = [s for s in slots if wrong.casefold() in _answer_text(filled.get(s)).casefold()]
-        if len(holders) == 1:
-            old = _answer_text(filled.get(holders[0]))
-            if holders[0] in ("complaint_place", "new_address") and _WHOLE_PLACE.search(right):
-                return Reading(Kind.CORRECTION, slot=holders[0], value=right)  # "38 Mapo-daero", said whole
-            start = old.casefold().index(wrong.casefold())
-            return Reading(Kind.CORRECTION, slot=holders[0], value=old[:start] + right + old[start + len(wrong):])
+        words = match.group("x").split()
+        # "번지를 잘못 봤네요 325가 아니라 388": the wrong part is the shortest ending of what comes before that an
+        # earlier answer holds, longest first ("역삼로 325" before "325").
+        for wrong in (" ".join(words[i:]).strip(" .'\"") for i in range(len(words))):
+            if not wrong or not right or (len(wrong) < 2 and not wrong.isdigit()):
+                continue
+            found = {s: _find_part(_answer_text(filled.get(s)), wrong) for s in slots}
+            holders = [s for s, at in found.items() if at is not None]
+            if len(holders) != 1:
+                continue
+            slot, old, start = holders[0], _answer_text(filled.get(holders[0])), found[holders[0]]
+            if slot in ("complaint_place", "new_address") and _WHOLE_PLACE.search(right):
+                return Reading(Kind.CORRECTION, slot=slot, value=right)  # "38 Mapo-daero", said whole
+            assert start is not None
+            return Reading(Kind.CORRECTION, slot=slot, value=old[:start] + right + old[start + len(wrong):])
     return None
+
+
+def _find_part(old: str, wrong: str) -> Optional[int]:
+    """Where `wrong` stands in an earlier answer; a number only as a whole number ("3" is not in "325")."""
+    match = re.search(r"(?<!\d)" + re.escape(wrong) + r"(?!\d)" if wrong[-1:].isdigit() else re.escape(wrong),
+                      old, re.IGNORECASE)
+    return match.start() if match else None
 
 
 # A place said whole: a road name and a number ("38 Mapo-daero", "봉은사로 23").

@@ -17,7 +17,8 @@ _BIRTH_6 = re.compile(r"(?<!\d)(\d{2})(\d{2})(\d{2})(?!\d)")
 _BIRTH_EN = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]{3,9})\.?,?\s+((?:19|20)\d{2})|([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})")
 
 _YES = re.compile(r"^\s*(네|예|응|넵|넹|옙|웅|ㅇㅇ|ㅇㅋ|좋아요?|맞아요?|맞습니다|그래요?|확인|yes|yep|yup|yeah|yea|y|ok|okay|sure|"
-                  r"correct|confirm)\b", re.IGNORECASE)
+                  r"correct|confirm|that'?s (right|correct|fine|good|it)|(looks|sounds|all) (good|right|fine)|go ahead|"
+                  r"perfect)\b", re.IGNORECASE)
 _NO = re.compile(r"^\s*(아니(요|오)?|아뇨|no|nope|n|wrong|틀려요?|취소)\b", re.IGNORECASE)
 _ALL = re.compile(r"(전부|모두|다\s*(내|낼|선택)|전체|\ball\b|\bboth\b|\bevery)", re.IGNORECASE)
 _NONE = re.compile(r"(없(어|음|습니다|이)|\bno (pics?|photos?|pictures?|images?)\b|혼자|나만|저만|본인만|\bnone\b|\bnobody\b|\bno one\b|\bjust me\b|\bonly me\b|\balone\b|\bskip\b|건너뛰|생략)", re.IGNORECASE)
@@ -101,8 +102,13 @@ def is_no(text: str) -> bool:
     return bool(_NO.search(text or ""))
 
 
+# "not everyone is coming", "다는 아니고": all, denied.
+NOT_ALL = re.compile(r"(\bnot (all|every|both)|n'?t (all|every|both)|(다|모두|전부|둘\s*다)(는|가)\s*(아니|안\s*(가|와|해|내))|"
+                     r"다\s*(같이\s*)?(는\s*)?안\s*가|전부\s*는?\s*아니)", re.IGNORECASE)
+
+
 def means_all(text: str) -> bool:
-    return bool(_ALL.search(text or ""))
+    return bool(_ALL.search(text or "")) and not NOT_ALL.search(text or "")
 
 
 def means_none(text: str) -> bool:

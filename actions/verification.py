@@ -20,7 +20,7 @@ from rasa_sdk.types import DomainDict
 from actions import conversation as conv
 from actions.dates import parse_date
 from actions.govapi_client import ErrKind, get_client
-from actions.interpret import CONFIRM_SLOTS, FREE_TEXT_SLOTS, Kind, Reading, read_message, says_change
+from actions.interpret import CONFIRM_SLOTS, FREE_TEXT_SLOTS, SERVICE_FORMS, Kind, Reading, read_message, says_change
 from actions.parsing import (find_case_number, is_no, is_yes, normalise_phone, parse_birth_date, parse_otp,
                              phone_from_sender, wants_resend)
 from actions.texts import TEXTS, text
@@ -35,6 +35,7 @@ OUTCOME_UNAVAILABLE = "unavailable"
 OUTCOME_NOTHING = "nothing"
 OUTCOME_PERSON = "person"          # the citizen asked for a person
 OUTCOME_CANCELLED = "cancelled"    # the citizen stopped
+OUTCOME_SWITCH = "switch:"         # + a service intent: asked for in words NLU did not name (actions/common.py)
 # Actions that run between the citizen's message and the form without being an answer to it.
 _PHONE_OR_CASE = re.compile(r"(\+?82[\s-]?1[0-9]|01[0-9])[\s-]?\d{3,4}[\s-]?\d{4}|[A-Z]{2}-?\d{4}-?\d{6}", re.I)
 _TURN_START_ACTIONS = {"action_listen", "action_extract_slots", "action_validate_slot_mappings"}
@@ -179,6 +180,10 @@ class VerifiedFormValidation(FormValidationAction):
             return [SlotSet("form_outcome", OUTCOME_PERSON), SlotSet("requested_slot", None)]
         if reading.kind == Kind.CANCEL:
             return [SlotSet("form_outcome", OUTCOME_CANCELLED), SlotSet("requested_slot", None)]
+        if reading.kind == Kind.SWITCH and reading.switch_to != conv.latest_intent(tracker)[0] \
+                and reading.switch_to in SERVICE_FORMS:
+            # No rule knows a service NLU did not name: the form ends and its submit action starts the other one.
+            return [SlotSet("form_outcome", OUTCOME_SWITCH + reading.switch_to), SlotSet("requested_slot", None)]
         if reading.kind in (Kind.SWITCH, Kind.ROUTED):
             # No slot set: the form steps aside for the rules of the intent NLU named (a switch is always a service
             # intent: data/rules/rules_switch.yml; digressions: rules_digressions.yml, then the form asks again).

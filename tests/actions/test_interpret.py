@@ -310,6 +310,14 @@ def test_the_whole_family_moves_everyone(text):
     assert pick_members(text, members) == ["ct_1", "ct_2"]
 
 
+@pytest.mark.parametrize("text", ["hmm, not everyone is coming - I need to change who's on this",
+                                  "다는 아니고 몇 명만 가요", "not all of us are moving"])
+def test_saying_not_everyone_moves_chooses_nobody_yet(text):
+    from actions.address import pick_members
+    members = [{"id": "ct_1", "name": "김하준", "relation": "배우자"}, {"id": "ct_2", "name": "이서연", "relation": "자녀"}]
+    assert pick_members(text, members) is None  # the question is asked again, nobody is taken for everyone
+
+
 @pytest.mark.parametrize("text,requested", [
     ("actually don't send it", "complaint_confirm"), ("wait don't charge me yet", "payment_confirm"),
     ("잠깐 신고하지 마세요", "address_confirm"), ("결제하지 마세요", "payment_confirm"),
@@ -449,3 +457,29 @@ def test_a_stop_that_asks_for_another_service_first_switches_to_it(text, request
 def test_a_stop_naming_no_wanted_service_stays_a_stop(text):
     assert read(text, "effective_date", ADDRESS_TASK, intent="cancel", confidence=0.96,
                 services=("change_address",)).kind == Kind.CANCEL
+
+
+def test_a_wrong_number_said_after_other_words_is_replaced_inside_the_place():
+    filled = {**COMPLAINT_FILLED, "complaint_place": {"address": "선릉로 325 옆 공원"}}
+    reading = read("어 번지를 잘못 봤네요 325가 아니라 388이에요", "photo_id", COMPLAINT_TASK, filled,
+                   services=("file_complaint",))
+    assert reading == Reading(Kind.CORRECTION, slot="complaint_place", value="선릉로 388 옆 공원")
+
+
+def test_a_digit_is_replaced_only_where_it_stands_as_a_whole_number():
+    filled = {**COMPLAINT_FILLED, "complaint_place": {"address": "선릉로 325, 3층"}}
+    reading = read("3 말고 4요", "photo_id", COMPLAINT_TASK, filled, services=("file_complaint",))
+    assert reading == Reading(Kind.CORRECTION, slot="complaint_place", value="선릉로 325, 4층")
+
+
+def test_the_corrected_place_is_the_part_that_names_a_place_not_the_excuse_after_it():
+    reading = read("the place should be 196 Songpa-daero, I mixed up the numbers", "complaint_confirm",
+                   COMPLAINT_TASK, COMPLAINT_FILLED, services=("file_complaint",), answers=False)
+    assert (reading.kind, reading.slot, reading.value) == (Kind.CORRECTION, "complaint_place", "196 Songpa-daero")
+
+
+@pytest.mark.parametrize("text", ["that's right now", "looks good", "go ahead"])
+def test_a_yes_that_nlu_reads_as_goodbye_is_a_yes_at_the_summary(text):
+    reading = read(text, "complaint_confirm", COMPLAINT_TASK, COMPLAINT_FILLED, intent="goodbye", confidence=0.74,
+                   services=("file_complaint",), answers=True)
+    assert reading.kind == Kind.ANSWER

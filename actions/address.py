@@ -185,11 +185,12 @@ def pick_members(message: str, members: List[Dict[str, Any]]) -> Optional[List[s
     if (_BOTH.search(message or "") and not NOT_ALL.search(message or "")) or means_all(message):
         return [m["id"] for m in members]
     if means_none(message) or is_no(message):
-        return []
+        return []  # "저만요, 와이프는 나중에 따로 할 거예요": only me, whoever else is named
+    named = named_members(message, members)
+    if named:
+        return named  # "저랑 신건우 둘이 해요": the names say who, "둘" is no choice number here
     picked = parse_choices(message, len(members))
-    if picked:
-        return [members[i]["id"] for i in picked]
-    return named_members(message, members) or None
+    return [members[i]["id"] for i in picked] if picked else None
 
 
 def named_members(message: str, members: List[Dict[str, Any]]) -> List[str]:

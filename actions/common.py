@@ -53,7 +53,7 @@ def ask_what_to_change(dispatcher: CollectingDispatcher, lang: str, fields: List
     """After "no" at a summary: which answer should change (each a button that names it), or go ahead as is."""
     labels = [text(f"field_{field}", lang) for field in fields]
     buttons = [{"title": label, "payload": label} for label in labels]
-    buttons.append({"title": text("keep_as_is", lang), "payload": "네" if lang == "ko" else "yes"})
+    buttons.append({"title": text("keep_as_is", lang), "payload": text("keep_as_is", lang)})
     dispatcher.utter_message(text=text("what_to_change", lang, fields=", ".join(labels)), buttons=buttons)
 
 

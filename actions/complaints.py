@@ -18,7 +18,7 @@ from actions import pending
 from actions.common import ask_what_to_change, early_end, then_offer_updates, yes_no_buttons
 from actions.conversation import clear_form_slots
 from actions.govapi_client import GovApiClient, Result, get_client
-from actions.interpret import PLACE_WORDS
+from actions.interpret import PLACE_WORDS, SERVICE_INTENTS
 from actions.parsing import is_no, is_yes, match_label, means_none, parse_choices
 from actions.texts import pick, text
 from actions.verification import VerifiedFormValidation
@@ -44,9 +44,10 @@ KEYWORDS = [
     ("street_lighting", r"가로등|보안등|전등|조명|불이\s*(꺼|안\s*들어|나갔|나감)|깜빡|street\s*-?lights?|lamp\s*-?posts?|"
                         r"\blamps?\b|lighting|\blights? (is |are )?(out|off|broken|flicker)"),
     ("illegal_parking", r"불법\s*주차|주차|차(를|가)?\s*(대|세워|막고)|견인|parking|parked|double.?park|"
-                        r"blocking (my|the|our) (driveway|garage|gate|entrance)"),
+                        r"blocking (my|the|our) (driveway|garage|gate|entrance)|hydrant|소화전|"
+                        r"\b(car|truck|van|vehicle)s? (that'?s |that has |has |have |is |are )?(been )?(block|left|abandon)"),
     ("roads", r"포트홀|파손|패인|움푹|보도블|싱크홀|맨홀|pothole|crack|manhole"),
-    ("noise", r"소음|시끄|층간|공사\s*소리|드릴|망치|쿵쿵|음악\s*소리|짖|확성기|noise|noisy|\bloud|drilling|hammering|"
+    ("noise", r"소음|시끄|층간|공사\s*소리|소리\s*(때문|가\s*(너무|심|나)|나서|를\s*(너무|크게))|잠을\s*(못|설)|드릴|망치|쿵쿵|음악\s*소리|짖|확성기|noise|noisy|\bloud|drilling|hammering|"
               r"construction (noise|work)|music|barking|banging|honking"),
     ("waste", r"쓰레기|투기|악취|냄새|재활용|음식물|waste|trash|garbage|rubbish|litter|dump|smell|stink|\bbins?\b"),
     ("transport", r"버스|지하철|정류장|택시|배차|\bbus(es)?\b|subway|train|metro|taxi|bus stop"),
@@ -70,6 +71,13 @@ async def categories() -> List[Dict[str, Any]]:
         else:
             return FALLBACK_CATEGORIES
     return _categories_cache
+
+
+def problem_words(message: str) -> int:
+    """How many different words of one category the message has: two or more describe a problem a complaint is for
+    ("the bar downstairs plays loud music every night")."""
+    return max(len({m.group(0).lower() for m in re.finditer(pattern, message or "", re.IGNORECASE)})
+               for _, pattern in KEYWORDS)
 
 
 def guess_category(message: str, entities: List[Dict[str, Any]]) -> Optional[str]:
@@ -125,7 +133,8 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
         if not self.answering(tracker, "complaint_text"):
             # The opening message often is the description ("가로등이 꺼졌어요"): keep it when it names a problem.
             intent, _ = conv.latest_intent(tracker)
-            if intent == "file_complaint" and guess and len(message) >= 6:
+            # Started by NLU, or by the words when NLU was unsure (actions/plain_requests.py).
+            if (intent == "file_complaint" or intent not in SERVICE_INTENTS) and guess and len(message) >= 6:
                 return {"complaint_text": message, "complaint_category_guess": guess}
             return {}
         if not message:

@@ -15,7 +15,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import conversation as conv
+from actions.complaints import problem_words
 from actions.handoff import offer_likely_services
+from actions.plain_requests import start_plain_request
 from actions.texts import text
 
 
@@ -26,7 +28,28 @@ class ActionDefaultFallback(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         # A line understood as a bare answer with no question open ("골목이 너무 어두워요") may still name what the
         # citizen wants: offer it, as the NLU fallback does.
+        started = start_plain_request(tracker)
+        if started:
+            return started  # "과태료 낼래요 생년월일 1992-05-02": the words name the service; the message stays
         lang = conv.language(tracker)
         if not offer_likely_services(dispatcher, tracker, lang):
             dispatcher.utter_message(text=text("default_fallback", lang))
         return [UserUtteranceReverted()]
+
+
+class ActionOutOfScope(Action):
+    """Out of scope outside a form. A problem a complaint is for, told without asking for a complaint ("the bar
+    downstairs plays loud music every night till 3am"), starts one or is offered; anything else is declined."""
+
+    def name(self) -> Text:
+        return "action_out_of_scope"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        started = start_plain_request(tracker)
+        if started:
+            return started
+        lang = conv.language(tracker)
+        if problem_words(conv.latest_text(tracker)) >= 2 and offer_likely_services(dispatcher, tracker, lang):
+            return []
+        dispatcher.utter_message(response="utter_out_of_scope")
+        return []

@@ -141,6 +141,11 @@ class ActionNluFallback(Action):
                                      buttons=[{"title": text("intent_request_human", lang), "payload": "/request_human"},
                                               {"title": text("intent_help", lang), "payload": "/help"}])
             return []
+        from actions.plain_requests import start_plain_request  # here: it imports complaints, which import this
+
+        started = start_plain_request(tracker)
+        if started:
+            return started  # the words name one service beyond doubt: no "did you mean …?"
         if not offer_likely_services(dispatcher, tracker, lang):
             dispatcher.utter_message(text=text("fallback", lang))
         return []

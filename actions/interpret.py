@@ -84,7 +84,8 @@ _STOP = re.compile(r"((do\s*n'?t|do not) (send|submit|file|charge|process|go ahe
                    r"(보내|접수하|신고하|결제하|신청하|진행하|처리하|내)지\s*마(세요|요|)\b|"
                    r"취소해\s*주세요|취소할게요|취소할래요|취소요\b|그만할게요|그만할래요|그만\s*둘게요|안\s*(할|낼)래요|"
                    r"안\s*(할|낼)게요|다음에\s*할게요|\bcancel (this|it|that|everything)\b|\bforget (it|about it)\b|"
-                   r"\bi'?ll stop\b|\bstop here\b|\bnever\s*mind\b|\bdon'?t want to (do|pay|file|go on)\b)", re.IGNORECASE)
+                   r"\bi'?ll stop\b|\bstop here\b|\bforget (that )?i (asked|said anything)\b|\bdon'?t want to make a fuss\b|"
+                   r"없던\s*(걸로|일로)|\bnever\s*mind\b|\bdon'?t want to (do|pay|file|go on)\b)", re.IGNORECASE)
 # Putting the task off ("나중에 낼게요", "I'll pay after payday") or finding it unneeded ("신고 안해도 될듯"): a stop,
 # not an answer. Not "next week" or "내일", which answer a date question.
 _DEFER = re.compile(r"(나중에|다음에|담에|이따가?\s*(할|낼|다시)|다음\s*기회|월급\s*(날|들어오|받)|돈\s*(들어오|생기|생겨)|"
@@ -200,10 +201,12 @@ def wants_cancel(text: str, intent: Optional[str], confidence: float, requested_
     # "사진은 나중에 보낼게요" answers the photo question (no photo now); a date put off stops the task.
     own_words = SLOT_WORDS.get(requested_slot or "") if requested_slot == "photo_id" else None
     if _DEFER.search(text) and (not free_text or len(text) <= 25 or intent == "cancel") and not asks \
+            and not (answers_asked and requested_slot not in CONFIRM_SLOTS) \
             and not (own_words and own_words.search(text)) and not _switch_asked(text, intent, confidence):
         # A description may say "다음에 또 이러면"; a short line putting the task off is not one. "Can I do it later?"
         # is a question, "사진은 나중에" is about the asked question, and "I'll pay later, first check my
-        # application" is a switch: each is read after this.
+        # application" is a switch: each is read after this. An answer the question's parser takes is about someone
+        # or something else ("저만요, 와이프는 나중에 따로 할 거예요").
         return True
     if _NOT_NOW.match(text) or (free_text and _NO_NEED_END.search(text)):
         return True
@@ -240,8 +243,8 @@ SERVICE_WORDS: Mapping[str, re.Pattern] = {
     "pay_fine": re.compile(r"(과태료|범칙금|벌금|\bfines?\b|\bpenalt(y|ies)\b|\bticket\b)", re.IGNORECASE),
     "change_address": re.compile(r"(전입\s*신고|주소\s*(변경|이전|바꾸|옮기)|이사|\bmov(e|ed|ing)\b|\baddress\b)",
                                  re.IGNORECASE),
-    "file_complaint": re.compile(r"(민원\s*(넣|접수|신고|제기)|불편\s*신고|\bcomplain(t)?\b|\breport (a|the|an)\b)",
-                                 re.IGNORECASE),
+    "file_complaint": re.compile(r"(민원\s*(넣|접수|신고|제기|요|이요|할|하려|좀)|불편\s*신고|(?<!전입)(?<!전입 )신고\s*(할|하려|하고|요|합니다)|"
+                                 r"\bcomplain(t)?\b|\breport (a|the|an|this)\b)", re.IGNORECASE),
     "check_application_status": re.compile(r"(신청\s*(건|현황|상태|한\s*거)|처리\s*(현황|상황)|진행\s*(상황|현황)|접수\s*번호|"
                                            r"\bapplication\b|\bstatus\b)", re.IGNORECASE),
 }
@@ -452,7 +455,9 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
     asks = _asks(text)
     cue = bool(_CUE.search(text))
     free_text = requested_slot in FREE_TEXT_SLOTS
-    if asks and not cue and not (free_text and answers_asked):
+    if asks and not cue and not (free_text and answers_asked) \
+            and not (answers_asked and is_yes(text) and not _PUZZLED.match(text)):
+        # "네 그거 맞는 거 같은데요?" is a yes put softly; "네? 뭐라고요?" is not.
         # A question is never taken as an answer ("what is a virtual account?" names an option, "which one should I
         # pick?" says "one"); a complaint may be put as a question, but then it names a problem.
         return _question(text, intent, confidence, requested_slot)
@@ -534,6 +539,7 @@ def _free_text_reading(text: str, intent: Optional[str], confidence: float, rank
     return Reading(Kind.ANSWER)
 
 
+_PUZZLED = re.compile(r"^\s*\S+\s*\?")
 _EN_QUESTION = re.compile(r"^\s*(what|how|when|who|why|can|could|would|do|does|did|is|are|will|should)\b", re.IGNORECASE)
 
 

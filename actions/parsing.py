@@ -21,7 +21,7 @@ _YES = re.compile(r"^\s*(네|예|응|넵|넹|옙|웅|ㅇㅇ|ㅇㅋ|좋아요?|�
                   r"perfect)\b", re.IGNORECASE)
 _NO = re.compile(r"^\s*(아니(요|오)?|아뇨|no|nope|n|wrong|틀려요?|취소)\b", re.IGNORECASE)
 _ALL = re.compile(r"(전부|모두|다\s*(내|낼|선택)|전체|\ball\b|\bboth\b|\bevery)", re.IGNORECASE)
-_NONE = re.compile(r"(없(어|음|습니다|이)|\bno (pics?|photos?|pictures?|images?)\b|혼자|나만|저만|본인만|\bnone\b|\bnobody\b|\bno one\b|\bjust me\b|\bonly me\b|\balone\b|\bskip\b|건너뛰|생략)", re.IGNORECASE)
+_NONE = re.compile(r"(^\s*(me|myself|just me|저요|나요|저\s*혼자요?)[\s.!]*$|없(어|음|습니다|이)|\bno (pics?|photos?|pictures?|images?)\b|혼자|나만|저만|본인만|\bnone\b|\bnobody\b|\bno one\b|\bjust me\b|\bonly me\b|\balone\b|\bskip\b|건너뛰|생략)", re.IGNORECASE)
 _RESEND = re.compile(r"(다시\s*(보내|전송)|재전송|재발송|안\s*(왔|와|옴)|resend|send (it )?again|new code|didn'?t (get|receive))", re.IGNORECASE)
 _KO_ORDINALS = {"첫": 1, "첫번째": 1, "두번째": 2, "세번째": 3, "네번째": 4, "다섯번째": 5, "하나": 1, "둘": 2, "셋": 3, "넷": 4}
 _ORDINAL_PHRASE = re.compile(r"\b(the|number)\s+(first|second|third|fourth|fifth|one|two|three|four|five)\b(\s+one)?|"
@@ -92,6 +92,15 @@ def find_case_number(text: str) -> Optional[str]:
 
 def wants_resend(text: str) -> bool:
     return bool(_RESEND.search(text or ""))
+
+
+# Going ahead unchanged after saying something was wrong ("그대로 진행", "keep as is", "no changes, go ahead").
+_KEEP = re.compile(r"(그대로|이대로|바꿀\s*(거|게|것)\s*없|수정\s*(안|없)|keep (it )?as (it )?is|as it is|no changes?\b|"
+                   r"nothing to change|leave it|go ahead|진행해)", re.IGNORECASE)
+
+
+def keeps_as_is(text: str) -> bool:
+    return bool(_KEEP.search(text or ""))
 
 
 def is_yes(text: str) -> bool:

@@ -244,8 +244,9 @@ TEXTS: dict[str, dict[str, Template]] = {
     "change_field": {"ko": "알겠어요. {field|를} 다시 여쭤볼게요.", "en": "OK, let's change it: {field}."},
     "help_summary": {"ko": "맞으면 '네', 바꿀 게 있으면 '아니요'라고 해주세요.",
                      "en": "Say 'yes' if it's right, or 'no' to change something."},
-    "what_to_change": {"ko": "무엇을 바꿀까요? ({fields}) 그대로 하려면 '네'.",
-                       "en": "What should I change? ({fields}) Say 'yes' to keep it as it is."},
+    # After "no" a bare "네"/"yes" is not taken as "keep it": the citizen just said something is wrong.
+    "what_to_change": {"ko": "무엇을 바꿀까요? ({fields}) 바꿀 게 없으면 '그대로 진행'.",
+                       "en": "What should I change? ({fields}) Nothing to change? Say 'keep as is'."},
     "keep_as_is": {"ko": "그대로 진행", "en": "Keep as is"},
     "why_phone": {"ko": "이 번호로 본인 확인용 인증번호를 보내요.", "en": "I send a one-time code to this number to check it's you."},
     "why_birth_date": {"ko": "생년월일은 휴대폰 번호의 주인이 맞는지 확인하는 데만 써요.",

@@ -21,7 +21,7 @@ from actions import conversation as conv
 from actions.dates import parse_date
 from actions.govapi_client import ErrKind, get_client
 from actions.interpret import CONFIRM_SLOTS, FREE_TEXT_SLOTS, SERVICE_FORMS, Kind, Reading, read_message, says_change
-from actions.parsing import (find_case_number, is_no, is_yes, normalise_phone, parse_birth_date, parse_otp,
+from actions.parsing import (find_case_number, is_no, is_yes, keeps_as_is, normalise_phone, parse_birth_date, parse_otp,
                              phone_from_sender, wants_resend)
 from actions.texts import TEXTS, text
 
@@ -142,7 +142,8 @@ class VerifiedFormValidation(FormValidationAction):
         if slot == "effective_date":
             return parse_date(message, conv.now_local().date()) is not None
         if slot in CONFIRM_SLOTS:
-            return is_yes(message) or is_no(message) or conv.latest_intent(tracker)[0] in ("affirm", "deny")
+            return is_yes(message) or is_no(message) or keeps_as_is(message) \
+                or conv.latest_intent(tracker)[0] in ("affirm", "deny")
         return False
 
     def read(self, tracker: Tracker, requested: Text) -> Reading:
@@ -251,7 +252,11 @@ class VerifiedFormValidation(FormValidationAction):
     def confirm_answer(self, slot: Text, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
         message = conv.latest_text(tracker)
         intent, _ = conv.latest_intent(tracker)
-        if is_yes(message) or intent == "affirm":
+        if tracker.get_slot("summary_change") and not keeps_as_is(message) and (is_yes(message) or intent == "affirm"):
+            # "아니요" then "네": after saying something is wrong, a bare yes answers "what should change?" with
+            # nothing; it is asked again (its text says how to keep everything as it is).
+            return {slot: None}
+        if is_yes(message) or intent == "affirm" or keeps_as_is(message):
             return {slot: True, "summary_change": None}
         if is_no(message) or intent == "deny" or says_change(message):
             # "no", or "I need to change something" naming no answer we know: "what should change?"

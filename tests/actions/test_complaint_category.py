@@ -31,3 +31,11 @@ def test_the_words_win_over_the_nlu_entity_which_is_used_when_no_word_points_any
 def test_a_tie_between_the_words_goes_to_the_category_nlu_tagged():
     said = "제안 하나 드리고 싶어요. 횡단보도 앞에 그늘막 좀 설치해 주세요"
     assert guess_category(said, [{"entity": "complaint_category", "value": "proposal"}]) == "proposal"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("밤마다 공사하는 소리 때문에 잠을 못 자요", "noise"),
+    ("want to report a car that's been blocking the fire hydrant for days", "illegal_parking"),
+])
+def test_a_problem_told_without_its_category_word_still_finds_it(text, expected):
+    assert guess_category(text, []) == expected

@@ -9,7 +9,7 @@ from rasa.core.actions.action import RemoteAction, action_for_name_or_text
 from rasa.shared.core.domain import Domain
 from rasa.utils.endpoints import EndpointConfig
 
-from actions.fallback import ActionDefaultFallback
+from actions.fallback import ActionDefaultFallback, ActionOutOfScope
 from actions_testkit import make_tracker, run_action
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,3 +56,42 @@ async def test_a_problem_described_outside_any_form_is_offered_as_a_complaint(do
     payloads = [b["payload"] for b in messages[0].get("buttons") or []]
     assert payloads[0] == "/file_complaint" and "/request_human" in payloads
     assert [e["event"] for e in events] == ["rewind"]
+
+
+def _ranked(text: str, intent: str, ranking: dict, language: str = "ko"):
+    tracker = make_tracker({"language": language}, text, intent, confidence=ranking[intent])
+    tracker.latest_message["intent_ranking"] = [{"name": n, "confidence": c} for n, c in ranking.items()]
+    return tracker
+
+
+@pytest.mark.parametrize("text,intent,ranking,form", [
+    # the model's readings of such lines: the date outweighs the request; the description outweighs "민원요"
+    ("과태료 낼래요 생년월일 1992-05-02", "inform", {"inform": 0.82, "pay_fine": 0.17}, "pay_fine_form"),
+    ("음식물쓰레기 일주일째 안가져가요 민원요", "inform", {"inform": 0.72, "file_complaint": 0.12},
+     "file_complaint_form"),
+])
+@pytest.mark.asyncio
+async def test_a_service_its_words_name_starts_at_once_when_nlu_was_unsure(domain, text, intent, ranking, form):
+    events, messages = await run_action(ActionDefaultFallback(), _ranked(text, intent, ranking), domain)
+    assert events == [{"event": "followup", "name": form, "timestamp": None}] and messages == []
+
+
+@pytest.mark.asyncio
+async def test_a_problem_told_out_of_scope_starts_a_complaint(domain):
+    tracker = _ranked("the bar downstairs plays loud music every night till 3am", "out_of_scope",
+                      {"out_of_scope": 0.84, "file_complaint": 0.14}, "en")
+    events, _ = await run_action(ActionOutOfScope(), tracker, domain)
+    assert events == [{"event": "followup", "name": "file_complaint_form", "timestamp": None}]
+
+
+@pytest.mark.parametrize("text,ranking,buttons", [
+    ("I love loud music", {"out_of_scope": 0.99, "file_complaint": 0.01}, True),   # offered, not started
+    ("what's the weather like?", {"out_of_scope": 0.99}, False),                   # declined
+])
+@pytest.mark.asyncio
+async def test_chat_out_of_scope_is_declined_or_at_most_offered_a_complaint(domain, text, ranking, buttons):
+    events, messages = await run_action(ActionOutOfScope(), _ranked(text, "out_of_scope", ranking, "en"), domain)
+    assert events == []
+    assert bool(messages[0].get("buttons")) is buttons
+    if not buttons:
+        assert messages[0].get("response") == "utter_out_of_scope"

@@ -48,7 +48,10 @@ async def test_the_payment_summary_changes_one_answer_and_pays_by_the_new_method
     await runner.say("아니요", intent="deny")
     assert runner.asking == "payment_confirm" and runner.slots["summary_change"] is True
     _, asked = await run_action(ActionAskPaymentConfirm(), make_tracker(runner.slots, sender=sender), domain)
-    assert "무엇을 바꿀까요" in texts_of(asked)
+    assert "무엇을 바꿀까요" in texts_of(asked) and "그대로 진행" in texts_of(asked)
+    await runner.say("네", intent="affirm")  # after "no" a bare yes chooses nothing: nothing is paid, asked again
+    assert runner.asking == "payment_confirm" and not runner.slots.get("payment_confirm")
+    assert runner.slots["summary_change"] is True
     await runner.say("결제 방법")
     assert runner.asking == "payment_method" and runner.slots["fine_ids"] == [first["id"]]
     await runner.say("2")
@@ -195,6 +198,19 @@ async def test_a_wish_to_change_something_unnamed_at_the_summary_asks_what(govap
     await runner.say("virtual account")  # the new value alone: the one answer it fits
     assert runner.slots["payment_method"] == "virtual_account" and runner.asking == "payment_confirm"
     assert not runner.slots.get("summary_change")
+
+
+async def test_keep_as_is_after_no_goes_ahead_with_the_summary_unchanged(govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain, language="en")
+    runner = FormRunner(ValidatePayFineForm(), "pay_fine_form", domain, sender=sender, slots=slots, language="en")
+    await runner.say("pay my fines", intent="pay_fine")
+    if runner.asking == "fine_ids":
+        await runner.say("1")
+    await runner.say("card")
+    await runner.say("no", intent="deny")
+    assert runner.slots["summary_change"] is True
+    await runner.say("Keep as is")  # the button's payload, or typed
+    assert runner.slots["payment_confirm"] is True and runner.slots["payment_method"] == "card"
 
 
 @pytest.mark.parametrize("said,address", [

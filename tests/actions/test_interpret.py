@@ -483,3 +483,14 @@ def test_a_yes_that_nlu_reads_as_goodbye_is_a_yes_at_the_summary(text):
     reading = read(text, "complaint_confirm", COMPLAINT_TASK, COMPLAINT_FILLED, intent="goodbye", confidence=0.74,
                    services=("file_complaint",), answers=True)
     assert reading.kind == Kind.ANSWER
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("저랑 신건우 둘이 해요", ["ct_2"]),                       # a name, and "둘" (the two of us) is no choice number
+    ("저만요, 와이프는 나중에 따로 할 거예요", []),            # only me, whoever else is named
+    ("me", []), ("2번이요", ["ct_2"]),
+])
+def test_who_moves_goes_by_names_before_numbers_and_only_me_before_names(text, expected):
+    from actions.address import pick_members
+    members = [{"id": "ct_1", "name": "최서윤", "relation": "배우자"}, {"id": "ct_2", "name": "신건우", "relation": "자녀"}]
+    assert pick_members(text, members) == expected

@@ -1,0 +1,41 @@
+"""A service the words ask for beyond doubt while NLU was unsure (nlu_fallback, a bare answer outside any form, or
+out of scope): started at once instead of "did you mean …?". Only where one service is named by its own words
+("과태료 낼래요 생년월일 1992-05-02" read as inform; "음식물쓰레기 일주일째 안가져가요 민원요") or the message
+describes a problem a complaint is for in several words NLU also leans to ("the bar downstairs plays loud music
+every night till 3am": out_of_scope 0.84, file_complaint 0.14). Nothing is written by starting: every service
+verifies, asks and shows a summary first."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, FollowupAction
+
+from actions.complaints import guess_category, problem_words
+from actions.interpret import SERVICE_FORMS, SERVICE_WORDS
+
+# NLU must see the service too, if only a little (a bare "과태료" question is not a request to pay).
+LEANS = 0.1
+
+
+def _score(ranking: List[Dict[str, Any]], name: str) -> float:
+    return max((float(r.get("confidence") or 0) for r in ranking if r.get("name") == name), default=0.0)
+
+
+def plain_request(tracker: Tracker) -> Optional[str]:
+    message = tracker.latest_message or {}
+    words = message.get("text") or ""
+    ranking = message.get("intent_ranking") or []
+    named = [name for name, pattern in SERVICE_WORDS.items() if pattern.search(words)]
+    if len(named) == 1 and named[0] != "file_complaint" and _score(ranking, named[0]) >= LEANS:
+        return named[0]
+    if named in ([], ["file_complaint"]) and guess_category(words, []) \
+            and (named or problem_words(words) >= 2) and _score(ranking, "file_complaint") >= LEANS:
+        return "file_complaint"
+    return None
+
+
+def start_plain_request(tracker: Tracker) -> Optional[List[EventType]]:
+    """The events that start the service the words ask for, or None."""
+    service = plain_request(tracker)
+    return [FollowupAction(SERVICE_FORMS[service])] if service else None

@@ -8,10 +8,11 @@ accepted per conversation, also when the instance that accepted it died.
 - Every instance looks for messages of dead instances once a second and drains those conversations.
 - Never twice: a taken-over message may already have been turned into a saved Rasa turn (the owner died
   after Rasa saved it, before it removed the entry). So the check "does the tracker hold a user event
-  with this message_id" and the turn itself run under the conversation lock of Rasa's lock store, and a
-  normal turn first checks, under the same lock, that this instance still holds the entry. A saved turn
-  is not run again; its replies (the bot events of that turn) are sent again instead, since the dead
-  owner may have died before sending them (at least once for replies, exactly once for turns).
+  with this message_id" (minwon_rasa.saved_turns, the same check the internal turn channel makes) and the
+  turn itself run under the conversation lock of Rasa's lock store, and a normal turn first checks, under
+  the same lock, that this instance still holds the entry. A saved turn is not run again; its replies (the
+  bot events of that turn) are sent again instead, since the dead owner may have died before sending them
+  (at least once for replies, exactly once for turns).
 """
 from __future__ import annotations
 
@@ -19,14 +20,15 @@ import asyncio
 import logging
 import time
 from collections import OrderedDict
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Set
+from typing import Any, Awaitable, Callable, Dict, Optional, Set
 
 from rasa.core.channels.channel import UserMessage
-from rasa.shared.core.constants import ACTION_LISTEN_NAME
-from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 
 from connectors.inbox import Entry, Inbox
 from connectors.queues import ConversationQueues, QueueFull
+# The "already applied?" check lives on the Rasa side now; imported from there until the edge calls the
+# internal turn channel (minwon_rasa/internal_channel.py) instead of running turns in this process.
+from minwon_rasa.saved_turns import saved_turn
 
 logger = logging.getLogger(__name__)
 
@@ -39,21 +41,6 @@ RETRY_PAUSE_S = 1.0
 
 class RetryLater(Exception):
     """A taken-over message cannot be checked against the tracker store now; hand it back."""
-
-
-def saved_replies(events: List[Any], message_id: str) -> Optional[List[Dict[str, Any]]]:
-    """The replies of the saved turn of `message_id`, or None if no such turn was saved."""
-    for i, event in enumerate(events):
-        if isinstance(event, UserUttered) and event.message_id == message_id:
-            replies = []
-            for later in events[i + 1:]:
-                if isinstance(later, UserUttered) or (
-                        isinstance(later, ActionExecuted) and later.action_name == ACTION_LISTEN_NAME):
-                    break
-                if isinstance(later, BotUttered) and not (later.metadata or {}).get("agent"):
-                    replies.append({k: v for k, v in later.message().items() if v is not None and k != "timestamp"})
-            return replies
-    return None
 
 
 class InboxWorker:
@@ -242,16 +229,15 @@ class InboxWorker:
         if mode == "own" or tracker_store is None or not message.message_id:
             return True
         try:
-            tracker = await tracker_store.retrieve_full_tracker(message.sender_id)
+            saved = await saved_turn(tracker_store, message.sender_id, message.message_id)
         except Exception as error:
             raise RetryLater(type(error).__name__) from error
-        replies = saved_replies(list(tracker.events) if tracker else [], message.message_id)
-        if replies is None:
+        if saved is None:
             return True
         if mode == "recovered":  # the owner may have died before sending them
             messages = getattr(message.output_channel, "messages", None)
             if isinstance(messages, list):
-                messages.extend(replies)
+                messages.extend(saved.replies)
         logger.info("inbox: a taken-over message was already a saved turn; not run again")
         return False
 

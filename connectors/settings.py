@@ -16,6 +16,7 @@ PLACEHOLDER_SECRETS = {
     "dev-twilio-auth-token",
     "123456:dev-telegram-token",
     "dev-outbound-token",
+    "dev-internal-channel-token",
     "",
 }
 
@@ -139,3 +140,20 @@ class SmsSettings:
     @property
     def status_callback_url(self) -> str:
         return f"{self.common.public_url}/webhooks/twilio/status"
+
+
+@dataclass(frozen=True)
+class InternalChannelSettings:
+    """The internal turn channel (minwon_rasa/internal_channel.py): the bearer token its callers (the channel
+    edge, tests, benchmarks) send. A token of its own, not RASA_TOKEN: running a turn must not also open
+    Rasa's whole HTTP API (tracker rewrites, model replacement) to the edge."""
+
+    token: str
+
+    @classmethod
+    def load(cls, credentials: Optional[Mapping[str, Any]] = None) -> "InternalChannelSettings":
+        c = credentials or {}
+        production = os.environ.get("MINWON_ENV", "development") == "production"
+        return cls(token=_secret(
+            "INTERNAL_CHANNEL_TOKEN", _pick("INTERNAL_CHANNEL_TOKEN", c, "dev-internal-channel-token"), production
+        ))

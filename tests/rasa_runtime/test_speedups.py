@@ -149,7 +149,7 @@ def conversation_events():
                          ids=["rules", "omit_unset", "ml_data"])
 def test_past_states_after_every_event_equal_rasas_full_replay(domain, flags):
     full_replay = speedups.ORIGINALS["Domain.states_for_tracker_history"]
-    tracker = DialogueStateTracker("rest:states", domain.slots)
+    tracker = DialogueStateTracker("tg:1001", domain.slots)
     for event in conversation_events():
         tracker.update(event)  # the same tracker grows, as within a turn: the replay is resumed
         expected = full_replay(domain, tracker, **flags)
@@ -171,7 +171,7 @@ def test_the_turn_start_action_runs_once_per_message_even_when_a_form_activates(
         port = site._server.sockets[0].getsockname()[1]
         extract = ActionExtractSlots(EndpointConfig(f"http://127.0.0.1:{port}/webhook"))
         output, nlg = CollectingOutputChannel(), TemplatedNaturalLanguageGenerator(domain.responses)
-        tracker = DialogueStateTracker("rest:once", domain.slots)
+        tracker = DialogueStateTracker("tg:1002", domain.slots)
         try:
             for text in ("안녕하세요", "AP-2026-000003 어디까지 됐나요?"):
                 tracker.update(ActionExecuted("action_listen"))
@@ -196,7 +196,7 @@ def test_applied_events_after_every_event_equal_rasas_full_walk(domain):
                  ActionExecuted("action_listen"), UserUttered("서울", {"name": "inform", "confidence": 1}),
                  ActionExecuted("change_address_form"), ActionReverted(), ActionExecuted("change_address_form"),
                  ActiveLoop(None), Restarted(), ActionExecuted("action_listen")]
-    tracker = DialogueStateTracker("rest:applied", domain.slots)
+    tracker = DialogueStateTracker("tg:1003", domain.slots)
     for event in conversation_events() + late_form + conversation_events():
         tracker.update(event)  # the walk is resumed, or restarted when a new form name appears
         assert tracker.applied_events() == full_walk(tracker)
@@ -233,7 +233,7 @@ def test_the_model_answers_the_same_through_the_ordered_runner_and_dask():
         ordered, by_dask = asyncio.run(both(text))
         assert ordered == by_dask
 
-    tracker = DialogueStateTracker("rest:runner", agent.domain.slots)
+    tracker = DialogueStateTracker("tg:1004", agent.domain.slots)
     for event in conversation_events():
         tracker.update(event)
         predictions = []

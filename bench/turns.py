@@ -1,4 +1,5 @@
-"""Turn latency through Rasa's REST channel, plus the model's training and load time.
+"""Turn latency through the internal turn channel (minwon_rasa/internal_channel.py), plus the model's training and
+load time.
 
     .venv/bin/python bench/turns.py [--model models/minwon.tar.gz | --train] [--turns 60]
 
@@ -22,8 +23,9 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List
 
 import aiohttp
 
@@ -33,6 +35,7 @@ RPY = ROOT / ".venv-rasa/bin/python"
 PY = ROOT / ".venv/bin/python"
 SERVICE_TOKEN = "bench-service-token"
 ADMIN_TOKEN = "bench-admin-token"
+TURN_TOKEN = "bench-internal-channel-token"  # INTERNAL_CHANNEL_TOKEN of the Rasa server started here
 START_TIMEOUT_S = 240
 
 
@@ -78,10 +81,15 @@ async def wait_model(url: str, process: subprocess.Popen, timeout: float = START
 
 
 async def say(session: aiohttp.ClientSession, url: str, sender: str, text: str) -> tuple:
+    """One turn (a new message id each time); returns the milliseconds and the turn's replies."""
     start = time.perf_counter()
-    async with session.post(url + "/webhooks/rest/webhook", json={"sender": sender, "message": text}) as resp:
+    async with session.post(url + "/webhooks/internal/turn",
+                            json={"conversation_id": sender, "message_id": uuid.uuid4().hex, "text": text},
+                            headers={"Authorization": f"Bearer {TURN_TOKEN}"}) as resp:
         body = await resp.json()
-    return (time.perf_counter() - start) * 1000, body
+        if resp.status != 200:
+            raise SystemExit(f"the internal channel answered {resp.status}: {body}")
+    return (time.perf_counter() - start) * 1000, body["replies"]
 
 
 async def latest_code(session: aiohttp.ClientSession, govapi: str, phone: str) -> str:
@@ -95,21 +103,22 @@ async def measure(rasa_url: str, govapi_url: str, turns: int) -> Dict[str, List[
     results: Dict[str, List[float]] = {"no govapi call": [], "with govapi call": []}
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session:
         for _ in range(3):  # warm-up: first calls load lazy parts
-            await say(session, rasa_url, "rest:bench-warm", "안녕하세요")
+            await say(session, rasa_url, f"web:{uuid.uuid4()}", "안녕하세요")
+        plain = [f"web:{uuid.uuid4()}" for _ in range(10)]
         for i in range(turns):
-            ms, _ = await say(session, rasa_url, f"rest:bench-plain-{i % 10}", "안녕하세요")
+            ms, _ = await say(session, rasa_url, plain[i % len(plain)], "안녕하세요")
             results["no govapi call"].append(ms)
 
         # Ten verified citizens' conversations, taken in turn: realistic tracker lengths (a handful of turns
         # each), since every action call carries the whole tracker.
-        senders = [f"rest:bench-verified-{n}" for n in range(10)]
+        senders = [f"web:{uuid.uuid4()}" for _ in range(10)]
         for sender in senders:
             await say(session, rasa_url, sender, "AP-2026-000003 어디까지 됐나요?")
             await say(session, rasa_url, sender, "010-1234-5678")
             await say(session, rasa_url, sender, "1985-03-14")
             _, reply = await say(session, rasa_url, sender, await latest_code(session, govapi_url, "+821012345678"))
             if not any("AP-2026-000003" in (m.get("text") or "") for m in reply):
-                raise SystemExit(f"verification through the REST channel failed: {reply}")
+                raise SystemExit(f"verification through the internal channel failed: {reply}")
         for i in range(turns):
             ms, reply = await say(session, rasa_url, senders[i % len(senders)], "AP-2026-000003 어디까지 됐나요?")
             if not any("AP-2026-000003" in (m.get("text") or "") for m in reply):
@@ -155,7 +164,7 @@ def main() -> None:
                     "GOVAPI_DATABASE_URL": f"sqlite+aiosqlite:///{work}/govapi.sqlite3", "GOVAPI_AUTO_MIGRATE": "1",
                     "GOVAPI_SERVICE_TOKEN": SERVICE_TOKEN, "GOVAPI_ADMIN_TOKEN": ADMIN_TOKEN,
                     "GOVAPI_LOG_LEVEL": "WARNING", "GOVAPI_VERIFY_LIMIT_PER_PHONE": "1000",
-                    "GOVAPI_VERIFY_LIMIT_PER_CONVERSATION": "1000",
+                    "GOVAPI_VERIFY_LIMIT_PER_CONVERSATION": "1000", "INTERNAL_CHANNEL_TOKEN": TURN_TOKEN,
                     "ACTION_PORT": str(action_port), "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook"})
         env.pop("HANDOFF_URL", None)
         logs = open(work / "processes.log", "wb")
@@ -176,7 +185,7 @@ def main() -> None:
         figures["model load time (rasa run start -> model ready)"] = f"{time.perf_counter() - load_start:.1f} s"
 
         results = asyncio.run(measure(rasa_url, govapi_url, turns))
-        print(f"minwon turn latency through /webhooks/rest/webhook ({turns} turns each, sequential)")
+        print(f"minwon turn latency through /webhooks/internal/turn ({turns} turns each, sequential)")
         for kind, values in results.items():
             print(f"  {kind:18s} p50 {statistics.median(values):7.1f} ms   p95 {percentile(values, 95):7.1f} ms   "
                   f"p99 {percentile(values, 99):7.1f} ms   mean {statistics.fmean(values):7.1f} ms")

@@ -92,7 +92,7 @@ def make_tracker(slots: Optional[Dict[str, Any]] = None, text: str = "", intent:
     latest = {"text": text, "intent": {"name": intent, "confidence": confidence},
               "entities": entities or [], "metadata": metadata or {}, "message_id": message_id or uuid.uuid4().hex}
     events = [{"event": "user", "timestamp": time.time(), "text": text, "parse_data": latest}]
-    return Tracker(sender or f"rest:test-{uuid.uuid4().hex[:8]}", dict(slots or {}), latest, events, False, None,
+    return Tracker(sender or f"web:{uuid.uuid4()}", dict(slots or {}), latest, events, False, None,
                    {"name": form} if form else {}, "action_listen")
 
 
@@ -119,7 +119,7 @@ class FormRunner:
         self.validator = validator
         self.form = form
         self.domain = domain
-        self.sender = sender or f"rest:test-{uuid.uuid4().hex[:8]}"
+        self.sender = sender or f"web:{uuid.uuid4()}"
         self.slots: Dict[str, Any] = {"language": language, "requested_slot": None, **(slots or {})}
         self.messages: List[Dict[str, Any]] = []
 

@@ -195,12 +195,12 @@ def wants_cancel(text: str, intent: Optional[str], confidence: float, requested_
     if _CANCEL.search(text):
         return True
     free_text = requested_slot in FREE_TEXT_SLOTS
-    asks = _asks(text)
+    is_question = asks(text)
     if _STOP.search(text) and (not free_text or intent == "cancel"):
         return True  # "아 잠깐만요, 그냥 다음에 할게요 취소해주세요"; a description may mention a cancelled booking
     # "사진은 나중에 보낼게요" answers the photo question (no photo now); a date put off stops the task.
     own_words = SLOT_WORDS.get(requested_slot or "") if requested_slot == "photo_id" else None
-    if _DEFER.search(text) and (not free_text or len(text) <= 25 or intent == "cancel") and not asks \
+    if _DEFER.search(text) and (not free_text or len(text) <= 25 or intent == "cancel") and not is_question \
             and not (answers_asked and requested_slot not in CONFIRM_SLOTS) \
             and not (own_words and own_words.search(text)) and not _switch_asked(text, intent, confidence):
         # A description may say "다음에 또 이러면"; a short line putting the task off is not one. "Can I do it later?"
@@ -221,7 +221,7 @@ def leans_to_stop(text: str, intent: Optional[str], confidence: float, requested
                   ranking: Sequence[Mapping[str, Any]], answers_asked: bool) -> bool:
     """NLU is unsure, but it leans to a stop, nothing answers the question and nothing corrects an earlier answer
     (read after corrections: "sorry, we actually move in on the 15th, not today" leans to cancel too)."""
-    return (requested_slot not in FREE_TEXT_SLOTS and not _asks(text or "") and not answers_asked
+    return (requested_slot not in FREE_TEXT_SLOTS and not asks(text or "") and not answers_asked
             and requested_slot not in CONFIRM_SLOTS
             and ((intent == "cancel" and confidence >= STOP_UNSURE_CONFIDENCE)
                  or (intent == "nlu_fallback" and _best_real(ranking) == "cancel"
@@ -243,7 +243,7 @@ SERVICE_WORDS: Mapping[str, re.Pattern] = {
     "pay_fine": re.compile(r"(과태료|범칙금|벌금|\bfines?\b|\bpenalt(y|ies)\b|\bticket\b)", re.IGNORECASE),
     "change_address": re.compile(r"(전입\s*신고|주소\s*(변경|이전|바꾸|옮기)|이사|\bmov(e|ed|ing)\b|\baddress\b)",
                                  re.IGNORECASE),
-    "file_complaint": re.compile(r"(민원\s*(넣|접수|신고|제기|요|이요|할|하려|좀)|불편\s*신고|(?<!전입)(?<!전입 )신고\s*(할|하려|하고|요|합니다)|"
+    "file_complaint": re.compile(r"(민원\s*(넣|접수|신고|제기|요|이요|할|하려|좀)|불편\s*신고|(?<!전입)(?<!전입 )신고\s*(할|하려|하고|요|합니다|부터|먼저)|"
                                  r"\bcomplain(t)?\b|\breport (a|the|an|this)\b)", re.IGNORECASE),
     "check_application_status": re.compile(r"(신청\s*(건|현황|상태|한\s*거)|처리\s*(현황|상황)|진행\s*(상황|현황)|접수\s*번호|"
                                            r"\bapplication\b|\bstatus\b)", re.IGNORECASE),
@@ -256,12 +256,26 @@ SERVICE_FORMS = {"check_application_status": "status_form", "pay_fine": "pay_fin
 _RATHER_NOT = re.compile(r"(rather not|instead of|not (now|first)|말고|대신)", re.IGNORECASE)
 
 
+# "이사한 거 신고부터": reporting a move is the move-in report, not a complaint.
+_MOVE_REPORT = re.compile(r"(이사|전입)[가-힣]*\s*([가-힣]+\s*)?신고")
+_COMPLAINT_WORD = re.compile(r"(민원|complain)", re.IGNORECASE)
+
+
+def services_named(text: str) -> list:
+    """The services the words name beyond doubt, in SERVICE_WORDS order."""
+    named = [name for name, words in SERVICE_WORDS.items() if words.search(text or "")]
+    if "change_address" in named and "file_complaint" in named and _MOVE_REPORT.search(text or "") \
+            and not _COMPLAINT_WORD.search(text or ""):
+        named.remove("file_complaint")
+    return named
+
+
 def named_switch(text: str, own_services: Iterable[str]) -> Optional[str]:
     """The one other service the words name, when the message also says "rather", "first" or "instead"."""
     if not _SWITCH_CUE.search(text or "") or _RATHER_NOT.search(text or ""):
         return None  # "I'd rather not move yet" names no service wanted
     own = set(own_services)
-    named = [name for name, words in SERVICE_WORDS.items() if name not in own and words.search(text)]
+    named = [name for name in services_named(text) if name not in own]
     return named[0] if len(named) == 1 else None
 
 
@@ -443,19 +457,19 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
     if wants_cancel(text, intent, confidence, requested_slot, ranking, answers_asked):
         if intent not in set(own_services) and _switch_asked(text, intent, confidence):
             return Reading(Kind.SWITCH, switch_to=intent)  # "forget it, I need to change my address first"
-        other = named_switch(text, own_services) if intent == "cancel" else None
+        other = named_switch(text, own_services) if intent not in SERVICE_INTENTS else None
         if other:
             return Reading(Kind.SWITCH, switch_to=other)  # "nvm that, I'd rather sort out my unpaid fine first"
         return Reading(Kind.CANCEL)
     if _WAIT.match(text) and not answers_asked:
         return Reading(Kind.STRAY, value="wait")
-    if _WAIT_START.match(text) and not answers_asked and not _CUE.search(text) and not _asks(text) \
+    if _WAIT_START.match(text) and not answers_asked and not _CUE.search(text) and not asks(text) \
             and correction_of(text, requested_slot, task_slots, filled, answers_asked) is None:
         return Reading(Kind.STRAY, value="wait")  # "hang on, my phone is in the other room"
-    asks = _asks(text)
+    is_question = asks(text)
     cue = bool(_CUE.search(text))
     free_text = requested_slot in FREE_TEXT_SLOTS
-    if asks and not cue and not (free_text and answers_asked) \
+    if is_question and not cue and not (free_text and answers_asked) \
             and not (answers_asked and is_yes(text) and not _PUZZLED.match(text)):
         # "네 그거 맞는 거 같은데요?" is a yes put softly; "네? 뭐라고요?" is not.
         # A question is never taken as an answer ("what is a virtual account?" names an option, "which one should I
@@ -464,6 +478,9 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
     correction = correction_of(text, requested_slot, task_slots, filled, answers_asked)
     if correction is not None:
         return correction
+    other = named_switch(text, own_services) if intent not in SERVICE_INTENTS and not answers_asked else None
+    if other:
+        return Reading(Kind.SWITCH, switch_to=other)  # "아 생각해보니 이사한거 신고부터 해야겠네요" (out_of_scope 0.52)
     if leans_to_stop(text, intent, confidence, requested_slot, ranking, answers_asked):
         return Reading(Kind.CANCEL)
     at_summary = requested_slot in CONFIRM_SLOTS
@@ -543,5 +560,6 @@ _PUZZLED = re.compile(r"^\s*\S+\s*\?")
 _EN_QUESTION = re.compile(r"^\s*(what|how|when|who|why|can|could|would|do|does|did|is|are|will|should)\b", re.IGNORECASE)
 
 
-def _asks(text: str) -> bool:
+def asks(text: str) -> bool:
+    """A question by its ending or its first word."""
     return bool(_IS_QUESTION.search(text) or _EN_QUESTION.search(text))

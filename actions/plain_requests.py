@@ -6,16 +6,21 @@ every night till 3am": out_of_scope 0.84, file_complaint 0.14). Nothing is writt
 verifies, asks and shows a summary first."""
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction
 
 from actions.complaints import guess_category, problem_words
-from actions.interpret import SERVICE_FORMS, SERVICE_WORDS
+from actions.interpret import SERVICE_FORMS, asks, services_named
 
 # NLU must see the service too, if only a little (a bare "과태료" question is not a request to pay).
 LEANS = 0.1
+# One word of a problem is enough when NLU leans this far to a complaint and the line is no question
+# ("밤에 가로등이 다 꺼져 있어서 골목이 너무 어두워요": inform 0.73, file_complaint 0.26; "버스 몇시에 와요" is a question).
+LEANS_ONE_WORD = 0.2
+_WH = re.compile(r"(몇\s*시|언제|어디|어떻게|무슨|\bwhat\b|\bwhen\b|\bwhere\b|\bhow\b|\bwhich\b)", re.IGNORECASE)
 
 
 def _score(ranking: List[Dict[str, Any]], name: str) -> float:
@@ -26,11 +31,15 @@ def plain_request(tracker: Tracker) -> Optional[str]:
     message = tracker.latest_message or {}
     words = message.get("text") or ""
     ranking = message.get("intent_ranking") or []
-    named = [name for name, pattern in SERVICE_WORDS.items() if pattern.search(words)]
+    named = services_named(words)
     if len(named) == 1 and named[0] != "file_complaint" and _score(ranking, named[0]) >= LEANS:
         return named[0]
-    if named in ([], ["file_complaint"]) and guess_category(words, []) \
-            and (named or problem_words(words) >= 2) and _score(ranking, "file_complaint") >= LEANS:
+    if named not in ([], ["file_complaint"]) or not guess_category(words, []):
+        return None
+    complaint = _score(ranking, "file_complaint")
+    if (named or problem_words(words) >= 2) and complaint >= LEANS:
+        return "file_complaint"
+    if complaint >= LEANS_ONE_WORD and not asks(words) and not _WH.search(words):
         return "file_complaint"
     return None
 

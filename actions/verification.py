@@ -48,6 +48,8 @@ _DEPENDANTS = {
 # Answers that hold several choices, and words that add to them ("2번 과태료도 같이", "my son too") rather than
 # replace them.
 MULTI_CHOICE_SLOTS = frozenset({"fine_ids", "member_ids"})
+# Only part of it, or something else instead, at a summary ("just the first one", "첫번째 것만 낼게요", "카드 대신").
+_NARROW = re.compile(r"(\b(just|only|instead)\b|[가-힣]만(?=\s|$|요)|대신|말고)", re.IGNORECASE)
 _ADDS = re.compile(r"(도\s*(같이|함께|포함|추가|넣어|내|낼|할|가|이사|요)|추가|\btoo\b|\bas well\b|\balso\b|\bplus\b|"
                    r"\badd\b|\binclude\b)", re.IGNORECASE)
 
@@ -158,8 +160,10 @@ class VerifiedFormValidation(FormValidationAction):
             filled.update({slot: None for slot in VERIFY_SLOTS})
         reading = read_message(message, intent, confidence, ranking, requested, self.task_slots(), filled,
                                self.own_services(), self.accepts(requested, message, tracker))
-        if reading.kind == Kind.ANSWER and requested in CONFIRM_SLOTS and not is_yes(message) \
-                and (tracker.get_slot("summary_change") or says_change(message) or _ADDS.search(message)):
+        narrows = reading.kind in (Kind.ANSWER, Kind.QUESTION) and bool(_NARROW.search(message))
+        if (reading.kind == Kind.ANSWER or narrows) and requested in CONFIRM_SLOTS and not is_yes(message) \
+                and (tracker.get_slot("summary_change") or says_change(message) or _ADDS.search(message) or narrows):
+            # "can I just do the first one for now?" asks to change one answer, put as a question.
             # A new value at the summary, after "what should change?" ("all of them", "카드로요") or with words that
             # something is wrong ("nope, wrong building, it's 264 Mapo-daero"): the one answer it fits.
             fits = [slot for slot in self.form_slots()

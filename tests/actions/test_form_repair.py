@@ -269,3 +269,16 @@ async def test_a_member_added_at_the_summary_joins_the_move_and_the_others_stay(
     await runner.say(f"{members[1]['name']} is moving too")
     assert runner.slots["member_ids"] == [members[0]["id"], members[1]["id"]]
     assert runner.asking == "address_confirm"
+
+
+async def test_a_question_at_the_summary_that_narrows_one_answer_changes_it(govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain, language="en")
+    runner = FormRunner(ValidatePayFineForm(), "pay_fine_form", domain, sender=sender, slots=slots, language="en")
+    await runner.say("pay my fines", intent="pay_fine")
+    assert len(runner.slots["fine_options"]) >= 2
+    await runner.say("all")
+    await runner.say("card")
+    assert runner.asking == "payment_confirm" and len(runner.slots["fine_ids"]) >= 2
+    await runner.say("can I just do the first one for now?", intent="nlu_fallback", confidence=0.5)
+    assert runner.slots["fine_ids"] == [runner.slots["fine_options"][0]["id"]]
+    assert runner.asking == "payment_confirm" and runner.slots["payment_method"] == "card"

@@ -215,9 +215,12 @@ def test_a_complaint_put_as_a_question_is_still_a_description():
 def test_an_unsure_request_for_another_service_steps_aside_for_did_you_mean():
     ranking = [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "change_address", "confidence": 0.48},
                {"name": "cancel", "confidence": 0.2}]
-    reading = read("아 그게 아니라 주소 바꾸고 싶어요", "birth_date", FINE_TASK, {"phone": "+821012345678"},
+    reading = read("아 그게 아니라 다른 걸 하고 싶어요", "birth_date", FINE_TASK, {"phone": "+821012345678"},
                    "nlu_fallback", 0.5, ranking=ranking)
     assert reading.kind == Kind.ROUTED  # the fallback rule asks, with a button for the address change
+    # words that name the service with "instead" words need no asking
+    assert read("아 그게 아니라 주소 바꾸고 싶어요", "birth_date", FINE_TASK, {"phone": "+821012345678"},
+                "nlu_fallback", 0.5, ranking=ranking) == Reading(Kind.SWITCH, switch_to="change_address")
     # the same unsure reading of a plain answer is still the answer
     assert read("1985-03-14", "birth_date", FINE_TASK, {"phone": "+821012345678"}, "nlu_fallback", 0.5,
                 answers=True, ranking=ranking).kind == Kind.ANSWER

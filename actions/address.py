@@ -174,7 +174,7 @@ def address_words(message: str) -> str:
 
 
 _BOTH = re.compile(r"(둘\s*다|셋\s*다|넷\s*다|다\s*(같이|함께|가|이사)|모두|전부|다들|온\s*가족|가족\s*(다|전부|모두|같이|함께)|"
-                   r"everyone|everybody|both|all of (us|them)|(the|my|our) whole family|the (whole|entire) household|"
+                   r"everyone|everybody|both|all of (us|them)|(the|my|our) (whole|entire) (family|household)|"
                    r"(whole|entire) family|all the family|all \d+ of (us|them)|(me|i) and (my|the) (family|household)|"
                    r"with (my|the) (family|household)|(my|the) family (too|as well|also)|^\s*(my|the) family\s*$)",
                    re.IGNORECASE)

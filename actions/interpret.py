@@ -457,7 +457,7 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
     if wants_cancel(text, intent, confidence, requested_slot, ranking, answers_asked):
         if intent not in set(own_services) and _switch_asked(text, intent, confidence):
             return Reading(Kind.SWITCH, switch_to=intent)  # "forget it, I need to change my address first"
-        other = named_switch(text, own_services) if intent not in SERVICE_INTENTS else None
+        other = named_switch(text, own_services)
         if other:
             return Reading(Kind.SWITCH, switch_to=other)  # "nvm that, I'd rather sort out my unpaid fine first"
         return Reading(Kind.CANCEL)
@@ -478,7 +478,7 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
     correction = correction_of(text, requested_slot, task_slots, filled, answers_asked)
     if correction is not None:
         return correction
-    other = named_switch(text, own_services) if intent not in SERVICE_INTENTS and not answers_asked else None
+    other = named_switch(text, own_services) if not answers_asked else None
     if other:
         return Reading(Kind.SWITCH, switch_to=other)  # "아 생각해보니 이사한거 신고부터 해야겠네요" (out_of_scope 0.52)
     if leans_to_stop(text, intent, confidence, requested_slot, ranking, answers_asked):

@@ -20,7 +20,7 @@ from rasa_sdk.types import DomainDict
 from actions import conversation as conv
 from actions.dates import parse_date
 from actions.govapi_client import ErrKind, get_client
-from actions.interpret import CONFIRM_SLOTS, FREE_TEXT_SLOTS, SERVICE_FORMS, Kind, Reading, read_message, says_change
+from actions.interpret import CONFIRM_SLOTS, FREE_TEXT_SLOTS, SERVICE_FORMS, SLOT_WORDS, Kind, Reading, read_message, says_change
 from actions.parsing import (find_case_number, is_no, is_yes, keeps_as_is, normalise_phone, parse_birth_date, parse_otp,
                              phone_from_sender, wants_resend)
 from actions.texts import TEXTS, text
@@ -331,10 +331,11 @@ class VerifiedFormValidation(FormValidationAction):
     @staticmethod
     def _birth_date_in_first_message(tracker: Tracker) -> Dict[Text, Any]:
         """'010-1234-5678 850314 과태료 낼게요': a first message with the phone often has the birth date too. Only
-        beside a phone number (so a case number's digits are never read as a date)."""
+        beside a phone number or words that name it ('과태료 낼래요 생년월일 1992-05-02'), so a case number's
+        digits are never read as a date."""
         message = conv.latest_text(tracker)
         if tracker.get_slot("requested_slot") is not None or tracker.get_slot("birth_date") \
-                or not normalise_phone(message):
+                or not (normalise_phone(message) or SLOT_WORDS["birth_date"].search(message)):
             return {}
         rest = _PHONE_OR_CASE.sub(" ", message)
         born = parse_birth_date(rest)

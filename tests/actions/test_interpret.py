@@ -497,3 +497,13 @@ def test_who_moves_goes_by_names_before_numbers_and_only_me_before_names(text, e
     from actions.address import pick_members
     members = [{"id": "ct_1", "name": "최서윤", "relation": "배우자"}, {"id": "ct_2", "name": "신건우", "relation": "자녀"}]
     assert pick_members(text, members) == expected
+
+
+def test_putting_this_task_off_for_another_service_first_is_a_switch_even_when_nlu_hears_this_one():
+    reading = read("과태료는 이따 낼게요 그 전에 집앞 가로등 나간 거 신고부터 할래요", "fine_ids", FINE_TASK,
+                   intent="pay_fine", confidence=0.7, services=("pay_fine",))
+    assert reading == Reading(Kind.SWITCH, switch_to="file_complaint")
+    # NLU names the other service, just below a sure switch
+    reading = read("과태료는 이따 낼게요 그 전에 집앞 가로등 나간 거 신고부터 할래요", "fine_ids", FINE_TASK,
+                   intent="file_complaint", confidence=0.59, services=("pay_fine",))
+    assert reading == Reading(Kind.SWITCH, switch_to="file_complaint")

@@ -180,13 +180,19 @@ _BOTH = re.compile(r"(둘\s*다|셋\s*다|넷\s*다|다\s*(같이|함께|가|이
                    re.IGNORECASE)
 
 
+_WITH = re.compile(r"(\band\b|\bwith\b|\bplus\b|랑|하고|이랑|같이|함께|둘이)", re.IGNORECASE)
+_APART = re.compile(r"(나중|따로|안\s*(가|와)|\blater\b|\bseparately\b|\bnot\b|n'?t\b)", re.IGNORECASE)
+
+
 def pick_members(message: str, members: List[Dict[str, Any]]) -> Optional[List[str]]:
     """Household members moving too: numbers, names, relations ('아내', 'my son'), all ('둘 다'), none ('혼자요')."""
     if (_BOTH.search(message or "") and not NOT_ALL.search(message or "")) or means_all(message):
         return [m["id"] for m in members]
+    named = named_members(message, members)
+    if named and _WITH.search(message or "") and not _APART.search(message or ""):
+        return named  # "just me and my wife", "저랑 신건우 둘이 해요"
     if means_none(message) or is_no(message):
         return []  # "저만요, 와이프는 나중에 따로 할 거예요": only me, whoever else is named
-    named = named_members(message, members)
     if named:
         return named  # "저랑 신건우 둘이 해요": the names say who, "둘" is no choice number here
     picked = parse_choices(message, len(members))

@@ -97,6 +97,16 @@ def guess_category(message: str, entities: List[Dict[str, Any]]) -> Optional[str
     return tagged[0] if tagged else None
 
 
+# No photo, said in other words than "없음" ("사진은 못 찍었어용", "사진x", "didn't take one").
+_NO_PHOTO = re.compile(r"((못|안)\s*찍|찍은\s*(게|거|것)\s*없|사진\s*(x|X|ㄴㄴ|노)\s*$|didn'?t (take|get|snap) (a |any |one)?|"
+                       r"\bno (pic|photo|picture|image)s?\b|haven'?t (got )?(a|any) (pic|photo|picture)|don'?t have (a|any|one))",
+                       re.IGNORECASE)
+
+
+def no_photo(message: str) -> bool:
+    return means_none(message) or is_no(message) or bool(_NO_PHOTO.search(message or ""))
+
+
 class ValidateFileComplaintForm(VerifiedFormValidation):
     def name(self) -> Text:
         return "validate_file_complaint_form"
@@ -120,7 +130,7 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
             return bool((guess and (is_yes(message) or is_no(message))) or parse_choices(message, len(FALLBACK_CATEGORIES))
                         or guess_category(message, []))
         if slot == "photo_id":
-            return isinstance(conv.metadata(tracker).get("photo"), dict) or means_none(message) or is_no(message)
+            return isinstance(conv.metadata(tracker).get("photo"), dict) or no_photo(message)
         return super().accepts(slot, message, tracker)
 
     async def extract_complaint_text(self, dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -193,7 +203,7 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
             dispatcher.utter_message(text=text("photo_failed", lang))
             return {"photo_id": "none"}
         message = conv.latest_text(tracker)
-        if means_none(message) or is_no(message) or conv.latest_intent(tracker)[0] == "deny":
+        if no_photo(message) or conv.latest_intent(tracker)[0] == "deny":
             return {"photo_id": "none"}
         dispatcher.utter_message(text=text("help_photo_id", lang))
         return {"photo_id": None}

@@ -289,7 +289,7 @@ def value_words(text: str, slot: str) -> str:
         if words:
             cleaned = words.sub("", cleaned, count=1)
         cleaned = re.sub(r"^\s*(the|my|our|its|that)\s+(?=(is|was|should be)\b)", "", cleaned, flags=re.IGNORECASE)
-        cleaned = re.sub(r"^\s*(은|는|이|가|을|를|도)\s+", "", cleaned)
+        cleaned = re.sub(r"^\s*(은|는|이|가|을|를|도)(\s+|\s*$)", "", cleaned)  # "이사 날짜가 틀렸어요": no value
         cleaned = re.sub(r"^\s*(is|was|should be)\b", "", cleaned, flags=re.IGNORECASE)
         cleaned = _TAIL_KO.sub("", _LEAD_EN.sub("", cleaned)).strip(" .,:'\"")
         if re.match(r"^(not|no)\b", cleaned, re.IGNORECASE):

@@ -8,7 +8,7 @@ same driver and checks) against a stack this script starts, with per language an
   wrong writes   conversations in which govapi got something wrong (a write nobody asked for, a wrong value)
   p50/p95        reply latency per message (web chat: the HTTP answer; SMS: the Twilio stand-in's reply time)
 
-    .venv/bin/python bench/conversations.py [--heldout] [--workers 2] [-k SUBSTRING] [--json] [--failures]
+    .venv/bin/python bench/conversations.py [--heldout] [--workers 2] [-k SUBSTRING] [--json] [--failures] [--friction]
 
 -k heldout2: only the second hand-written set (ids are <file>:<conversation>).
 
@@ -93,6 +93,8 @@ def main() -> int:
     parser.add_argument("-k", dest="match", default="", help="only conversations whose id contains this")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--failures", action="store_true", help="print each failed conversation's transcript")
+    parser.add_argument("--friction", action="store_true",
+                        help="print the transcript of each conversation with an extra turn or a fallback")
     args = parser.parse_args()
 
     # Without --heldout: the corpus `make test` asserts. Every set at once would need more seeded citizens than
@@ -141,6 +143,11 @@ def main() -> int:
             print(table("held-out set", report["heldout_by_file"]))
         print()
         print(goal_line(report["heldout"]))
+    if args.friction:
+        for r in results:
+            if r.extra_turns or r.fallbacks:
+                print(f"\nfriction in {r.conv.id}: {r.extra_turns} extra turns, {r.fallbacks} fallbacks")
+                print("\n".join(r.report().splitlines()[1:]))
     if args.failures:
         for r in results:
             if not r.passed:

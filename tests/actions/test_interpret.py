@@ -491,7 +491,7 @@ def test_a_yes_that_nlu_reads_as_goodbye_is_a_yes_at_the_summary(text):
 @pytest.mark.parametrize("text,expected", [
     ("저랑 신건우 둘이 해요", ["ct_2"]),                       # a name, and "둘" (the two of us) is no choice number
     ("저만요, 와이프는 나중에 따로 할 거예요", []),            # only me, whoever else is named
-    ("me", []), ("2번이요", ["ct_2"]),
+    ("me", []), ("2번이요", ["ct_2"]), ("just me and 신건우", ["ct_2"]), ("only moving myself", []),
 ])
 def test_who_moves_goes_by_names_before_numbers_and_only_me_before_names(text, expected):
     from actions.address import pick_members
@@ -507,3 +507,8 @@ def test_putting_this_task_off_for_another_service_first_is_a_switch_even_when_n
     reading = read("과태료는 이따 낼게요 그 전에 집앞 가로등 나간 거 신고부터 할래요", "fine_ids", FINE_TASK,
                    intent="file_complaint", confidence=0.59, services=("pay_fine",))
     assert reading == Reading(Kind.SWITCH, switch_to="file_complaint")
+
+
+def test_naming_a_wrong_answer_without_a_new_value_asks_it_again():
+    reading = read("이사 날짜가 틀렸어요", "address_confirm", ADDRESS_TASK, ADDRESS_FILLED, services=("change_address",))
+    assert (reading.kind, reading.slot, reading.value) == (Kind.CORRECTION, "effective_date", "")

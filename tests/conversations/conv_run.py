@@ -321,7 +321,10 @@ class Runner:
             events = tracker(self.stack, ctx.chan.conversation_id, events=True).get("events") or []
         except requests.RequestException:
             return 0
-        return sum(1 for e in events if e.get("event") == "action" and e.get("name") in FALLBACK_ACTIONS)
+        # A fallback action that started the service the words named (a followup, no reply) is no fallback the
+        # citizen reads (actions/plain_requests.py).
+        return sum(1 for e, after in zip(events, events[1:] + [{}])
+                   if e.get("event") == "action" and e.get("name") in FALLBACK_ACTIONS and after.get("event") != "followup")
 
 
 def run_all(runner: Runner, convs: list[Conversation], workers: int = 4) -> dict[str, Future]:

@@ -161,3 +161,28 @@ def test_the_desk_gets_the_form_a_request_for_a_person_closed_with_its_answers_a
     assert body["skill"] == "payments"
     assert body["form"] == {"name": "pay_fine_form",
                             "slots": {"fine_ids": ["fn_000001"], "requested_slot": "payment_method"}}
+
+
+@pytest.mark.asyncio
+async def test_a_service_named_only_in_words_ends_the_form_and_its_submit_starts_that_service(domain):
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.common import early_end
+    from actions.interpret import Reading
+
+    # NLU heard only the stop ("nvm that, I'd rather sort out my unpaid fine first": cancel 0.96): no rule knows
+    # the fine, so the form ends itself with the service to start
+    tracker = make_tracker({"language": "en", "requested_slot": "case_number"},
+                           "nvm that, I'd rather sort out my unpaid fine first", "cancel", confidence=0.96,
+                           form="status_form")
+    from actions.applications import ValidateStatusForm
+    events = ValidateStatusForm().act_on(Reading(Kind.SWITCH, switch_to="pay_fine"), CollectingDispatcher(),
+                                         tracker, "case_number")
+    assert slot_updates(events) == {"form_outcome": "switch:pay_fine", "requested_slot": None}
+    ended = make_tracker({"language": "en", "form_outcome": "switch:pay_fine", "citizen_token": "t"},
+                         "nvm that, I'd rather sort out my unpaid fine first", "cancel")
+    dispatcher = CollectingDispatcher()
+    events = await early_end(dispatcher, ended)
+    assert events[-1] == {"event": "followup", "name": "pay_fine_form", "timestamp": None}
+    assert slot_updates(events)["form_outcome"] is None  # the old form's answers go; verification stays
+    assert "pay" in texts_of(dispatcher.messages).lower()

@@ -77,7 +77,8 @@ def parse_date(text: str, today: date) -> Optional[date]:
     if _NAEL.match(low):
         return today + timedelta(days=1)  # "낼" said for 내일 (not "낼게요", I'll pay)
     for word in sorted(_KO_RELATIVE, key=len, reverse=True):
-        if word in low:
+        # 금일/명일 only as words of their own: "잔금일" (balance day), "입금일", "설명일" name no day
+        if re.search(("(?<![가-힣])" if word in ("금일", "명일") else "") + word, low):
             return today + timedelta(days=_KO_RELATIVE[word])
     for phrase in sorted(_EN_RELATIVE, key=len, reverse=True):
         if re.search(r"\b" + phrase + r"\b", low):

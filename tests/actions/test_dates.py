@@ -88,3 +88,9 @@ def test_days_as_typed_on_phones(text: str, days: int) -> None:
 def test_nael_alone_is_tomorrow_but_nael_gesseoyo_is_no_date() -> None:
     assert parse_date("낼", TODAY) == TODAY + timedelta(days=1)
     assert parse_date("낼게요", TODAY) is None  # "I'll pay"
+
+
+def test_a_word_that_only_contains_a_day_word_is_no_date():
+    # "잔금일" (the day the balance is paid) contains 금일 (today) but names no day
+    assert parse_date("아 근데 잔금일이 아직 안 정해져서요.. 날짜 나오면 다시 올게요", date(2026, 12, 6)) is None
+    assert parse_date("금일 이사했어요", date(2026, 12, 6)) == date(2026, 12, 6)

@@ -167,6 +167,12 @@ _EN_ROAD_ADDRESS = re.compile(r"(\d+(?:-\d+)?\s+[A-Za-z]+(?:-[a-z]+)?-(?:ro|gil|
                               re.IGNORECASE)
 
 
+def road_address_in(message: str) -> Optional[str]:
+    """A road address said inside a longer message ("streetlight out in front of 20 Huam-ro for a week"), or None."""
+    found = _KO_ROAD_ADDRESS.search(message or "") or _EN_ROAD_ADDRESS.search(message or "")
+    return found.group(1).strip() if found else None
+
+
 def address_words(message: str) -> str:
     """The address inside what the citizen wrote, without the words around it (govapi searches the address)."""
     found = _KO_ROAD_ADDRESS.search(message or "") or _EN_ROAD_ADDRESS.search(message or "")

@@ -15,6 +15,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import conversation as conv
 from actions import pending
+from actions.address import road_address_in
 from actions.common import ask_what_to_change, early_end, then_offer_updates, yes_no_buttons
 from actions.conversation import clear_form_slots
 from actions.govapi_client import GovApiClient, Result, get_client
@@ -49,7 +50,8 @@ KEYWORDS = [
     ("roads", r"포트홀|파손|패인|움푹|보도블|싱크홀|맨홀|pothole|crack|manhole"),
     ("noise", r"소음|시끄|층간|공사\s*소리|소리\s*(때문|가\s*(너무|심|나)|나서|를\s*(너무|크게))|잠을\s*(못|설)|드릴|망치|쿵쿵|음악\s*소리|짖|확성기|noise|noisy|\bloud|drilling|hammering|"
               r"construction (noise|work)|music|barking|banging|honking"),
-    ("waste", r"쓰레기|투기|악취|냄새|재활용|음식물|waste|trash|garbage|rubbish|litter|dump|smell|stink|\bbins?\b"),
+    ("waste", r"쓰레기|투기|악취|냄새|재활용|음식물|몰래\s*버|버리고\s*(갔|가|감)|버려\s*(놓|두|져)|장롱|매트리스|폐가구|"
+              r"waste|trash|garbage|rubbish|litter|dump|smell|stink|\bbins?\b|fly.?tip|mattress|old (sofa|furniture)"),
     ("transport", r"버스|지하철|정류장|택시|배차|\bbus(es)?\b|subway|train|metro|taxi|bus stop"),
     ("parks", r"공원|놀이터|벤치|산책로|\bparks?\b|playground|bench|trail"),
     ("staff_conduct", r"공무원|직원|불친절|민원실|담당자|staff|rude|clerk|officer|employee"),
@@ -145,7 +147,10 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
             intent, _ = conv.latest_intent(tracker)
             # Started by NLU, or by the words when NLU was unsure (actions/plain_requests.py).
             if (intent == "file_complaint" or intent not in SERVICE_INTENTS) and guess and len(message) >= 6:
-                return {"complaint_text": message, "complaint_category_guess": guess}
+                # A place said with it is kept too: what the first message said is not asked again.
+                place = road_address_in(message)
+                return {"complaint_text": message, "complaint_category_guess": guess,
+                        **({"complaint_place": {"address": place}} if place else {})}
             return {}
         if not message:
             return {}

@@ -68,12 +68,18 @@ _PERSON = re.compile(
     r"상담원|상담사|상담\s*(받|원해|하고\s*싶|연결)|(사람|직원|담당자)(이랑|과|하고|한테|분)?\s*(얘기|이야기|통화|연결|상담|바꿔)"
     r"|(real|actual|live)\s+(person|human|agent)|\b(a|an?) human\b|\bto (a|an) (agent|operator|person)\b"
     r"|\b(talk|speak|chat)\s+(to|with)\s+(a |an |some)?(one|body|person|people|human|agent|staff)\b"
+    r"|\b(talk|speak|chat)\s+(to|with)\s+(a |an )?(member of staff|staff member|officer|official|clerk)\b"
     r"|\brepresentative\b|\boperator\b"
     # "call me back", "can someone ring me", "전화 좀 주세요": a person by phone (not "call me at 010-…", an answer)
     r"|\b(call|ring|phone) me\b(?!\s+(at|on)\b)|\bgive me a (ring|call|bell)\b|\bcall\s*back\b|전화\s*(좀\s*)?(주세요|주실|줄\s*수|줘|해\s*주|부탁|받고\s*싶)"
     r"|전화로\s*(하면|할\s*수|해도|처리|상담|문의|물어)"
     r"|(물어볼|여쭤볼|얘기할|이야기할|상담할|통화할)\s*(수\s*있는\s*)?(분|사람|직원)",
     re.IGNORECASE)
+# Asking for one, not telling about one.
+_ASKS_PERSON = re.compile(r"((can|could|may) i (just |please )?(talk|speak|chat)|i('d| would)? (like|want|need) to (talk|speak)|"
+                          r"let me (talk|speak)|connect me|put me through|상담원\s*(연결|바꿔)|"
+                          r"(사람|직원|상담원)(이랑|하고|과|한테)?\s*(직접\s*)?(얘기|이야기|통화)\s*(하고\s*싶|할래|할게|하게\s*해))",
+                          re.IGNORECASE)
 _CANCEL_WORDS = (r"(아니\s*|ㄴㄴ\s*|no,?\s*|nope,?\s*)?(안\s*해요?|취소(할게요|할래요|해\s*주세요|해요|요)?|그만(할게요|둘게요|할래요|하세요|해요|요)?|안\s*할래요?"
                  r"|안\s*할게요|관둘래요?|관둘게요|됐어요|됐습니다|필요\s*없어요|다음에\s*할게요"
                  r"|never\s*mind|forget\s*(it|about it)|stop( it)?|cancel( it| that)?|quit|i'?ll do it later"
@@ -118,7 +124,7 @@ STOP_FALLBACK_CONFIDENCE = 0.35
 STOP_UNSURE_CONFIDENCE = 0.5
 # A message made only of ways to stop ("됐어요 안 할래요", "never mind, cancel it").
 _CANCEL = re.compile(rf"^\s*({_CANCEL_WORDS}[\s,.!~]*)+$", re.IGNORECASE)
-_WHY = re.compile(r"(왜|뭐\s*때문에|어디에\s*쓰|why\b|what .*for\b|what is this|이게\s*뭐|뭔가요|무슨\s*뜻)", re.IGNORECASE)
+_WHY = re.compile(r"(왜|뭐\s*때문에|어디에\s*쓰|why\b|what'?s? .*for\b|what is this|이게\s*뭐|뭔가요|무슨\s*뜻)", re.IGNORECASE)
 # Korean question endings; not a bare -가요, which is also "(we) go" ("둘 다 같이 가요").
 _IS_QUESTION = re.compile(r"(\?|나요|까요|[인는은던]가요|어때요?|뭐예요|뭐에요|언제예요|어디예요|죠)\s*[.~]*\s*$")
 _SWITCH_CUE = re.compile(r"(그게\s*아니라|말고|아니고|대신|먼저|부터\s*(할|하고|해야|하려)|instead|rather|actually,? i (want|need)|"
@@ -138,6 +144,7 @@ SLOT_WORDS: Mapping[str, re.Pattern] = {
     "birth_date": re.compile(r"(생년월일|생일|태어난|\bbirth|\bborn\b|\bdob\b)", re.IGNORECASE),
     "case_number": re.compile(r"(접수\s*번호|신청\s*번호|\bcase number\b|\bapplication number\b)", re.IGNORECASE),
     "fine_ids": re.compile(r"(과태료|범칙금|벌금|고지서|어떤\s*걸\s*낼|\bfines?\b|\bwhich (one|ones) to pay\b|"
+                           r"\bwhich (ones?|fines?) (i'?m|im|i am|to be) pay|\b(add|remove|drop) (another|one)\b|"
                            r"\bpenalt(y|ies)\b)", re.IGNORECASE),
     "payment_method": re.compile(r"(결제\s*방법|납부\s*방법|결제\s*수단|어떻게\s*(낼|내|결제)|카드|가상\s*계좌|계좌|"
                                  r"\bmethod\b|\bcard\b|\baccount\b|\btransfer\b|\bhow (i|to|we|you) pay\b|"
@@ -185,8 +192,10 @@ def wants_person(text: str, intent: Optional[str], confidence: float, ranking: S
         return True
     if not _PERSON.search(text or ""):
         return False
-    # A complaint may be about staff ("the agent was rude"): there the words need NLU's agreement too.
-    return requested_slot != "complaint_text" or _intent_score(ranking, "request_human") >= 0.2
+    # A complaint may be about staff ("the agent was rude"): there the words need NLU's agreement too, unless they
+    # ask for one ("… honestly its a whole saga, can i just talk to an actual person").
+    return requested_slot != "complaint_text" or _intent_score(ranking, "request_human") >= 0.2 \
+        or bool(_ASKS_PERSON.search(text))
 
 
 def wants_cancel(text: str, intent: Optional[str], confidence: float, requested_slot: Optional[str],
@@ -213,8 +222,10 @@ def wants_cancel(text: str, intent: Optional[str], confidence: float, requested_
     if not free_text and intent in LEAVE_INTENTS and confidence >= CANCEL_CONFIDENCE and not is_yes(text):
         # "that's right now" at a summary reads as goodbye to NLU; it is a yes
         return True
-    # At a yes/no summary "아니요" is a change, not a cancel; NLU's cancel must come with a cancel word there.
-    return intent == "cancel" and confidence >= CANCEL_CONFIDENCE and requested_slot not in CONFIRM_SLOTS
+    # At a yes/no summary "아니요" is a change, not a cancel; NLU's cancel must come with a cancel word there. An
+    # answer the question's parser takes is not stopped by NLU alone ("지금은 사진이 없으니까 그냥 없이 할게요": cancel 0.98).
+    return intent == "cancel" and confidence >= CANCEL_CONFIDENCE and requested_slot not in CONFIRM_SLOTS \
+        and not answers_asked
 
 
 def leans_to_stop(text: str, intent: Optional[str], confidence: float, requested_slot: Optional[str],
@@ -483,10 +494,9 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
         return Reading(Kind.SWITCH, switch_to=other)  # "아 생각해보니 이사한거 신고부터 해야겠네요" (out_of_scope 0.52)
     if leans_to_stop(text, intent, confidence, requested_slot, ranking, answers_asked):
         return Reading(Kind.CANCEL)
-    at_summary = requested_slot in CONFIRM_SLOTS
     if intent in SERVICE_INTENTS and intent not in set(own_services) \
-            and not (at_summary and is_yes(text) and not _SWITCH_CUE.search(text)):
-        # At a summary "ㅇㅇ 신고해주세요" is a yes to the move-in report (신고), not a complaint.
+            and not (is_yes(text) and not _SWITCH_CUE.search(text)):
+        # "ㅇㅇ 신고해주세요", "네 신고할게요" in a move-in report is a yes to the report (신고), not a complaint.
         cue = bool(_SWITCH_CUE.search(text))
         # Words that ask for it first or instead make a weaker reading enough ("actually forget that, I need to
         # change my address first": change_address 0.54 beside cancel 0.45).
@@ -548,7 +558,8 @@ def _free_text_reading(text: str, intent: Optional[str], confidence: float, rank
     a line NLU finds out of scope that does not look like such an answer."""
     if not text:
         return Reading(Kind.STRAY)
-    if intent in _SMALLTALK and confidence >= ROUTED_CONFIDENCE and len(text) < 25:
+    if intent in _SMALLTALK and confidence >= ROUTED_CONFIDENCE and (len(text) < 25 or not plausible):
+        # "thanks so much, this is way easier than calling the gu office 🙏" names no place
         return Reading(Kind.ROUTED) if intent in ROUTED_INTENTS else Reading(Kind.STRAY)
     if not plausible and intent == "out_of_scope" and confidence >= FREE_TEXT_OOS_CONFIDENCE \
             and _intent_score(ranking, "file_complaint") < 0.2:
@@ -561,5 +572,6 @@ _EN_QUESTION = re.compile(r"^\s*(what|how|when|who|why|can|could|would|do|does|d
 
 
 def asks(text: str) -> bool:
-    """A question by its ending or its first word."""
-    return bool(_IS_QUESTION.search(text) or _EN_QUESTION.search(text))
+    """A question by its ending or its first word, or a "why/what for" asked before a remark ("근데 1번은 뭐 때문에 나온
+    거예요? 거기 주차한 적이 없는데", "whats the second one for?? never got any letter about it")."""
+    return bool(_IS_QUESTION.search(text) or _EN_QUESTION.search(text) or ("?" in text and _WHY.search(text)))

@@ -35,7 +35,7 @@ async def search_addresses(request: web.Request) -> web.Response:
     if not (1 <= len(query) <= 100):
         raise ValidationFailed("'q' must be 1 to 100 characters of an address.", field="q")
     limit = query_int(request, "limit", default=5, minimum=1, maximum=20)
-    tokens = [t for t in (re.sub(r"[,.\-]", "", part).lower() for part in query.split()) if t][:6]
+    tokens = [_city(t) for t in (re.sub(r"[,.\-]", "", part).lower() for part in query.split()) if t][:6]
     if not tokens:
         raise ValidationFailed("'q' must contain letters or digits.", field="q")
     stmt = select(Address)
@@ -51,6 +51,15 @@ async def search_addresses(request: web.Request) -> web.Response:
             return ok({"addresses": [{**address_view(a), "match": "exact"} for a in exact]})
         near = address_match.near(query, await _near_candidates(session, query), limit)
     return ok({"addresses": [{**address_view(a), "match": "near"} for a in near]})
+
+
+# "서울시 송파구 …": a city as people shorten it, found in the register's full name (서울특별시, 부산광역시).
+_SHORT_CITY = re.compile(r"^(서울|부산|대구|인천|광주|대전|울산|세종)시$")
+
+
+def _city(token: str) -> str:
+    short = _SHORT_CITY.match(token)
+    return short.group(1) if short else token
 
 
 SCAN_LIMIT = 500  # rows read for one search; the register is a few hundred addresses

@@ -512,3 +512,49 @@ def test_putting_this_task_off_for_another_service_first_is_a_switch_even_when_n
 def test_naming_a_wrong_answer_without_a_new_value_asks_it_again():
     reading = read("이사 날짜가 틀렸어요", "address_confirm", ADDRESS_TASK, ADDRESS_FILLED, services=("change_address",))
     assert (reading.kind, reading.slot, reading.value) == (Kind.CORRECTION, "effective_date", "")
+
+
+@pytest.mark.parametrize("text", ["근데 1번은 뭐 때문에 나온 거예요? 거기 주차한 적이 없는데",
+                                  "whats the second one for?? never got any letter about it"])
+def test_a_why_question_followed_by_a_remark_is_a_question_not_a_choice(text):
+    reading = read(text, "fine_ids", FINE_TASK, answers=True)
+    assert reading == Reading(Kind.QUESTION, value="why")
+
+
+def test_asking_for_a_person_at_the_end_of_a_long_description_hands_off():
+    text = ("so basically my landlord keeps dumping construction waste in the shared yard and he says the city told "
+            "him its fine but... honestly its a whole saga, can i just talk to an actual person")
+    assert read(text, "complaint_text", COMPLAINT_TASK, intent="file_complaint", confidence=0.8,
+                services=("file_complaint",), ranking=[{"name": "file_complaint", "confidence": 0.8},
+                                                       {"name": "request_human", "confidence": 0.1}]).kind == Kind.PERSON
+
+
+def test_a_polite_wish_to_speak_with_staff_at_the_summary_hands_off():
+    text = ("Thank you for the summary. Before I confirm, however, I would be grateful to speak with a member of "
+            "staff, as I believe this fine may have been issued to the wrong vehicle. Kind regards.")
+    assert read(text, "payment_confirm", FINE_TASK, {"fine_ids": ["fn_1"], "payment_method": "card"},
+                intent="inform", confidence=0.5).kind == Kind.PERSON
+
+
+def test_thanks_at_a_place_question_is_no_place():
+    reading = read("thanks so much, this is way easier than calling the gu office 🙏", "complaint_place",
+                   COMPLAINT_TASK, intent="thank", confidence=0.9, services=("file_complaint",), answers=False)
+    assert reading.kind == Kind.ROUTED
+
+
+def test_a_yes_that_says_report_in_a_move_in_report_is_no_switch_to_a_complaint():
+    reading = read("네 신고할게요", "member_ids", ADDRESS_TASK, ADDRESS_FILLED, intent="file_complaint", confidence=0.8,
+                   services=("change_address",))
+    assert reading.kind != Kind.SWITCH
+
+
+def test_no_photo_in_words_nlu_hears_as_cancel_answers_the_photo_question():
+    reading = read("지금은 사진이 없으니까 그냥 없이 할게요", "photo_id", COMPLAINT_TASK, COMPLAINT_FILLED,
+                   intent="cancel", confidence=0.98, services=("file_complaint",), answers=True)
+    assert reading.kind == Kind.ANSWER
+
+
+def test_a_place_in_the_first_message_is_kept_with_the_description():
+    from actions.address import road_address_in
+    assert road_address_in("streetlight out in front of 20 Huam-ro for a week now, pls fix") == "20 Huam-ro"
+    assert road_address_in("I waited 20 minutes at the bus stop") is None

@@ -74,3 +74,8 @@ def test_jamo_distance_counts_letters_not_syllables() -> None:
     assert distance(jamo("테헤렌로"), jamo("테헤란로"), 3) == 1
     assert distance(jamo("역삼로"), jamo("언주로"), 3) == 4  # past any allowance: a different road
     assert roman("Kangnam-daero") == roman("Gangnam Daero")
+
+
+@pytest.mark.asyncio
+async def test_a_city_shortened_as_people_say_it_is_still_exact(api: Api) -> None:
+    assert await search(api, "서울시 강남구 테헤란로 152") == [("서울특별시 강남구 테헤란로 152", "exact")]

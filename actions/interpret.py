@@ -144,7 +144,7 @@ SLOT_WORDS: Mapping[str, re.Pattern] = {
     "birth_date": re.compile(r"(생년월일|생일|태어난|\bbirth|\bborn\b|\bdob\b)", re.IGNORECASE),
     "case_number": re.compile(r"(접수\s*번호|신청\s*번호|\bcase number\b|\bapplication number\b)", re.IGNORECASE),
     "fine_ids": re.compile(r"(과태료|범칙금|벌금|고지서|어떤\s*걸\s*낼|\bfines?\b|\bwhich (one|ones) to pay\b|"
-                           r"\bwhich (ones?|fines?) (i'?m|im|i am|to be) pay|\b(add|remove|drop) (another|one)\b|"
+                           r"\bwhich (ones?|fines?) (i'?m|im|i am|to be) pay|\badd another( one)?\b|\b(remove|drop) one\b|"
                            r"\bpenalt(y|ies)\b)", re.IGNORECASE),
     "payment_method": re.compile(r"(결제\s*방법|납부\s*방법|결제\s*수단|어떻게\s*(낼|내|결제)|카드|가상\s*계좌|계좌|"
                                  r"\bmethod\b|\bcard\b|\baccount\b|\btransfer\b|\bhow (i|to|we|you) pay\b|"
@@ -174,7 +174,7 @@ _TAIL_KO = re.compile(r"\s*(입니다|이에요|예요|이요|이어요|여요|�
                       r"|으로요|로요|으로\s*바꿔\s*주세요|로\s*바꿔\s*주세요|으로\s*할게요|로\s*할게요)\s*[.!~]*\s*$")
 _LEAD_EN = re.compile(r"^\s*(it'?s|it is|it should be|should be|the (new|right|correct) one is|make it|to|is)\s+",
                       re.IGNORECASE)
-_SPLIT = re.compile(r"[,;:!?]|\s[-–]\s|\.(?!\d)|\bbut\b|\binstead of\b|(?:이|가)?\s*아니라|(?:이|가)?\s*아니고|말고|틀렸어요|틀려요|잘못\s*(됐|썼|말했|적었)\w*")
+_SPLIT = re.compile(r"[,;:!?]|\s[-–]\s|\.(?!\d)|\bbut\b|\binstead of\b|(?:이|가)?\s*아니라|(?:이|가)?\s*아니고|말고|틀렸어요|틀려요|잘못\s*(?:됐|썼|말했|적었)\w*")
 
 
 def says_change(text: str) -> bool:

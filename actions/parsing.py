@@ -144,6 +144,7 @@ def parse_choices(text: str, count: int) -> Optional[List[int]]:
         # Ordinal words only in a short reply ("the second", "둘째요") or a clear "the first one": in a longer
         # sentence "first" or "one" is rarely a choice ("I need to change my address first").
         low = text.lower().replace(" ", "") if re.search(r"[가-힣]", text) else text.lower()
+        low = re.sub(r"\b(another|that|this|which|any|some|other|every|no) one\b", " ", low)  # no choice
         words = _KO_ORDINALS if re.search(r"[가-힣]", text) else _EN_ORDINALS
         for word, number in sorted(words.items(), key=lambda kv: -len(kv[0])):
             pattern = word if words is _KO_ORDINALS else r"\b" + word + r"\b"

@@ -232,6 +232,8 @@ class VerifiedFormValidation(FormValidationAction):
             # an address or a place is found inside it by its own extractor; a description is never the whole
             # message that asks to change it ("내용을 좀 더 자세하게 적고 싶은데요" asks the description again).
             value = conv.latest_text(tracker)
+        if value and slot != "complaint_text" and not self.accepts(slot, value, tracker):
+            value = ""  # words that are no value of its kind ("장소가 잘못됐어요"): the question is asked again
         if not value:
             dispatcher.utter_message(text=text("change_field", lang, field=text(f"field_{slot}", lang)))
             return [SlotSet(slot, None)] + [SlotSet(name, value) for name, value in resets.items()]

@@ -282,3 +282,19 @@ async def test_a_question_at_the_summary_that_narrows_one_answer_changes_it(gova
     await runner.say("can I just do the first one for now?", intent="nlu_fallback", confidence=0.5)
     assert runner.slots["fine_ids"] == [runner.slots["fine_options"][0]["id"]]
     assert runner.asking == "payment_confirm" and runner.slots["payment_method"] == "card"
+
+
+async def test_asking_to_change_which_fines_without_saying_which_asks_the_fines_again(govapi, actions_on_govapi,
+                                                                                       domain):
+    sender, slots = await verified_slots(govapi, domain, language="en")
+    runner = FormRunner(ValidatePayFineForm(), "pay_fine_form", domain, sender=sender, slots=slots, language="en")
+    await runner.say("i wanna pay some fines", intent="pay_fine")
+    await runner.say("just 1")
+    await runner.say("card")
+    assert runner.asking == "payment_confirm"
+    chosen = runner.slots["fine_ids"]
+    await runner.say("wait can i change which ones im paying? want to add another one", intent="inform",
+                     confidence=0.5)
+    assert runner.asking == "fine_ids" and not runner.slots.get("fine_ids")  # asked again, nothing taken as a choice
+    await runner.say("1 and 2")
+    assert runner.slots["fine_ids"][0] == chosen[0] and len(runner.slots["fine_ids"]) == 2

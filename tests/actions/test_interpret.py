@@ -558,3 +558,15 @@ def test_a_place_in_the_first_message_is_kept_with_the_description():
     from actions.address import road_address_in
     assert road_address_in("streetlight out in front of 20 Huam-ro for a week now, pls fix") == "20 Huam-ro"
     assert road_address_in("I waited 20 minutes at the bus stop") is None
+
+
+@pytest.mark.parametrize("text,slot", [("장소가 잘못됐어요", "complaint_place"), ("주소 잘못 썼어요", "complaint_place")])
+def test_saying_an_answer_was_wrong_carries_no_piece_of_the_words_as_its_value(text, slot):
+    reading = read(text, "complaint_confirm", COMPLAINT_TASK, COMPLAINT_FILLED, services=("file_complaint",))
+    assert (reading.kind, reading.slot, reading.value) == (Kind.CORRECTION, slot, "")
+
+
+def test_another_one_is_no_choice_of_the_first():
+    from actions.parsing import parse_choices
+    assert parse_choices("want to add another one", 4) is None
+    assert parse_choices("the first one", 4) == [0]

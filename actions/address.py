@@ -79,11 +79,27 @@ class ValidateChangeAddressForm(VerifiedFormValidation):
             updates["member_ids"] = []  # lives alone: nobody to ask about
         return updates
 
+    @staticmethod
+    def _in_first_message(tracker: Tracker, slot: Text) -> Dict[Text, Any]:
+        """What the message that started the report already says ("전입신고요 마포구 양화로 92로 오늘 이사옴"): the
+        address and the date are not asked again (each still validated, and shown in the summary)."""
+        message = conv.latest_text(tracker)
+        if tracker.get_slot("requested_slot") is not None or tracker.get_slot(slot) is not None:
+            return {}
+        if slot == "new_address":
+            place = road_address_in(message)
+            return {"new_address": place} if place else {}
+        today = conv.now_local().date()
+        day = parse_date(message, today) if _MOVED.search(message) else None
+        if day and today - timedelta(days=DAYS_BACK) <= day <= today + timedelta(days=DAYS_AHEAD):
+            return {"effective_date": day.isoformat()}
+        return {}
+
     # --- the new address --------------------------------------------------------------------------------------
     async def extract_new_address(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                   domain: DomainDict) -> Dict[Text, Any]:
         if not self.answering(tracker, "new_address"):
-            return {}
+            return self._in_first_message(tracker, "new_address")
         message = address_words(conv.latest_text(tracker))
         return {"new_address": message} if message else {}
 
@@ -125,7 +141,7 @@ class ValidateChangeAddressForm(VerifiedFormValidation):
     async def extract_effective_date(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                      domain: DomainDict) -> Dict[Text, Any]:
         if not self.answering(tracker, "effective_date"):
-            return {}
+            return self._in_first_message(tracker, "effective_date")
         today = conv.now_local().date()
         day = parse_date(conv.latest_text(tracker), today)
         lang = conv.language(tracker)
@@ -186,6 +202,8 @@ _BOTH = re.compile(r"(둘\s*다|셋\s*다|넷\s*다|다\s*(같이|함께|가|이
                    re.IGNORECASE)
 
 
+# Words of moving beside a date in the first message: the date is the move-in date.
+_MOVED = re.compile(r"(이사|전입|들어(와|왔|갔|가|옴|감)|입주|\bmov(e|ed|ing)\b|\bmove-in\b)", re.IGNORECASE)
 _WITH = re.compile(r"(\band\b|\bwith\b|\bplus\b|랑|하고|이랑|같이|함께|둘이)", re.IGNORECASE)
 _APART = re.compile(r"(나중|따로|안\s*(가|와)|\blater\b|\bseparately\b|\bnot\b|n'?t\b)", re.IGNORECASE)
 

@@ -8,7 +8,9 @@ A message that arrives while a form asks for `requested_slot` is read as one of:
 - ROUTED: a digression Rasa's rules answer before the form asks again (help, "are you a bot?", thanks, a
   language switch, an out-of-scope line);
 - QUESTION: "why do you need my birth date?": answered in place, then the question again;
-- STRAY: anything else that does not answer: said so in place, with what the question expects.
+- STRAY: anything else that does not answer: said so in place, with what the question expects;
+- EARLY: not an answer to the asked question but to a later one of this task ("오늘 들어왔어요" asked for the
+  address): kept, said so, and the asked question again (the form decides, by its parsers: VerifiedFormValidation).
 
 Pure functions of the message, its NLU reading and the slots, so the whole table is tested without Rasa.
 Precedence: a request for a person or to stop wins everywhere (including the summary and the payment method);
@@ -36,6 +38,7 @@ class Kind(str, Enum):
     ROUTED = "routed"
     QUESTION = "question"
     STRAY = "stray"
+    EARLY = "early"
 
 
 @dataclass(frozen=True)
@@ -65,11 +68,12 @@ ROUTED_CONFIDENCE = 0.6
 FREE_TEXT_OOS_CONFIDENCE = 0.5
 
 _PERSON = re.compile(
-    r"상담원|상담사|상담\s*(받|원해|하고\s*싶|연결)|(사람|직원|담당자)(이랑|과|하고|한테|분)?\s*(얘기|이야기|통화|연결|상담|바꿔)"
+    r"상담원|상담사|상담\s*(받|원해|하고\s*싶|연결)|(사람|직원|담당자|공무원|상담사)(분)?(이랑|과|하고|한테)?\s*(직접\s*)?(얘기|이야기|통화|연결|상담|바꿔)"
     r"|(real|actual|live)\s+(person|human|agent)|\b(a|an?) human\b|\bto (a|an) (agent|operator|person)\b"
     r"|\b(talk|speak|chat)\s+(to|with)\s+(a |an |some)?(one|body|person|people|human|agent|staff)\b"
     r"|\b(talk|speak|chat)\s+(to|with)\s+(a |an )?(member of staff|staff member|officer|official|clerk)\b"
-    r"|\brepresentative\b|\boperator\b"
+    r"|\brepresentative\b|\boperator\b|\bput me through\b|\bconnect me (to|with)\b"
+    r"|\b(some(one|body)|a person|staff) (at|from|in) the (office|centre|center|gu office|district office)\b"
     # "call me back", "can someone ring me", "전화 좀 주세요": a person by phone (not "call me at 010-…", an answer)
     r"|\b(call|ring|phone) me\b(?!\s+(at|on)\b)|\bgive me a (ring|call|bell)\b|\bcall\s*back\b|전화\s*(좀\s*)?(주세요|주실|줄\s*수|줘|해\s*주|부탁|받고\s*싶)"
     r"|전화로\s*(하면|할\s*수|해도|처리|상담|문의|물어)"
@@ -78,7 +82,7 @@ _PERSON = re.compile(
 # Asking for one, not telling about one.
 _ASKS_PERSON = re.compile(r"((can|could|may) i (just |please )?(talk|speak|chat)|i('d| would)? (like|want|need) to (talk|speak)|"
                           r"let me (talk|speak)|connect me|put me through|상담원\s*(연결|바꿔)|"
-                          r"(사람|직원|상담원)(이랑|하고|과|한테)?\s*(직접\s*)?(얘기|이야기|통화)\s*(하고\s*싶|할래|할게|하게\s*해))",
+                          r"(사람|직원|상담원|담당자|공무원|상담사)(분)?(이랑|하고|과|한테)?\s*(직접\s*)?(얘기|이야기|통화)\s*(하고\s*싶|할래|할게|하게\s*해))",
                           re.IGNORECASE)
 _CANCEL_WORDS = (r"(아니\s*|ㄴㄴ\s*|no,?\s*|nope,?\s*)?(안\s*해요?|취소(할게요|할래요|해\s*주세요|해요|요)?|그만(할게요|둘게요|할래요|하세요|해요|요)?|안\s*할래요?"
                  r"|안\s*할게요|관둘래요?|관둘게요|됐어요|됐습니다|필요\s*없어요|다음에\s*할게요"
@@ -90,11 +94,11 @@ _STOP = re.compile(r"((do\s*n'?t|do not) (send|submit|file|charge|process|go ahe
                    r"(보내|접수하|신고하|결제하|신청하|진행하|처리하|내)지\s*마(세요|요|)\b|"
                    r"취소해\s*주세요|취소할게요|취소할래요|취소요\b|그만할게요|그만할래요|그만\s*둘게요|안\s*(할|낼)래요|"
                    r"안\s*(할|낼)게요|다음에\s*할게요|\bcancel (this|it|that|everything)\b|\bforget (it|about it)\b|"
-                   r"\bi'?ll stop\b|\bstop here\b|\bforget (that )?i (asked|said anything)\b|\bdon'?t want to make a fuss\b|"
+                   r"\bi'?ll stop\b|\bstop here\b|\bcancel,? please\b|\bplease cancel\b|\blet'?s not\b|\bforget (that )?i (asked|said anything)\b|\bdon'?t want to make a fuss\b|"
                    r"없던\s*(걸로|일로)|\bnever\s*mind\b|\bdon'?t want to (do|pay|file|go on)\b)", re.IGNORECASE)
 # Putting the task off ("나중에 낼게요", "I'll pay after payday") or finding it unneeded ("신고 안해도 될듯"): a stop,
 # not an answer. Not "next week" or "내일", which answer a date question.
-_DEFER = re.compile(r"(나중에|다음에|담에|이따가?\s*(할|낼|다시)|다음\s*기회|월급\s*(날|들어오|받)|돈\s*(들어오|생기|생겨)|"
+_DEFER = re.compile(r"(\bat the bank\b|은행\s*(가서|에서)\s*(낼|내|납부)|나중에|다음에|담에|이따가?\s*(할|낼|다시)|다음\s*기회|월급\s*(날|들어오|받)|돈\s*(들어오|생기|생겨)|"
                     r"생각\s*(좀\s*)?(해\s*보고|해볼게)|다시\s*(올게|올께|오겠|올래|들를게)|\bcome back\b|\bget back to (you|this|it)\b|"
                     r"마음이?\s*바뀌|생각이\s*바뀌|"
                     r"안\s*(해도|내도|하셔도)\s*(될|돼|되|괜찮)|할\s*필요\s*(가\s*)?없|직접\s*(가서|방문)|"
@@ -143,7 +147,7 @@ SLOT_WORDS: Mapping[str, re.Pattern] = {
                         r"\bwrong number\b)", re.IGNORECASE),
     "birth_date": re.compile(r"(생년월일|생일|태어난|\bbirth|\bborn\b|\bdob\b)", re.IGNORECASE),
     "case_number": re.compile(r"(접수\s*번호|신청\s*번호|\bcase number\b|\bapplication number\b)", re.IGNORECASE),
-    "fine_ids": re.compile(r"(과태료|범칙금|벌금|고지서|어떤\s*걸\s*낼|\bfines?\b|\bwhich (one|ones) to pay\b|"
+    "fine_ids": re.compile(r"(과태료|범칙금|벌금|고지서|어떤\s*걸\s*낼|낼\s*(거|것|걸)|\bfines?\b|\bwhich (one|ones) to pay\b|"
                            r"\bwhich (ones?|fines?) (i'?m|im|i am|to be) pay|\badd another( one)?\b|\b(remove|drop) one\b|"
                            r"\bpenalt(y|ies)\b)", re.IGNORECASE),
     "payment_method": re.compile(r"(결제\s*방법|납부\s*방법|결제\s*수단|어떻게\s*(낼|내|결제)|카드|가상\s*계좌|계좌|"
@@ -219,7 +223,8 @@ def wants_cancel(text: str, intent: Optional[str], confidence: float, requested_
         return True
     if _NOT_NOW.match(text) or (free_text and _NO_NEED_END.search(text)):
         return True
-    if not free_text and intent in LEAVE_INTENTS and confidence >= CANCEL_CONFIDENCE and not is_yes(text):
+    if not free_text and intent in LEAVE_INTENTS and confidence >= CANCEL_CONFIDENCE and not is_yes(text) \
+            and not answers_asked:  # "오늘 들어가요" (I move in today) reads as goodbye to NLU: the date answers
         # "that's right now" at a summary reads as goodbye to NLU; it is a yes
         return True
     # At a yes/no summary "아니요" is a change, not a cancel; NLU's cancel must come with a cancel word there. An
@@ -326,6 +331,14 @@ def _parses_for(slot: str, text: str) -> bool:
     if slot == "effective_date":
         return parse_date(text, date.today()) is not None
     return False
+
+
+def _clear_value(reading: Reading) -> bool:
+    """A correction that carries a value beyond doubt: a number for a choice, a parsed phone or date, a place."""
+    slot, value = reading.slot or "", reading.value or ""
+    if slot in CHOICE_SLOTS:
+        return bool(re.search(r"\d", value))
+    return _has_value(slot, value)
 
 
 def _has_value(slot: str, value: str) -> bool:
@@ -487,9 +500,11 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
         # pick?" says "one"); a complaint may be put as a question, but then it names a problem.
         return _question(text, intent, confidence, requested_slot)
     correction = correction_of(text, requested_slot, task_slots, filled, answers_asked)
-    if correction is not None:
-        return correction
     other = named_switch(text, own_services) if not answers_asked else None
+    if correction is not None and not (other and not _clear_value(correction)):
+        # "forget the fine for now - I never registered my new address, can we do that first" names the fine
+        # but asks for the move-in report: the service named with "first" wins over a correction with no value
+        return correction
     if other:
         return Reading(Kind.SWITCH, switch_to=other)  # "아 생각해보니 이사한거 신고부터 해야겠네요" (out_of_scope 0.52)
     if leans_to_stop(text, intent, confidence, requested_slot, ranking, answers_asked):

@@ -99,6 +99,8 @@ class VerifiedFormValidation(FormValidationAction):
                 return ended
             if reading.kind == Kind.CORRECTION:
                 extraction_events = await self.correct(reading, dispatcher, tracker, domain, requested)
+            elif reading.kind == Kind.EARLY:
+                extraction_events = await self.keep_early(reading, dispatcher, tracker, domain, requested)
             else:
                 extraction_events = await self.get_extraction_events(dispatcher, tracker, domain)
         elif requested:
@@ -170,7 +172,23 @@ class VerifiedFormValidation(FormValidationAction):
                     if slot not in CONFIRM_SLOTS and self.fits(slot, message, tracker)]
             if len(fits) == 1:
                 return Reading(Kind.CORRECTION, slot=fits[0], value=message)
+        if reading.kind in (Kind.ANSWER, Kind.STRAY, Kind.ROUTED) and requested not in CONFIRM_SLOTS \
+                and not self.accepts(requested, message, tracker):
+            later = self.later_answer(requested, message, tracker)
+            if later:
+                return Reading(Kind.EARLY, slot=later, value=message)  # "오늘 들어왔어요" asked for the address
         return reading
+
+    def later_answer(self, requested: Text, message: Text, tracker: Tracker) -> Optional[Text]:
+        """The one not yet answered question after the asked one whose value the message clearly carries."""
+        order = self.task_slots()
+        if requested not in order:
+            return None
+        # Never a verification answer: a code typed early was not sent yet.
+        after = [slot for slot in order[order.index(requested) + 1:]
+                 if slot not in CONFIRM_SLOTS and slot not in VERIFY_SLOTS and tracker.get_slot(slot) is None]
+        fits = [slot for slot in after if self.fits(slot, message, tracker)]
+        return fits[0] if len(fits) == 1 else None
 
     def fits(self, slot: Text, message: Text, tracker: Tracker) -> bool:
         """Whether the message carries a value for this answer, clearly enough to change it without being asked
@@ -249,6 +267,19 @@ class VerifiedFormValidation(FormValidationAction):
             dispatcher.utter_message(text=text("corrected", lang, field=text(f"field_{slot}", lang)))
         updates = {**resets, slot: None, **extracted}
         return [SlotSet(name, value) for name, value in updates.items()]
+
+    async def keep_early(self, reading: Reading, dispatcher: CollectingDispatcher, tracker: Tracker,
+                         domain: DomainDict, requested: Text) -> List[EventType]:
+        """An answer to a later question: its own extractor reads it as if it were asked, it is kept, and the asked
+        question comes again."""
+        slot = reading.slot or requested
+        tracker.slots.update({"requested_slot": slot})
+        extracted = await self._extract_slot(slot, dispatcher, tracker, domain)
+        tracker.slots["requested_slot"] = requested
+        if extracted.get(slot) is not None:
+            dispatcher.utter_message(text=text("noted_early", conv.language(tracker),
+                                               field=text(f"field_{slot}", conv.language(tracker))))
+        return [SlotSet(name, value) for name, value in extracted.items()] + self.ask_again(requested)
 
     def correction_target(self, slot: Text, value: Text, tracker: Tracker) -> Text:
         """The answer a correction really changes (a form may know better: "2번 주소예요" is the address choice)."""

@@ -298,3 +298,24 @@ async def test_asking_to_change_which_fines_without_saying_which_asks_the_fines_
     assert runner.asking == "fine_ids" and not runner.slots.get("fine_ids")  # asked again, nothing taken as a choice
     await runner.say("1 and 2")
     assert runner.slots["fine_ids"][0] == chosen[0] and len(runner.slots["fine_ids"]) == 2
+
+
+async def test_the_address_and_date_in_the_first_message_are_not_asked_again(govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain)
+    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots)
+    await runner.say("전입신고요 역삼로 25로 오늘 이사옴", intent="change_address")
+    assert "역삼로 25" in runner.slots["address_label"]["ko"]
+    assert runner.slots["effective_date"] and runner.asking == "member_ids"
+
+
+async def test_a_date_given_while_the_address_is_asked_is_kept_and_the_address_asked_again(govapi, actions_on_govapi,
+                                                                                         domain):
+    sender, slots = await verified_slots(govapi, domain)
+    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots)
+    await runner.say("이사했어요", intent="change_address")
+    assert runner.asking == "new_address"
+    await runner.say("오늘 들어왔어요", intent="goodbye", confidence=0.8)
+    assert runner.slots["effective_date"] and runner.asking == "new_address"
+    assert "적어둘게요" in texts_of(runner.messages)
+    await runner.say("역삼로 25")
+    assert runner.asking == "member_ids"  # the date is not asked again

@@ -570,3 +570,41 @@ def test_another_one_is_no_choice_of_the_first():
     from actions.parsing import parse_choices
     assert parse_choices("want to add another one", 4) is None
     assert parse_choices("the first one", 4) == [0]
+
+
+def test_a_date_that_nlu_hears_as_goodbye_answers_the_date_question():
+    # "들어가요" is also "bye (take care)"
+    reading = read("오늘 들어가요", "effective_date", ADDRESS_TASK, ADDRESS_FILLED, intent="goodbye", confidence=0.85,
+                   services=("change_address",), answers=True)
+    assert reading.kind == Kind.ANSWER
+
+
+@pytest.mark.parametrize("text,requested", [
+    ("I can't find any code on my phone. can you just put me through to someone at the office?", "otp_code"),
+    ("주민센터에서 서류를 두번이나 잘못 떼줘서... 이거 문자로 쓰기엔 너무 길어요 그냥 담당자분이랑 통화하게 해주세요",
+     "complaint_text"),
+])
+def test_a_person_asked_for_in_other_words_hands_off(text, requested):
+    task = COMPLAINT_TASK if requested == "complaint_text" else ADDRESS_TASK
+    assert read(text, requested, task, intent="inform", confidence=0.5, services=("file_complaint",),
+                ranking=[{"name": "file_complaint", "confidence": 0.5}]).kind == Kind.PERSON
+
+
+def test_a_stop_with_please_at_the_summary_stops():
+    reading = read("hmm on second thought let's not, I'll pay at the bank next week. cancel please", "payment_confirm",
+                   FINE_TASK, {"fine_ids": ["fn_1"], "payment_method": "virtual_account"}, intent="cancel",
+                   confidence=0.99)
+    assert reading.kind == Kind.CANCEL
+
+
+def test_another_service_asked_first_wins_over_naming_this_ones_answer_without_a_value():
+    reading = read("oh wait actually, forget the fine for now - I just remembered I never registered my new address, "
+                   "can we do that first", "payment_method", FINE_TASK, {"fine_ids": ["fn_1"]}, intent="inform",
+                   confidence=0.5)
+    assert reading == Reading(Kind.SWITCH, switch_to="change_address")
+
+
+def test_choosing_again_what_to_pay_at_the_summary_asks_the_fines_again():
+    reading = read("잠깐 낼 거 다시 고를게요", "payment_confirm", FINE_TASK,
+                   {"fine_ids": ["fn_1"], "payment_method": "card"})
+    assert (reading.kind, reading.slot) == (Kind.CORRECTION, "fine_ids")

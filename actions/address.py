@@ -66,6 +66,16 @@ class ValidateChangeAddressForm(VerifiedFormValidation):
         return slot
 
     async def prepare(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
+        updates = await self._household(dispatcher, tracker)
+        said = tracker.get_slot("new_address")
+        if said and tracker.get_slot("address_options") is None and not tracker.get_slot("address_id") \
+                and not updates.get("form_outcome"):
+            # An address from the first message, kept before verification (validation waits for the citizen):
+            # searched now, like a typed one.
+            updates.update(await self.validate_new_address(said, dispatcher, tracker, {}))
+        return updates
+
+    async def _household(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
         if tracker.get_slot("household_options") is not None:
             return {}
         result = await get_client().household(conv.citizen_token(tracker))

@@ -319,3 +319,16 @@ async def test_a_date_given_while_the_address_is_asked_is_kept_and_the_address_a
     assert "적어둘게요" in texts_of(runner.messages)
     await runner.say("역삼로 25")
     assert runner.asking == "member_ids"  # the date is not asked again
+
+
+async def test_an_address_in_the_first_message_before_verification_is_searched_once_verified(govapi,
+                                                                                           actions_on_govapi, domain):
+    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain)
+    await runner.say("전입신고요 역삼로 25로 오늘 이사옴", intent="change_address")
+    assert runner.asking == "phone" and runner.slots["new_address"] == "역삼로 25"
+    await runner.say(DEMO_PHONE)
+    await runner.say(DEMO_BIRTH)
+    await runner.say(await govapi.latest_code("+82" + re.sub(r"\D", "", DEMO_PHONE)[1:]))
+    assert runner.slots.get("verified") is True
+    assert "역삼로 25" in runner.slots["address_label"]["ko"] and runner.slots["effective_date"]
+    assert runner.asking == "member_ids"  # neither the address nor the date is asked again

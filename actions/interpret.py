@@ -178,6 +178,8 @@ _TAIL_KO = re.compile(r"\s*(입니다|이에요|예요|이요|이어요|여요|�
                       r"|으로요|로요|으로\s*바꿔\s*주세요|로\s*바꿔\s*주세요|으로\s*할게요|로\s*할게요)\s*[.!~]*\s*$")
 _LEAD_EN = re.compile(r"^\s*(it'?s|it is|it should be|should be|the (new|right|correct) one is|make it|to|is)\s+",
                       re.IGNORECASE)
+_CHANGE_TO = re.compile(r"^\s*((please|pls|plz|can you|could you)\s+)?(change|make|set|update|correct|fix|switch)\s+"
+                        r"((it|that|this|the|my)\s+)*(to|into|as)\s+", re.IGNORECASE)
 _SPLIT = re.compile(r"[,;:!?]|\s[-–]\s|\.(?!\d)|\bbut\b|\binstead of\b|(?:이|가)?\s*아니라|(?:이|가)?\s*아니고|말고|틀렸어요|틀려요|잘못\s*(?:됐|썼|말했|적었)\w*")
 
 
@@ -307,6 +309,7 @@ def value_words(text: str, slot: str) -> str:
         cleaned = re.sub(r"^\s*(the|my|our|its|that)\s+(?=(is|was|should be)\b)", "", cleaned, flags=re.IGNORECASE)
         cleaned = re.sub(r"^\s*(은|는|이|가|을|를|도)(\s+|\s*$)", "", cleaned)  # "이사 날짜가 틀렸어요": no value
         cleaned = re.sub(r"^\s*(is|was|should be)\b", "", cleaned, flags=re.IGNORECASE)
+        cleaned = _CHANGE_TO.sub("", cleaned)  # "pls change (the address) to 306 Olympic-ro"
         cleaned = _TAIL_KO.sub("", _LEAD_EN.sub("", cleaned)).strip(" .,:'\"")
         if re.match(r"^(not|no)\b", cleaned, re.IGNORECASE):
             continue  # "…on the 15th, not today": the wrong value, said after the right one
@@ -315,6 +318,11 @@ def value_words(text: str, slot: str) -> str:
     # The value usually comes last ("not X but Y", "X 말고 Y", "wrong phone, it's Y"), unless only an earlier part
     # holds a value of its kind ("the place should be 196 Songpa-daero, I mixed up the numbers").
     valued = [c for c in candidates if _has_value(slot, c)]
+    if slot in ("new_address", "complaint_place"):
+        # "change the address to 306 Olympic-ro, 190 was my friend's place": the part that says a whole place
+        whole = [c for c in valued if _WHOLE_PLACE.search(c)]
+        if whole:
+            return whole[0] if len(whole) == 1 else whole[-1]
     if valued and not _has_value(slot, candidates[-1]):
         return valued[-1]
     for candidate in reversed(candidates):
@@ -485,9 +493,10 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
         if other:
             return Reading(Kind.SWITCH, switch_to=other)  # "nvm that, I'd rather sort out my unpaid fine first"
         return Reading(Kind.CANCEL)
-    if _WAIT.match(text) and not answers_asked:
+    bare = _LEAD.sub("", text)  # "sorry one sec, someone at the door"
+    if (_WAIT.match(text) or _WAIT.match(bare)) and not answers_asked:
         return Reading(Kind.STRAY, value="wait")
-    if _WAIT_START.match(text) and not answers_asked and not _CUE.search(text) and not asks(text) \
+    if (_WAIT_START.match(text) or _WAIT_START.match(bare)) and not answers_asked and not _CUE.search(bare) and not asks(text) \
             and correction_of(text, requested_slot, task_slots, filled, answers_asked) is None:
         return Reading(Kind.STRAY, value="wait")  # "hang on, my phone is in the other room"
     is_question = asks(text)

@@ -101,8 +101,17 @@ _KEEP = re.compile(r"(그대로|이대로|바꿀\s*(거|게|것)\s*없|수정\s*
                    r"nothing to change|leave it|go ahead|진행해)", re.IGNORECASE)
 
 
+# "이대로는 안돼요", "그대로 접수하면 안돼요", "don't send it as it is": keeping it, denied.
+_NEGATED = re.compile(r"(안\s*(돼|되|됩|해|할|하|낼)|않|말아|마세요|마요|하지\s*마|\bnot\b|n'?t\b|\bno\b(?!\s+changes?\b)|아니|아뇨|ㄴㄴ)",
+                      re.IGNORECASE)
+
+
+def negated(text: str) -> bool:
+    return bool(_NEGATED.search(text or ""))
+
+
 def keeps_as_is(text: str) -> bool:
-    return bool(_KEEP.search(text or ""))
+    return bool(_KEEP.search(text or "")) and not negated(text)
 
 
 def is_yes(text: str) -> bool:

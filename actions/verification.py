@@ -21,7 +21,7 @@ from actions import conversation as conv
 from actions.dates import parse_date
 from actions.govapi_client import ErrKind, get_client
 from actions.interpret import CONFIRM_SLOTS, FREE_TEXT_SLOTS, SERVICE_FORMS, SLOT_WORDS, Kind, Reading, read_message, says_change
-from actions.parsing import (find_case_number, is_no, is_yes, keeps_as_is, normalise_phone, parse_birth_date, parse_otp,
+from actions.parsing import (find_case_number, is_no, is_yes, keeps_as_is, negated, normalise_phone, parse_birth_date, parse_otp,
                              phone_from_sender, wants_resend)
 from actions.texts import TEXTS, text
 
@@ -289,6 +289,9 @@ class VerifiedFormValidation(FormValidationAction):
     def confirm_answer(self, slot: Text, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
         message = conv.latest_text(tracker)
         intent, _ = conv.latest_intent(tracker)
+        if not keeps_as_is(message) and (is_no(message) or (negated(message) and not is_yes(message))):
+            # "아뇨 이대로는 안돼요", "아니 그대로 접수하면 안돼요": never a yes, whatever else the words say
+            return {slot: None, "summary_change": True}
         if tracker.get_slot("summary_change") and not keeps_as_is(message) and (is_yes(message) or intent == "affirm"):
             # "아니요" then "네": after saying something is wrong, a bare yes answers "what should change?" with
             # nothing; it is asked again (its text says how to keep everything as it is).

@@ -332,3 +332,22 @@ async def test_an_address_in_the_first_message_before_verification_is_searched_o
     assert runner.slots.get("verified") is True
     assert "역삼로 25" in runner.slots["address_label"]["ko"] and runner.slots["effective_date"]
     assert runner.asking == "member_ids"  # neither the address nor the date is asked again
+
+
+@pytest.mark.parametrize("said", ["아뇨 이대로는 안돼요", "아니 그대로 접수하면 안돼요", "no, not like this"])
+async def test_keeping_it_as_it_is_denied_is_never_a_yes(govapi, actions_on_govapi, domain, said):
+    sender, slots = await verified_slots(govapi, domain)
+    runner = FormRunner(ValidatePayFineForm(), "pay_fine_form", domain, sender=sender, slots=slots)
+    await runner.say("과태료 낼게요", intent="pay_fine")
+    if runner.asking == "fine_ids":
+        await runner.say("1")
+    await runner.say("카드")
+    assert runner.asking == "payment_confirm"
+    await runner.say(said, intent="deny", confidence=0.6)
+    assert runner.slots.get("payment_confirm") is not True and runner.slots["summary_change"] is True
+
+
+@pytest.mark.parametrize("said", ["그대로 진행해 주세요", "no changes, go ahead", "keep as is"])
+def test_keeping_it_as_it_is_said_plainly_keeps_it(said):
+    from actions.parsing import keeps_as_is
+    assert keeps_as_is(said)

@@ -608,3 +608,14 @@ def test_choosing_again_what_to_pay_at_the_summary_asks_the_fines_again():
     reading = read("잠깐 낼 거 다시 고를게요", "payment_confirm", FINE_TASK,
                    {"fine_ids": ["fn_1"], "payment_method": "card"})
     assert (reading.kind, reading.slot) == (Kind.CORRECTION, "fine_ids")
+
+
+def test_a_changed_address_is_the_part_that_says_a_whole_address_not_the_remark_with_the_old_number():
+    reading = read("pls change the address to 306 Olympic-ro, 190 was my friend's place lol", "address_confirm",
+                   ADDRESS_TASK, {**ADDRESS_FILLED, "new_address": "190 Olympic-ro"}, services=("change_address",))
+    assert (reading.kind, reading.slot, reading.value) == (Kind.CORRECTION, "new_address", "306 Olympic-ro")
+
+
+def test_a_wait_after_sorry_is_a_wait_not_a_description():
+    reading = read("sorry one sec, someone at the door", "complaint_text", COMPLAINT_TASK, services=("file_complaint",))
+    assert reading == Reading(Kind.STRAY, value="wait")

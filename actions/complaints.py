@@ -52,7 +52,7 @@ KEYWORDS = [
     ("roads", r"포트홀|파손|패인|움푹|보도블|싱크홀|맨홀|빗물받이|배수구|하수구|침수|물바다|물이\s*고|pothole|crack|manhole|"
               r"\bdrains?\b|gutter|flood"),
     ("noise", r"소음|시끄|층간|공사\s*소리|소리\s*(때문|가\s*(너무|심|나)|나서|를\s*(너무|크게))|잠을\s*(못|설)|드릴|망치|쿵쿵|음악\s*소리|짖|확성기|noise|noisy|\bloud|drilling|hammering|"
-              r"construction (noise|work)|music|barking|banging|honking"),
+              r"construction (noise|work)|music|\bbark(s|ing|ed)?\b|banging|honking"),
     ("waste", r"쓰레기|투기|악취|냄새|재활용|음식물|몰래\s*버|버리고\s*(갔|가|감)|버려\s*(놓|두|져)|장롱|매트리스|폐가구|"
               r"waste|trash|garbage|rubbish|litter|dump|smell|stink|\bbins?\b|fly.?tip|mattress|old (sofa|furniture)"),
     ("transport", r"버스|지하철|정류장|택시|배차|\bbus(es)?\b|subway|train|metro|taxi|bus stop"),

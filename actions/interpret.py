@@ -494,9 +494,10 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
             return Reading(Kind.SWITCH, switch_to=other)  # "nvm that, I'd rather sort out my unpaid fine first"
         return Reading(Kind.CANCEL)
     bare = _LEAD.sub("", text)  # "sorry one sec, someone at the door"
-    if (_WAIT.match(text) or _WAIT.match(bare)) and not answers_asked:
+    waits = not answers_asked and named_switch(text, own_services) is None  # "아 잠깐 그거보다 과태료 먼저 낼게요"
+    if (_WAIT.match(text) or _WAIT.match(bare)) and waits:
         return Reading(Kind.STRAY, value="wait")
-    if (_WAIT_START.match(text) or _WAIT_START.match(bare)) and not answers_asked and not _CUE.search(bare) and not asks(text) \
+    if (_WAIT_START.match(text) or _WAIT_START.match(bare)) and waits and not _CUE.search(bare) and not asks(text) \
             and correction_of(text, requested_slot, task_slots, filled, answers_asked) is None:
         return Reading(Kind.STRAY, value="wait")  # "hang on, my phone is in the other room"
     is_question = asks(text)

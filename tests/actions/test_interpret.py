@@ -619,3 +619,9 @@ def test_a_changed_address_is_the_part_that_says_a_whole_address_not_the_remark_
 def test_a_wait_after_sorry_is_a_wait_not_a_description():
     reading = read("sorry one sec, someone at the door", "complaint_text", COMPLAINT_TASK, services=("file_complaint",))
     assert reading == Reading(Kind.STRAY, value="wait")
+
+
+def test_a_wait_that_asks_for_another_service_first_is_a_switch():
+    reading = read("아 잠깐 그거보다 과태료 먼저 내야겠어요 낼모레까지라서", "complaint_place", COMPLAINT_TASK,
+                   intent="inform", confidence=0.5, services=("file_complaint",))
+    assert reading == Reading(Kind.SWITCH, switch_to="pay_fine")

@@ -6,8 +6,6 @@ the stand-ins (subprocess under .venv), the machine's Redis with a unique key pr
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import socket
 import subprocess
@@ -32,6 +30,9 @@ TWILIO_SID = "AC" + uuid.uuid4().hex
 TWILIO_TOKEN = "test-auth-" + uuid.uuid4().hex
 RASA_TOKEN = "test-rasa-" + uuid.uuid4().hex
 OUTBOUND_TOKEN = "test-outbound-" + uuid.uuid4().hex
+
+sys.path.insert(0, str(ROOT / "tests" / "rasa_runtime"))
+from rasa_server import throwaway_bot_model  # noqa: E402  (the one trainer of the test bot, both suites)
 
 
 def free_port() -> int:
@@ -82,23 +83,9 @@ def redis_client() -> Iterator["redis.Redis"]:
 
 @pytest.fixture(scope="session")
 def test_model(tmp_path_factory) -> Path:
-    """The test bot, trained once per content change (training costs about a minute of CPU)."""
-    digest = hashlib.sha256()
-    for path in sorted(BOT.rglob("*.yml")):
-        digest.update(path.relative_to(BOT).as_posix().encode() + path.read_bytes())
-    cache = ROOT / "var" / "test-models"
-    cache.mkdir(parents=True, exist_ok=True)
-    model = cache / f"channels-{digest.hexdigest()[:16]}.tar.gz"
-    if not model.exists():
-        out = tmp_path_factory.mktemp("train")
-        subprocess.run(
-            [str(RASA), "train", "--config", str(BOT / "config.yml"), "--domain", str(BOT / "domain.yml"),
-             "--data", str(BOT / "data"), "--out", str(out), "--fixed-model-name", "channels"],
-            check=True, cwd=out, env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        (out / "channels.tar.gz").replace(model)
-    return model
+    """The test bot, trained once per content change (training costs about a minute of CPU); one cache with the
+    Rasa server tests (tests/rasa_runtime/rasa_server.py)."""
+    return throwaway_bot_model(tmp_path_factory.mktemp("train"))
 
 
 def start_standins(workdir: Path) -> tuple[subprocess.Popen, Dict[str, str]]:

@@ -103,7 +103,7 @@ def guess_category(message: str, entities: List[Dict[str, Any]]) -> Optional[str
 
 
 # No photo, said in other words than "없음" ("사진은 못 찍었어용", "사진x", "didn't take one").
-_NO_PHOTO = re.compile(r"((못|안)\s*찍|찍은\s*(게|거|것)\s*없|사진\s*(x|X|ㄴㄴ|노)\s*$|didn'?t (take|get|snap) (a |any |one)?|"
+_NO_PHOTO = re.compile(r"(패스|스킵|넘어가|건너|\bpass\b|(못|안)\s*찍|찍은\s*(게|거|것)\s*없|사진\s*(x|X|ㄴㄴ|노)\s*$|didn'?t (take|get|snap) (a |any |one)?|"
                        r"\bno (pic|photo|picture|image)s?\b|haven'?t (got )?(a|any) (pic|photo|picture)|don'?t have (a|any|one))",
                        re.IGNORECASE)
 

@@ -43,3 +43,10 @@ def test_a_tie_between_the_words_goes_to_the_category_nlu_tagged():
 ])
 def test_a_problem_told_without_its_category_word_still_finds_it(text, expected):
     assert guess_category(text, []) == expected
+
+
+@pytest.mark.parametrize("text,none", [("사진은 못 찍었어용", True), ("사진x", True), ("사진은 패스할게요", True),
+                                       ("didn't take one", True), ("pass on the photo", True), ("사진 보낼게요", False)])
+def test_no_photo_said_in_other_words(text, none):
+    from actions.complaints import no_photo
+    assert no_photo(text) is none

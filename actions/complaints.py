@@ -49,7 +49,7 @@ KEYWORDS = [
                         r"\b(car|truck|van|vehicle)s? (that'?s |that has |has |have |is |are )?(been )?(block|left|abandon)|"
                         r"\bpark(s|ed|ing)? (on|in front of|across|over) (the |my |our )?(sidewalk|pavement|crosswalk|driveway|"
                         r"footpath|road|street|corner)"),
-    ("roads", r"포트홀|파손|패인|움푹|보도블|싱크홀|맨홀|빗물받이|배수구|하수구|침수|물바다|물이\s*고|pothole|crack|manhole|"
+    ("roads", r"포트홀|파손|패인|움푹|구멍|\bholes?\b|보도블|싱크홀|맨홀|빗물받이|배수구|하수구|침수|물바다|물이\s*고|pothole|crack|manhole|"
               r"\bdrains?\b|gutter|flood"),
     ("noise", r"소음|시끄|층간|공사\s*소리|소리\s*(때문|가\s*(너무|심|나)|나서|를\s*(너무|크게))|잠을\s*(못|설)|드릴|망치|쿵쿵|음악\s*소리|짖|확성기|noise|noisy|\bloud|drilling|hammering|"
               r"construction (noise|work)|music|\bbark(s|ing|ed)?\b|banging|honking"),
@@ -112,6 +112,15 @@ def no_photo(message: str) -> bool:
     return means_none(message) or is_no(message) or bool(_NO_PHOTO.search(message or ""))
 
 
+def _category_named(message: str, options: List[Dict[str, Any]]) -> Optional[str]:
+    """A category the message names by its label ("roads", "공원"), or None."""
+    for lang in ("ko", "en"):
+        found = match_label(message, [pick(o.get("label"), lang) for o in options])
+        if found is not None:
+            return str(options[found]["code"])
+    return None
+
+
 class ValidateFileComplaintForm(VerifiedFormValidation):
     def name(self) -> Text:
         return "validate_file_complaint_form"
@@ -170,6 +179,9 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
         intent, _ = conv.latest_intent(tracker)
         options = await categories()
         guess = tracker.get_slot("complaint_category_guess")
+        named = _category_named(message, options)
+        if named and named != guess:
+            return {"complaint_category": named}  # "yes roads" to "Is this about 'Noise'?": the one named
         if guess and (is_yes(message) or intent == "affirm"):
             return {"complaint_category": guess}
         if guess and (is_no(message) or intent == "deny"):

@@ -40,6 +40,7 @@ def test_a_tie_between_the_words_goes_to_the_category_nlu_tagged():
     ("집앞 빗물받이가 막혀서 비만오면 길이 물바다에요", "roads"),
     ("the playground in the park has a broken swing", "parks"),
     ("my upstairs neighbour's dog barks all night long, i want to complain", "noise"),
+    ("theres a deep hole in the road outside 142 Olympic-ro and cars keep banging into it", "roads"),
 ])
 def test_a_problem_told_without_its_category_word_still_finds_it(text, expected):
     assert guess_category(text, []) == expected

@@ -265,3 +265,14 @@ async def test_on_sms_the_link_is_in_the_text_and_the_receipt_comes_once_paid(go
     await check.say("결제됐나요?", intent="check_payment")
     _, receipt = await run_action(ActionVerifiedRequest(), check.tracker(), domain)
     assert "결제 완료" in texts_of(receipt) and re.search(r"RC-\d{4}-\d{6}", texts_of(receipt))
+
+
+async def test_yes_with_another_category_named_takes_the_one_named(govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain, language="en")
+    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots,
+                        language="en")
+    await runner.say("I want to file a complaint", intent="file_complaint")
+    await runner.say("the bar next door is so loud every night")
+    assert runner.slots["complaint_category_guess"] == "noise"
+    await runner.say("yes roads", intent="affirm")  # the guess was wrong; the citizen named the right one
+    assert runner.slots["complaint_category"] == "roads"

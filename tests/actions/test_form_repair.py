@@ -184,7 +184,8 @@ async def test_the_address_choice_corrected_by_its_number_later_on(govapi, actio
     assert runner.slots["address_id"] == options[1]["id"] and runner.slots["effective_date"]
 
 
-async def test_a_wish_to_change_something_unnamed_at_the_summary_asks_what(govapi, actions_on_govapi, domain):
+async def card_payment_at_its_summary(govapi, domain) -> FormRunner:
+    """A verified English citizen paying their first fine by card, at the summary."""
     sender, slots = await verified_slots(govapi, domain, language="en")
     runner = FormRunner(ValidatePayFineForm(), "pay_fine_form", domain, sender=sender, slots=slots, language="en")
     await runner.say("pay my fines", intent="pay_fine")
@@ -192,6 +193,11 @@ async def test_a_wish_to_change_something_unnamed_at_the_summary_asks_what(govap
         await runner.say("1")
     await runner.say("card")
     assert runner.asking == "payment_confirm"
+    return runner
+
+
+async def test_a_wish_to_change_something_unnamed_at_the_summary_asks_what(govapi, actions_on_govapi, domain):
+    runner = await card_payment_at_its_summary(govapi, domain)
     await runner.say("wait, something is wrong here", intent="deny", confidence=0.4)
     assert runner.asking == "payment_confirm" and runner.slots["summary_change"] is True
     assert runner.slots.get("payment_confirm") is None
@@ -201,12 +207,7 @@ async def test_a_wish_to_change_something_unnamed_at_the_summary_asks_what(govap
 
 
 async def test_keep_as_is_after_no_goes_ahead_with_the_summary_unchanged(govapi, actions_on_govapi, domain):
-    sender, slots = await verified_slots(govapi, domain, language="en")
-    runner = FormRunner(ValidatePayFineForm(), "pay_fine_form", domain, sender=sender, slots=slots, language="en")
-    await runner.say("pay my fines", intent="pay_fine")
-    if runner.asking == "fine_ids":
-        await runner.say("1")
-    await runner.say("card")
+    runner = await card_payment_at_its_summary(govapi, domain)
     await runner.say("no", intent="deny")
     assert runner.slots["summary_change"] is True
     await runner.say("Keep as is")  # the button's payload, or typed

@@ -14,8 +14,8 @@ from redis.asyncio import Redis
 from bot.metrics import attach_metrics
 from minwon_logs.aiohttp_context import log_requests
 from bot.console import routes_dashboard, routes_staff, routes_work, ws
-from bot.console.appkeys import DB, DESK, ENGINE, HTTP, KEYS, QUEUES, REDIS, SETTINGS, SOCKETS, TASKS, STAFF
-from bot.console.auth import CSRF_HEADER, SESSION_COOKIE, csrf_ok, load_session
+from bot.console.appkeys import DB, DESK, ENGINE, HTTP, KEYS, PASSWORDS, QUEUES, REDIS, SETTINGS, SOCKETS, TASKS, STAFF
+from bot.console.auth import CSRF_HEADER, SESSION_COOKIE, LoginBusy, PasswordChecks, csrf_ok, load_session
 from bot.console.channels import ChannelSender
 from bot.console.db import create_tables, make_engine, sessions
 from bot.console.govapi_client import GovapiClient
@@ -53,7 +53,7 @@ async def errors_middleware(request: web.Request, handler):
     """The one place an error becomes an answer: a JSON body with a code and a message, 4xx for bad input."""
     try:
         return await handler(request)
-    except TooManyAttempts as exc:
+    except (TooManyAttempts, LoginBusy) as exc:
         answer = _error(exc.status, exc.code, exc.message, retry_after_seconds=exc.retry_after)
         answer.headers["Retry-After"] = str(exc.retry_after)
         return answer
@@ -128,6 +128,7 @@ async def resources(app: web.Application) -> AsyncIterator[None]:
         await seed_demo_staff(app[DB])
     app[REDIS] = Redis.from_url(settings.redis_url, decode_responses=True)
     app[HTTP] = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=settings.http_timeout_seconds))
+    app[PASSWORDS] = PasswordChecks(settings.password_checks)
     app[KEYS] = DeskKeys(settings.namespace)
     app[QUEUES] = DeskQueues(app[REDIS], app[KEYS], default_handle_seconds=settings.default_handle_seconds)
     app[DESK] = DeskService(
@@ -139,6 +140,7 @@ async def resources(app: web.Application) -> AsyncIterator[None]:
         position_notice_step=settings.position_notice_step, takeover_idle_seconds=settings.takeover_idle_seconds,
     )
     yield
+    app[PASSWORDS].close()
     await app[HTTP].close()
     with contextlib.suppress(asyncio.TimeoutError):
         await asyncio.wait_for(app[REDIS].aclose(), STOP_TIMEOUT_S)

@@ -8,7 +8,7 @@ from aiohttp import web
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
-from bot.console.auth import StaffSession
+from bot.console.auth import PasswordChecks, StaffSession
 from bot.console.settings import ConsoleSettings
 from bot.desk.keys import DeskKeys
 from bot.desk.queues import DeskQueues
@@ -24,4 +24,5 @@ QUEUES = web.AppKey("queues", DeskQueues)
 DESK = web.AppKey("desk", DeskService)
 SOCKETS = web.AppKey("sockets", set)
 TASKS = web.AppKey("tasks", list[asyncio.Task])
+PASSWORDS = web.AppKey("passwords", PasswordChecks)
 STAFF = web.RequestKey("staff", StaffSession)

@@ -6,12 +6,13 @@ import secrets
 from aiohttp import web
 from sqlalchemy import select
 
-from bot.console.appkeys import DB, KEYS, REDIS, SETTINGS, STAFF
+from bot.console.appkeys import DB, KEYS, PASSWORDS, REDIS, SETTINGS, STAFF
 from bot.console.audit import audit
-from bot.console.auth import (CSRF_HEADER, LOGIN_CSRF_COOKIE, SESSION_COOKIE, csrf_ok, end_session,
-                              password_matches_off_loop, start_session)
+from bot.console.auth import (CSRF_HEADER, LOGIN_CSRF_COOKIE, SESSION_COOKIE, LoginBusy, csrf_ok, end_session,
+                              start_session)
+from bot.console.backoff import hold_connection
 from bot.console.tables import Agent
-from bot.console.throttle import LoginThrottle
+from bot.console.throttle import LoginThrottle, TooManyAttempts
 from bot.desk.bodies import read_json, text
 from bot.desk.errors import DeskError
 
@@ -45,12 +46,28 @@ async def login(request: web.Request) -> web.Response:
     body = await read_json(request)
     username = text(body, "username", max_len=64, required=True)
     password = text(body, "password", max_len=1024, required=True)
-    settings = request.app[SETTINGS]
+    settings, checks = request.app[SETTINGS], request.app[PASSWORDS]
     throttle = LoginThrottle(request.app[REDIS], request.app[KEYS])
-    await throttle.begin(username, request.remote)  # 429 before any password is checked
-    async with request.app[DB]() as session:
-        agent = (await session.execute(select(Agent).where(Agent.username == username, Agent.active))).scalar_one_or_none()
-    ok = await password_matches_off_loop(agent.password_hash if agent else None, password)
+    try:
+        await throttle.begin(username, request.remote)  # 429 before any password is checked
+    except TooManyAttempts as refused:
+        if refused.ignored_earlier:
+            hold_connection(request, refused.retry_after)
+        raise
+    try:
+        checks.take()
+    except LoginBusy as busy:
+        await throttle.refund(username, request.remote)  # never checked: it does not count against anyone
+        hold_connection(request, busy.retry_after)  # uncounted, so a flood would otherwise come straight back
+        raise
+    try:
+        async with request.app[DB]() as session:
+            found = await session.execute(select(Agent).where(Agent.username == username, Agent.active))
+            agent = found.scalar_one_or_none()
+    except BaseException:
+        checks.free()
+        raise
+    ok = await checks.matches(agent.password_hash if agent else None, password)
     async with request.app[DB]() as session:
         audit(session, username, "login" if ok else "login_failed")
         await session.commit()

@@ -30,6 +30,13 @@ def _int(env: dict[str, str], key: str, default: int) -> int:
         raise SettingsError(f"{key} must be an integer, got {raw!r}") from None
 
 
+def default_password_checks() -> int:
+    """argon2 checks at once; a login beyond them gets a 429 at once, not a queue. Each check spreads its 4 lanes
+    over ~1.5 cores for ~0.12 s, so half the cores: on 2 cores one check at a time kept handoff p95 during a login
+    flood at 50-60 ms against 85-96 ms with two (bench/desk.py --login-flood)."""
+    return max(1, min(4, (os.cpu_count() or 2) // 2))
+
+
 @dataclass(frozen=True)
 class ConsoleSettings:
     env: str = "development"
@@ -56,6 +63,7 @@ class ConsoleSettings:
     secure_cookies: bool = False
     http_timeout_seconds: float = 5.0
     takeover_idle_seconds: int = 24 * 3600  # a conversation silent longer than this is not live: no takeover
+    password_checks: int = field(default_factory=default_password_checks)
 
     @property
     def production(self) -> bool:

@@ -21,6 +21,7 @@ LANGUAGES = ("ko", "en")
 SKILLS = ("payments", "address", "complaints", "general")
 REASONS = ("requested", "fallback", "lockout", "sensitive", "agent")
 CHANNELS = ("telegram", "sms", "web", "rest")
+ONLINE_WITHIN_SECONDS = 90  # an agent whose console sent a heartbeat this recently is on line
 
 # state: queued -> claimed -> closed; queued -> callback (nobody in time / out of hours)
 _CLAIM = """
@@ -94,19 +95,21 @@ class DeskQueues:
     # --- opening ------------------------------------------------------------------------------------
     async def existing_for(self, idempotency_key: str, conversation_id: str) -> str | None:
         """The handoff this request repeats: same idempotency key, or one already open for the conversation."""
-        found = await self.redis.get(self.keys.idempotency(idempotency_key))
-        if found:
-            return found
-        return await self.redis.get(self.keys.active(conversation_id))
+        found, active = await self.redis.mget(self.keys.idempotency(idempotency_key), self.keys.active(conversation_id))
+        return found or active
 
     async def open(self, fields: dict[str, Any], *, queued: bool, idempotency_key: str) -> str:
         """Create a handoff: queued (active key set, in line) or straight to a callback ticket."""
+        return (await self.create(fields, queued=queued, idempotency_key=idempotency_key))[0]
+
+    async def create(self, fields: dict[str, Any], *, queued: bool, idempotency_key: str) -> tuple[str, bool]:
+        """Like open, and whether this call made it (False: a parallel request with the same key did)."""
         for name, allowed in (("language", LANGUAGES), ("skill", SKILLS), ("reason", REASONS)):
             if fields.get(name) not in allowed:
                 raise InvalidRequest(f"{name} must be one of {', '.join(allowed)}")
         handoff_id = fields.get("id") or new_handoff_id()
         if not await self.redis.set(self.keys.idempotency(idempotency_key), handoff_id, nx=True, ex=86400):
-            return await self.redis.get(self.keys.idempotency(idempotency_key))
+            return await self.redis.get(self.keys.idempotency(idempotency_key)), False
         now = self.clock()
         queue = queue_name(fields["language"], fields["skill"])
         record = {
@@ -131,7 +134,7 @@ class DeskQueues:
                 pipe.sadd(self.keys.queues, queue)
                 pipe.set(self.keys.active(fields["conversation_id"]), handoff_id)
             await pipe.execute()
-        return handoff_id
+        return handoff_id, True
 
     # --- reading ------------------------------------------------------------------------------------
     async def get(self, handoff_id: str) -> dict[str, str]:
@@ -140,8 +143,9 @@ class DeskQueues:
             raise NotFound(f"no handoff {handoff_id}")
         return record
 
-    async def position(self, handoff_id: str) -> Position:
-        record = await self.get(handoff_id)
+    async def position(self, handoff_id: str, record: dict[str, str] | None = None) -> Position:
+        """`record`: the handoff as just read, so it is not read twice."""
+        record = record or await self.get(handoff_id)
         if record["state"] != "queued":
             return Position(0, 0)
         rank = await self.redis.zrank(self.keys.queue(record["queue"]), handoff_id)
@@ -151,10 +155,13 @@ class DeskQueues:
 
     async def estimated_wait(self, position: int) -> int:
         """Position times the recent average handling time, shared by the agents on line now."""
-        times = [float(t) for t in await self.redis.lrange(self.keys.handle_times, 0, 49)]
+        async with self.redis.pipeline(transaction=False) as pipe:  # one round trip: a handoff waits for each
+            pipe.lrange(self.keys.handle_times, 0, 49)
+            pipe.zcount(self.keys.online, self.clock() - ONLINE_WITHIN_SECONDS, "+inf")
+            recent, online = await pipe.execute()
+        times = [float(t) for t in recent]
         average = sum(times) / len(times) if times else self.default_handle_seconds
-        agents = max(1, await self.agents_online())
-        return int(round(position * average / agents))
+        return int(round(position * average / max(1, online)))
 
     async def waiting(self) -> list[dict[str, str]]:
         """Every queued handoff, oldest first, with its position in its own queue."""
@@ -179,7 +186,7 @@ class DeskQueues:
     async def heartbeat(self, agent: str) -> None:
         await self.redis.zadd(self.keys.online, {agent: self.clock()})
 
-    async def agents_online(self, within_seconds: int = 90) -> int:
+    async def agents_online(self, within_seconds: int = ONLINE_WITHIN_SECONDS) -> int:
         return await self.redis.zcount(self.keys.online, self.clock() - within_seconds, "+inf")
 
     # --- ownership ----------------------------------------------------------------------------------

@@ -122,23 +122,24 @@ class DeskService:
         is_open = self.hours.is_open(now_utc())
         fields = {"conversation_id": conversation_id, "channel": channel, "language": body.get("language") or "ko",
                   "skill": body.get("skill") or "general", "reason": body.get("reason") or "requested"}
-        handoff_id = await self.queues.open(fields, queued=is_open, idempotency_key=key)
+        handoff_id, created = await self.queues.create(fields, queued=is_open, idempotency_key=key)
+        if not created:  # a parallel request with the same key made it and keeps the record
+            return await self.answer(handoff_id), False
         form = body.get("form")
         if isinstance(form, dict) and isinstance(form.get("slots"), dict):
             form = {**form, "slots": {k: v for k, v in form["slots"].items() if k not in SECRET_SLOTS}}
-        async with self.db() as session:
-            if await session.get(Handoff, handoff_id) is None:
-                session.add(Handoff(
-                    id=handoff_id, idempotency_key=key, conversation_id=conversation_id, channel=channel,
-                    language=fields["language"], skill=fields["skill"], reason=fields["reason"],
-                    verified=verified, citizen_id=citizen_id,
-                    intent=intent, form=form, last_errors=[str(e)[:200] for e in body.get("last_errors") or []][:20],
-                    state="queued" if is_open else "callback",
-                ))
-                if not is_open:
-                    await session.flush()
-                    session.add(self._callback(handoff_id, conversation_id, fields, "out_of_hours"))
-                audit(session, "bot", "open_handoff", handoff_id, reason=fields["reason"], queue=f"{fields['language']}:{fields['skill']}")
+        async with self.db() as session:  # a new id: no row to look for first (one statement less per handoff)
+            session.add(Handoff(
+                id=handoff_id, idempotency_key=key, conversation_id=conversation_id, channel=channel,
+                language=fields["language"], skill=fields["skill"], reason=fields["reason"],
+                verified=verified, citizen_id=citizen_id,
+                intent=intent, form=form, last_errors=[str(e)[:200] for e in body.get("last_errors") or []][:20],
+                state="queued" if is_open else "callback",
+            ))
+            if not is_open:
+                await session.flush()
+                session.add(self._callback(handoff_id, conversation_id, fields, "out_of_hours"))
+            audit(session, "bot", "open_handoff", handoff_id, reason=fields["reason"], queue=f"{fields['language']}:{fields['skill']}")
             await session.commit()
         await self.publish("queue", handoff_id=handoff_id)
         return await self.answer(handoff_id), True
@@ -150,7 +151,7 @@ class DeskService:
 
     async def answer(self, handoff_id: str) -> dict[str, Any]:
         record = await self.queues.get(handoff_id)
-        position = await self.queues.position(handoff_id)
+        position = await self.queues.position(handoff_id, record)
         answer: dict[str, Any] = {
             "handoff_id": handoff_id, "queue": record["queue"], "position": position.position,
             "estimated_wait_seconds": position.estimated_wait_seconds,

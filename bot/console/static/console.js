@@ -26,18 +26,33 @@ async function api(method, path, body) {
 
 function showLogin() { state.me = null; state.selected = null; state.shown = null; $("#detail-pane").hidden = true; $("#login-view").hidden = false; $("#work").hidden = true; $("#nav").hidden = true; $("#who").hidden = true; }
 
+// A refused login in the agent's words: the wait the console asked for (Retry-After), else its own message.
+function loginRefusal(data) {
+  const code = "e_" + (data.code || "");
+  return i18n.has(code) ? t(code, {seconds: data.retry_after_seconds || 1}) : data.message;
+}
+
 async function login(ev) {
   ev.preventDefault();
   const form = ev.target;
   $("#login-error").textContent = "";
   try {
-    const tok = await (await fetch("/api/login-token", {credentials: "same-origin"})).json();
-    const res = await fetch("/api/login", {method: "POST", credentials: "same-origin",
-      headers: {"Content-Type": "application/json", "X-CSRF-Token": tok.csrf},
-      body: JSON.stringify({username: form.username.value, password: form.password.value})});
-    const data = await res.json();
-    if (!res.ok) throw new Error(data.message);
-    await start(data);
+    for (let attempt = 1; ; attempt++) {
+      const tok = await (await fetch("/api/login-token", {credentials: "same-origin"})).json();
+      const res = await fetch("/api/login", {method: "POST", credentials: "same-origin",
+        headers: {"Content-Type": "application/json", "X-CSRF-Token": tok.csrf},
+        body: JSON.stringify({username: form.username.value, password: form.password.value})});
+      const data = await res.json();
+      if (res.ok) { await start(data); break; }
+      // Busy checking other logins (a shift starting): this attempt was not counted; try again as asked, twice.
+      if (data.code === "login_busy" && attempt < 3) {
+        $("#login-error").textContent = loginRefusal(data);
+        await new Promise(done => setTimeout(done, 1000 * (data.retry_after_seconds || 1)));
+        continue;
+      }
+      throw new Error(loginRefusal(data));
+    }
+    $("#login-error").textContent = "";
     $("#list-title").focus();  // the login form is gone: the agent continues at the list, not at the top
   } catch (e) { $("#login-error").textContent = t("login_failed") + " · " + e.message; }
 }

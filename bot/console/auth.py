@@ -79,9 +79,12 @@ class PasswordChecks:
         self.busy = 0  # only touched on the event loop's thread
         self._pool = ThreadPoolExecutor(max_workers=slots, thread_name_prefix="argon2", initializer=_lower_priority)
 
+    def full(self) -> bool:
+        return self.busy >= self.slots
+
     def take(self) -> None:
         """A slot for one check, or LoginBusy; give it back with `matches` (which always frees it) or `free`."""
-        if self.busy >= self.slots:
+        if self.full():
             raise LoginBusy()
         self.busy += 1
 

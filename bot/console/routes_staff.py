@@ -48,6 +48,9 @@ async def login(request: web.Request) -> web.Response:
     password = text(body, "password", max_len=1024, required=True)
     settings, checks = request.app[SETTINGS], request.app[PASSWORDS]
     throttle = LoginThrottle(request.app[REDIS], request.app[KEYS])
+    if checks.full():  # busy already: refused before anything is counted or asked of Redis
+        hold_connection(request, LoginBusy.retry_after)
+        raise LoginBusy()
     try:
         await throttle.begin(username, request.remote)  # 429 before any password is checked
     except TooManyAttempts as refused:

@@ -102,7 +102,8 @@ async def test_a_flood_of_bad_logins_gets_429s_and_the_agent_logs_in_after_the_b
         assert (await attempt(http, "agent1", "agent1-demo")).status == 429  # still locked right after
         # The agent waits as long as the last refusal said (the back-off itself is what is tested here).
         await asyncio.sleep(max(when + wait for when, wait in refusals) - time.monotonic())
-        assert (await attempt(http, "agent1", "agent1-demo")).status == 200
+        right = await attempt(http, "agent1", "agent1-demo")
+        assert right.status == 200, await right.text()
 
 
 async def test_a_right_login_is_not_refused_because_another_address_flooded(console):

@@ -7,7 +7,11 @@ real console app, a real Redis (own key prefix) and SQLite, with the loopback Ra
 Prints p50/p95/p99 latency, requests per second and peak memory; checks every claim had one winner.
 --login-flood (issue 12): handoff acceptance latency (POST /v1/handoffs, which the actions give 3 s) without and
 then during a flood of bad console logins from `--flood` parallel clients in another process, in one run; the
-goal is p95 <= 100 ms during the flood (the console throttles logins and runs argon2 off the event loop).
+goal is p95 <= 100 ms during the flood. The flood's clients ignore Retry-After and retry at once; its answers
+are counted by status and code. What the console does about it (measured here on 2 cores): every attempt is
+counted before any password is checked; argon2 runs in a pool of its own at nice 10 with one check per two
+cores, and a login beyond that is a 429 login_busy at once; a connection that comes back while told to wait is
+not read until the wait is over (bot/console/backoff.py); SQLite handoff writes take turns on one connection.
 """
 from __future__ import annotations
 
@@ -15,7 +19,6 @@ import argparse
 import asyncio
 import multiprocessing
 import resource
-import statistics
 import sys
 import tempfile
 import time
@@ -123,7 +126,7 @@ async def main(handoffs: int, concurrency: int) -> None:
 def flood_process(url: str, clients: int, started, stop, results) -> None:
     """`clients` parallel bad logins, each sent as soon as the last one was answered, until `stop` is set."""
     async def run() -> None:
-        counts: dict[int, int] = {}
+        counts: dict[str, int] = {}
         async with ClientSession(cookie_jar=CookieJar(unsafe=True)) as http:  # the login token's cookie on 127.0.0.1
             async def one(n: int) -> None:
                 while not stop.is_set():
@@ -132,7 +135,8 @@ def flood_process(url: str, clients: int, started, stop, results) -> None:
                     user = ("agent1", "agent2", "supervisor", f"nobody{n}")[n % 4]
                     async with http.post(f"{url}/api/login", json={"username": user, "password": f"wrong-{n}"},
                                          headers={"X-CSRF-Token": token}) as r:
-                        counts[r.status] = counts.get(r.status, 0) + 1
+                        answer = f"{r.status} {(await r.json()).get('code', '')}"
+                        counts[answer] = counts.get(answer, 0) + 1
                     if sum(counts.values()) >= clients:
                         started.set()
             await asyncio.gather(*(one(n) for n in range(clients)))

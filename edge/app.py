@@ -1,0 +1,164 @@
+"""The edge's one application factory: Redis, the HTTP session to Rasa, the channels and their inbox workers.
+
+    create_app(settings) -> web.Application      (python -m edge serves it; tests build it the same way)
+
+One error middleware turns every error into a JSON answer: 4xx for whatever the client sent (not JSON, not UTF-8,
+lone surrogates, deep nesting, wrong types), never a 5xx from input. Requests are logged by route pattern only
+(paths, queries and bodies hold phone numbers, chat ids and citizen words).
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import aiohttp
+import redis.asyncio as aioredis
+from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
+
+from minwon_logs.aiohttp_context import log_requests, route_pattern
+
+from edge.errors import EdgeError
+from edge.handoff import DeskPassThrough
+from edge.keys import DESK, HTTP, RASA, SETTINGS, STORE, WEBCHAT
+from edge.queues import ConversationQueues
+from edge.rasa_client import RasaClient
+from edge.settings import EdgeSettings, load_settings
+from edge.store import ChannelStore
+from edge.webchat import WebChat
+
+log = logging.getLogger("minwon.edge")
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+MAX_BODY = 10 * 1024 * 1024  # a Twilio or Telegram webhook is small; the outbound routes check their own limit
+
+
+class _ParserErrorsWithoutBytes(logging.Filter):
+    """aiohttp's HTTP parser logs a request it cannot read with the exception, whose text quotes the raw line
+    (a query with a phone number): keep the kind only."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, HttpProcessingError):
+            record.msg, record.args = "HTTP request refused by the parser (%s)", (type(exc).__name__,)
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+def quiet_libraries() -> None:
+    """Keep tokens, phone numbers and message text out of the logs: python-telegram-bot's httpx logs every Bot API
+    URL (the token is in it) at INFO and its Bot logs parameters at DEBUG; twilio logs each request's form (the
+    phone number and body) at INFO."""
+    for name in ("httpx", "httpcore", "telegram", "twilio", "aiohttp_retry"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    server_log = logging.getLogger("aiohttp.server")
+    if not any(isinstance(f, _ParserErrorsWithoutBytes) for f in server_log.filters):
+        server_log.addFilter(_ParserErrorsWithoutBytes())
+
+
+@web.middleware
+async def errors_as_json(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """The one place an error becomes an answer: {"error": code, "message"}, 4xx for the client's input."""
+    try:
+        return await handler(request)
+    except EdgeError as exc:
+        return web.json_response({"error": exc.code, "message": str(exc)}, status=exc.status)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        return web.json_response({"error": exc.reason.lower().replace(" ", "_"), "message": exc.reason},
+                                 status=exc.status, headers={k: v for k, v in exc.headers.items() if k == "Allow"})
+    except asyncio.CancelledError:
+        raise
+    except (UnicodeError, RecursionError, ValueError, TypeError):  # the client's bytes, nesting or types
+        return web.json_response({"error": "invalid", "message": "the request cannot be read"}, status=400)
+    except Exception:
+        log.exception("unexpected error on %s %s", request.method, route_pattern(request))
+        return web.json_response({"error": "internal_error", "message": "something went wrong"}, status=500)
+
+
+def _readable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+@web.middleware
+async def readable_request(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """A path or query that does not decode to text (%ff, an encoded surrogate) is refused before any handler."""
+    if not all(_readable(part) for part in (request.path, *request.query.keys(), *request.query.values())):
+        return web.json_response({"error": "invalid", "message": "the address is not valid UTF-8"}, status=400)
+    return await handler(request)
+
+
+async def _redis(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    client = aioredis.from_url(settings.redis_url, decode_responses=True, socket_timeout=5, socket_connect_timeout=2)
+    app[STORE] = ChannelStore(client, settings.redis_prefix)
+    app[DESK] = DeskPassThrough(client, settings.handoff_prefix, settings.stats_prefix)
+    yield
+    await client.aclose()
+
+
+async def _http(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=200)) as session:
+        app[HTTP] = session
+        app[RASA] = RasaClient(session, settings.rasa_url, settings.internal_channel_token, settings.rasa_timeout_s)
+        yield
+
+
+async def _webchat(app: web.Application) -> AsyncIterator[None]:
+    queues = ConversationQueues()
+    app[WEBCHAT] = WebChat(app[STORE], app[RASA], app[DESK], queues)
+    yield
+    await queues.close()
+
+
+def _via(key: web.AppKey, method: str) -> Handler:
+    """A route whose handler lives on an object made at start-up (cleanup_ctx)."""
+
+    async def handler(request: web.Request) -> web.StreamResponse:
+        return await getattr(request.app[key], method)(request)
+
+    return handler
+
+
+async def healthz(_: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    """Ready when Redis answers and Rasa's server is reachable (its root route; the turn route needs a body)."""
+    settings, problems = request.app[SETTINGS], []
+    try:
+        await request.app[STORE].redis.ping()
+    except Exception as error:
+        problems.append(f"redis: {type(error).__name__}")
+    try:
+        async with request.app[HTTP].get(settings.rasa_url + "/", timeout=aiohttp.ClientTimeout(total=2)) as response:
+            if response.status >= 500:
+                problems.append(f"rasa: HTTP {response.status}")
+    except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+        problems.append(f"rasa: {type(error).__name__}")
+    if problems:
+        return web.json_response({"status": "unavailable", "problems": problems}, status=503)
+    return web.json_response({"status": "ok"})
+
+
+def create_app(settings: EdgeSettings | None = None) -> web.Application:
+    settings = settings or load_settings()
+    quiet_libraries()
+    app = web.Application(middlewares=[log_requests, errors_as_json, readable_request], client_max_size=MAX_BODY)
+    app[SETTINGS] = settings
+    app.cleanup_ctx.extend([_redis, _http, _webchat])
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    for path, method in (("/webhooks/webchat", "to_page"), ("/webhooks/webchat/", "index"),
+                         ("/webhooks/webchat/static/{name}", "static")):
+        app.router.add_get(path, _via(WEBCHAT, method))
+    app.router.add_post("/webhooks/webchat/messages", _via(WEBCHAT, "messages"))
+    app.router.add_post("/webhooks/webchat/poll", _via(WEBCHAT, "poll"))
+    return app

@@ -1,0 +1,140 @@
+"""What the edge keeps in Redis (ported from connectors/store.py, the same keys): seen webhook ids, issued buttons, SMS opt-outs and
+delivery statuses, blocked Telegram chats, short links, web chat outboxes.
+
+Key layout (documented in docs/CONTRACTS.md, "Channels"); every key starts with the prefix.
+"""
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from typing import Dict, List, Optional
+
+import redis.asyncio as aioredis
+
+SEEN_TTL = 48 * 3600  # Telegram retries for about a day, Twilio for minutes
+BUTTON_TTL = 7 * 24 * 3600
+SHORT_LINK_TTL = 30 * 24 * 3600
+STATUS_TTL = 7 * 24 * 3600
+OUTBOX_TTL = 24 * 3600
+
+
+class ChannelStore:
+    def __init__(self, client: "aioredis.Redis", prefix: str) -> None:
+        self.redis = client
+        self.prefix = prefix
+
+    @classmethod
+    def from_url(cls, url: str, prefix: str) -> "ChannelStore":
+        return cls(aioredis.from_url(url, decode_responses=True), prefix)
+
+    def key(self, *parts: str) -> str:
+        return self.prefix + ":".join(parts)
+
+    async def close(self) -> None:
+        await self.redis.aclose()
+
+    # --- de-duplication ---------------------------------------------------------------------------
+    async def first_time(self, kind: str, ident: str) -> bool:
+        """True only for the first delivery of this webhook id (atomic SET NX with expiry).
+
+        For messages that reach Rasa the inbox sets the same key together with the kept message
+        (edge/inbox.py, `Inbox.accept`); this is for what the connector answers itself."""
+        return bool(await self.redis.set(self.key("seen", kind, ident), "1", nx=True, ex=SEEN_TTL))
+
+    # --- buttons: payloads stay on the server, channels carry short tokens ------------------------
+    async def issue_button(self, sender_id: str, payload: str) -> str:
+        token = secrets.token_urlsafe(9)  # 12 characters, fits Telegram's 64-byte callback_data
+        await self.redis.set(self.key("btn", sender_id, token), payload, ex=BUTTON_TTL)
+        return token
+
+    async def resolve_button(self, sender_id: str, token: str) -> Optional[str]:
+        if not token or len(token) > 32:
+            return None
+        return await self.redis.get(self.key("btn", sender_id, token))
+
+    async def set_choices(self, sender_id: str, payloads: List[str]) -> None:
+        """The numbered choices of the latest SMS reply ("1" picks the first)."""
+        key = self.key("choices", sender_id)
+        if payloads:
+            await self.redis.set(key, json.dumps(payloads, ensure_ascii=False), ex=BUTTON_TTL)
+        else:
+            await self.redis.delete(key)
+
+    async def choice(self, sender_id: str, number: int) -> Optional[str]:
+        raw = await self.redis.get(self.key("choices", sender_id))
+        if not raw:
+            return None
+        payloads = json.loads(raw)
+        return payloads[number - 1] if 1 <= number <= len(payloads) else None
+
+    # --- SMS opt-out (hash phone -> unix time; read by the staff console too) ---------------------
+    async def opt_out(self, phone: str) -> bool:
+        """Record the opt-out; True if the number was not opted out before."""
+        return bool(await self.redis.hsetnx(self.key("sms", "optout"), phone, str(int(time.time()))))
+
+    async def opt_in(self, phone: str) -> bool:
+        return bool(await self.redis.hdel(self.key("sms", "optout"), phone))
+
+    async def is_opted_out(self, phone: str) -> bool:
+        return bool(await self.redis.hexists(self.key("sms", "optout"), phone))
+
+    async def opted_out(self) -> Dict[str, int]:
+        raw = await self.redis.hgetall(self.key("sms", "optout"))
+        return {phone: int(at) for phone, at in raw.items()}
+
+    # --- SMS delivery statuses from Twilio's status callbacks ------------------------------------
+    async def record_status(self, message_sid: str, status: str, error_code: str = "") -> None:
+        pipe = self.redis.pipeline()
+        pipe.set(self.key("sms", "status", message_sid), f"{status}:{error_code}".rstrip(":"), ex=STATUS_TTL)
+        pipe.hincrby(self.key("sms", "status_counts"), status, 1)
+        await pipe.execute()
+
+    async def status(self, message_sid: str) -> Optional[str]:
+        return await self.redis.get(self.key("sms", "status", message_sid))
+
+    async def status_counts(self) -> Dict[str, int]:
+        return {k: int(v) for k, v in (await self.redis.hgetall(self.key("sms", "status_counts"))).items()}
+
+    # --- Telegram chats that blocked the bot (hash chat id -> unix time) ------------------------
+    async def mark_blocked(self, chat_id: str) -> None:
+        await self.redis.hset(self.key("tg", "blocked"), chat_id, str(int(time.time())))
+
+    async def unblock(self, chat_id: str) -> None:
+        await self.redis.hdel(self.key("tg", "blocked"), chat_id)
+
+    async def is_blocked(self, chat_id: str) -> bool:
+        return bool(await self.redis.hexists(self.key("tg", "blocked"), chat_id))
+
+    # --- short links ------------------------------------------------------------------------------
+    async def shorten(self, url: str) -> str:
+        existing = await self.redis.get(self.key("link", "by_url", url))
+        if existing:
+            return existing
+        code = secrets.token_urlsafe(5)[:6]
+        pipe = self.redis.pipeline()
+        pipe.set(self.key("link", code), url, ex=SHORT_LINK_TTL)
+        pipe.set(self.key("link", "by_url", url), code, ex=SHORT_LINK_TTL)
+        await pipe.execute()
+        return code
+
+    async def expand(self, code: str) -> Optional[str]:
+        if not code or len(code) > 16:
+            return None
+        return await self.redis.get(self.key("link", code))
+
+    # --- web chat outbox: replies that arrive outside a request (reminders, staff) ------------------
+    async def push_outbox(self, sender_id: str, message: dict) -> None:
+        key = self.key("web", "outbox", sender_id)
+        pipe = self.redis.pipeline()
+        pipe.rpush(key, json.dumps(message, ensure_ascii=False))
+        pipe.expire(key, OUTBOX_TTL)
+        await pipe.execute()
+
+    async def drain_outbox(self, sender_id: str) -> List[dict]:
+        key = self.key("web", "outbox", sender_id)
+        pipe = self.redis.pipeline()
+        pipe.lrange(key, 0, -1)
+        pipe.delete(key)
+        items, _ = await pipe.execute()
+        return [json.loads(item) for item in items]

@@ -1,0 +1,184 @@
+"""Web chat (ported from connectors/webchat.py): serves the page in webchat/ (same origin as its API, so no CORS)
+and its small JSON API, unchanged:
+
+    GET  /webhooks/webchat/                 the page; /webhooks/webchat/static/{chat.js,chat.css}
+    POST /webhooks/webchat/messages         {"session": "<uuid4>", "text": "..."} or {"session", "token"} (a button)
+                                            → 200 {"messages": [{"text", "buttons"?: [{"title", "token"|"url"}],
+                                            "image"?}]}; 400 bad_session / unknown_button / empty; 429 busy;
+                                            503 unavailable (Rasa did not answer within the page's wait)
+    POST /webhooks/webchat/poll             {"session"} → {"messages": [...]} (outbox: late replies, staff)
+
+Buttons travel as server-issued tokens, so a page cannot send a forged payload. The web chat has no durable inbox
+(as before): the page waits for the answer, so a lost message is visible to the citizen, who sends it again. A turn
+whose Rasa is unavailable is sent again (same message id, so run once) until the page's wait is over.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import time
+import uuid
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+from aiohttp import web
+
+from edge.errors import InvalidRequest, Unavailable
+from edge.formatting import ReplyPart, neutralise_command, parts_from_rasa
+from edge.handoff import DeskPassThrough
+from edge.outbound import Outbound, Refusal
+from edge.queues import ConversationQueues
+from edge.rasa_client import Invalid, RasaClient, TurnRequest, vouched
+from edge.rasa_client import Unavailable as RasaUnavailable
+from edge.store import ChannelStore
+
+logger = logging.getLogger("minwon.edge.webchat")
+
+PAGE_DIR = Path(__file__).resolve().parent.parent / "webchat"
+STATIC_FILES = {"index.html": "text/html", "chat.js": "text/javascript", "chat.css": "text/css"}
+SESSION_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+MAX_TEXT = 2000
+TURN_TIMEOUT = 30.0
+RETRY_FIRST_S = 0.25
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data: https: http:; frame-ancestors 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+async def to_json(store: ChannelStore, sender_id: str, parts: List[ReplyPart]) -> List[Dict[str, Any]]:
+    out = []
+    for part in parts:
+        buttons = []
+        for button in part.buttons:
+            if button.url:
+                buttons.append({"title": button.title, "url": button.url})
+            elif button.payload not in ("__request_contact__", "__request_location__"):
+                token = await store.issue_button(sender_id, button.payload or button.title)
+                buttons.append({"title": button.title, "token": token})
+        item: Dict[str, Any] = {"text": part.text}
+        if buttons:
+            item["buttons"] = buttons
+        if part.image:
+            item["image"] = part.image
+        out.append(item)
+    return out
+
+
+def session_of(data: Any) -> Optional[str]:
+    session = data.get("session") if isinstance(data, dict) else None
+    return f"web:{session}" if isinstance(session, str) and SESSION_RE.match(session) else None
+
+
+class WebChat:
+    def __init__(self, store: ChannelStore, rasa: RasaClient, desk: DeskPassThrough, queues: ConversationQueues) -> None:
+        self.store = store
+        self.rasa = rasa
+        self.desk = desk
+        self.queues = queues
+
+    # -- routes (registered by edge/app.py) ------------------------------------------------------------
+    async def to_page(self, _: web.Request) -> web.Response:
+        raise web.HTTPFound("/webhooks/webchat/")  # the page's own links are relative to the directory
+
+    def page_file(self, name: str) -> web.Response:
+        body = (PAGE_DIR / name).read_bytes()
+        return web.Response(body=body, content_type=STATIC_FILES[name], charset="utf-8", headers=SECURITY_HEADERS)
+
+    async def index(self, _: web.Request) -> web.Response:
+        return self.page_file("index.html")
+
+    async def static(self, request: web.Request) -> web.Response:
+        name = request.match_info["name"]
+        if name not in STATIC_FILES or name == "index.html":
+            return web.json_response({"error": "not_found"}, status=404)
+        return self.page_file(name)
+
+    async def messages(self, request: web.Request) -> web.Response:
+        data = await read_json(request)
+        sender_id = session_of(data)
+        if sender_id is None:
+            return web.json_response({"error": "bad_session", "message": "session must be a random UUID"}, status=400)
+        message_id = "web:" + uuid.uuid4().hex
+        token = data.get("token")
+        if token:
+            payload = await self.store.resolve_button(sender_id, str(token))
+            if payload is None:
+                return web.json_response({"error": "unknown_button", "message": "this choice has expired"}, status=400)
+            # A pressed button's payload is not the citizen's words: marked so the language stays.
+            turn = vouched(sender_id, message_id, payload, {"channel": "web", "input": "button"})
+        else:
+            raw = data.get("text")
+            text = neutralise_command(raw[:MAX_TEXT] if isinstance(raw, str) else "")
+            if not text:
+                return web.json_response({"error": "empty", "message": "type a message"}, status=400)
+            turn = TurnRequest(sender_id, message_id, text=text, metadata={"channel": "web"})
+        result: "asyncio.Future[List[Dict[str, Any]]]" = asyncio.get_running_loop().create_future()
+        if not self.queues.submit(sender_id, lambda: self.run_turn(turn, result)):
+            return web.json_response({"error": "busy", "message": "too many messages at once"}, status=429)
+        try:
+            items = await asyncio.wait_for(asyncio.shield(result), TURN_TIMEOUT)
+        except asyncio.TimeoutError:
+            items = []
+            if not result.done():
+                result.cancel()  # the reply, when it comes, waits in the outbox for the next poll
+        except InvalidRequest as error:
+            return web.json_response({"error": "invalid", "message": str(error)}, status=400)
+        except Unavailable:
+            return web.json_response({"error": "unavailable", "message": "the assistant is not available"}, status=503)
+        items += await self.store.drain_outbox(sender_id)
+        return web.json_response({"messages": items})
+
+    async def poll(self, request: web.Request) -> web.Response:
+        sender_id = session_of(await read_json(request))
+        if sender_id is None:
+            return web.json_response({"error": "bad_session", "message": "session must be a random UUID"}, status=400)
+        return web.json_response({"messages": await self.store.drain_outbox(sender_id)})
+
+    # -- the turn ------------------------------------------------------------------------------------------
+    async def run_turn(self, turn: TurnRequest, result: "asyncio.Future[List[Dict[str, Any]]]") -> None:
+        await self.desk.before_turn(turn.conversation_id, turn.text or turn.payload or "", turn.metadata)
+        deadline = time.monotonic() + TURN_TIMEOUT
+        pause = RETRY_FIRST_S
+        while True:
+            outcome = await self.rasa.turn(turn)
+            if not isinstance(outcome, RasaUnavailable):
+                break
+            if time.monotonic() + pause > deadline or result.done():
+                logger.warning("web chat: rasa unavailable (%s); the page is told so", outcome.reason)
+                if not result.done():
+                    result.set_exception(Unavailable("the assistant is not available"))
+                return
+            await asyncio.sleep(pause)  # the same message id again: Rasa runs it once
+            pause = min(pause * 2, 4.0)
+        if isinstance(outcome, Invalid):
+            if not result.done():
+                result.set_exception(InvalidRequest(outcome.message))
+            return
+        items = await to_json(self.store, turn.conversation_id, parts_from_rasa(outcome.replies))
+        if result.done():  # the page gave up waiting: keep the reply for its next poll
+            for item in items:
+                await self.store.push_outbox(turn.conversation_id, item)
+        else:
+            result.set_result(items)
+
+    # -- outside a turn ------------------------------------------------------------------------------------
+    async def send_outbound(self, message: Outbound) -> Dict[str, Any]:
+        """Kept in the session's outbox; the page fetches it with its next poll."""
+        if not SESSION_RE.match(message.address):
+            raise Refusal("unavailable")
+        for item in await to_json(self.store, message.conversation_id, message.parts):
+            await self.store.push_outbox(message.conversation_id, item)
+        return {"queued": True}
+
+
+async def read_json(request: web.Request) -> Any:
+    """The body as JSON, or None for anything else (not UTF-8, not JSON, too deep)."""
+    body = await request.read()
+    try:
+        return json.loads(body.decode("utf-8")) if body else None
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return None

@@ -1,0 +1,32 @@
+"""The edge's settings: the old connectors' names, production refuses the development secrets."""
+import pytest
+
+from edge.errors import SettingsError
+from edge.settings import load_settings
+
+SECRETS = {"TELEGRAM_TOKEN": "1:real", "TELEGRAM_SECRET_TOKEN": "s" * 32, "TWILIO_AUTH_TOKEN": "t" * 32,
+           "CHANNEL_OUTBOUND_TOKEN": "o" * 32, "INTERNAL_CHANNEL_TOKEN": "i" * 32, "NOTIFIER_TOKEN": "n" * 32}
+
+
+def test_development_defaults_match_the_old_connectors():
+    settings = load_settings({})
+    assert settings.redis_prefix == "minwon:ch:" and settings.handoff_prefix == "minwon:handoff:"
+    assert settings.telegram.secret_token == "dev-telegram-secret" and settings.sms.twiml_deadline == 4.0
+    assert settings.public_url == "http://127.0.0.1:5006" and settings.rasa_url == "http://127.0.0.1:5005"
+    assert settings.inbox.lease_s == 5 and settings.short_link_base == "http://127.0.0.1:5006/s/"
+
+
+@pytest.mark.parametrize("key", sorted(SECRETS))
+def test_production_refuses_each_placeholder_secret(key):
+    env = {"MINWON_ENV": "production", **SECRETS}
+    load_settings(env)
+    env.pop(key)
+    with pytest.raises(SettingsError, match=key):
+        load_settings(env)
+
+
+@pytest.mark.parametrize("key,value", [("EDGE_PORT", "x"), ("EDGE_PORT", "70000"), ("SMS_TWIML_DEADLINE", "soon"),
+                                       ("CONNECTORS_INBOX_LEASE_S", "0.5")])
+def test_malformed_numbers_name_their_key(key, value):
+    with pytest.raises(SettingsError, match=key):
+        load_settings({key: value})

@@ -26,7 +26,7 @@ from enum import Enum
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
 from actions.dates import parse_date
-from actions.parsing import is_yes, normalise_phone, parse_birth_date
+from actions.parsing import is_yes, means_all, normalise_phone, parse_birth_date
 
 
 class Kind(str, Enum):
@@ -68,11 +68,11 @@ ROUTED_CONFIDENCE = 0.6
 FREE_TEXT_OOS_CONFIDENCE = 0.5
 
 _PERSON = re.compile(
-    r"상담원|상담사|상담\s*(받|원해|하고\s*싶|연결)|(사람|직원|담당자|공무원|상담사)(분)?(이랑|과|하고|한테)?\s*(직접\s*)?(얘기|이야기|통화|연결|상담|바꿔)"
+    r"상담원|상담사|상담\s*(받|원해|하고\s*싶|연결)|(사람|직원|담당자|공무원|상담사)(분)?(이랑|과|와|하고|한테|에게)?\s*(직접\s*)?(얘기|이야기|통화|연결|상담|바꿔|대화)"
     r"|(real|actual|live)\s+(person|human|agent)|\b(a|an?) human\b|\bto (a|an) (agent|operator|person)\b"
     r"|\b(talk|speak|chat)\s+(to|with)\s+(a |an |some)?(one|body|person|people|human|agent|staff)\b"
     r"|\b(talk|speak|chat)\s+(to|with)\s+(a |an )?(member of staff|staff member|officer|official|clerk)\b"
-    r"|\brepresentative\b|\boperator\b|\bput me through\b|\bconnect me (to|with)\b"
+    r"|\brepresentative\b|\boperator\b|\bput me through\b|\bconnect me (to|with)\b|\b(some(one|body)|any(one|body)|a (real )?person|a human) (i|we) (can|could) (talk|speak)\b"
     r"|\b(some(one|body)|a person|staff) (at|from|in) the (office|centre|center|gu office|district office)\b"
     # "call me back", "can someone ring me", "전화 좀 주세요": a person by phone (not "call me at 010-…", an answer)
     r"|\b(call|ring|phone) me\b(?!\s+(at|on)\b)|\bgive me a (ring|call|bell)\b|\bcall\s*back\b|전화\s*(좀\s*)?(주세요|주실|줄\s*수|줘|해\s*주|부탁|받고\s*싶)"
@@ -82,7 +82,10 @@ _PERSON = re.compile(
 # Asking for one, not telling about one.
 _ASKS_PERSON = re.compile(r"((can|could|may) i (just |please )?(talk|speak|chat)|i('d| would)? (like|want|need) to (talk|speak)|"
                           r"let me (talk|speak)|connect me|put me through|상담원\s*(연결|바꿔)|"
-                          r"(사람|직원|상담원|담당자|공무원|상담사)(분)?(이랑|하고|과|한테)?\s*(직접\s*)?(얘기|이야기|통화)\s*(하고\s*싶|할래|할게|하게\s*해))",
+                          r"is there (someone|anyone|a (real )?person|a human) (i|we) (can|could) (talk|speak)|"
+                          r"(put|pass|transfer|hand) me (over )?to (a|an|the) (human|person|agent|operator)|"
+                          r"(사람|직원|상담원|담당자|공무원|상담사)(분)?(이랑|하고|과|와|한테|에게)?\s*(직접\s*)?(얘기|이야기|통화|대화|상담)\s*"
+                          r"(하고\s*싶|할래|할게|하게\s*해|하면\s*안\s*(될|돼)|할\s*수\s*(있|없)|하면\s*좋|하는\s*게\s*(낫|좋)|가능|좀\s*하))",
                           re.IGNORECASE)
 _CANCEL_WORDS = (r"(아니\s*|ㄴㄴ\s*|no,?\s*|nope,?\s*)?(안\s*해요?|취소(할게요|할래요|해\s*주세요|해요|요)?|그만(할게요|둘게요|할래요|하세요|해요|요)?|안\s*할래요?"
                  r"|안\s*할게요|관둘래요?|관둘게요|됐어요|됐습니다|필요\s*없어요|다음에\s*할게요"
@@ -361,6 +364,9 @@ def _has_value(slot: str, value: str) -> bool:
 CHOICE_NUMBER = re.compile(r"(\d{1,2})\s*번|\bnumber\s*\d{1,2}\b|#\s*\d{1,2}\b|\bthe (first|second|third|fourth) one\b",
                             re.IGNORECASE)
 CHOICE_SLOTS = ("fine_ids", "address_id", "member_ids", "complaint_category")
+MULTI_CHOICE_SLOTS = ("fine_ids", "member_ids")  # lists where "both" / "all of them" / "두 개 다" is an answer
+_SEVERAL = re.compile(r"(둘\s*다|(두|세|네)\s*(개|건|명|장)\s*(다|모두|전부)|\bboth\b|\ball (of )?(them|three|four)\b)",
+                      re.IGNORECASE)
 
 
 def _value_type_slot(text: str, filled: Sequence[str], requested_slot: Optional[str]) -> Optional[str]:
@@ -375,6 +381,10 @@ def _value_type_slot(text: str, filled: Sequence[str], requested_slot: Optional[
         chosen = [slot for slot in filled if slot in CHOICE_SLOTS]
         if chosen:
             return chosen[-1]
+    if means_all(text) or _SEVERAL.search(text):
+        several = [slot for slot in filled if slot in MULTI_CHOICE_SLOTS]
+        if several:
+            return several[-1]  # "아 하나만 말고 두개 다 낼래요" at the payment's summary
     if "effective_date" in filled and requested_slot != "effective_date" and parse_date(text, date.today()) is not None:
         return "effective_date"
     return None

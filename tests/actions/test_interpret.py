@@ -625,3 +625,33 @@ def test_a_wait_that_asks_for_another_service_first_is_a_switch():
     reading = read("아 잠깐 그거보다 과태료 먼저 내야겠어요 낼모레까지라서", "complaint_place", COMPLAINT_TASK,
                    intent="inform", confidence=0.5, services=("file_complaint",))
     assert reading == Reading(Kind.SWITCH, switch_to="pay_fine")
+
+
+@pytest.mark.parametrize("text", [
+    "옆집 개가 밤새 짖어요, 얘기가 길어서 그냥 상담원이랑 직접 얘기하면 안 될까요?",
+    "담당자와 통화할 수 있을까요? 설명하기가 복잡해서요",
+    "this is a long story, is there someone I can talk to",
+])
+def test_asking_for_a_person_inside_a_description_is_a_request_for_a_person(text):
+    # NLU reads the long line as a complaint; the question for a person in it still wins
+    reading = read(text, "complaint_text", COMPLAINT_TASK, intent="file_complaint", confidence=0.82,
+                   services=("file_complaint",), ranking=[{"name": "file_complaint", "confidence": 0.82},
+                                                          {"name": "request_human", "confidence": 0.09}])
+    assert reading.kind == Kind.PERSON
+
+
+@pytest.mark.parametrize("text", ["직원이랑 얘기했는데 소용없었어요 가로등이 계속 꺼져 있어요",
+                                  "the agent I talked to was rude and the light is still broken"])
+def test_a_description_that_tells_of_talking_to_staff_stays_a_description(text):
+    reading = read(text, "complaint_text", COMPLAINT_TASK, intent="file_complaint", confidence=0.8,
+                   services=("file_complaint",), ranking=[{"name": "file_complaint", "confidence": 0.8},
+                                                          {"name": "request_human", "confidence": 0.1}])
+    assert reading.kind == Kind.ANSWER
+
+
+@pytest.mark.parametrize("text", ["아 하나만 말고 두개 다 낼래요", "actually I'll pay both of them"])
+def test_choosing_all_at_the_payment_summary_changes_the_fines(text):
+    # NLU is unsure what such a line is (a fallback); the words "both"/"다 낼래요" say it is the list of fines
+    reading = read(text, "payment_confirm", FINE_TASK, {"fine_ids": ["fn_1"], "payment_method": "card"},
+                   intent="nlu_fallback", confidence=0.5, answers=False)
+    assert reading.kind == Kind.CORRECTION and reading.slot == "fine_ids"

@@ -21,11 +21,14 @@ from minwon_logs.aiohttp_context import log_requests, route_pattern
 
 from edge.errors import EdgeError
 from edge.handoff import DeskPassThrough
-from edge.keys import DESK, HTTP, RASA, SETTINGS, STORE, WEBCHAT
+from edge.keys import DESK, HTTP, RASA, SETTINGS, STORE, TELEGRAM, WEBCHAT
+from edge.outbound import handle_outbound
 from edge.queues import ConversationQueues
 from edge.rasa_client import RasaClient
 from edge.settings import EdgeSettings, load_settings
 from edge.store import ChannelStore
+from edge.telegram import TelegramChannel
+from edge.telegram_delivery import bot_of
 from edge.webchat import WebChat
 
 log = logging.getLogger("minwon.edge")
@@ -117,6 +120,16 @@ async def _webchat(app: web.Application) -> AsyncIterator[None]:
     await queues.close()
 
 
+async def _telegram(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    bot = bot_of(settings.telegram.api_base, settings.telegram.token)
+    channel = TelegramChannel(settings, app[STORE], app[RASA], app[DESK], bot)
+    app[TELEGRAM] = channel
+    channel.worker.start_soon()
+    yield
+    await channel.close()
+
+
 def _via(key: web.AppKey, method: str) -> Handler:
     """A route whose handler lives on an object made at start-up (cleanup_ctx)."""
 
@@ -153,7 +166,7 @@ def create_app(settings: EdgeSettings | None = None) -> web.Application:
     quiet_libraries()
     app = web.Application(middlewares=[log_requests, errors_as_json, readable_request], client_max_size=MAX_BODY)
     app[SETTINGS] = settings
-    app.cleanup_ctx.extend([_redis, _http, _webchat])
+    app.cleanup_ctx.extend([_redis, _http, _webchat, _telegram])
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     for path, method in (("/webhooks/webchat", "to_page"), ("/webhooks/webchat/", "index"),
@@ -161,4 +174,17 @@ def create_app(settings: EdgeSettings | None = None) -> web.Application:
         app.router.add_get(path, _via(WEBCHAT, method))
     app.router.add_post("/webhooks/webchat/messages", _via(WEBCHAT, "messages"))
     app.router.add_post("/webhooks/webchat/poll", _via(WEBCHAT, "poll"))
+    app.router.add_get("/webhooks/telegram/", _via(TELEGRAM, "health"))
+    app.router.add_post("/webhooks/telegram/webhook", _via(TELEGRAM, "webhook"))
+    for route, key, prefix in (("telegram", TELEGRAM, "tg:"), ("webchat", WEBCHAT, "web:")):
+        app.router.add_post(f"/webhooks/{route}/outbound", _outbound(key, prefix))
     return app
+
+
+def _outbound(key: web.AppKey, prefix: str) -> Handler:
+    async def handler(request: web.Request) -> web.Response:
+        app = request.app
+        return await handle_outbound(request, app[SETTINGS].outbound_token, app[STORE], prefix,
+                                     app[key].send_outbound)
+
+    return handler

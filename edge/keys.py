@@ -8,6 +8,7 @@ from edge.handoff import DeskPassThrough
 from edge.rasa_client import RasaClient
 from edge.settings import EdgeSettings
 from edge.store import ChannelStore
+from edge.telegram import TelegramChannel
 from edge.webchat import WebChat
 
 SETTINGS = web.AppKey("settings", EdgeSettings)
@@ -16,5 +17,5 @@ HTTP = web.AppKey("http", aiohttp.ClientSession)  # to Rasa and the notifier
 RASA = web.AppKey("rasa", RasaClient)
 DESK = web.AppKey("desk", DeskPassThrough)
 WEBCHAT = web.AppKey("webchat", WebChat)
-TELEGRAM = web.AppKey("telegram", object)  # edge.telegram.TelegramChannel
+TELEGRAM = web.AppKey("telegram", TelegramChannel)
 SMS = web.AppKey("sms", object)  # edge.sms.SmsChannel

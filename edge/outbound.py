@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import re
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional
 
@@ -37,7 +38,6 @@ MAX_TEXT = 4000
 MAX_REPLIES = 20
 MAX_BODY = 256 * 1024
 IDEMPOTENCY_TTL = 7 * 24 * 3600
-PREFIX_OF_ROUTE = {"telegram": "tg:", "twilio": "sms:", "webchat": "web:"}
 
 
 class Refusal(EdgeError):
@@ -63,11 +63,28 @@ class Outbound:
 Sender = Callable[[Outbound], Awaitable[Dict[str, Any]]]
 
 
+# The conversation ids Rasa's internal channel accepts (DESIGN.md's sender ids): anything else is refused as invalid.
+CONVERSATION_ID = {
+    "tg:": re.compile(r"tg:-?\d{1,20}"),
+    "sms:": re.compile(r"sms:\+[1-9]\d{5,14}"),
+    "web:": re.compile(r"web:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"),
+}
+
+
 def _conversation(data: Dict[str, Any], prefix: str) -> Optional[str]:
     conversation = data.get("conversation_id")
-    if not isinstance(conversation, str) or not conversation.startswith(prefix) or len(conversation) <= len(prefix):
+    if not isinstance(conversation, str) or not CONVERSATION_ID[prefix].fullmatch(conversation):
         return None
-    return conversation if len(conversation) <= 200 else None
+    return conversation
+
+
+def _readable(value: Any) -> bool:
+    """Every string in the value is text (no lone surrogates, which no channel can carry)."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except (UnicodeEncodeError, ValueError, RecursionError):
+        return False
+    return True
 
 
 def _key(data: Dict[str, Any]) -> Optional[str]:
@@ -76,7 +93,7 @@ def _key(data: Dict[str, Any]) -> Optional[str]:
 
 
 def parse(data: Any, prefix: str) -> Optional[Outbound]:
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or not _readable(data):
         return None
     conversation = _conversation(data, prefix)
     text = data.get("text")
@@ -97,7 +114,7 @@ def parse(data: Any, prefix: str) -> Optional[Outbound]:
 
 
 def parse_replies(data: Any, prefixes: Mapping[str, Any]) -> Optional[Outbound]:
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or not _readable(data):
         return None
     conversation = data.get("conversation_id")
     prefix = next((p for p in prefixes if isinstance(conversation, str) and conversation.startswith(p)), None)
@@ -140,32 +157,26 @@ async def send_once(store: ChannelStore, message: Outbound, send: Sender) -> web
     return web.json_response({"sent": True, **answer}, status=202)
 
 
-def outbound_handler(route: str, token: str, store: ChannelStore, send: Sender):
-    prefix = PREFIX_OF_ROUTE[route]
-
-    async def outbound(request: web.Request) -> web.Response:
-        if not _authorised(request, token):
-            return web.json_response({"code": "unauthorized", "message": "bearer token required"}, status=401)
-        message = parse(await _json(request), prefix)
-        if message is None:
-            return web.json_response(
-                {"code": "invalid", "message": f"need conversation_id {prefix}... and a text of 1-{MAX_TEXT} characters"},
-                status=400)
-        return await send_once(store, message, send)
-
-    return outbound
+async def handle_outbound(request: web.Request, token: str, store: ChannelStore, prefix: str,
+                          send: Sender) -> web.Response:
+    if not _authorised(request, token):
+        return web.json_response({"code": "unauthorized", "message": "bearer token required"}, status=401)
+    message = parse(await _json(request), prefix)
+    if message is None:
+        return web.json_response(
+            {"code": "invalid", "message": f"need conversation_id {prefix}... and a text of 1-{MAX_TEXT} characters"},
+            status=400)
+    return await send_once(store, message, send)
 
 
-def replies_handler(token: str, store: ChannelStore, senders: Mapping[str, Sender]):
-    async def replies(request: web.Request) -> web.Response:
-        if not _authorised(request, token):
-            return web.json_response({"code": "unauthorized", "message": "bearer token required"}, status=401)
-        message = parse_replies(await _json(request), senders)
-        if message is None:
-            return web.json_response(
-                {"code": "invalid", "message": f"need conversation_id tg:/sms:/web:... and 1-{MAX_REPLIES} replies"},
-                status=400)
-        prefix = message.conversation_id.split(":", 1)[0] + ":"
-        return await send_once(store, message, senders[prefix])
-
-    return replies
+async def handle_replies(request: web.Request, token: str, store: ChannelStore,
+                         senders: Mapping[str, Sender]) -> web.Response:
+    if not _authorised(request, token):
+        return web.json_response({"code": "unauthorized", "message": "bearer token required"}, status=401)
+    message = parse_replies(await _json(request), senders)
+    if message is None:
+        return web.json_response(
+            {"code": "invalid", "message": f"need conversation_id tg:/sms:/web:... and 1-{MAX_REPLIES} replies"},
+            status=400)
+    prefix = message.conversation_id.split(":", 1)[0] + ":"
+    return await send_once(store, message, senders[prefix])

@@ -3,10 +3,11 @@ bot, cached under var/test-models/), the stand-ins (subprocess), the machine's R
 one edge built by edge.app.create_app serving in a thread of this process."""
 from __future__ import annotations
 
+import logging
 import sys
 import uuid
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, List
 
 import pytest
 import redis
@@ -15,8 +16,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "rasa_runtime"))
 
 from rasa_server import throwaway_bot_model  # noqa: E402  (the one trainer of the test bot)
-from support import (REDIS_URL, EdgeThread, Rasa, Sms, Telegram, edge_settings, free_port, start_rasa,  # noqa: E402
-                     start_standins, stop)
+from support import (REDIS_URL, TELEGRAM_SECRET, TELEGRAM_TOKEN, TWILIO_TOKEN, EdgeThread, Rasa, Sms,  # noqa: E402
+                     Telegram, edge_settings, free_port, start_rasa, start_standins, stop)
 
 
 @pytest.fixture(scope="session")
@@ -60,13 +61,29 @@ def rasa(tmp_path_factory, redis_prefix) -> Iterator[Rasa]:
         stop(server.process)
 
 
+class Remember(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: List[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(f"{record.name} {record.getMessage()} {self.format(record) if record.exc_info else ''}")
+
+
 @pytest.fixture(scope="session")
 def edge(rasa, standins, redis_prefix, edge_port) -> Iterator[EdgeThread]:
+    remember = Remember()
+    logging.getLogger().addHandler(remember)
     running = EdgeThread(edge_settings(rasa.url, standins, redis_prefix, edge_port)).start()
     try:
         yield running
     finally:
         running.stop()
+        logging.getLogger().removeHandler(remember)
+        # Whatever the edge logged in the whole session: no token, no secret (the root logs at INFO and up here).
+        logged = "\n".join(remember.lines)
+        assert TELEGRAM_TOKEN.split(":")[1] not in logged and TWILIO_TOKEN not in logged
+        assert TELEGRAM_SECRET not in logged
 
 
 @pytest.fixture

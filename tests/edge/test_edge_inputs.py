@@ -36,3 +36,11 @@ def test_bad_addresses_are_4xx(edge):
     assert httpx.get(edge.url + "/s/%ed%a0%80").status_code < 500
     assert httpx.get(edge.url + "/webhooks/webchat/static/%ff").status_code < 500
     assert httpx.get(edge.url + "/webhooks/webchat/static/x?a=%ff").status_code < 500
+
+
+def test_header_bytes_that_are_not_utf8_are_refused_not_crashed(edge):
+    r = httpx.post(edge.url + "/webhooks/telegram/outbound", content=b"{}", headers={"Authorization": b"Bearer \xff\xfe"})
+    assert r.status_code == 401
+    r = httpx.post(edge.url + "/webhooks/telegram/webhook", content=b"{}",
+                   headers={"X-Telegram-Bot-Api-Secret-Token": b"\xff"})
+    assert r.status_code == 403

@@ -21,14 +21,17 @@ from minwon_logs.aiohttp_context import log_requests, route_pattern
 
 from edge.errors import EdgeError
 from edge.handoff import DeskPassThrough
-from edge.keys import DESK, HTTP, RASA, SETTINGS, STORE, TELEGRAM, WEBCHAT
-from edge.outbound import handle_outbound
+from edge.keys import DESK, HTTP, RASA, SETTINGS, SMS, STORE, TELEGRAM, WEBCHAT
+from edge.outbound import handle_outbound, handle_replies
+from edge.shortlinks import follow
 from edge.queues import ConversationQueues
 from edge.rasa_client import RasaClient
 from edge.settings import EdgeSettings, load_settings
+from edge.sms import SmsChannel
 from edge.store import ChannelStore
 from edge.telegram import TelegramChannel
 from edge.telegram_delivery import bot_of
+from edge.twilio_api import TwilioMessages
 from edge.webchat import WebChat
 
 log = logging.getLogger("minwon.edge")
@@ -130,6 +133,16 @@ async def _telegram(app: web.Application) -> AsyncIterator[None]:
     await channel.close()
 
 
+async def _sms(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    api = TwilioMessages(settings.sms.api_base, settings.sms.account_sid, settings.sms.auth_token)
+    channel = SmsChannel(settings, app[STORE], app[RASA], app[DESK], api, app[HTTP])
+    app[SMS] = channel
+    channel.worker.start_soon()
+    yield
+    await channel.close()
+
+
 def _via(key: web.AppKey, method: str) -> Handler:
     """A route whose handler lives on an object made at start-up (cleanup_ctx)."""
 
@@ -166,7 +179,7 @@ def create_app(settings: EdgeSettings | None = None) -> web.Application:
     quiet_libraries()
     app = web.Application(middlewares=[log_requests, errors_as_json, readable_request], client_max_size=MAX_BODY)
     app[SETTINGS] = settings
-    app.cleanup_ctx.extend([_redis, _http, _webchat, _telegram])
+    app.cleanup_ctx.extend([_redis, _http, _webchat, _telegram, _sms])
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     for path, method in (("/webhooks/webchat", "to_page"), ("/webhooks/webchat/", "index"),
@@ -176,9 +189,25 @@ def create_app(settings: EdgeSettings | None = None) -> web.Application:
     app.router.add_post("/webhooks/webchat/poll", _via(WEBCHAT, "poll"))
     app.router.add_get("/webhooks/telegram/", _via(TELEGRAM, "health"))
     app.router.add_post("/webhooks/telegram/webhook", _via(TELEGRAM, "webhook"))
-    for route, key, prefix in (("telegram", TELEGRAM, "tg:"), ("webchat", WEBCHAT, "web:")):
+    app.router.add_get("/webhooks/twilio/", _via(SMS, "health"))
+    app.router.add_post("/webhooks/twilio/webhook", _via(SMS, "webhook"))
+    app.router.add_post("/webhooks/twilio/status", _via(SMS, "status"))
+    for route, key, prefix in (("telegram", TELEGRAM, "tg:"), ("twilio", SMS, "sms:"), ("webchat", WEBCHAT, "web:")):
         app.router.add_post(f"/webhooks/{route}/outbound", _outbound(key, prefix))
+    app.router.add_post("/internal/replies", replies)
+    app.router.add_get("/s/{code}", short_link)
     return app
+
+
+async def short_link(request: web.Request) -> web.Response:
+    return await follow(request, request.app[STORE])
+
+
+async def replies(request: web.Request) -> web.Response:
+    """Replies Rasa makes outside a turn (edge/outbound.py): formatted for the conversation's channel."""
+    app = request.app
+    senders = {"tg:": app[TELEGRAM].send_outbound, "sms:": app[SMS].send_outbound, "web:": app[WEBCHAT].send_outbound}
+    return await handle_replies(request, app[SETTINGS].outbound_token, app[STORE], senders)
 
 
 def _outbound(key: web.AppKey, prefix: str) -> Handler:

@@ -7,6 +7,7 @@ from aiohttp import web
 from edge.handoff import DeskPassThrough
 from edge.rasa_client import RasaClient
 from edge.settings import EdgeSettings
+from edge.sms import SmsChannel
 from edge.store import ChannelStore
 from edge.telegram import TelegramChannel
 from edge.webchat import WebChat
@@ -18,4 +19,4 @@ RASA = web.AppKey("rasa", RasaClient)
 DESK = web.AppKey("desk", DeskPassThrough)
 WEBCHAT = web.AppKey("webchat", WebChat)
 TELEGRAM = web.AppKey("telegram", TelegramChannel)
-SMS = web.AppKey("sms", object)  # edge.sms.SmsChannel
+SMS = web.AppKey("sms", SmsChannel)

@@ -26,7 +26,7 @@ from enum import Enum
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
 from actions.dates import parse_date
-from actions.parsing import is_yes, means_all, normalise_phone, parse_birth_date
+from actions.parsing import is_yes, keeps_as_is, means_all, normalise_phone, parse_birth_date
 
 
 class Kind(str, Enum):
@@ -326,6 +326,9 @@ def value_words(text: str, slot: str) -> str:
         whole = [c for c in valued if _WHOLE_PLACE.search(c)]
         if whole:
             return whole[0] if len(whole) == 1 else whole[-1]
+    if slot in ("new_address", "complaint_place"):
+        # Words that name no place are never written as one: the form asks for the place again instead.
+        return valued[-1] if valued else ""
     if valued and not _has_value(slot, candidates[-1]):
         return valued[-1]
     for candidate in reversed(candidates):
@@ -357,8 +360,12 @@ def _has_value(slot: str, value: str) -> bool:
     if slot in ("phone", "birth_date", "effective_date"):
         return _parses_for(slot, value)
     if slot in ("new_address", "complaint_place"):
-        return bool(PLACE_WORDS.search(value))
+        return bool(PLACE_WORDS.search(_NOT_PLACE.sub(" ", value)))
     return bool(value.strip())
+
+
+# Words that hold a place word's letters but name no place ("그대로" ends in 로).
+_NOT_PLACE = re.compile(r"(?<![가-힣])(그|이|저|제)대로|앞으로|뒤로|그래서|그러니까|시간|구멍|요구|연구|친구|가구")
 
 
 CHOICE_NUMBER = re.compile(r"(\d{1,2})\s*번|\bnumber\s*\d{1,2}\b|#\s*\d{1,2}\b|\bthe (first|second|third|fourth) one\b",
@@ -464,6 +471,8 @@ def correction_of(text: str, requested_slot: Optional[str], task_slots: Sequence
     if named:
         slot = named[0]
         value = value_words(text, slot)
+        if at_summary and keeps_as_is(text) and not _has_value(slot, value):
+            return None  # "음 장소를 더 자세히 써야 하나... 아니에요 그냥 그대로 접수해주세요": musing, then keep
         # Without words that something was wrong, naming an earlier answer corrects it only with a new value in
         # the message ("주소는 역삼로 12예요"); "hang on, my phone is in the other room" changes nothing.
         if cue or at_summary or (not answers_asked and _has_value(slot, value)):

@@ -110,8 +110,25 @@ def negated(text: str) -> bool:
     return bool(_NEGATED.search(text or ""))
 
 
+_CHANGE = re.compile(r"(바꿔|바꾸|바꿀|변경|수정|고쳐|고치|틀렸|틀려|\bchange|\bfix\b|\bwrong\b|\bupdate\b|\bcorrect (it|the)\b)",
+                     re.IGNORECASE)
+_CLAUSES = re.compile(r"(?:[.,!?~…;]+|\s(?:but|그런데|근데|하지만)\s)")
+_INTERJECTION = re.compile(r"^\s*((아니(요|에요|오)?|아뇨|no|nope|ㄴㄴ|음+|흠+|아+|oh|well|hmm+|wait|잠깐(만요)?)[\s,.!]*)+",
+                           re.IGNORECASE)
+
+
 def keeps_as_is(text: str) -> bool:
-    return bool(_KEEP.search(text or "")) and not negated(text)
+    """Going ahead unchanged, judged on the last clause that says so: "음 장소를 더 자세히 써야 하나... 아니에요 그냥
+    그대로 접수해주세요" keeps; "아뇨 이대로는 안돼요" and "don't send it as it is" do not. A leading "no" only answers
+    the musing before it."""
+    clauses = [c for c in _CLAUSES.split(text or "") if c and c.strip()]
+    keeping = [i for i, c in enumerate(clauses) if _KEEP.search(c)]
+    if not keeping:
+        return False
+    last = keeping[-1]
+    if any(_CHANGE.search(_KEEP.sub("", c)) for c in clauses[last:]):
+        return False  # "주소는 그대로 두고 날짜는 바꿔주세요", "keep the address but change the date": a change
+    return not negated(_INTERJECTION.sub("", clauses[last]))
 
 
 def is_yes(text: str) -> bool:

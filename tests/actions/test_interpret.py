@@ -655,3 +655,17 @@ def test_choosing_all_at_the_payment_summary_changes_the_fines(text):
     reading = read(text, "payment_confirm", FINE_TASK, {"fine_ids": ["fn_1"], "payment_method": "card"},
                    intent="nlu_fallback", confidence=0.5, answers=False)
     assert reading.kind == Kind.CORRECTION and reading.slot == "fine_ids"
+
+
+def test_musing_about_a_field_then_keeping_it_at_the_summary_is_no_correction():
+    # the words name the place, but the citizen decides to keep it: nothing of the sentence becomes the place
+    reading = read("음 장소를 좀 더 자세히 써야 하나... 아니에요 그냥 그대로 접수해주세요", "complaint_confirm",
+                   COMPLAINT_TASK, COMPLAINT_FILLED, intent="affirm", confidence=0.6, services=("file_complaint",))
+    assert reading.kind != Kind.CORRECTION
+
+
+@pytest.mark.parametrize("text,slot", [("장소가 좀 애매하게 적힌 것 같아요", "complaint_place"),
+                                       ("the address bit looks off somehow", "new_address")])
+def test_a_correction_without_a_place_carries_no_place(text, slot):
+    # a place is only ever written from words that name one
+    assert value_words(text, slot) == ""

@@ -62,26 +62,40 @@ def rasa(tmp_path_factory, redis_prefix) -> Iterator[Rasa]:
 
 
 class Remember(logging.Handler):
+    """Every log record of the test process (the in-process edge included), with its extra fields."""
+
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
         self.lines: List[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(f"{record.name} {record.getMessage()} {self.format(record) if record.exc_info else ''}")
+        fields = {k: v for k, v in record.__dict__.items() if k not in ("args", "msg")}
+        self.lines.append(f"{record.name} {record.getMessage()} {fields}")
 
 
 @pytest.fixture(scope="session")
-def edge(rasa, standins, redis_prefix, edge_port) -> Iterator[EdgeThread]:
+def edge_logs() -> Iterator[Remember]:
     remember = Remember()
-    logging.getLogger().addHandler(remember)
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(remember)
+    root.setLevel(logging.INFO)
+    try:
+        yield remember
+    finally:
+        root.removeHandler(remember)
+        root.setLevel(level)
+
+
+@pytest.fixture(scope="session")
+def edge(rasa, standins, redis_prefix, edge_port, edge_logs) -> Iterator[EdgeThread]:
     running = EdgeThread(edge_settings(rasa.url, standins, redis_prefix, edge_port)).start()
     try:
         yield running
     finally:
         running.stop()
-        logging.getLogger().removeHandler(remember)
-        # Whatever the edge logged in the whole session: no token, no secret (the root logs at INFO and up here).
-        logged = "\n".join(remember.lines)
+        # Whatever was logged in the whole session: no token, no secret.
+        logged = "\n".join(edge_logs.lines)
         assert TELEGRAM_TOKEN.split(":")[1] not in logged and TWILIO_TOKEN not in logged
         assert TELEGRAM_SECRET not in logged
 

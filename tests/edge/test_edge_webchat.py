@@ -1,9 +1,12 @@
 """The web chat page and its API on the edge, through the real Rasa server (the page's own files, unchanged)."""
+import json
+import subprocess
 import uuid
+from pathlib import Path
 
 import httpx
 
-from support import web_post
+from support import SERVICES_PYTHON, web_post
 
 
 def test_page_is_served_same_origin_with_security_headers(edge):
@@ -51,3 +54,27 @@ def test_messages_of_one_session_are_answered_in_order(edge):
     session = str(uuid.uuid4())
     for n in range(5):
         assert web_post(edge.url, {"session": session, "text": f"count {n}"}).json()["messages"][0]["text"] == f"count {n}"
+
+
+def test_the_unchanged_page_works_against_the_edge_in_headless_chromium(edge, tmp_path):
+    """Open on a phone-sized screen, switch language, send by keyboard, pick a button (webchat/ as it is)."""
+    screenshot = tmp_path / "webchat.png"
+    run = subprocess.run([str(SERVICES_PYTHON), str(Path(__file__).with_name("webchat_browser.py")),
+                          edge.url + "/webhooks/webchat/", str(screenshot), "colors"],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-2000:]
+    seen = json.loads(run.stdout.strip().splitlines()[-1])
+    assert seen["title_ko"] == "민원 도우미" and seen["title_en"] == "minwon assistant"
+    assert seen["focused_on_load"] == "message" and seen["focused_after_tab"] == "message"
+    assert "Pick a colour" in seen["first_reply"]
+    assert seen["buttons"] == ["빨강 red", "파랑 blue"]
+    assert seen["focused_after_reply"] == "빨강 red"  # keyboard users land on the choices
+    assert "you picked red" in seen["after_click"] and seen["buttons_disabled"]
+    assert seen["log_role"] == "log" and not seen["horizontal_scroll"]
+    assert screenshot.stat().st_size > 5000
+
+
+def test_the_phone_simulator_sends_sms_to_the_edge(edge, standins, phone):
+    """The stand-ins' simulator (RASA_URL pointed at the edge) signs and posts as Twilio would."""
+    r = httpx.post(standins + "/simulator/sms/send", json={"from": phone, "body": "count 3"}, timeout=30)
+    assert r.status_code == 200 and r.json()["status"] == 200 and "count 3" in json.dumps(r.json())

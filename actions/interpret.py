@@ -138,7 +138,7 @@ _SWITCH_CUE = re.compile(r"(그게\s*아니라|말고|아니고|대신|먼저|�
                          r"first)", re.IGNORECASE)
 # Words that say an earlier answer was wrong.
 _CUE = re.compile(r"(틀렸|틀려|틀린|잘못|아니라|아니고|말고|정정|수정|바꿔|바꿀|바꾸|변경|다시\s*(말|쓸|쓰|적|할|고를)|고칠|고쳐|"
-                  r"실제로는?|사실은|알고\s*보니|생각해\s*보니|(적고|쓰고|말하고|고치고|바꾸고|추가하고)\s*싶|자세(하게|히)|"
+                  r"실제로는?|사실은|알고\s*보니|생각해\s*보니|라고\s*(했|말했|적었|썼)(는데|지만)|(적고|쓰고|말하고|고치고|바꾸고|추가하고)\s*싶|자세(하게|히)|"
                   r"\bmore detail|\badd (more|something)\b|\bwrite more\b|"
                   r"\bwrong\b|\bnot right\b|\bisn'?t right\b|\bincorrect\b|맞지\s*않|안\s*맞|\bactually\b|\bi meant\b|\bmeant\b|\bcorrection\b|\bchange\b|\binstead\b|\bnot\b|"
                   r"\bmixed up\b|\bmix-?up\b|헷갈|착각|\bsorry\b|\bfix\b|\bredo\b|\brewrite\b|\bupdate\b|\boops\b|\bmistake\b)",
@@ -183,7 +183,7 @@ _LEAD_EN = re.compile(r"^\s*(it'?s|it is|it should be|should be|the (new|right|c
                       re.IGNORECASE)
 _CHANGE_TO = re.compile(r"^\s*((please|pls|plz|can you|could you)\s+)?(change|make|set|update|correct|fix|switch)\s+"
                         r"((it|that|this|the|my)\s+)*(to|into|as)\s+", re.IGNORECASE)
-_SPLIT = re.compile(r"[,;:!?]|\s[-–]\s|\.(?!\d)|\bbut\b|\binstead of\b|(?:이|가)?\s*아니라|(?:이|가)?\s*아니고|말고|틀렸어요|틀려요|잘못\s*(?:됐|썼|말했|적었)\w*")
+_SPLIT = re.compile(r"[,;:!?]|\s[-–]\s|\.(?!\d)|\bbut\b|\binstead of\b|(?:이|가)?\s*아니라|(?:이|가)?\s*아니고|말고|틀렸어요|틀려요|잘못\s*(?:됐|썼|말했|적었)\w*|(?:이)?라고\s*(?:했|말했|적었|썼|쳤)\w*")
 
 
 def says_change(text: str) -> bool:

@@ -38,6 +38,8 @@ OUTCOME_CANCELLED = "cancelled"    # the citizen stopped
 OUTCOME_SWITCH = "switch:"         # + a service intent: asked for in words NLU did not name (actions/common.py)
 # Actions that run between the citizen's message and the form without being an answer to it.
 _PHONE_OR_CASE = re.compile(r"(\+?82[\s-]?1[0-9]|01[0-9])[\s-]?\d{3,4}[\s-]?\d{4}|[A-Z]{2}-?\d{4}-?\d{6}", re.I)
+# Clauses of one message: commas, sentence ends, "그리고"/"and also" (not the comma inside "January 5, 1989").
+_CLAUSE = re.compile(r",(?!\s*\d{4})|[;!?]|\.(?!\d)|\s(?:그리고|그리고요|또|and also|also|plus)\s")
 _TURN_START_ACTIONS = {"action_listen", "action_extract_slots", "action_validate_slot_mappings"}
 # What a changed answer makes stale: it is worked out again from the new answer.
 _DEPENDANTS = {
@@ -92,6 +94,7 @@ class VerifiedFormValidation(FormValidationAction):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         requested = tracker.get_slot("requested_slot")
         fresh = self.fresh_message(tracker)
+        message = conv.latest_text(tracker)  # a correction reads its value as the message: the words said are these
         if requested and fresh:
             reading = self.read(tracker, requested)
             ended = self.act_on(reading, dispatcher, tracker, requested)
@@ -103,6 +106,8 @@ class VerifiedFormValidation(FormValidationAction):
                 extraction_events = await self.keep_early(reading, dispatcher, tracker, domain, requested)
             else:
                 extraction_events = await self.get_extraction_events(dispatcher, tracker, domain)
+            extraction_events += await self.more_facts(reading, dispatcher, tracker, domain, requested, message,
+                                                       extraction_events)
         elif requested:
             # Back after a digression the rules answered: that message was read already.
             extraction_events = []
@@ -178,6 +183,50 @@ class VerifiedFormValidation(FormValidationAction):
             if later:
                 return Reading(Kind.EARLY, slot=later, value=message)  # "오늘 들어왔어요" asked for the address
         return reading
+
+    async def more_facts(self, reading: Reading, dispatcher: CollectingDispatcher, tracker: Tracker,
+                         domain: DomainDict, requested: Text, message: Text,
+                         events: List[EventType]) -> List[EventType]:
+        """Other answers said in the same message, one clause each: "송파구 올림픽로 183으로 가요, 날짜는 내일이요" at the
+        address also gives the date; after a correction ("아까 날짜는 내일로 해주세요. 그리고 저 혼자만 가요") the rest
+        still answers the asked question. A clause is taken only when it clearly carries one answer of its kind and no
+        other clause carries another value for it; each is validated like a typed answer."""
+        if reading.kind not in (Kind.ANSWER, Kind.CORRECTION, Kind.EARLY):
+            return []
+        clauses = [c.strip() for c in _CLAUSE.split(message) if c and c.strip()]
+        order = self.task_slots()
+        if len(clauses) < 2 or requested not in order:
+            return []
+        now = {slot: tracker.get_slot(slot) for slot in order}
+        now.update({e.get("name"): e.get("value") for e in events if e.get("event") == "slot"})
+        if now.get("form_outcome") or tracker.get_slot("form_outcome"):
+            return []
+        open_slots = [slot for slot in order[order.index(requested) + 1:]
+                      if slot not in CONFIRM_SLOTS and slot not in FREE_TEXT_SLOTS and slot != "otp_code"
+                      and now.get(slot) is None]
+        asked_open = reading.kind != Kind.ANSWER and now.get(requested) is None \
+            and requested not in CONFIRM_SLOTS and requested not in FREE_TEXT_SLOTS
+        taken: List[EventType] = []
+        said = tracker.latest_message
+        for slot in ([requested] if asked_open else []) + open_slots:
+            def carries(clause: Text) -> bool:
+                if slot == requested:
+                    return self.accepts(slot, clause, tracker)
+                # a later answer never comes out of the clause that answered the asked question
+                return self.fits(slot, clause, tracker) and not (reading.kind == Kind.ANSWER
+                                                                and self.accepts(requested, clause, tracker))
+            holding = [clause for clause in clauses if carries(clause)]
+            if len(holding) != 1:
+                continue
+            tracker.latest_message = {**(tracker.latest_message or {}), "text": holding[0], "entities": []}
+            tracker.slots["requested_slot"] = slot
+            extracted = await self._extract_slot(slot, dispatcher, tracker, domain)
+            tracker.slots["requested_slot"] = requested
+            if extracted.get(slot) is not None:
+                tracker.slots.update(extracted)
+                taken += [SlotSet(name, value) for name, value in extracted.items()]
+        tracker.latest_message = said
+        return taken
 
     def later_answer(self, requested: Text, message: Text, tracker: Tracker) -> Optional[Text]:
         """The one not yet answered question after the asked one whose value the message clearly carries."""
@@ -366,11 +415,12 @@ class VerifiedFormValidation(FormValidationAction):
 
     @staticmethod
     def _birth_date_in_first_message(tracker: Tracker) -> Dict[Text, Any]:
-        """'010-1234-5678 850314 과태료 낼게요': a first message with the phone often has the birth date too. Only
+        """'010-1234-5678 850314 과태료 낼게요': a message with the phone (the first one, or the answer to the phone
+        question: "my mobile is 010-… and my date of birth is January 5, 1989") often has the birth date too. Only
         beside a phone number or words that name it ('과태료 낼래요 생년월일 1992-05-02'), so a case number's
         digits are never read as a date."""
         message = conv.latest_text(tracker)
-        if tracker.get_slot("requested_slot") is not None or tracker.get_slot("birth_date") \
+        if tracker.get_slot("requested_slot") not in (None, "phone") or tracker.get_slot("birth_date") \
                 or not (normalise_phone(message) or SLOT_WORDS["birth_date"].search(message)):
             return {}
         rest = _PHONE_OR_CASE.sub(" ", message)

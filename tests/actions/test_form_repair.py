@@ -352,3 +352,32 @@ async def test_keeping_it_as_it_is_denied_is_never_a_yes(govapi, actions_on_gova
 def test_keeping_it_as_it_is_said_plainly_keeps_it(said):
     from actions.parsing import keeps_as_is
     assert keeps_as_is(said)
+
+
+async def test_the_date_said_with_the_address_is_kept_and_not_asked(govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain)
+    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots)
+    await runner.say("이사했어요", intent="change_address")
+    assert runner.asking == "new_address"
+    await runner.say("역삼로 25 으로 moving 해요, 날짜는 내일이요")
+    assert "역삼로 25" in runner.slots["address_label"]["ko"]
+    assert runner.slots["effective_date"] and runner.asking == "member_ids"
+
+
+async def test_a_corrected_date_and_the_asked_household_in_one_message_both_count(govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain)
+    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots)
+    await runner.say("전입신고요 역삼로 25로 오늘 이사옴", intent="change_address")
+    assert runner.asking == "member_ids"
+    today = runner.slots["effective_date"]
+    await runner.say("아 잠깐만요, 아까 날짜를 오늘이라고 했는데 내일로 해야 맞아요. 그리고 이사는 저 혼자만 가요")
+    assert runner.slots["effective_date"] and runner.slots["effective_date"] != today, runner.messages
+    assert runner.slots["member_ids"] == [] and runner.asking == "address_confirm"
+
+
+async def test_the_birth_date_said_with_the_asked_phone_is_not_asked_again(govapi, actions_on_govapi, domain):
+    runner = FormRunner(ValidateVerifyForm(), "verify_form", domain, language="en")
+    await runner.say("show my applications", intent="list_applications")
+    assert runner.asking == "phone"
+    await runner.say(f"Sure, my mobile is {DEMO_PHONE} and my date of birth is March 14, 1985, in case you need both")
+    assert runner.slots["birth_date"] == DEMO_BIRTH and runner.asking == "otp_code"

@@ -21,6 +21,10 @@ from actions.verification import OUTCOME_NOTHING, OUTCOME_UNAVAILABLE, VerifiedF
 
 _CARD = re.compile(r"(^\s*1\s*$|카드|링크|card|link|online)", re.IGNORECASE)
 _ACCOUNT = re.compile(r"(^\s*2\s*$|계좌|가상|이체|입금|account|transfer|bank)", re.IGNORECASE)
+# In the message that starts a payment only the way itself counts ("can I pay online?" chooses nothing).
+_CARD_NAMED = re.compile(r"(카드|\bcard\b|\bcredit\b)", re.IGNORECASE)
+_ACCOUNT_NAMED = re.compile(r"(가상\s*계좌|계좌\s*(이체|입금)|무통장|virtual account|bank transfer)", re.IGNORECASE)
+ALL_FINES = "*all*"  # fine_ids before the list is fetched: "all of them", said in the first message
 
 
 _NOTICE = re.compile(r"FN[\s-]?(\d{4})[\s-]?(\d{6})", re.IGNORECASE)
@@ -125,11 +129,16 @@ class ValidatePayFineForm(VerifiedFormValidation):
         updates: Dict[Text, Any] = {"fine_options": options, "fines_as_of": result.value.get("as_of")}
         if len(options) == 1:
             updates["fine_ids"] = [options[0]["id"]]  # nothing to choose: go straight to the total
+        elif tracker.get_slot("fine_ids") == [ALL_FINES]:  # "과태료 전부 카드로 낼게요" said first: every fine, shown
+            updates["fine_ids"] = [options[i]["id"] for i in pick_fines("all", options) or []] or None
         return updates
 
     async def extract_fine_ids(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                domain: DomainDict) -> Dict[Text, Any]:
         if not self.answering(tracker, "fine_ids"):
+            if tracker.get_slot("requested_slot") is None and tracker.get_slot("fine_options") is None \
+                    and means_all(conv.latest_text(tracker)):
+                return {"fine_ids": [ALL_FINES]}  # the list is not known yet: chosen once it is (prepare)
             return {}
         options = tracker.get_slot("fine_options") or []
         picked = pick_fines(conv.latest_text(tracker), options)
@@ -140,9 +149,15 @@ class ValidatePayFineForm(VerifiedFormValidation):
 
     async def extract_payment_method(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                      domain: DomainDict) -> Dict[Text, Any]:
-        if not self.answering(tracker, "payment_method"):
-            return {}
         message = conv.latest_text(tracker)
+        if not self.answering(tracker, "payment_method"):
+            if tracker.get_slot("requested_slot") is None and not tracker.get_slot("payment_method"):
+                # "과태료 카드로 낼게요": the way to pay said in the message that starts the payment
+                if _ACCOUNT_NAMED.search(message):
+                    return {"payment_method": "virtual_account"}
+                if _CARD_NAMED.search(message):
+                    return {"payment_method": "card"}
+            return {}
         if _ACCOUNT.search(message):
             return {"payment_method": "virtual_account"}
         if _CARD.search(message) or is_yes(message):

@@ -381,3 +381,20 @@ async def test_the_birth_date_said_with_the_asked_phone_is_not_asked_again(govap
     assert runner.asking == "phone"
     await runner.say(f"Sure, my mobile is {DEMO_PHONE} and my date of birth is March 14, 1985, in case you need both")
     assert runner.slots["birth_date"] == DEMO_BIRTH and runner.asking == "otp_code"
+
+
+async def test_all_fines_by_card_said_first_goes_straight_to_the_summary(govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain)
+    runner = FormRunner(ValidatePayFineForm(), "pay_fine_form", domain, sender=sender, slots=slots)
+    await runner.say("과태료전부카드로낼게요", intent="pay_fine")
+    options = runner.slots["fine_options"]
+    assert len(options) >= 2
+    assert sorted(runner.slots["fine_ids"]) == sorted(o["id"] for o in options)  # as the answer "전부" chooses
+    assert runner.slots["payment_method"] == "card" and runner.asking == "payment_confirm"
+
+
+async def test_asking_to_pay_online_first_chooses_no_way_to_pay(govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain, language="en")
+    runner = FormRunner(ValidatePayFineForm(), "pay_fine_form", domain, sender=sender, slots=slots, language="en")
+    await runner.say("can I pay my fine online?", intent="pay_fine")
+    assert runner.slots.get("payment_method") is None and runner.asking == "fine_ids"

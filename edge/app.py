@@ -76,7 +76,7 @@ async def errors_as_json(request: web.Request, handler: Handler) -> web.StreamRe
                                  status=exc.status, headers={k: v for k, v in exc.headers.items() if k == "Allow"})
     except asyncio.CancelledError:
         raise
-    except (UnicodeError, RecursionError, ValueError, TypeError):  # the client's bytes, nesting or types
+    except (UnicodeError, RecursionError):  # bytes or nesting no handler's own check caught: still the client's
         return web.json_response({"error": "invalid", "message": "the request cannot be read"}, status=400)
     except Exception:
         log.exception("unexpected error on %s %s", request.method, route_pattern(request))

@@ -135,8 +135,7 @@ class SmsChannel:
         self._reports: Set["asyncio.Task[None]"] = set()
 
     async def close(self) -> None:
-        await self.worker.close()
-        await self.queues.close()
+        await self.worker.close()  # and the queues it runs turns in
         await asyncio.gather(*self._reports, return_exceptions=True)
         await self.sender.api.close()
 

@@ -37,7 +37,7 @@ from edge.queues import ConversationQueues, QueueFull
 from edge.rasa_client import RasaClient, TurnRequest, vouched
 from edge.settings import EdgeSettings
 from edge.store import ChannelStore
-from edge.telegram_delivery import BotCalls, Progress, TelegramDelivery
+from edge.telegram_delivery import BotCalls, Progress, TelegramDelivery, close_bot
 from edge.throttle import SendThrottle
 from edge.worker import InboxWorker
 
@@ -140,9 +140,8 @@ class TelegramChannel:
         self._secret = settings.telegram.secret_token.encode("utf-8")
 
     async def close(self) -> None:
-        await self.worker.close()
-        await self.queues.close()
-        await self.bot.shutdown()
+        await self.worker.close()  # and the queues it runs turns in
+        await close_bot(self.bot)
 
     # -- the webhook -------------------------------------------------------------------------------------------
     def authentic(self, request: web.Request) -> bool:

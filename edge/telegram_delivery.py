@@ -19,6 +19,7 @@ from typing import Any, Awaitable, Callable, List, Optional, TypeVar
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram.request import HTTPXRequest
 
 from edge.errors import DeliveryError, RecipientBlocked
 from edge.formatting import ReplyPart, split_for_telegram
@@ -162,9 +163,15 @@ class TelegramDelivery:
 
 
 def bot_of(api_base: str, token: str) -> Bot:
-    """PTB's Bot against TELEGRAM_API_BASE (https://api.telegram.org, or the stand-in's /telegram)."""
-    from telegram.request import HTTPXRequest
+    """PTB's Bot against TELEGRAM_API_BASE (https://api.telegram.org, or the stand-in's /telegram). Not
+    `initialize()`d (that calls getMe, which would tie the edge's start to Telegram's reachability), so close it
+    with close_bot, not Bot.shutdown (which does nothing for a bot never initialised)."""
+    request = HTTPXRequest(connection_pool_size=64, read_timeout=30, write_timeout=30, connect_timeout=5,
+                           pool_timeout=5)
+    # One HTTP client for both of PTB's slots: the edge takes webhooks and never calls getUpdates.
+    return Bot(token, base_url=f"{api_base}/bot", base_file_url=f"{api_base}/file/bot", request=request,
+               get_updates_request=request)
 
-    return Bot(token, base_url=f"{api_base}/bot", base_file_url=f"{api_base}/file/bot",
-               request=HTTPXRequest(connection_pool_size=64, read_timeout=30, write_timeout=30, connect_timeout=5,
-                                    pool_timeout=5))
+
+async def close_bot(bot: Bot) -> None:
+    await bot.request.shutdown()

@@ -13,7 +13,7 @@ from edge.app import quiet_libraries
 from edge.errors import DeliveryError, EdgeError
 from edge.settings import EdgeSettings, load_settings
 from edge.telegram import ALLOWED_UPDATES
-from edge.telegram_delivery import BotCalls, bot_of
+from edge.telegram_delivery import BotCalls, bot_of, close_bot
 
 
 async def register(settings: EdgeSettings, url: str) -> tuple[str, list[str]]:
@@ -25,7 +25,7 @@ async def register(settings: EdgeSettings, url: str) -> tuple[str, list[str]]:
         info = await calls.call("getWebhookInfo", bot.get_webhook_info)
         return info.url, list(info.allowed_updates or ALLOWED_UPDATES)
     finally:
-        await bot.shutdown()
+        await close_bot(bot)
 
 
 def main() -> int:

@@ -88,10 +88,13 @@ class InboxWorker:
         self._starter = asyncio.ensure_future(keep_trying())
 
     async def close(self) -> None:
+        """Stop looking for work, stop the turns in flight (their entries stay in Redis, still ours), then give up
+        the lease, so another instance takes what is left over at once instead of after the lease."""
         for task in (self._starter, self._scanner):
             if task is not None:
                 task.cancel()
                 await asyncio.gather(task, return_exceptions=True)
+        await self.queues.close()
         await asyncio.get_running_loop().run_in_executor(None, self.inbox.stop_heartbeat)
 
     # -- the webhook side -----------------------------------------------------------------------------

@@ -22,6 +22,7 @@ def cut_edge(rasa, standins, redis_prefix):
     finally:
         running.stop()
         proxy.close()
+        proxy._loop.close()  # tcp_cut stops its loop but leaves it open (a ResourceWarning later)
 
 
 def test_a_message_acknowledged_while_rasa_is_down_is_kept_and_runs_once_when_it_is_back(

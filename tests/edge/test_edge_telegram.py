@@ -11,7 +11,7 @@ import redis.asyncio as aioredis
 
 from edge.formatting import Button, ReplyPart
 from edge.store import ChannelStore
-from edge.telegram_delivery import BotCalls, TelegramDelivery, bot_of
+from edge.telegram_delivery import BotCalls, TelegramDelivery, bot_of, close_bot
 from edge.throttle import SendThrottle
 from support import REDIS_URL, TELEGRAM_SECRET, TELEGRAM_TOKEN, wait_until
 
@@ -213,7 +213,7 @@ async def test_keyboards_contact_requests_and_tokens_of_one_chat(standins, redis
         contact = await delivery.keyboard("tg:1", ReplyPart("?", [Button("전화번호 보내기", "__request_contact__")]))
         assert contact.keyboard[0][0].request_contact and contact.one_time_keyboard
     finally:
-        await delivery.calls.bot.shutdown()
+        await close_bot(delivery.calls.bot)
         await client.aclose()
 
 
@@ -226,7 +226,7 @@ async def test_telegram_sends_to_one_chat_are_paced(standins):
         await asyncio.gather(*(calls.call("sendMessage", lambda i=i: bot.send_message(chat, f"m{i}"), chat=chat)
                                for i in range(4)))
     finally:
-        await bot.shutdown()
+        await close_bot(bot)
     found = httpx.get(standins + "/_control/telegram/calls", params={"chat_id": chat}).json()["calls"]
     times = [c["at"] for c in found]
     assert len(times) == 4
@@ -246,7 +246,7 @@ async def test_the_token_never_reaches_a_log_line(standins, caplog):
         assert await calls.download("no-such-file", 1000) is None  # an error path too
         await calls.call("getMe", bot.get_me)
     finally:
-        await bot.shutdown()
+        await close_bot(bot)
     text = "\n".join(f"{r.name} {r.getMessage()} {r.exc_text or ''}" for r in caplog.records)
     assert TELEGRAM_TOKEN not in text and TELEGRAM_TOKEN.split(":")[1] not in text
     assert "hello" not in text

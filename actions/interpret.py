@@ -103,7 +103,7 @@ _STOP = re.compile(r"((do\s*n'?t|do not) (send|submit|file|charge|process|go ahe
 # not an answer. Not "next week" or "내일", which answer a date question.
 _DEFER = re.compile(r"(\bat the bank\b|은행\s*(가서|에서)\s*(낼|내|납부)|나중에|다음에|담에|이따가?\s*(할|낼|다시)|다음\s*기회|월급\s*(날|들어오|받)|돈\s*(들어오|생기|생겨)|"
                     r"생각\s*(좀\s*)?(해\s*보고|해볼게)|다시\s*(올게|올께|오겠|올래|들를게)|\bcome back\b|\bget back to (you|this|it)\b|"
-                    r"마음이?\s*바뀌|생각이\s*바뀌|"
+                    r"마음이?\s*바뀌|생각이\s*바뀌|그때\s*다시|(끝나면|되면|정해지면|확정되면|나오면)\s*(그때\s*)?다시\s*(할|신청|신고|올|연락)|"
                     r"안\s*(해도|내도|하셔도)\s*(될|돼|되|괜찮)|할\s*필요\s*(가\s*)?없|직접\s*(가서|방문)|"
                     r"\blater\b(?!\s+(this|in|today|tonight|on|that))|another (time|day)|some other time|"
                     r"next time\b|"
@@ -150,6 +150,7 @@ SLOT_WORDS: Mapping[str, re.Pattern] = {
                         r"\bwrong number\b)", re.IGNORECASE),
     "birth_date": re.compile(r"(생년월일|생일|태어난|\bbirth|\bborn\b|\bdob\b)", re.IGNORECASE),
     "case_number": re.compile(r"(접수\s*번호|신청\s*번호|\bcase number\b|\bapplication number\b)", re.IGNORECASE),
+    "otp_code": re.compile(r"(인증\s*번호|인증\s*코드|\bcode\b|\botp\b)", re.IGNORECASE),
     "fine_ids": re.compile(r"(과태료|범칙금|벌금|고지서|어떤\s*걸\s*낼|낼\s*(거|것|걸)|\bfines?\b|\bwhich (one|ones) to pay\b|"
                            r"\bwhich (ones?|fines?) (i'?m|im|i am|to be) pay|\badd another( one)?\b|\b(remove|drop) one\b|"
                            r"\bpenalt(y|ies)\b)", re.IGNORECASE),
@@ -218,7 +219,10 @@ def wants_cancel(text: str, intent: Optional[str], confidence: float, requested_
         return True  # "아 잠깐만요, 그냥 다음에 할게요 취소해주세요"; a description may mention a cancelled booking
     # "사진은 나중에 보낼게요" answers the photo question (no photo now); a date put off stops the task.
     own_words = SLOT_WORDS.get(requested_slot or "") if requested_slot == "photo_id" else None
-    if _DEFER.search(text) and (not free_text or len(text) <= 25 or intent == "cancel") and not is_question \
+    # An address question is free text, but a line putting the task off that names no whole address is no address.
+    no_address = requested_slot == "new_address" and not _WHOLE_PLACE.search(text)
+    if _DEFER.search(text) and (not free_text or len(text) <= 25 or intent == "cancel" or no_address) \
+            and not is_question \
             and not (answers_asked and requested_slot not in CONFIRM_SLOTS) \
             and not (own_words and own_words.search(text)) and not _switch_asked(text, intent, confidence):
         # A description may say "다음에 또 이러면"; a short line putting the task off is not one. "Can I do it later?"
@@ -370,6 +374,7 @@ _NOT_PLACE = re.compile(r"(?<![가-힣])(그|이|저|제)대로|앞으로|뒤로
 
 CHOICE_NUMBER = re.compile(r"(\d{1,2})\s*번|\bnumber\s*\d{1,2}\b|#\s*\d{1,2}\b|\bthe (first|second|third|fourth) one\b",
                             re.IGNORECASE)
+_NOTHING = re.compile(r"(?!)")  # matches nothing
 CHOICE_SLOTS = ("fine_ids", "address_id", "member_ids", "complaint_category")
 MULTI_CHOICE_SLOTS = ("fine_ids", "member_ids")  # lists where "both" / "all of them" / "두 개 다" is an answer
 _SEVERAL = re.compile(r"(둘\s*다|(두|세|네)\s*(개|건|명|장)\s*(다|모두|전부)|\bboth\b|\ball (of )?(them|three|four)\b)",
@@ -548,7 +553,9 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
         # A choice question's parser may find a stray number or word in a whole sentence: a clear request for
         # another service with "instead"/"first" words wins over it.
         sure = cue and confidence >= FREE_TEXT_SWITCH_CONFIDENCE
-        if confidence >= needed and (sure or not (answers_asked and not free_text)):
+        about_this_step = bool(SLOT_WORDS.get(requested_slot or "", _NOTHING).search(text)) and not cue
+        if confidence >= needed and (sure or not (answers_asked and not free_text)) and not about_this_step:
+            # "인증번호가 아직 안" (check_payment 0.61) names the asked code: about this step, not another service
             return Reading(Kind.SWITCH, switch_to=intent)
     if intent == "nlu_fallback" and _maybe_switch(text, ranking, own_services, answers_asked and not free_text):
         # NLU is unsure, but its best guess is another service: the form steps aside and the fallback rule asks

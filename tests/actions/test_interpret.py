@@ -669,3 +669,18 @@ def test_musing_about_a_field_then_keeping_it_at_the_summary_is_no_correction():
 def test_a_correction_without_a_place_carries_no_place(text, slot):
     # a place is only ever written from words that name one
     assert value_words(text, slot) == ""
+
+
+def test_a_half_line_about_the_code_is_no_switch_to_another_service():
+    # NLU hears "결제 확인" in "인증번호가 아직 안" (check_payment 0.61): the words name the asked code
+    reading = read("인증번호가 아직 안", "otp_code", FINE_TASK, {"phone": "+821012345678", "birth_date": "1985-03-14"},
+                   intent="check_payment", confidence=0.61, services=("check_application_status",))
+    assert reading.kind != Kind.SWITCH
+
+
+@pytest.mark.parametrize("text", ["아 근데 아직 집 계약을 확정을 못해서요 계약 끝나면 그때 다시 할게요",
+                                  "날짜 정해지면 다시 신청할게요"])
+def test_putting_the_task_off_until_something_happens_stops_it(text):
+    reading = read(text, "new_address", ADDRESS_TASK, intent="out_of_scope", confidence=0.88,
+                   services=("change_address",))
+    assert reading.kind == Kind.CANCEL

@@ -16,6 +16,7 @@ import aiohttp
 import redis.asyncio as aioredis
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
+from redis.exceptions import RedisError
 
 from minwon_logs.aiohttp_context import log_requests, route_pattern
 
@@ -69,6 +70,9 @@ async def errors_as_json(request: web.Request, handler: Handler) -> web.StreamRe
         return await handler(request)
     except EdgeError as exc:
         return web.json_response({"error": exc.code, "message": str(exc)}, status=exc.status)
+    except RedisError as exc:  # the channel (Telegram, Twilio) sends it again later; the page says so
+        log.error("redis unavailable on %s %s: %s", request.method, route_pattern(request), type(exc).__name__)
+        return web.json_response({"error": "unavailable", "message": "try again later"}, status=503)
     except web.HTTPException as exc:
         if exc.status < 400:
             raise

@@ -4,6 +4,10 @@ and demos), as the old connector's setting did. Errors are mapped as before (con
 (the recipient replied STOP) is RecipientBlocked, 429 / 5xx / connection errors are retried with a back-off,
 anything else is a DeliveryError. twilio logs each request's form (phone number, body) at INFO: edge.app keeps
 its logger at WARNING.
+
+The retry loop is ours, not the client's `max_retries`: that wraps the session in aiohttp_retry's ExponentialRetry
+with no status list, which (read in aiohttp-retry 2.9.1's code) retries 5xx and connection errors but not 429,
+Twilio's answer when an account sends too fast; and 21610 must stop the sending and mark the number opted out.
 """
 from __future__ import annotations
 

@@ -140,6 +140,14 @@ class WebChat:
 
     # -- the turn ------------------------------------------------------------------------------------------
     async def run_turn(self, turn: TurnRequest, result: "asyncio.Future[List[Dict[str, Any]]]") -> None:
+        try:
+            await self._run_turn(turn, result)
+        except Exception:  # Redis failed under the turn: the page hears so now, not after its whole wait
+            if not result.done():
+                result.set_exception(Unavailable("the assistant is not available"))
+            raise
+
+    async def _run_turn(self, turn: TurnRequest, result: "asyncio.Future[List[Dict[str, Any]]]") -> None:
         await self.desk.before_turn(turn.conversation_id, turn.text or turn.payload or "", turn.metadata)
         deadline = time.monotonic() + TURN_TIMEOUT
         pause = RETRY_FIRST_S

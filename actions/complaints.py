@@ -22,6 +22,7 @@ from actions.govapi_client import GovApiClient, Result, get_client
 from actions.interpret import PLACE_WORDS, SERVICE_INTENTS
 from actions.parsing import is_no, is_yes, match_label, means_none, parse_choices
 from actions.texts import pick, text
+from actions.turn_language import without_language_ask
 from actions.verification import VerifiedFormValidation
 
 logger = logging.getLogger(__name__)
@@ -151,7 +152,7 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
                                      domain: DomainDict) -> Dict[Text, Any]:
         if tracker.get_slot("complaint_text"):
             return {}
-        message = conv.latest_text(tracker)
+        message = without_language_ask(conv.latest_text(tracker))
         entities = (tracker.latest_message or {}).get("entities", [])
         guess = guess_category(message, entities)
         if not self.answering(tracker, "complaint_text"):

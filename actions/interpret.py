@@ -108,7 +108,8 @@ _DEFER = re.compile(r"(\bat the bank\b|은행\s*(가서|에서)\s*(낼|내|납�
                     r"\blater\b(?!\s+(this|in|today|tonight|on|that))|another (time|day)|some other time|"
                     r"next time\b|"
                     r"\bpayday\b|\bget paid\b|come back (to (this|it)|later)|changed my mind|change of plans?|"
-                    r"no need\b(?!\s+(for|of))|(don'?t|do not|won'?t) (need|have) to\b|not necessary\b|hold off\b|"
+                    r"no need\b(?!\s+(for|of)\s+(a|an|the|any)\b)|already (been )?(reported|filed|sorted|fixed|paid)\b|"
+                    r"이미\s*(신고|접수|처리|해결|납부)(했|됐|되었|돼)|(don'?t|do not|won'?t) (need|have) to\b|not necessary\b|hold off\b|"
                     r"\bin person\b|\bmyself\b.*\b(office|centre|center)\b)", re.IGNORECASE)
 # "not today, thanks" alone puts it off; "moving tomorrow not today" corrects a date.
 _NOT_NOW = re.compile(r"^\s*(no,?\s*)?not (right )?(now|today)\b[\s,.!]*((thanks|thank you|sorry|maybe later)[\s.!]*)?$",
@@ -269,7 +270,7 @@ SERVICE_WORDS: Mapping[str, re.Pattern] = {
     "change_address": re.compile(r"(전입\s*신고|주소\s*(변경|이전|바꾸|옮기)|이사|\bmov(e|ed|ing)\b|\baddress\b)",
                                  re.IGNORECASE),
     "file_complaint": re.compile(r"(민원\s*(넣|접수|신고|제기|요|이요|할|하려|좀)|불편\s*신고|(?<!전입)(?<!전입 )신고\s*(할|하려|하고|요|합니다|부터|먼저)|"
-                                 r"\bcomplain(t)?\b|\breport (a|the|an|this)\b)", re.IGNORECASE),
+                                 r"\bcomplain(t)?\b|\breport (a|the|an|this|that|it)\b)", re.IGNORECASE),
     "check_application_status": re.compile(r"(신청\s*(건|현황|상태|한\s*거)|처리\s*(현황|상황)|진행\s*(상황|현황)|접수\s*번호|"
                                            r"\bapplication\b|\bstatus\b)", re.IGNORECASE),
 }

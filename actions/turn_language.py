@@ -18,6 +18,20 @@ from actions.survey import survey_update
 
 _SWITCH_EN = re.compile(r"(english|영어|영문)", re.IGNORECASE)
 _SWITCH_KO = re.compile(r"(korean|한국어|한글|국어)", re.IGNORECASE)
+# A sentence that only asks for a language ("영어로 해 주세요.", "English please!"): no part of what the citizen
+# reports, so it is left out of a description.
+_LANGUAGE_ASK = re.compile(r"(?:^|(?<=[.!?]))\s*(?:please\s+|pls\s+)?(?:(?:speak|reply|answer|talk|write)\s+(?:to me\s+)?)?"
+                           r"(?:in\s+)?(?:english|korean|영어로|한국어로|영문으로|영어|한국어)\s*"
+                           r"(?:please|pls|plz|해\s*주세요|해\s*줘|해\s*주실래요|부탁(?:해요|드려요|합니다)|말해\s*주세요|요)?"
+                           r"\s*(?:[.!?]+|$)", re.IGNORECASE)
+
+
+def without_language_ask(text: str) -> str:
+    """'영어로 해 주세요. There is construction noise…' -> 'There is construction noise…'."""
+    rest = _LANGUAGE_ASK.sub(" ", text or "").strip()
+    return rest or (text or "")
+
+
 SWITCH_INTENT = "switch_language"
 SYSTEM_INTENT_PREFIX = "EXTERNAL_"  # reminders, desk hand-back: no citizen's words
 INPUT_KEY, BUTTON_INPUT = "input", "button"  # metadata the connectors set on a button press / SMS numbered choice

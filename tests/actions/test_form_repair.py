@@ -398,3 +398,18 @@ async def test_asking_to_pay_online_first_chooses_no_way_to_pay(govapi, actions_
     runner = FormRunner(ValidatePayFineForm(), "pay_fine_form", domain, sender=sender, slots=slots, language="en")
     await runner.say("can I pay my fine online?", intent="pay_fine")
     assert runner.slots.get("payment_method") is None and runner.asking == "fine_ids"
+
+
+async def test_a_corrected_place_and_no_photo_in_one_message_go_to_the_summary(govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain, language="en")
+    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots,
+                        language="en")
+    await runner.say("English please. The street light outside our building keeps flickering", intent="file_complaint")
+    assert runner.slots["complaint_text"] == "The street light outside our building keeps flickering"
+    await runner.say("yes", intent="affirm")
+    await runner.say("210 Teheran-ro")
+    assert runner.asking == "photo_id"
+    await runner.say("Sorry, I gave you the wrong building number earlier, it's 12 Teheran-ro, not 210. "
+                     "And no, I don't have a photo.")
+    assert "12 Teheran-ro" in str(runner.slots["complaint_place"]) and "210" not in str(runner.slots["complaint_place"])
+    assert runner.asking == "complaint_confirm"

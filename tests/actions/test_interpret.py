@@ -684,3 +684,19 @@ def test_putting_the_task_off_until_something_happens_stops_it(text):
     reading = read(text, "new_address", ADDRESS_TASK, intent="out_of_scope", confidence=0.88,
                    services=("change_address",))
     assert reading.kind == Kind.CANCEL
+
+
+def test_someone_else_having_reported_it_already_stops_the_complaint():
+    text = ("Oh, actually my neighbour just told me she already reported it this morning, so there's no need for me "
+            "to do it. Thanks anyway")
+    reading = read(text, "complaint_category", COMPLAINT_TASK, {"complaint_text": "a car parked across the pavement"},
+                   intent="thank", confidence=0.6, services=("file_complaint",))
+    assert reading.kind == Kind.CANCEL
+
+
+def test_reporting_something_else_first_at_the_payment_summary_switches_to_a_complaint():
+    text = ("Hold on before I pay. The reason I got this ticket is that the no-parking sign on my street is missing. "
+            "I want to report that missing sign first.")
+    reading = read(text, "payment_confirm", FINE_TASK, {"fine_ids": ["fn_1"], "payment_method": "card"},
+                   intent="pay_fine", confidence=0.5)
+    assert reading.kind == Kind.SWITCH and reading.switch_to == "file_complaint"

@@ -46,8 +46,9 @@ def pick_fines(message: str, options: List[Dict[str, Any]]) -> Optional[List[int
         return picked or None
     # A kind or an amount first: "the parking one" and "the 40,000 one" are not choice number one.
     low = (message or "").lower()
-    named = [i for i, o in enumerate(options)
-             if any(len(label) >= 2 and label.lower() in low for label in _kind_words(o))]
+    named = [i for i, o in enumerate(options)  # whole words: "credit card" does not name a "Red light" fine
+             if any(len(label) >= 2 and re.search(rf"(?<![a-z]){re.escape(label.lower())}(?![a-z])", low)
+                    for label in _kind_words(o))]
     if not named:  # "the parking one", "버스전용차로 거": a telling word of the kind
         named = [i for i, o in enumerate(options)
                  if any(re.search(rf"(?<![a-z]){re.escape(word)}", low) for word in _telling_words(o))]

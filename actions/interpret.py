@@ -224,7 +224,7 @@ def wants_cancel(text: str, intent: Optional[str], confidence: float, requested_
     no_address = requested_slot == "new_address" and not _WHOLE_PLACE.search(text)
     if _DEFER.search(text) and (not free_text or len(text) <= 25 or intent == "cancel" or no_address) \
             and not is_question \
-            and not (answers_asked and requested_slot not in CONFIRM_SLOTS) \
+            and not (answers_asked and requested_slot not in CONFIRM_SLOTS and not no_address) \
             and not (own_words and own_words.search(text)) and not _switch_asked(text, intent, confidence):
         # A description may say "다음에 또 이러면"; a short line putting the task off is not one. "Can I do it later?"
         # is a question, "사진은 나중에" is about the asked question, and "I'll pay later, first check my

@@ -700,3 +700,10 @@ def test_reporting_something_else_first_at_the_payment_summary_switches_to_a_com
     reading = read(text, "payment_confirm", FINE_TASK, {"fine_ids": ["fn_1"], "payment_method": "card"},
                    intent="pay_fine", confidence=0.5)
     assert reading.kind == Kind.SWITCH and reading.switch_to == "file_complaint"
+
+
+def test_putting_the_move_off_is_a_stop_though_its_words_hold_place_syllables():
+    # "다시" and "끝나면" hold 시 and 면, which the loose address check takes for a place
+    reading = read("아 근데 아직 집 계약을 확정을 못해서요 계약 끝나면 그때 다시 할게요", "new_address", ADDRESS_TASK,
+                   intent="out_of_scope", confidence=0.88, answers=True, services=("change_address",))
+    assert reading.kind == Kind.CANCEL

@@ -24,3 +24,10 @@ def test_a_fine_is_picked_by_what_tells_it_apart(said, picked):
 @pytest.mark.parametrize("said", ["the fine", "과태료요", "the violation"])
 def test_words_every_fine_shares_pick_none(said):
     assert pick_fines(said, OPTIONS) is None
+
+
+def test_a_kind_word_inside_another_word_picks_nothing():
+    red = [{"number": "FN-2026-000057", "kind_label": {"ko": "신호위반 과태료", "en": "Red light violation fine"},
+            "amount_due": 42640}] + OPTIONS
+    assert pick_fines("I pay with credit card.", red) is None  # "credit" holds "red"
+    assert pick_fines("the red light one", red) == [0]

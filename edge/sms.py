@@ -27,6 +27,7 @@ from xml.sax.saxutils import escape
 
 import aiohttp
 from aiohttp import web
+from redis.exceptions import RedisError
 
 from edge import sms_keywords
 from edge.delivery_reports import forward_status
@@ -164,7 +165,7 @@ class SmsChannel:
             if kind is not None or await self.store.is_opted_out(phone):
                 return await self.keyword_answer(kind, sid, phone, body)  # answered here, never by Rasa
             text, chosen = await self.citizen_text(phone, body)
-        except Exception as error:  # Redis down: Twilio retries on errors, so nothing is lost
+        except (RedisError, OSError) as error:  # Redis down: Twilio retries on errors, so nothing is lost
             logger.error("sms webhook store unavailable: %s", type(error).__name__)
             return web.json_response({"error": "unavailable"}, status=503)
         metadata: Dict[str, Any] = {"channel": "sms"}
@@ -202,7 +203,7 @@ class SmsChannel:
         except QueueFull:  # taken back: Twilio's retry (or the citizen) sends it again
             self._forget_waiting(entry_id, pending)
             return web.json_response({"error": "busy"}, status=503)
-        except Exception as error:
+        except (RedisError, OSError) as error:
             self._forget_waiting(entry_id, pending)
             logger.error("sms inbox unavailable: %s", type(error).__name__)
             return web.json_response({"error": "unavailable"}, status=503)

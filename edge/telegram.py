@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
 from aiohttp import web
+from redis.exceptions import RedisError
 from telegram import Bot, Update
 from telegram.constants import ChatType
 
@@ -126,6 +127,18 @@ def read_update(data: Dict[str, Any], bot: Bot) -> Optional[Update]:
         return None
 
 
+def incoming_of(update: Optional[Update]) -> Optional[Incoming]:
+    """parse_update, for an update whose fields may have the wrong types: de_json does not check them (a text
+    that is a number, a latitude that is a word), so such an update is acknowledged and ignored too."""
+    if update is None:
+        return None
+    try:
+        return parse_update(update)
+    except (AttributeError, TypeError, ValueError) as error:
+        logger.info("telegram update with fields of the wrong type (%s); ignored", type(error).__name__)
+        return None
+
+
 class TelegramChannel:
     def __init__(self, settings: EdgeSettings, store: ChannelStore, rasa: RasaClient, desk: DeskPassThrough,
                  bot: Bot) -> None:
@@ -162,7 +175,7 @@ class TelegramChannel:
             return web.json_response({"ok": True})
         update_id = str(data["update_id"])
         update = read_update(data, self.bot)
-        incoming = parse_update(update) if update is not None else None
+        incoming = incoming_of(update)
         try:
             if incoming is not None:
                 # Kept in Redis (with its de-duplication key) before the 200: survives this instance.
@@ -174,7 +187,7 @@ class TelegramChannel:
                 await self.record_membership(update)
         except QueueFull:  # taken back: Telegram redelivers it later
             return web.json_response({"error": "busy"}, status=503)
-        except Exception as error:  # Redis down: let Telegram redeliver later instead of losing it
+        except (RedisError, OSError) as error:  # Redis down: let Telegram redeliver later instead of losing it
             logger.error("telegram inbox unavailable: %s", type(error).__name__)
             return web.json_response({"error": "unavailable"}, status=503)
         return web.json_response({"ok": True})
@@ -192,8 +205,7 @@ class TelegramChannel:
     # -- the inbox's turn (edge/worker.py) ---------------------------------------------------------------------
     async def prepare(self, entry: Entry) -> Optional[TurnRequest]:
         data = entry.payload.get("update")
-        update = read_update(data, self.bot) if isinstance(data, dict) else None
-        incoming = parse_update(update) if update is not None else None
+        incoming = incoming_of(read_update(data, self.bot) if isinstance(data, dict) else None)
         if incoming is None:
             return None
         sender_id, message_id = f"tg:{incoming.chat_id}", f"tg:{data['update_id']}"

@@ -1,8 +1,9 @@
 """No input makes the edge answer 5xx: bodies that are not JSON, not UTF-8, nested deeper than any parser likes,
 lone surrogates, wrong types, on every public and internal POST route (authenticated where the route needs it)."""
-import pytest
-
 import httpx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from support import OUTBOUND_TOKEN, TELEGRAM_SECRET
 
@@ -44,3 +45,35 @@ def test_header_bytes_that_are_not_utf8_are_refused_not_crashed(edge):
     r = httpx.post(edge.url + "/webhooks/telegram/webhook", content=b"{}",
                    headers={"X-Telegram-Bot-Api-Secret-Token": b"\xff"})
     assert r.status_code == 403
+
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+                    max_leaves=12)
+FIELDS = ["text", "caption", "location", "contact", "photo", "chat", "from", "message_id", "date", "latitude",
+          "longitude", "phone_number", "user_id", "file_id", "width", "height", "file_size", "id", "type"]
+
+
+def shaped(values) -> st.SearchStrategy:
+    """Telegram-shaped dicts whose values have any type."""
+    return st.fixed_dictionaries({}, optional={name: values for name in FIELDS})
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(kind=st.sampled_from(["message", "edited_message", "callback_query", "my_chat_member"]),
+       body=st.recursive(shaped(JSON), lambda inner: shaped(inner | JSON), max_leaves=20))
+def test_an_update_with_fields_of_any_type_is_read_or_ignored_never_a_crash(kind, body):
+    from edge.telegram import incoming_of, read_update
+
+    incoming_of(read_update({"update_id": 1, kind: body}, BOT))
+    private = {"message_id": 1, "date": 0, "chat": {"id": 5, "type": "private"}, **body}
+    incoming_of(read_update({"update_id": 1, "message": private}, BOT))
+
+
+BOT = None
+
+
+def setup_module(module) -> None:
+    from edge.telegram_delivery import bot_of
+
+    module.BOT = bot_of("http://127.0.0.1:9", "1:unused")

@@ -131,8 +131,12 @@ def keeps_as_is(text: str) -> bool:
     return not negated(_INTERJECTION.sub("", clauses[last]))
 
 
+# "ㅇㅋ결제", "ㅇㅇ진행": a jamo yes typed straight onto the next word (no word boundary between them).
+_YES_JAMO = re.compile(r"^\s*(ㅇㅇ|ㅇㅋ)+(?=[가-힣\s.!~]|$)")
+
+
 def is_yes(text: str) -> bool:
-    return bool(_YES.search(text or ""))
+    return bool(_YES.search(text or "") or _YES_JAMO.search(text or ""))
 
 
 def is_no(text: str) -> bool:

@@ -20,7 +20,8 @@ from rasa_sdk.types import DomainDict
 from actions import conversation as conv
 from actions.dates import parse_date
 from actions.govapi_client import ErrKind, get_client
-from actions.interpret import CONFIRM_SLOTS, FREE_TEXT_SLOTS, SERVICE_FORMS, SLOT_WORDS, Kind, Reading, read_message, says_change
+from actions.interpret import (CONFIRM_SLOTS, FREE_TEXT_SLOTS, SERVICE_FORMS, SLOT_WORDS, Kind, Reading, asks,
+                               read_message, says_change)
 from actions.parsing import (find_case_number, is_no, is_yes, keeps_as_is, negated, normalise_phone, parse_birth_date, parse_otp,
                              phone_from_sender, wants_resend)
 from actions.texts import TEXTS, text
@@ -97,6 +98,12 @@ class VerifiedFormValidation(FormValidationAction):
         message = conv.latest_text(tracker)  # a correction reads its value as the message: the words said are these
         if requested and fresh:
             reading = self.read(tracker, requested)
+            beside = self.answer_beside_question(reading, requested, message, tracker)
+            if beside is not None:
+                # "2012-05-05 이요. 근데 생년월일은 왜 필요해요?": the question is answered, the answer is taken too
+                self.act_on(reading, dispatcher, tracker, requested)
+                tracker.latest_message = {**(tracker.latest_message or {}), "text": beside, "entities": []}
+                reading = Reading(Kind.ANSWER)
             ended = self.act_on(reading, dispatcher, tracker, requested)
             if ended is not None:
                 return ended
@@ -183,6 +190,16 @@ class VerifiedFormValidation(FormValidationAction):
             if later:
                 return Reading(Kind.EARLY, slot=later, value=message)  # "오늘 들어왔어요" asked for the address
         return reading
+
+    def answer_beside_question(self, reading: Reading, requested: Text, message: Text,
+                               tracker: Tracker) -> Optional[Text]:
+        """The one clause of a message with a question about this step that answers the asked question itself (not
+        at a summary, where a yes must never come out of a question, nor for a free-text answer)."""
+        if reading.kind != Kind.QUESTION or requested in CONFIRM_SLOTS or requested in FREE_TEXT_SLOTS:
+            return None
+        clauses = [c.strip() for c in _CLAUSE.split(message) if c and c.strip()]
+        answering = [c for c in clauses if not asks(c) and self.accepts(requested, c, tracker)]
+        return answering[0] if len(clauses) > 1 and len(answering) == 1 else None
 
     async def more_facts(self, reading: Reading, dispatcher: CollectingDispatcher, tracker: Tracker,
                          domain: DomainDict, requested: Text, message: Text,

@@ -413,3 +413,15 @@ async def test_a_corrected_place_and_no_photo_in_one_message_go_to_the_summary(g
                      "And no, I don't have a photo.")
     assert "12 Teheran-ro" in str(runner.slots["complaint_place"]) and "210" not in str(runner.slots["complaint_place"])
     assert runner.asking == "complaint_confirm"
+
+
+async def test_a_birth_date_with_a_why_question_is_answered_and_taken(govapi, actions_on_govapi, domain):
+    runner = FormRunner(ValidateVerifyForm(), "verify_form", domain)
+    await runner.say("내 신청 보여줘", intent="list_applications")
+    await runner.say(DEMO_PHONE)
+    assert runner.asking == "birth_date"
+    await runner.say("1985-03-14 이요. 근데 생년월일까지 왜 필요한 거예요? 어디 다른 데 쓰이는 건 아니죠?",
+                     intent="ask_why", confidence=0.6)
+    assert "휴대폰 번호의 주인" in texts_of(runner.messages)  # the question is answered ...
+    assert runner.slots["birth_date"] == DEMO_BIRTH and runner.asking == "otp_code"  # ... and the date taken
+

@@ -22,7 +22,8 @@ from minwon_logs.aiohttp_context import log_requests, route_pattern
 
 from edge.errors import EdgeError
 from edge.handoff import DeskPassThrough
-from edge.keys import DESK, HTTP, RASA, SETTINGS, SMS, STORE, TELEGRAM, WEBCHAT
+from edge.keys import DESK, HTTP, METRICS, RASA, SETTINGS, SMS, STORE, TELEGRAM, WEBCHAT
+from edge.metrics import EdgeMetrics
 from edge.outbound import handle_outbound, handle_replies
 from edge.shortlinks import follow
 from edge.queues import ConversationQueues
@@ -116,12 +117,13 @@ async def _http(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=200)) as session:
         app[HTTP] = session
-        app[RASA] = RasaClient(session, settings.rasa_url, settings.internal_channel_token, settings.rasa_timeout_s)
+        app[RASA] = RasaClient(session, settings.rasa_url, settings.internal_channel_token, settings.rasa_timeout_s,
+                               observe=app[METRICS].turn)
         yield
 
 
 async def _webchat(app: web.Application) -> AsyncIterator[None]:
-    queues = ConversationQueues()
+    queues = ConversationQueues(metrics=app[METRICS].queue("web"))
     app[WEBCHAT] = WebChat(app[STORE], app[RASA], app[DESK], queues)
     yield
     await queues.close()
@@ -130,7 +132,7 @@ async def _webchat(app: web.Application) -> AsyncIterator[None]:
 async def _telegram(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     bot = bot_of(settings.telegram.api_base, settings.telegram.token)
-    channel = TelegramChannel(settings, app[STORE], app[RASA], app[DESK], bot)
+    channel = TelegramChannel(settings, app[STORE], app[RASA], app[DESK], bot, app[METRICS].queue("telegram"))
     app[TELEGRAM] = channel
     channel.worker.start_soon()
     yield
@@ -140,7 +142,7 @@ async def _telegram(app: web.Application) -> AsyncIterator[None]:
 async def _sms(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     api = TwilioMessages(settings.sms.api_base, settings.sms.account_sid, settings.sms.auth_token)
-    channel = SmsChannel(settings, app[STORE], app[RASA], app[DESK], api, app[HTTP])
+    channel = SmsChannel(settings, app[STORE], app[RASA], app[DESK], api, app[HTTP], app[METRICS].queue("sms"))
     app[SMS] = channel
     channel.worker.start_soon()
     yield
@@ -183,6 +185,7 @@ def create_app(settings: EdgeSettings | None = None) -> web.Application:
     quiet_libraries()
     app = web.Application(middlewares=[log_requests, errors_as_json, readable_request], client_max_size=MAX_BODY)
     app[SETTINGS] = settings
+    app[METRICS] = EdgeMetrics(app)  # GET /metrics (keep it off the public ingress)
     app.cleanup_ctx.extend([_redis, _http, _webchat, _telegram, _sms])
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)

@@ -5,6 +5,7 @@ import aiohttp
 from aiohttp import web
 
 from edge.handoff import DeskPassThrough
+from edge.metrics import EdgeMetrics
 from edge.rasa_client import RasaClient
 from edge.settings import EdgeSettings
 from edge.sms import SmsChannel
@@ -20,3 +21,4 @@ DESK = web.AppKey("desk", DeskPassThrough)
 WEBCHAT = web.AppKey("webchat", WebChat)
 TELEGRAM = web.AppKey("telegram", TelegramChannel)
 SMS = web.AppKey("sms", SmsChannel)
+METRICS = web.AppKey("metrics", EdgeMetrics)

@@ -1,6 +1,6 @@
 """Per-conversation ordered work queues.
 
-Ported from connectors/queues.py (without its Prometheus metrics, which lived in Rasa's registry).
+Ported from connectors/queues.py; its figures go to edge/metrics.py.
 Webhooks are acknowledged as soon as their message is kept in the durable inbox (edge/inbox.py);
 the work runs in the background, one item at a time per conversation (so replies keep their order and
 Rasa's lock store never has to poll), and conversations run concurrently with each other. The queue
@@ -12,7 +12,7 @@ import asyncio
 import logging
 import time
 from collections import deque
-from typing import Awaitable, Callable, Deque, Dict, Set, Tuple, TypeVar
+from typing import Awaitable, Callable, Deque, Dict, Optional, Protocol, Set, Tuple, TypeVar
 
 from edge.errors import Busy
 
@@ -22,13 +22,22 @@ Job = Callable[[], Awaitable[None]]
 T = TypeVar("T")
 
 
+class QueueMetrics(Protocol):
+    def queued(self) -> None:
+        """A job joined a conversation's queue."""
+
+    def started(self, waited_s: float) -> None:
+        """A job left its queue to run after waiting this long."""
+
+
 class QueueFull(Busy):
     """Too many messages are waiting for one conversation."""
 
 
 class ConversationQueues:
-    def __init__(self, max_pending_per_conversation: int = 100) -> None:
+    def __init__(self, max_pending_per_conversation: int = 100, metrics: Optional[QueueMetrics] = None) -> None:
         self.max_pending = max_pending_per_conversation
+        self.metrics = metrics
         self._pending: Dict[str, Deque[Tuple[Job, float]]] = {}
         self._workers: Dict[str, "asyncio.Task[None]"] = {}
         self._all_tasks: Set["asyncio.Task[None]"] = set()
@@ -40,6 +49,8 @@ class ConversationQueues:
             logger.warning("conversation queue full, message dropped")
             return False
         queue.append((job, time.monotonic()))
+        if self.metrics is not None:
+            self.metrics.queued()
         if conversation not in self._workers:
             task = asyncio.get_running_loop().create_task(self._drain(conversation))
             self._workers[conversation] = task
@@ -51,7 +62,9 @@ class ConversationQueues:
         queue = self._pending[conversation]
         try:
             while queue:
-                job, _queued_at = queue.popleft()
+                job, queued_at = queue.popleft()
+                if self.metrics is not None:
+                    self.metrics.started(time.monotonic() - queued_at)
                 try:
                     await job()
                 except asyncio.CancelledError:

@@ -15,8 +15,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Callable, Dict, List, Optional, Union
 
 import aiohttp
 
@@ -79,14 +80,26 @@ class Invalid:
 TurnOutcome = Union[Replies, AlreadyApplied, Unavailable, Invalid]
 
 
+OUTCOME_NAMES = {Replies: "replies", AlreadyApplied: "already_applied", Unavailable: "unavailable", Invalid: "invalid"}
+
+
 class RasaClient:
-    def __init__(self, session: aiohttp.ClientSession, rasa_url: str, token: str, timeout_s: float = 60.0) -> None:
+    def __init__(self, session: aiohttp.ClientSession, rasa_url: str, token: str, timeout_s: float = 60.0,
+                 observe: Optional[Callable[[str, float], None]] = None) -> None:
         self._session = session
         self._url = rasa_url.rstrip("/") + TURN_PATH
         self._headers = {"Authorization": f"Bearer {token}"}
         self._timeout = aiohttp.ClientTimeout(total=timeout_s, connect=min(5.0, timeout_s))
+        self._observe = observe  # (outcome name, seconds) of each call: edge/metrics.py
 
     async def turn(self, request: TurnRequest) -> TurnOutcome:
+        started = time.perf_counter()
+        outcome = await self._turn(request)
+        if self._observe is not None:
+            self._observe(OUTCOME_NAMES[type(outcome)], time.perf_counter() - started)
+        return outcome
+
+    async def _turn(self, request: TurnRequest) -> TurnOutcome:
         try:
             async with self._session.post(self._url, json=request.body(), headers=self._headers,
                                           timeout=self._timeout) as response:

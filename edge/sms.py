@@ -36,7 +36,7 @@ from edge.formatting import URL_RE, ReplyPart, neutralise_command, parts_from_ra
 from edge.handoff import DeskPassThrough
 from edge.inbox import Entry, Inbox
 from edge.outbound import Outbound, Refusal
-from edge.queues import ConversationQueues, QueueFull
+from edge.queues import ConversationQueues, QueueFull, QueueMetrics
 from edge.rasa_client import RasaClient, TurnRequest, vouched
 from edge.settings import EdgeSettings
 from edge.store import ChannelStore
@@ -123,13 +123,14 @@ class PendingReply:
 
 class SmsChannel:
     def __init__(self, settings: EdgeSettings, store: ChannelStore, rasa: RasaClient, desk: DeskPassThrough,
-                 api: TwilioMessages, http: aiohttp.ClientSession) -> None:
+                 api: TwilioMessages, http: aiohttp.ClientSession,
+                 queue_metrics: Optional[QueueMetrics] = None) -> None:
         self.settings = settings
         self.store = store
         self.http = http
         self.formatter = SmsFormatter(store, settings.short_link_base)
         self.sender = SmsSender(settings, store, api)
-        self.queues = ConversationQueues()
+        self.queues = ConversationQueues(metrics=queue_metrics)
         inbox = Inbox(store.redis, settings.redis_url, settings.redis_prefix, "sms", settings.inbox)
         self.worker = InboxWorker(inbox, self.queues, rasa, desk, self)
         self._waiting: Dict[str, PendingReply] = {}  # inbox entry id -> the webhook waiting for its TwiML

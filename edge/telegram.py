@@ -34,7 +34,7 @@ from edge.formatting import callback_data_fits, neutralise_command, parts_from_r
 from edge.handoff import DeskPassThrough
 from edge.inbox import Entry, Inbox
 from edge.outbound import Outbound, Refusal
-from edge.queues import ConversationQueues, QueueFull
+from edge.queues import ConversationQueues, QueueFull, QueueMetrics
 from edge.rasa_client import RasaClient, TurnRequest, vouched
 from edge.settings import EdgeSettings
 from edge.store import ChannelStore
@@ -141,13 +141,14 @@ def incoming_of(update: Optional[Update]) -> Optional[Incoming]:
 
 class TelegramChannel:
     def __init__(self, settings: EdgeSettings, store: ChannelStore, rasa: RasaClient, desk: DeskPassThrough,
-                 bot: Bot) -> None:
+                 bot: Bot,
+                 queue_metrics: Optional[QueueMetrics] = None) -> None:
         self.settings = settings
         self.store = store
         self.bot = bot
         self.calls = BotCalls(bot, SendThrottle(settings.telegram.per_chat_interval, settings.telegram.global_rate))
         self.delivery = TelegramDelivery(self.calls, store)
-        self.queues = ConversationQueues()
+        self.queues = ConversationQueues(metrics=queue_metrics)
         inbox = Inbox(store.redis, settings.redis_url, settings.redis_prefix, "tg", settings.inbox)
         self.worker = InboxWorker(inbox, self.queues, rasa, desk, self)
         self._secret = settings.telegram.secret_token.encode("utf-8")

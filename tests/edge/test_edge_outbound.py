@@ -127,3 +127,12 @@ def test_health_and_readiness(edge):
     assert httpx.get(edge.url + "/readyz").json() == {"status": "ok"}  # Redis and Rasa answer
     assert httpx.get(edge.url + "/webhooks/telegram/").json() == {"status": "ok"}
     assert httpx.get(edge.url + "/webhooks/twilio/").json() == {"status": "ok"}
+
+
+def test_metrics_show_queue_waits_and_rasa_outcomes_by_route_pattern(edge, telegram, chat_id):
+    telegram.post(telegram.update(chat_id, text="count 1"))
+    telegram.wait_texts(chat_id, 1)
+    text = httpx.get(edge.url + "/metrics").text
+    assert 'minwon_edge_channel_queue_wait_seconds_count{channel="telegram"}' in text
+    assert 'minwon_edge_rasa_turns_total{outcome="replies"}' in text
+    assert 'route="/webhooks/telegram/webhook"' in text and str(chat_id) not in text

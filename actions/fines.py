@@ -54,6 +54,11 @@ def pick_fines(message: str, options: List[Dict[str, Any]]) -> Optional[List[int
                  if any(re.search(rf"(?<![a-z]){re.escape(word)}", low) for word in _telling_words(o))]
     if not named:  # "the 40,000 one", "4만원짜리": the amount
         named = [i for i, o in enumerate(options) if _names_amount(low, o.get("amount_due"))]
+    if not named and options and (_CHEAPEST.search(low) or _DEAREST.search(low)):
+        # "제일 싼 거 하나 먼저", "the most expensive one": by the amount due (the first of equal ones)
+        amounts = [float(o.get("amount_due") or 0) for o in options]
+        target = min(amounts) if _CHEAPEST.search(low) else max(amounts)
+        named = [amounts.index(target)]
     return named or parse_choices(message, len(options)) or None
 
 
@@ -62,6 +67,10 @@ def _kind_words(option: Dict[str, Any]) -> List[str]:
     words = [str(v) for v in label.values()] if isinstance(label, dict) else [str(label)]
     # '주정차 위반' is also said '주정차'; 'Speed camera' also 'speed'.
     return words + [w.split()[0] for w in words if " " in w]
+
+
+_CHEAPEST = re.compile(r"((제일|가장|젤)\s*(싼|적은|작은|저렴한)|cheapest|smallest|lowest|least expensive)")
+_DEAREST = re.compile(r"((제일|가장|젤)\s*(비싼|큰|많은)|most expensive|biggest|largest|highest)")
 
 
 # Words every kind shares: they tell no fine from another.

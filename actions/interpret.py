@@ -132,7 +132,9 @@ STOP_FALLBACK_CONFIDENCE = 0.35
 STOP_UNSURE_CONFIDENCE = 0.5
 # A message made only of ways to stop ("됐어요 안 할래요", "never mind, cancel it").
 _CANCEL = re.compile(rf"^\s*({_CANCEL_WORDS}[\s,.!~]*)+$", re.IGNORECASE)
-_WHY = re.compile(r"(왜|뭐\s*때문에|어디에\s*쓰|why\b|what'?s? .*for\b|what is this|이게\s*뭐|뭔가요|무슨\s*뜻)", re.IGNORECASE)
+_WHY = re.compile(r"(왜|뭐\s*때문에|어디에\s*쓰|어디\s*(다른\s*)?(데|곳)\s*쓰|why\b|what'?s? .*for\b|what is this|이게\s*뭐|뭔가요|"
+                  r"무슨\s*뜻|is (this|it) safe|\bsecure\b|who (can|will) see|\bprivacy\b|개인\s*정보|안전한가요|안전해요\?|"
+                  r"안전하나요)", re.IGNORECASE)
 # Korean question endings; not a bare -가요, which is also "(we) go" ("둘 다 같이 가요").
 _IS_QUESTION = re.compile(r"(\?|나요|까요|[인는은던]가요|어때요?|뭐예요|뭐에요|언제예요|어디예요|죠)\s*[.~]*\s*$")
 _SWITCH_CUE = re.compile(r"(그게\s*아니라|말고|아니고|대신|먼저|부터\s*(할|하고|해야|하려)|instead|rather|actually,? i (want|need)|"

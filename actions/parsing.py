@@ -156,6 +156,13 @@ def means_none(text: str) -> bool:
     return bool(_NONE.search(text or ""))
 
 
+# A place in the list shown: the top or the bottom line.
+_TOP = re.compile(r"(맨\s*(위|처음|앞)|제일\s*(위|처음|앞)|가장\s*위|\bthe top( one)?\b|\btop one\b|\bfirst on the list\b)",
+                  re.IGNORECASE)
+_BOTTOM = re.compile(r"(맨\s*(아래|밑|끝|마지막)|제일\s*(아래|밑|끝|마지막)|\bthe bottom( one)?\b|\bbottom one\b|"
+                     r"\bthe last one\b|\blast on the list\b)", re.IGNORECASE)
+
+
 def parse_choices(text: str, count: int) -> Optional[List[int]]:
     """Numbers (1-based) chosen from a list of `count`: '1', '1, 3', '2번', 'the second one', '전부'.
 
@@ -165,6 +172,10 @@ def parse_choices(text: str, count: int) -> Optional[List[int]]:
         return None
     if means_all(text):
         return list(range(count))
+    if _TOP.search(text):
+        return [0]  # "맨 위에 있는 거요", "the top one"
+    if _BOTTOM.search(text):
+        return [count - 1]  # "맨 아래 거", "the last one"
     picked: List[int] = []
     for number in re.findall(r"(?<![\d-])(\d{1,2})(?![\d-])", text):
         index = int(number) - 1

@@ -425,3 +425,12 @@ async def test_a_birth_date_with_a_why_question_is_answered_and_taken(govapi, ac
     assert "휴대폰 번호의 주인" in texts_of(runner.messages)  # the question is answered ...
     assert runner.slots["birth_date"] == DEMO_BIRTH and runner.asking == "otp_code"  # ... and the date taken
 
+
+
+async def test_a_birth_date_with_a_privacy_question_is_answered_and_taken(govapi, actions_on_govapi, domain):
+    runner = FormRunner(ValidateVerifyForm(), "verify_form", domain, language="en")
+    await runner.say("show my applications", intent="list_applications")
+    await runner.say(DEMO_PHONE)
+    await runner.say("1985-03-14. is this safe tho? who can see my info?", intent="out_of_scope", confidence=0.5)
+    assert "only" in texts_of(runner.messages).lower()  # what the date is used for, not "type your date"
+    assert runner.slots["birth_date"] == DEMO_BIRTH and runner.asking == "otp_code"

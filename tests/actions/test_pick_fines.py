@@ -31,3 +31,11 @@ def test_a_kind_word_inside_another_word_picks_nothing():
             "amount_due": 42640}] + OPTIONS
     assert pick_fines("I pay with credit card.", red) is None  # "credit" holds "red"
     assert pick_fines("the red light one", red) == [0]
+
+
+@pytest.mark.parametrize("said,picked", [
+    ("맨 위에 있는 거요", [0]), ("the top one", [0]), ("맨 아래 거", [2]), ("the last one please", [2]),
+    ("제일 싼 거 하나 먼저 낼게요", [2]), ("the most expensive one", [0]),
+])
+def test_a_fine_is_picked_by_its_place_in_the_list_or_its_amount(said, picked):
+    assert pick_fines(said, OPTIONS) == picked

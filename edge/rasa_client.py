@@ -7,7 +7,8 @@ It returns what happened and leaves the decision to the caller:
   not run again, the replies that turn saved are given back so the caller can send them again.
 - `Unavailable`: Rasa cannot run it now (connection error, timeout, 5xx, 503, and also 401: a token the two
   sides disagree on is an operator's mistake, not the citizen's message's fault); send the same message id
-  again later, the message is kept.
+  again later, the message is kept. `turn_failed` marks Rasa's 500 (the turn itself raised), which a retry
+  may never cure.
 - `Invalid`: Rasa refused the body (400/413): sending it again will not help.
 """
 from __future__ import annotations
@@ -70,6 +71,7 @@ class AlreadyApplied:
 @dataclass(frozen=True)
 class Unavailable:
     reason: str
+    turn_failed: bool = False  # Rasa answered 500 turn_failed: the turn itself broke (the caller may stop trying)
 
 
 @dataclass(frozen=True)
@@ -128,4 +130,4 @@ class RasaClient:
         if status == 401:
             logger.error("rasa refused the internal channel token (INTERNAL_CHANNEL_TOKEN differs?)")
             return Unavailable("unauthorized")
-        return Unavailable(f"HTTP {status}")
+        return Unavailable(f"HTTP {status}", turn_failed=status == 500)

@@ -11,7 +11,9 @@ once, in the order it was accepted per conversation, also when the edge instance
   which are sent again from the first one the dead owner had not recorded as sent (`sent` in the entry).
 - Rasa unavailable (down, 503, timeout): the entry stays with this instance and is sent again, with the same
   message id, after a back-off (0.5 s doubling to 30 s), until Rasa answers or the entry's maximum age passes.
-  Later messages of the conversation wait behind it, so the order holds.
+  Later messages of the conversation wait behind it, so the order holds. Two exceptions, so that one message
+  cannot hold its conversation for a day: Rasa's 500 (the turn itself raised) is tried FAILED_TURN_ATTEMPTS
+  times, then dropped with an error line; Redis failing under a turn leaves the entry for the scan to run again.
 """
 from __future__ import annotations
 
@@ -20,6 +22,8 @@ import logging
 import time
 from collections import OrderedDict
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Protocol, Set
+
+from redis.exceptions import RedisError
 
 from edge.handoff import DeskPassThrough
 from edge.inbox import Entry, Inbox
@@ -32,6 +36,7 @@ Progress = Callable[[int], Awaitable[Any]]  # progress(n): the first n replies o
 DONE_MEMORY = 10000  # ids of entries this process finished (a later job for one of them does nothing)
 BACKOFF_FIRST_S = 0.5
 BACKOFF_MAX_S = 30.0
+FAILED_TURN_ATTEMPTS = 5
 
 
 class InboxChannel(Protocol):
@@ -53,6 +58,7 @@ class InboxWorker:
         self._inflight: Dict[str, Dict[str, Any]] = {}  # accepted here, drain not finished: id -> payload
         self._done: "OrderedDict[str, None]" = OrderedDict()
         self._prepared: Dict[str, Optional[TurnRequest]] = {}  # kept across retries (a callback is answered once)
+        self._failed_turns: Dict[str, int] = {}  # entry id -> Rasa 500s so far
         self._recovering: Set[str] = set()
         self._scanner: Optional["asyncio.Task[None]"] = None
         self._starter: Optional["asyncio.Task[None]"] = None
@@ -182,6 +188,9 @@ class InboxWorker:
             done = await self._turn(entry, vanished)
         except asyncio.CancelledError:
             raise
+        except (RedisError, OSError) as error:  # not run, or not delivered: kept for a later attempt (the scan)
+            logger.warning("inbox: redis failed under a turn (%s); the message is kept", type(error).__name__)
+            return False
         except Exception as error:  # one bad message must not block its conversation
             logger.error("channel turn failed: %s", type(error).__name__)  # the type only: texts carry citizen words
             logger.debug("channel turn failure", exc_info=True)
@@ -189,6 +198,7 @@ class InboxWorker:
         if not done:
             return False
         self._prepared.pop(entry.id, None)
+        self._failed_turns.pop(entry.id, None)
         self._done[entry.id] = None
         while len(self._done) > DONE_MEMORY:
             self._done.popitem(last=False)
@@ -210,6 +220,11 @@ class InboxWorker:
                                         request.metadata)
         outcome = await self.rasa.turn(request)
         if isinstance(outcome, Unavailable):
+            if outcome.turn_failed:
+                failures = self._failed_turns[entry.id] = self._failed_turns.get(entry.id, 0) + 1
+                if failures >= FAILED_TURN_ATTEMPTS:
+                    logger.error("inbox: rasa failed the turn %d times; the message is dropped", failures)
+                    return True
             logger.warning("inbox: rasa unavailable (%s); the message is kept and sent again later", outcome.reason)
             return False
         if isinstance(outcome, Invalid):

@@ -250,3 +250,20 @@ async def test_the_token_never_reaches_a_log_line(standins, caplog):
     text = "\n".join(f"{r.name} {r.getMessage()} {r.exc_text or ''}" for r in caplog.records)
     assert TELEGRAM_TOKEN not in text and TELEGRAM_TOKEN.split(":")[1] not in text
     assert "hello" not in text
+
+
+def test_a_png_without_caption_an_edit_and_the_apps_language_reach_rasa(telegram, chat_id, rasa, standins):
+    image = b"\x89PNG\r\n\x1a\n" + b"png-bytes" * 50
+    r = httpx.post(standins + "/simulator/telegram/send",
+                   json={"chat_id": chat_id, "photo_b64": base64.b64encode(image).decode(), "language": "en"})
+    assert r.json()["status"] == 200
+    telegram.wait_texts(chat_id, 1)
+    edited = telegram.update(chat_id, text="count 2")
+    edited["edited_message"] = edited.pop("message")
+    telegram.post(edited)
+    telegram.wait_texts(chat_id, 2)
+    photo, edit = rasa.user_events(f"tg:{chat_id}")
+    assert photo["parse_data"]["intent"]["name"] == "inform"  # no caption: the edge's own /inform
+    assert photo["metadata"]["photo"]["content_type"] == "image/png"
+    assert photo["metadata"]["language_hint"] == "en"
+    assert edit["metadata"]["edited"] is True and edit["text"] == "count 2"

@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from support import EdgeThread, Telegram, edge_settings, free_port, web_post
+from support import EdgeThread, Sms, Telegram, edge_settings, free_port, wait_until, web_post
 from tcp_cut import CuttableProxy
 
 
@@ -16,7 +16,7 @@ def cut_edge(rasa, standins, redis_prefix):
     target = urlparse(rasa.url)
     proxy = CuttableProxy(target.hostname, target.port)
     running = EdgeThread(edge_settings(f"http://127.0.0.1:{proxy.port}", standins, redis_prefix + "cut:",
-                                       free_port())).start()
+                                       free_port(), SMS_TWIML_DEADLINE="1")).start()
     try:
         yield running, proxy
     finally:
@@ -61,3 +61,16 @@ def test_the_web_chat_waits_for_rasa_to_come_back(cut_edge):
     sender.join(40)
     assert answers and answers[0].status_code == 200
     assert [m["text"] for m in answers[0].json()["messages"]] == ["count 8"]
+
+
+def test_an_sms_kept_while_rasa_is_down_is_answered_by_rest_when_it_is_back(cut_edge, standins, rasa, phone):
+    edge, proxy = cut_edge
+    sms = Sms(edge.url, standins)
+    proxy.cut()
+    try:
+        assert sms.send(phone, "count 5") == []  # acknowledged with empty TwiML after the deadline: kept
+    finally:
+        proxy.restore()
+    messages = wait_until(lambda: sms.rest_messages(phone), 30, "REST reply")
+    assert [m["body"] for m in messages] == ["count 5"]
+    assert [e["text"] for e in rasa.user_events(f"sms:{phone}")] == ["count 5"]

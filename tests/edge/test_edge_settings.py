@@ -30,3 +30,17 @@ def test_production_refuses_each_placeholder_secret(key):
 def test_malformed_numbers_name_their_key(key, value):
     with pytest.raises(SettingsError, match=key):
         load_settings({key: value})
+
+
+def test_python_m_edge_refuses_to_start_in_production_with_development_secrets():
+    import os
+    import subprocess
+
+    from support import ROOT, SERVICES_PYTHON
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "MINWON_ENV": "production", "MINWON_LOG_SALT": "s" * 32,
+           **{k: v for k, v in SECRETS.items() if k != "INTERNAL_CHANNEL_TOKEN"}}
+    env.pop("INTERNAL_CHANNEL_TOKEN", None)
+    run = subprocess.run([str(SERVICES_PYTHON), "-m", "edge"], capture_output=True, text=True, env=env, timeout=60,
+                         cwd=ROOT)
+    assert run.returncode != 0 and "INTERNAL_CHANNEL_TOKEN" in run.stderr

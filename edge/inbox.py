@@ -38,7 +38,7 @@ from edge.store import SEEN_TTL
 
 logger = logging.getLogger(__name__)
 
-RELEASED = "released"  # pseudo-owner of entries handed back for a retry; never alive
+RELEASED = "released"  # pseudo-owner of entries the old connectors handed back for a retry; never alive
 
 # KEYS: 1 seen, 2 entry, 3 conversation zset, 4 owner set, 5 owners, 6 seq
 # ARGV: 1 seen ttl s, 2 instance, 3 conversation, 4 payload, 5 max age s, 6 entry id
@@ -99,16 +99,6 @@ return 1
 _SENT = """
 if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'sent', ARGV[2])
-return 1
-"""
-
-# Hand an entry back (its turn could not be checked now); any instance takes it over again.
-# KEYS: 1 entry, 2 owner set, 3 released set, 4 owners; ARGV: 1 instance, 2 entry id, 3 released name
-_RELEASE = """
-if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return 0 end
-redis.call('HSET', KEYS[1], 'owner', ARGV[3])
-redis.call('SMOVE', KEYS[2], KEYS[3], ARGV[2])
-redis.call('SADD', KEYS[4], ARGV[3])
 return 1
 """
 
@@ -174,7 +164,6 @@ class Inbox:
         self.kind = kind
         self.settings = settings
         self.instance = f"{kind}.{socket.gethostname()}.{os.getpid()}.{uuid.uuid4().hex[:8]}"
-        self.released = f"{kind}.{RELEASED}"
         self._heartbeat: Optional[threading.Thread] = None
         self._stop = threading.Event()
 
@@ -238,11 +227,6 @@ class Inbox:
         entry over after this one died sends only the rest (a reply is repeated only when this one died
         between the channel's answer and this write)."""
         return bool(await self.redis.eval(_SENT, 1, self.entry_key(entry_id), self.instance, count))
-
-    async def release(self, entry_id: str) -> bool:
-        keys = [self.entry_key(entry_id), self.owner_key(self.instance), self.owner_key(self.released),
-                self.keys + "owners"]
-        return bool(await self.redis.eval(_RELEASE, len(keys), *keys, self.instance, entry_id, self.released))
 
     async def orphaned_conversations(self) -> List[str]:
         """Conversations with messages whose owner died (or that were handed back)."""

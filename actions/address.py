@@ -236,8 +236,21 @@ def pick_members(message: str, members: List[Dict[str, Any]]) -> Optional[List[s
 def named_members(message: str, members: List[Dict[str, Any]]) -> List[str]:
     """The members the message names by name or relation ('김하준', 'my wife')."""
     return [m["id"] for m in members
-            if any(label and match_label(message, [label]) is not None
+            if any(label and _names(message, label)
                    for label in (str(m.get("name") or ""), *_relation_words(m.get("relation"))))]
+
+
+def _names(message: str, label: str) -> bool:
+    """A whole word: "Songpa-gu" does not name a "son", "딸기" no "딸"; a name may carry a particle ("김하준도")."""
+    said = message.strip().lower()
+    if len(said) >= 2 and said in label.lower():
+        return True  # "하준" for 김하준: a short reply that is part of the name
+    if label.isascii():
+        return re.search(rf"(?<![a-z]){re.escape(label.lower())}(?![a-z])", message.lower()) is not None
+    return re.search(rf"(?<![가-힣]){re.escape(label)}(?=$|[^가-힣]|{_PARTICLE})", message) is not None
+
+
+_PARTICLE = "(이랑|하고|한테|까지|이|가|은|는|도|랑|와|과|을|를|만|요|님|네|씨)"
 
 
 # What people call a relation govapi labels 배우자/자녀/부모.

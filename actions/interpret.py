@@ -530,7 +530,10 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
     is_question = asks(text)
     cue = bool(_CUE.search(text))
     free_text = requested_slot in FREE_TEXT_SLOTS
-    if is_question and not cue and not (free_text and answers_asked) \
+    # A question at the address or place question is an answer only if it holds a number ("183 Olympic-ro, right?");
+    # "do I need the district or just the street?" names place words but asks how to answer.
+    place_asked = requested_slot in ("new_address", "complaint_place") and not re.search(r"\d", text)
+    if is_question and not cue and not (free_text and answers_asked and not place_asked) \
             and not (answers_asked and is_yes(text) and not _PUZZLED.match(text)):
         # "네 그거 맞는 거 같은데요?" is a yes put softly; "네? 뭐라고요?" is not.
         # A question is never taken as an answer ("what is a virtual account?" names an option, "which one should I

@@ -39,6 +39,8 @@ OUTCOME_CANCELLED = "cancelled"    # the citizen stopped
 OUTCOME_SWITCH = "switch:"         # + a service intent: asked for in words NLU did not name (actions/common.py)
 # Actions that run between the citizen's message and the form without being an answer to it.
 _PHONE_OR_CASE = re.compile(r"(\+?82[\s-]?1[0-9]|01[0-9])[\s-]?\d{3,4}[\s-]?\d{4}|[A-Z]{2}-?\d{4}-?\d{6}", re.I)
+# Answers with a value of a type of their own (not a choice from a list, not free text, never a summary's yes).
+_TYPED_ANSWERS = frozenset({"phone", "birth_date", "otp_code", "case_number", "effective_date"})
 # Clauses of one message: commas, sentence ends, "그리고"/"and also" (not the comma inside "January 5, 1989").
 _CLAUSE = re.compile(r",(?!\s*\d{4})|[;!?]|\.(?!\d)|\s(?:그리고|그리고요|또|and also|also|plus)\s")
 _TURN_START_ACTIONS = {"action_listen", "action_extract_slots", "action_validate_slot_mappings"}
@@ -195,8 +197,8 @@ class VerifiedFormValidation(FormValidationAction):
                                tracker: Tracker) -> Optional[Text]:
         """The one clause of a message with a question about this step that answers the asked question itself (not
         at a summary, where a yes must never come out of a question, nor for a free-text answer)."""
-        if reading.kind != Kind.QUESTION or requested in CONFIRM_SLOTS or requested in FREE_TEXT_SLOTS:
-            return None
+        if reading.kind != Kind.QUESTION or requested not in _TYPED_ANSWERS:
+            return None  # a choice may be what the question is about ("1번은 뭐 때문에 나온 거예요? 주차한 적 없는데")
         clauses = [c.strip() for c in _CLAUSE.split(message) if c and c.strip()]
         answering = [c for c in clauses if not asks(c) and self.accepts(requested, c, tracker)]
         return answering[0] if len(clauses) > 1 and len(answering) == 1 else None

@@ -707,3 +707,11 @@ def test_putting_the_move_off_is_a_stop_though_its_words_hold_place_syllables():
     reading = read("아 근데 아직 집 계약을 확정을 못해서요 계약 끝나면 그때 다시 할게요", "new_address", ADDRESS_TASK,
                    intent="out_of_scope", confidence=0.88, answers=True, services=("change_address",))
     assert reading.kind == Kind.CANCEL
+
+
+def test_a_question_about_how_to_write_the_address_is_a_question():
+    reading = read("do I need to put the full address with the district or just the street?", "new_address",
+                   ADDRESS_TASK, intent="change_address", confidence=0.5, answers=True, services=("change_address",))
+    assert reading.kind == Kind.QUESTION
+    assert read("183 Olympic-ro, Songpa-gu, right?", "new_address", ADDRESS_TASK, intent="inform", confidence=0.6,
+                answers=True, services=("change_address",)).kind == Kind.ANSWER

@@ -20,7 +20,7 @@ from rasa_sdk.types import DomainDict
 from actions import conversation as conv
 from actions.dates import parse_date
 from actions.govapi_client import ErrKind, get_client
-from actions.interpret import (CONFIRM_SLOTS, FREE_TEXT_SLOTS, SERVICE_FORMS, SLOT_WORDS, Kind, Reading, asks,
+from actions.interpret import (CHOICE_SLOTS, CONFIRM_SLOTS, FREE_TEXT_SLOTS, SERVICE_FORMS, SLOT_WORDS, Kind, Reading, asks,
                                read_message, says_change)
 from actions.parsing import (find_case_number, is_no, is_yes, keeps_as_is, negated, normalise_phone, parse_birth_date, parse_otp,
                              phone_from_sender, wants_resend)
@@ -41,6 +41,8 @@ OUTCOME_SWITCH = "switch:"         # + a service intent: asked for in words NLU 
 _PHONE_OR_CASE = re.compile(r"(\+?82[\s-]?1[0-9]|01[0-9])[\s-]?\d{3,4}[\s-]?\d{4}|[A-Z]{2}-?\d{4}-?\d{6}", re.I)
 # Answers with a value of a type of their own (not a choice from a list, not free text, never a summary's yes).
 _TYPED_ANSWERS = frozenset({"phone", "birth_date", "otp_code", "case_number", "effective_date"})
+_UNASKED_OK = frozenset({"birth_date", "case_number", "effective_date", "payment_method", "member_ids", "new_address"})
+_TYPED_VALUE = re.compile(r"\d{3,}|\d+\s*(월|일|년)|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE)
 # Clauses of one message: commas, sentence ends, "그리고"/"and also" (not the comma inside "January 5, 1989").
 _CLAUSE = re.compile(r",(?!\s*\d{4})|[;!?]|\.(?!\d)|\s(?:그리고|그리고요|또|and also|also|plus)\s")
 _TURN_START_ACTIONS = {"action_listen", "action_extract_slots", "action_validate_slot_mappings"}
@@ -220,15 +222,21 @@ class VerifiedFormValidation(FormValidationAction):
         now.update({e.get("name"): e.get("value") for e in events if e.get("event") == "slot"})
         if now.get("form_outcome") or tracker.get_slot("form_outcome"):
             return []
+        # Later answers only of a kind no other answer looks like: a choice from a list is never taken unasked (a
+        # number in "it's November 1, 1976" would choose category 1).
         open_slots = [slot for slot in order[order.index(requested) + 1:]
-                      if slot not in CONFIRM_SLOTS and slot not in FREE_TEXT_SLOTS and slot != "otp_code"
-                      and now.get(slot) is None]
+                      if slot in _UNASKED_OK and now.get(slot) is None]
         asked_open = reading.kind != Kind.ANSWER and now.get(requested) is None \
             and requested not in CONFIRM_SLOTS and requested not in FREE_TEXT_SLOTS
         taken: List[EventType] = []
         said = tracker.latest_message
         for slot in ([requested] if asked_open else []) + open_slots:
             def carries(clause: Text) -> bool:
+                if reading.kind in (Kind.CORRECTION, Kind.EARLY) and reading.slot \
+                        and self.accepts(reading.slot, clause, tracker):
+                    return False  # the clause that held the corrected (or early) value
+                if slot in CHOICE_SLOTS and _TYPED_VALUE.search(clause):
+                    return False  # a date's or a phone's digits are no choice from a list
                 if slot == requested:
                     return self.accepts(slot, clause, tracker)
                 # a later answer never comes out of the clause that answered the asked question

@@ -434,3 +434,15 @@ async def test_a_birth_date_with_a_privacy_question_is_answered_and_taken(govapi
     await runner.say("1985-03-14. is this safe tho? who can see my info?", intent="out_of_scope", confidence=0.5)
     assert "only" in texts_of(runner.messages).lower()  # what the date is used for, not "type your date"
     assert runner.slots["birth_date"] == DEMO_BIRTH and runner.asking == "otp_code"
+
+
+async def test_a_corrected_birth_date_at_the_code_chooses_no_complaint_category(govapi, actions_on_govapi, domain):
+    # "November 1, 1976" holds a 1: it must not choose category 1 behind the citizen's back
+    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, language="en")
+    await runner.say("I want to report a broken streetlight near my apartment", intent="file_complaint")
+    await runner.say(DEMO_PHONE)
+    await runner.say("1985-03-14")
+    assert runner.asking == "otp_code"
+    await runner.say("sorry that birthday was wrong, it's November 1, 1976")
+    assert runner.slots["birth_date"] == "1976-11-01"
+    assert runner.slots.get("complaint_category") is None, runner.slots

@@ -19,7 +19,7 @@ from actions.address import road_address_in
 from actions.common import ask_what_to_change, early_end, then_offer_updates, yes_no_buttons
 from actions.conversation import clear_form_slots
 from actions.govapi_client import GovApiClient, Result, get_client
-from actions.interpret import PLACE_WORDS, SERVICE_INTENTS
+from actions.interpret import PLACE_WORDS, SERVICE_INTENTS, names_a_place
 from actions.parsing import is_no, is_yes, match_label, means_none, parse_choices
 from actions.texts import pick, text
 from actions.turn_language import without_language_ask
@@ -50,7 +50,7 @@ KEYWORDS = [
                         r"\b(car|truck|van|vehicle)s? (that'?s |that has |has |have |is |are )?(been )?(block|left|abandon)|"
                         r"\bpark(s|ed|ing)? (on|in front of|across|over) (the |my |our )?(sidewalk|pavement|crosswalk|driveway|"
                         r"footpath|road|street|corner)"),
-    ("roads", r"포트홀|파손|패인|움푹|구멍|\bholes?\b|보도블|싱크홀|맨홀|빗물받이|배수구|하수구|침수|물바다|물이\s*고|pothole|crack|manhole|"
+    ("roads", r"포트홀|파손|패인|패여|패였|파여서|파였|움푹|울퉁불퉁|아스팔트|(길|도로|인도)[이가]?\s*(다\s*)?(갈라|깨지|깨졌|꺼졌)|구멍|\bholes?\b|보도블|싱크홀|맨홀|빗물받이|배수구|하수구|침수|물바다|물이\s*고|pothole|crack|manhole|"
               r"\bdrains?\b|gutter|flood"),
     ("noise", r"소음|시끄|층간|공사\s*소리|소리\s*(때문|가\s*(너무|심|나)|나서|를\s*(너무|크게))|잠을\s*(못|설)|드릴|망치|쿵쿵|음악\s*소리|짖|확성기|noise|noisy|\bloud|drilling|hammering|"
               r"construction (noise|work)|music|\bbark(s|ing|ed)?\b|banging|honking"),
@@ -122,6 +122,22 @@ def _category_named(message: str, options: List[Dict[str, Any]]) -> Optional[str
     return None
 
 
+# Words that say where, not what: what is left of a message without them and its address tells whether it
+# describes anything ("its at the bus stop at 168 Hangang-daero" -> "bus": no).
+_WHERE_WORDS = re.compile(r"(?<![a-z가-힣])(it'?s|its|is|it|at|the|in|on|near|by|located|right|just|place|location|address|"
+                          r"장소|위치|주소|는|은|이|가|에|에서|요|이에요|예요|에요|입니다|이요|쪽|근처|앞|옆|뒤|건너편|바로)(?![a-z])",
+                          re.IGNORECASE)
+
+
+def only_a_place(message: str) -> bool:
+    place = road_address_in(message)
+    if not place:
+        return False
+    rest = _WHERE_WORDS.sub(" ", (message or "").replace(place, " "))
+    rest = re.sub(r"[^\w가-힣]+", " ", PLACE_WORDS.sub(" ", rest))
+    return len(rest.split()) <= 2
+
+
 class ValidateFileComplaintForm(VerifiedFormValidation):
     def name(self) -> Text:
         return "validate_file_complaint_form"
@@ -134,12 +150,14 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
 
     def accepts(self, slot: Text, message: Text, tracker: Tracker) -> bool:
         if slot == "complaint_text":  # a description names a problem, or NLU hears a complaint in it
+            if only_a_place(message):
+                return False  # "its at the bus stop at 168 Hangang-daero": where, not what (kept for later)
             ranking = (tracker.latest_message or {}).get("intent_ranking") or []
             heard = max((float(r.get("confidence") or 0) for r in ranking if r.get("name") == "file_complaint"),
                         default=0.0)
             return bool(guess_category(message, [])) or heard >= 0.2
         if slot == "complaint_place":
-            return bool(PLACE_WORDS.search(message))
+            return names_a_place(message)
         if slot == "complaint_category":
             guess = tracker.get_slot("complaint_category_guess")
             return bool((guess and (is_yes(message) or is_no(message))) or parse_choices(message, len(FALLBACK_CATEGORIES))
@@ -147,6 +165,13 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
         if slot == "photo_id":
             return isinstance(conv.metadata(tracker).get("photo"), dict) or no_photo(message)
         return super().accepts(slot, message, tracker)
+
+    def fits(self, slot: Text, message: Text, tracker: Tracker) -> bool:
+        if slot == "complaint_place":  # unasked, only a road address said with little else
+            return only_a_place(message)
+        if slot == "complaint_category" and only_a_place(message):
+            return False  # "the bus stop at 168 Hangang-daero" says where, not which kind of problem
+        return super().fits(slot, message, tracker)
 
     async def extract_complaint_text(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                      domain: DomainDict) -> Dict[Text, Any]:
@@ -207,6 +232,10 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
         if isinstance(location, dict) and "lat" in location and "lon" in location:
             return {"complaint_place": {"lat": float(location["lat"]), "lon": float(location["lon"])}}
         if not self.answering(tracker, "complaint_place"):
+            if tracker.get_slot("requested_slot") is None and not tracker.get_slot("complaint_place"):
+                # "I'd like to report something outside 64 Gangnam-daero": the place of the first message is kept
+                place = road_address_in(conv.latest_text(tracker))
+                return {"complaint_place": {"address": place}} if place else {}
             return {}
         message = conv.latest_text(tracker)
         return {"complaint_place": {"address": message}} if message else {}

@@ -102,7 +102,7 @@ def now_local(tz_name: str = "Asia/Seoul") -> datetime:
 FORM_SLOTS = ("case_number", "fine_ids", "fine_options", "fines_as_of", "payment_method", "new_address",
               "address_id", "address_label", "address_options", "effective_date", "member_ids", "household_options",
               "address_confirm", "complaint_text", "complaint_category", "complaint_category_guess",
-              "complaint_place", "photo_id", "payment_confirm", "complaint_confirm", "summary_change", "form_outcome",
+              "complaint_place", "photo_id", "payment_confirm", "complaint_confirm", "summary_change", "summary_undo", "form_outcome",
               "verify_purpose", "last_error")
 
 

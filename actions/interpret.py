@@ -367,7 +367,7 @@ def _has_value(slot: str, value: str) -> bool:
     if slot in ("phone", "birth_date", "effective_date"):
         return _parses_for(slot, value)
     if slot in ("new_address", "complaint_place"):
-        return bool(PLACE_WORDS.search(_NOT_PLACE.sub(" ", value)))
+        return names_a_place(value)
     return bool(value.strip())
 
 
@@ -568,7 +568,10 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
         # "did you mean …?" with a button for that service (actions/handoff.ActionNluFallback).
         return Reading(Kind.ROUTED)
     if free_text:
-        return _free_text_reading(text, intent, confidence, ranking, answers_asked)
+        reading = _free_text_reading(text, intent, confidence, ranking, answers_asked)
+        if reading.kind == Kind.ANSWER and requested_slot == "complaint_place" and not names_a_place(text):
+            return Reading(Kind.STRAY)  # "thanks, this is much quicker than phoning" names no place: asked again
+        return reading
     if answers_asked:
         return Reading(Kind.ANSWER)
     if intent in ROUTED_INTENTS and confidence >= ROUTED_CONFIDENCE:
@@ -604,8 +607,16 @@ def _question(text: str, intent: Optional[str], confidence: float, requested_slo
 
 # What a place or an address looks like (a number, a road, a landmark, "near ...").
 PLACE_WORDS = re.compile(r"(\d|로|길|동|역|구|시|읍|면|리|앞|옆|뒤|근처|사거리|교차로|출구|아파트|공원|학교|시장|정류장|"
-                         r"\bst\b|street|road|\bro\b|-ro\b|-gil\b|-dong\b|avenue|station|near|corner|in front|park|school)",
+                         r"\bst\b|street|road|\bro\b|-ro\b|-gil\b|-dong\b|avenue|station|near|corner|in front|park|school|"
+                         r"\bhouse\b|\bhome\b|apartment|\bflat\b|building|\bshop\b|\bstore\b|market|bridge|crosswalk|crossing|"
+                         r"alley|\bstop\b|playground|hospital|church|library|car park|parking lot|outside|opposite|behind|"
+                         r"next to|across from|entrance|\bexit\b|\bgate\b)",
                          re.IGNORECASE)
+
+
+def names_a_place(text: str) -> bool:
+    """Whether the words hold a place ("그대로" ends in 로 but names none)."""
+    return bool(PLACE_WORDS.search(_NOT_PLACE.sub(" ", text or "")))
 _SMALLTALK = {"greet", "goodbye", "thank", "bot_challenge", "affirm", "deny", "switch_language", "help"}
 
 

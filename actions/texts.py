@@ -241,6 +241,8 @@ TEXTS: dict[str, dict[str, Template]] = {
     # --- inside every form: not an answer, a changed answer, the summary (actions/interpret.py) ---------------------
     "not_an_answer": {"ko": "지금 질문의 답이 아닌 것 같아요.", "en": "That doesn't seem to answer my question."},
     "corrected": {"ko": "{field|를} 바꿨어요.", "en": "Changed: {field}."},
+    # "can I change the date?" then "leave it as it was": the old answer is back, the summary comes again.
+    "kept_as_before": {"ko": "원래대로 둘게요.", "en": "OK, I'll keep it as it was."},
     # An answer to a later question, given early ("오늘 들어왔어요" asked for the address): kept for later.
     "noted_early": {"ko": "{field|은} 적어둘게요.", "en": "Noted: {field}."},
     "change_field": {"ko": "알겠어요. {field|를} 다시 여쭤볼게요.", "en": "OK, let's change it: {field}."},

@@ -41,7 +41,8 @@ OUTCOME_SWITCH = "switch:"         # + a service intent: asked for in words NLU 
 _PHONE_OR_CASE = re.compile(r"(\+?82[\s-]?1[0-9]|01[0-9])[\s-]?\d{3,4}[\s-]?\d{4}|[A-Z]{2}-?\d{4}-?\d{6}", re.I)
 # Answers with a value of a type of their own (not a choice from a list, not free text, never a summary's yes).
 _TYPED_ANSWERS = frozenset({"phone", "birth_date", "otp_code", "case_number", "effective_date"})
-_UNASKED_OK = frozenset({"birth_date", "case_number", "effective_date", "payment_method", "member_ids", "new_address"})
+_UNASKED_OK = frozenset({"birth_date", "case_number", "effective_date", "payment_method", "member_ids", "new_address",
+                         "complaint_place"})
 _TYPED_VALUE = re.compile(r"\d{3,}|\d+\s*(월|일|년)|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE)
 # Clauses of one message: commas, sentence ends, "그리고"/"and also" (not the comma inside "January 5, 1989").
 _CLAUSE = re.compile(r",(?!\s*\d{4})|[;!?]|\.(?!\d)|\s(?:그리고|그리고요|또|and also|also|plus)\s")
@@ -100,6 +101,17 @@ class VerifiedFormValidation(FormValidationAction):
         requested = tracker.get_slot("requested_slot")
         fresh = self.fresh_message(tracker)
         message = conv.latest_text(tracker)  # a correction reads its value as the message: the words said are these
+        undo = tracker.get_slot("summary_undo")
+        if requested and fresh and isinstance(undo, dict) and undo.get("slot") == requested:
+            if keeps_as_is(message):
+                dispatcher.utter_message(text=text("kept_as_before", conv.language(tracker)))
+                events = [SlotSet(name, value) for name, value in (undo.get("values") or {}).items()]
+                return events + [SlotSet("summary_undo", None)]  # the summary question comes next, unchanged
+        if requested and fresh and undo:
+            tracker.slots["summary_undo"] = None  # any other answer ends the chance to undo
+            undo_cleared: List[EventType] = [SlotSet("summary_undo", None)]
+        else:
+            undo_cleared = []
         if requested and fresh:
             reading = self.read(tracker, requested)
             beside = self.answer_beside_question(reading, requested, message, tracker)
@@ -129,7 +141,7 @@ class VerifiedFormValidation(FormValidationAction):
         tracker.add_slots(extraction_events)
         validation_events = await self._extract_validation_events(dispatcher, tracker, domain)
         validated = {event.get("name") for event in validation_events}
-        return [e for e in extraction_events if e.get("name") not in validated] + validation_events
+        return undo_cleared + [e for e in extraction_events if e.get("name") not in validated] + validation_events
 
     # --- the one reading of a message inside a form (actions/interpret.py) ----------------------------------------
     def fresh_message(self, tracker: Tracker) -> bool:
@@ -330,7 +342,12 @@ class VerifiedFormValidation(FormValidationAction):
             value = ""  # words that are no value of its kind ("장소가 잘못됐어요"): the question is asked again
         if not value:
             dispatcher.utter_message(text=text("change_field", lang, field=text(f"field_{slot}", lang)))
-            return [SlotSet(slot, None)] + [SlotSet(name, value) for name, value in resets.items()]
+            undo: List[EventType] = []
+            if requested in CONFIRM_SLOTS and tracker.get_slot(slot) is not None:
+                # "can I change the date?" then "actually no, leave it as it was": the old answer comes back
+                kept = {name: tracker.get_slot(name) for name in (slot, *_DEPENDANTS.get(slot, ()))}
+                undo = [SlotSet("summary_undo", {"slot": slot, "values": kept})]
+            return [SlotSet(slot, None)] + [SlotSet(name, value) for name, value in resets.items()] + undo
         before, said = tracker.get_slot(slot), conv.latest_text(tracker)
         tracker.latest_message = {**(tracker.latest_message or {}), "text": value, "entities": []}
         tracker.slots.update({slot: None, "requested_slot": slot, **resets})

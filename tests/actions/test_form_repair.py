@@ -446,3 +446,63 @@ async def test_a_corrected_birth_date_at_the_code_chooses_no_complaint_category(
     await runner.say("sorry that birthday was wrong, it's November 1, 1976")
     assert runner.slots["birth_date"] == "1976-11-01"
     assert runner.slots.get("complaint_category") is None, runner.slots
+
+
+async def test_the_place_of_the_first_message_is_kept_without_a_description(govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain, language="en")
+    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots,
+                        language="en")
+    await runner.say("I'd like to report something outside 12 Teheran-ro", intent="file_complaint")
+    assert runner.asking == "complaint_text"
+    await runner.say("there's a big crack in the pavement, my mum tripped on it yesterday", intent="file_complaint")
+    await runner.say("yes", intent="affirm")
+    assert "12 Teheran-ro" in str(runner.slots["complaint_place"]) and runner.asking == "photo_id"
+
+
+async def test_a_place_said_where_the_problem_is_asked_is_kept_and_the_problem_asked_again(govapi, actions_on_govapi,
+                                                                                          domain):
+    sender, slots = await verified_slots(govapi, domain, language="en")
+    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots,
+                        language="en")
+    await runner.say("want to report something", intent="file_complaint")
+    assert runner.asking == "complaint_text"
+    await runner.say("its at the bus stop at 12 Teheran-ro", intent="file_complaint", confidence=0.6)
+    assert runner.slots.get("complaint_text") is None and runner.asking == "complaint_text"
+    assert "12 Teheran-ro" in str(runner.slots["complaint_place"])
+
+
+async def test_a_yes_to_the_category_with_the_place_takes_both(govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain)
+    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots)
+    await runner.say("우리 집 앞 길이 다 패여서 노인들 다니기가 위험합니다", intent="file_complaint")
+    assert runner.asking == "complaint_category" and runner.slots["complaint_category_guess"] == "roads"
+    await runner.say("예 그렇습니다. 장소는 역삼로 25 앞입니다", intent="affirm", confidence=0.7)
+    assert runner.slots["complaint_category"] == "roads" and "역삼로 25" in str(runner.slots["complaint_place"])
+    assert runner.asking == "photo_id"
+
+
+async def test_words_that_name_no_place_are_not_filed_as_the_place(govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain, language="en")
+    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots,
+                        language="en")
+    await runner.say("there's a big crack in the pavement", intent="file_complaint")
+    await runner.say("yes", intent="affirm")
+    assert runner.asking == "complaint_place"
+    await runner.say("thanks, this is much quicker than phoning the district office", intent="thank", confidence=0.45)
+    assert runner.slots.get("complaint_place") is None and runner.asking == "complaint_place"
+
+
+async def test_leaving_an_answer_as_it_was_after_asking_to_change_it_keeps_it(govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain, language="en")
+    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots,
+                        language="en")
+    await runner.say("I moved to 25 Yeoksam-ro today, just me", intent="change_address")
+    if runner.asking == "member_ids":
+        await runner.say("just me")
+    assert runner.asking == "address_confirm"
+    date = runner.slots["effective_date"]
+    await runner.say("hmm, can I change the move-in date?", intent="change_address", confidence=0.5)
+    assert runner.asking == "effective_date" and runner.slots.get("effective_date") is None
+    await runner.say("actually no, leave it as it was, sorry", intent="cancel", confidence=0.6)
+    assert runner.slots["effective_date"] == date and runner.asking == "address_confirm"
+    assert runner.slots.get("form_outcome") is None and "keep it as it was" in texts_of(runner.messages)

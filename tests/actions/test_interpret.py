@@ -715,3 +715,12 @@ def test_a_question_about_how_to_write_the_address_is_a_question():
     assert reading.kind == Kind.QUESTION
     assert read("183 Olympic-ro, Songpa-gu, right?", "new_address", ADDRESS_TASK, intent="inform", confidence=0.6,
                 answers=True, services=("change_address",)).kind == Kind.ANSWER
+
+
+@pytest.mark.parametrize("text", ["thanks, this is much quicker than phoning the district office",
+                                  "음 잘 모르겠네요 그냥 해주세요"])
+def test_words_that_name_no_place_are_never_the_place(text):
+    reading = read(text, "complaint_place", COMPLAINT_TASK, intent="inform", confidence=0.6,
+                   services=("file_complaint",),
+                   ranking=[{"name": "inform", "confidence": 0.6}, {"name": "file_complaint", "confidence": 0.3}])
+    assert reading.kind != Kind.ANSWER

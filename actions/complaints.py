@@ -122,6 +122,23 @@ def _category_named(message: str, options: List[Dict[str, Any]]) -> Optional[str
     return None
 
 
+# Words of a request to file a complaint that describe nothing ("민원 넣을게요", "I want to report something").
+_ASKING_WORDS = re.compile(
+    r"(민원|신고|불편|접수|제기|넣|하고\s*싶|싶어요|싶은데요?|할게요|할께요|하려(고|구)요?|하려는데요?|해\s*주세요|해주세요|"
+    r"좀|부탁|드려요|드립니다|합니다|있어요|있는데요?|구청에?|시청에?|여기서|되나요|할\s*수|있나요|"
+    r"\b(i|i'?d|i'?m|want|wanna|would|like|need|to|file|make|a|an|the|please|pls|can|could|you|help|me|with|my|"
+    r"something|report|complaint|complain|about|submit|lodge|here|how|do|is|it|this|an?)\b)", re.IGNORECASE)
+
+
+def describes_problem(message: str) -> bool:
+    """Whether the first message says what is wrong, beyond asking to file ("공사장 먼지때문에 창문을 못열어요
+    민원넣을게요" does; "민원 넣고 싶어요" and "I want to report something" do not)."""
+    place = road_address_in(message or "")
+    rest = (message or "").replace(place, " ") if place else (message or "")
+    rest = re.sub(r"[^\w가-힣]+", " ", _WHERE_WORDS.sub(" ", _ASKING_WORDS.sub(" ", rest)))
+    return len([word for word in rest.split() if len(word) >= 2 and not word.isdigit()]) >= 3
+
+
 # Words that say where, not what: what is left of a message without them and its address tells whether it
 # describes anything ("its at the bus stop at 168 Hangang-daero" -> "bus": no).
 _WHERE_WORDS = re.compile(r"(?<![a-z가-힣])(it'?s|its|is|it|at|the|in|on|near|by|located|right|just|place|location|address|"
@@ -184,7 +201,8 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
             # The opening message often is the description ("가로등이 꺼졌어요"): keep it when it names a problem.
             intent, _ = conv.latest_intent(tracker)
             # Started by NLU, or by the words when NLU was unsure (actions/plain_requests.py).
-            if (intent == "file_complaint" or intent not in SERVICE_INTENTS) and guess and len(message) >= 6:
+            if (intent == "file_complaint" or intent not in SERVICE_INTENTS) and len(message) >= 6 \
+                    and (guess or describes_problem(message)):
                 # A place said with it is kept too: what the first message said is not asked again.
                 place = road_address_in(message)
                 return {"complaint_text": message, "complaint_category_guess": guess,

@@ -179,7 +179,8 @@ SLOT_WORDS: Mapping[str, re.Pattern] = {
 # Where two slots of one form share a word (주소 in a complaint is its place), the form's own slot wins
 # because only slots of the active task are considered.
 
-_LEAD = re.compile(r"^\s*(아+|앗|어|음+|아니\s*|네\s*|oh\b|ah\b|um+\b|hmm+\b|no\b|sorry\b|oops\b|actually\b)[\s,.!~]*",
+_LEAD = re.compile(r"^\s*(아+|앗|어|음+|아니\s*|네\s*|죄송해요|죄송합니다|oh\b|ah\b|um+\b|hmm+\b|no\b|sorry\b|sry\b|soz\b|"
+                   r"oops\b|actually\b)[\s,.!~]*",
                    re.IGNORECASE)
 _TAIL_KO = re.compile(r"\s*(입니다|이에요|예요|이요|이어요|여요|요|이야|야|라고요|이라고요|으로\s*해\s*주세요|로\s*해\s*주세요"
                       r"|으로요|로요|으로\s*바꿔\s*주세요|로\s*바꿔\s*주세요|으로\s*할게요|로\s*할게요)\s*[.!~]*\s*$")
@@ -216,6 +217,8 @@ def wants_cancel(text: str, intent: Optional[str], confidence: float, requested_
     text = _YEO.sub("요", text or "")  # "됐어여", "안할래여": the same endings typed softly
     if _CANCEL.search(text):
         return True
+    if _WAIT.match(text) or _WAIT.match(_LEAD.sub("", text)):
+        return False  # "sry hold on" asks for a moment (NLU: cancel 0.57); nothing stops
     free_text = requested_slot in FREE_TEXT_SLOTS
     is_question = asks(text)
     if _STOP.search(text) and (not free_text or intent == "cancel"):

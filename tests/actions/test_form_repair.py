@@ -506,3 +506,11 @@ async def test_leaving_an_answer_as_it_was_after_asking_to_change_it_keeps_it(go
     await runner.say("actually no, leave it as it was, sorry", intent="cancel", confidence=0.6)
     assert runner.slots["effective_date"] == date and runner.asking == "address_confirm"
     assert runner.slots.get("form_outcome") is None and "keep it as it was" in texts_of(runner.messages)
+
+
+async def test_a_problem_of_no_known_category_in_the_first_message_is_kept_as_the_description(
+        govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain)
+    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots)
+    await runner.say("공사장 먼지때문에 창문을 못열어요 민원넣을게요", intent="file_complaint")
+    assert runner.slots["complaint_text"].startswith("공사장 먼지") and runner.asking == "complaint_category"

@@ -724,3 +724,10 @@ def test_words_that_name_no_place_are_never_the_place(text):
                    services=("file_complaint",),
                    ranking=[{"name": "inform", "confidence": 0.6}, {"name": "file_complaint", "confidence": 0.3}])
     assert reading.kind != Kind.ANSWER
+
+
+@pytest.mark.parametrize("text", ["sry hold on", "잠깐만요", "죄송해요 잠시만요"])
+def test_asking_for_a_moment_never_stops_the_task(text):
+    reading = read(text, "photo_id", COMPLAINT_TASK, COMPLAINT_FILLED, intent="cancel", confidence=0.57,
+                   services=("file_complaint",))
+    assert reading.kind == Kind.STRAY and reading.value == "wait"

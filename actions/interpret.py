@@ -26,7 +26,7 @@ from enum import Enum
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
 from actions.dates import parse_date
-from actions.parsing import is_yes, keeps_as_is, means_all, normalise_phone, parse_birth_date
+from actions.parsing import find_case_number, is_yes, keeps_as_is, means_all, normalise_phone, parse_birth_date
 
 
 class Kind(str, Enum):
@@ -392,6 +392,8 @@ def _value_type_slot(text: str, filled: Sequence[str], requested_slot: Optional[
     list answered last: "아 잘못 골랐어요, 2번이요")."""
     if "phone" in filled and requested_slot != "phone" and normalise_phone(text):
         return "phone"
+    if "case_number" in filled and requested_slot != "case_number" and find_case_number(text):
+        return "case_number"  # "번호 잘못 쳤어요 AP-2026-000044 이거예요" while the birth date is asked
     places = [slot for slot in ("complaint_place", "new_address") if slot in filled]
     if places and _WHOLE_PLACE.search(text):
         return places[-1]  # "wait I put the wrong street number, it's 25 Yeoksam-ro"

@@ -356,6 +356,9 @@ class VerifiedFormValidation(FormValidationAction):
         if slot in MULTI_CHOICE_SLOTS and _ADDS.search(said) \
                 and isinstance(before, list) and isinstance(extracted.get(slot), list):
             extracted[slot] = before + [choice for choice in extracted[slot] if choice not in before]
+        if requested in CONFIRM_SLOTS and is_yes(said) and extracted.get(slot) == before and before is not None:
+            # "네 1번 카드로 결제할게요": a yes that repeats what the summary shows changes nothing; it is a yes
+            return [SlotSet(requested, True), SlotSet("summary_change", None)]
         if extracted.get(slot) is not None:
             dispatcher.utter_message(text=text("corrected", lang, field=text(f"field_{slot}", lang)))
         updates = {**resets, slot: None, **extracted}

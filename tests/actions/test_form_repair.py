@@ -514,3 +514,23 @@ async def test_a_problem_of_no_known_category_in_the_first_message_is_kept_as_th
     runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots)
     await runner.say("공사장 먼지때문에 창문을 못열어요 민원넣을게요", intent="file_complaint")
     assert runner.slots["complaint_text"].startswith("공사장 먼지") and runner.asking == "complaint_category"
+
+
+async def test_a_yes_that_repeats_the_summary_is_a_yes(govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain)
+    runner = FormRunner(ValidatePayFineForm(), "pay_fine_form", domain, sender=sender, slots=slots)
+    await runner.say("과태료 낼게요", intent="pay_fine")
+    await runner.say("1번")
+    await runner.say("카드로요")
+    assert runner.asking == "payment_confirm"
+    await runner.say("네 1번 카드로 결제할게요", intent="affirm", confidence=0.7)
+    assert runner.slots["payment_confirm"] is True and "바꿨어요" not in texts_of(runner.messages)
+
+
+async def test_a_corrected_case_number_while_the_birth_date_is_asked_is_taken(govapi, actions_on_govapi, domain):
+    from actions.applications import ValidateStatusForm
+    runner = FormRunner(ValidateStatusForm(), "status_form", domain)
+    await runner.say(f"AP-2026-000990 처리상황 좀 알려주세요 {DEMO_PHONE}", intent="check_application_status")
+    assert runner.asking == "birth_date"
+    await runner.say("아 죄송해요 번호 잘못 쳤어요 AP-2026-000044 이거예요", intent="nlu_fallback", confidence=0.4)
+    assert runner.slots["case_number"] == "AP-2026-000044" and runner.asking == "birth_date"

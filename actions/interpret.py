@@ -337,7 +337,9 @@ def value_words(text: str, slot: str) -> str:
         if whole:
             return whole[0] if len(whole) == 1 else whole[-1]
     if slot in ("new_address", "complaint_place"):
-        # Words that name no place are never written as one: the form asks for the place again instead.
+        # Words that name no place are never written as one, nor words that say the old one was wrong ("i put the
+        # wrong building"): the form asks for the place again instead.
+        valued = [c for c in valued if not _CUE.search(c)]
         return valued[-1] if valued else ""
     if valued and not _has_value(slot, candidates[-1]):
         return valued[-1]

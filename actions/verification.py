@@ -332,11 +332,13 @@ class VerifiedFormValidation(FormValidationAction):
         if slot == "phone" and tracker.get_slot("birth_date"):
             resets["birth_date"] = tracker.get_slot("birth_date")  # validated again: a new code to the new phone
         value = reading.value
-        if not (value and self.accepts(slot, value, tracker)) and slot != "complaint_text" \
+        said_wrong = slot in ("complaint_place", "new_address") and says_change(conv.latest_text(tracker))
+        if not (value and self.accepts(slot, value, tracker)) and slot != "complaint_text" and not said_wrong \
                 and self.accepts(slot, conv.latest_text(tracker), tracker):
             # A question with its own parser reads the whole message ("그냥 카드로 할게요", "wrong phone, it's 010-…");
             # an address or a place is found inside it by its own extractor; a description is never the whole
-            # message that asks to change it ("내용을 좀 더 자세하게 적고 싶은데요" asks the description again).
+            # message that asks to change it ("내용을 좀 더 자세하게 적고 싶은데요" asks the description again), nor is a
+            # place the message that says the old one was wrong ("the location, i put the wrong building").
             value = conv.latest_text(tracker)
         if value and slot != "complaint_text" and not self.accepts(slot, value, tracker):
             value = ""  # words that are no value of its kind ("장소가 잘못됐어요"): the question is asked again

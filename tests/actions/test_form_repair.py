@@ -534,3 +534,20 @@ async def test_a_corrected_case_number_while_the_birth_date_is_asked_is_taken(go
     assert runner.asking == "birth_date"
     await runner.say("아 죄송해요 번호 잘못 쳤어요 AP-2026-000044 이거예요", intent="nlu_fallback", confidence=0.4)
     assert runner.slots["case_number"] == "AP-2026-000044" and runner.asking == "birth_date"
+
+
+async def test_saying_which_answer_was_wrong_at_the_summary_asks_it_again_and_writes_nothing(
+        govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain, language="en")
+    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots,
+                        language="en")
+    await runner.say("people keep dumping trash bags next to the school gate, it stinks", intent="file_complaint")
+    await runner.say("yes", intent="affirm")
+    await runner.say("next to 12 Teheran-ro")
+    await runner.say("dont have one")
+    assert runner.asking == "complaint_confirm"
+    await runner.say("no thats not right", intent="deny")
+    await runner.say("the location, i put the wrong building", intent="inform", confidence=0.6)
+    assert runner.slots.get("complaint_place") is None and runner.asking == "complaint_place"
+    await runner.say("25 Yeoksam-ro")
+    assert "25 Yeoksam-ro" in str(runner.slots["complaint_place"]) and runner.asking == "complaint_confirm"

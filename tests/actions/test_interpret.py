@@ -731,3 +731,8 @@ def test_asking_for_a_moment_never_stops_the_task(text):
     reading = read(text, "photo_id", COMPLAINT_TASK, COMPLAINT_FILLED, intent="cancel", confidence=0.57,
                    services=("file_complaint",))
     assert reading.kind == Kind.STRAY and reading.value == "wait"
+
+
+@pytest.mark.parametrize("text", ["the location, i put the wrong building", "장소요, 건물을 잘못 적었어요"])
+def test_naming_the_wrong_place_carries_no_new_place(text):
+    assert value_words(text, "complaint_place") == ""

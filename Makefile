@@ -1,6 +1,6 @@
 # minwon: the two commands a new machine needs are `make run` and `make test`.
 # Two environments on purpose (see README "Architecture"): .venv (Python 3.11, govapi, bot/, standins/,
-# tests, benchmarks) and .venv-rasa (Python 3.10, Rasa 3.6.21, connectors/, actions/, minwon_nlu/).
+# edge/, tests, benchmarks) and .venv-rasa (Python 3.10, Rasa 3.6.21, actions/, minwon_nlu/, minwon_rasa/).
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -68,7 +68,7 @@ run-prod: install train
 	$(PY) -m bot.launch_prod
 
 telegram-webhook: install
-	$(RPY) -m connectors.telegram_setup
+	$(PY) -m edge.telegram_setup
 
 # --- tests: every suite, each in its own environment ---------------------------------------------------
 test: install

@@ -2,13 +2,14 @@
 
     .venv/bin/python bench/channels.py [--model PATH] [--citizens 50] [--messages 6]
 
-Starts the stand-ins and a Rasa server with our connectors (own ports, own Redis key prefix),
-then per channel lets N concurrent citizens each send M messages, one at a time, waiting for
-each reply. Prints p50/p95/p99 of the webhook acknowledgement and of the reply, messages per
-second, and the mean number of SMS segments of Korean and English replies. Telegram runs with
-the production pacing (1 message/s per chat, 30/s overall) unless told otherwise.
+Starts the stand-ins, a Rasa server (its internal turn channel only) and the channel edge in front of it (own
+ports, own Redis key prefix), then per channel lets N concurrent citizens each send M messages to the edge, one at
+a time, waiting for each reply. Prints p50/p95/p99 of the webhook acknowledgement and of the reply, messages per
+second, CPU time per message by process (Rasa, the edge, the stand-ins, ...), and the mean number of SMS segments
+of Korean and English replies. Telegram runs with the production pacing (1 message/s per chat, 30/s overall)
+unless told otherwise.
 Default model: models/minwon.tar.gz if it exists (govapi and the action server are then started
-too, on their own ports and database file), else the connector test bot (tests/connectors/bot,
+too, on their own ports and database file), else the channel test bot (tests/rasa_runtime/bot,
 trained if needed); --model picks another.
 """
 from __future__ import annotations
@@ -31,10 +32,11 @@ import aiohttp
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from connectors.segments import count_segments  # noqa: E402  (pure Python, no Rasa imports)
+from minwon_core.segments import count_segments  # noqa: E402  (pure Python, no Rasa imports)
 
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
-BOT = ROOT / "tests" / "connectors" / "bot"
+BOT = ROOT / "tests" / "rasa_runtime" / "bot"
+TURN_TOKEN = "bench-turn-" + uuid.uuid4().hex  # INTERNAL_CHANNEL_TOKEN: the edge's, for Rasa's internal channel
 TOKEN, SECRET = "123456:bench-token", "bench-secret-" + uuid.uuid4().hex
 SID, AUTH = "AC" + uuid.uuid4().hex, "bench-auth-" + uuid.uuid4().hex
 PROJECT_MESSAGES = {"en": ["hello", "what can you do", "I want to pay a fine", "check my application status",
@@ -72,18 +74,34 @@ def test_bot_model() -> Path:
     return model
 
 
+def cpu_seconds(pids: Dict[str, int]) -> Dict[str, float]:
+    """CPU time used so far (user + system, s) by each named process."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used: Dict[str, float] = {}
+    for name, pid in pids.items():
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            used[name] = (int(fields[11]) + int(fields[12])) / tick
+        except (OSError, IndexError, ValueError):
+            continue
+    return used
+
+
 class Stack:
-    """Stand-ins + Rasa with the connectors, as subprocesses on free ports."""
+    """Stand-ins, Rasa (internal turn channel only) and the channel edge, as subprocesses on free ports."""
 
     def __init__(self, model: Path, per_chat: str, global_rate: str, with_services: bool) -> None:
-        self.sport, self.rport = free_port(), free_port()
+        self.sport, self.rport, self.eport = free_port(), free_port(), free_port()
         self.standins = f"http://127.0.0.1:{self.sport}"
         self.rasa = f"http://127.0.0.1:{self.rport}"
+        self.edge = f"http://127.0.0.1:{self.eport}"  # every webhook goes here
+        self.pids: Dict[str, int] = {}
         self.prefix = f"bench:channels:{uuid.uuid4().hex[:8]}:"
         env = {**os.environ, "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
                "TELEGRAM_TOKEN": TOKEN, "TELEGRAM_SECRET_TOKEN": SECRET, "TWILIO_ACCOUNT_SID": SID,
                "TWILIO_AUTH_TOKEN": AUTH, "STANDINS_PORT": str(self.sport), "RASA_URL": self.rasa,
-               "CONNECTORS_PUBLIC_URL": self.rasa, "CONNECTORS_REDIS_PREFIX": self.prefix,
+               "EDGE_PORT": str(self.eport), "EDGE_URL": self.edge, "INTERNAL_CHANNEL_TOKEN": TURN_TOKEN,
+               "CONNECTORS_PUBLIC_URL": self.edge, "CONNECTORS_REDIS_PREFIX": self.prefix,
                "TELEGRAM_API_BASE": self.standins + "/telegram", "TWILIO_API_BASE": self.standins + "/twilio",
                "TELEGRAM_PER_CHAT_INTERVAL": per_chat, "TELEGRAM_GLOBAL_RATE": global_rate}
         env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -92,8 +110,12 @@ class Stack:
         self.log.parent.mkdir(exist_ok=True)
         self.procs = [subprocess.Popen([str(ROOT / ".venv" / "bin" / "python"), "-m", "standins"], cwd=ROOT, env=env,
                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+        self.pids["standins"] = self.procs[-1].pid
+        self.procs.append(subprocess.Popen([str(ROOT / ".venv" / "bin" / "python"), "-m", "edge"], cwd=ROOT, env=env,
+                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        self.pids["edge"] = self.procs[-1].pid
         command = [str(RASA), "run", "--model", str(model), "--interface", "127.0.0.1", "--port", str(self.rport),
-                   "--credentials", str(ROOT / "connectors" / "credentials.example.yml")]
+                   "--credentials", str(ROOT / "credentials.yml")]
         if with_services:  # the project model needs its action server and govapi (own database file)
             gport, aport = free_port(), free_port()
             env.update({"GOVAPI_PORT": str(gport), "GOVAPI_URL": f"http://127.0.0.1:{gport}",
@@ -102,15 +124,17 @@ class Stack:
                         "ACTION_PORT": str(aport), "ACTION_SERVER_URL": f"http://127.0.0.1:{aport}/webhook"})
             env.pop("HANDOFF_URL", None)
             self.database = Path(env["GOVAPI_DATABASE_URL"].split("///", 1)[1])
-            for service in ([str(ROOT / ".venv" / "bin" / "python"), "-m", "govapi", "serve"],
-                            [str(ROOT / ".venv-rasa" / "bin" / "python"), "-m", "actions.server"]):
+            for name, service in (("govapi", [str(ROOT / ".venv" / "bin" / "python"), "-m", "govapi", "serve"]),
+                                  ("actions", [str(ROOT / ".venv-rasa" / "bin" / "python"), "-m", "actions.server"])):
                 self.procs.append(subprocess.Popen(service, cwd=ROOT, env=env,
                                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+                self.pids[name] = self.procs[-1].pid
             command += ["--endpoints", str(ROOT / "endpoints.yml")]
         with self.log.open("w") as out:
             # cwd var/: `rasa run` would otherwise pick up the project's endpoints.yml for the test bot.
             self.procs.append(subprocess.Popen(command, cwd=self.log.parent, env=env, stdout=out, stderr=out))
         self.rasa_process = self.procs[-1]
+        self.pids["rasa"] = self.rasa_process.pid
 
     async def ready(self, session: aiohttp.ClientSession) -> None:
         deadline = time.monotonic() + 300
@@ -118,14 +142,14 @@ class Stack:
             if self.rasa_process.poll() is not None:
                 raise RuntimeError(f"rasa exited, see {self.log}")
             try:
-                async with session.post(self.rasa + "/webhooks/webchat/messages",
+                async with session.post(self.edge + "/webhooks/webchat/messages",
                                         json={"session": str(uuid.uuid4()), "text": "hello"}) as r:
                     if r.status == 200 and (await r.json())["messages"]:
                         return
             except aiohttp.ClientError:
                 pass
             await asyncio.sleep(0.5)
-        raise TimeoutError("rasa not ready")
+        raise TimeoutError("rasa or the edge not ready")
 
     def stop(self) -> None:
         for p in self.procs:
@@ -160,7 +184,7 @@ async def telegram_citizen(session, stack: Stack, n: int, texts: List[str], acks
             "message_id": 1, "date": int(time.time()), "from": {"id": chat, "is_bot": False, "first_name": "B"},
             "chat": {"id": chat, "type": "private"}, "text": text}}
         start = time.perf_counter()
-        async with session.post(stack.rasa + "/webhooks/telegram/webhook", json=update,
+        async with session.post(stack.edge + "/webhooks/telegram/webhook", json=update,
                                 headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}) as r:
             await r.read()
         acks.append(time.perf_counter() - start)
@@ -175,7 +199,7 @@ async def telegram_citizen(session, stack: Stack, n: int, texts: List[str], acks
 
 async def sms_citizen(session, stack: Stack, n: int, texts: List[str], acks: List[float], bodies: List[str]):
     phone = f"+8210{n:04d}{int(uuid.uuid4().int % 10**4):04d}"
-    url = stack.rasa + "/webhooks/twilio/webhook"
+    url = stack.edge + "/webhooks/twilio/webhook"
     for text in texts:
         sid = "SM" + uuid.uuid4().hex
         form = {"MessageSid": sid, "SmsSid": sid, "AccountSid": SID, "From": phone, "To": "+15005550006",
@@ -191,7 +215,7 @@ async def web_citizen(session, stack: Stack, n: int, texts: List[str], acks: Lis
     session_id = str(uuid.uuid4())
     for text in texts:
         start = time.perf_counter()
-        async with session.post(stack.rasa + "/webhooks/webchat/messages", json={"session": session_id, "text": text}) as r:
+        async with session.post(stack.edge + "/webhooks/webchat/messages", json={"session": session_id, "text": text}) as r:
             await r.read()
         acks.append(time.perf_counter() - start)
 
@@ -221,6 +245,7 @@ async def run(args) -> None:
                 replies: List[float] = []
                 bodies: List[str] = []
                 start = time.perf_counter()
+                cpu_before = cpu_seconds(stack.pids)
                 if name == "telegram":
                     jobs = [telegram_citizen(session, stack, i, texts_for(i), acks, replies) for i in range(args.citizens)]
                 elif name == "sms":
@@ -232,6 +257,10 @@ async def run(args) -> None:
                 replies = replies or acks  # SMS (TwiML) and web answer in the webhook's response
                 print(f"{name:8s} ack   {percentiles(acks)}")
                 print(f"{name:8s} reply {percentiles(replies)}   {total / wall:6.1f} msgs/s ({total} messages, {wall:.1f} s)")
+                cpu = {k: v - cpu_before.get(k, 0.0) for k, v in cpu_seconds(stack.pids).items()}
+                print(f"{name:8s} CPU per message: " + ", ".join(f"{k} {v * 1000 / total:.1f} ms" for k, v in
+                                                                 sorted(cpu.items()) if v > 0)
+                      + f"; all {sum(cpu.values()) * 1000 / total:.1f} ms")
 
             # SMS segments of Korean and English replies, one citizen per language, no concurrency.
             for language in ("ko", "en"):

@@ -4,11 +4,13 @@
 
 Three runs, each on a stack of its own (own ports, own PostgreSQL databases, own Redis key prefix),
 started, measured and stopped in turn:
-  prod2  the production topology (bot/launch_prod.py): HAProxy, 2 Rasa instances (guarded PostgreSQL tracker
-         store, atomic Redis lock store), 2 action servers, govapi on PostgreSQL, console, notifier
+  prod2  the production topology (bot/launch_prod.py): HAProxy, 2 channel edge instances behind its public port
+         (the webhooks go there), 2 Rasa instances behind its inside port (guarded PostgreSQL tracker store,
+         atomic Redis lock store), 2 action servers, govapi on PostgreSQL, console, notifier
   prod1  the same with one Rasa instance
   stock  the stock `rasa init` runtime for our bot: one `rasa run` with no tracker/lock store configured
-         (in-memory), one action server, govapi on SQLite, no load balancer, Rasa's code as shipped
+         (in-memory), one edge in front of it (the channels are not Rasa's any more), one action server,
+         govapi on SQLite, no load balancer, Rasa's code as shipped
          (MINWON_RASA_SPEEDUPS=off); with --stock-model, a model
          trained from `rasa init`'s config.yml (bench/stock_config.yml: Rasa's default pipeline/policies),
          else our model (then the comparison is of the runtime only)
@@ -16,7 +18,8 @@ Each run: N concurrent citizens (half Telegram, half SMS; Korean and English; th
 services, small talk, cancel), each sending its next message as soon as the last was answered, for
 --duration seconds. Telegram updates carry the secret-token header, SMS posts a valid X-Twilio-Signature;
 replies are read from the Bot API stand-in (sendMessage) or from the TwiML answer (else the REST stand-in).
-Prints completed turns/s, p50/p95/p99 turn latency, errors, and peak memory (VmHWM) per process and in all.
+Prints completed turns/s, p50/p95/p99 turn latency, errors, peak memory (VmHWM) and CPU time per completed turn
+by process (rasa:<port>, edge:<port>, haproxy, ...) and in all.
 With --rate R the citizens together offer R messages/s (each citizen's sends follow a Poisson process of rate
 R/N, and a citizen still waiting for its reply sends its next message as soon as the reply comes): latency then
 shows what a citizen waits at that load, not the queue that a zero-think-time crowd builds (by Little's law,
@@ -51,7 +54,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PY = ROOT / ".venv" / "bin" / "python"
 RPY = ROOT / ".venv-rasa" / "bin" / "python"
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
-# The development secrets both the stand-ins and the connectors default to (never production).
+# The development secrets both the stand-ins and the edge default to (never production).
 TG_SECRET = "dev-telegram-secret"
 TWILIO_AUTH = "dev-twilio-auth-token"
 TWILIO_SID = "ACdev00000000000000000000000000000"
@@ -71,7 +74,7 @@ def free_port_base() -> int:
     """A base B such that B+0..B+500 are free now (the launcher adds fixed offsets)."""
     for _ in range(50):
         base = random.randrange(20000, 32000, 500)  # below the ephemeral range: no client port lands there
-        if all(_free(base + off) for off in (5, 6, 50, 55, 56, 80, 81, 100, 200, 300, 400)):
+        if all(_free(base + off) for off in (5, 6, 7, 8, 50, 55, 56, 80, 81, 82, 100, 200, 300, 400)):
             return base
     raise RuntimeError("no free port range")
 
@@ -112,6 +115,7 @@ class ProdStack(Stack):
         self.public = f"http://127.0.0.1:{self.base + 80}"
         self.standins = f"http://127.0.0.1:{self.base + 300}"
         self.ready_urls = [f"http://127.0.0.1:{self.base + 4 + i}/webhooks/ops/ready" for i in range(1, rasa_instances + 1)]
+        self.ready_urls += [f"http://127.0.0.1:{self.base + 6 + i}/readyz" for i in (1, 2)]  # the edge instances
         self.env = {**os.environ, "PROD_PORT_BASE": str(self.base), "PROD_DB_PREFIX": self.tag,
                     "PROD_REDIS_PREFIX": self.tag, "MODEL_PATH": str(model), "TELEGRAM_PER_CHAT_INTERVAL": "0",
                     "TELEGRAM_GLOBAL_RATE": "100000", "MINWON_ENV": "development"}
@@ -145,17 +149,19 @@ class StockStack(Stack):
         base = free_port_base()
         self.label = "stock"
         self.tmp = Path(tempfile.mkdtemp(prefix="minwon-bench-stock-"))
-        rport, aport, gport, sport = base + 5, base + 55, base + 100, base + 300
-        self.public = f"http://127.0.0.1:{rport}"
+        rport, eport, aport, gport, sport = base + 5, base + 7, base + 55, base + 100, base + 300
+        self.public = f"http://127.0.0.1:{eport}"  # the edge
         self.standins = f"http://127.0.0.1:{sport}"
-        self.ready_urls = [f"{self.public}/"]
+        self.ready_urls = [f"http://127.0.0.1:{rport}/", f"{self.public}/readyz"]
         (self.tmp / "endpoints.yml").write_text(f"action_endpoint:\n  url: http://127.0.0.1:{aport}/webhook\n")
         self.prefix = f"benchstock{uuid.uuid4().hex[:8]}:"
         self.env = {**os.environ, "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false",
                     "TF_CPP_MIN_LOG_LEVEL": "2", "MINWON_ENV": "development", "ACTION_PORT": str(aport),
                     "GOVAPI_PORT": str(gport), "GOVAPI_URL": f"http://127.0.0.1:{gport}",
                     "GOVAPI_DATABASE_URL": f"sqlite+aiosqlite:///{self.tmp / 'govapi.sqlite3'}",
-                    "GOVAPI_AUTO_MIGRATE": "1", "STANDINS_PORT": str(sport), "RASA_URL": self.public,
+                    "GOVAPI_AUTO_MIGRATE": "1", "STANDINS_PORT": str(sport), "RASA_URL": f"http://127.0.0.1:{rport}",
+                    "EDGE_PORT": str(eport), "EDGE_URL": self.public,
+                    "INTERNAL_CHANNEL_TOKEN": "bench-turn-" + uuid.uuid4().hex,
                     "CONNECTORS_PUBLIC_URL": self.public, "CONNECTORS_REDIS_PREFIX": self.prefix,
                     "TELEGRAM_API_BASE": self.standins + "/telegram", "TWILIO_API_BASE": self.standins + "/twilio",
                     "TELEGRAM_PER_CHAT_INTERVAL": "0", "TELEGRAM_GLOBAL_RATE": "100000",
@@ -165,8 +171,8 @@ class StockStack(Stack):
         self.commands = [
             [str(PY), "-m", "standins"], [str(PY), "-m", "govapi", "serve"], [str(RPY), "-m", "actions.server"],
             [str(RASA), "run", "--model", str(model), "--port", str(rport), "--interface", "127.0.0.1",
-             "--endpoints", str(self.tmp / "endpoints.yml"),
-             "--credentials", str(ROOT / "connectors" / "credentials.example.yml")],
+             "--endpoints", str(self.tmp / "endpoints.yml"), "--credentials", str(ROOT / "credentials.yml")],
+            [str(PY), "-m", "edge"],
         ]
         self.procs: List[subprocess.Popen] = []
         self.log = ROOT / "var" / "bench-load-stock.log"
@@ -216,18 +222,19 @@ def process_label(pid: int) -> Optional[str]:
         return None  # honcho's shell wrapper
     for needle, label in (("rasa run", "rasa"), ("actions.server", "actions"), ("govapi", "govapi"),
                           ("bot.console", "console"), ("bot.notifier", "notifier"), ("standins", "standins"),
-                          ("haproxy", "haproxy"), ("bot.launch_prod", "launcher")):
+                          ("haproxy", "haproxy"), ("bot.launch_prod", "launcher"), ("-m edge", "edge")):
         if needle in cmd:
             if label == "rasa":
                 parts = cmd.split()
                 return f"rasa:{parts[parts.index('--port') + 1]}" if "--port" in parts else "rasa"
-            if label == "actions":
+            if label in ("actions", "edge"):
+                key = b"ACTION_PORT=" if label == "actions" else b"EDGE_PORT="
                 try:
                     env = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
-                    port = next((e.split(b"=", 1)[1].decode() for e in env if e.startswith(b"ACTION_PORT=")), "")
-                    return f"actions:{port}"
+                    port = next((e.split(b"=", 1)[1].decode() for e in env if e.startswith(key)), "")
+                    return f"{label}:{port}"
                 except OSError:
-                    return "actions"
+                    return label
             return label
     return None
 

@@ -2,7 +2,7 @@
 
 10,000 events across 1,000 subscribed citizens, fed at a steady rate through a loopback stand-in of govapi's
 outbox (`GET /v1/events`, same wire format); the real notifier (`python -m bot.notifier`, SQLite in a temp
-dir, default settings) sends them to a loopback stand-in of the connectors' outbound route and Rasa's tracker
+dir, default settings) sends them to a loopback stand-in of the edge's outbound route and Rasa's tracker
 route. Loopback only, bounded in count and time. Run: `.venv/bin/python bench/notify.py [--rate 250]`.
 """
 from __future__ import annotations
@@ -166,7 +166,7 @@ async def main() -> int:
     latencies = [bench.received[k] - bench.created[k] for k in bench.received]
     done = len(bench.received)
     print(f"notifier bench: {args.events} events across {args.citizens} citizens, fed at {args.rate:.0f}/s "
-          f"(loopback govapi outbox, loopback connectors + Rasa tracker)")
+          f"(loopback govapi outbox, loopback edge + Rasa tracker)")
     print(f"delivered        {done}/{args.events} (duplicates {bench.duplicates}, tracker appends {bench.tracker_events})")
     print(f"throughput       {done / max(finished - started, 1e-9):.1f} events/s (first event to last message)")
     if latencies:

@@ -27,7 +27,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "actions")]
 
-from connectors.segments import count_segments, to_gsm7_if_possible
+from minwon_core.segments import count_segments, to_gsm7_if_possible
 
 # Pieces other texts are built from (labels, buttons, fragments): not replies on their own.
 FRAGMENT = re.compile(r"^(intent_|service_|field_|method_name_|method_card|method_account|members_|photo_none|"

@@ -1,8 +1,10 @@
 """`python -m bot.launch_prod`: the production topology on one machine (deploy/local/Procfile.prod).
 
-Two Rasa instances (guarded PostgreSQL tracker store in its own database, atomic Redis lock store) and
-two action servers behind HAProxy, govapi on PostgreSQL, console, notifier, and, unless MINWON_ENV is
-production, the Telegram/Twilio stand-ins. PostgreSQL and Redis are the machine's own; the databases are
+Two channel edge instances (`python -m edge`) behind HAProxy's public frontend, the only thing the internet
+reaches; two Rasa instances (guarded PostgreSQL tracker store in its own database, atomic Redis lock store)
+reachable only through HAProxy's inside frontend, with no public route of their own; two action servers behind
+HAProxy, govapi on PostgreSQL, console, notifier, and, unless MINWON_ENV is production, the Telegram/Twilio
+stand-ins (which post their webhooks to the public frontend, as Telegram and Twilio would). PostgreSQL and Redis are the machine's own; the databases are
 created when missing, govapi's, the console's and the notifier's schemas are migrated (govapi seeded outside
 production) before anything starts.
 
@@ -11,12 +13,14 @@ production) before anything starts.
     python -m bot.launch_prod --check         # print the plan (processes, ports, databases) and exit
 
 Settings (environment, defaults in brackets): PROD_PORT_BASE [7000] gives every port a fixed offset
-(LB_PORT base+80, RASA_INTERNAL_PORT +81, RASA1/2 +5/+6, ACTIONS_LB +50, ACTIONS1/2 +55/+56,
-GOVAPI +100, CONSOLE +200, STANDINS +300, NOTIFIER +400); each *_PORT may be set on its own.
+(LB_PORT base+80 public, RASA_INTERNAL_PORT +81, EDGE_INTERNAL_PORT +82, RASA1/2 +5/+6, EDGE1/2 +7/+8,
+ACTIONS_LB +50, ACTIONS1/2 +55/+56, GOVAPI +100, CONSOLE +200, STANDINS +300, NOTIFIER +400); each *_PORT may
+be set on its own.
 POSTGRES_HOST [127.0.0.1], POSTGRES_PORT [5432], POSTGRES_USER [postgres], POSTGRES_PASSWORD [],
 PROD_DB_PREFIX [minwon] (databases <prefix>_tracker, _govapi, _console, _notifier), REDIS_URL
 [redis://127.0.0.1:6379/0], PROD_REDIS_PREFIX [minwon] (lock keys, channel keys), MODEL_PATH
-[models/minwon.tar.gz], RASA_TOKEN, and every secret of the other parts' settings. Every process logs JSON
+[models/minwon.tar.gz], RASA_TOKEN, INTERNAL_CHANNEL_TOKEN (the edge's token for Rasa's internal channel,
+the same value in both; generated per launch outside production), and every secret of the other parts' settings. Every process logs JSON
 lines (MINWON_LOG_FORMAT [json]); MINWON_LOG_SALT keys the conversation references in them and must be a
 real secret when MINWON_ENV is production.
 """
@@ -25,6 +29,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -43,7 +48,8 @@ from bot.settings import PLACEHOLDER_PREFIX, SettingsError
 ROOT = Path(__file__).resolve().parent.parent
 PROCFILE = ROOT / "deploy" / "local" / "Procfile.prod"
 PORT_OFFSETS = {
-    "LB_PORT": 80, "RASA_INTERNAL_PORT": 81, "RASA1_PORT": 5, "RASA2_PORT": 6, "ACTIONS_LB_PORT": 50,
+    "LB_PORT": 80, "RASA_INTERNAL_PORT": 81, "EDGE_INTERNAL_PORT": 82, "RASA1_PORT": 5, "RASA2_PORT": 6,
+    "EDGE1_PORT": 7, "EDGE2_PORT": 8, "ACTIONS_LB_PORT": 50,
     "ACTIONS1_PORT": 55, "ACTIONS2_PORT": 56, "GOVAPI_PORT": 100, "CONSOLE_PORT": 200, "STANDINS_PORT": 300,
     "NOTIFIER_PORT": 400,
 }
@@ -63,6 +69,7 @@ class ProdSettings:
     redis_prefix: str
     model_path: Path
     rasa_token: str
+    internal_channel_token: str
     rasa_instances: int
 
     def database(self, part: str) -> str:
@@ -90,6 +97,9 @@ def load_settings(env: dict[str, str] | None = None, rasa_instances: int = 2) ->
     token = env.get("RASA_TOKEN") or "dev-rasa-token"
     if production and token.startswith(PLACEHOLDER_PREFIX):
         raise SettingsError("RASA_TOKEN still holds the development placeholder; set a real secret in production")
+    internal = env.get("INTERNAL_CHANNEL_TOKEN") or ""
+    if production and (not internal or internal.startswith(PLACEHOLDER_PREFIX)):
+        raise SettingsError("INTERNAL_CHANNEL_TOKEN must be a real secret in production (the edge's token for Rasa)")
     if rasa_instances not in (1, 2):
         raise SettingsError("--rasa must be 1 or 2 (deploy/local/Procfile.prod has two Rasa instances)")
     prefix = env.get("PROD_DB_PREFIX") or "minwon"
@@ -107,6 +117,7 @@ def load_settings(env: dict[str, str] | None = None, rasa_instances: int = 2) ->
         redis_prefix=env.get("PROD_REDIS_PREFIX") or "minwon",
         model_path=Path(env.get("MODEL_PATH") or ROOT / "models" / "minwon.tar.gz"),
         rasa_token=token,
+        internal_channel_token=internal or "dev-" + secrets.token_urlsafe(24),
         rasa_instances=rasa_instances,
     )
 
@@ -116,6 +127,7 @@ def process_env(s: ProdSettings, base: dict[str, str] | None = None) -> dict[str
     p = s.ports
     lb = f"http://127.0.0.1:{p['LB_PORT']}"
     internal = f"http://127.0.0.1:{p['RASA_INTERNAL_PORT']}"
+    edge = f"http://127.0.0.1:{p['EDGE_INTERNAL_PORT']}"
     env.update({k: str(v) for k, v in p.items()})
     env.update({
         "PYTHONPATH": str(ROOT),
@@ -140,10 +152,13 @@ def process_env(s: ProdSettings, base: dict[str, str] | None = None) -> dict[str
         "CONNECTORS_REDIS_PREFIX": f"{s.redis_prefix}:ch:",
         "HANDOFF_REDIS_PREFIX": f"{s.redis_prefix}:handoff:",
         "CONNECTORS_PUBLIC_URL": env.get("CONNECTORS_PUBLIC_URL", lb),
-        # everything that calls Rasa goes through the load balancer's inside port
+        # everything that calls Rasa (the edge's turns, the console, the notifier's transcript) goes through the
+        # load balancer's inside port; Rasa's replies outside a turn and the outbound routes through the edge's
         "RASA_URL": internal,
-        "CHANNEL_OUTBOUND_URL": internal,
-        "NOTIFIER_OUTBOUND_URL": internal,
+        "INTERNAL_CHANNEL_TOKEN": s.internal_channel_token,
+        "EDGE_URL": edge,
+        "CHANNEL_OUTBOUND_URL": edge,
+        "NOTIFIER_OUTBOUND_URL": edge,
         # govapi
         "GOVAPI_URL": f"http://127.0.0.1:{p['GOVAPI_PORT']}",
         "GOVAPI_PUBLIC_URL": env.get("GOVAPI_PUBLIC_URL", f"http://127.0.0.1:{p['GOVAPI_PORT']}"),
@@ -218,11 +233,13 @@ def migrate_bot(env: dict[str, str]) -> None:
 
 
 def wait_ready(s: ProdSettings, timeout: float = 420.0) -> bool:
-    """True once the load balancer answers through a ready Rasa instance (the model takes a while)."""
+    """True once every Rasa instance is ready (the model takes a while), every edge instance is ready (Redis and
+    Rasa reachable) and the public frontend answers through an edge."""
     import urllib.request
 
     deadline = time.monotonic() + timeout
     urls = [f"http://127.0.0.1:{s.ports[f'RASA{i}_PORT']}/webhooks/ops/ready" for i in range(1, s.rasa_instances + 1)]
+    urls += [f"http://127.0.0.1:{s.ports[f'EDGE{i}_PORT']}/readyz" for i in (1, 2)]
     # and the balancer has taken them into its rotation (two passed checks)
     urls.append(f"http://127.0.0.1:{s.ports['LB_PORT']}/webhooks/webchat/")
     while time.monotonic() < deadline:
@@ -242,8 +259,9 @@ def wait_ready(s: ProdSettings, timeout: float = 420.0) -> bool:
 def banner(s: ProdSettings) -> list[str]:
     p = s.ports
     lines = [
-        f"  public (load balancer)   http://127.0.0.1:{p['LB_PORT']}/webhooks/webchat/",
+        f"  public (load balancer)   http://127.0.0.1:{p['LB_PORT']}/webhooks/webchat/  (the edge)",
         f"  Rasa API (inside only)   http://127.0.0.1:{p['RASA_INTERNAL_PORT']}/status  (token auth)",
+        f"  edge (inside only)       http://127.0.0.1:{p['EDGE_INTERNAL_PORT']}/readyz  .../metrics, outbound routes",
         f"  readiness / metrics      http://127.0.0.1:{p['RASA1_PORT']}/webhooks/ops/ready  .../webhooks/ops/metrics",
         f"  staff console            http://127.0.0.1:{p['CONSOLE_PORT']}/",
         f"  govapi                   http://127.0.0.1:{p['GOVAPI_PORT']}/readyz",

@@ -6,6 +6,7 @@ grows. A project-local Redis is started unless REDIS_URL points at one.
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import sys
 import threading
@@ -24,6 +25,7 @@ REQUIRES: dict[str, tuple[str, ...]] = {
     "govapi": ("govapi/__main__.py",),
     "actions": ("actions/server.py",),
     "rasa": ("models/minwon.tar.gz",),
+    "edge": ("edge/__main__.py",),
     "standins": ("standins/__main__.py",),
     "console": ("bot/console/__main__.py",),
     "notifier": ("bot/notifier/__main__.py",),
@@ -33,6 +35,7 @@ REQUIRES: dict[str, tuple[str, ...]] = {
 def process_env(settings: LauncherSettings) -> dict[str, str]:
     env = dict(os.environ)
     redis_url = settings.redis_url or f"redis://127.0.0.1:{settings.local_redis_port}/0"
+    edge = f"http://127.0.0.1:{settings.edge_port}"
     env.update(
         {
             "REDIS_URL": redis_url,
@@ -45,6 +48,18 @@ def process_env(settings: LauncherSettings) -> dict[str, str]:
             "RASA_PORT": str(settings.rasa_port),
             "RASA_URL": env.get("RASA_URL", f"http://127.0.0.1:{settings.rasa_port}"),
             "RASA_TOKEN": settings.rasa_token,
+            # The channel edge serves every public route; Rasa runs its turns through the internal channel with
+            # this token (the same value on both sides: one generated per launch unless one is set; production
+            # refuses a missing or placeholder one in both processes).
+            "EDGE_PORT": str(settings.edge_port),
+            "EDGE_URL": env.get("EDGE_URL", edge),
+            "INTERNAL_CHANNEL_TOKEN": env.get("INTERNAL_CHANNEL_TOKEN") or (
+                "" if settings.production else "dev-" + secrets.token_urlsafe(24)),
+            # where Telegram and Twilio reach us (signatures, short links): the edge, or a public address
+            "CONNECTORS_PUBLIC_URL": env.get("CONNECTORS_PUBLIC_URL", edge),
+            # the console and the notifier send to citizens through the edge's outbound routes
+            "CHANNEL_OUTBOUND_URL": env.get("CHANNEL_OUTBOUND_URL", edge),
+            "NOTIFIER_OUTBOUND_URL": env.get("NOTIFIER_OUTBOUND_URL", edge),
             "ACTION_PORT": str(settings.action_port),
             "ACTION_SERVER_URL": env.get("ACTION_SERVER_URL", f"http://127.0.0.1:{settings.action_port}/webhook"),
             "CONSOLE_PORT": str(settings.console_port),
@@ -94,13 +109,13 @@ def _port_open(port: int) -> bool:
 
 def banner(settings: LauncherSettings, chosen: dict[str, str]) -> list[str]:
     lines = []
-    if "rasa" in chosen:
-        lines.append(f"  web chat          http://127.0.0.1:{settings.rasa_port}/webhooks/webchat/")
+    if "edge" in chosen:
+        lines.append(f"  web chat          http://127.0.0.1:{settings.edge_port}/webhooks/webchat/")
     if "console" in chosen:
         login = "  (demo login agent1 / agent1-demo)" if not settings.production else ""
         lines.append(f"  staff console     http://127.0.0.1:{settings.console_port}/{login}")
     if "standins" in chosen:
-        lines.append(f"  phone simulators  http://127.0.0.1:{settings.standins_port}/simulator/")
+        lines.append(f"  phone simulators  http://127.0.0.1:{settings.standins_port}/simulator/  (webhooks to the edge)")
     if "govapi" in chosen:
         lines.append(f"  govapi            http://127.0.0.1:{settings.govapi_port}/openapi.json")
     return lines
@@ -110,6 +125,7 @@ def announce_when_ready(settings: LauncherSettings, chosen: dict[str, str]) -> N
     ports = {
         "govapi": settings.govapi_port,
         "rasa": settings.rasa_port,
+        "edge": settings.edge_port,
         "actions": settings.action_port,
         "console": settings.console_port,
         "standins": settings.standins_port,

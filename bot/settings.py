@@ -30,6 +30,7 @@ class LauncherSettings:
     env: str
     govapi_port: int
     rasa_port: int
+    edge_port: int
     action_port: int
     console_port: int
     standins_port: int
@@ -49,6 +50,7 @@ def launcher_settings() -> LauncherSettings:
         env=env,
         govapi_port=_int("GOVAPI_PORT", 8100),
         rasa_port=_int("RASA_PORT", 5005),
+        edge_port=_int("EDGE_PORT", 5006),
         action_port=_int("ACTION_PORT", 5055),
         console_port=_int("CONSOLE_PORT", 8200),
         standins_port=_int("STANDINS_PORT", 8300),

@@ -1,6 +1,6 @@
-"""minwon's Rasa input/output channels: Telegram, Twilio SMS and the web chat.
+"""Removed (issue #18 phase 2): the channels are the edge's (`edge/`), the shared channel rules are `minwon_core`.
 
-Every channel follows one path: authenticate the webhook, de-duplicate, acknowledge at once,
-queue the message per conversation, let Rasa answer into a collector, then deliver the
-collected reply in the channel's own format (connectors/formatting.py).
+Only two re-exports remain, for tests/actions/test_texts_catalogue.py, which still imports
+`connectors.segments` and `connectors.sms_keywords` (that suite is edited by others). Delete this package once
+it imports `minwon_core.segments` and `minwon_core.sms_keywords`; nothing else may import it.
 """

@@ -1,4 +1,4 @@
-"""Pass Twilio delivery reports on to the notifier (ported from connectors/delivery_reports.py), which records them
+"""Pass Twilio delivery reports on to the notifier (ported from the removed connectors/delivery_reports.py), which records them
 against its own deliveries: `POST {NOTIFIER_URL}/v1/deliveries/status` with `Authorization: Bearer <NOTIFIER_TOKEN>`
 and `{"message_id": <MessageSid>, "status", "error_code"?}`.
 

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence
 
-from edge import segments
+from minwon_core import segments
 
 TELEGRAM_MAX_UTF16 = 4096
 TELEGRAM_CALLBACK_MAX_BYTES = 64
@@ -18,14 +18,6 @@ SPECIAL_PAYLOADS = {"__request_contact__", "__request_location__"}  # Telegram r
 URL_RE = re.compile(r"https?://[^\s<>\"']+")
 # A title that numbers itself: "1. 카드 결제 링크", "2) Virtual account", "3번", "4".
 _OWN_NUMBER_RE = re.compile(r"\s*(\d+)\s*(?:[.):]|번|$)")
-
-
-def neutralise_command(text: Optional[str]) -> str:
-    """Strip leading slashes so citizen text can never be read as `/intent{...}` by Rasa."""
-    cleaned = (text or "").strip()
-    while cleaned.startswith("/"):
-        cleaned = cleaned[1:].lstrip()
-    return cleaned
 
 
 @dataclass

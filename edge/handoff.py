@@ -1,4 +1,4 @@
-"""Handoff pass-through and the dashboard's conversation count, before each turn (ported from connectors/base.py).
+"""Handoff pass-through and the dashboard's conversation count, before each turn (ported from the removed connectors/base.py).
 
 While a person holds the conversation (the desk set `<HANDOFF_REDIS_PREFIX>active:<conversation>`), the citizen's
 message is also added to the desk's stream `<HANDOFF_REDIS_PREFIX>inbox`; the turn still goes to Rasa (the tracker

@@ -1,4 +1,4 @@
-"""The durable inbox (ported from connectors/inbox.py): an accepted webhook message is kept in Redis until its turn
+"""The durable inbox (ported from the removed connectors/inbox.py): an accepted webhook message is kept in Redis until its turn
 is done.
 
 A webhook is acknowledged (Telegram 200, Twilio TwiML) only after its message is written here, in the
@@ -6,7 +6,7 @@ same atomic step as the de-duplication key, so a Rasa instance killed with messa
 its in-process queue loses nothing: another instance takes them over once the dead one's lease has
 expired, and runs them in the order they were accepted (edge/worker.py).
 
-Keys, under CONNECTORS_REDIS_PREFIX (the same layout as connectors/inbox.py, docs/CONTRACTS.md "Channels"):
+Keys, under CONNECTORS_REDIS_PREFIX (the same layout as the removed connectors/inbox.py, docs/CONTRACTS.md "Channels"):
     seen:<kind>:<id>         de-duplication (48 h), shared with ChannelStore.first_time
     inbox:entry:<kind>:<id>  hash: conversation, owner, seq, accepted (unix s), payload (JSON), recovered,
                              sent (replies of its turn already delivered to the channel)

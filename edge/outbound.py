@@ -1,4 +1,4 @@
-"""Sending to a citizen from outside a turn (ported from connectors/outbound.py; CONTRACTS.md "Sending to a citizen
+"""Sending to a citizen from outside a turn (ported from the removed connectors/outbound.py; CONTRACTS.md "Sending to a citizen
 from outside a turn"). Internal routes: keep them off the public ingress.
 
     POST /webhooks/telegram/outbound | /webhooks/twilio/outbound | /webhooks/webchat/outbound
@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import hmac
 import json
-import re
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional
 
@@ -33,6 +32,7 @@ from aiohttp import web
 from edge.errors import EdgeError
 from edge.formatting import Button, ReplyPart, parts_from_rasa
 from edge.store import ChannelStore
+from minwon_core.channel_text import conversation_prefix, is_sendable
 
 MAX_TEXT = 4000
 MAX_REPLIES = 20
@@ -63,28 +63,10 @@ class Outbound:
 Sender = Callable[[Outbound], Awaitable[Dict[str, Any]]]
 
 
-# The conversation ids Rasa's internal channel accepts (DESIGN.md's sender ids): anything else is refused as invalid.
-CONVERSATION_ID = {
-    "tg:": re.compile(r"tg:-?\d{1,20}"),
-    "sms:": re.compile(r"sms:\+[1-9]\d{5,14}"),
-    "web:": re.compile(r"web:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"),
-}
-
-
 def _conversation(data: Dict[str, Any], prefix: str) -> Optional[str]:
+    """The conversation id when it has `prefix`'s form (the forms Rasa's internal channel accepts), else None."""
     conversation = data.get("conversation_id")
-    if not isinstance(conversation, str) or not CONVERSATION_ID[prefix].fullmatch(conversation):
-        return None
-    return conversation
-
-
-def _readable(value: Any) -> bool:
-    """Every string in the value is text (no lone surrogates, which no channel can carry)."""
-    try:
-        json.dumps(value, ensure_ascii=False).encode("utf-8")
-    except (UnicodeEncodeError, ValueError, RecursionError):
-        return False
-    return True
+    return conversation if conversation_prefix(conversation) == prefix else None
 
 
 def _key(data: Dict[str, Any]) -> Optional[str]:
@@ -93,7 +75,7 @@ def _key(data: Dict[str, Any]) -> Optional[str]:
 
 
 def parse(data: Any, prefix: str) -> Optional[Outbound]:
-    if not isinstance(data, dict) or not _readable(data):
+    if not isinstance(data, dict) or not is_sendable(data):
         return None
     conversation = _conversation(data, prefix)
     text = data.get("text")
@@ -114,7 +96,7 @@ def parse(data: Any, prefix: str) -> Optional[Outbound]:
 
 
 def parse_replies(data: Any, prefixes: Mapping[str, Any]) -> Optional[Outbound]:
-    if not isinstance(data, dict) or not _readable(data):
+    if not isinstance(data, dict) or not is_sendable(data):
         return None
     conversation = data.get("conversation_id")
     prefix = next((p for p in prefixes if isinstance(conversation, str) and conversation.startswith(p)), None)

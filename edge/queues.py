@@ -1,6 +1,6 @@
 """Per-conversation ordered work queues.
 
-Ported from connectors/queues.py; its figures go to edge/metrics.py.
+Ported from the removed connectors/queues.py; its figures go to edge/metrics.py.
 Webhooks are acknowledged as soon as their message is kept in the durable inbox (edge/inbox.py);
 the work runs in the background, one item at a time per conversation (so replies keep their order and
 Rasa's lock store never has to poll), and conversations run concurrently with each other. The queue

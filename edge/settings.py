@@ -1,5 +1,5 @@
 """The edge's one settings parser: the environment, with the same names (and development defaults) as
-connectors/settings.py, so the launchers pass the same variables. `MINWON_ENV=production` refuses the
+the removed connectors/settings.py, so the launchers pass the same variables. `MINWON_ENV=production` refuses the
 development secrets.
 
 New here (the edge is its own process): `EDGE_HOST` (127.0.0.1), `EDGE_PORT` (5006), `RASA_URL`

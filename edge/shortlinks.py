@@ -1,4 +1,4 @@
-"""Short links for SMS (ported from connectors/shortlinks.py): `GET /s/<code>` redirects (302) to the long URL kept
+"""Short links for SMS (ported from the removed connectors/shortlinks.py): `GET /s/<code>` redirects (302) to the long URL kept
 in Redis (`link:<code>`, 30 days; made by edge/sms.py's formatter), 404 with a short bilingual text otherwise."""
 from __future__ import annotations
 

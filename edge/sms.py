@@ -1,4 +1,4 @@
-"""SMS through Twilio (ported from connectors/sms.py), the same routes and wire behaviour:
+"""SMS through Twilio (ported from the removed connectors/sms.py), the same routes and wire behaviour:
 
     POST /webhooks/twilio/webhook    X-Twilio-Signature over CONNECTORS_PUBLIC_URL + the path (403 otherwise);
                                      answers TwiML: the turn's reply when it is ready within SMS_TWIML_DEADLINE,
@@ -29,10 +29,11 @@ import aiohttp
 from aiohttp import web
 from redis.exceptions import RedisError
 
-from edge import sms_keywords
+from minwon_core import sms_keywords
 from edge.delivery_reports import forward_status
 from edge.errors import DeliveryError, RecipientBlocked
-from edge.formatting import URL_RE, ReplyPart, neutralise_command, parts_from_rasa, sms_body, split_sms
+from edge.formatting import URL_RE, ReplyPart, parts_from_rasa, sms_body, split_sms
+from minwon_core.channel_text import neutralise_command
 from edge.handoff import DeskPassThrough
 from edge.inbox import Entry, Inbox
 from edge.outbound import Outbound, Refusal

@@ -1,4 +1,4 @@
-"""What the edge keeps in Redis (ported from connectors/store.py, the same keys): seen webhook ids, issued buttons, SMS opt-outs and
+"""What the edge keeps in Redis (ported from the removed connectors/store.py, the same keys): seen webhook ids, issued buttons, SMS opt-outs and
 delivery statuses, blocked Telegram chats, short links, web chat outboxes.
 
 Key layout (documented in docs/CONTRACTS.md, "Channels"); every key starts with the prefix.

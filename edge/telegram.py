@@ -1,4 +1,4 @@
-"""Telegram (ported from connectors/telegram.py), the same routes and wire behaviour:
+"""Telegram (ported from the removed connectors/telegram.py), the same routes and wire behaviour:
 
     POST /webhooks/telegram/webhook     X-Telegram-Bot-Api-Secret-Token checked in constant time (403 otherwise);
                                         200 {"ok": true} once the update is kept in the inbox (or ignored);
@@ -30,7 +30,8 @@ from redis.exceptions import RedisError
 from telegram import Bot, Update
 from telegram.constants import ChatType
 
-from edge.formatting import callback_data_fits, neutralise_command, parts_from_rasa
+from edge.formatting import callback_data_fits, parts_from_rasa
+from minwon_core.channel_text import neutralise_command
 from edge.handoff import DeskPassThrough
 from edge.inbox import Entry, Inbox
 from edge.outbound import Outbound, Refusal

@@ -1,6 +1,6 @@
 """Sending to Telegram through python-telegram-bot's `Bot` (its `base_url` points at the stand-in in tests):
 inline keyboards, replies split under 4096 UTF-16 units, pacing, and the Bot API's errors mapped as the old
-connector did (connectors/telegram_api.py): `RetryAfter` waits (per chat when the chat is known), `Forbidden`
+connector did (the removed connectors/telegram_api.py): `RetryAfter` waits (per chat when the chat is known), `Forbidden`
 means the citizen blocked the bot (the chat is marked blocked and sending stops), `BadRequest` is not retried,
 network errors and 5xx are retried with a back-off.
 

@@ -1,6 +1,6 @@
 """Twilio through its own library: `RequestValidator` for X-Twilio-Signature and the REST client on
 `AsyncTwilioHttpClient` (aiohttp) for sending. `TWILIO_API_BASE` replaces the API's base URL (the stand-in in tests
-and demos), as the old connector's setting did. Errors are mapped as before (connectors/twilio_api.py): 21610
+and demos), as the old connector's setting did. Errors are mapped as before (the removed connectors/twilio_api.py): 21610
 (the recipient replied STOP) is RecipientBlocked, 429 / 5xx / connection errors are retried with a back-off,
 anything else is a DeliveryError. twilio logs each request's form (phone number, body) at INFO: edge.app keeps
 its logger at WARNING.

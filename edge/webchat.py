@@ -1,4 +1,4 @@
-"""Web chat (ported from connectors/webchat.py): serves the page in webchat/ (same origin as its API, so no CORS)
+"""Web chat (ported from the removed connectors/webchat.py): serves the page in webchat/ (same origin as its API, so no CORS)
 and its small JSON API, unchanged:
 
     GET  /webhooks/webchat/                 the page; /webhooks/webchat/static/{chat.js,chat.css}
@@ -26,7 +26,8 @@ from typing import Any, Dict, List, Optional
 from aiohttp import web
 
 from edge.errors import InvalidRequest, Unavailable
-from edge.formatting import ReplyPart, neutralise_command, parts_from_rasa
+from edge.formatting import ReplyPart, parts_from_rasa
+from minwon_core.channel_text import neutralise_command
 from edge.handoff import DeskPassThrough
 from edge.outbound import Outbound, Refusal
 from edge.queues import ConversationQueues

@@ -1,4 +1,4 @@
-"""Runs a channel's durable inbox (edge/inbox.py; ported from connectors/inbox_worker.py): every accepted message
+"""Runs a channel's durable inbox (edge/inbox.py; ported from the removed connectors/inbox_worker.py): every accepted message
 once, in the order it was accepted per conversation, also when the edge instance that accepted it died.
 
 - A message is accepted (kept in Redis) before the webhook is answered, then drained in the background through the

@@ -1,7 +1,7 @@
 """Prometheus metrics of the Rasa server (one registry per process; Rasa runs one Sanic worker).
 
 Filled by minwon_rasa.tracker_guard (turns, intents, fallbacks, handoffs, tracker-store failures) and by a
-logging handler on the connectors' loggers (channel errors). Served by minwon_rasa.ops_channel at
+logging handler on the internal turn channel's logger (its warnings and errors). Served by minwon_rasa.ops_channel at
 /webhooks/ops/metrics. Labels are bounded sets (intent names of the model, channel names, error kinds):
 never a conversation id, phone number or text.
 """
@@ -25,7 +25,7 @@ INTENTS = Counter("minwon_rasa_intents_total", "Recognised intents of citizen me
 FALLBACKS = Counter("minwon_rasa_fallbacks_total", "Fallbacks (low NLU confidence or no prediction).", ["kind"],
                     registry=REGISTRY)
 HANDOFFS = Counter("minwon_rasa_handoffs_total", "Conversations paused for a person.", registry=REGISTRY)
-CHANNEL_ERRORS = Counter("minwon_rasa_channel_errors_total", "Warnings and errors logged by the channel connectors.",
+CHANNEL_ERRORS = Counter("minwon_rasa_channel_errors_total", "Warnings and errors logged by the internal turn channel.",
                          ["channel", "level"], registry=REGISTRY)
 CHANNEL_QUEUE_WAIT = Histogram(
     "minwon_rasa_channel_queue_wait_seconds",
@@ -45,24 +45,26 @@ def exposition() -> bytes:
     return generate_latest(REGISTRY)
 
 
+CHANNEL_LOGGER = "minwon_rasa.internal_channel"
+
+
 class ChannelErrorCounter(logging.Handler):
-    """Counts WARNING+ records of `connectors.*` loggers by channel module, never storing the message."""
+    """Counts WARNING+ records of the internal turn channel's logger, never storing the message. The public channels
+    are the edge's now (its own metrics: edge/metrics.py); Rasa has this one channel."""
 
     def __init__(self) -> None:
         super().__init__(level=logging.WARNING)
 
     def emit(self, record: logging.LogRecord) -> None:
-        parts = record.name.split(".")
-        channel = parts[1] if len(parts) > 1 else "connectors"
-        CHANNEL_ERRORS.labels(channel=channel, level=record.levelname.lower()).inc()
+        CHANNEL_ERRORS.labels(channel="internal", level=record.levelname.lower()).inc()
 
 
 _handler_installed = False
 
 
 def count_channel_errors() -> None:
-    """Attach the counter to the `connectors` logger once per process."""
+    """Attach the counter to the internal channel's logger once per process."""
     global _handler_installed
     if not _handler_installed:
-        logging.getLogger("connectors").addHandler(ChannelErrorCounter())
+        logging.getLogger(CHANNEL_LOGGER).addHandler(ChannelErrorCounter())
         _handler_installed = True

@@ -4,8 +4,7 @@ The one "already applied?" check of the project. A message may reach Rasa twice:
 call whose answer it lost, or an instance takes over the accepted messages of one that died after Rasa had
 saved the turn. Under the conversation's lock (Rasa's lock store), `saved_turn` looks for the user event with
 the message's `message_id`: found, the turn is not run again and its saved replies are answered instead.
-Used by the internal turn channel (minwon_rasa/internal_channel.py) and, until the edge calls that channel,
-by the connectors' inbox worker (connectors/inbox_worker.py).
+Used by the internal turn channel (minwon_rasa/internal_channel.py), the edge's only way to run a turn.
 
 A turn is the user event and every event after it up to the next user event or `action_listen` (a paused
 conversation's turn is the user event alone). Desk agents' lines (bot events with metadata `agent`) are never

@@ -357,7 +357,7 @@ def install() -> None:
 SANIC_LOGGERS = ("sanic.root", "sanic.error", "sanic.access")
 # Loading a model imports numpy.distutils, which sets the ROOT logger to WARNING (setuptools' distutils log is
 # the root logger): our loggers get Rasa's level (LOG_LEVEL) of their own, as Rasa gives its "rasa" logger.
-OWN_LOGGERS = ("minwon_rasa", "minwon_nlu", "connectors")
+OWN_LOGGERS = ("minwon_rasa", "minwon_nlu")
 
 
 def install_logging() -> None:

@@ -13,7 +13,7 @@ RASA=.venv-rasa/bin/rasa
 
 # Suites are listed, not discovered: a suite that disappears must fail the run, not vanish silently.
 SERVICE_SUITES=(tests/govapi tests/standins tests/bot)
-RASA_SUITES=(tests/rasa_runtime tests/nlu tests/actions tests/connectors)
+RASA_SUITES=(tests/rasa_runtime tests/nlu tests/actions)
 
 failed=()
 stage() {  # stage NAME LIMIT_S COMMAND...: run one stage, remember a failure, keep going
@@ -32,11 +32,14 @@ stage() {  # stage NAME LIMIT_S COMMAND...: run one stage, remember a failure, k
   fi
 }
 
-for suite in "${SERVICE_SUITES[@]}" "${RASA_SUITES[@]}" tests/conversations; do
+for suite in "${SERVICE_SUITES[@]}" "${RASA_SUITES[@]}" tests/edge tests/conversations; do
   [ -d "$suite" ] || { echo "missing test suite: $suite"; exit 1; }
 done
 
 stage "services (Python 3.11)" 1500 $PY -m pytest -q -p no:cacheprovider "${SERVICE_SUITES[@]}"
+# The channel edge (issue #18) against a real Rasa with only the internal turn channel (the small channel test bot,
+# trained once and cached), the stand-ins and Redis: about a minute.
+stage "channel edge (Python 3.11)" 600 $PY -m pytest -q -p no:cacheprovider tests/edge
 
 if [ -d domain ] && [ -f config.yml ]; then
   stage "rasa data validate" 300 $RASA data validate --config config.yml --domain domain --data data --fail-on-warnings
@@ -50,7 +53,7 @@ fi
 stage "end to end (Python 3.11)" 900 $PY -m pytest -q -p no:cacheprovider tests/e2e
 # The conversation corpus (issue 11): every form x question x interruption, ko/en, web/SMS, and the held-out set.
 stage "conversations (Python 3.11)" 900 $PY -m pytest -q -p no:cacheprovider tests/conversations
-# The production topology (HAProxy, two Rasa instances, PostgreSQL tracker store, shared Redis) under faults.
+# The production topology (HAProxy, two edge and two Rasa instances, PostgreSQL tracker store, shared Redis) under faults.
 stage "resilience (Python 3.11)" 900 $PY -m pytest -q -p no:cacheprovider tests/resilience
 if [ ${#RASA_SUITES[@]} -gt 0 ]; then
   stage "rasa side (Python 3.10)" 1200 $RPY -m pytest -q -p no:cacheprovider "${RASA_SUITES[@]}"

@@ -1,4 +1,4 @@
-"""Stand-in settings, environment first. Defaults match connectors/settings.py's development ones."""
+"""Stand-in settings, environment first. Defaults match edge/settings.py's development ones."""
 from __future__ import annotations
 
 import os
@@ -21,14 +21,14 @@ def _int(key: str, default: str) -> int:
 class Settings:
     host: str
     port: int
-    public_url: str  # where the connectors reach the stand-ins (media and file URLs)
+    public_url: str  # where the edge reaches the stand-ins (media and file URLs)
     telegram_token: str
     telegram_secret: str  # used by the simulator to sign webhooks when no setWebhook was made
     twilio_account_sid: str
     twilio_auth_token: str
     twilio_from_number: str
-    rasa_public_url: str  # the URL Twilio would sign (CONNECTORS_PUBLIC_URL on the Rasa side)
-    rasa_url: str  # where webhooks are actually posted
+    rasa_public_url: str  # the URL Twilio would sign (CONNECTORS_PUBLIC_URL on the edge)
+    rasa_url: str  # where webhooks are actually posted: the channel edge (EDGE_URL)
     status_callback_delay: float
 
     @classmethod
@@ -36,7 +36,8 @@ class Settings:
         if os.environ.get("MINWON_ENV") == "production":
             raise SettingsError("MINWON_ENV=production: the stand-ins are for development and tests only")
         port = _int("STANDINS_PORT", "8300")
-        rasa_url = os.environ.get("RASA_URL", "http://127.0.0.1:5005").rstrip("/")
+        # The edge serves the webhooks; RASA_URL is still read where no EDGE_URL is set (older test stacks).
+        rasa_url = (os.environ.get("EDGE_URL") or os.environ.get("RASA_URL") or "http://127.0.0.1:5006").rstrip("/")
         values = dict(
             host=os.environ.get("STANDINS_HOST", "127.0.0.1"),
             port=port,

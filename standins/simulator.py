@@ -1,4 +1,4 @@
-"""Phone simulator: plays a citizen's Telegram app or phone against the real connectors.
+"""Phone simulator: plays a citizen's Telegram app or phone against the channel edge.
 
 Sends webhooks exactly as Telegram (secret header, Update JSON) and Twilio (signed form) would,
 and shows what the bot sent back through the fake APIs (and TwiML).

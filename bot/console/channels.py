@@ -1,4 +1,4 @@
-"""Send a message on the citizen's own channel through the connectors' outbound routes (CONTRACTS.md)."""
+"""Send a message on the citizen's own channel through the edge's outbound routes (CONTRACTS.md)."""
 from __future__ import annotations
 
 from typing import Any

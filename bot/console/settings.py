@@ -48,7 +48,7 @@ class ConsoleSettings:
     namespace: str = DEFAULT_NAMESPACE
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_token: str = "dev-rasa-token"
-    outbound_url: str = ""  # base of the connectors' outbound routes; empty = RASA_URL
+    outbound_url: str = ""  # base of the edge's outbound routes (CHANNEL_OUTBOUND_URL); empty = RASA_URL
     outbound_token: str = "dev-outbound-token"
     govapi_url: str = "http://127.0.0.1:8100"
     govapi_admin_token: str = "dev-admin-token"

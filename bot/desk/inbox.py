@@ -29,7 +29,7 @@ async def ensure_group(redis: Redis, stream: str) -> None:
 
 
 def _fields(raw: dict[str, str]) -> dict[str, str]:
-    """The connectors may write the message flat or as one JSON field `data`."""
+    """The edge (as the old connectors did) may write the message flat or as one JSON field `data`."""
     if "data" in raw and "conversation_id" not in raw:
         try:
             return {k: v if isinstance(v, str) else json.dumps(v) for k, v in json.loads(raw["data"]).items()}

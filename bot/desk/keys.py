@@ -53,5 +53,5 @@ class DeskKeys:
 
     @property
     def conversations_prefix(self) -> str:
-        """HyperLogLog per UTC day of conversations seen by the connectors (for the containment rate)."""
+        """HyperLogLog per UTC day of conversations seen by the channel edge (for the containment rate)."""
         return "minwon:stats:conversations:" if self.ns == DEFAULT_NAMESPACE else f"{self.ns}stats:conversations:"

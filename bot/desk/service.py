@@ -1,7 +1,7 @@
 """The desk's use cases: open a handoff, claim, reply, note, transfer, close and hand back, callbacks.
 
 Redis holds who has what right now (bot/desk/queues.py); the database keeps the record (bot/console/tables.py);
-Rasa and the connectors are reached over HTTP. Every change is published on Redis pub/sub so every console
+Rasa and the channel edge are reached over HTTP. Every change is published on Redis pub/sub so every console
 instance refreshes.
 """
 from __future__ import annotations
@@ -417,7 +417,7 @@ class DeskService:
             "records": records,
         }
 
-    # --- the inbox (connectors -> desk) -----------------------------------------------------------------
+    # --- the inbox (edge -> desk) -----------------------------------------------------------------------
     async def ingest(self, stream_id: str, fields: dict[str, str]) -> bool:
         """Keep one citizen message from the inbox stream; False when it was kept before (redelivery)."""
         conversation_id = fields.get("conversation_id") or ""

@@ -1,4 +1,4 @@
-"""HTTP clients of the notifier: govapi's event outbox, the connectors' outbound route, Rasa's tracker."""
+"""HTTP clients of the notifier: govapi's event outbox, the edge's outbound route, Rasa's tracker."""
 from __future__ import annotations
 
 import logging

@@ -42,7 +42,7 @@ class NotifierSettings:
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_token: str = PLACEHOLDERS["RASA_TOKEN"]
     outbound_token: str = PLACEHOLDERS["CHANNEL_OUTBOUND_TOKEN"]
-    # Where each channel's outbound route lives (the Rasa server serves the connectors).
+    # Where each channel's outbound route lives (the channel edge: NOTIFIER_OUTBOUND_URL / CHANNEL_OUTBOUND_URL).
     outbound_base_url: str = "http://127.0.0.1:5005"
     timezone: str = "Asia/Seoul"
     sms_quiet_hours: QuietHours | None = QuietHours(dt.time(21), dt.time(8))

@@ -9,7 +9,7 @@ RUN pip install --no-cache-dir -r requirements/rasa.txt
 COPY config.yml domain.yml ./
 COPY domain domain
 COPY actions actions
-COPY connectors connectors
+COPY minwon_core minwon_core
 COPY minwon_nlu minwon_nlu
 COPY minwon_rasa minwon_rasa
 COPY minwon_logs minwon_logs

@@ -7,18 +7,20 @@ from bot.settings import SettingsError
 
 def test_two_rasa_instances_behind_the_balancer_by_default_and_one_on_request():
     both = chosen_processes(load_settings({}, rasa_instances=2))
-    assert {"rasa1", "rasa2", "actions1", "actions2", "lb", "govapi", "console", "notifier"} <= set(both)
+    assert {"rasa1", "rasa2", "edge1", "edge2", "actions1", "actions2", "lb", "govapi", "console", "notifier"} <= set(both)
     assert "rasa2" not in chosen_processes(load_settings({}, rasa_instances=1))
     assert all("--cors" not in cmd for cmd in both.values())
     assert all("--auth-token" in both[name] for name in ("rasa1", "rasa2"))
     assert all("deploy/endpoints.prod.yml" in both[name] for name in ("rasa1", "rasa2"))
 
 
-def test_every_part_talks_to_rasa_through_the_balancer_and_to_its_own_database():
+def test_every_part_talks_to_rasa_and_the_edge_through_the_balancer_and_to_its_own_database():
     settings = load_settings({"PROD_PORT_BASE": "9000", "PROD_DB_PREFIX": "city"})
     env = process_env(settings, base={})
-    assert env["RASA_URL"] == env["CHANNEL_OUTBOUND_URL"] == env["NOTIFIER_OUTBOUND_URL"] == "http://127.0.0.1:9081"
-    assert env["CONNECTORS_PUBLIC_URL"] == "http://127.0.0.1:9080"
+    assert env["RASA_URL"] == "http://127.0.0.1:9081"  # inside only
+    assert env["EDGE_URL"] == env["CHANNEL_OUTBOUND_URL"] == env["NOTIFIER_OUTBOUND_URL"] == "http://127.0.0.1:9082"
+    assert env["CONNECTORS_PUBLIC_URL"] == "http://127.0.0.1:9080"  # the public frontend: the edge instances
+    assert env["INTERNAL_CHANNEL_TOKEN"]  # one value for Rasa and the edge, generated outside production
     assert env["ACTION_SERVER_URL"] == "http://127.0.0.1:9050/webhook"
     assert env["TRACKER_DB_NAME"] == "city_tracker"
     assert env["NOTIFIER_URL"] == "http://127.0.0.1:9400"  # subscriptions reach this topology's notifier
@@ -29,7 +31,11 @@ def test_every_part_talks_to_rasa_through_the_balancer_and_to_its_own_database()
 def test_production_refuses_the_placeholder_token_and_runs_no_stand_ins():
     with pytest.raises(SettingsError, match="RASA_TOKEN"):
         load_settings({"MINWON_ENV": "production"})
-    settings = load_settings({"MINWON_ENV": "production", "RASA_TOKEN": "a-real-secret"})
+    with pytest.raises(SettingsError, match="INTERNAL_CHANNEL_TOKEN"):
+        load_settings({"MINWON_ENV": "production", "RASA_TOKEN": "a-real-secret"})
+    settings = load_settings({"MINWON_ENV": "production", "RASA_TOKEN": "a-real-secret",
+                              "INTERNAL_CHANNEL_TOKEN": "another-real-secret"})
+    assert process_env(settings, base={})["INTERNAL_CHANNEL_TOKEN"] == "another-real-secret"
     assert "standins" not in chosen_processes(settings)
     assert "TELEGRAM_API_BASE" not in process_env(settings, base={})
 

@@ -7,7 +7,8 @@ from bot.settings import SettingsError, launcher_settings
 
 @pytest.fixture
 def dev_env(monkeypatch):
-    for key in ("MINWON_ENV", "REDIS_URL", "RASA_TOKEN", "MINWON_DEMO", "GOVAPI_PORT"):
+    for key in ("MINWON_ENV", "REDIS_URL", "RASA_TOKEN", "MINWON_DEMO", "GOVAPI_PORT", "EDGE_PORT", "EDGE_URL",
+                "INTERNAL_CHANNEL_TOKEN", "CHANNEL_OUTBOUND_URL", "NOTIFIER_OUTBOUND_URL", "CONNECTORS_PUBLIC_URL"):
         monkeypatch.delenv(key, raising=False)
     return monkeypatch
 
@@ -40,6 +41,18 @@ def test_demo_mode_points_channels_at_the_stand_ins(dev_env):
     env = launcher.process_env(launcher_settings())
     assert env["TELEGRAM_API_BASE"] == "http://127.0.0.1:8300/telegram"
     assert env["TWILIO_API_BASE"] == "http://127.0.0.1:8300/twilio"
+
+
+def test_the_edge_serves_the_channels_and_shares_one_internal_token_with_rasa(dev_env):
+    settings = launcher_settings()
+    chosen, _ = launcher.chosen_processes(settings)
+    assert "edge" in chosen and "-m edge" in chosen["edge"]
+    env = launcher.process_env(settings)
+    edge = "http://127.0.0.1:5006"
+    assert env["EDGE_URL"] == env["CHANNEL_OUTBOUND_URL"] == env["NOTIFIER_OUTBOUND_URL"] == edge
+    assert env["CONNECTORS_PUBLIC_URL"] == edge and env["RASA_URL"] == "http://127.0.0.1:5005"
+    assert env["INTERNAL_CHANNEL_TOKEN"].startswith("dev-") and len(env["INTERNAL_CHANNEL_TOKEN"]) > 20
+    assert launcher.banner(settings, chosen)[0] == f"  web chat          {edge}/webhooks/webchat/"
 
 
 def test_production_refuses_the_placeholder_rasa_token(dev_env):

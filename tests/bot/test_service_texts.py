@@ -12,7 +12,7 @@ from bot.desk.texts import TEXTS as DESK
 from bot.desk.texts import say
 from bot.notifier import topics
 from bot.notifier.messages import render_event, render_reminder
-from connectors.segments import count_segments, to_gsm7_if_possible
+from minwon_core.segments import count_segments, to_gsm7_if_possible
 
 SEOUL = ZoneInfo("Asia/Seoul")
 DESK_VALUES = {"position": 3, "minutes": 12, "ticket": "CB-1A2B3C4D", "agent": "agent1",

@@ -59,7 +59,7 @@ class WebChat:
         body = {"session": self.session_id, **({"token": token} if token else {"text": text})}
         started = time.perf_counter()
         try:
-            r = session().post(self.stack.url["rasa"] + "/webhooks/webchat/messages", json=body, timeout=TURN_TIMEOUT)
+            r = session().post(self.stack.url["edge"] + "/webhooks/webchat/messages", json=body, timeout=TURN_TIMEOUT)
         except requests.Timeout:
             raise TurnFailed(f"no web chat answer within {TURN_TIMEOUT:.0f} s") from None
         ms = (time.perf_counter() - started) * 1000

@@ -1,6 +1,7 @@
 """The real stack the conversation corpus talks to: govapi (seeded register), the stand-ins (Twilio, Telegram),
-the action server, Rasa with the trained project model and our connectors, and the call centre's desk (so a
-request for a person is seen where it lands: the desk's queue). Each a process on a free port, its own database
+the action server, Rasa with the trained project model (its internal turn channel only), the channel edge (every
+webhook and the web chat, as in production), and the call centre's desk (so a request for a person is seen where
+it lands: the desk's queue). Each a process on a free port, its own database
 file, Redis under a key prefix of this run. Shared by the tests and bench/conversations.py."""
 from __future__ import annotations
 
@@ -39,13 +40,22 @@ def _answers(url: str) -> Callable[[], bool]:
     return check
 
 
+def _ready(url: str) -> Callable[[], bool]:
+    def check() -> bool:
+        try:
+            return http("GET", url)[0] == 200
+        except OSError:
+            return False
+    return check
+
+
 class Stack:
     """Start with `Stack.start(workdir)`; `stop()` ends every process it started."""
 
     def __init__(self, workdir: Path) -> None:
         self.workdir = workdir
         self.procs: list[tuple[str, subprocess.Popen, Path]] = []
-        self.ports = {name: free_port() for name in ("govapi", "rasa", "actions", "standins", "console")}
+        self.ports = {name: free_port() for name in ("govapi", "rasa", "edge", "actions", "standins", "console")}
         self.url = {name: f"http://127.0.0.1:{port}" for name, port in self.ports.items()}
         self.prefix = f"conv-{RUN}-{uuid.uuid4().hex[:6]}:"
         self.tokens = TOKENS
@@ -62,7 +72,10 @@ class Stack:
                "RASA_URL": self.url["rasa"], "ACTION_PORT": str(self.ports["actions"]),
                "ACTION_SERVER_URL": f"{self.url['actions']}/webhook",
                "CONNECTORS_REDIS_PREFIX": self.prefix + "ch:", "HANDOFF_REDIS_PREFIX": self.prefix + "handoff:",
-               "STATS_REDIS_PREFIX": self.prefix + "stats:", "CONNECTORS_PUBLIC_URL": self.url["rasa"],
+               "STATS_REDIS_PREFIX": self.prefix + "stats:", "CONNECTORS_PUBLIC_URL": self.url["edge"],
+               # the edge serves the webhooks (the stand-ins post there) and the outbound routes
+               "EDGE_PORT": str(self.ports["edge"]), "EDGE_URL": self.url["edge"],
+               "CHANNEL_OUTBOUND_URL": self.url["edge"],
                "STANDINS_PORT": str(self.ports["standins"]),
                "TELEGRAM_API_BASE": self.url["standins"] + "/telegram",
                "TWILIO_API_BASE": self.url["standins"] + "/twilio",
@@ -96,9 +109,10 @@ class Stack:
             stack._start("actions", [str(RPY), "-m", "actions.server"], _answers(stack.url["actions"] + "/health"), 90)
             stack._start("rasa", [str(RASA), "run", "--model", str(MODEL), "--interface", "127.0.0.1",
                                   "--port", str(stack.ports["rasa"]), "--endpoints", str(ROOT / "endpoints.yml"),
-                                  "--credentials", str(ROOT / "connectors/credentials.example.yml"),
+                                  "--credentials", str(ROOT / "credentials.yml"),
                                   "--enable-api", "--auth-token", TOKENS["RASA_TOKEN"]],
                          _answers(stack.url["rasa"] + "/status?token=" + TOKENS["RASA_TOKEN"]), 300)
+            stack._start("edge", [str(PY), "-m", "edge"], _ready(stack.url["edge"] + "/readyz"), 60)
         except BaseException:
             stack.stop()
             raise

@@ -33,6 +33,8 @@ def run_tokens(*extra: str) -> dict[str, str]:
         "TELEGRAM_TOKEN": f"123456:e2e-{RUN}", "TELEGRAM_SECRET_TOKEN": f"e2e-secret-{RUN}",
         "TWILIO_ACCOUNT_SID": "AC" + uuid.uuid4().hex, "TWILIO_AUTH_TOKEN": f"e2e-twilio-{RUN}",
         "TWILIO_FROM_NUMBER": "+15005550006",
+        # the edge's bearer token for Rasa's internal turn channel (the same value in both processes)
+        "INTERNAL_CHANNEL_TOKEN": f"e2e-internal-{RUN}",
     }
     for key in extra:
         tokens[key] = f"e2e-{key.split('_')[0].lower()}-{RUN}"

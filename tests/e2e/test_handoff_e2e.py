@@ -2,8 +2,8 @@
 Chromium sees the queue and the transcript, claims, replies (the citizen receives it on their channel),
 hands back; the bot resumes the payment and records the satisfaction score. Two agents claim at once.
 
-The whole stack runs for real, each part a process on a free port: govapi (seeded demo data), the Rasa
-server with our connectors and the trained model, the action server, the console, the Telegram/Twilio
+The whole stack runs for real, each part a process on a free port: govapi (seeded demo data), the channel
+edge (every webhook), the Rasa server (its internal turn channel only) with the trained model, the action server, the console, the Telegram/Twilio
 stand-ins; Redis is the machine's, under a key prefix of its own. Runs under .venv (Playwright):
 
     make train        # once: models/minwon.tar.gz (or set MINWON_E2E_MODEL=/path/to/model.tar.gz)
@@ -38,7 +38,7 @@ class Stack:
     def __init__(self, tmp: Path) -> None:
         self.tmp = tmp
         self.procs: list[tuple[str, subprocess.Popen, Path]] = []
-        self.ports = {name: free_port() for name in ("govapi", "rasa", "actions", "console", "standins")}
+        self.ports = {name: free_port() for name in ("govapi", "rasa", "edge", "actions", "console", "standins")}
         self.url = {name: f"http://127.0.0.1:{port}" for name, port in self.ports.items()}
         self.prefix = f"e2e-{RUN}:"
 
@@ -53,7 +53,10 @@ class Stack:
                "CONSOLE_PORT": str(self.ports["console"]), "HANDOFF_URL": self.url["console"],
                "CONSOLE_DATABASE_URL": f"sqlite+aiosqlite:///{self.tmp / 'console.sqlite3'}",
                "DESK_ALWAYS_OPEN": "1", "HANDOFF_REDIS_PREFIX": self.prefix + "handoff:",
-               "CONNECTORS_REDIS_PREFIX": self.prefix + "ch:", "CONNECTORS_PUBLIC_URL": self.url["rasa"],
+               "CONNECTORS_REDIS_PREFIX": self.prefix + "ch:", "CONNECTORS_PUBLIC_URL": self.url["edge"],
+               # the edge serves the webhooks (the stand-ins post there) and the outbound routes
+               "EDGE_PORT": str(self.ports["edge"]), "EDGE_URL": self.url["edge"],
+               "CHANNEL_OUTBOUND_URL": self.url["edge"], "NOTIFIER_OUTBOUND_URL": self.url["edge"],
                "STANDINS_PORT": str(self.ports["standins"]),
                "TELEGRAM_API_BASE": self.url["standins"] + "/telegram",
                "TWILIO_API_BASE": self.url["standins"] + "/twilio"}
@@ -91,12 +94,19 @@ def answers(url: str) -> Callable[[], bool]:
     return check
 
 
+def ready(url: str) -> Callable[[], bool]:
+    def check() -> bool:
+        try:
+            return http("GET", url)[0] == 200
+        except OSError:
+            return False
+    return check
+
+
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory) -> Iterator[Stack]:
     assert MODEL.exists(), f"no trained model at {MODEL}: run `make train` first (or set MINWON_E2E_MODEL)"
     credentials = ROOT / "credentials.yml"
-    if not any(line.startswith("connectors.") for line in credentials.read_text().splitlines()):
-        credentials = ROOT / "connectors/credentials.example.yml"
     s = Stack(tmp_path_factory.mktemp("e2e"))
     try:
         s.start("govapi", [str(PY), "-m", "govapi", "serve"], answers(s.url["govapi"] + "/openapi.json"))
@@ -108,6 +118,7 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
                          "--endpoints", str(ROOT / "endpoints.yml"), "--enable-api",
                          "--auth-token", TOKENS["RASA_TOKEN"]] + (["--debug"] if os.environ.get("MINWON_E2E_DEBUG") else []),
                 answers(s.url["rasa"] + "/status?token=" + TOKENS["RASA_TOKEN"]), timeout=300)
+        s.start("edge", [str(PY), "-m", "edge"], ready(s.url["edge"] + "/readyz"))
         yield s
     finally:
         s.stop()
@@ -127,7 +138,7 @@ class TelegramCitizen:
             "message_id": self.update_id, "date": int(time.time()), "text": text,
             "from": {"id": self.chat_id, "is_bot": False, "first_name": "Minjun"},
             "chat": {"id": self.chat_id, "type": "private"}}}
-        status, body = http("POST", self.stack.url["rasa"] + "/webhooks/telegram/webhook", update,
+        status, body = http("POST", self.stack.url["edge"] + "/webhooks/telegram/webhook", update,
                             {"X-Telegram-Bot-Api-Secret-Token": TOKENS["TELEGRAM_SECRET_TOKEN"]})
         assert status == 200, body
 
@@ -154,7 +165,7 @@ class SmsCitizen:
         sid = "SM" + uuid.uuid4().hex
         form = {"MessageSid": sid, "SmsSid": sid, "AccountSid": TOKENS["TWILIO_ACCOUNT_SID"], "From": self.phone,
                 "To": TOKENS["TWILIO_FROM_NUMBER"], "Body": text, "NumMedia": "0", "ApiVersion": "2010-04-01"}
-        url = self.stack.url["rasa"] + "/webhooks/twilio/webhook"
+        url = self.stack.url["edge"] + "/webhooks/twilio/webhook"
         payload = url + "".join(k + form[k] for k in sorted(form))  # Twilio's signature scheme
         signature = base64.b64encode(hmac.new(TOKENS["TWILIO_AUTH_TOKEN"].encode(), payload.encode(),
                                               hashlib.sha1).digest()).decode()

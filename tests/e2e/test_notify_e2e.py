@@ -1,7 +1,7 @@
-"""End to end for notifications (issue 6), through the REAL connectors: govapi, the Telegram/Twilio stand-ins,
-the action server, the Rasa server with our connectors and the trained model, and the notifier, each a process
-on a free port; Redis is the machine's, under a key prefix of its own. Only stdlib + pytest, so it runs under
-either environment:
+"""End to end for notifications (issue 6), through the REAL channel edge: govapi, the Telegram/Twilio stand-ins,
+the action server, the Rasa server (its internal turn channel only) with the trained model, the edge and the
+notifier, each a process on a free port; Redis is the machine's, under a key prefix of its own. Only stdlib +
+pytest:
 
     make train        # once: models/minwon.tar.gz (or set MINWON_E2E_MODEL=/path/to/model.tar.gz)
     .venv/bin/python -m pytest -q -p no:cacheprovider tests/e2e/test_notify_e2e.py
@@ -36,7 +36,7 @@ class Stack:
     def __init__(self, tmp: Path) -> None:
         self.tmp = tmp
         self.procs: list[tuple[str, subprocess.Popen]] = []
-        self.ports = {n: free_port() for n in ("govapi", "rasa", "actions", "standins", "notifier")}
+        self.ports = {n: free_port() for n in ("govapi", "rasa", "edge", "actions", "standins", "notifier")}
         self.url = {n: f"http://127.0.0.1:{p}" for n, p in self.ports.items()}
 
     def env(self) -> dict[str, str]:
@@ -49,12 +49,13 @@ class Stack:
                 "RASA_URL": self.url["rasa"], "ACTION_PORT": str(self.ports["actions"]),
                 "ACTION_SERVER_URL": f"{self.url['actions']}/webhook",
                 "CONNECTORS_REDIS_PREFIX": prefix + "ch:", "HANDOFF_REDIS_PREFIX": prefix + "handoff:",
-                "CONNECTORS_PUBLIC_URL": self.url["rasa"], "STANDINS_PORT": str(self.ports["standins"]),
+                "CONNECTORS_PUBLIC_URL": self.url["edge"], "STANDINS_PORT": str(self.ports["standins"]),
+                "EDGE_PORT": str(self.ports["edge"]), "EDGE_URL": self.url["edge"],
                 "TELEGRAM_API_BASE": self.url["standins"] + "/telegram",
                 "TWILIO_API_BASE": self.url["standins"] + "/twilio",
                 "NOTIFIER_PORT": str(self.ports["notifier"]), "NOTIFIER_URL": self.url["notifier"],
                 "NOTIFIER_DATABASE_URL": f"sqlite+aiosqlite:///{self.tmp / 'notifier.sqlite3'}",
-                "NOTIFIER_OUTBOUND_URL": self.url["rasa"]}
+                "NOTIFIER_OUTBOUND_URL": self.url["edge"]}  # the notifier sends through the edge
 
     def start(self, name: str, argv: list[str], ready: Callable[[], Any], timeout: float = 60, **env: str) -> None:
         log = self.tmp / f"{name}.log"
@@ -107,11 +108,11 @@ class Stack:
         return [m.get("body") or m.get("Body") or "" for m in body["messages"]]
 
     def web_poll(self, session: str) -> list[str]:
-        _, body = http("POST", self.url["rasa"] + "/webhooks/webchat/poll", {"session": session})
+        _, body = http("POST", self.url["edge"] + "/webhooks/webchat/poll", {"session": session})
         return [m.get("text", "") for m in body.get("messages", [])]
 
     def web_say(self, session: str, text: str) -> list[str]:
-        status, body = http("POST", self.url["rasa"] + "/webhooks/webchat/messages", {"session": session, "text": text})
+        status, body = http("POST", self.url["edge"] + "/webhooks/webchat/messages", {"session": session, "text": text})
         assert status == 200, body
         return [m.get("text", "") for m in body.get("messages", [])]
 
@@ -134,8 +135,6 @@ def answers(url: str) -> Callable[[], bool]:
 def stack(tmp_path_factory) -> Iterator[Stack]:
     assert MODEL.exists(), f"no trained model at {MODEL}: run `make train` first (or set MINWON_E2E_MODEL)"
     credentials = ROOT / "credentials.yml"
-    if not credentials.exists() or not any(line.startswith("connectors.") for line in credentials.read_text().splitlines()):
-        credentials = ROOT / "connectors/credentials.example.yml"
     s = Stack(tmp_path_factory.mktemp("notify-e2e"))
     try:
         s.start("govapi", [str(PY), "-m", "govapi", "serve"], answers(s.url["govapi"] + "/openapi.json"))
@@ -146,6 +145,8 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
                          "--endpoints", str(ROOT / "endpoints.yml"), "--enable-api",
                          "--auth-token", TOKENS["RASA_TOKEN"]],
                 answers(s.url["rasa"] + "/status?token=" + TOKENS["RASA_TOKEN"]), timeout=300)
+        s.start("edge", [str(PY), "-m", "edge"], lambda: http("GET", s.url["edge"] + "/readyz")[0] == 200
+                if answers(s.url["edge"] + "/healthz")() else False)
         s.start("notifier", [str(PY), "-m", "bot.notifier"], answers(s.url["notifier"] + "/healthz"),
                 NOTIFIER_SMS_QUIET_HOURS="off")  # the demo runs at any hour; quiet hours have their own tests
         yield s
@@ -174,7 +175,7 @@ def test_status_change_reaches_telegram_web_chat_and_the_transcript(stack):
              20, f"the notification in the transcript (bot texts: {stack.transcript_bot_texts(f'tg:{chat_id}')})")
 
 
-def test_blocked_telegram_bot_stops_deliveries_through_the_connector(stack):
+def test_blocked_telegram_bot_stops_deliveries_through_the_edge(stack):
     chat_id = 10**9 + uuid.uuid4().int % 10**9
     http("POST", stack.url["standins"] + "/_control/telegram/block", {"chat_id": chat_id})
     sub = stack.subscribe(f"tg:{chat_id}", ["application_status"], case_number="AP-2026-000007")

@@ -1,5 +1,5 @@
 """What the edge tests share: a real Rasa server with only the internal turn channel (the test bot of
-tests/connectors/bot), the stand-ins, the edge itself (in a thread of this process, built by edge.app.create_app, or
+tests/rasa_runtime/bot), the stand-ins, the edge itself (in a thread of this process, built by edge.app.create_app, or
 as a `python -m edge` subprocess), and the clients that play Telegram, Twilio and the web page."""
 from __future__ import annotations
 

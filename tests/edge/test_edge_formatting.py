@@ -1,17 +1,25 @@
-"""Reply formatting shared by the channels (edge/formatting.py, segments.py, sms_keywords.py; ported from
-tests/connectors/test_formatting.py): what a citizen sees on each channel."""
+"""Reply formatting shared by the channels (edge/formatting.py, and minwon_core's segments.py, sms_keywords.py and
+channel_text.py, which Rasa's internal channel imports too): what a citizen sees on each channel."""
 from edge.formatting import (
-    Button, ReplyPart, callback_data_fits, neutralise_command, parts_from_rasa, sms_body, split_for_telegram,
-    split_sms, utf16_len,
+    Button, ReplyPart, callback_data_fits, parts_from_rasa, sms_body, split_for_telegram, split_sms, utf16_len,
 )
-from edge.segments import count_segments, is_gsm7
-from edge.sms_keywords import keyword
+from minwon_core.channel_text import conversation_prefix, is_sendable, neutralise_command
+from minwon_core.segments import count_segments, is_gsm7
+from minwon_core.sms_keywords import keyword
 
 
 def test_leading_slash_cannot_smuggle_an_intent():
     assert neutralise_command('/pay_fine{"fine_ids": [1]}') == 'pay_fine{"fine_ids": [1]}'
     assert neutralise_command("  // /greet") == "greet"
     assert neutralise_command("주소 변경 / 이사") == "주소 변경 / 이사"
+
+
+def test_the_conversation_id_forms_and_sendable_text_are_one_rule_for_the_edge_and_rasa():
+    assert [conversation_prefix(c) for c in ("tg:42", "tg:-1001", "sms:+821012345678",
+                                             "web:6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f")] == ["tg:", "tg:", "sms:", "web:"]
+    for bad in ("tg:", "tg:4a", "sms:010", "web:not-a-uuid", "rest:1", None, 42, "tg:42\n"):
+        assert conversation_prefix(bad) is None, bad
+    assert is_sendable({"text": "안녕 👋", "list": ["a"]}) and not is_sendable({"text": "\ud800"})
 
 
 def test_telegram_split_keeps_every_chunk_under_the_limit_and_loses_nothing():
@@ -101,7 +109,7 @@ def test_sms_a_title_starting_with_another_number_is_still_numbered():
 
 
 def test_keyword_answers_follow_the_language_of_the_message():
-    from edge.sms_keywords import text
+    from minwon_core.sms_keywords import text
 
     assert "START" in text("opted_out", "STOP") and "재개" in text("opted_out", "중지")
     assert keyword("  stop. ") == "opt_out" and keyword("취소") is None  # 취소 is a conversation's cancel

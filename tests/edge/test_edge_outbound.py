@@ -1,5 +1,5 @@
 """Messages from outside a turn (staff console, notifier, Rasa's later replies) through the edge's outbound routes,
-and citizen messages copied to the desk while staff hold the conversation (ported from
+and citizen messages copied to the desk while staff hold the conversation (ported from the removed
 tests/connectors/test_outbound.py)."""
 import json
 import uuid

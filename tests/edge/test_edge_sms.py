@@ -1,4 +1,4 @@
-"""SMS (Twilio) on the edge, through the real Rasa server and the Twilio stand-in (ported from
+"""SMS (Twilio) on the edge, through the real Rasa server and the Twilio stand-in (ported from the removed
 tests/connectors/test_sms.py, test_late_replies.py, test_sms_after_cancel.py and test_button_language.py)."""
 import asyncio
 import logging
@@ -90,7 +90,7 @@ def test_long_links_are_shortened_and_redirect(sms, phone):
 
 
 def test_long_korean_reply_is_one_body_in_as_few_segments_as_possible(sms, phone, standins):
-    from edge.segments import count_segments
+    from minwon_core.segments import count_segments
 
     (body,) = sms.send(phone, "longtext")
     assert count_segments(body) <= 2 and "  " not in body

@@ -1,4 +1,4 @@
-"""The durable inbox across edge instances (ported from tests/connectors/test_inbox.py): a message acknowledged by
+"""The durable inbox across edge instances (ported from the removed tests/connectors/test_inbox.py): a message acknowledged by
 an instance that then died is answered by another one, once, in order; the "already applied?" check is Rasa's.
 
 A dead instance is played by a "ghost" (the real edge.inbox.Inbox on the suite's Redis and prefix, accepting

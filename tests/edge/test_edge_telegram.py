@@ -1,4 +1,4 @@
-"""Telegram on the edge, through the real Rasa server and the Bot API stand-in (ported from
+"""Telegram on the edge, through the real Rasa server and the Bot API stand-in (ported from the removed
 tests/connectors/test_telegram.py, test_telegram_keyboard.py and test_button_language.py)."""
 import asyncio
 import base64

@@ -1,5 +1,5 @@
 """Drives the web chat in headless Chromium (run with .venv's Python: Playwright lives there); a copy of
-tests/connectors/webchat_browser.py, so the edge suite keeps it when connectors go (phase 2).
+the removed tests/connectors/webchat_browser.py (connectors/ went in issue #18 phase 2).
 
 Usage: webchat_browser.py <page url> <screenshot path> <text to type>
 Prints one JSON line: what a citizen saw and could do. Opens the page, checks keyboard focus and

@@ -1,6 +1,6 @@
-"""A real `rasa run` for tests of what the Rasa server exposes: the throwaway bot of the connector tests
-(tests/connectors/bot, trained once per content change and cached under var/test-models/ with the same name the
-connector suite uses, so one training serves both), our guarded SQL tracker store on SQLite and the atomic lock
+"""A real `rasa run` for tests of what the Rasa server exposes: the throwaway channel bot (tests/rasa_runtime/bot,
+trained once per content change and cached under var/test-models/ with the name tests/edge and bench/channels.py
+use too, so one training serves all), our guarded SQL tracker store on SQLite and the atomic lock
 store on the test Redis, the project's credentials.yml, Rasa's HTTP API behind its token as bot/launcher.py
 starts it. And `post_turn`: one turn through the internal channel with its bearer token."""
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any, Dict, Optional
 import httpx
 
 ROOT = Path(__file__).resolve().parents[2]
-BOT = ROOT / "tests" / "connectors" / "bot"
+BOT = ROOT / "tests" / "rasa_runtime" / "bot"
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
 START_TIMEOUT_S = 240
 
@@ -30,7 +30,7 @@ def free_port() -> int:
 
 
 def throwaway_bot_model(workdir: Path) -> Path:
-    """The connector tests' throwaway bot (no custom actions), trained when its files changed."""
+    """The throwaway channel bot (no custom actions), trained when its files changed."""
     digest = hashlib.sha256()
     for path in sorted(BOT.rglob("*.yml")):
         digest.update(path.relative_to(BOT).as_posix().encode() + path.read_bytes())
@@ -74,7 +74,8 @@ class RasaServer:
             self.process.wait()
 
 
-def start_rasa(model: Path, workdir: Path, redis_url: str, key_prefix: str) -> RasaServer:
+def start_rasa(model: Path, workdir: Path, redis_url: str, key_prefix: str,
+               extra_env: Optional[Dict[str, str]] = None) -> RasaServer:
     port = free_port()
     api_token, turn_token = "test-api-" + uuid.uuid4().hex, "test-turn-" + uuid.uuid4().hex
     endpoints = workdir / "endpoints.yml"
@@ -94,7 +95,9 @@ def start_rasa(model: Path, workdir: Path, redis_url: str, key_prefix: str) -> R
            "CONNECTORS_REDIS_PREFIX": f"{key_prefix}:ch:", "HANDOFF_REDIS_PREFIX": f"{key_prefix}:handoff:",
            "STATS_REDIS_PREFIX": f"{key_prefix}:stats:",
            # nothing here talks to Telegram or Twilio: a closed port, never the real APIs
-           "TELEGRAM_API_BASE": "http://127.0.0.1:9", "TWILIO_API_BASE": "http://127.0.0.1:9"}
+           "TELEGRAM_API_BASE": "http://127.0.0.1:9", "TWILIO_API_BASE": "http://127.0.0.1:9",
+           # no edge unless a test brings one: replies outside a turn go to a closed port
+           "EDGE_URL": "http://127.0.0.1:9", **(extra_env or {})}
     env.pop("MINWON_ENV", None)
     log = workdir / "rasa.log"
     with log.open("w") as out:

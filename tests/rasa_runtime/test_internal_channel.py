@@ -170,15 +170,13 @@ def test_the_rest_channel_is_gone(rasa):
 
 # Every route a Rasa server of ours has, by who may use it. A route that is in none of these fails the test.
 OPEN_BY_RASA = {"hello", "version"}  # registered by Rasa unconditionally; they say only Rasa's version
-PUBLIC_UNTIL_THE_EDGE = {  # the public channels, authenticated their own way; they move to the edge (issue #18)
-    "minwon_telegram.health", "minwon_telegram.webhook",  # Telegram's secret token header
-    "minwon_sms.health", "minwon_sms.webhook", "minwon_sms.status",  # X-Twilio-Signature
-    "minwon_webchat.index", "minwon_webchat.static", "minwon_webchat.send", "minwon_webchat.poll",  # the web chat
-    "minwon_shortlinks.follow",  # SMS short links
-}
 PROBES = {"minwon_ops.live", "minwon_ops.ready", "minwon_ops.prometheus"}  # load balancer, Kubernetes, Prometheus
 INTERNAL_TURN = {"minwon_internal.turn", "minwon_internal.other_methods"}  # bearer INTERNAL_CHANNEL_TOKEN
-OUTBOUND = {"minwon_telegram.outbound", "minwon_sms.outbound", "minwon_webchat.outbound"}  # CHANNEL_OUTBOUND_TOKEN
+# The public channels' paths: the edge serves them now (issue #18); Rasa must not answer any of them.
+PUBLIC_PATHS = ["/webhooks/telegram/webhook", "/webhooks/twilio/webhook", "/webhooks/twilio/status",
+                "/webhooks/webchat/", "/webhooks/webchat/messages", "/webhooks/webchat/poll", "/s/abcdef",
+                "/webhooks/telegram/outbound", "/webhooks/twilio/outbound", "/webhooks/webchat/outbound",
+                "/internal/replies", "/webhooks/rest/webhook"]
 EXAMPLE_PARAMS = {"conversation_id": "tg:42", "code": "abcdef", "name": "chat.js"}
 
 
@@ -203,8 +201,7 @@ def routes_of(credentials: str) -> list:
 
 
 def kind_of(name: str) -> str:
-    for kind, names in (("open", OPEN_BY_RASA), ("public channel", PUBLIC_UNTIL_THE_EDGE), ("probe", PROBES),
-                        ("internal turn", INTERNAL_TURN), ("outbound", OUTBOUND)):
+    for kind, names in (("open", OPEN_BY_RASA), ("probe", PROBES), ("internal turn", INTERNAL_TURN)):
         if name in names:
             return kind
     return "rasa api" if "." not in name else "unknown"
@@ -212,28 +209,37 @@ def kind_of(name: str) -> str:
 
 def test_every_route_of_the_production_server_is_known_and_none_is_unknown(monkeypatch):
     monkeypatch.setenv("MINWON_ENV", "production")
-    for key in ("TELEGRAM_TOKEN", "TELEGRAM_SECRET_TOKEN", "TWILIO_AUTH_TOKEN", "CHANNEL_OUTBOUND_TOKEN",
-                "NOTIFIER_TOKEN", "INTERNAL_CHANNEL_TOKEN", "MINWON_LOG_SALT"):
+    for key in ("CHANNEL_OUTBOUND_TOKEN", "INTERNAL_CHANNEL_TOKEN", "MINWON_LOG_SALT"):
         monkeypatch.setenv(key, "a-real-secret-" + uuid.uuid4().hex)
     routes = routes_of("deploy/credentials.prod.yml")
     assert [r for r in routes if kind_of(r[0]) == "unknown"] == []
     assert {name for name, _, _ in routes if kind_of(name) == "internal turn"} == INTERNAL_TURN
+    assert {name for name, _, _ in routes if kind_of(name) == "probe"} == PROBES
     assert not any("rest" in path.split("/") for _, _, path in routes)
 
 
-def test_without_a_token_the_server_answers_only_rasas_version_the_public_channels_and_probes(rasa):
+def test_rasa_answers_nothing_public_only_its_version_the_internal_turn_with_its_token_and_probes(rasa):
+    """Rasa is private (issue #18): every route but the internal turn channel (its own bearer token), the ops probes
+    (production credentials) and Rasa's two version routes refuses a caller without the right token, and none of
+    the public channels' paths exists here any more."""
     routes = routes_of("credentials.yml")
     assert [r for r in routes if kind_of(r[0]) == "unknown"] == []
+    assert {kind_of(name) for name, _, _ in routes} == {"open", "rasa api", "internal turn"}
     guarded = [(name, method, path) for name, method, path in routes
-               if kind_of(name) in ("rasa api", "internal turn", "outbound") and name != "minwon_internal.other_methods"]
-    assert len(guarded) >= 20
+               if kind_of(name) in ("rasa api", "internal turn") and name != "minwon_internal.other_methods"]
+    assert len(guarded) >= 18  # Rasa 3.6.21: 17 API routes and the turn
     for name, method, path in guarded:
-        # no token, and each of the other tokens in the place the route takes its own
-        for params, headers in (({}, {}), ({"token": rasa.turn_token}, {}),
+        # no token, a wrong one, and each of the other tokens in the place the route takes its own
+        for params, headers in (({}, {}), ({"token": "wrong"}, {"Authorization": "Bearer wrong"}),
+                                ({"token": rasa.turn_token}, {}),
                                 ({}, {"Authorization": f"Bearer {rasa.api_token}"})):
             r = httpx.request(method, rasa.url + path, params=params, headers=headers, timeout=30)
             assert r.status_code == 401, (name, method, path, params, headers, r.status_code)
             assert r.headers["content-type"].startswith("application/json"), (name, r.headers["content-type"])
+    for path in PUBLIC_PATHS:
+        for method in ("GET", "POST"):
+            r = httpx.request(method, rasa.url + path, timeout=30)
+            assert r.status_code == 404, (method, path, r.status_code)
     assert httpx.get(rasa.url + "/", timeout=30).text == "Hello from Rasa: 3.6.21"
     assert set(httpx.get(rasa.url + "/version", timeout=30).json()) == {"version", "minimum_compatible_version"}
     assert rasa.user_events("tg:42") == []

@@ -1,9 +1,11 @@
 """The production topology in small, for the resilience tests: real processes on loopback ports.
 
-HAProxy (deploy/local/haproxy.cfg) in front of two Rasa instances started with the production endpoints and
-credentials (deploy/*.prod.yml: guarded PostgreSQL tracker store, atomic Redis lock store, our channels), one
-action server with a slow action, the Telegram/Twilio stand-ins, a private redis-server (so a test can
-restart it) and a cuttable TCP proxy in front of PostgreSQL (so a test can take the tracker store away).
+HAProxy (deploy/local/haproxy.cfg): its public frontend in front of two channel edge instances (`python -m edge`),
+its inside frontend in front of two Rasa instances started with the production endpoints and credentials
+(deploy/*.prod.yml: guarded PostgreSQL tracker store, atomic Redis lock store, only the internal turn channel and
+the ops probes); one action server with a slow action, the Telegram/Twilio stand-ins (posting to the public
+frontend), a private redis-server (so a test can restart it) and a cuttable TCP proxy in front of PostgreSQL (so a
+test can take the tracker store away).
 The bot is the tiny one in tests/resilience/bot (replies name the message: "count 7"), trained once and
 cached by content in var/test-models/.
 """
@@ -34,6 +36,7 @@ from tcp_cut import CuttableProxy  # noqa: E402
 
 TG_SECRET = "dev-telegram-secret"
 RASA_TOKEN = "resilience-" + uuid.uuid4().hex
+TURN_TOKEN = "resilience-turn-" + uuid.uuid4().hex  # INTERNAL_CHANNEL_TOKEN: the edge's, for Rasa's internal channel
 LOCK_LIFETIME_S = 2.0  # short, so "an action slower than the lock lifetime" takes seconds
 SLOW_ACTION_S = 5.0
 
@@ -65,11 +68,13 @@ class Stack:
         self.redis_port = free_port()
         self.redis_url = f"redis://127.0.0.1:{self.redis_port}/0"
         self.pg_proxy = CuttableProxy("127.0.0.1", 5432)
-        self.ports = {k: free_port() for k in ("LB_PORT", "RASA_INTERNAL_PORT", "RASA1_PORT", "RASA2_PORT",
-                                              "ACTIONS_LB_PORT", "ACTIONS1_PORT", "STANDINS_PORT")}
+        self.ports = {k: free_port() for k in ("LB_PORT", "RASA_INTERNAL_PORT", "EDGE_INTERNAL_PORT", "RASA1_PORT",
+                                              "RASA2_PORT", "EDGE1_PORT", "EDGE2_PORT", "ACTIONS_LB_PORT",
+                                              "ACTIONS1_PORT", "STANDINS_PORT")}
         self.ports["ACTIONS2_PORT"] = self.ports["ACTIONS1_PORT"]  # one action server, listed twice
         self.public = f"http://127.0.0.1:{self.ports['LB_PORT']}"
         self.internal = f"http://127.0.0.1:{self.ports['RASA_INTERNAL_PORT']}"
+        self.edge_internal = f"http://127.0.0.1:{self.ports['EDGE_INTERNAL_PORT']}"
         self.standins = f"http://127.0.0.1:{self.ports['STANDINS_PORT']}"
         self.slow_log_key = f"{self.tag}:slow"
         self.procs: Dict[str, subprocess.Popen] = {}
@@ -81,6 +86,7 @@ class Stack:
             "REDIS_URL": self.redis_url, "LOCK_KEY_PREFIX": self.tag, "LOCK_LIFETIME_S": str(LOCK_LIFETIME_S),
             "CONNECTORS_REDIS_PREFIX": f"{self.tag}:ch:", "HANDOFF_REDIS_PREFIX": f"{self.tag}:handoff:",
             "CONNECTORS_PUBLIC_URL": self.public, "RASA_URL": self.internal,
+            "INTERNAL_CHANNEL_TOKEN": TURN_TOKEN, "EDGE_URL": self.edge_internal,
             "ACTION_SERVER_URL": f"http://127.0.0.1:{self.ports['ACTIONS_LB_PORT']}/webhook",
             "TRACKER_DB_HOST": "127.0.0.1", "TRACKER_DB_PORT": str(self.pg_proxy.port),
             "TRACKER_DB_NAME": f"{self.tag}_tracker", "TRACKER_DB_LOGIN_DB": "postgres",
@@ -92,9 +98,10 @@ class Stack:
         }
 
     # -- processes ------------------------------------------------------------------------------------
-    def _start(self, name: str, command: List[str]) -> None:
+    def _start(self, name: str, command: List[str], **env: str) -> None:
         out = (self.log_dir / f"{name}.log").open("a")
-        self.procs[name] = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT)
+        self.procs[name] = subprocess.Popen(command, cwd=ROOT, env={**self.env, **env}, stdout=out,
+                                            stderr=subprocess.STDOUT)
 
     def start_redis(self) -> None:
         self._start("redis", ["redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1", "--save", "",
@@ -107,13 +114,18 @@ class Stack:
                                  "--credentials", "deploy/credentials.prod.yml",
                                  "--endpoints", "deploy/endpoints.prod.yml", "--enable-api", "--auth-token", RASA_TOKEN])
 
+    def start_edge(self, n: int) -> None:
+        self._start(f"edge{n}", [str(PY), "-m", "edge"], EDGE_PORT=str(self.ports[f"EDGE{n}_PORT"]))
+
     def start(self) -> None:
         self.start_redis()
-        self._start("standins", [str(PY), "-m", "standins"])
+        self._start("standins", [str(PY), "-m", "standins"], EDGE_URL=self.public)  # as Telegram/Twilio would
         self._start("actions", [str(RPY), "-m", "rasa_sdk", "--actions", "slow_actions",
                                 "--port", str(self.ports["ACTIONS1_PORT"])])
         self.start_rasa(1)
         self.start_rasa(2)
+        self.start_edge(1)
+        self.start_edge(2)
         self._start("haproxy", ["haproxy", "-db", "-f", "deploy/local/haproxy.cfg"])
 
     def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
@@ -138,6 +150,16 @@ class Stack:
     def rasa_url(self, n: int) -> str:
         return f"http://127.0.0.1:{self.ports[f'RASA{n}_PORT']}"
 
+    def edge_url(self, n: int) -> str:
+        return f"http://127.0.0.1:{self.ports[f'EDGE{n}_PORT']}"
+
+    async def edge_ready(self, session: aiohttp.ClientSession, n: int) -> int:
+        try:
+            async with session.get(self.edge_url(n) + "/readyz", timeout=aiohttp.ClientTimeout(total=5)) as r:
+                return r.status
+        except (aiohttp.ClientError, asyncio.TimeoutError):
+            return 0
+
     async def ready(self, session: aiohttp.ClientSession, n: int) -> tuple[int, dict]:
         try:
             async with session.get(self.rasa_url(n) + "/webhooks/ops/ready", timeout=aiohttp.ClientTimeout(total=5)) as r:
@@ -152,6 +174,7 @@ class Stack:
                 if proc.poll() is not None and name != "redis":
                     raise RuntimeError(f"{name} exited; see {self.log_dir / (name + '.log')}")
             statuses = [(await self.ready(session, n))[0] for n in instances]
+            statuses += [await self.edge_ready(session, n) for n in (1, 2)]
             if all(s == 200 for s in statuses) and await lb_routes(session, self.public):
                 return
             await asyncio.sleep(1)
@@ -163,7 +186,7 @@ class Stack:
 
 async def lb_routes(session: aiohttp.ClientSession, public: str) -> bool:
     try:
-        async with session.get(public + "/webhooks/telegram/webhook") as r:  # GET: 405 from Rasa, 503 if none up
+        async with session.get(public + "/webhooks/telegram/webhook") as r:  # GET: 405 from an edge, 503 if none up
             return r.status in (200, 405)
     except aiohttp.ClientError:
         return False

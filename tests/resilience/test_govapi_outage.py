@@ -1,5 +1,6 @@
 """govapi stops answering in the middle of a payment: the citizen is told, the request is kept, and it goes
-through by itself once govapi is back (a reminder retries it while the citizen is silent), told in the chat. The real bot (models/minwon.tar.gz, or MINWON_TEST_MODEL) on the production
+through by itself once govapi is back (a reminder retries it while the citizen is silent), told in the chat
+(Rasa sends that reply outside a turn to the edge, which puts it in the web chat's outbox). The real bot (models/minwon.tar.gz, or MINWON_TEST_MODEL) on the production
 topology of bot/launch_prod.py with one Rasa instance; govapi is frozen (SIGSTOP) for 30 s, the outage the
 issue names; the retries on its own come every 5 s here (minutes in production) so the test stays bounded."""
 import asyncio
@@ -66,7 +67,7 @@ def free_port_base() -> int:
 
     while True:
         base = random.randrange(20000, 32000, 500)
-        if all(_free(base + off) for off in (5, 6, 50, 55, 56, 80, 81, 100, 200, 300, 400)):
+        if all(_free(base + off) for off in (5, 6, 7, 8, 50, 55, 56, 80, 81, 82, 100, 200, 300, 400)):
             return base
 
 

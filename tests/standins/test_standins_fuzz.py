@@ -1,7 +1,7 @@
 """A bounded fuzz of the stand-ins (the fake Telegram Bot API, the fake Twilio REST API, the test controls and the
 phone simulator) from their routes: no 5xx, 4xx answers in JSON, nothing the requests carried in the logs.
 The app is served as `python -m standins` serves it (request logger first, no aiohttp access log); the simulator
-posts its webhooks to a loopback receiver that answers like the connectors."""
+posts its webhooks to a loopback receiver that answers like the edge."""
 from __future__ import annotations
 
 import base64
@@ -37,7 +37,7 @@ KEYS = ["chat_id", "text", "reply_markup", "inline_keyboard", "callback_data", "
 
 @pytest_asyncio.fixture
 async def server(aiohttp_server):
-    async def webhook(request: web.Request) -> web.Response:  # the connectors' webhooks, as far as they answer
+    async def webhook(request: web.Request) -> web.Response:  # the edge's webhooks, as far as they answer
         await request.read()
         if "twilio" in request.path:
             return web.Response(text="<Response><Message>ok</Message></Response>", content_type="text/xml")

@@ -1,5 +1,5 @@
 """A loopback stand-in for what the desk calls on the Rasa side, speaking exactly CONTRACTS.md:
-the Rasa HTTP API (tracker, tracker events, trigger_intent; `?token=`) and the connectors' outbound routes
+the Rasa HTTP API (tracker, tracker events, trigger_intent; `?token=`) and the edge's outbound routes
 (`POST /webhooks/<channel>/outbound`, bearer token, 202 / 409 opted_out / 410 blocked / 401).
 Used when the real Rasa + connector stack is not running; tests/e2e/test_handoff_e2e.py uses the real one."""
 from __future__ import annotations

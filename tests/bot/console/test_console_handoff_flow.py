@@ -26,7 +26,7 @@ async def test_escalation_without_the_handoff_token_is_refused(bot):
     assert resp.status == 401 and (await resp.json())["code"] == "unauthorized"
 
 
-async def test_the_connectors_see_the_active_key_while_a_person_has_the_conversation(bot, agent1, redis, namespace, upstream):
+async def test_the_edge_sees_the_active_key_while_a_person_has_the_conversation(bot, agent1, redis, namespace, upstream):
     handoff_id = (await (await escalate(bot, "tg:1003", "k3")).json())["handoff_id"]
     assert await redis.get(f"{namespace}active:tg:1003") == handoff_id
     await agent1.post(f"/api/handoffs/{handoff_id}/claim")

@@ -30,7 +30,7 @@ async def test_citizen_messages_sent_while_the_console_was_down_are_shown_when_i
     first = await aiohttp_server(create_app(settings))
     bot = await aiohttp_client(first)
     handoff_id = (await (await escalate(bot, "tg:8001", "down")).json())["handoff_id"]
-    await first.close()  # the console is down; the connectors keep writing to the stream
+    await first.close()  # the console is down; the edge keeps writing to the stream
     for n, text in enumerate(("여보세요?", "아직 기다리고 있어요")):
         await redis.xadd(f"{namespace}inbox", {"conversation_id": "tg:8001", "text": text,
                                                "metadata": json.dumps({"channel": "telegram"}),
@@ -145,7 +145,7 @@ async def test_the_whole_loop_works_on_postgresql(aiohttp_server, aiohttp_client
 async def test_the_dashboard_counts_handoffs_waits_satisfaction_and_containment(
         bot, agent1, supervisor, redis, namespace):
     day = dt.datetime.now(dt.timezone.utc).date().isoformat()
-    for n in range(10):  # ten conversations seen by the connectors today
+    for n in range(10):  # ten conversations seen by the edge today
         await redis.pfadd(f"{namespace}stats:conversations:{day}", f"tg:90{n}")
     for n, skill in enumerate(("payments", "address")):
         handoff_id = (await (await escalate(bot, f"tg:90{n}", f"d{n}", skill=skill)).json())["handoff_id"]

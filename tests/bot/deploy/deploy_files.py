@@ -10,11 +10,11 @@ ROOT = Path(__file__).resolve().parents[3]
 K8S = ROOT / "deploy" / "k8s"
 COMPOSE = ROOT / "deploy" / "docker-compose.yml"
 # Kubernetes workload (Deployment/StatefulSet/Job name) -> the part of the code it runs (env_scan.PARTS)
-K8S_PARTS = {"rasa": "rasa", "actions": "actions", "govapi": "govapi", "govapi-migrate": "govapi",
+K8S_PARTS = {"rasa": "rasa", "edge": "edge", "actions": "actions", "govapi": "govapi", "govapi-migrate": "govapi",
              "console": "console", "console-migrate": "console", "notifier": "notifier",
              "notifier-migrate": "notifier"}
 # Compose service -> part
-COMPOSE_PARTS = {"rasa1": "rasa", "rasa2": "rasa", "actions1": "actions", "actions2": "actions",
+COMPOSE_PARTS = {"rasa1": "rasa", "rasa2": "rasa", "edge1": "edge", "edge2": "edge", "actions1": "actions", "actions2": "actions",
                  "govapi": "govapi", "govapi-migrate": "govapi", "console": "console",
                  "console-migrate": "console", "notifier": "notifier", "notifier-migrate": "notifier"}
 WORKLOADS = ("Deployment", "StatefulSet", "Job", "DaemonSet")

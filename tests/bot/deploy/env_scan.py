@@ -19,8 +19,11 @@ PARTS = {
     "console": ["bot/console", "bot/desk", "minwon_logs", "bot/metrics.py"],
     "notifier": ["bot/notifier", "minwon_logs", "bot/metrics.py"],
     "actions": ["actions", "minwon_logs"],
-    "rasa": ["connectors", "minwon_rasa", "minwon_nlu", "minwon_logs", "deploy/endpoints.prod.yml",
+    "rasa": ["minwon_core", "minwon_rasa", "minwon_nlu", "minwon_logs", "deploy/endpoints.prod.yml",
              "deploy/credentials.prod.yml"],
+    # minwon_core/internal_settings.py is Rasa's (the edge never imports it)
+    "edge": ["edge", "minwon_core/channel_text.py", "minwon_core/segments.py", "minwon_core/sms_keywords.py",
+             "minwon_logs"],
 }
 NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
 PLACEHOLDER = re.compile(r"\$\{([A-Z][A-Z0-9_]*)(?::?-[^}]*)?\}")

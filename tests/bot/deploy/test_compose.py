@@ -20,7 +20,8 @@ from env_scan import read_variables
 
 from bot import launch_prod
 
-SETTINGS = launch_prod.load_settings({"MINWON_ENV": "production", "RASA_TOKEN": "a-real-secret-for-the-test"})
+SETTINGS = launch_prod.load_settings({"MINWON_ENV": "production", "RASA_TOKEN": "a-real-secret-for-the-test",
+                                      "INTERNAL_CHANNEL_TOKEN": "another-real-secret-for-the-test"})
 LAUNCH_ENV = launch_prod.process_env(SETTINGS, base={})
 PROCESSES = launch_prod.chosen_processes(SETTINGS)
 SERVICES = compose()["services"]
@@ -137,7 +138,8 @@ def test_the_public_and_staff_ports_are_the_only_published_ones():
     assert set(published) == {"lb", "console"}
     public = _haproxy(ROOT / "deploy" / "local" / "haproxy.compose.cfg")
     lb_port = published["lb"][0].split(":")[-1]
-    assert public[lb_port] == _haproxy(ROOT / "deploy" / "local" / "haproxy.cfg")["LB_PORT"] == {"rasa1", "rasa2"}
+    # the public port reaches the edge instances only, never Rasa (issue #18)
+    assert public[lb_port] == _haproxy(ROOT / "deploy" / "local" / "haproxy.cfg")["LB_PORT"] == {"edge1", "edge2"}
     assert published["console"] == [f"127.0.0.1:{_listening_port('console')}:{_listening_port('console')}"], \
         "the console is for the staff network only"
 

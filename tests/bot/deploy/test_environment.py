@@ -42,7 +42,7 @@ DEFAULTED = {
     "CONSOLE_INSTANCE": "the pod's host name", "CONSOLE_SEED_DEMO": "never seeds in production",
     "CONSOLE_SESSION_IDLE_SECONDS": "tuned default", "CONSOLE_SESSION_MAX_SECONDS": "tuned default",
     "CONSOLE_SECURE_COOKIES": "forced on by MINWON_ENV=production (bot/console/settings.py)",
-    # read by the connectors only (the dashboard's counters): one prefix per Redis is enough
+    # read by the edge only (the dashboard's counters): one prefix per Redis is enough
     "STATS_REDIS_PREFIX": "minwon:stats:",
     # the real Telegram/Twilio APIs (the stand-ins replace them only outside production)
     "TELEGRAM_API_BASE": "https://api.telegram.org", "TWILIO_API_BASE": "https://api.twilio.com",
@@ -52,6 +52,9 @@ DEFAULTED = {
     "CONNECTORS_INBOX_LEASE_S": "5 s", "CONNECTORS_INBOX_MAX_AGE_S": "tuned default",
     "CONNECTORS_INBOX_MAX_WAIT_S": "tuned default", "TRACKER_RECENT_TRACKERS": "500",
     "MINWON_RASA_SPEEDUPS": "on", "LOG_LEVEL": "Rasa's INFO",
+    # the edge: each container listens on 5006 (its Service's port); one turn's answer waits at most 60 s
+    "EDGE_PORT": "5006", "EDGE_RASA_TIMEOUT_S": "tuned default",
+    "PTB_TIMEDELTA": "python-telegram-bot's own switch; edge/telegram_delivery.py sets it",
     "GOVAPI_TIMEOUT_S": "tuned default", "GOVAPI_CONNECT_TIMEOUT_S": "tuned default",
     "GOVAPI_GET_RETRIES": "tuned default", "HANDOFF_TIMEOUT_S": "tuned default", "NOTIFIER_TIMEOUT_S": "tuned",
     "PENDING_RETRY_DELAYS_S": "tuned default (docs/CONTRACTS.md)",
@@ -83,7 +86,9 @@ def test_the_scan_finds_what_each_part_is_known_to_read():
     assert {"CONSOLE_DATABASE_URL", "HANDOFF_TOKEN", "DESK_HOURS"} <= set(READS["console"])
     assert {"NOTIFIER_DATABASE_URL", "NOTIFIER_TOKEN", "NOTIFIER_OUTBOUND_URL"} <= set(READS["notifier"])
     assert {"GOVAPI_URL", "HANDOFF_URL", "NOTIFIER_URL", "PENDING_RETRY_DELAYS_S"} <= set(READS["actions"])
-    assert {"TELEGRAM_TOKEN", "CONNECTORS_INBOX_LEASE_S", "TRACKER_DB_HOST", "LOCK_LIFETIME_S"} <= set(READS["rasa"])
+    assert {"INTERNAL_CHANNEL_TOKEN", "EDGE_URL", "TRACKER_DB_HOST", "LOCK_LIFETIME_S"} <= set(READS["rasa"])
+    assert {"TELEGRAM_TOKEN", "CONNECTORS_INBOX_LEASE_S", "INTERNAL_CHANNEL_TOKEN", "RASA_URL"} <= set(READS["edge"])
+    assert not {"TELEGRAM_TOKEN", "TWILIO_AUTH_TOKEN", "CONNECTORS_PUBLIC_URL"} & set(READS["rasa"])  # Rasa is private
 
 
 def test_every_allow_listed_variable_is_still_read():

@@ -100,7 +100,7 @@ async def test_only_the_owner_or_a_supervisor_can_transfer_or_close(desk, clock)
         await desk.close(handoff_id, "agent2")
 
 
-async def test_active_key_marks_the_conversation_for_the_connectors_until_close(desk, redis, keys, clock):
+async def test_active_key_marks_the_conversation_for_the_edge_until_close(desk, redis, keys, clock):
     [handoff_id] = await open_many(desk, 1, clock)
     assert await redis.get(keys.active("tg:0")) == handoff_id
     await desk.claim(handoff_id, "agent1")

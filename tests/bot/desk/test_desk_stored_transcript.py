@@ -1,7 +1,7 @@
 """What the desk keeps of a conversation: one-time codes never, phone numbers and birth dates masked at rest.
 
 The real console app (its desk, its inbox consumer on the real Redis stream) on SQLite and on a fresh PostgreSQL
-database; Rasa and the connectors are the console suite's loopback stand-in (tests/bot/console/loopback_upstream.py).
+database; Rasa and the edge are the console suite's loopback stand-in (tests/bot/console/loopback_upstream.py).
 Rows are read back from the database itself, not through the console, so display masking cannot hide a raw row."""
 from __future__ import annotations
 

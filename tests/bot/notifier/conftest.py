@@ -1,5 +1,5 @@
 """Fixtures of the notifier suite: a REAL govapi process on a temp SQLite file, a loopback stand-in for the
-connectors' outbound route and Rasa's tracker route, and the notifier itself as a real process."""
+the edge's outbound route and Rasa's tracker route, and the notifier itself as a real process."""
 from __future__ import annotations
 
 import asyncio
@@ -111,7 +111,7 @@ async def govapi(tmp_path):
 
 @pytest_asyncio.fixture
 async def loopback():
-    """Stand-in for the connectors' outbound route and Rasa's tracker-events route."""
+    """Stand-in for the edge's outbound route and Rasa's tracker-events route."""
     stand_in = Loopback()
     runner = web.AppRunner(stand_in.app())
     await runner.setup()

@@ -1,4 +1,4 @@
-"""Loopback stand-in for the connectors' outbound route and Rasa's tracker-events route, speaking exactly the
+"""Loopback stand-in for the edge's outbound route and Rasa's tracker-events route, speaking exactly the
 contract of docs/CONTRACTS.md ("Sending to a citizen from outside a turn"). It records what arrives."""
 from __future__ import annotations
 

@@ -237,7 +237,9 @@ class VerifiedFormValidation(FormValidationAction):
         # Later answers only of a kind no other answer looks like: a choice from a list is never taken unasked (a
         # number in "it's November 1, 1976" would choose category 1).
         open_slots = [slot for slot in order[order.index(requested) + 1:]
-                      if slot in _UNASKED_OK and now.get(slot) is None]
+                      if slot in _UNASKED_OK and now.get(slot) is None
+                      # while verifying, only verification answers: "born January 5, 1989" is no move-in date
+                      and (requested not in VERIFY_SLOTS or slot in VERIFY_SLOTS)]
         asked_open = reading.kind != Kind.ANSWER and now.get(requested) is None \
             and requested not in CONFIRM_SLOTS and requested not in FREE_TEXT_SLOTS
         taken: List[EventType] = []
@@ -249,6 +251,8 @@ class VerifiedFormValidation(FormValidationAction):
                     return False  # the clause that held the corrected (or early) value
                 if slot in CHOICE_SLOTS and _TYPED_VALUE.search(clause):
                     return False  # a date's or a phone's digits are no choice from a list
+                if slot not in VERIFY_SLOTS and (normalise_phone(clause) or parse_birth_date(clause)):
+                    return False  # a phone number or a birth date is never a service's answer
                 if slot == requested:
                     return self.accepts(slot, clause, tracker)
                 # a later answer never comes out of the clause that answered the asked question

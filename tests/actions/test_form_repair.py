@@ -551,3 +551,12 @@ async def test_saying_which_answer_was_wrong_at_the_summary_asks_it_again_and_wr
     assert runner.slots.get("complaint_place") is None and runner.asking == "complaint_place"
     await runner.say("25 Yeoksam-ro")
     assert "25 Yeoksam-ro" in str(runner.slots["complaint_place"]) and runner.asking == "complaint_confirm"
+
+
+async def test_a_birth_date_said_with_the_phone_is_never_the_move_in_date(govapi, actions_on_govapi, domain):
+    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, language="en")
+    await runner.say("I need to register my new address", intent="change_address")
+    assert runner.asking == "phone"
+    await runner.say(f"{DEMO_PHONE}, born March 14, 1985")
+    assert runner.slots["birth_date"] == DEMO_BIRTH and runner.asking == "otp_code"
+    assert runner.slots.get("effective_date") is None

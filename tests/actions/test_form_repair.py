@@ -1,6 +1,7 @@
 """Conversation repair inside every form, against a real govapi: what the issue's citizens said, and what is (or is
 not) written to a government record afterwards."""
 import re
+from datetime import date, timedelta
 
 import pytest
 
@@ -557,6 +558,8 @@ async def test_a_birth_date_said_with_the_phone_is_never_the_move_in_date(govapi
     runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, language="en")
     await runner.say("I need to register my new address", intent="change_address")
     assert runner.asking == "phone"
-    await runner.say(f"{DEMO_PHONE}, born March 14, 1985")
-    assert runner.slots["birth_date"] == DEMO_BIRTH and runner.asking == "otp_code"
+    # a month ahead of any test day reads as a near move-in date when the year is ignored
+    born = (date.today() + timedelta(days=20)).replace(year=1989)
+    await runner.say(f"{DEMO_PHONE}, born {born:%B} {born.day}, 1989")
+    assert runner.slots["birth_date"] == born.isoformat()
     assert runner.slots.get("effective_date") is None

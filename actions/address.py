@@ -18,7 +18,7 @@ from actions.common import ask_what_to_change, early_end, then_offer_updates, ye
 from actions.conversation import clear_form_slots
 from actions.dates import parse_date
 from actions.govapi_client import GovApiClient, Result, get_client
-from actions.interpret import CHOICE_NUMBER, PLACE_WORDS
+from actions.interpret import CHOICE_NUMBER, PLACE_WORDS, Kind, Reading
 from actions.parsing import NOT_ALL, is_no, match_label, means_all, means_none, parse_choices
 from actions.texts import pick, text
 from actions.verification import OUTCOME_UNAVAILABLE, VerifiedFormValidation
@@ -52,11 +52,31 @@ class ValidateChangeAddressForm(VerifiedFormValidation):
     def fits(self, slot: Text, message: Text, tracker: Tracker) -> bool:
         if slot == "new_address":  # a road-name address with its building number
             return bool(_KO_ROAD_ADDRESS.search(message) or _EN_ROAD_ADDRESS.search(message))
-        if slot == "member_ids":  # a member named ("김하준도 같이 가요"); a number or "all" is not clearly this
-            return bool(named_members(message, tracker.get_slot("household_options") or []))
+        if slot == "member_ids":  # a member named ("김하준도 같이 가요") or the household in words ("온 가족이",
+            # "저 혼자요"); a bare number or "all" is not clearly this
+            return bool(named_members(message, tracker.get_slot("household_options") or [])) \
+                or who_moves(message) is not None
         if slot == "address_id":
             return False
         return super().fits(slot, message, tracker)
+
+    async def more_facts(self, reading: Reading, dispatcher: CollectingDispatcher, tracker: Tracker,
+                         domain: DomainDict, requested: Text, message: Text,
+                         events: List[EventType]) -> List[EventType]:
+        """Also in one run of words: "송파구 잠실로 213 내일 이사고 저 혼자요" answers the address, the date and who
+        moves; what is left without the address is read for the date and the household."""
+        taken = await super().more_facts(reading, dispatcher, tracker, domain, requested, message, events)
+        place = road_address_in(message) if reading.kind == Kind.ANSWER and requested == "new_address" else None
+        if not place:
+            return taken
+        rest = message.replace(place, " ")
+        if tracker.get_slot("effective_date") is None and _MOVED.search(message) \
+                and parse_date(rest, conv.now_local().date()) is not None:
+            taken += await self.take_unasked("effective_date", rest, dispatcher, tracker, domain, requested)
+        if tracker.get_slot("member_ids") is None and tracker.get_slot("household_options") \
+                and self.fits("member_ids", rest, tracker):
+            taken += await self.take_unasked("member_ids", rest, dispatcher, tracker, domain, requested)
+        return taken
 
     def correction_target(self, slot: Text, value: Text, tracker: Tracker) -> Text:
         options = tracker.get_slot("address_options") or []
@@ -87,6 +107,8 @@ class ValidateChangeAddressForm(VerifiedFormValidation):
         updates: Dict[Text, Any] = {"household_options": members}
         if not members:
             updates["member_ids"] = []  # lives alone: nobody to ask about
+        elif tracker.get_slot("member_ids") == [ALL_MEMBERS]:
+            updates["member_ids"] = [m["id"] for m in members]  # "the whole family", said in the first message
         return updates
 
     @staticmethod
@@ -167,6 +189,11 @@ class ValidateChangeAddressForm(VerifiedFormValidation):
     async def extract_member_ids(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                  domain: DomainDict) -> Dict[Text, Any]:
         if not self.answering(tracker, "member_ids"):
+            if tracker.get_slot("requested_slot") is None and tracker.get_slot("household_options") is None \
+                    and tracker.get_slot("member_ids") is None:
+                # "온 가족이 이사했어요", "just me": who moves, said before the household is known (prepare)
+                who = who_moves(conv.latest_text(tracker))
+                return {"member_ids": [] if who == "none" else [ALL_MEMBERS]} if who else {}
             return {}
         members = tracker.get_slot("household_options") or []
         picked = pick_members(conv.latest_text(tracker), members)
@@ -213,6 +240,23 @@ _BOTH = re.compile(r"(둘\s*다|셋\s*다|넷\s*다|다\s*(같이|함께|가|이
 
 
 # Words of moving beside a date in the first message: the date is the move-in date.
+# Who moves, said in plain words: the whole household, or the citizen alone.
+_ALONE = re.compile(r"(저\s*혼자|나\s*혼자|혼자(서|만)?\s*(이사|가|옮|해|요|입니다|이에요)|저만|나만|본인만|\bjust me\b|\bonly me\b|"
+                    r"\bjust myself\b|\bby myself\b|\bon my own\b|\bme alone\b|\bonly myself\b)", re.IGNORECASE)
+ALL_MEMBERS = "*all*"  # member_ids before the household is known: "the whole family", said first
+
+
+def who_moves(message: str) -> Optional[str]:
+    """'all' for the whole household in words, 'none' for the citizen alone, else None (numbers and names are
+    answers to the asked question only)."""
+    text_ = message or ""
+    if _BOTH.search(text_) and not NOT_ALL.search(text_):
+        return "all"
+    if _ALONE.search(text_) and not _BOTH.search(text_):
+        return "none"
+    return None
+
+
 _MOVED = re.compile(r"(이사|전입|들어(와|왔|갔|가|옴|감)|입주|\bmov(e|ed|ing)\b|\bmove-in\b)", re.IGNORECASE)
 _WITH = re.compile(r"(\band\b|\bwith\b|\bplus\b|랑|하고|이랑|같이|함께|둘이)", re.IGNORECASE)
 _APART = re.compile(r"(나중|따로|안\s*(가|와)|\blater\b|\bseparately\b|\bnot\b|n'?t\b)", re.IGNORECASE)

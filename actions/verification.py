@@ -259,17 +259,24 @@ class VerifiedFormValidation(FormValidationAction):
                 return self.fits(slot, clause, tracker) and not (reading.kind == Kind.ANSWER
                                                                 and self.accepts(requested, clause, tracker))
             holding = [clause for clause in clauses if carries(clause)]
-            if len(holding) != 1:
-                continue
-            tracker.latest_message = {**(tracker.latest_message or {}), "text": holding[0], "entities": []}
-            tracker.slots["requested_slot"] = slot
-            extracted = await self._extract_slot(slot, dispatcher, tracker, domain)
-            tracker.slots["requested_slot"] = requested
-            if extracted.get(slot) is not None:
-                tracker.slots.update(extracted)
-                taken += [SlotSet(name, value) for name, value in extracted.items()]
+            if len(holding) == 1:
+                taken += await self.take_unasked(slot, holding[0], dispatcher, tracker, domain, requested)
         tracker.latest_message = said
         return taken
+
+    async def take_unasked(self, slot: Text, words: Text, dispatcher: CollectingDispatcher, tracker: Tracker,
+                           domain: DomainDict, requested: Text) -> List[EventType]:
+        """`slot` read from `words` by its own extractor, as if its question were asked (then validated as usual)."""
+        said = tracker.latest_message
+        tracker.latest_message = {**(said or {}), "text": words, "entities": []}
+        tracker.slots["requested_slot"] = slot
+        extracted = await self._extract_slot(slot, dispatcher, tracker, domain)
+        tracker.slots["requested_slot"] = requested
+        tracker.latest_message = said
+        if extracted.get(slot) is None:
+            return []
+        tracker.slots.update(extracted)
+        return [SlotSet(name, value) for name, value in extracted.items()]
 
     def later_answer(self, requested: Text, message: Text, tracker: Tracker) -> Optional[Text]:
         """The one not yet answered question after the asked one whose value the message clearly carries."""

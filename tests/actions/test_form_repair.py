@@ -563,3 +563,23 @@ async def test_a_birth_date_said_with_the_phone_is_never_the_move_in_date(govapi
     await runner.say(f"{DEMO_PHONE}, born {born:%B} {born.day}, 1989")
     assert runner.slots["birth_date"] == born.isoformat()
     assert runner.slots.get("effective_date") is None
+
+
+async def test_address_date_and_who_moves_in_one_run_of_words_go_to_the_summary(govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain)
+    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots)
+    await runner.say("전입신고 할게요", intent="change_address")
+    assert runner.asking == "new_address" and len(runner.slots["household_options"]) >= 2
+    await runner.say("역삼로 25 내일 이사고 저 혼자요")
+    assert runner.slots["effective_date"] and runner.slots["member_ids"] == []
+    assert runner.asking == "address_confirm"
+
+
+async def test_the_whole_family_said_first_moves_everyone(govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain, language="en")
+    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots,
+                        language="en")
+    await runner.say("Hi, my whole family moved in today to 25 Yeoksam-ro", intent="change_address")
+    members = runner.slots["household_options"]
+    assert len(members) >= 2 and runner.slots["member_ids"] == [m["id"] for m in members]
+    assert runner.asking == "address_confirm"

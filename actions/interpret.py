@@ -72,6 +72,8 @@ _PERSON = re.compile(
     r"|(real|actual|live)\s+(person|human|agent)|\b(a|an?) human\b|\bto (a|an) (agent|operator|person)\b"
     r"|\b(talk|speak|chat)\s+(to|with)\s+(a |an |some)?(one|body|person|people|human|agent|staff)\b"
     r"|\b(talk|speak|chat)\s+(to|with)\s+(a |an )?(member of staff|staff member|officer|official|clerk)\b"
+    r"|(상담|담당)\s*하시는\s*분|(상담|담당|응대)\s*(해\s*)?주시는\s*분|(사람|분|직원|상담원)(으?로)?\s*(좀\s*)?바꿔|사람이\s*(하는|해\s*주는)\s*(거|게)\s*아니"
+    r"|\bget me (some(one|body)|a (real )?(person|human)|an? (agent|operator))\b|\bgive me (a|an) (real )?(person|human|agent)\b"
     r"|\brepresentative\b|\boperator\b|\bput me through\b|\bconnect me (to|with)\b|\b(some(one|body)|any(one|body)|a (real )?person|a human) (i|we) (can|could) (talk|speak)\b"
     r"|\b(some(one|body)|a person|staff) (at|from|in) the (office|centre|center|gu office|district office)\b"
     # "call me back", "can someone ring me", "전화 좀 주세요": a person by phone (not "call me at 010-…", an answer)
@@ -301,6 +303,19 @@ def services_named(text: str) -> list:
     return named
 
 
+_WANT = re.compile(r"(\bi (really )?(want|need|have) to\b|\bi'?d like to\b|\bi would like to\b|\blet'?s\b|\bcan (we|i|you)\b|"
+                   r"하고\s*싶|(?<!그만)(?<!취소)할래|(?<!그만)(?<!취소)할게|하려(고|구)|해야\s*(겠|돼|해))", re.IGNORECASE)
+
+
+def _wanted_instead(text: str, own_services: Iterable[str]) -> Optional[str]:
+    """After a way to stop, the one other service the words ask for ("forget the fine, I want to report …")."""
+    if not _WANT.search(text or "") or _RATHER_NOT.search(text or "") or _DEFER.search(text or ""):
+        return None  # "그만할게요 과태료도 이사도 나중에" puts both off
+    own = set(own_services)
+    named = [name for name in services_named(text) if name not in own]
+    return named[0] if len(named) == 1 else None
+
+
 def named_switch(text: str, own_services: Iterable[str]) -> Optional[str]:
     """The one other service the words name, when the message also says "rather", "first" or "instead"."""
     if not _SWITCH_CUE.search(text or "") or _RATHER_NOT.search(text or ""):
@@ -523,9 +538,11 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
     if wants_cancel(text, intent, confidence, requested_slot, ranking, answers_asked):
         if intent not in set(own_services) and _switch_asked(text, intent, confidence):
             return Reading(Kind.SWITCH, switch_to=intent)  # "forget it, I need to change my address first"
-        other = named_switch(text, own_services)
+        other = named_switch(text, own_services) or _wanted_instead(text, own_services)
         if other:
-            return Reading(Kind.SWITCH, switch_to=other)  # "nvm that, I'd rather sort out my unpaid fine first"
+            # "nvm that, I'd rather sort out my unpaid fine first"; "forget the fine for now, i want to report the
+            # traffic light at my junction"
+            return Reading(Kind.SWITCH, switch_to=other)
         return Reading(Kind.CANCEL)
     bare = _LEAD.sub("", text)  # "sorry one sec, someone at the door"
     waits = not answers_asked and named_switch(text, own_services) is None  # "아 잠깐 그거보다 과태료 먼저 낼게요"
@@ -545,6 +562,9 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
         # "네 그거 맞는 거 같은데요?" is a yes put softly; "네? 뭐라고요?" is not.
         # A question is never taken as an answer ("what is a virtual account?" names an option, "which one should I
         # pick?" says "one"); a complaint may be put as a question, but then it names a problem.
+        other = named_switch(text, own_services)
+        if other and not answers_asked:
+            return Reading(Kind.SWITCH, switch_to=other)  # "…I've got a fine of my own to pay, can we sort that first?"
         return _question(text, intent, confidence, requested_slot)
     correction = correction_of(text, requested_slot, task_slots, filled, answers_asked)
     other = named_switch(text, own_services) if not answers_asked else None

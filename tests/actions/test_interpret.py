@@ -736,3 +736,25 @@ def test_asking_for_a_moment_never_stops_the_task(text):
 @pytest.mark.parametrize("text", ["the location, i put the wrong building", "장소요, 건물을 잘못 적었어요"])
 def test_naming_the_wrong_place_carries_no_new_place(text):
     assert value_words(text, "complaint_place") == ""
+
+
+@pytest.mark.parametrize("text", ["인증번호 안 오는데요;; 이거 사람이 하는 거 아니에요? 그냥 상담하시는 분 바꿔 주세요",
+                                  "I never got any code. this bot is useless, get me someone"])
+def test_frustration_that_asks_for_someone_is_a_request_for_a_person(text):
+    reading = read(text, "otp_code", FINE_TASK, {"phone": "+821012345678", "birth_date": "1985-03-14"},
+                   intent="out_of_scope", confidence=0.5, answers=True)
+    assert reading.kind == Kind.PERSON
+
+
+def test_forgetting_this_task_for_another_one_named_is_a_switch():
+    text = "forget the fine for now, i want to report the traffic light at my junction, its been broken all day"
+    reading = read(text, "fine_ids", FINE_TASK, intent="cancel", confidence=0.7)
+    assert reading.kind == Kind.SWITCH and reading.switch_to == "file_complaint"
+
+
+def test_a_question_that_asks_for_another_service_first_is_a_switch():
+    text = ("actually hold on, that reminds me I've got a parking fine of my own to pay, can we sort that out "
+            "first?")
+    reading = read(text, "complaint_place", COMPLAINT_TASK, {"complaint_text": "a van parked on the pavement"},
+                   intent="pay_fine", confidence=0.45, services=("file_complaint",))
+    assert reading.kind == Kind.SWITCH and reading.switch_to == "pay_fine"

@@ -109,6 +109,12 @@ _NO_PHOTO = re.compile(r"(패스|스킵|넘어가|건너|\bpass\b|(못|안)\s*�
                        re.IGNORECASE)
 
 
+# In a first message only words about the photo count ("no photo", "사진은 없어요"), never a bare "no".
+_NO_PHOTO_SAID = re.compile(r"(\bno (pic|photo|picture|image)s?\b|사진\s*(은|이)?\s*(없|못\s*찍|안\s*찍)|"
+                            r"(don'?t|didn'?t|can'?t) (have|take|get) (a |any )?(pic|photo|picture))", re.IGNORECASE)
+_GO_ON = re.compile(r"(\b(file|submit|send) it\b|\bgo ahead\b|접수|진행|제출)", re.IGNORECASE)
+
+
 def no_photo(message: str) -> bool:
     return means_none(message) or is_no(message) or bool(_NO_PHOTO.search(message or ""))
 
@@ -261,6 +267,8 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
     async def extract_photo_id(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                domain: DomainDict) -> Dict[Text, Any]:
         if not self.answering(tracker, "photo_id"):
+            if tracker.get_slot("requested_slot") is None and _NO_PHOTO_SAID.search(conv.latest_text(tracker)):
+                return {"photo_id": "none"}  # "… It's been dark for a week now. No photo.": not asked again
             return {}
         photo = conv.metadata(tracker).get("photo")
         lang = conv.language(tracker)
@@ -271,8 +279,8 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
             dispatcher.utter_message(text=text("photo_failed", lang))
             return {"photo_id": "none"}
         message = conv.latest_text(tracker)
-        if no_photo(message) or conv.latest_intent(tracker)[0] == "deny":
-            return {"photo_id": "none"}
+        if no_photo(message) or conv.latest_intent(tracker)[0] == "deny" or (is_yes(message) and _GO_ON.search(message)):
+            return {"photo_id": "none"}  # "yes, file it" at the photo question: go on without one
         dispatcher.utter_message(text=text("help_photo_id", lang))
         return {"photo_id": None}
 

@@ -273,7 +273,8 @@ def _switch_asked(text: str, intent: Optional[str], confidence: float) -> bool:
 # Words that name one service beyond doubt. Used only where a stop comes with "rather/first/instead" words, when
 # NLU's stop hides the service asked for next ("nvm that, I'd rather sort out my unpaid fine first": cancel 0.96).
 SERVICE_WORDS: Mapping[str, re.Pattern] = {
-    "pay_fine": re.compile(r"(과태료|범칙금|벌금|\bfines?\b|\bpenalt(y|ies)\b|\bticket\b)", re.IGNORECASE),
+    "pay_fine": re.compile(r"(과태료|범칙금|벌금|딱지|위반\s*스티커|고지서|밀린\s*(거|것|게)[^.?!]{0,12}(낼|내|납부)|\bfines?\b|"
+                           r"\bpenalt(y|ies)\b|\bticket\b)", re.IGNORECASE),
     "change_address": re.compile(r"(전입\s*신고|주소\s*(변경|이전|바꾸|옮기)|이사|\bmov(e|ed|ing)\b|\baddress\b)",
                                  re.IGNORECASE),
     "file_complaint": re.compile(r"(민원\s*(넣|접수|신고|제기|요|이요|할|하려|좀)|불편\s*신고|(?<!전입)(?<!전입 )신고\s*(할|하려|하고|요|합니다|부터|먼저)|"
@@ -409,6 +410,8 @@ def _value_type_slot(text: str, filled: Sequence[str], requested_slot: Optional[
     list answered last: "아 잘못 골랐어요, 2번이요")."""
     if "phone" in filled and requested_slot != "phone" and normalise_phone(text):
         return "phone"
+    if "birth_date" in filled and requested_slot != "birth_date" and parse_birth_date(text):
+        return "birth_date"  # "oops wrong yr. 1989-06-26" while the code is asked
     if "case_number" in filled and requested_slot != "case_number" and find_case_number(text):
         return "case_number"  # "번호 잘못 쳤어요 AP-2026-000044 이거예요" while the birth date is asked
     places = [slot for slot in ("complaint_place", "new_address") if slot in filled]

@@ -583,3 +583,33 @@ async def test_the_whole_family_said_first_moves_everyone(govapi, actions_on_gov
     members = runner.slots["household_options"]
     assert len(members) >= 2 and runner.slots["member_ids"] == [m["id"] for m in members]
     assert runner.asking == "address_confirm"
+
+
+async def test_no_photo_said_first_is_not_asked_and_yes_file_it_at_the_photo_goes_on(govapi, actions_on_govapi,
+                                                                                      domain):
+    sender, slots = await verified_slots(govapi, domain, language="en")
+    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots,
+                        language="en")
+    await runner.say("Reporting a broken streetlight outside 12 Teheran-ro. It's been dark for a week. No photo.",
+                     intent="file_complaint")
+    await runner.say("yes", intent="affirm")
+    assert runner.slots["photo_id"] == "none" and runner.asking == "complaint_confirm"
+    other = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots,
+                       language="en")
+    await other.say("the streetlight outside 12 Teheran-ro is broken", intent="file_complaint")
+    await other.say("yes", intent="affirm")
+    assert other.asking == "photo_id"
+    await other.say("yes, file it", intent="affirm")
+    assert other.slots["photo_id"] == "none" and other.asking == "complaint_confirm"
+
+
+async def test_a_corrected_birth_date_while_the_code_is_asked_sends_a_new_code(govapi, actions_on_govapi, domain):
+    runner = FormRunner(ValidateVerifyForm(), "verify_form", domain, language="en")
+    await runner.say("show my applications", intent="list_applications")
+    await runner.say(DEMO_PHONE)
+    await runner.say("1984-03-14")
+    first = runner.slots["verification_id"]
+    await runner.say("oops wrong yr. 1985-03-14", intent="inform", confidence=0.5)
+    assert runner.slots["birth_date"] == DEMO_BIRTH and runner.slots["verification_id"] != first
+    await runner.say(await govapi.latest_code("+821012345678"))
+    assert runner.slots.get("verified") is True

@@ -758,3 +758,11 @@ def test_a_question_that_asks_for_another_service_first_is_a_switch():
     reading = read(text, "complaint_place", COMPLAINT_TASK, {"complaint_text": "a van parked on the pavement"},
                    intent="pay_fine", confidence=0.45, services=("file_complaint",))
     assert reading.kind == Kind.SWITCH and reading.switch_to == "pay_fine"
+
+
+def test_paying_what_is_owed_during_a_complaint_about_parking_switches_to_the_fine():
+    # a windshield ticket read as a parking complaint: the words about paying name the fine
+    reading = read("밀린 거 있으면 전부 같이 낼래요", "complaint_category", COMPLAINT_TASK,
+                   {"complaint_text": "앞유리에 주차위반 스티커가 붙어 있어요"}, intent="pay_fine", confidence=0.99,
+                   services=("file_complaint",))
+    assert reading.kind == Kind.SWITCH and reading.switch_to == "pay_fine"

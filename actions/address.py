@@ -18,7 +18,7 @@ from actions.common import ask_what_to_change, early_end, then_offer_updates, ye
 from actions.conversation import clear_form_slots
 from actions.dates import parse_date
 from actions.govapi_client import GovApiClient, Result, get_client
-from actions.interpret import CHOICE_NUMBER, PLACE_WORDS, Kind, Reading
+from actions.interpret import CHOICE_NUMBER, PLACE_WORDS, Kind, Reading, names_a_place
 from actions.parsing import NOT_ALL, is_no, match_label, means_all, means_none, parse_choices
 from actions.texts import pick, text
 from actions.verification import OUTCOME_UNAVAILABLE, VerifiedFormValidation
@@ -41,8 +41,8 @@ class ValidateChangeAddressForm(VerifiedFormValidation):
         return ["change_address"]
 
     def accepts(self, slot: Text, message: Text, tracker: Tracker) -> bool:
-        if slot == "new_address":
-            return bool(PLACE_WORDS.search(message))
+        if slot == "new_address":  # "식구들 다 데리고 가요" says who moves, not where
+            return names_a_place(message) and who_moves(message) is None
         if slot == "address_id":
             return bool(parse_choices(message, len(tracker.get_slot("address_options") or [])))
         if slot == "member_ids":
@@ -232,7 +232,7 @@ def address_words(message: str) -> str:
     return found.group(1).strip() if found else (message or "").strip()
 
 
-_BOTH = re.compile(r"(둘\s*다|셋\s*다|넷\s*다|다\s*(같이|함께|가|이사)|모두|전부|다들|온\s*가족|가족\s*(다|전부|모두|같이|함께)|"
+_BOTH = re.compile(r"(둘\s*다|셋\s*다|넷\s*다|다\s*(같이|함께|가|이사|데리고)|모두|전부|다들|온\s*가족|(가족|식구)(들|분들)?[은는이도]?\s*(다|전부|모두|같이|함께)|"
                    r"everyone|everybody|both|all of (us|them)|(the|my|our) (whole|entire) (family|household)|"
                    r"(whole|entire) family|all the family|all \d+ of (us|them)|(me|i) and (my|the) (family|household)|"
                    r"with (my|the) (family|household)|(my|the) family (too|as well|also)|^\s*(my|the) family\s*$)",

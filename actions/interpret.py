@@ -99,6 +99,7 @@ _STOP = re.compile(r"((do\s*n'?t|do not) (send|submit|file|charge|process|go ahe
                    r"(보내|접수하|신고하|결제하|신청하|진행하|처리하|내)지\s*마(세요|요|)\b|"
                    r"취소해\s*주세요|취소할게요|취소할래요|취소요\b|그만할게요|그만할래요|그만\s*둘게요|안\s*(할|낼)래요|"
                    r"안\s*(할|낼)게요|다음에\s*할게요|\bcancel (this|it|that|everything)\b|\bforget (it|about it)\b|"
+                   r"\bforget (about )?(the|this|that|my) (fine|fines|payment|complaint|report|move|address( change)?|application)\b|"
                    r"\bi'?ll stop\b|\bstop here\b|\bcancel,? please\b|\bplease cancel\b|\blet'?s not\b|\bforget (that )?i (asked|said anything)\b|\bdon'?t want to make a fuss\b|"
                    r"없던\s*(걸로|일로)|\bnever\s*mind\b|\bdon'?t want to (do|pay|file|go on)\b)", re.IGNORECASE)
 # Putting the task off ("나중에 낼게요", "I'll pay after payday") or finding it unneeded ("신고 안해도 될듯"): a stop,
@@ -393,7 +394,7 @@ def _has_value(slot: str, value: str) -> bool:
 
 
 # Words that hold a place word's letters but name no place ("그대로" ends in 로).
-_NOT_PLACE = re.compile(r"(?<![가-힣])(그|이|저|제)대로|앞으로|뒤로|그래서|그러니까|시간|구멍|요구|연구|친구|가구")
+_NOT_PLACE = re.compile(r"(?<![가-힣])(그|이|저|제)대로|식구|앞으로|뒤로|그래서|그러니까|시간|구멍|요구|연구|친구|가구")
 
 
 CHOICE_NUMBER = re.compile(r"(\d{1,2})\s*번|\bnumber\s*\d{1,2}\b|#\s*\d{1,2}\b|\bthe (first|second|third|fourth) one\b",

@@ -613,3 +613,13 @@ async def test_a_corrected_birth_date_while_the_code_is_asked_sends_a_new_code(g
     assert runner.slots["birth_date"] == DEMO_BIRTH and runner.slots["verification_id"] != first
     await runner.say(await govapi.latest_code("+821012345678"))
     assert runner.slots.get("verified") is True
+
+
+async def test_who_moves_said_where_the_address_is_asked_is_kept(govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain)
+    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots)
+    await runner.say("이사했어요 주소 바꿔야 돼요", intent="change_address")
+    members = runner.slots["household_options"]
+    assert runner.asking == "new_address" and len(members) >= 2
+    await runner.say("식구들 다 데리고 가요")
+    assert runner.slots["member_ids"] == [m["id"] for m in members] and runner.asking == "new_address"

@@ -766,3 +766,10 @@ def test_paying_what_is_owed_during_a_complaint_about_parking_switches_to_the_fi
                    {"complaint_text": "앞유리에 주차위반 스티커가 붙어 있어요"}, intent="pay_fine", confidence=0.99,
                    services=("file_complaint",))
     assert reading.kind == Kind.SWITCH and reading.switch_to == "pay_fine"
+
+
+def test_forgetting_the_fine_for_a_named_complaint_switches_even_where_a_word_picks_a_fine():
+    # "traffic light" holds "light", the telling word of a red-light fine: the answer parser takes it
+    text = "forget the fine for now, i want to report the traffic light at my junction, its been broken all day"
+    reading = read(text, "fine_ids", FINE_TASK, intent="cancel", confidence=0.5, answers=True)
+    assert reading.kind == Kind.SWITCH and reading.switch_to == "file_complaint"

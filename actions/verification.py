@@ -20,9 +20,10 @@ from rasa_sdk.types import DomainDict
 from actions import conversation as conv
 from actions.dates import parse_date
 from actions.govapi_client import ErrKind, get_client
-from actions.interpret import (CHOICE_SLOTS, CONFIRM_SLOTS, FREE_TEXT_SLOTS, SERVICE_FORMS, SLOT_WORDS, Kind, Reading, asks,
+from actions.interpret import (CHOICE_NUMBER, CHOICE_SLOTS, CONFIRM_SLOTS, FREE_TEXT_SLOTS, SERVICE_FORMS, SLOT_WORDS, Kind, Reading, asks,
                                read_message, says_change)
-from actions.parsing import (find_case_number, is_no, is_yes, keeps_as_is, negated, normalise_phone, parse_birth_date, parse_otp,
+from actions.parsing import (find_case_number, is_no, is_yes, keeps_as_is, means_all, negated, normalise_phone,
+                             parse_birth_date, parse_otp,
                              phone_from_sender, wants_resend)
 from actions.texts import TEXTS, text
 
@@ -117,7 +118,9 @@ class VerifiedFormValidation(FormValidationAction):
             beside = self.answer_beside_question(reading, requested, message, tracker)
             if beside is not None:
                 # "2012-05-05 이요. 근데 생년월일은 왜 필요해요?": the question is answered, the answer is taken too
-                self.act_on(reading, dispatcher, tracker, requested)
+                # ("all of them, how much is that?": the next question shows the total, no help text first)
+                if reading.value == "why":
+                    self.act_on(reading, dispatcher, tracker, requested)
                 tracker.latest_message = {**(tracker.latest_message or {}), "text": beside, "entities": []}
                 reading = Reading(Kind.ANSWER)
             ended = self.act_on(reading, dispatcher, tracker, requested)
@@ -211,11 +214,15 @@ class VerifiedFormValidation(FormValidationAction):
                                tracker: Tracker) -> Optional[Text]:
         """The one clause of a message with a question about this step that answers the asked question itself (not
         at a summary, where a yes must never come out of a question, nor for a free-text answer)."""
-        if reading.kind != Kind.QUESTION or requested not in _TYPED_ANSWERS:
-            return None  # a choice may be what the question is about ("1번은 뭐 때문에 나온 거예요? 주차한 적 없는데")
-        clauses = [c.strip() for c in _CLAUSE.split(message) if c and c.strip()]
-        answering = [c for c in clauses if not asks(c) and self.accepts(requested, c, tracker)]
-        return answering[0] if len(clauses) > 1 and len(answering) == 1 else None
+        if reading.kind != Kind.QUESTION or (requested not in _TYPED_ANSWERS and requested not in MULTI_CHOICE_SLOTS):
+            return None
+        parts = [c.strip() for c in re.split(r"(?<=[?？])|" + _CLAUSE.pattern, message) if c and c.strip()]
+        if requested in MULTI_CHOICE_SLOTS and any(CHOICE_NUMBER.search(c) or re.search(r"\d", c)
+                                                   for c in parts if asks(c)):
+            return None  # a choice may be what the question is about ("1번은 뭐 때문에 나온 거예요?")
+        answering = [c for c in parts if not asks(c) and self.accepts(requested, c, tracker)
+                     and (requested not in MULTI_CHOICE_SLOTS or means_all(c) or re.fullmatch(r"[\d\s,번and&]+", c))]
+        return answering[0] if len(parts) > 1 and len(answering) == 1 else None
 
     async def more_facts(self, reading: Reading, dispatcher: CollectingDispatcher, tracker: Tracker,
                          domain: DomainDict, requested: Text, message: Text,

@@ -623,3 +623,16 @@ async def test_who_moves_said_where_the_address_is_asked_is_kept(govapi, actions
     assert runner.asking == "new_address" and len(members) >= 2
     await runner.say("식구들 다 데리고 가요")
     assert runner.slots["member_ids"] == [m["id"] for m in members] and runner.asking == "new_address"
+
+
+async def test_all_fines_with_a_question_about_the_total_chooses_them_all(govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain, language="en")
+    runner = FormRunner(ValidatePayFineForm(), "pay_fine_form", domain, sender=sender, slots=slots, language="en")
+    await runner.say("want to pay off my fines tonight", intent="pay_fine")
+    options = runner.slots["fine_options"]
+    assert runner.asking == "fine_ids" and len(options) >= 2
+    await runner.say("all of them please, how much is that in total?", intent="pay_fine", confidence=0.5)
+    assert sorted(runner.slots["fine_ids"]) == sorted(o["id"] for o in options)
+    assert runner.asking == "payment_method"
+    await runner.say("I'll just put it on my Visa", intent="out_of_scope", confidence=0.6)
+    assert runner.slots["payment_method"] == "card"

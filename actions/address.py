@@ -18,8 +18,8 @@ from actions.common import ask_what_to_change, early_end, then_offer_updates, ye
 from actions.conversation import clear_form_slots
 from actions.dates import parse_date
 from actions.govapi_client import GovApiClient, Result, get_client
-from actions.interpret import CHOICE_NUMBER, PLACE_WORDS, Kind, Reading, names_a_place
-from actions.parsing import NOT_ALL, is_no, match_label, means_all, means_none, parse_choices
+from actions.interpret import CHOICE_NUMBER, Kind, Reading, names_a_place
+from actions.parsing import NOT_ALL, is_no, means_all, means_none, parse_choices
 from actions.texts import pick, text
 from actions.verification import OUTCOME_UNAVAILABLE, VerifiedFormValidation
 

@@ -29,8 +29,8 @@ MUST_GIVE = {"n", "first", "last", "total"}  # total: of a page; money totals ar
 
 
 def segments(message: str) -> int:
-    """SMS segments: GSM-7 160/153 per part, else UCS-2 70/67 (connectors/segments.py's arithmetic)."""
-    from connectors.segments import count_segments, to_gsm7_if_possible
+    """SMS segments: GSM-7 160/153 per part, else UCS-2 70/67 (minwon_core/segments.py's arithmetic)."""
+    from minwon_core.segments import count_segments, to_gsm7_if_possible
     return count_segments(to_gsm7_if_possible(message))  # as the SMS connector sends it (₩ -> KRW)
 
 
@@ -254,7 +254,7 @@ def test_domain_responses_fit_one_sms():
 
 
 def test_step_help_is_reachable_by_sms_under_a_word_the_carrier_does_not_take():
-    from connectors.sms_keywords import keyword
+    from minwon_core.sms_keywords import keyword
     for lang in ("ko", "en"):
         assert keyword(HELP_WORD[lang]) is None
         assert f"'{HELP_WORD[lang]}'" in text("fallback", lang)

@@ -192,8 +192,11 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
     def fits(self, slot: Text, message: Text, tracker: Tracker) -> bool:
         if slot == "complaint_place":  # unasked, only a road address said with little else
             return only_a_place(message)
-        if slot == "complaint_category" and only_a_place(message):
-            return False  # "the bus stop at 168 Hangang-daero" says where, not which kind of problem
+        if slot == "photo_id":  # unasked, only words about the photo ("아니 근데 뭘 이렇게 물어봐요" is no "no photo")
+            return bool(_NO_PHOTO_SAID.search(message))
+        if slot == "complaint_category":  # a kind named or chosen; a bare yes/no answers only the asked guess
+            return not only_a_place(message) and bool(parse_choices(message, len(FALLBACK_CATEGORIES))
+                                                       or guess_category(message, []))
         return super().fits(slot, message, tracker)
 
     async def extract_complaint_text(self, dispatcher: CollectingDispatcher, tracker: Tracker,

@@ -124,6 +124,11 @@ class ValidatePayFineForm(VerifiedFormValidation):
             return bool(_ACCOUNT.search(message) or _CARD.search(message) or is_yes(message))
         return super().accepts(slot, message, tracker)
 
+    def fits(self, slot: Text, message: Text, tracker: Tracker) -> bool:
+        if slot == "payment_method":  # unasked, only the way itself ("둘다 카드로 낼께요"), never a bare yes or number
+            return bool(_CARD_NAMED.search(message) or _ACCOUNT_NAMED.search(message))
+        return super().fits(slot, message, tracker)
+
     async def prepare(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
         if tracker.get_slot("fine_options") is not None:
             return {}

@@ -100,6 +100,8 @@ _STOP = re.compile(r"((do\s*n'?t|do not) (send|submit|file|charge|process|go ahe
                    r"취소해\s*주세요|취소할게요|취소할래요|취소요\b|그만할게요|그만할래요|그만\s*둘게요|안\s*(할|낼)래요|"
                    r"안\s*(할|낼)게요|다음에\s*할게요|\bcancel (this|it|that|everything)\b|\bforget (it|about it)\b|"
                    r"\bforget (about )?(the|this|that|my) (fine|fines|payment|complaint|report|move|address( change)?|application)\b|"
+                   r"\b(decided|going|chosen|choose) not to (file|submit|send|pay|report|go ahead|do)\b|"
+                   r"\bnot (to )?(file|submit|send|report) it after all\b|\bleave (the matter|it|things) (there|at that)\b|"
                    r"\bi'?ll stop\b|\bstop here\b|\bcancel,? please\b|\bplease cancel\b|\blet'?s not\b|\bforget (that )?i (asked|said anything)\b|\bdon'?t want to make a fuss\b|"
                    r"없던\s*(걸로|일로)|\bnever\s*mind\b|\bdon'?t want to (do|pay|file|go on)\b)", re.IGNORECASE)
 # Putting the task off ("나중에 낼게요", "I'll pay after payday") or finding it unneeded ("신고 안해도 될듯"): a stop,
@@ -140,7 +142,8 @@ _WHY = re.compile(r"(왜|뭐\s*때문에|어디에\s*쓰|어디\s*(다른\s*)?(�
                   r"안전하나요)", re.IGNORECASE)
 # Korean question endings; not a bare -가요, which is also "(we) go" ("둘 다 같이 가요").
 _IS_QUESTION = re.compile(r"(\?|나요|까요|[인는은던]가요|어때요?|뭐예요|뭐에요|언제예요|어디예요|죠)\s*[.~]*\s*$")
-_SWITCH_CUE = re.compile(r"(그게\s*아니라|말고|아니고|대신|먼저|부터\s*(할|하고|해야|하려)|instead|rather|actually,? i (want|need)|"
+_SWITCH_CUE = re.compile(r"(그게\s*아니라|말고|아니고|대신|먼저|부터\s*([가-힣]{1,4}\s*)?(할|하고|해야|하려)|그\s*전에|before that|"
+                         r"instead|rather|actually,? i (want|need)|"
                          r"first)", re.IGNORECASE)
 # Words that say an earlier answer was wrong.
 _CUE = re.compile(r"(틀렸|틀려|틀린|잘못|아니라|아니고|말고|정정|수정|바꿔|바꿀|바꾸|변경|다시\s*(말|쓸|쓰|적|할|고를)|고칠|고쳐|"
@@ -229,7 +232,8 @@ def wants_cancel(text: str, intent: Optional[str], confidence: float, requested_
     # "사진은 나중에 보낼게요" answers the photo question (no photo now); a date put off stops the task.
     own_words = SLOT_WORDS.get(requested_slot or "") if requested_slot == "photo_id" else None
     # An address question is free text, but a line putting the task off that names no whole address is no address.
-    no_address = requested_slot == "new_address" and not _WHOLE_PLACE.search(text)
+    no_address = (requested_slot == "new_address" and not _WHOLE_PLACE.search(text)) \
+        or (requested_slot == "complaint_place" and not names_a_place(text))
     if _DEFER.search(text) and (not free_text or len(text) <= 25 or intent == "cancel" or no_address) \
             and not is_question \
             and not (answers_asked and requested_slot not in CONFIRM_SLOTS and not no_address) \

@@ -97,7 +97,7 @@ def wants_resend(text: str) -> bool:
 
 
 # Going ahead unchanged after saying something was wrong ("그대로 진행", "keep as is", "no changes, go ahead").
-_KEEP = re.compile(r"(그대로|이대로|원래\s*대로|as it was|as before|바꿀\s*(거|게|것)\s*없|수정\s*(안|없)|keep (it )?as (it )?is|as it is|no changes?\b|"
+_KEEP = re.compile(r"(그대로|이대로|원래\s*대로|as it was|as before|how it was|the way it was|바꿀\s*(거|게|것)\s*없|수정\s*(안|없)|keep (it )?as (it )?is|as it is|no changes?\b|"
                    r"nothing to change|leave it|go ahead|진행해)", re.IGNORECASE)
 
 

@@ -42,6 +42,8 @@ OUTCOME_SWITCH = "switch:"         # + a service intent: asked for in words NLU 
 _PHONE_OR_CASE = re.compile(r"(\+?82[\s-]?1[0-9]|01[0-9])[\s-]?\d{3,4}[\s-]?\d{4}|[A-Z]{2}-?\d{4}-?\d{6}", re.I)
 # Answers with a value of a type of their own (not a choice from a list, not free text, never a summary's yes).
 _TYPED_ANSWERS = frozenset({"phone", "birth_date", "otp_code", "case_number", "effective_date"})
+# Questions whose answer leaves room for a later answer in the same clause, read only by that answer's strict words.
+_WHOLE_LINE_OK = frozenset({"fine_ids"})
 _UNASKED_OK = frozenset({"birth_date", "case_number", "effective_date", "payment_method", "member_ids", "new_address",
                          "complaint_place"})
 _TYPED_VALUE = re.compile(r"\d{3,}|\d+\s*(월|일|년)|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE)
@@ -235,8 +237,10 @@ class VerifiedFormValidation(FormValidationAction):
             return []
         clauses = [c.strip() for c in _CLAUSE.split(message) if c and c.strip()]
         order = self.task_slots()
-        if len(clauses) < 2 or requested not in order:
+        if requested not in order or not clauses:
             return []
+        if len(clauses) < 2 and not (reading.kind == Kind.ANSWER and requested in _WHOLE_LINE_OK):
+            return []  # one clause: only beside a choice ("둘다 카드로 낼께요": the fines and the way to pay)
         now = {slot: tracker.get_slot(slot) for slot in order}
         now.update({e.get("name"): e.get("value") for e in events if e.get("event") == "slot"})
         if now.get("form_outcome") or tracker.get_slot("form_outcome"):
@@ -263,7 +267,7 @@ class VerifiedFormValidation(FormValidationAction):
                 if slot == requested:
                     return self.accepts(slot, clause, tracker)
                 # a later answer never comes out of the clause that answered the asked question
-                return self.fits(slot, clause, tracker) and not (reading.kind == Kind.ANSWER
+                return self.fits(slot, clause, tracker) and not (reading.kind == Kind.ANSWER and len(clauses) > 1
                                                                 and self.accepts(requested, clause, tracker))
             holding = [clause for clause in clauses if carries(clause)]
             if len(holding) == 1:

@@ -550,6 +550,7 @@ async def test_saying_which_answer_was_wrong_at_the_summary_asks_it_again_and_wr
     await runner.say("no thats not right", intent="deny")
     await runner.say("the location, i put the wrong building", intent="inform", confidence=0.6)
     assert runner.slots.get("complaint_place") is None and runner.asking == "complaint_place"
+    assert runner.slots["complaint_category"] == "waste"  # "no thats not right" changed nothing by itself
     await runner.say("25 Yeoksam-ro")
     assert "25 Yeoksam-ro" in str(runner.slots["complaint_place"]) and runner.asking == "complaint_confirm"
 
@@ -636,3 +637,32 @@ async def test_all_fines_with_a_question_about_the_total_chooses_them_all(govapi
     assert runner.asking == "payment_method"
     await runner.say("I'll just put it on my Visa", intent="out_of_scope", confidence=0.6)
     assert runner.slots["payment_method"] == "card"
+
+
+async def test_both_fines_by_card_in_one_line_goes_to_the_summary(govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain)
+    runner = FormRunner(ValidatePayFineForm(), "pay_fine_form", domain, sender=sender, slots=slots)
+    await runner.say("과태료 낼게요", intent="pay_fine")
+    assert runner.asking == "fine_ids"
+    await runner.say("전부 카드로 낼께요")
+    assert runner.slots["payment_method"] == "card" and runner.asking == "payment_confirm"
+
+
+async def test_a_grumble_where_the_problem_is_asked_is_neither_photo_nor_problem(govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain)
+    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots)
+    await runner.say("민원 하나 넣으려고요", intent="file_complaint")
+    assert runner.asking == "complaint_text"
+    await runner.say("아니 근데 뭘 이렇게 많이 물어봐요 ㅡㅡ", intent="out_of_scope", confidence=0.97)
+    assert runner.slots.get("photo_id") is None and runner.slots.get("complaint_text") is None
+
+
+async def test_keeping_the_way_to_pay_how_it_was_after_asking_to_change_it(govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain, language="en")
+    runner = FormRunner(ValidatePayFineForm(), "pay_fine_form", domain, sender=sender, slots=slots, language="en")
+    await runner.say("pay all my fines by card", intent="pay_fine")
+    assert runner.asking == "payment_confirm"
+    await runner.say("can I change how I pay?", intent="pay_fine", confidence=0.5)
+    assert runner.asking == "payment_method"
+    await runner.say("nah never mind, keep it how it was", intent="cancel", confidence=0.9)
+    assert runner.slots["payment_method"] == "card" and runner.asking == "payment_confirm"

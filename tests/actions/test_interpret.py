@@ -773,3 +773,22 @@ def test_forgetting_the_fine_for_a_named_complaint_switches_even_where_a_word_pi
     text = "forget the fine for now, i want to report the traffic light at my junction, its been broken all day"
     reading = read(text, "fine_ids", FINE_TASK, intent="cancel", confidence=0.5, answers=True)
     assert reading.kind == Kind.SWITCH and reading.switch_to == "file_complaint"
+
+
+@pytest.mark.parametrize("text,requested,task,filled,intent,confidence,services", [
+    ("Thank you, but I've decided not to file it after all.", "complaint_confirm", COMPLAINT_TASK, COMPLAINT_FILLED,
+     "cancel", 0.63, ("file_complaint",)),
+    ("On reflection, my neighbour tells me she has already reported it, so I shall leave the matter there.",
+     "complaint_place", COMPLAINT_TASK, {"complaint_text": "a broken bench", "complaint_category": "parks"},
+     "out_of_scope", 0.6, ("file_complaint",)),
+])
+def test_deciding_not_to_go_on_stops_the_task(text, requested, task, filled, intent, confidence, services):
+    assert read(text, requested, task, filled, intent=intent, confidence=confidence,
+                services=services).kind == Kind.CANCEL
+
+
+def test_another_service_asked_for_before_this_one_switches():
+    text = "아 그 전에요, 지금 사는 집 앞 가로등이 일주일째 나가 있는데 그거부터 신고할게요"
+    reading = read(text, "effective_date", ADDRESS_TASK, {"new_address": "역삼로 25"}, intent="file_complaint",
+                   confidence=0.74, services=("change_address",))
+    assert reading.kind == Kind.SWITCH and reading.switch_to == "file_complaint"

@@ -195,8 +195,8 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
         if slot == "photo_id":  # unasked, only words about the photo ("아니 근데 뭘 이렇게 물어봐요" is no "no photo")
             return bool(_NO_PHOTO_SAID.search(message))
         if slot == "complaint_category":  # a kind named or chosen; a bare yes/no answers only the asked guess
-            return not only_a_place(message) and bool(parse_choices(message, len(FALLBACK_CATEGORIES))
-                                                       or guess_category(message, []))
+            chosen = re.fullmatch(r"\s*\d{1,2}\s*번?\s*(이요|요)?[.!]?\s*", message or "") is not None
+            return not only_a_place(message) and (chosen or bool(guess_category(message, [])))  # "하나 틀렸어요": no choice
         return super().fits(slot, message, tracker)
 
     async def extract_complaint_text(self, dispatcher: CollectingDispatcher, tracker: Tracker,

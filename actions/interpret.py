@@ -678,3 +678,18 @@ def asks(text: str) -> bool:
     """A question by its ending or its first word, or a "why/what for" asked before a remark ("근데 1번은 뭐 때문에 나온
     거예요? 거기 주차한 적이 없는데", "whats the second one for?? never got any letter about it")."""
     return bool(_IS_QUESTION.search(text) or _EN_QUESTION.search(text) or ("?" in text and _WHY.search(text)))
+
+
+# Going back to a task left for another one ("네 확인했어요. 아까 하던 민원 이어서 할게요", "ok, back to my complaint").
+_RESUME = re.compile(r"(이어서|마저|계속\s*(할|하|진행)|아까\s*하던|하던\s*(거|것|민원|신고|결제)|back to (my|the)|"
+                     r"\bcontinue\b|\bcarry on\b|\bresume\b|\bpick up where\b)", re.IGNORECASE)
+
+
+def resumed_service(words: str) -> Optional[str]:
+    """The one service a message goes back to, or None."""
+    if not _RESUME.search(words or ""):
+        return None
+    named = set(services_named(words))
+    if _COMPLAINT_WORD.search(words or ""):
+        named.add("file_complaint")
+    return named.pop() if len(named) == 1 else None

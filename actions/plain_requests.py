@@ -48,3 +48,4 @@ def start_plain_request(tracker: Tracker) -> Optional[List[EventType]]:
     """The events that start the service the words ask for, or None."""
     service = plain_request(tracker)
     return [FollowupAction(SERVICE_FORMS[service])] if service else None
+

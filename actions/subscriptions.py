@@ -29,6 +29,7 @@ from rasa_sdk.types import DomainDict
 from actions import conversation as conv
 from actions.govapi_client import get_client
 from actions.parsing import is_yes
+from actions.interpret import SERVICE_FORMS, resumed_service
 from actions.texts import text
 from minwon_logs import outgoing_headers
 
@@ -370,6 +371,9 @@ class ActionSubscribeUpdates(Action):
         if wants == "list":
             return await list_subscriptions(dispatcher, tracker)
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        resumed = resumed_service(_text(tracker)) if intent == "affirm" else None
+        if resumed:
+            return [FollowupAction(SERVICE_FORMS[resumed])]  # "네 확인했어요. 아까 하던 민원 이어서 할게요"
         if intent == "affirm" and not tracker.get_slot("offered_case"):
             # A bare "네" after a service answer that offered nothing is no request to subscribe. After "I'll tell
             # you here when it is answered" it agrees: the follow stands.

@@ -666,3 +666,13 @@ async def test_keeping_the_way_to_pay_how_it_was_after_asking_to_change_it(govap
     assert runner.asking == "payment_method"
     await runner.say("nah never mind, keep it how it was", intent="cancel", confidence=0.9)
     assert runner.slots["payment_method"] == "card" and runner.asking == "payment_confirm"
+
+
+async def test_going_back_to_the_complaint_after_a_status_check_starts_it_again(govapi, actions_on_govapi, domain):
+    from actions.subscriptions import ActionSubscribeUpdates
+    sender, slots = await verified_slots(govapi, domain)
+    events, messages = await run_action(ActionSubscribeUpdates(), make_tracker(
+        slots, "네 확인했어요. 아까 하던 민원 이어서 할게요", "affirm", sender=sender), domain)
+    assert {"event": "followup", "name": "file_complaint_form"} in [
+        {"event": e.get("event"), "name": e.get("name")} for e in events]
+    assert not texts_of(messages)  # no "to get notifications…" hint: the complaint goes on

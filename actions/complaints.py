@@ -19,7 +19,7 @@ from actions.address import road_address_in
 from actions.common import ask_what_to_change, early_end, then_offer_updates, yes_no_buttons
 from actions.conversation import clear_form_slots
 from actions.govapi_client import GovApiClient, Result, get_client
-from actions.interpret import PLACE_WORDS, SERVICE_INTENTS, names_a_place
+from actions.interpret import PLACE_WORDS, SERVICE_INTENTS, names_a_place, resumed_service
 from actions.parsing import is_no, is_yes, match_label, means_none, parse_choices
 from actions.texts import pick, text
 from actions.turn_language import without_language_ask
@@ -211,7 +211,8 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
             intent, _ = conv.latest_intent(tracker)
             # Started by NLU, or by the words when NLU was unsure (actions/plain_requests.py).
             if (intent == "file_complaint" or intent not in SERVICE_INTENTS) and len(message) >= 6 \
-                    and (guess or describes_problem(message)):
+                    and (guess or describes_problem(message)) and not resumed_service(message):
+                # ("아까 하던 민원 이어서 할게요" goes back to a complaint: it describes nothing)
                 # A place said with it is kept too: what the first message said is not asked again.
                 place = road_address_in(message)
                 return {"complaint_text": message, "complaint_category_guess": guess,

@@ -676,3 +676,6 @@ async def test_going_back_to_the_complaint_after_a_status_check_starts_it_again(
     assert {"event": "followup", "name": "file_complaint_form"} in [
         {"event": e.get("event"), "name": e.get("name")} for e in events]
     assert not texts_of(messages)  # no "to get notifications…" hint: the complaint goes on
+    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots)
+    await runner.say("네 확인했어요. 아까 하던 민원 이어서 할게요", intent="affirm", confidence=0.72)
+    assert runner.slots.get("complaint_text") is None and runner.asking == "complaint_text"

@@ -1,9 +1,8 @@
-import os
 import uuid
 
 import pytest
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+from rasa_server import REDIS_URL  # one definition (this folder is on sys.path)
 
 
 @pytest.fixture

@@ -17,6 +17,9 @@ from typing import Any, Dict, Optional
 
 import httpx
 
+# The machine's Redis (also conftest.py's fixture); here so test modules import it by a name no other suite uses.
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
 ROOT = Path(__file__).resolve().parents[2]
 BOT = ROOT / "tests" / "rasa_runtime" / "bot"
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"

@@ -13,8 +13,7 @@ from typing import Iterator, List
 
 import httpx
 import pytest
-from conftest import REDIS_URL
-from rasa_server import RasaServer, post_turn, start_rasa, throwaway_bot_model, web_conversation
+from rasa_server import REDIS_URL, RasaServer, post_turn, start_rasa, throwaway_bot_model, web_conversation
 
 from minwon_core.internal_settings import InternalChannelSettings
 from minwon_rasa.internal_channel import EdgeReplies, TurnReplies

@@ -14,8 +14,7 @@ from typing import Iterator
 
 import httpx
 import pytest
-from conftest import REDIS_URL
-from rasa_server import RasaServer, post_turn, start_rasa, throwaway_bot_model, web_conversation
+from rasa_server import REDIS_URL, RasaServer, post_turn, start_rasa, throwaway_bot_model, web_conversation
 
 GREETING = [{"text": "hello from the throwaway bot"}]
 

@@ -15,10 +15,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import aiohttp
 import redis.asyncio as aioredis
 from aiohttp import web
-from aiohttp.http_exceptions import HttpProcessingError
 from redis.exceptions import RedisError
 
-from minwon_logs.aiohttp_context import log_requests, route_pattern
+from minwon_logs.aiohttp_context import log_requests, quiet_http_parser_errors, readable_address, route_pattern
 
 from edge.errors import EdgeError
 from edge.handoff import DeskPassThrough
@@ -41,27 +40,13 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 MAX_BODY = 10 * 1024 * 1024  # a Twilio or Telegram webhook is small; the outbound routes check their own limit
 
 
-class _ParserErrorsWithoutBytes(logging.Filter):
-    """aiohttp's HTTP parser logs a request it cannot read with the exception, whose text quotes the raw line
-    (a query with a phone number): keep the kind only."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        exc = record.exc_info[1] if record.exc_info else None
-        if isinstance(exc, HttpProcessingError):
-            record.msg, record.args = "HTTP request refused by the parser (%s)", (type(exc).__name__,)
-            record.exc_info, record.exc_text = None, None
-        return True
-
-
 def quiet_libraries() -> None:
     """Keep tokens, phone numbers and message text out of the logs: python-telegram-bot's httpx logs every Bot API
     URL (the token is in it) at INFO and its Bot logs parameters at DEBUG; twilio logs each request's form (the
     phone number and body) at INFO."""
     for name in ("httpx", "httpcore", "telegram", "twilio", "aiohttp_retry"):
         logging.getLogger(name).setLevel(logging.WARNING)
-    server_log = logging.getLogger("aiohttp.server")
-    if not any(isinstance(f, _ParserErrorsWithoutBytes) for f in server_log.filters):
-        server_log.addFilter(_ParserErrorsWithoutBytes())
+    quiet_http_parser_errors()
 
 
 @web.middleware
@@ -88,18 +73,10 @@ async def errors_as_json(request: web.Request, handler: Handler) -> web.StreamRe
         return web.json_response({"error": "internal_error", "message": "something went wrong"}, status=500)
 
 
-def _readable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 @web.middleware
 async def readable_request(request: web.Request, handler: Handler) -> web.StreamResponse:
     """A path or query that does not decode to text (%ff, an encoded surrogate) is refused before any handler."""
-    if not all(_readable(part) for part in (request.path, *request.query.keys(), *request.query.values())):
+    if not readable_address(request):
         return web.json_response({"error": "invalid", "message": "the address is not valid UTF-8"}, status=400)
     return await handler(request)
 

@@ -14,6 +14,7 @@ import time
 from typing import Awaitable, Callable, Iterable
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from minwon_logs.context import CONVERSATION_HEADER, REQUEST_ID_HEADER, bind, new_request_id, valid_request_id
 
@@ -65,3 +66,33 @@ async def _handle(request: web.Request, handler: Handler, quiet_routes: frozense
 
 
 log_requests = request_logger()
+
+
+class _ParserErrorsWithoutBytes(logging.Filter):
+    """aiohttp's HTTP parser logs a request it cannot read (a bad request line, header or query byte) with the
+    exception, whose text quotes the raw line (tokens, phone numbers): keep that it happened and the kind, never the
+    bytes."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, HttpProcessingError):
+            record.msg, record.args = "HTTP request refused by the parser (%s)", (type(exc).__name__,)
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+def quiet_http_parser_errors() -> None:
+    """Install the filter above on aiohttp's server log (once, whichever service calls it)."""
+    server_log = logging.getLogger("aiohttp.server")
+    if not any(isinstance(f, _ParserErrorsWithoutBytes) for f in server_log.filters):
+        server_log.addFilter(_ParserErrorsWithoutBytes())
+
+
+def readable_address(request: web.Request) -> bool:
+    """Whether the path and query decode to text (not %ff, not an encoded lone surrogate)."""
+    try:
+        for part in (request.path, *request.query.keys(), *request.query.values()):
+            part.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -7,9 +7,8 @@ from typing import AsyncIterator, Optional
 
 import aiohttp
 from aiohttp import web
-from aiohttp.http_exceptions import HttpProcessingError
 
-from minwon_logs.aiohttp_context import route_pattern
+from minwon_logs.aiohttp_context import quiet_http_parser_errors, route_pattern
 from standins import control, simulator, telegram_api, twilio_api
 from standins.keys import BACKGROUND, CLIENT, SETTINGS, TELEGRAM, TWILIO
 from standins.settings import Settings
@@ -44,24 +43,6 @@ async def json_errors(request: web.Request, handler):  # type: ignore[no-untyped
     except Exception:
         logger.exception("stand-in failed on %s", route_pattern(request))
         return _error(request, 500, "internal", "stand-in error")
-
-
-class _ParserErrorsWithoutBytes(logging.Filter):
-    """aiohttp's HTTP parser logs a request it cannot read with an exception quoting the raw request line (bot
-    tokens, phone numbers): keep that it happened and the kind, never the bytes."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        exc = record.exc_info[1] if record.exc_info else None
-        if isinstance(exc, HttpProcessingError):
-            record.msg, record.args = "HTTP request refused by the parser (%s)", (type(exc).__name__,)
-            record.exc_info, record.exc_text = None, None
-        return True
-
-
-def quiet_http_parser_errors() -> None:
-    server_log = logging.getLogger("aiohttp.server")
-    if not any(isinstance(f, _ParserErrorsWithoutBytes) for f in server_log.filters):
-        server_log.addFilter(_ParserErrorsWithoutBytes())
 
 
 async def client_session(app: web.Application) -> AsyncIterator[None]:

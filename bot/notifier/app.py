@@ -8,10 +8,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 import aiohttp
 from aiohttp import web
-from aiohttp.http_exceptions import HttpProcessingError
 
 from bot.metrics import attach_metrics
-from minwon_logs.aiohttp_context import log_requests, route_pattern
+from minwon_logs.aiohttp_context import log_requests, quiet_http_parser_errors, readable_address, route_pattern
 
 from . import metrics as notifier_metrics
 from .api import routes
@@ -28,24 +27,6 @@ log = logging.getLogger("minwon.notifier")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 OPEN_PATHS = {"/healthz", "/metrics"}
 RUN_WORKER = web.AppKey("run_worker", bool)
-
-
-class _ParserErrorsWithoutBytes(logging.Filter):
-    """aiohttp's HTTP parser logs a request it cannot read (a bad request line, header or query byte) with the
-    exception, whose text quotes the raw line: keep that it happened and the kind, never the bytes."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        exc = record.exc_info[1] if record.exc_info else None
-        if isinstance(exc, HttpProcessingError):
-            record.msg, record.args = "HTTP request refused by the parser (%s)", (type(exc).__name__,)
-            record.exc_info, record.exc_text = None, None
-        return True
-
-
-def quiet_http_parser_errors() -> None:
-    server_log = logging.getLogger("aiohttp.server")
-    if not any(isinstance(f, _ParserErrorsWithoutBytes) for f in server_log.filters):
-        server_log.addFilter(_ParserErrorsWithoutBytes())
 
 
 @web.middleware
@@ -72,18 +53,10 @@ async def errors_as_json(request: web.Request, handler: Handler) -> web.StreamRe
         return web.json_response({"code": "internal_error", "message": "Something went wrong."}, status=500)
 
 
-def _readable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 @web.middleware
 async def readable_request(request: web.Request, handler: Handler) -> web.StreamResponse:
     """A path or query that does not decode to text (%ff, an encoded surrogate) is refused before any handler."""
-    if not all(_readable(part) for part in (request.path, *request.query.keys(), *request.query.values())):
+    if not readable_address(request):
         raise InvalidRequest("the address is not valid UTF-8")
     return await handler(request)
 

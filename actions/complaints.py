@@ -139,10 +139,8 @@ _ASKING_WORDS = re.compile(
 def describes_problem(message: str) -> bool:
     """Whether the first message says what is wrong, beyond asking to file ("공사장 먼지때문에 창문을 못열어요
     민원넣을게요" does; "민원 넣고 싶어요" and "I want to report something" do not)."""
-    place = road_address_in(message or "")
-    rest = (message or "").replace(place, " ") if place else (message or "")
-    rest = re.sub(r"[^\w가-힣]+", " ", _WHERE_WORDS.sub(" ", _ASKING_WORDS.sub(" ", rest)))
-    return len([word for word in rest.split() if len(word) >= 2 and not word.isdigit()]) >= 3
+    rest = _words_beside_place(message, _ASKING_WORDS)
+    return len([word for word in rest if len(word) >= 2 and not word.isdigit()]) >= 3
 
 
 # Words that say where, not what: what is left of a message without them and its address tells whether it
@@ -153,12 +151,14 @@ _WHERE_WORDS = re.compile(r"(?<![a-z가-힣])(it'?s|its|is|it|at|the|in|on|near|
 
 
 def only_a_place(message: str) -> bool:
-    place = road_address_in(message)
-    if not place:
-        return False
-    rest = _WHERE_WORDS.sub(" ", (message or "").replace(place, " "))
-    rest = re.sub(r"[^\w가-힣]+", " ", PLACE_WORDS.sub(" ", rest))
-    return len(rest.split()) <= 2
+    return road_address_in(message or "") is not None and len(_words_beside_place(message, PLACE_WORDS)) <= 2
+
+
+def _words_beside_place(message: str, noise: "re.Pattern[str]") -> List[str]:
+    """The words of a message without its road address, the words that say where, and `noise`."""
+    place = road_address_in(message or "")
+    rest = (message or "").replace(place, " ") if place else (message or "")
+    return re.sub(r"[^\w가-힣]+", " ", _WHERE_WORDS.sub(" ", noise.sub(" ", rest))).split()
 
 
 class ValidateFileComplaintForm(VerifiedFormValidation):

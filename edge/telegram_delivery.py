@@ -20,11 +20,11 @@ from typing import Any, Awaitable, Callable, List, Optional, TypeVar
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
-from telegram.request import HTTPXRequest
 
 from edge.errors import DeliveryError, RecipientBlocked
 from edge.formatting import ReplyPart, split_for_telegram
 from edge.store import ChannelStore
+from edge.telegram_request import AiohttpRequest
 from edge.throttle import SendThrottle
 
 logger = logging.getLogger("minwon.edge.telegram")
@@ -103,9 +103,9 @@ class TelegramDelivery:
     async def keyboard(self, sender_id: str, part: ReplyPart) -> Optional[Markup]:
         special = [b for b in part.buttons if b.payload in (REQUEST_CONTACT, REQUEST_LOCATION)]
         if special:
-            rows = [[KeyboardButton(b.title, request_contact=True) if b.payload == REQUEST_CONTACT
+            asks = [[KeyboardButton(b.title, request_contact=True) if b.payload == REQUEST_CONTACT
                      else KeyboardButton(b.title, request_location=True)] for b in special]
-            return ReplyKeyboardMarkup(rows, one_time_keyboard=True, resize_keyboard=True)
+            return ReplyKeyboardMarkup(asks, one_time_keyboard=True, resize_keyboard=True)
         keys: List[InlineKeyboardButton] = []
         for button in part.buttons:
             if button.url:
@@ -142,8 +142,7 @@ class TelegramDelivery:
                     keyboard = markup if i == len(chunks) - 1 else None
                     sends.append(("sendMessage", self._message(chat_id, chunk, keyboard)))
                 if part.image:
-                    image = part.image
-                    sends.append(("sendPhoto", lambda image=image: self.calls.bot.send_photo(chat_id, photo=image)))
+                    sends.append(("sendPhoto", self._photo(chat_id, part.image)))
                 for method, send in sends:
                     position += 1
                     if position <= skip:
@@ -159,16 +158,19 @@ class TelegramDelivery:
             logger.warning("telegram reply not delivered: %s", error)
         return sent
 
+    def _photo(self, chat_id: str, image: str) -> Callable[[], Awaitable[Any]]:
+        return lambda: self.calls.bot.send_photo(chat_id, photo=image)
+
     def _message(self, chat_id: str, text: str, markup: Optional[Markup]) -> Callable[[], Awaitable[Any]]:
         return lambda: self.calls.bot.send_message(chat_id, text, reply_markup=markup)
 
 
 def bot_of(api_base: str, token: str) -> Bot:
-    """PTB's Bot against TELEGRAM_API_BASE (https://api.telegram.org, or the stand-in's /telegram). Not
-    `initialize()`d (that calls getMe, which would tie the edge's start to Telegram's reachability), so close it
-    with close_bot, not Bot.shutdown (which does nothing for a bot never initialised)."""
-    request = HTTPXRequest(connection_pool_size=64, read_timeout=30, write_timeout=30, connect_timeout=5,
-                           pool_timeout=5)
+    """PTB's Bot against TELEGRAM_API_BASE (https://api.telegram.org, or the stand-in's /telegram), on the aiohttp
+    transport (edge/telegram_request.py says why). Not `initialize()`d (that calls getMe, which would tie the edge's
+    start to Telegram's reachability), so close it with close_bot, not Bot.shutdown (which does nothing for a bot
+    never initialised)."""
+    request = AiohttpRequest(connection_pool_size=64, read_timeout=30, connect_timeout=5, pool_timeout=5)
     # One HTTP client for both of PTB's slots: the edge takes webhooks and never calls getUpdates.
     return Bot(token, base_url=f"{api_base}/bot", base_file_url=f"{api_base}/file/bot", request=request,
                get_updates_request=request)

@@ -11,10 +11,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import cast
 
 import aiohttp
 import redis.asyncio as aioredis
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 from redis.exceptions import RedisError
 
 from minwon_logs.aiohttp_context import log_requests, quiet_http_parser_errors, readable_address, route_pattern
@@ -160,7 +162,10 @@ async def readyz(request: web.Request) -> web.Response:
 def create_app(settings: EdgeSettings | None = None) -> web.Application:
     settings = settings or load_settings()
     quiet_libraries()
-    app = web.Application(middlewares=[log_requests, errors_as_json, readable_request], client_max_size=MAX_BODY)
+    # minwon_logs annotates its @web.middleware as a plain Callable, which promises positional calls only; aiohttp's
+    # Middleware protocol also needs keyword calls, which the function (request, handler) takes: a static view only.
+    logged = cast(Middleware, log_requests)
+    app = web.Application(middlewares=[logged, errors_as_json, readable_request], client_max_size=MAX_BODY)
     app[SETTINGS] = settings
     app[METRICS] = EdgeMetrics(app)  # GET /metrics (keep it off the public ingress)
     app.cleanup_ctx.extend([_redis, _http, _webchat, _telegram, _sms])

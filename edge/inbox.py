@@ -28,7 +28,7 @@ import socket
 import threading
 import uuid
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Union
 
 import redis
 import redis.asyncio as aioredis
@@ -186,8 +186,8 @@ class Inbox:
         entry_id = self.entry_id(ident)
         keys = [f"{self.prefix}seen:{entry_id}", self.entry_key(entry_id), self.conversation_key(conversation),
                 self.owner_key(self.instance), self.keys + "owners", self.keys + "seq"]
-        args = [SEEN_TTL, self.instance, conversation, json.dumps(payload, ensure_ascii=False),
-                int(self.settings.max_age_s), entry_id]
+        args: List[Union[int, str]] = [SEEN_TTL, self.instance, conversation,
+                                       json.dumps(payload, ensure_ascii=False), int(self.settings.max_age_s), entry_id]
         return bool(await self.redis.eval(_ACCEPT, len(keys), *keys, *args))
 
     async def reject(self, ident: str, conversation: str) -> None:

@@ -101,7 +101,8 @@ def parse_replies(data: Any, prefixes: Mapping[str, Any]) -> Optional[Outbound]:
     conversation = data.get("conversation_id")
     prefix = next((p for p in prefixes if isinstance(conversation, str) and conversation.startswith(p)), None)
     replies = data.get("replies")
-    if prefix is None or _conversation(data, prefix) is None or not isinstance(replies, list):
+    if (prefix is None or not isinstance(conversation, str) or _conversation(data, prefix) is None
+            or not isinstance(replies, list)):
         return None
     if not 1 <= len(replies) <= MAX_REPLIES or not all(isinstance(r, dict) for r in replies):
         return None

@@ -259,7 +259,8 @@ class SmsChannel:
         phone, text, sid = str(p.get("phone") or ""), str(p.get("text") or ""), str(p.get("sid") or "")
         if not phone or not text or not sid:
             return None
-        metadata = p.get("metadata") if isinstance(p.get("metadata"), dict) else {"channel": "sms"}
+        kept = p.get("metadata")
+        metadata: Dict[str, Any] = kept if isinstance(kept, dict) else {"channel": "sms"}
         # Citizen text was neutralised before it was kept: a leading / is a command the edge made (a numbered
         # choice's payload, /inform for a photo), the same entry layout as the old connector's.
         if text.startswith("/") or metadata.get("input") == "button":

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import secrets
 import time
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, cast
 
 import redis.asyncio as aioredis
 
@@ -17,6 +17,17 @@ BUTTON_TTL = 7 * 24 * 3600
 SHORT_LINK_TTL = 30 * 24 * 3600
 STATUS_TTL = 7 * 24 * 3600
 OUTBOX_TTL = 24 * 3600
+
+
+def _text(reply: bytes | str | None) -> Optional[str]:
+    """A string reply as str: the client is made with decode_responses=True, but redis-py's annotations cannot
+    tell a decoding client from a bytes one and say bytes | str."""
+    return cast(Optional[str], reply)
+
+
+def _text_hash(reply: Dict[bytes | str, bytes | str]) -> Dict[str, str]:
+    """A hash reply (HGETALL) as str to str, for the same reason as `_text`."""
+    return cast(Dict[str, str], reply)
 
 
 class ChannelStore:
@@ -51,7 +62,7 @@ class ChannelStore:
     async def resolve_button(self, sender_id: str, token: str) -> Optional[str]:
         if not token or len(token) > 32:
             return None
-        return await self.redis.get(self.key("btn", sender_id, token))
+        return _text(await self.redis.get(self.key("btn", sender_id, token)))
 
     async def set_choices(self, sender_id: str, payloads: List[str]) -> None:
         """The numbered choices of the latest SMS reply ("1" picks the first)."""
@@ -80,7 +91,7 @@ class ChannelStore:
         return bool(await self.redis.hexists(self.key("sms", "optout"), phone))
 
     async def opted_out(self) -> Dict[str, int]:
-        raw = await self.redis.hgetall(self.key("sms", "optout"))
+        raw = _text_hash(await self.redis.hgetall(self.key("sms", "optout")))
         return {phone: int(at) for phone, at in raw.items()}
 
     # --- SMS delivery statuses from Twilio's status callbacks ------------------------------------
@@ -91,10 +102,11 @@ class ChannelStore:
         await pipe.execute()
 
     async def status(self, message_sid: str) -> Optional[str]:
-        return await self.redis.get(self.key("sms", "status", message_sid))
+        return _text(await self.redis.get(self.key("sms", "status", message_sid)))
 
     async def status_counts(self) -> Dict[str, int]:
-        return {k: int(v) for k, v in (await self.redis.hgetall(self.key("sms", "status_counts"))).items()}
+        counts = _text_hash(await self.redis.hgetall(self.key("sms", "status_counts")))
+        return {k: int(v) for k, v in counts.items()}
 
     # --- Telegram chats that blocked the bot (hash chat id -> unix time) ------------------------
     async def mark_blocked(self, chat_id: str) -> None:
@@ -108,7 +120,7 @@ class ChannelStore:
 
     # --- short links ------------------------------------------------------------------------------
     async def shorten(self, url: str) -> str:
-        existing = await self.redis.get(self.key("link", "by_url", url))
+        existing = _text(await self.redis.get(self.key("link", "by_url", url)))
         if existing:
             return existing
         code = secrets.token_urlsafe(5)[:6]
@@ -121,7 +133,7 @@ class ChannelStore:
     async def expand(self, code: str) -> Optional[str]:
         if not code or len(code) > 16:
             return None
-        return await self.redis.get(self.key("link", code))
+        return _text(await self.redis.get(self.key("link", code)))
 
     # --- web chat outbox: replies that arrive outside a request (reminders, staff) ------------------
     async def push_outbox(self, sender_id: str, message: dict) -> None:

@@ -207,14 +207,17 @@ class TelegramChannel:
     # -- the inbox's turn (edge/worker.py) ---------------------------------------------------------------------
     async def prepare(self, entry: Entry) -> Optional[TurnRequest]:
         data = entry.payload.get("update")
-        incoming = incoming_of(read_update(data, self.bot) if isinstance(data, dict) else None)
+        if not isinstance(data, dict):
+            return None
+        incoming = incoming_of(read_update(data, self.bot))
         if incoming is None:
             return None
         sender_id, message_id = f"tg:{incoming.chat_id}", f"tg:{data['update_id']}"
         await self.store.unblock(incoming.chat_id)  # writing to us means the bot is not blocked
-        if incoming.callback_id is not None:
+        callback_id = incoming.callback_id
+        if callback_id is not None:
             try:
-                await self.calls.call("answerCallbackQuery", lambda: self.bot.answer_callback_query(incoming.callback_id))
+                await self.calls.call("answerCallbackQuery", lambda: self.bot.answer_callback_query(callback_id))
             except Exception as error:  # best effort: the tap still counts
                 logger.info("callback not answered: %s", type(error).__name__)
             payload = await self.store.resolve_button(sender_id, incoming.callback_token or "")

@@ -13,6 +13,7 @@ from actions.conversation import clear_form_slots
 from actions.handoff import hand_off
 from actions.texts import TEXTS, text
 from actions.interpret import SERVICE_FORMS
+from actions.paused_task import pause
 from actions.verification import OUTCOME_CANCELLED, OUTCOME_LOCKED, OUTCOME_PERSON, OUTCOME_SWITCH
 
 _VERIFY_PARTIAL = ("phone", "birth_date", "otp_code", "verification_id", "masked_phone")
@@ -86,7 +87,7 @@ def switched(dispatcher: CollectingDispatcher, tracker: Tracker, service: str) -
     """Leave the form for another service (verification so far is kept for the session) and say so."""
     lang = conv.language(tracker)
     dispatcher.utter_message(text=text("switched_service", lang, service=text(f"service_{service}", lang)))
-    return [ActiveLoop(None), SlotSet("requested_slot", None)] + clear_form_slots(tracker)
+    return [ActiveLoop(None), SlotSet("requested_slot", None)] + clear_form_slots(tracker) + pause(tracker)
 
 
 class ActionHelp(Action):

@@ -26,7 +26,8 @@ from enum import Enum
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
 from actions.dates import parse_date
-from actions.parsing import find_case_number, is_yes, keeps_as_is, means_all, normalise_phone, parse_birth_date
+from actions.parsing import (find_case_number, is_yes, keeps_as_is, means_all, normalise_phone, parse_birth_date,
+                             without_keep_words)
 
 
 class Kind(str, Enum):
@@ -79,7 +80,12 @@ _PERSON = re.compile(
     # "call me back", "can someone ring me", "전화 좀 주세요": a person by phone (not "call me at 010-…", an answer)
     r"|\b(call|ring|phone) me\b(?!\s+(at|on)\b)|\bgive me a (ring|call|bell)\b|\bcall\s*back\b|전화\s*(좀\s*)?(주세요|주실|줄\s*수|줘|해\s*주|부탁|받고\s*싶)"
     r"|전화로\s*(하면|할\s*수|해도|처리|상담|문의|물어)"
-    r"|(물어볼|여쭤볼|얘기할|이야기할|상담할|통화할)\s*(수\s*있는\s*)?(분|사람|직원)",
+    r"|(물어볼|여쭤볼|얘기할|이야기할|상담할|통화할)\s*(수\s*있는\s*)?(분|사람|직원)"
+    # "이건 담당자분이 직접 봐주셔야 할 것 같은데요", "who do I talk to about this?": a person, asked indirectly
+    r"|(담당자|담당\s*직원|직원|공무원|사람)(분)?(이|가|께서)?\s*직접\s*(봐|확인|처리|보셔|해\s*주)"
+    r"|누구(한테|에게|랑|와|께)\s*(물어|얘기|이야기|말|문의|연락|따져)"
+    r"|\bwho (do|should|can|could) (i|we) (talk|speak|go|turn|complain|write) to\b"
+    r"|\bwho (do|should|can|could) (i|we) (contact|call|ask)\b|\bwho can (i|we) (contact|call|ask)\b",
     re.IGNORECASE)
 # Asking for one, not telling about one.
 _ASKS_PERSON = re.compile(r"((can|could|may) i (just |please )?(talk|speak|chat)|i('d| would)? (like|want|need) to (talk|speak)|"
@@ -144,12 +150,12 @@ _WHY = re.compile(r"(왜|뭐\s*때문에|어디에\s*쓰|어디\s*(다른\s*)?(�
 _IS_QUESTION = re.compile(r"(\?|나요|까요|[인는은던]가요|어때요?|뭐예요|뭐에요|언제예요|어디예요|죠)\s*[.~]*\s*$")
 _SWITCH_CUE = re.compile(r"(그게\s*아니라|말고|아니고|대신|먼저|부터\s*([가-힣]{1,4}\s*)?(할|하고|해야|하려)|그\s*전에|before that|"
                          r"instead|rather|actually,? i (want|need)|"
-                         r"first)", re.IGNORECASE)
+                         r"first|before i forget|잊기\s*전에|잊어버리기\s*전에)", re.IGNORECASE)
 # Words that say an earlier answer was wrong.
 _CUE = re.compile(r"(틀렸|틀려|틀린|잘못|아니라|아니고|말고|정정|수정|바꿔|바꿀|바꾸|변경|다시\s*(말|쓸|쓰|적|할|고를)|고칠|고쳐|"
                   r"실제로는?|사실은|알고\s*보니|생각해\s*보니|라고\s*(했|말했|적었|썼)(는데|지만)|(적고|쓰고|말하고|고치고|바꾸고|추가하고)\s*싶|자세(하게|히)|"
                   r"\bmore detail|\badd (more|something)\b|\bwrite more\b|"
-                  r"\bwrong\b|\bnot right\b|\bisn'?t right\b|\bincorrect\b|맞지\s*않|안\s*맞|\bactually\b|\bi meant\b|\bmeant\b|\bcorrection\b|\bchange\b|\binstead\b|\bnot\b|"
+                  r"\bwrong\b|\bnot right\b|\bisn'?t right\b|\bincorrect\b|맞지\s*않|안\s*맞|\bactually\b|\bi meant\b|\bmeant\b|\bcorrection\b|\bchange\b|\binstead\b|\bnot\b(?!\s+(sure|certain)\b)|"
                   r"\bmixed up\b|\bmix-?up\b|헷갈|착각|\bsorry\b|\bfix\b|\bredo\b|\brewrite\b|\bupdate\b|\boops\b|\bmistake\b)",
                   re.IGNORECASE)
 
@@ -160,7 +166,10 @@ SLOT_WORDS: Mapping[str, re.Pattern] = {
     "birth_date": re.compile(r"(생년월일|생일|태어난|\bbirth|\bborn\b|\bdob\b)", re.IGNORECASE),
     "case_number": re.compile(r"(접수\s*번호|신청\s*번호|\bcase number\b|\bapplication number\b)", re.IGNORECASE),
     "otp_code": re.compile(r"(인증\s*번호|인증\s*코드|\bcode\b|\botp\b)", re.IGNORECASE),
-    "fine_ids": re.compile(r"(과태료|범칙금|벌금|고지서|어떤\s*걸\s*낼|낼\s*(거|것|걸)|\bfines?\b|\bwhich (one|ones) to pay\b|"
+    "fine_ids": re.compile(r"(과태료|범칙금|벌금|고지서|어떤\s*걸\s*낼|낼\s*(거|것|걸)|"
+                           # not "it's fine", "that's fine by me"
+                           r"(?<!it's )(?<!that's )(?<!its )(?<!thats )(?<!is )(?<!all )(?<!looks )(?<!sounds )"
+                           r"(?<!be )(?<!i'm )(?<!im )(?<!was )\bfines?\b(?!\s+(by|with)\s+me\b)|\bwhich (one|ones) to pay\b|"
                            r"\bwhich (ones?|fines?) (i'?m|im|i am|to be) pay|\badd another( one)?\b|\b(remove|drop) one\b|"
                            r"\bpenalt(y|ies)\b)", re.IGNORECASE),
     "payment_method": re.compile(r"(결제\s*방법|납부\s*방법|결제\s*수단|어떻게\s*(낼|내|결제)|카드|가상\s*계좌|계좌|"
@@ -285,7 +294,9 @@ SERVICE_WORDS: Mapping[str, re.Pattern] = {
     "file_complaint": re.compile(r"(민원\s*(넣|접수|신고|제기|요|이요|할|하려|좀)|불편\s*신고|(?<!전입)(?<!전입 )신고\s*(할|하려|하고|요|합니다|부터|먼저)|"
                                  r"\bcomplain(t)?\b|\breport (a|the|an|this|that|it)\b)", re.IGNORECASE),
     "check_application_status": re.compile(r"(신청\s*(건|현황|상태|한\s*거)|처리\s*(현황|상황)|진행\s*(상황|현황)|접수\s*번호|"
-                                           r"\bapplication\b|\bstatus\b)", re.IGNORECASE),
+                                           r"\bapplication\b|\bstatus\b|"
+                                           # a case number: an application, a complaint or a move-in report
+                                           r"(?<![A-Za-z0-9])(AP|CP|MV)[\s-]?\d{4}[\s-]?\d{6}(?!\d))", re.IGNORECASE),
 }
 
 
@@ -509,7 +520,7 @@ def correction_of(text: str, requested_slot: Optional[str], task_slots: Sequence
     if named:
         slot = named[0]
         value = value_words(text, slot)
-        if at_summary and keeps_as_is(text) and not _has_value(slot, value):
+        if at_summary and keeps_as_is(text) and not _has_value(slot, without_keep_words(value)):
             return None  # "음 장소를 더 자세히 써야 하나... 아니에요 그냥 그대로 접수해주세요": musing, then keep
         # Without words that something was wrong, naming an earlier answer corrects it only with a new value in
         # the message ("주소는 역삼로 12예요"); "hang on, my phone is in the other room" changes nothing.
@@ -693,3 +704,14 @@ def resumed_service(words: str) -> Optional[str]:
     if _COMPLAINT_WORD.search(words or ""):
         named.add("file_complaint")
     return named.pop() if len(named) == 1 else None
+
+
+def resumes_task(words: str, service: str) -> bool:
+    """Whether the message goes back to a task of `service` ("back to it", "아까 하던 민원 이어서"): words that say
+    so, naming that service or none."""
+    if not _RESUME.search(words or ""):
+        return False
+    named = set(services_named(words))
+    if _COMPLAINT_WORD.search(words or ""):
+        named.add("file_complaint")
+    return not named or named == {service}

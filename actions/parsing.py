@@ -97,7 +97,7 @@ def wants_resend(text: str) -> bool:
 
 
 # Going ahead unchanged after saying something was wrong ("그대로 진행", "keep as is", "no changes, go ahead").
-_KEEP = re.compile(r"(그대로|이대로|원래\s*대로|as it was|as before|how it was|the way it was|바꿀\s*(거|게|것)\s*없|수정\s*(안|없)|keep (it )?as (it )?is|as it is|no changes?\b|"
+_KEEP = re.compile(r"(그대로|이대로|원래\s*대로|as it was|as before|how it was|the way it was|바꿀\s*(거|게|것)\s*없|수정\s*(안|없)|keep (it )?as (it )?is|as it is|as they (are|were)|no changes?\b|"
                    r"nothing to change|leave it|go ahead|진행해)", re.IGNORECASE)
 
 
@@ -115,6 +115,11 @@ _CHANGE = re.compile(r"(바꿔|바꾸|바꿀|변경|수정|고쳐|고치|틀렸|
 _CLAUSES = re.compile(r"(?:[.,!?~…;]+|\s(?:but|그런데|근데|하지만)\s)")
 _INTERJECTION = re.compile(r"^\s*((아니(요|에요|오)?|아뇨|no|nope|ㄴㄴ|음+|흠+|아+|oh|well|hmm+|wait|잠깐(만요)?)[\s,.!]*)+",
                            re.IGNORECASE)
+
+
+def without_keep_words(text: str) -> str:
+    """The words left beside "keep it as it is" (a value said with them is a value)."""
+    return _KEEP.sub(" ", text or "").strip(" ,.!~")
 
 
 def keeps_as_is(text: str) -> bool:

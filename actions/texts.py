@@ -74,7 +74,9 @@ TEXTS: dict[str, dict[str, Template]] = {
     "nothing_to_cancel": {"ko": "취소할 진행 중인 요청이 없어요.", "en": "There is nothing in progress to cancel."},
     "switched_service": {"ko": "알겠어요. 하던 일은 멈추고 {service|로} 넘어갈게요.",
                          "en": "OK, I stopped that. Let's {service} instead."},
-    # {service} of switched_service (the particle is added there)
+    # Back to the task left by a switch, at the question where it stopped (actions/paused_task.py)
+    "resumed_task": {"ko": "아까 하던 {service|을} 이어서 할게요.", "en": "Back to where we stopped: let's {service}."},
+    # {service} of switched_service and resumed_task (the particle is added there)
     "service_check_application_status": {"ko": "신청 현황 조회", "en": "check the status"},
     "service_list_applications": {"ko": "내 신청 목록 보기", "en": "look at your applications"},
     "service_check_payment": {"ko": "결제 확인", "en": "check your payment"},

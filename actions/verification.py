@@ -22,6 +22,7 @@ from actions.dates import parse_date
 from actions.govapi_client import ErrKind, get_client
 from actions.interpret import (CHOICE_NUMBER, CHOICE_SLOTS, CONFIRM_SLOTS, FREE_TEXT_SLOTS, SERVICE_FORMS, SLOT_WORDS, Kind, Reading, asks,
                                read_message, says_change)
+from actions.paused_task import SERVICE_OF_FORM, resumed
 from actions.parsing import (find_case_number, is_no, is_yes, keeps_as_is, means_all, negated, normalise_phone,
                              parse_birth_date, parse_otp,
                              phone_from_sender, wants_resend)
@@ -48,7 +49,10 @@ _UNASKED_OK = frozenset({"birth_date", "case_number", "effective_date", "payment
                          "complaint_place"})
 _TYPED_VALUE = re.compile(r"\d{3,}|\d+\s*(월|일|년)|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE)
 # Clauses of one message: commas, sentence ends, "그리고"/"and also" (not the comma inside "January 5, 1989").
-_CLAUSE = re.compile(r",(?!\s*\d{4})|[;!?]|\.(?!\d)|\s(?:그리고|그리고요|또|and also|also|plus)\s")
+_CLAUSE = re.compile(r",(?!\s*\d{4})|[;!?]|\.(?!\d)|\s[-–—]\s|\s(?:그리고|그리고요|또|and also|also|plus)\s|\sand\s(?=(?:i|we)\b)",
+                     re.IGNORECASE)
+# Later answers taken while verifying: kinds no verification answer looks like.
+_UNASKED_WHILE_VERIFYING = frozenset({"payment_method"})
 _TURN_START_ACTIONS = {"action_listen", "action_extract_slots", "action_validate_slot_mappings"}
 # What a changed answer makes stale: it is worked out again from the new answer.
 _DEPENDANTS = {
@@ -67,6 +71,16 @@ _ADDS = re.compile(r"(도\s*(같이|함께|포함|추가|넣어|내|낼|할|가|
 
 def verification_reset() -> Dict[str, Any]:
     return {"phone": None, "birth_date": None, "otp_code": None, "verification_id": None, "masked_phone": None}
+
+
+_SENTENCE = re.compile(r"[^.?!？]+[.?!？]*")
+
+
+def _beside_musing(message: Text) -> Text:
+    """The message without its questions when it also says something else; else the whole message."""
+    sentences = [s.strip() for s in _SENTENCE.findall(message or "") if s.strip()]
+    plain = [s for s in sentences if not (s.rstrip().endswith(("?", "？")) or asks(s))]
+    return " ".join(plain) if plain and len(plain) < len(sentences) else message
 
 
 class VerifiedFormValidation(FormValidationAction):
@@ -115,6 +129,12 @@ class VerifiedFormValidation(FormValidationAction):
             undo_cleared: List[EventType] = [SlotSet("summary_undo", None)]
         else:
             undo_cleared = []
+        if not requested and isinstance(tracker.get_slot("paused_task"), dict) \
+                and tracker.get_slot("paused_task").get("form") == self.form_name():
+            answers = resumed(tracker, self.form_name(), message)
+            if answers is not None:
+                return await self.resume(answers, dispatcher, tracker, domain)
+            undo_cleared.append(SlotSet("paused_task", None))  # the same service asked afresh: a new task
         if requested and fresh:
             reading = self.read(tracker, requested)
             beside = self.answer_beside_question(reading, requested, message, tracker)
@@ -147,6 +167,18 @@ class VerifiedFormValidation(FormValidationAction):
         validation_events = await self._extract_validation_events(dispatcher, tracker, domain)
         validated = {event.get("name") for event in validation_events}
         return undo_cleared + [e for e in extraction_events if e.get("name") not in validated] + validation_events
+
+    async def resume(self, answers: Dict[Text, Any], dispatcher: CollectingDispatcher, tracker: Tracker,
+                     domain: DomainDict) -> List[EventType]:
+        """Back to this form's paused task (actions/paused_task.py): its answers return unchecked (they were checked
+        when given) and the form asks the question where it stopped."""
+        lang = conv.language(tracker)
+        service = SERVICE_OF_FORM[self.form_name()]
+        dispatcher.utter_message(text=text("resumed_task", lang, service=text(f"service_{service}", lang)))
+        tracker.slots.update(answers)  # not as events: only what changes now is validated
+        restored: List[EventType] = [SlotSet(name, value) for name, value in answers.items()]
+        return restored + [SlotSet("paused_task", None)] + await self._extract_validation_events(dispatcher, tracker,
+                                                                                                 domain)
 
     # --- the one reading of a message inside a form (actions/interpret.py) ----------------------------------------
     def fresh_message(self, tracker: Tracker) -> bool:
@@ -195,16 +227,19 @@ class VerifiedFormValidation(FormValidationAction):
             filled.update({slot: None for slot in VERIFY_SLOTS})
         reading = read_message(message, intent, confidence, ranking, requested, self.task_slots(), filled,
                                self.own_services(), self.accepts(requested, message, tracker))
-        narrows = reading.kind in (Kind.ANSWER, Kind.QUESTION) and bool(_NARROW.search(message))
+        # At a summary a question answered in the same message is musing ("should I do bank transfer instead? nah,
+        # leave it on card. go ahead"): what the rest says counts.
+        said = _beside_musing(message) if requested in CONFIRM_SLOTS else message
+        narrows = reading.kind in (Kind.ANSWER, Kind.QUESTION) and bool(_NARROW.search(said))
         if (reading.kind == Kind.ANSWER or narrows) and requested in CONFIRM_SLOTS and not is_yes(message) \
-                and (tracker.get_slot("summary_change") or says_change(message) or _ADDS.search(message) or narrows):
+                and (tracker.get_slot("summary_change") or says_change(said) or _ADDS.search(said) or narrows):
             # "can I just do the first one for now?" asks to change one answer, put as a question.
             # A new value at the summary, after "what should change?" ("all of them", "카드로요") or with words that
             # something is wrong ("nope, wrong building, it's 264 Mapo-daero"): the one answer it fits.
             fits = [slot for slot in self.form_slots()
-                    if slot not in CONFIRM_SLOTS and self.fits(slot, message, tracker)]
+                    if slot not in CONFIRM_SLOTS and self.fits(slot, said, tracker)]
             if len(fits) == 1:
-                return Reading(Kind.CORRECTION, slot=fits[0], value=message)
+                return Reading(Kind.CORRECTION, slot=fits[0], value=said)
         if reading.kind in (Kind.ANSWER, Kind.STRAY, Kind.ROUTED) and requested not in CONFIRM_SLOTS \
                 and not self.accepts(requested, message, tracker):
             later = self.later_answer(requested, message, tracker)
@@ -249,8 +284,9 @@ class VerifiedFormValidation(FormValidationAction):
         # number in "it's November 1, 1976" would choose category 1).
         open_slots = [slot for slot in order[order.index(requested) + 1:]
                       if slot in _UNASKED_OK and now.get(slot) is None
-                      # while verifying, only verification answers: "born January 5, 1989" is no move-in date
-                      and (requested not in VERIFY_SLOTS or slot in VERIFY_SLOTS)]
+                      # while verifying, only verification answers: "born January 5, 1989" is no move-in date;
+                      # the way to pay looks like nothing else ("1990-04-23 - and I'll pay by card btw")
+                      and (requested not in VERIFY_SLOTS or slot in VERIFY_SLOTS or slot in _UNASKED_WHILE_VERIFYING)]
         asked_open = reading.kind != Kind.ANSWER and now.get(requested) is None \
             and requested not in CONFIRM_SLOTS and requested not in FREE_TEXT_SLOTS
         taken: List[EventType] = []

@@ -679,3 +679,66 @@ async def test_going_back_to_the_complaint_after_a_status_check_starts_it_again(
     runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots)
     await runner.say("네 확인했어요. 아까 하던 민원 이어서 할게요", intent="affirm", confidence=0.72)
     assert runner.slots.get("complaint_text") is None and runner.asking == "complaint_text"
+
+
+async def paused_complaint(govapi, domain):
+    """A complaint left at its place question for a status check ("아 그 전에 … 먼저 봐주실 수 있어요?")."""
+    from actions.common import ActionSwitchService
+    sender, slots = await verified_slots(govapi, domain)
+    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots)
+    await runner.say("동네 놀이터 그네가 부러져서 민원 넣으려고요", intent="file_complaint")
+    await runner.say("네 맞아요", intent="affirm")
+    assert runner.asking == "complaint_place"
+    # NLU named the status check: the form steps aside and the switch rule runs action_switch_service
+    assert await runner.say("아 그 전에 제가 신청한 AP-2026-000017 어떻게 됐는지 먼저 봐주실 수 있어요?",
+                            intent="check_application_status", confidence=0.9) == {}
+    events, messages = await run_action(ActionSwitchService(), make_tracker(
+        runner.slots, "", "check_application_status", sender=sender, form="file_complaint_form"), domain)
+    assert "신청 현황 조회" in texts_of(messages)
+    after = {**runner.slots, **slot_updates(events)}
+    assert after.get("complaint_text") is None  # the form's own answers are cleared for the status check…
+    assert after["paused_task"]["form"] == "file_complaint_form"  # …and kept aside
+    assert "그네" in after["paused_task"]["slots"]["complaint_text"]
+    return sender, {k: v for k, v in after.items() if k != "requested_slot"}
+
+
+async def test_going_back_to_a_paused_complaint_asks_the_question_where_it_stopped(govapi, actions_on_govapi, domain):
+    sender, slots = await paused_complaint(govapi, domain)
+    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots)
+    await runner.say("네 감사해요 그럼 아까 놀이터 민원 계속 할게요", intent="file_complaint", confidence=0.8)
+    assert "이어서" in texts_of(runner.messages)
+    assert "그네" in runner.slots["complaint_text"] and runner.slots["complaint_category"] == "parks"
+    assert runner.asking == "complaint_place" and runner.slots["paused_task"] is None
+
+
+async def test_a_new_complaint_after_a_pause_starts_fresh_without_the_old_answers(govapi, actions_on_govapi, domain):
+    sender, slots = await paused_complaint(govapi, domain)
+    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots)
+    await runner.say("민원 하나 넣고 싶어요", intent="file_complaint")
+    assert runner.slots.get("complaint_text") is None and runner.asking == "complaint_text"
+    assert runner.slots["paused_task"] is None  # not brought back into a later task either
+
+
+async def test_keeping_it_as_it_is_at_the_summary_is_no_change_of_the_fines(govapi, actions_on_govapi, domain):
+    runner = await card_payment_at_its_summary(govapi, domain)
+    chosen = runner.slots["fine_ids"]
+    await runner.say("no wait", intent="deny")
+    assert runner.slots["summary_change"] is True
+    await runner.say("actually it's fine, keep it as it is", intent="affirm", confidence=0.6)
+    assert runner.slots["payment_confirm"] is True and runner.slots["fine_ids"] == chosen
+
+
+async def test_the_way_to_pay_said_with_the_birth_date_is_not_asked_again(govapi, actions_on_govapi, domain):
+    runner = FormRunner(ValidatePayFineForm(), "pay_fine_form", domain, language="en")
+    await runner.say("want to pay a parking fine", intent="pay_fine")
+    await runner.say(DEMO_PHONE)
+    await runner.say(f"{DEMO_BIRTH} - and I'll pay by card btw")
+    assert runner.asking == "otp_code" and runner.slots["payment_method"] == "card"
+
+
+async def test_musing_about_another_way_to_pay_then_keeping_it_at_the_summary_pays_as_summarised(
+        govapi, actions_on_govapi, domain):
+    runner = await card_payment_at_its_summary(govapi, domain)
+    await runner.say("hmm should I do bank transfer instead? nah, leave it on card. go ahead", intent="affirm",
+                     confidence=0.5)
+    assert runner.slots["payment_method"] == "card" and runner.slots["payment_confirm"] is True

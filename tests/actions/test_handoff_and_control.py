@@ -186,3 +186,17 @@ async def test_a_service_named_only_in_words_ends_the_form_and_its_submit_starts
     assert events[-1] == {"event": "followup", "name": "pay_fine_form", "timestamp": None}
     assert slot_updates(events)["form_outcome"] is None  # the old form's answers go; verification stays
     assert "pay" in texts_of(dispatcher.messages).lower()
+
+
+async def test_a_case_number_with_a_request_to_check_starts_the_status_check_without_did_you_mean(actions_on_govapi,
+                                                                                                  domain):
+    # NLU was torn between the status check and the language ("english please"): the case number settles it
+    unsure = tracker_after(["nlu_fallback"], {"language": "en"})
+    unsure.latest_message.update(text="hello, i want check my 신청 AP-2026-000054. english please, my korean is not good",
+                                 intent_ranking=[{"name": "nlu_fallback", "confidence": 0.5},
+                                                 {"name": "check_application_status", "confidence": 0.49},
+                                                 {"name": "switch_language", "confidence": 0.45}])
+    events, messages = await run_action(ActionNluFallback(), unsure, domain)
+    assert not messages
+    assert {"event": "followup", "name": "status_form"} in [
+        {"event": e.get("event"), "name": e.get("name")} for e in events]

@@ -792,3 +792,35 @@ def test_another_service_asked_for_before_this_one_switches():
     reading = read(text, "effective_date", ADDRESS_TASK, {"new_address": "역삼로 25"}, intent="file_complaint",
                    confidence=0.74, services=("change_address",))
     assert reading.kind == Kind.SWITCH and reading.switch_to == "file_complaint"
+
+
+@pytest.mark.parametrize("text,requested,task,filled", [
+    ("hmm, that second one isn't mine, I was out of the country that day. who do I talk to about this?", "fine_ids",
+     FINE_TASK, {}),
+    ("새로 지은 빌라라서 주소가 아직 안 나올 거예요. 이건 담당자분이 직접 봐주셔야 할 것 같은데요", "new_address",
+     ADDRESS_TASK, {}),
+    ("이거 누구한테 물어봐야 돼요?", "payment_method", FINE_TASK, {"fine_ids": ["fn_1"]}),
+])
+def test_asking_who_to_talk_to_or_for_staff_to_look_at_it_is_a_request_for_a_person(text, requested, task, filled):
+    assert read(text, requested, task, filled, intent="inform", confidence=0.5).kind == Kind.PERSON
+
+
+def test_asking_for_the_other_choices_while_unsure_is_a_question_not_the_choice_other():
+    reading = read("what are the other categories? not sure that one fits", "complaint_category", COMPLAINT_TASK,
+                   {"complaint_text": "a car parked on the pavement"}, intent="inform", confidence=0.5, answers=True,
+                   services=("file_complaint",))
+    assert reading.kind == Kind.QUESTION
+
+
+def test_another_service_asked_before_i_forget_is_a_switch():
+    reading = read("oh wait, before I forget, can you check where my application AP-2026-000060 is?",
+                   "effective_date", ADDRESS_TASK, {"new_address": "테헤란로 12", "address_id": "ad_1"},
+                   intent="check_application_status", confidence=0.8, services=("change_address",))
+    assert reading == Reading(Kind.SWITCH, switch_to="check_application_status")
+
+
+@pytest.mark.parametrize("text", ["actually it's fine, keep it as it is", "that's fine by me, go ahead"])
+def test_fine_meaning_all_right_at_the_summary_names_no_fines(text):
+    reading = read(text, "payment_confirm", FINE_TASK, {"fine_ids": ["fn_1"], "payment_method": "card"},
+                   intent="affirm", confidence=0.6, answers=True)
+    assert reading.kind == Kind.ANSWER

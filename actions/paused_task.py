@@ -1,0 +1,56 @@
+"""A task left for another service, and the way back to it.
+
+"아 그 전에 AP-2026-000017 어떻게 됐는지 먼저 봐주실 수 있어요?" in the middle of a complaint switches to the status
+check (actions/common.switched); the complaint's answers so far are kept in the `paused_task` slot. When the citizen
+goes back with words that say so ("그럼 아까 놀이터 민원 계속 할게요", "ok, back to my address change"), the form
+starts again with those answers and asks the question where it stopped. Starting the same service without such
+words is a new task: the paused answers are dropped then, never mixed into it.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+
+from actions.conversation import FORM_SLOTS
+from actions.interpret import SERVICE_FORMS, resumes_task
+
+# Answers worth keeping; the rest says how the form ended or what a summary was doing.
+_NOT_KEPT = {"form_outcome", "summary_change", "summary_undo", "last_error", "verify_purpose", "payment_confirm",
+             "complaint_confirm", "address_confirm"}
+SERVICE_OF_FORM = {form: service for service, form in SERVICE_FORMS.items()}
+
+
+def last_form(tracker: Tracker) -> Optional[str]:
+    """The form active now, or the last one that was (a submit action runs after its form closed)."""
+    active = (tracker.active_loop or {}).get("name")
+    if active:
+        return active
+    for event in reversed(tracker.events):
+        if event.get("event") == "active_loop" and event.get("name"):
+            return str(event["name"])
+    return None
+
+
+def pause(tracker: Tracker) -> List[EventType]:
+    """Keep the answers of the form being left (nothing when it had none beyond verification)."""
+    form = last_form(tracker)
+    if form not in SERVICE_OF_FORM:
+        return []
+    answers = {slot: tracker.get_slot(slot) for slot in FORM_SLOTS
+               if slot not in _NOT_KEPT and tracker.get_slot(slot) is not None}
+    if not answers:
+        return []
+    return [SlotSet("paused_task", {"form": form, "slots": answers})]
+
+
+def resumed(tracker: Tracker, form: str, message: str) -> Optional[Dict[str, Any]]:
+    """The paused answers of `form` when the message goes back to it, else None."""
+    paused = tracker.get_slot("paused_task")
+    if not isinstance(paused, dict) or paused.get("form") != form:
+        return None
+    if not resumes_task(message, SERVICE_OF_FORM.get(form, "")):
+        return None
+    slots = paused.get("slots")
+    return dict(slots) if isinstance(slots, dict) else None

@@ -189,7 +189,7 @@ def create_app(settings: EdgeSettings | None = None) -> web.Application:
 
 
 async def short_link(request: web.Request) -> web.Response:
-    return await follow(request, request.app[STORE])
+    return await follow(request, request.app[STORE], request.app[SETTINGS])
 
 
 async def replies(request: web.Request) -> web.Response:

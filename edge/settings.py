@@ -9,6 +9,7 @@ There is no credentials.yml any more: the environment is the only source.
 """
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field
 from typing import Mapping, Optional
@@ -104,6 +105,10 @@ class EdgeSettings:
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
     sms: SmsSettings = field(default_factory=SmsSettings)
     inbox: InboxSettings = field(default_factory=InboxSettings)
+    # EDGE_TRUSTED_PROXIES: addresses or networks whose X-Forwarded-For is believed (the load balancer); a client
+    # elsewhere is its own address. Default: loopback, where the local HAProxy runs.
+    trusted_proxies: tuple = ("127.0.0.1/32", "::1/128")
+    short_link_rate: int = 30  # EDGE_SHORT_LINK_RATE: /s/ requests per client address per minute (then 429)
 
     @property
     def short_link_base(self) -> str:
@@ -161,4 +166,27 @@ def load_settings(environ: Optional[Mapping[str, str]] = None) -> EdgeSettings:
         telegram=telegram,
         sms=sms,
         inbox=InboxSettings.load(env),
+        trusted_proxies=_networks(env, "EDGE_TRUSTED_PROXIES", "127.0.0.1/32,::1/128"),
+        short_link_rate=_positive(env, "EDGE_SHORT_LINK_RATE", "30"),
     )
+
+
+def _networks(environ: Mapping[str, str], key: str, default: str) -> tuple:
+    """A comma-separated list of addresses or networks ("10.0.0.0/8, 127.0.0.1"), checked and kept as text."""
+    raw = environ.get(key, default)
+    networks = []
+    for item in (part.strip() for part in raw.split(",")):
+        if not item:
+            continue
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise SettingsError(f"{key} must list addresses or networks, got {item!r}") from None
+    return tuple(networks)
+
+
+def _positive(environ: Mapping[str, str], key: str, default: str) -> int:
+    value = _int(environ, key, default)
+    if value < 1:
+        raise SettingsError(f"{key} must be at least 1, got {value}")
+    return value

@@ -15,6 +15,9 @@ import redis.asyncio as aioredis
 SEEN_TTL = 48 * 3600  # Telegram retries for about a day, Twilio for minutes
 BUTTON_TTL = 7 * 24 * 3600
 SHORT_LINK_TTL = 30 * 24 * 3600
+SHORT_LINK_BYTES = 16  # a 22-character code
+SHORT_LINK_MAX_CHARS = 32
+RATE_WINDOW_S = 60
 STATUS_TTL = 7 * 24 * 3600
 OUTBOX_TTL = 24 * 3600
 
@@ -123,7 +126,7 @@ class ChannelStore:
         existing = _text(await self.redis.get(self.key("link", "by_url", url)))
         if existing:
             return existing
-        code = secrets.token_urlsafe(5)[:6]
+        code = secrets.token_urlsafe(SHORT_LINK_BYTES)  # 128 bits: unguessable, whatever the rate
         pipe = self.redis.pipeline()
         pipe.set(self.key("link", code), url, ex=SHORT_LINK_TTL)
         pipe.set(self.key("link", "by_url", url), code, ex=SHORT_LINK_TTL)
@@ -131,9 +134,21 @@ class ChannelStore:
         return code
 
     async def expand(self, code: str) -> Optional[str]:
-        if not code or len(code) > 16:
+        if not code or len(code) > SHORT_LINK_MAX_CHARS:
             return None
         return _text(await self.redis.get(self.key("link", code)))
+
+    async def over_rate(self, kind: str, client: str, limit: int) -> int:
+        """Counts one request of `client` in this minute's window; the seconds to wait when over `limit`, else 0."""
+        window = int(time.time()) // RATE_WINDOW_S
+        key = self.key("rate", kind, str(window), client)
+        pipe = self.redis.pipeline()
+        pipe.incr(key)
+        pipe.expire(key, RATE_WINDOW_S * 2)
+        count, _ = await pipe.execute()
+        if int(count) <= limit:
+            return 0
+        return RATE_WINDOW_S - int(time.time()) % RATE_WINDOW_S
 
     # --- web chat outbox: replies that arrive outside a request (reminders, staff) ------------------
     async def push_outbox(self, sender_id: str, message: dict) -> None:

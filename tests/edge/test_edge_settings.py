@@ -14,6 +14,9 @@ def test_development_defaults_match_the_old_connectors():
     assert settings.telegram.secret_token == "dev-telegram-secret" and settings.sms.twiml_deadline == 4.0
     assert settings.public_url == "http://127.0.0.1:5006" and settings.rasa_url == "http://127.0.0.1:5005"
     assert settings.inbox.lease_s == 5 and settings.short_link_base == "http://127.0.0.1:5006/s/"
+    assert settings.trusted_proxies == ("127.0.0.1/32", "::1/128") and settings.short_link_rate == 30
+    assert load_settings({"EDGE_TRUSTED_PROXIES": "10.0.0.0/8, 192.168.1.10"}).trusted_proxies == (
+        "10.0.0.0/8", "192.168.1.10/32")
 
 
 @pytest.mark.parametrize("key", sorted(SECRETS))
@@ -26,7 +29,8 @@ def test_production_refuses_each_placeholder_secret(key):
 
 
 @pytest.mark.parametrize("key,value", [("EDGE_PORT", "x"), ("EDGE_PORT", "70000"), ("SMS_TWIML_DEADLINE", "soon"),
-                                       ("CONNECTORS_INBOX_LEASE_S", "0.5")])
+                                       ("CONNECTORS_INBOX_LEASE_S", "0.5"), ("EDGE_TRUSTED_PROXIES", "10.0.0.0/8,lb"),
+                                       ("EDGE_SHORT_LINK_RATE", "0")])
 def test_malformed_numbers_name_their_key(key, value):
     with pytest.raises(SettingsError, match=key):
         load_settings({key: value})

@@ -26,7 +26,7 @@ from enum import Enum
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
 from actions.dates import parse_date
-from actions.parsing import (find_case_number, is_yes, keeps_as_is, means_all, normalise_phone, parse_birth_date,
+from actions.parsing import (find_case_number, is_yes, keeps_as_is, kept_parts, means_all, normalise_phone, parse_birth_date,
                              without_keep_words)
 
 
@@ -517,6 +517,10 @@ def correction_of(text: str, requested_slot: Optional[str], task_slots: Sequence
     if requested_slot and requested_slot in SLOT_WORDS and SLOT_WORDS[requested_slot].search(text) \
             and not at_summary and not cue:
         named = []  # "장소는 역삼로 12예요" at the place question: an answer that names its own question
+    if len(named) > 1 and at_summary:
+        # "주소는 그대로 두고 날짜만 내일로 바꿔주세요": the one named to change, not the one named to keep
+        kept = kept_parts(text, {s: SLOT_WORDS[s] for s in named})
+        named = [s for s in named if s not in kept] or named
     if named:
         slot = named[0]
         value = value_words(text, slot)
@@ -576,7 +580,12 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
     # A question at the address or place question is an answer only if it holds a number ("183 Olympic-ro, right?");
     # "do I need the district or just the street?" names place words but asks how to answer.
     place_asked = requested_slot in ("new_address", "complaint_place") and not re.search(r"\d", text)
-    if is_question and not cue and not (free_text and answers_asked and not place_asked) \
+    if is_question and _DEFER.search(text) and named_switch(text, own_services):
+        # "ok, I'll pay those later. can we finish the address change first?": its "ok" answers nothing
+        return Reading(Kind.SWITCH, switch_to=named_switch(text, own_services))
+    # "카드 말고는 어떤 방법으로 낼 수 있어요?": a question about the choices, whatever it says is not wanted
+    options_asked = is_question and bool(_ASKS_OPTIONS.search(text))
+    if is_question and (not cue or options_asked) and not (free_text and answers_asked and not place_asked) \
             and not (answers_asked and is_yes(text) and not _PUZZLED.match(text)):
         # "네 그거 맞는 거 같은데요?" is a yes put softly; "네? 뭐라고요?" is not.
         # A question is never taken as an answer ("what is a virtual account?" names an option, "which one should I
@@ -682,6 +691,10 @@ def _free_text_reading(text: str, intent: Optional[str], confidence: float, rank
 
 
 _PUZZLED = re.compile(r"^\s*\S+\s*\?")
+_ASKS_OPTIONS = re.compile(r"((어떤|무슨|다른)\s*(방법|종류|분류|선택|옵션|거|것|게)|뭐가\s*있|뭐\s*있|"
+                           r"\bwhat (other|else)\b|\bwhich (other )?(options?|ways?|methods?|choices?|categories)\b|"
+                           r"\bwhat (are|r) (the )?(other |my )?(options|choices|categories|ways)\b|"
+                           r"\bother (options|ways|methods|choices|categories)\b)", re.IGNORECASE)
 _EN_QUESTION = re.compile(r"^\s*(what|how|when|who|why|can|could|would|do|does|did|is|are|will|should)\b", re.IGNORECASE)
 
 
@@ -693,7 +706,9 @@ def asks(text: str) -> bool:
 
 # Going back to a task left for another one ("네 확인했어요. 아까 하던 민원 이어서 할게요", "ok, back to my complaint").
 _RESUME = re.compile(r"(이어서|마저|계속\s*(할|하|진행)|아까\s*하던|하던\s*(거|것|민원|신고|결제)|back to (my|the)|"
-                     r"\bcontinue\b|\bcarry on\b|\bresume\b|\bpick up where\b)", re.IGNORECASE)
+                     r"아까\s*(그\s*)?(과태료|범칙금|민원|신고|전입|이사|주소|결제)|"
+                     r"\b(the|that|my) (fines?|complaint|move|address change|payment) from (before|earlier)\b|"
+                     r"\bcontinue\b|\bcarry on\b|\bresume\b|\bpick up where\b|\bfinish\b)", re.IGNORECASE)
 
 
 def resumed_service(words: str) -> Optional[str]:

@@ -122,6 +122,25 @@ def without_keep_words(text: str) -> str:
     return _KEEP.sub(" ", text or "").strip(" ,.!~")
 
 
+# Keeping one named answer ("keep the address", "주소는 놔두고"): the keep words, and plain "keep"/"leave" beside a name.
+_KEEP_PART = re.compile(_KEEP.pattern + r"|\bkeep\b|\bleave\b|놔\s*두|두고", re.IGNORECASE)
+
+
+def kept_parts(text: str, words: dict) -> set:
+    """Which of the named answers the words keep ("주소는 그대로 두고 날짜만 내일로", "keep the address but change the
+    date"): each clause is cut where an answer is named (words before the first name go with it)."""
+    kept = set()
+    for clause in _CLAUSES.split(text or ""):
+        if not clause or not clause.strip():
+            continue
+        found = sorted((m.start(), name) for name, pattern in words.items() if (m := pattern.search(clause)))
+        for i, (start, name) in enumerate(found):
+            part = clause[0 if i == 0 else start:found[i + 1][0] if i + 1 < len(found) else len(clause)]
+            if _KEEP_PART.search(part) and not _CHANGE.search(_KEEP_PART.sub("", part)):
+                kept.add(name)
+    return kept
+
+
 def keeps_as_is(text: str) -> bool:
     """Going ahead unchanged, judged on the last clause that says so: "음 장소를 더 자세히 써야 하나... 아니에요 그냥
     그대로 접수해주세요" keeps; "아뇨 이대로는 안돼요" and "don't send it as it is" do not. A leading "no" only answers

@@ -33,8 +33,16 @@ def last_form(tracker: Tracker) -> Optional[str]:
     return None
 
 
+MAX_PAUSED = 3  # a detour inside a detour ("before that, my fines?" then "finish the move first") keeps both
+
+
+def _paused(tracker: Tracker) -> List[Dict[str, Any]]:
+    value = tracker.get_slot("paused_task")
+    return [task for task in value if isinstance(task, dict)] if isinstance(value, list) else []
+
+
 def pause(tracker: Tracker) -> List[EventType]:
-    """Keep the answers of the form being left (nothing when it had none beyond verification)."""
+    """Keep the answers of the form being left (nothing when it had none beyond verification), newest first."""
     form = last_form(tracker)
     if form not in SERVICE_OF_FORM:
         return []
@@ -42,15 +50,24 @@ def pause(tracker: Tracker) -> List[EventType]:
                if slot not in _NOT_KEPT and tracker.get_slot(slot) is not None}
     if not answers:
         return []
-    return [SlotSet("paused_task", {"form": form, "slots": answers})]
+    others = [task for task in _paused(tracker) if task.get("form") != form]
+    return [SlotSet("paused_task", ([{"form": form, "slots": answers}] + others)[:MAX_PAUSED])]
+
+
+def paused_here(tracker: Tracker, form: str) -> bool:
+    return any(task.get("form") == form for task in _paused(tracker))
 
 
 def resumed(tracker: Tracker, form: str, message: str) -> Optional[Dict[str, Any]]:
     """The paused answers of `form` when the message goes back to it, else None."""
-    paused = tracker.get_slot("paused_task")
-    if not isinstance(paused, dict) or paused.get("form") != form:
+    task = next((task for task in _paused(tracker) if task.get("form") == form), None)
+    if task is None or not resumes_task(message, SERVICE_OF_FORM.get(form, "")):
         return None
-    if not resumes_task(message, SERVICE_OF_FORM.get(form, "")):
-        return None
-    slots = paused.get("slots")
+    slots = task.get("slots")
     return dict(slots) if isinstance(slots, dict) else None
+
+
+def without(tracker: Tracker, form: str) -> SlotSet:
+    """The paused tasks but `form`'s (resumed, or started afresh)."""
+    rest = [task for task in _paused(tracker) if task.get("form") != form]
+    return SlotSet("paused_task", rest or None)

@@ -27,10 +27,17 @@ def _score(ranking: List[Dict[str, Any]], name: str) -> float:
     return max((float(r.get("confidence") or 0) for r in ranking if r.get("name") == name), default=0.0)
 
 
+# When the case just handled will be done ("그럼 끝나려면 얼마나 더 걸려요", "how long will that take?"): its status.
+_WHEN_DONE = re.compile(r"(얼마나\s*(더\s*)?걸|언제\s*(쯤\s*)?(끝|나와|나올|처리|완료)|처리\s*결과|"
+                        r"\bhow (much )?long\b|\bwhen will (it|that|this|they)\b|\bany news\b)", re.IGNORECASE)
+
+
 def plain_request(tracker: Tracker) -> Optional[str]:
     message = tracker.latest_message or {}
     words = message.get("text") or ""
     ranking = message.get("intent_ranking") or []
+    if tracker.get_slot("last_case") and _WHEN_DONE.search(words) and not services_named(words):
+        return "check_application_status"  # the status form takes the case just handled (REFERS_BACK)
     named = services_named(words)
     if len(named) == 1 and named[0] != "file_complaint" and _score(ranking, named[0]) >= LEANS:
         return named[0]

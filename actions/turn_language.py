@@ -7,7 +7,8 @@ The one language rule: a message changes the language only when it carries real 
 language, or asks for a language. What carries no words never changes it: a button press (the connectors
 mark it in the metadata, `{"input": "button"}`; its text is the button's payload, such as "/affirm" or
 "yes", whatever language the button's title was in), a Rasa command ("/affirm"), short replies ("ok", "y",
-"ㅇㅇ", "네", "아니요"), digits, case and fine numbers, phone numbers and dates.
+"ㅇㅇ", "네", "아니요"), digits, case and fine numbers, phone numbers and dates; and once the conversation has a
+language, one lone choice word of the other while a question is open ("card" typed at a Korean question).
 """
 from __future__ import annotations
 
@@ -42,6 +43,9 @@ SHORT_REPLIES = frozenset({
     "nah", "sure",
     "네", "넵", "넹", "녜", "예", "옙", "응", "웅", "엉", "어", "아니", "아니요", "아니오", "아뇨", "노", "오케이", "오키", "콜",
 })
+# One word that names an answer to a choice question in either script ("card" at "결제 방법을 골라주세요").
+CHOICE_WORDS = frozenset({"card", "account", "transfer", "all", "both", "none", "skip", "카드", "계좌", "계좌이체", "전부",
+                          "둘다", "없음"})
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _NO_WORDS = [  # removed before the words are read: identifiers, phones, dates, times, ordinals
     re.compile(r"(?<![a-z0-9])(?:ap|cp|mv|fn|py|rc)[-\s]?\d[\d-]*", re.IGNORECASE),
@@ -127,6 +131,9 @@ def language_update(intent: Optional[str], text: str, language_requested: bool,
         detected = None  # "me and 이서연", "the 과태료 one": a name or a term inside English, not a switch
     if detected == "en" and slots.get("language") == "ko" and _korean_around_one_english_word(text):
         detected = None  # "card로요", "ok 카드요": one English word in Korean grammar
+    if detected and slots.get("language") and detected != slots.get("language") and slots.get("requested_slot") \
+            and [w.lower() for w in language_words(text)] in ([w] for w in CHOICE_WORDS):
+        detected = None  # "card" alone at a Korean question: a choice typed in the other script, not a new language
     if detected and detected != slots.get("language"):
         return {"language": detected}
     if slots.get("language") is None:

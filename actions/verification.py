@@ -22,7 +22,7 @@ from actions.dates import parse_date
 from actions.govapi_client import ErrKind, get_client
 from actions.interpret import (CHOICE_NUMBER, CHOICE_SLOTS, CONFIRM_SLOTS, FREE_TEXT_SLOTS, SERVICE_FORMS, SLOT_WORDS, Kind, Reading, asks,
                                read_message, says_change)
-from actions.paused_task import SERVICE_OF_FORM, resumed
+from actions.paused_task import SERVICE_OF_FORM, paused_here, resumed, without
 from actions.parsing import (find_case_number, is_no, is_yes, keeps_as_is, means_all, negated, normalise_phone,
                              parse_birth_date, parse_otp,
                              phone_from_sender, wants_resend)
@@ -129,12 +129,11 @@ class VerifiedFormValidation(FormValidationAction):
             undo_cleared: List[EventType] = [SlotSet("summary_undo", None)]
         else:
             undo_cleared = []
-        if not requested and isinstance(tracker.get_slot("paused_task"), dict) \
-                and tracker.get_slot("paused_task").get("form") == self.form_name():
+        if not requested and paused_here(tracker, self.form_name()):
             answers = resumed(tracker, self.form_name(), message)
             if answers is not None:
-                return await self.resume(answers, dispatcher, tracker, domain)
-            undo_cleared.append(SlotSet("paused_task", None))  # the same service asked afresh: a new task
+                return await self.resume(answers, dispatcher, tracker, domain, message)
+            undo_cleared.append(without(tracker, self.form_name()))  # the same service asked afresh: a new task
         if requested and fresh:
             reading = self.read(tracker, requested)
             beside = self.answer_beside_question(reading, requested, message, tracker)
@@ -169,16 +168,22 @@ class VerifiedFormValidation(FormValidationAction):
         return undo_cleared + [e for e in extraction_events if e.get("name") not in validated] + validation_events
 
     async def resume(self, answers: Dict[Text, Any], dispatcher: CollectingDispatcher, tracker: Tracker,
-                     domain: DomainDict) -> List[EventType]:
+                     domain: DomainDict, message: Text) -> List[EventType]:
         """Back to this form's paused task (actions/paused_task.py): its answers return unchecked (they were checked
-        when given) and the form asks the question where it stopped."""
+        when given) and the form asks the question where it stopped, unless the message answers it too ("그럼 아까
+        과태료는 카드로 낼게요")."""
         lang = conv.language(tracker)
         service = SERVICE_OF_FORM[self.form_name()]
         dispatcher.utter_message(text=text("resumed_task", lang, service=text(f"service_{service}", lang)))
         tracker.slots.update(answers)  # not as events: only what changes now is validated
-        restored: List[EventType] = [SlotSet(name, value) for name, value in answers.items()]
-        return restored + [SlotSet("paused_task", None)] + await self._extract_validation_events(dispatcher, tracker,
-                                                                                                 domain)
+        events: List[EventType] = [SlotSet(name, value) for name, value in answers.items()]
+        events.append(without(tracker, self.form_name()))
+        waiting = [slot for slot in await self.service_slots(tracker) if tracker.get_slot(slot) is None]
+        if waiting and waiting[0] in _UNASKED_OK and self.fits(waiting[0], message, tracker):
+            taken = await self.take_unasked(waiting[0], message, dispatcher, tracker, domain, waiting[0])
+            tracker.add_slots(taken)
+            events += taken
+        return events + await self._extract_validation_events(dispatcher, tracker, domain)
 
     # --- the one reading of a message inside a form (actions/interpret.py) ----------------------------------------
     def fresh_message(self, tracker: Tracker) -> bool:

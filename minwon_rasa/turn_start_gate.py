@@ -17,7 +17,7 @@ from rasa.shared.core.events import SlotSet
 
 from actions.turn_language import turn_start_has_work
 
-WATCHED_SLOTS = ("language", "language_locked", "pending_request", "satisfaction_pending")
+WATCHED_SLOTS = ("language", "language_locked", "pending_request", "satisfaction_pending", "requested_slot")
 
 
 def needs_call(tracker: Any, extraction_events: List[Any]) -> bool:

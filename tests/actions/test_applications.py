@@ -121,6 +121,10 @@ async def test_follow_ups_by_number_and_by_it_need_no_new_questions(govapi, acti
     asked, answer = await status_of(runner, domain, "그럼 AP-2026-000005은요?")
     assert asked is None and "반려 사유" in answer and runner.slots["last_case"] == "AP-2026-000005"
 
+    # when its result comes, asked right after: the case just handled
+    asked, answer = await status_of(runner, domain, "감사합니다. 그럼 처리 결과는 언제쯤 알 수 있을까요?")
+    assert asked is None and answer.startswith("AP-2026-000005 ")
+
 
 async def test_when_will_it_be_done_in_english_and_nothing_to_refer_to(govapi, actions_on_govapi, domain):
     runner = FormRunner(ValidateVerifyForm(), "verify_form", domain, language="en")

@@ -697,8 +697,8 @@ async def paused_complaint(govapi, domain):
     assert "신청 현황 조회" in texts_of(messages)
     after = {**runner.slots, **slot_updates(events)}
     assert after.get("complaint_text") is None  # the form's own answers are cleared for the status check…
-    assert after["paused_task"]["form"] == "file_complaint_form"  # …and kept aside
-    assert "그네" in after["paused_task"]["slots"]["complaint_text"]
+    (paused,) = after["paused_task"]  # …and kept aside
+    assert paused["form"] == "file_complaint_form" and "그네" in paused["slots"]["complaint_text"]
     return sender, {k: v for k, v in after.items() if k != "requested_slot"}
 
 
@@ -742,3 +742,37 @@ async def test_musing_about_another_way_to_pay_then_keeping_it_at_the_summary_pa
     await runner.say("hmm should I do bank transfer instead? nah, leave it on card. go ahead", intent="affirm",
                      confidence=0.5)
     assert runner.slots["payment_method"] == "card" and runner.slots["payment_confirm"] is True
+
+
+async def test_back_to_a_paused_payment_with_the_way_to_pay_in_the_same_words_goes_to_the_summary(
+        govapi, actions_on_govapi, domain):
+    from actions.common import ActionSwitchService
+    sender, slots = await verified_slots(govapi, domain)
+    runner = FormRunner(ValidatePayFineForm(), "pay_fine_form", domain, sender=sender, slots=slots)
+    await runner.say("과태료 낼게요", intent="pay_fine")
+    await runner.say("1번")
+    assert runner.asking == "payment_method"
+    chosen = runner.slots["fine_ids"]
+    assert await runner.say("아 맞다 그 전에 AP-2026-000017 이거 처리됐는지도 좀 봐주세요",
+                            intent="check_application_status", confidence=0.9) == {}
+    events, _ = await run_action(ActionSwitchService(), make_tracker(
+        runner.slots, "", "check_application_status", sender=sender, form="pay_fine_form"), domain)
+    after = {k: v for k, v in {**runner.slots, **slot_updates(events)}.items() if k != "requested_slot"}
+    again = FormRunner(ValidatePayFineForm(), "pay_fine_form", domain, sender=sender, slots=after)
+    await again.say("확인했어요. 그럼 아까 과태료는 카드로 낼게요", intent="pay_fine", confidence=0.8)
+    assert again.slots["fine_ids"] == chosen and again.slots["payment_method"] == "card"
+    assert again.asking == "payment_confirm" and not again.slots.get("paused_task")
+
+
+async def test_keeping_the_address_and_changing_the_date_at_the_summary_changes_only_the_date(
+        govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain)
+    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots)
+    await runner.say("역삼로 25로 오늘 이사했어요, 저 혼자요", intent="change_address")
+    if runner.asking == "address_id":
+        await runner.say("1")
+    assert runner.asking == "address_confirm", runner.slots
+    address, today = runner.slots["address_id"], date.fromisoformat(runner.slots["effective_date"][:10])
+    await runner.say("주소는 그대로 두고 날짜만 내일로 바꿔주세요", intent="inform", confidence=0.6)
+    assert runner.slots["address_id"] == address and runner.asking == "address_confirm"
+    assert date.fromisoformat(runner.slots["effective_date"][:10]) == today + timedelta(days=1)

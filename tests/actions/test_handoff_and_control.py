@@ -200,3 +200,18 @@ async def test_a_case_number_with_a_request_to_check_starts_the_status_check_wit
     assert not messages
     assert {"event": "followup", "name": "status_form"} in [
         {"event": e.get("event"), "name": e.get("name")} for e in events]
+
+
+async def test_how_long_the_case_just_handled_takes_starts_its_status_check(actions_on_govapi, domain):
+    unsure = tracker_after(["check_application_status", "nlu_fallback"], {"language": "ko",
+                                                                         "last_case": "AP-2026-000044"})
+    unsure.latest_message.update(text="그럼 끝나려면 얼마나 더 걸려요",
+                                 intent_ranking=[{"name": "nlu_fallback", "confidence": 0.5},
+                                                 {"name": "out_of_scope", "confidence": 0.3}])
+    events, messages = await run_action(ActionNluFallback(), unsure, domain)
+    assert not messages and {"event": "followup", "name": "status_form"} in [
+        {"event": e.get("event"), "name": e.get("name")} for e in events]
+    nothing_before = tracker_after(["nlu_fallback"], {"language": "ko"})
+    nothing_before.latest_message.update(text="그럼 끝나려면 얼마나 더 걸려요", intent_ranking=[])
+    _, messages = await run_action(ActionNluFallback(), nothing_before, domain)
+    assert messages  # no case talked about: asked what is meant, nothing started

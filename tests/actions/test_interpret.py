@@ -824,3 +824,23 @@ def test_fine_meaning_all_right_at_the_summary_names_no_fines(text):
     reading = read(text, "payment_confirm", FINE_TASK, {"fine_ids": ["fn_1"], "payment_method": "card"},
                    intent="affirm", confidence=0.6, answers=True)
     assert reading.kind == Kind.ANSWER
+
+
+def test_asking_which_other_ways_there_are_is_a_question_even_with_words_of_change():
+    reading = read("카드 말고는 어떤 방법으로 낼 수 있어요?", "payment_method", FINE_TASK, {"fine_ids": ["fn_1"]},
+                   answers=True)
+    assert reading.kind == Kind.QUESTION
+
+
+def test_putting_this_off_and_asking_for_another_service_first_is_a_switch_though_it_starts_with_ok():
+    reading = read("ok, I'll pay those later. can we finish the address change first?", "payment_method", FINE_TASK,
+                   {"fine_ids": ["fn_1"]}, intent="change_address", confidence=0.6, answers=True)
+    assert reading == Reading(Kind.SWITCH, switch_to="change_address")
+
+
+@pytest.mark.parametrize("text", ["keep the address but change the date to tomorrow",
+                                  "주소는 그대로 두고 날짜만 내일로 바꿔주세요"])
+def test_the_answer_named_to_keep_is_not_the_one_changed(text):
+    reading = read(text, "address_confirm", ADDRESS_TASK, {**ADDRESS_FILLED, "member_ids": []},
+                   services=("change_address",))
+    assert reading.kind == Kind.CORRECTION and reading.slot == "effective_date"

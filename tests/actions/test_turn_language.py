@@ -84,3 +84,14 @@ def test_korean_sentences_still_switch_an_english_conversation():
 @pytest.mark.parametrize("text", ["card로요", "account로 할게요", "ok 카드요"])
 def test_one_english_word_inside_korean_keeps_a_korean_conversation_korean(text):
     assert language_update("inform", text, False, [], {"language": "ko"}) == {}
+
+
+@pytest.mark.parametrize("text,language", [("card", "ko"), ("Card", "ko"), ("카드", "en"), ("all", "ko")])
+def test_one_choice_word_in_the_other_script_at_an_open_question_keeps_the_language(text, language):
+    assert language_update("inform", text, False, [], {"language": language, "requested_slot": "payment_method"}) == {}
+
+
+def test_a_choice_word_with_no_question_open_or_with_more_words_still_switches():
+    assert language_update("inform", "card", False, [], {"language": "ko"}) == {"language": "en"}
+    assert language_update("inform", "card please", False, [], {"language": "ko", "requested_slot": "payment_method"}) \
+        == {"language": "en"}

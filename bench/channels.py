@@ -232,7 +232,9 @@ async def run(args) -> None:
     timeout = aiohttp.ClientTimeout(total=120)
     connector = aiohttp.TCPConnector(limit=args.citizens * 2)
     try:
-        async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
+        # unsafe: keep the web chat's session cookie from a loopback address (aiohttp refuses IP hosts by default)
+        jar = aiohttp.CookieJar(unsafe=True)
+        async with aiohttp.ClientSession(timeout=timeout, connector=connector, cookie_jar=jar) as session:
             await stack.ready(session)
 
             def texts_for(i: int) -> List[str]:

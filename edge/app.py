@@ -103,7 +103,8 @@ async def _http(app: web.Application) -> AsyncIterator[None]:
 
 async def _webchat(app: web.Application) -> AsyncIterator[None]:
     queues = ConversationQueues(metrics=app[METRICS].queue("web"))
-    app[WEBCHAT] = WebChat(app[STORE], app[RASA], app[DESK], queues)
+    app[WEBCHAT] = WebChat(app[STORE], app[RASA], app[DESK], queues,
+                           secure_cookie=app[SETTINGS].public_url.startswith("https://"))
     yield
     await queues.close()
 

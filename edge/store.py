@@ -18,6 +18,7 @@ SHORT_LINK_TTL = 30 * 24 * 3600
 SHORT_LINK_BYTES = 16  # a 22-character code
 SHORT_LINK_MAX_CHARS = 32
 RATE_WINDOW_S = 60
+WEB_SESSION_TTL = 30 * 24 * 3600
 STATUS_TTL = 7 * 24 * 3600
 OUTBOX_TTL = 24 * 3600
 
@@ -149,6 +150,17 @@ class ChannelStore:
         if int(count) <= limit:
             return 0
         return RATE_WINDOW_S - int(time.time()) % RATE_WINDOW_S
+
+    # --- web chat sessions: the browser that started one (a hash of its cookie), 30 days from the last use ----------
+    async def claim_session(self, sender_id: str, owner: str) -> bool:
+        """True when `owner` started this session (or starts it now); False when another browser did."""
+        key = self.key("web", "owner", sender_id)
+        if await self.redis.set(key, owner, nx=True, ex=WEB_SESSION_TTL):
+            return True
+        if _text(await self.redis.get(key)) != owner:
+            return False
+        await self.redis.expire(key, WEB_SESSION_TTL)
+        return True
 
     # --- web chat outbox: replies that arrive outside a request (reminders, staff) ------------------
     async def push_outbox(self, sender_id: str, message: dict) -> None:

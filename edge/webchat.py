@@ -8,6 +8,11 @@ and its small JSON API, unchanged:
                                             503 unavailable (Rasa did not answer within the page's wait)
     POST /webhooks/webchat/poll             {"session"} → {"messages": [...]} (outbox: late replies, staff)
 
+A session belongs to the browser that started it: its first request sets an HttpOnly, SameSite=Strict cookie
+(`minwon_webchat`, a random token; Secure when the public URL is https) and the session's owner is kept in Redis as
+the token's hash; a request for that session without the cookie answers 403 `not_your_session`. So the session id,
+which staff see in the queue, is no credential (the page starts a new session when told so).
+
 Buttons travel as server-issued tokens, so a page cannot send a forged payload. The web chat has no durable inbox
 (as before): the page waits for the answer, so a lost message is visible to the citizen, who sends it again. A turn
 whose Rasa is unavailable is sent again (same message id, so run once) until the page's wait is over.
@@ -15,9 +20,11 @@ whose Rasa is unavailable is sent again (same message id, so run once) until the
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 import re
+import secrets
 import time
 import uuid
 from pathlib import Path
@@ -33,7 +40,7 @@ from edge.outbound import Outbound, Refusal
 from edge.queues import ConversationQueues
 from edge.rasa_client import Invalid, RasaClient, TurnRequest, vouched
 from edge.rasa_client import Unavailable as RasaUnavailable
-from edge.store import ChannelStore
+from edge.store import WEB_SESSION_TTL, ChannelStore
 
 logger = logging.getLogger("minwon.edge.webchat")
 
@@ -74,12 +81,33 @@ def session_of(data: Any) -> Optional[str]:
     return f"web:{session}" if isinstance(session, str) and SESSION_RE.match(session) else None
 
 
+OWNER_COOKIE = "minwon_webchat"
+_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")
+NOT_YOURS = {"error": "not_your_session", "message": "this conversation belongs to another browser; start a new one"}
+
+
 class WebChat:
-    def __init__(self, store: ChannelStore, rasa: RasaClient, desk: DeskPassThrough, queues: ConversationQueues) -> None:
+    def __init__(self, store: ChannelStore, rasa: RasaClient, desk: DeskPassThrough, queues: ConversationQueues,
+                 secure_cookie: bool = False) -> None:
         self.store = store
         self.rasa = rasa
         self.desk = desk
         self.queues = queues
+        self.secure_cookie = secure_cookie
+
+    async def owned(self, request: web.Request, sender_id: str) -> Optional[str]:
+        """The browser's token when this request may use the session (a new token to set as its cookie, or the
+        one it sent), else None."""
+        sent = request.cookies.get(OWNER_COOKIE, "")
+        token = sent if _TOKEN_RE.match(sent) else secrets.token_urlsafe(32)
+        owner = hashlib.sha256(token.encode("ascii")).hexdigest()
+        return token if await self.store.claim_session(sender_id, owner) else None
+
+    def with_cookie(self, request: web.Request, response: web.Response, token: str) -> web.Response:
+        if request.cookies.get(OWNER_COOKIE) != token:
+            response.set_cookie(OWNER_COOKIE, token, httponly=True, samesite="Strict", secure=self.secure_cookie,
+                                path="/webhooks/webchat", max_age=WEB_SESSION_TTL)
+        return response
 
     # -- routes (registered by edge/app.py) ------------------------------------------------------------
     async def to_page(self, _: web.Request) -> web.Response:
@@ -103,6 +131,12 @@ class WebChat:
         sender_id = session_of(data)
         if sender_id is None:
             return web.json_response({"error": "bad_session", "message": "session must be a random UUID"}, status=400)
+        owner = await self.owned(request, sender_id)
+        if owner is None:
+            return web.json_response(NOT_YOURS, status=403)
+        return self.with_cookie(request, await self._messages(data, sender_id), owner)
+
+    async def _messages(self, data: Dict[str, Any], sender_id: str) -> web.Response:
         message_id = "web:" + uuid.uuid4().hex
         token = data.get("token")
         if token:
@@ -137,7 +171,11 @@ class WebChat:
         sender_id = session_of(await read_json(request))
         if sender_id is None:
             return web.json_response({"error": "bad_session", "message": "session must be a random UUID"}, status=400)
-        return web.json_response({"messages": await self.store.drain_outbox(sender_id)})
+        owner = await self.owned(request, sender_id)
+        if owner is None:
+            return web.json_response(NOT_YOURS, status=403)
+        return self.with_cookie(request, web.json_response({"messages": await self.store.drain_outbox(sender_id)}),
+                                owner)
 
     # -- the turn ------------------------------------------------------------------------------------------
     async def run_turn(self, turn: TurnRequest, result: "asyncio.Future[List[Dict[str, Any]]]") -> None:

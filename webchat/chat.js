@@ -81,13 +81,29 @@
   }
 
   var busy = false;
+  // The session belongs to the browser that started it (an HttpOnly cookie); a session this browser does not own
+  // (its cookie was cleared) is left for a new one, once.
+  function post(path, body, fresh) {
+    body.session = session;
+    return fetch(path, { method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/json" },
+                         body: JSON.stringify(body) })
+      .then(function (r) {
+        return r.json().then(function (data) {
+          if (r.status === 403 && data.error === "not_your_session" && !fresh) {
+            session = uuid();
+            sessionStorage.setItem("minwon-session", session);
+            return post(path, body, true);
+          }
+          if (!r.ok) { throw new Error(data.message); }
+          return data;
+        });
+      });
+  }
   function send(body, shown) {
     addLine("me", shown);
-    body.session = session;
     busy = true;
     statusLine.textContent = TEXTS[lang].waiting;
-    return fetch("messages", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) })
-      .then(function (r) { return r.json().then(function (data) { if (!r.ok) { throw new Error(data.message); } return data; }); })
+    return post("messages", body, false)
       .then(function (data) { statusLine.textContent = ""; data.messages.forEach(showReply); focusNext(); })
       .catch(function () { statusLine.textContent = TEXTS[lang].error; })
       .then(function () { busy = false; });
@@ -95,8 +111,7 @@
 
   function poll() {
     if (busy || document.hidden) { return; }
-    fetch("poll", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ session: session }) })
-      .then(function (r) { return r.json(); })
+    post("poll", {}, false)
       .then(function (data) { (data.messages || []).forEach(showReply); })
       .catch(function () {});
   }

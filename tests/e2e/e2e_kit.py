@@ -2,6 +2,7 @@
 Only the standard library, so the journeys run under either environment."""
 from __future__ import annotations
 
+from http.cookiejar import CookieJar
 import json
 import os
 import socket
@@ -47,7 +48,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def http(method: str, url: str, body: Any = None, headers: dict | None = None, form: dict | None = None) -> tuple[int, Any]:
+# A browser's cookie jar for the web chat (a session belongs to the browser that started it: edge/webchat.py).
+BROWSER = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+
+
+def http(method: str, url: str, body: Any = None, headers: dict | None = None, form: dict | None = None,
+         opener: urllib.request.OpenerDirector | None = None) -> tuple[int, Any]:
     """One request; JSON answers decoded, anything else as text. HTTP errors are answers, not exceptions."""
     data, hdrs = None, dict(headers or {})
     if form is not None:
@@ -58,7 +64,7 @@ def http(method: str, url: str, body: Any = None, headers: dict | None = None, f
         hdrs["Content-Type"] = "application/json"
     request = urllib.request.Request(url, data=data, headers=hdrs, method=method)
     try:
-        with urllib.request.urlopen(request, timeout=60) as resp:
+        with (opener.open(request, timeout=60) if opener else urllib.request.urlopen(request, timeout=60)) as resp:
             raw, status = resp.read(), resp.status
     except urllib.error.HTTPError as err:
         raw, status = err.read(), err.code

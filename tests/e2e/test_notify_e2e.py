@@ -26,7 +26,7 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
-from e2e_kit import MODEL, PY, RASA, REDIS_URL, ROOT, RPY, RUN, free_port, http, run_tokens, wait_for
+from e2e_kit import BROWSER, MODEL, PY, RASA, REDIS_URL, ROOT, RPY, RUN, free_port, http, run_tokens, wait_for
 
 TOKENS = run_tokens("NOTIFIER_TOKEN")
 CITIZEN, PHONE, BIRTH = "ct_000001", "+821012345678", "1985-03-14"  # govapi's seeded demo citizen
@@ -108,11 +108,12 @@ class Stack:
         return [m.get("body") or m.get("Body") or "" for m in body["messages"]]
 
     def web_poll(self, session: str) -> list[str]:
-        _, body = http("POST", self.url["edge"] + "/webhooks/webchat/poll", {"session": session})
+        _, body = http("POST", self.url["edge"] + "/webhooks/webchat/poll", {"session": session}, opener=BROWSER)
         return [m.get("text", "") for m in body.get("messages", [])]
 
     def web_say(self, session: str, text: str) -> list[str]:
-        status, body = http("POST", self.url["edge"] + "/webhooks/webchat/messages", {"session": session, "text": text})
+        status, body = http("POST", self.url["edge"] + "/webhooks/webchat/messages", {"session": session, "text": text},
+                            opener=BROWSER)
         assert status == 200, body
         return [m.get("text", "") for m in body.get("messages", [])]
 

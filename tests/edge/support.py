@@ -291,5 +291,13 @@ def twiml_bodies(text: str) -> List[str]:
     return [m.text or "" for m in ElementTree.fromstring(text).iter("Message")]
 
 
+# One browser for the web chat tests: it keeps the cookie that makes a session its own (edge/webchat.py).
+BROWSER = httpx.Client(timeout=40)
+
+
 def web_post(edge: str, body: Any) -> httpx.Response:
-    return httpx.post(edge + "/webhooks/webchat/messages", json=body, timeout=40)
+    return BROWSER.post(edge + "/webhooks/webchat/messages", json=body)
+
+
+def web_poll(edge: str, session: str) -> httpx.Response:
+    return BROWSER.post(edge + "/webhooks/webchat/poll", json={"session": session})

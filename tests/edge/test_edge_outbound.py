@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 import httpx
 
-from support import OUTBOUND_TOKEN, wait_until, web_post
+from support import OUTBOUND_TOKEN, wait_until, web_poll, web_post
 
 AUTH = {"Authorization": f"Bearer {OUTBOUND_TOKEN}"}
 
@@ -73,9 +73,9 @@ def test_web_outbound_waits_in_the_outbox_for_the_page(edge):
     session = str(uuid.uuid4())
     sent = outbound(edge.url, "webchat", {"conversation_id": f"web:{session}", "text": "담당자가 답변했습니다"})
     assert sent.status_code == 202 and sent.json() == {"sent": True, "queued": True}
-    polled = httpx.post(edge.url + "/webhooks/webchat/poll", json={"session": session}).json()["messages"]
+    polled = web_poll(edge.url, session).json()["messages"]
     assert [m["text"] for m in polled] == ["담당자가 답변했습니다"]
-    assert httpx.post(edge.url + "/webhooks/webchat/poll", json={"session": session}).json()["messages"] == []
+    assert web_poll(edge.url, session).json()["messages"] == []
 
 
 def test_rasas_later_replies_reach_each_channel_formatted_as_a_turns(edge, chat_id, telegram):

@@ -78,3 +78,22 @@ def test_the_phone_simulator_sends_sms_to_the_edge(edge, standins, phone):
     """The stand-ins' simulator (RASA_URL pointed at the edge) signs and posts as Twilio would."""
     r = httpx.post(standins + "/simulator/sms/send", json={"from": phone, "body": "count 3"}, timeout=30)
     assert r.status_code == 200 and r.json()["status"] == 200 and "count 3" in json.dumps(r.json())
+
+
+def test_a_session_id_is_no_credential_without_the_browser_that_started_it(edge):
+    session, url = str(uuid.uuid4()), edge.url + "/webhooks/webchat/"
+    with httpx.Client(timeout=40) as browser:
+        first = browser.post(url + "messages", json={"session": session, "text": "hello"})
+        assert first.status_code == 200
+        header = first.headers["set-cookie"].lower()
+        assert "httponly" in header and "samesite=strict" in header and "path=/webhooks/webchat" in header
+        assert len(browser.cookies["minwon_webchat"]) == 43
+        # someone who saw the id (in an agent's queue, over a shoulder) without the cookie: refused
+        stranger = httpx.post(url + "messages", json={"session": session, "text": "list my cases"})
+        assert stranger.status_code == 403 and stranger.json()["error"] == "not_your_session"
+        assert httpx.post(url + "poll", json={"session": session}).status_code == 403
+        forged = httpx.post(url + "poll", json={"session": session}, cookies={"minwon_webchat": "A" * 43})
+        assert forged.status_code == 403
+        # the browser that started it goes on, and is not given a new cookie
+        again = browser.post(url + "messages", json={"session": session, "text": "hello"})
+        assert again.status_code == 200 and "set-cookie" not in again.headers

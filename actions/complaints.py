@@ -79,6 +79,18 @@ async def categories() -> List[Dict[str, Any]]:
     return _categories_cache
 
 
+# Words that something is wrong: a complaint tells a trouble, not only a place or a thing ("getting off the bus").
+_TROUBLE = re.compile(r"(고장|안\s*(켜|돼|되|와|오|나와)|깨져|깨진|부서|망가|파손|패여|패인|구멍|시끄|소음|냄새|더러|쓰레기|불법|"
+                      r"위험|막혀|막아|넘어|다쳤|불편|민원|신고|"
+                      r"\bbroken\b|not working|does\s*n'?t work|\bout\b|damaged|pothole|\bholes?\b|crack|loud|noise|smell|"
+                      r"dirty|rubbish|trash|garbage|illegal|dangerous|blocked|rude|never (came|comes|showed)|flood|leak|"
+                      r"complain|report)", re.IGNORECASE)
+
+
+def tells_trouble(message: str) -> bool:
+    return bool(_TROUBLE.search(message or ""))
+
+
 def problem_words(message: str) -> int:
     """How many different words of one category the message has: two or more describe a problem a complaint is for
     ("the bar downstairs plays loud music every night")."""
@@ -130,7 +142,7 @@ def _category_named(message: str, options: List[Dict[str, Any]]) -> Optional[str
 
 # Words of a request to file a complaint that describe nothing ("민원 넣을게요", "I want to report something").
 _ASKING_WORDS = re.compile(
-    r"(민원|신고|불편|접수|제기|넣|하고\s*싶|싶어요|싶은데요?|할게요|할께요|하려(고|구)요?|하려는데요?|해\s*주세요|해주세요|"
+    r"(민원|신고|불편|접수|제기|넣으려(고|구)?|넣을(게요|께요|래요)?|넣|하나|한\s*건|하는데요|는데요|하고\s*싶|싶어요|싶은데요?|할게요|할께요|하려(고|구)요?|하려는데요?|해\s*주세요|해주세요|"
     r"좀|부탁|드려요|드립니다|합니다|있어요|있는데요?|구청에?|시청에?|여기서|되나요|할\s*수|있나요|"
     r"\b(i|i'?d|i'?m|want|wanna|would|like|need|to|file|make|a|an|the|please|pls|can|could|you|help|me|with|my|"
     r"something|report|complaint|complain|about|submit|lodge|here|how|do|is|it|this|an?)\b)", re.IGNORECASE)

@@ -53,6 +53,8 @@ def pick_fines(message: str, options: List[Dict[str, Any]]) -> Optional[List[int
     if not named:  # "the parking one", "버스전용차로 거": a telling word of the kind
         named = [i for i, o in enumerate(options)
                  if any(re.search(rf"(?<![a-z]){re.escape(word)}", low) for word in _telling_words(o))]
+    if named and _about_something_else(low, [w.lower() for i in named for w in _kind_words(options[i])]):
+        named = []  # "sorry was just getting off the bus" names no bus lane fine
     if not named:  # "the 40,000 one", "4만원짜리": the amount
         named = [i for i, o in enumerate(options) if _names_amount(low, o.get("amount_due"))]
     if not named and options and (_CHEAPEST.search(low) or _DEAREST.search(low)):
@@ -61,6 +63,21 @@ def pick_fines(message: str, options: List[Dict[str, Any]]) -> Optional[List[int
         target = min(amounts) if _CHEAPEST.search(low) else max(amounts)
         named = [amounts.index(target)]
     return named or parse_choices(message, len(options)) or None
+
+
+# Words around a choice that choose nothing ("could I pay just the parking one for now").
+_FILLER = frozenset("the a an one ones that this those these pay paying please pls i i'd i'll i'm id ill im want wanna "
+                    "would like to just only it its it's is for now first can could do let me my lets let's go with fine "
+                    "fines ticket tickets and then ok okay yes yeah sure of".split())
+
+
+def _about_something_else(low: str, kind_words: List[str]) -> bool:
+    """An English sentence with three or more words beside the kind's words and words of choosing."""
+    if re.search(r"[가-힣]", low):
+        return False
+    named = {w for label in kind_words for w in re.findall(r"[a-z']+", label)}
+    other = [w for w in re.findall(r"[a-z']+", low) if w not in _FILLER and w not in named]
+    return len(other) >= 3
 
 
 def _kind_words(option: Dict[str, Any]) -> List[str]:

@@ -409,7 +409,7 @@ def _has_value(slot: str, value: str) -> bool:
 
 
 # Words that hold a place word's letters but name no place ("그대로" ends in 로).
-_NOT_PLACE = re.compile(r"(?<![가-힣])(그|이|저|제)대로|식구|앞으로|뒤로|그래서|그러니까|시간|구멍|요구|연구|친구|가구")
+_NOT_PLACE = re.compile(r"(?<![가-힣])(그|이|저|제)대로|(?<![가-힣])도로(?=\s|$|[은는이가를에의쪽])|식구|앞으로|뒤로|그래서|그러니까|시간|구멍|요구|연구|친구|가구")
 
 
 CHOICE_NUMBER = re.compile(r"(\d{1,2})\s*번|\bnumber\s*\d{1,2}\b|#\s*\d{1,2}\b|\bthe (first|second|third|fourth) one\b",

@@ -98,7 +98,9 @@ def wants_resend(text: str) -> bool:
 
 # Going ahead unchanged after saying something was wrong ("그대로 진행", "keep as is", "no changes, go ahead").
 _KEEP = re.compile(r"(그대로|이대로|원래\s*대로|as it was|as before|how it was|the way it was|바꿀\s*(거|게|것)\s*없|수정\s*(안|없)|keep (it )?as (it )?is|as it is|as they (are|were)|no changes?\b|"
-                   r"nothing to change|leave it|go ahead|진행해)", re.IGNORECASE)
+                   r"nothing to change|leave it|go ahead|진행해|\bkeep (it|that|them)\b(?!\s+(short|simple|up|going))|"
+                   r"\bwas (right|correct|fine)\b|"
+                   r"(원래|아까|처음)\s*(게|것|거|대로)\s*맞|맞았어요)", re.IGNORECASE)
 
 
 # "이대로는 안돼요", "그대로 접수하면 안돼요", "don't send it as it is": keeping it, denied.

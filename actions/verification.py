@@ -232,6 +232,12 @@ class VerifiedFormValidation(FormValidationAction):
             filled.update({slot: None for slot in VERIFY_SLOTS})
         reading = read_message(message, intent, confidence, ranking, requested, self.task_slots(), filled,
                                self.own_services(), self.accepts(requested, message, tracker))
+        if reading.kind == Kind.SWITCH and reading.switch_to == "file_complaint":
+            from actions.complaints import tells_trouble  # here: complaints imports this module
+
+            if not tells_trouble(message):
+                # "sorry was just getting off the bus" (file_complaint 0.92): a stray line, not a complaint
+                return Reading(Kind.STRAY)
         # At a summary a question answered in the same message is musing ("should I do bank transfer instead? nah,
         # leave it on card. go ahead"): what the rest says counts.
         said = _beside_musing(message) if requested in CONFIRM_SLOTS else message

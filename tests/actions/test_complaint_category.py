@@ -51,3 +51,14 @@ def test_a_problem_told_without_its_category_word_still_finds_it(text, expected)
 def test_no_photo_said_in_other_words(text, none):
     from actions.complaints import no_photo
     assert no_photo(text) is none
+
+
+def test_a_request_to_file_with_no_problem_in_it_is_no_description():
+    from actions.complaints import describes_problem
+    assert not describes_problem("민원 하나 넣으려고 하는데요")
+    assert describes_problem("아파트 앞 인도에 큰 구멍이 패여서 사람들이 걸려 넘어질 뻔해요")
+
+
+def test_the_word_road_alone_names_no_place():
+    from actions.interpret import names_a_place
+    assert not names_a_place("네 도로 쪽이요") and names_a_place("삼일대로 117 앞 인도")

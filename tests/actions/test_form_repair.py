@@ -776,3 +776,14 @@ async def test_keeping_the_address_and_changing_the_date_at_the_summary_changes_
     await runner.say("주소는 그대로 두고 날짜만 내일로 바꿔주세요", intent="inform", confidence=0.6)
     assert runner.slots["address_id"] == address and runner.asking == "address_confirm"
     assert date.fromisoformat(runner.slots["effective_date"][:10]) == today + timedelta(days=1)
+
+
+async def test_a_stray_line_that_mentions_a_bus_at_the_fines_neither_chooses_the_bus_lane_fine_nor_files_a_complaint(
+        govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain, language="en")
+    runner = FormRunner(ValidatePayFineForm(), "pay_fine_form", domain, sender=sender, slots=slots, language="en")
+    await runner.say("pay my fines", intent="pay_fine")
+    assert runner.asking == "fine_ids"
+    await runner.say("sorry was just getting off the bus", intent="file_complaint", confidence=0.92)
+    assert runner.asking == "fine_ids" and runner.slots.get("fine_ids") is None
+    assert not runner.slots.get("form_outcome")

@@ -215,3 +215,15 @@ async def test_how_long_the_case_just_handled_takes_starts_its_status_check(acti
     nothing_before.latest_message.update(text="그럼 끝나려면 얼마나 더 걸려요", intent_ranking=[])
     _, messages = await run_action(ActionNluFallback(), nothing_before, domain)
     assert messages  # no case talked about: asked what is meant, nothing started
+
+
+async def test_a_complaint_asked_for_in_words_with_its_problem_starts_though_nlu_was_unsure(actions_on_govapi,
+                                                                                            domain):
+    unsure = tracker_after(["nlu_fallback"], {"language": "ko"})
+    unsure.latest_message.update(
+        text="언주로 168 앞 가로등이 사흘째 안 켜져서 신고하려고요. 제 번호는 010-3456-7890, 생년월일은 2012년 5월 5일입니다",
+        intent_ranking=[{"name": "nlu_fallback", "confidence": 0.5}, {"name": "inform", "confidence": 0.3},
+                        {"name": "file_complaint", "confidence": 0.05}])
+    events, messages = await run_action(ActionNluFallback(), unsure, domain)
+    assert not messages and {"event": "followup", "name": "file_complaint_form"} in [
+        {"event": e.get("event"), "name": e.get("name")} for e in events]

@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 
 from actions.conversation import detect_language
-from actions.parsing import (find_case_number, normalise_phone, parse_birth_date, parse_choices, parse_otp,
+from actions.parsing import (keeps_as_is, find_case_number, normalise_phone, parse_birth_date, parse_choices, parse_otp,
                              phone_from_sender, wants_resend)
 
 
@@ -66,3 +66,13 @@ def test_an_ordinal_word_in_a_long_sentence_is_not_a_choice():
     assert parse_choices("the second one", 3) == [1]
     assert parse_choices("second", 3) == [1]
     assert parse_choices("두 번째요", 3) == [1]
+
+
+@pytest.mark.parametrize("said", ["actually no the place was right, keep it", "the place was right",
+                                  "아까 게 맞아요 그대로 해주세요"])
+def test_saying_the_old_answer_was_right_keeps_it(said):
+    assert keeps_as_is(said)
+
+
+def test_keep_it_short_is_no_keeping():
+    assert not keeps_as_is("keep it short")

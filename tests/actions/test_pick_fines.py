@@ -39,3 +39,12 @@ def test_a_kind_word_inside_another_word_picks_nothing():
 ])
 def test_a_fine_is_picked_by_its_place_in_the_list_or_its_amount(said, picked):
     assert pick_fines(said, OPTIONS) == picked
+
+
+def test_a_kind_word_in_a_sentence_about_something_else_chooses_no_fine():
+    options = [{"id": "a", "number": "FN-2026-000001", "kind_label": {"en": "Speeding fine", "ko": "속도위반 과태료"}},
+               {"id": "b", "number": "FN-2026-000002",
+                "kind_label": {"en": "Bus lane violation fine", "ko": "버스전용차로 위반 과태료"}}]
+    assert pick_fines("sorry was just getting off the bus", options) is None
+    assert pick_fines("could I pay just the bus one for now", options) == [1]
+    assert pick_fines("I want to pay the speeding one first", options) == [0]

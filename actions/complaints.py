@@ -235,7 +235,13 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
         if len(message) < 4 or is_yes(message) or is_no(message):  # "네" is not a description
             dispatcher.utter_message(text=text("help_complaint_text", conv.language(tracker)))
             return {"complaint_text": None}
-        return {"complaint_text": message, "complaint_category_guess": guess}
+        # "cars park on the sidewalk every day in front of 332 Huam-ro … I have no photo": the place and the photo
+        # said in the description are not asked again
+        place = road_address_in(message) if not tracker.get_slot("complaint_place") else None
+        no_photo = not tracker.get_slot("photo_id") and bool(_NO_PHOTO_SAID.search(message))
+        return {"complaint_text": message, "complaint_category_guess": guess,
+                **({"complaint_place": {"address": place}} if place else {}),
+                **({"photo_id": "none"} if no_photo else {})}
 
     async def extract_complaint_category(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                          domain: DomainDict) -> Dict[Text, Any]:
@@ -248,6 +254,9 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
         named = _category_named(message, options)
         if named and named != guess:
             return {"complaint_category": named}  # "yes roads" to "Is this about 'Noise'?": the one named
+        said = guess_category(message, [])
+        if guess and said and said != guess and any(o.get("code") == said for o in options):
+            return {"complaint_category": said}  # "yes parking" to "Is this about 'Roads'?": parking
         if guess and (is_yes(message) or intent == "affirm"):
             return {"complaint_category": guess}
         if guess and (is_no(message) or intent == "deny"):

@@ -409,7 +409,7 @@ def _has_value(slot: str, value: str) -> bool:
 
 
 # Words that hold a place word's letters but name no place ("그대로" ends in 로).
-_NOT_PLACE = re.compile(r"(?<![가-힣])(그|이|저|제)대로|(?<![가-힣])도로(?=\s|$|[은는이가를에의쪽])|식구|앞으로|뒤로|그래서|그러니까|시간|구멍|요구|연구|친구|가구")
+_NOT_PLACE = re.compile(r"(?<![가-힣])(그|이|저|제)대로|(?<![가-힣])우리(?![가-힣])|(?<![가-힣])도로(?=\s|$|[은는이가를에의쪽])|식구|앞으로|뒤로|그래서|그러니까|시간|구멍|요구|연구|친구|가구")
 
 
 CHOICE_NUMBER = re.compile(r"(\d{1,2})\s*번|\bnumber\s*\d{1,2}\b|#\s*\d{1,2}\b|\bthe (first|second|third|fourth) one\b",
@@ -661,7 +661,10 @@ def _question(text: str, intent: Optional[str], confidence: float, requested_slo
 
 
 # What a place or an address looks like (a number, a road, a landmark, "near ...").
-PLACE_WORDS = re.compile(r"(\d|로|길|동|역|구|시|읍|면|리|앞|옆|뒤|근처|사거리|교차로|출구|아파트|공원|학교|시장|정류장|"
+# One-syllable endings (로, 동, 구 …) only at a word's end: "되는구먼", "우리", "하면" name no place.
+PLACE_WORDS = re.compile(r"(\d|(?<=[가-힣])(로|길|동|역|구|시|읍|리)(?=$|[\s,.!?~)]|(에서|에|은|는|이|가|을|를|의|쪽|요|이요|입니다|이에요|예요))|"
+                         r"구청|시청|주민센터|복지센터|놀이터|병원|도서관|주차장|골목|횡단보도|빌라|상가|편의점|마트|은행|"
+                         r"교회|성당|육교|터널|입구|앞|옆|뒤|근처|사거리|교차로|출구|아파트|공원|학교|시장|정류장|"
                          r"\bst\b|street|road|\bro\b|-ro\b|-gil\b|-dong\b|avenue|station|near|corner|in front|park|school|"
                          r"\bhouse\b|\bhome\b|apartment|\bflat\b|building|\bshop\b|\bstore\b|market|bridge|crosswalk|crossing|"
                          r"alley|\bstop\b|playground|hospital|church|library|car park|parking lot|outside|opposite|behind|"
@@ -691,7 +694,7 @@ def _free_text_reading(text: str, intent: Optional[str], confidence: float, rank
 
 
 _PUZZLED = re.compile(r"^\s*\S+\s*\?")
-_ASKS_OPTIONS = re.compile(r"((어떤|무슨|다른)\s*(방법|종류|분류|선택|옵션|거|것|게)|뭐가\s*있|뭐\s*있|"
+_ASKS_OPTIONS = re.compile(r"((어떤|무슨|다른)\s*(방법|종류|분류|선택|옵션|거|것|게|걸)|뭐가\s*있|뭐\s*있|"
                            r"\bwhat (other|else)\b|\bwhich (other )?(options?|ways?|methods?|choices?|categories)\b|"
                            r"\bwhat (are|r) (the )?(other |my )?(options|choices|categories|ways)\b|"
                            r"\bother (options|ways|methods|choices|categories)\b)", re.IGNORECASE)

@@ -125,7 +125,10 @@ def without_keep_words(text: str) -> str:
 
 
 # Keeping one named answer ("keep the address", "주소는 놔두고"): the keep words, and plain "keep"/"leave" beside a name.
-_KEEP_PART = re.compile(_KEEP.pattern + r"|\bkeep\b|\bleave\b|놔\s*두|두고", re.IGNORECASE)
+_KEEP_PART = re.compile(_KEEP.pattern + r"|\bkeep\b|\bleave\b|놔\s*두|두고|\bok(ay)?\b|\bfine\b|\bsame\b|\bright\b|"
+                                       r"\bcorrect\b|맞(고|아|는데|습니다)|괜찮", re.IGNORECASE)
+# "주소랑 식구는 그대로": a name joined to the next one by "and" shares its keeping
+_JOINED = re.compile(r"(랑|이랑|하고|와|과|\band\b|&|,)\s*$", re.IGNORECASE)
 
 
 def kept_parts(text: str, words: dict) -> set:
@@ -135,11 +138,18 @@ def kept_parts(text: str, words: dict) -> set:
     for clause in _CLAUSES.split(text or ""):
         if not clause or not clause.strip():
             continue
-        found = sorted((m.start(), name) for name, pattern in words.items() if (m := pattern.search(clause)))
-        for i, (start, name) in enumerate(found):
+        found = sorted((m.start(), m.end(), name) for name, pattern in words.items() if (m := pattern.search(clause)))
+        keeps_next = False
+        for i in range(len(found) - 1, -1, -1):  # from the end: "A랑 B는 그대로" keeps A when B is kept
+            start, end, name = found[i]
             part = clause[0 if i == 0 else start:found[i + 1][0] if i + 1 < len(found) else len(clause)]
-            if _KEEP_PART.search(part) and not _CHANGE.search(_KEEP_PART.sub("", part)):
+            own = part[end - start if i else end:]
+            keeps = bool(_KEEP_PART.search(part)) and not _CHANGE.search(_KEEP_PART.sub("", part))
+            if not keeps and keeps_next and _JOINED.search(part) and not _CHANGE.search(own):
+                keeps = True
+            if keeps:
                 kept.add(name)
+            keeps_next = keeps
     return kept
 
 

@@ -32,6 +32,9 @@ _WHEN_DONE = re.compile(r"(얼마나\s*(더\s*)?걸|언제\s*(쯤\s*)?(끝|나�
                         r"\bhow (much )?long\b|\bwhen will (it|that|this|they)\b|\bany news\b)", re.IGNORECASE)
 
 
+_PAY_VERB = re.compile(r"(낼|내려|내고|납부|결제|\bpay\b|\bpaying\b)", re.IGNORECASE)
+
+
 def plain_request(tracker: Tracker) -> Optional[str]:
     message = tracker.latest_message or {}
     words = message.get("text") or ""
@@ -41,6 +44,8 @@ def plain_request(tracker: Tracker) -> Optional[str]:
     named = services_named(words)
     if len(named) == 1 and named[0] != "file_complaint" and _score(ranking, named[0]) >= LEANS:
         return named[0]
+    if named == ["pay_fine"] and _PAY_VERB.search(words) and not asks(words):
+        return "pay_fine"  # "과태료 낼라구요 생년월일 1974-06-09": the fine and the paying said (inform 0.95)
     if named not in ([], ["file_complaint"]) or not guess_category(words, []):
         return None
     complaint = _score(ranking, "file_complaint")

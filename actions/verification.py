@@ -179,10 +179,13 @@ class VerifiedFormValidation(FormValidationAction):
         events: List[EventType] = [SlotSet(name, value) for name, value in answers.items()]
         events.append(without(tracker, self.form_name()))
         waiting = [slot for slot in await self.service_slots(tracker) if tracker.get_slot(slot) is None]
-        if waiting and waiting[0] in _UNASKED_OK and self.fits(waiting[0], message, tracker):
-            taken = await self.take_unasked(waiting[0], message, dispatcher, tracker, domain, waiting[0])
-            tracker.add_slots(taken)
-            events += taken
+        if waiting and waiting[0] in _UNASKED_OK:
+            # "thanks. ok back to the pothole, it's in front of 168 Eonju-ro": the clause that answers it
+            holding = [c.strip() for c in _CLAUSE.split(message) if c and c.strip() and self.fits(waiting[0], c, tracker)]
+            if holding:
+                taken = await self.take_unasked(waiting[0], holding[-1], dispatcher, tracker, domain, waiting[0])
+                tracker.add_slots(taken)
+                events += taken
         return events + await self._extract_validation_events(dispatcher, tracker, domain)
 
     # --- the one reading of a message inside a form (actions/interpret.py) ----------------------------------------

@@ -62,3 +62,18 @@ def test_a_request_to_file_with_no_problem_in_it_is_no_description():
 def test_the_word_road_alone_names_no_place():
     from actions.interpret import names_a_place
     assert not names_a_place("네 도로 쪽이요") and names_a_place("삼일대로 117 앞 인도")
+
+
+@pytest.mark.asyncio
+async def test_yes_with_another_category_in_words_takes_that_category(govapi, actions_on_govapi, domain):
+    from actions.complaints import ValidateFileComplaintForm
+    from actions_testkit import FormRunner
+    from test_services import verified_slots
+    sender, slots = await verified_slots(govapi, domain, language="en")
+    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots,
+                        language="en")
+    await runner.say("I want make complaint", intent="file_complaint")
+    runner.slots.update(complaint_text="the road in front of my house is blocked", complaint_category_guess="roads",
+                        requested_slot="complaint_category")
+    await runner.say("yes parking", intent="affirm", confidence=0.7)
+    assert runner.slots["complaint_category"] == "illegal_parking"

@@ -227,3 +227,14 @@ async def test_a_complaint_asked_for_in_words_with_its_problem_starts_though_nlu
     events, messages = await run_action(ActionNluFallback(), unsure, domain)
     assert not messages and {"event": "followup", "name": "file_complaint_form"} in [
         {"event": e.get("event"), "name": e.get("name")} for e in events]
+
+
+async def test_paying_a_fine_said_in_words_with_a_birth_date_starts_the_payment(actions_on_govapi, domain):
+    from actions.fallback import ActionDefaultFallback
+    said = tracker_after(["inform"], {"language": "ko"})
+    said.latest_message.update(text="과태료 낼라구요 생년월일 1974-06-09",
+                               intent_ranking=[{"name": "inform", "confidence": 0.95},
+                                               {"name": "pay_fine", "confidence": 0.04}])
+    events, messages = await run_action(ActionDefaultFallback(), said, domain)
+    assert not messages and {"event": "followup", "name": "pay_fine_form"} in [
+        {"event": e.get("event"), "name": e.get("name")} for e in events]

@@ -844,3 +844,20 @@ def test_the_answer_named_to_keep_is_not_the_one_changed(text):
     reading = read(text, "address_confirm", ADDRESS_TASK, {**ADDRESS_FILLED, "member_ids": []},
                    services=("change_address",))
     assert reading.kind == Kind.CORRECTION and reading.slot == "effective_date"
+
+
+@pytest.mark.parametrize("text,place", [("아이고 이런것도 되는구먼 우리 손녀가 여기다 하면 된다고 알려줬어요", False),
+                                        ("강남구 역삼동", True), ("서울시청 앞", True), ("잠실역 2번 출구", True),
+                                        ("동네 놀이터 옆이요", True)])
+def test_one_syllable_place_endings_count_only_at_a_words_end(text, place):
+    assert PLACE_WORDS.search(text.replace("우리", " ")) is not None or not place
+    from actions.interpret import names_a_place
+    assert names_a_place(text) is place
+
+
+@pytest.mark.parametrize("text", ["날짜가 틀렸네 오늘 말고 내일 들어가요 주소랑 식구는 그대로 두고요",
+                                  "address ok but date should be tomorrow. rest same"])
+def test_answers_named_together_to_keep_are_kept_and_the_other_changed(text):
+    reading = read(text, "address_confirm", ADDRESS_TASK, {**ADDRESS_FILLED, "member_ids": []},
+                   services=("change_address",))
+    assert reading.kind == Kind.CORRECTION and reading.slot == "effective_date"

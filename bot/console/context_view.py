@@ -111,6 +111,7 @@ INTERNAL = frozenset({
     "citizen_token", "citizen_token_expires", "otp_code", "verification_id", "birth_date", "phone",  # secrets
     "citizen_id", "payment_id", "address_id", "handoff_id",  # machine ids
     "fine_options", "fines_as_of", "address_options", "household_options", "complaint_category_guess",  # choices
+    "paused_task",  # a task left for another service: its answers are shown when it is resumed
     "language", "language_locked", "summary_change", "summary_undo", "form_outcome", "verify_purpose", "awaiting_satisfaction",
     "handoff_resume", "satisfaction_pending", "subscription_offer", "listed_cases", "last_error",  # bookkeeping
     "requested_slot", "session_started_metadata",

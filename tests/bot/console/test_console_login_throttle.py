@@ -106,10 +106,21 @@ async def test_a_flood_of_bad_logins_gets_429s_and_the_agent_logs_in_after_the_b
         assert right.status == 200, await right.text()
 
 
+async def as_the_page(http, username: str, password: str, tries: int = 5):
+    """A login as the page makes it: a "busy" answer (every password-check slot taken, as just after a flood on a
+    loaded machine) is tried again after its Retry-After; any other answer is the answer."""
+    for _ in range(tries):
+        answer = await attempt(http, username, password)
+        if answer.status != 429 or (await answer.json())["code"] != "login_busy":
+            return answer
+        await asyncio.sleep(int(answer.headers["Retry-After"]))
+    return answer
+
+
 async def test_a_right_login_is_not_refused_because_another_address_flooded(console):
     await flood(console, "127.0.0.2", "agent1")
     async with from_address(console, "127.0.0.3") as http:
-        assert (await attempt(http, "agent1", "agent1-demo")).status == 200
+        assert (await as_the_page(http, "agent1", "agent1-demo")).status == 200
     async with from_address(console, "127.0.0.2") as http:
         assert (await attempt(http, "agent1", "agent1-demo")).status == 429  # the flooding address still waits
 

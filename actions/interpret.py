@@ -714,22 +714,24 @@ _RESUME = re.compile(r"(이어서|마저|계속\s*(할|하|진행)|아까\s*하�
                      r"\bcontinue\b|\bcarry on\b|\bresume\b|\bpick up where\b|\bfinish\b)", re.IGNORECASE)
 
 
-def resumed_service(words: str) -> Optional[str]:
-    """The one service a message goes back to, or None."""
+def _gone_back_to(words: str) -> Optional[set]:
+    """The services a message that goes back to a task names (maybe none), or None when it goes back to nothing."""
     if not _RESUME.search(words or ""):
         return None
     named = set(services_named(words))
     if _COMPLAINT_WORD.search(words or ""):
         named.add("file_complaint")
-    return named.pop() if len(named) == 1 else None
+    return named
+
+
+def resumed_service(words: str) -> Optional[str]:
+    """The one service a message goes back to, or None."""
+    named = _gone_back_to(words)
+    return named.pop() if named and len(named) == 1 else None
 
 
 def resumes_task(words: str, service: str) -> bool:
     """Whether the message goes back to a task of `service` ("back to it", "아까 하던 민원 이어서"): words that say
     so, naming that service or none."""
-    if not _RESUME.search(words or ""):
-        return False
-    named = set(services_named(words))
-    if _COMPLAINT_WORD.search(words or ""):
-        named.add("file_complaint")
-    return not named or named == {service}
+    named = _gone_back_to(words)
+    return named is not None and (not named or named == {service})

@@ -123,7 +123,7 @@ class WebChat:
     async def static(self, request: web.Request) -> web.Response:
         name = request.match_info["name"]
         if name not in STATIC_FILES or name == "index.html":
-            return web.json_response({"error": "not_found"}, status=404)
+            return web.json_response({"error": "not_found", "message": "not found"}, status=404)
         return self.page_file(name)
 
     async def messages(self, request: web.Request) -> web.Response:

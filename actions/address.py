@@ -18,12 +18,17 @@ from actions.common import ask_what_to_change, early_end, then_offer_updates, ye
 from actions.conversation import clear_form_slots
 from actions.dates import parse_date
 from actions.govapi_client import GovApiClient, Result, get_client
-from actions.interpret import CHOICE_NUMBER, Kind, Reading, names_a_place
+from actions.interpret import CHOICE_NUMBER, Kind, Reading, asks, names_a_place
 from actions.parsing import NOT_ALL, is_no, means_all, means_none, parse_choices
 from actions.texts import pick, text
-from actions.verification import OUTCOME_UNAVAILABLE, VerifiedFormValidation
+from actions.verification import OUTCOME_NOTHING, OUTCOME_UNAVAILABLE, VerifiedFormValidation
 
 DAYS_BACK, DAYS_AHEAD = 30, 90  # govapi's window for a move-in report
+# Agencies a move-in report tells, or telling them oneself: a question about a filed move names one.
+_AGENCY_QUESTION = re.compile(r"(자동차|차량|건강\s*보험|건보|연금|국세청|세무서|세금|선거|기관|따로\s*(신고|알려|알리|변경|해야)|"
+                              r"직접\s*(신고|알려|알리|변경|해야)|\bcar\b|\bvehicle|\bregistration\b|\binsurance\b|"
+                              r"\bpension\b|\btax\b|\belection\b|\bagenc(y|ies)\b|\btell them\b|\bmyself\b)",
+                              re.IGNORECASE)
 
 
 def _label(address: Dict[str, Any], lang: str) -> str:
@@ -86,6 +91,8 @@ class ValidateChangeAddressForm(VerifiedFormValidation):
         return slot
 
     async def prepare(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
+        if await self._answered_about_filed_move(dispatcher, tracker):
+            return self.ended(OUTCOME_NOTHING)
         updates = await self._household(dispatcher, tracker)
         said = tracker.get_slot("new_address")
         if said and tracker.get_slot("address_options") is None and not tracker.get_slot("address_id") \
@@ -94,6 +101,25 @@ class ValidateChangeAddressForm(VerifiedFormValidation):
             # searched now, like a typed one.
             updates.update(await self.validate_new_address(said, dispatcher, tracker, {}))
         return updates
+
+    async def _answered_about_filed_move(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+        """"will my car registration get the new address too, or must I tell them myself?" just after a move was
+        filed (NLU: change_address) asks about that move, not for another one: its status and the agencies told."""
+        last, said = tracker.get_slot("last_case"), conv.latest_text(tracker)
+        if tracker.get_slot("requested_slot") or tracker.get_slot("household_options") is not None \
+                or not (isinstance(last, str) and last.startswith("MV-")) or not asks(said) \
+                or not _AGENCY_QUESTION.search(said) or self.fits("new_address", said, tracker):
+            return False
+        from actions.applications import explain_case  # here: applications imports the verification module too
+
+        lang = conv.language(tracker)
+        result = await get_client().case(conv.citizen_token(tracker), last)
+        if not result.ok:
+            dispatcher.utter_message(text=text("unavailable_read", lang))
+            return True
+        body = result.value
+        dispatcher.utter_message(text="\n".join(explain_case(body.get("type", ""), body.get("case") or {}, lang)))
+        return True
 
     async def _household(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
         if tracker.get_slot("household_options") is not None:

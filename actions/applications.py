@@ -95,6 +95,11 @@ def explain_case(case_type: str, case: Dict[str, Any], lang: str) -> List[str]:
         lines.append(text("status_appeal", lang))
     if case.get("answer"):
         lines.append(text("status_answer", lang, answer=pick(case["answer"], lang)))
+    told = [f"{pick(d.get('agency_label'), lang) or d.get('agency')} ({pick(d.get('status_label'), lang)})"
+            if pick(d.get("status_label"), lang) else pick(d.get("agency_label"), lang) or str(d.get("agency"))
+            for d in case.get("deliveries") or [] if isinstance(d, dict)]
+    if case_type == "address_change" and told:  # "will my car registration get the new address too?"
+        lines.append(text("status_agencies", lang, agencies=", ".join(told)))
     if case_type == "complaint" and case.get("department"):
         lines.append(text("status_department", lang, department=pick(case["department"], lang)))
     contact = pick(case.get("office") or case.get("department"), lang) or text("the_office", lang)

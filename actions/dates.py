@@ -2,7 +2,7 @@
 
 Understands: 오늘, 내일, 모레, 글피, 어제, 다음 주 월요일, 이번 주 금요일, 월요일, 3일 후, 12월 1일, 12/1, 2026-12-01,
 2026년 12월 1일, today, tomorrow, day after tomorrow, yesterday, next Monday, this Friday, Monday, in 3 days,
-Dec 1, 1 December, December 1st, 3일 전, 3 days ago, and a day of the month alone (15일, the 15th). A date without
+Dec 1, 1 December, December 1st, 3일 전, 3 days ago, 지난 토요일, 지난주 금요일, last Saturday, last week's Friday, and a day of the month alone (15일, the 15th). A date without
 a year (or without a month) means the closest such day, past or future.
 """
 from __future__ import annotations
@@ -35,8 +35,10 @@ _DAYS_AGO = re.compile(r"(?:(\d{1,2})\s+days?\s+ago|(\d{1,2})\s*일\s*전)")
 # A day of the month alone: "15일", "the 15th" (an English bare number is too often something else).
 _KO_DAY = re.compile(r"(?<![\d월/.-])(\d{1,2})\s*일(?!\s*(?:후|뒤|전|이내|안에|동안|간))")
 _EN_DAY = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b")
-_KO_WEEKDAY = re.compile(r"(다음\s*주|다다음\s*주|이번\s*주|금주|차주)?\s*([월화수목금토일])요일")
-_EN_WEEKDAY = re.compile(r"\b(next|this|coming)?\s*(" + "|".join(sorted(_EN_WEEKDAYS, key=len, reverse=True)) + r")\b")
+_KO_WEEKDAY = re.compile(r"(다음\s*주|다다음\s*주|이번\s*주|금주|차주|지난\s*주|저번\s*주|전\s*주|지난|저번)?\s*([월화수목금토일])요일")
+_EN_WEEKDAY = re.compile(r"\b(next|this past|this coming|this|coming|last week'?s?|last|past|previous)?\s*("
+                         + "|".join(sorted(_EN_WEEKDAYS, key=len, reverse=True)) + r")\b(\s+just gone)?")
+PAST = -99  # a week offset that means the latest such day before today ("지난 토요일", "last Saturday")
 
 
 def _safe(year: int, month: int, day: int) -> Optional[date]:
@@ -97,8 +99,10 @@ def parse_date(text: str, today: date) -> Optional[date]:
         return _weekday(today, _KO_WEEKDAYS[match.group(2)], _ko_week_offset(match.group(1)))
     match = _EN_WEEKDAY.search(low)
     if match:
-        qualifier = match.group(1)
-        offset = 1 if qualifier == "next" else (0 if qualifier == "this" else None)
+        qualifier = (match.group(1) or "").replace("'", "")
+        offset = {"next": 1, "this": 0, "last weeks": -1, "last week": -1}.get(qualifier)
+        if qualifier in ("last", "past", "this past", "previous") or match.group(3):
+            offset = PAST
         return _weekday(today, _EN_WEEKDAYS[match.group(2)], offset)
 
     match = _EN_MONTH_FIRST.search(low)
@@ -133,11 +137,18 @@ def _ko_week_offset(qualifier: Optional[str]) -> Optional[int]:
         return 2
     if q in ("다음주", "차주"):
         return 1
+    if q in ("지난주", "저번주", "전주"):
+        return -1
+    if q in ("지난", "저번"):
+        return PAST
     return 0
 
 
 def _weekday(today: date, weekday: int, week_offset: Optional[int]) -> date:
-    """week_offset None: the next such day (today excluded); 0: this week's; 1: next week's (Monday-based)."""
+    """week_offset None: the next such day (today excluded); PAST: the latest one before today; -1, 0, 1: last,
+    this or next week's (Monday-based)."""
+    if week_offset == PAST:
+        return today - timedelta(days=(today.weekday() - weekday) % 7 or 7)
     if week_offset is None:
         days = (weekday - today.weekday()) % 7 or 7
         return today + timedelta(days=days)

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
-from typing import Any, Iterable, Mapping, Optional, Sequence
+from typing import Any, Callable, Iterable, Mapping, Optional, Sequence
 
 from actions.dates import parse_date
 from actions.parsing import (find_case_number, is_yes, keeps_as_is, kept_parts, means_all, normalise_phone, parse_birth_date,
@@ -156,7 +156,8 @@ _CUE = re.compile(r"(틀렸|틀려|틀린|잘못|아니라|아니고|말고|정�
                   r"실제로는?|사실은|알고\s*보니|생각해\s*보니|라고\s*(했|말했|적었|썼)(는데|지만)|(적고|쓰고|말하고|고치고|바꾸고|추가하고)\s*싶|자세(하게|히)|"
                   r"\bmore detail|\badd (more|something)\b|\bwrite more\b|"
                   r"\bwrong\b|\bnot right\b|\bisn'?t right\b|\bincorrect\b|맞지\s*않|안\s*맞|\bactually\b|\bi meant\b|\bmeant\b|\bcorrection\b|\bchange\b|\binstead\b|\bnot\b(?!\s+(sure|certain)\b)|"
-                  r"\bmixed up\b|\bmix-?up\b|헷갈|착각|\bsorry\b|\bfix\b|\bredo\b|\brewrite\b|\bupdate\b|\boops\b|\bmistake\b)",
+                  r"\bmixed up\b|\bmix-?up\b|헷갈|착각|\bsorry\b|\bwait,? no\b|\bno,? wait\b|\bold (number|phone|address)\b|"
+                  r"예전\s*번호|옛날\s*번호|\bfix\b|\bredo\b|\brewrite\b|\bupdate\b|\boops\b|\bmistake\b)",
                   re.IGNORECASE)
 
 # Words that name an answer of a task. Specific enough that a plain answer to another question rarely names one.
@@ -206,6 +207,33 @@ _CHANGE_TO = re.compile(r"^\s*((please|pls|plz|can you|could you)\s+)?(change|ma
 _SPLIT = re.compile(r"[,;:!?]|\s[-–]\s|\.(?!\d)|\bbut\b|\binstead of\b|(?:이|가)?\s*아니라|(?:이|가)?\s*아니고|말고|틀렸어요|틀려요|잘못\s*(?:됐|썼|말했|적었)\w*|(?:이)?라고\s*(?:했|말했|적었|썼|쳤)\w*")
 
 
+# Said wrong, then right, in one message: "1996-01-07 아 아니 1995-01-07요", "17 Huam-ro no wait sorry 20 Huam-ro",
+# "3월 5일 아니 6일". A run of words that take back what came before, with at least one strong one.
+_TAKE_BACK = r"(?:no|nope|wait|sorry|sry|oops|i\s+mean|i\s+meant|actually|아니|아니다|아니지|아니고|아니라|말고|잠깐만?|정정)"
+_FILLER = r"(?:아+|앗|참|아참|음+|um+|uh+|hmm+|so|ugh)"
+_SELF_FIX = re.compile(rf"(?<![A-Za-z가-힣])(?:{_FILLER}[\s,.!~]*)*{_TAKE_BACK}(?:[\s,.!~]*(?:{_TAKE_BACK}|{_FILLER}))*(?!\w)"
+                       r"[\s,.!~]*(?:(?:it'?s|its|it is|make it|that'?s)\s+)?", re.IGNORECASE)
+_BARE_NUMBER_SAID = re.compile(r"\s*(\d+)\s*(일|번지|번|호|th|st|nd|rd)?\s*(이?요|이에요|예요|입니다)?[.!~]*\s*")
+
+
+def said_last(text: str, takes: Callable[[str], bool]) -> Optional[str]:
+    """The value said last when a message gives one, takes it back and gives another ("X 아 아니 Y"): Y, or X with
+    its last number put right when Y is a bare number ("3월 5일 아니 6일" -> "3월 6일"). None unless both X and what
+    replaces it are taken by `takes` (the asked question's parser)."""
+    for mark in reversed(list(_SELF_FIX.finditer(text or ""))):
+        head, tail = text[:mark.start()].strip(" ,."), text[mark.end():].strip()
+        if not head or not tail or not takes(head):
+            continue
+        bare, numbers = _BARE_NUMBER_SAID.fullmatch(tail), list(re.finditer(r"\d+", head))
+        if bare and numbers:
+            patched = head[:numbers[-1].start()] + bare.group(1) + head[numbers[-1].end():]
+            if takes(patched):
+                return patched
+        if takes(tail):
+            return tail
+    return None
+
+
 def says_change(text: str) -> bool:
     """Words that something should change or was wrong, with or without naming what."""
     return bool(_CUE.search(text or ""))
@@ -243,7 +271,7 @@ def wants_cancel(text: str, intent: Optional[str], confidence: float, requested_
     # An address question is free text, but a line putting the task off that names no whole address is no address.
     no_address = (requested_slot == "new_address" and not _WHOLE_PLACE.search(text)) \
         or (requested_slot == "complaint_place" and not names_a_place(text))
-    if _DEFER.search(text) and (not free_text or len(text) <= 25 or intent == "cancel" or no_address) \
+    if _defers(text, requested_slot) and (not free_text or len(text) <= 25 or intent == "cancel" or no_address) \
             and not is_question \
             and not (answers_asked and requested_slot not in CONFIRM_SLOTS and not no_address) \
             and not (own_words and own_words.search(text)) and not _switch_asked(text, intent, confidence):
@@ -262,6 +290,20 @@ def wants_cancel(text: str, intent: Optional[str], confidence: float, requested_
     # answer the question's parser takes is not stopped by NLU alone ("지금은 사진이 없으니까 그냥 없이 할게요": cancel 0.98).
     return intent == "cancel" and confidence >= CANCEL_CONFIDENCE and requested_slot not in CONFIRM_SLOTS \
         and not answers_asked
+
+
+# Waiting for money puts off a payment only: "ㅋㅋㅋ 아 오늘 월급날이다" at a complaint's photo question is a stray line.
+_MONEY_LATER = re.compile(r"(월급|돈\s*(들어오|생기|생겨)|payday|get paid|at the bank|은행)", re.IGNORECASE)
+_NO_MONEY_ASKED = frozenset({"complaint_text", "complaint_category", "complaint_place", "photo_id", "complaint_confirm",
+                             "new_address", "address_id", "effective_date", "member_ids", "address_confirm"})
+
+
+def _defers(text: str, requested_slot: Optional[str]) -> bool:
+    found = _DEFER.search(text)
+    if found is None:
+        return False
+    return requested_slot not in _NO_MONEY_ASKED or not _MONEY_LATER.search(found.group(0)) \
+        or _DEFER.search(text[found.end():]) is not None
 
 
 def leans_to_stop(text: str, intent: Optional[str], confidence: float, requested_slot: Optional[str],
@@ -478,6 +520,8 @@ def replaced_part(text: str, slots: Sequence[str], filled: Mapping[str, Any]) ->
         for wrong in (" ".join(words[i:]).strip(" .'\"") for i in range(len(words))):
             if not wrong or not right or (len(wrong) < 2 and not wrong.isdigit()):
                 continue
+            if _BARE_NUMBER.fullmatch(right) and not _BARE_NUMBER.fullmatch(wrong):
+                continue  # "강남대로 93 아니고 153이에요": the number changes, the road stays
             found = {s: _find_part(_answer_text(filled.get(s)), wrong) for s in slots}
             holders = [s for s, at in found.items() if at is not None]
             if len(holders) != 1:
@@ -488,6 +532,9 @@ def replaced_part(text: str, slots: Sequence[str], filled: Mapping[str, Any]) ->
             assert start is not None
             return Reading(Kind.CORRECTION, slot=slot, value=old[:start] + right + old[start + len(wrong):])
     return None
+
+
+_BARE_NUMBER = re.compile(r"\d+(-\d+)?")
 
 
 def _find_part(old: str, wrong: str) -> Optional[int]:

@@ -158,6 +158,8 @@ TEXTS: dict[str, dict[str, Template]] = {
     # The office's deadline, not the citizen's.
     "status_deadline": {"ko": "처리 기한: {date}", "en": "The office must finish by {date}."},
     "status_department": {"ko": "담당: {department}", "en": "Handled by {department}."},
+    "status_agencies": {"ko": "새 주소를 알리는 기관: {agencies}. 따로 알리지 않아도 돼요.",
+                        "en": "Agencies told your new address: {agencies}. You need not tell them yourself."},
     "no_applications": {"ko": "조회된 신청이 없어요.", "en": "You have no applications."},
     "applications_header": {"ko": "신청 {count}건:",
                             "en": {"one": "Your application:", "other": "Your {count} applications:"}},

@@ -21,7 +21,7 @@ from actions import conversation as conv
 from actions.dates import parse_date
 from actions.govapi_client import ErrKind, get_client
 from actions.interpret import (CHOICE_NUMBER, CHOICE_SLOTS, CONFIRM_SLOTS, FREE_TEXT_SLOTS, SERVICE_FORMS, SLOT_WORDS, Kind, Reading, asks,
-                               read_message, says_change)
+                               read_message, said_last, says_change)
 from actions.paused_task import SERVICE_OF_FORM, paused_here, resumed, without
 from actions.parsing import (find_case_number, is_no, is_yes, keeps_as_is, means_all, negated, normalise_phone,
                              parse_birth_date, parse_otp,
@@ -135,6 +135,10 @@ class VerifiedFormValidation(FormValidationAction):
                 return await self.resume(answers, dispatcher, tracker, domain, message)
             undo_cleared.append(without(tracker, self.form_name()))  # the same service asked afresh: a new task
         if requested and fresh:
+            last = self.said_last(requested, message, tracker)
+            if last is not None:  # "1996-01-07 아 아니 1995-01-07요": only what was said last answers
+                tracker.latest_message = {**(tracker.latest_message or {}), "text": last, "entities": []}
+                message = last
             reading = self.read(tracker, requested)
             beside = self.answer_beside_question(reading, requested, message, tracker)
             if beside is not None:
@@ -260,6 +264,15 @@ class VerifiedFormValidation(FormValidationAction):
             if later:
                 return Reading(Kind.EARLY, slot=later, value=message)  # "오늘 들어왔어요" asked for the address
         return reading
+
+    def said_last(self, requested: Text, message: Text, tracker: Tracker) -> Optional[Text]:
+        """The value said last when one message takes back an answer of the asked kind and gives another. Not at a
+        summary ("yes wait no" is read there), a description, or a list where "아 아니 와이프도요" adds someone."""
+        if requested in CONFIRM_SLOTS or requested in MULTI_CHOICE_SLOTS or requested == "complaint_text":
+            return None
+        places = requested in ("new_address", "complaint_place")
+        return said_last(message, lambda part: self.accepts(requested, part, tracker)
+                         and (not places or bool(re.search(r"\d", part))))
 
     def answer_beside_question(self, reading: Reading, requested: Text, message: Text,
                                tracker: Tracker) -> Optional[Text]:

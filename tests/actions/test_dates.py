@@ -94,3 +94,20 @@ def test_a_word_that_only_contains_a_day_word_is_no_date():
     # "잔금일" (the day the balance is paid) contains 금일 (today) but names no day
     assert parse_date("아 근데 잔금일이 아직 안 정해져서요.. 날짜 나오면 다시 올게요", date(2026, 12, 6)) is None
     assert parse_date("금일 이사했어요", date(2026, 12, 6)) == date(2026, 12, 6)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A move reported after it happened: the day already gone, never the one coming (TODAY is a Wednesday)
+    ("지난 토요일에 이사했어요", date(2026, 11, 21)),
+    ("저번주 토요일", date(2026, 11, 21)),
+    ("지난주 수요일", date(2026, 11, 18)),
+    ("지난 월요일", date(2026, 11, 23)),
+    ("last saturday", date(2026, 11, 21)),
+    ("last Saturday", date(2026, 11, 21)),
+    ("last week's friday", date(2026, 11, 20)),
+    ("this past monday", date(2026, 11, 23)),
+    ("on sunday just gone", date(2026, 11, 22)),
+    ("last wednesday", date(2026, 11, 18)),  # not today
+])
+def test_a_weekday_said_as_gone_is_the_latest_one_before_today(text: str, expected: date) -> None:
+    assert parse_date(text, TODAY) == expected

@@ -787,3 +787,98 @@ async def test_a_stray_line_that_mentions_a_bus_at_the_fines_neither_chooses_the
     await runner.say("sorry was just getting off the bus", intent="file_complaint", confidence=0.92)
     assert runner.asking == "fine_ids" and runner.slots.get("fine_ids") is None
     assert not runner.slots.get("form_outcome")
+
+
+async def test_a_birth_date_taken_back_in_the_same_message_sends_the_code_for_the_one_said_last(
+        govapi, actions_on_govapi, domain):
+    runner = FormRunner(ValidateVerifyForm(), "verify_form", domain)
+    await runner.say("내가 신청한거 전부 다 보여줘요", intent="list_applications")
+    await runner.say(DEMO_PHONE)
+    await runner.say("1985-03-15 아 아니 1985-03-14요")
+    assert runner.slots["birth_date"] == DEMO_BIRTH and runner.asking == "otp_code"
+    await runner.say(await govapi.latest_code("+821012345678"))
+    assert runner.slots["verified"] is True
+
+
+async def test_an_address_taken_back_in_the_same_message_moves_to_the_one_said_last(govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain, language="en")
+    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots,
+                        language="en")
+    await runner.say("i moved", intent="change_address")
+    await runner.say("210 Teheran-ro no wait sorry 12 Teheran-ro")
+    assert runner.slots["new_address"] == "12 Teheran-ro" and runner.asking == "effective_date"
+    assert "210" not in str(runner.slots["address_label"])
+
+
+async def test_a_move_in_day_put_right_by_its_number_alone_keeps_the_month(govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain)
+    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots)
+    await runner.say("이사했어요", intent="change_address")
+    await runner.say("테헤란로 12")
+    assert runner.asking == "effective_date"
+    today = date.today()
+    said = today - timedelta(days=3) if today.day > 4 else today
+    right = said - timedelta(days=1) if said.day > 1 else said
+    await runner.say(f"{said.month}월 {said.day}일 아니 {right.day}일이요")
+    assert runner.slots["effective_date"] == right.isoformat()
+
+
+async def test_a_place_whose_number_is_put_right_keeps_its_road(govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain)
+    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots)
+    await runner.say("가로등이 꺼졌어요", intent="file_complaint")
+    await runner.say("네", intent="affirm")
+    await runner.say("테헤란로 210")
+    assert runner.asking == "photo_id"
+    await runner.say("아 잠깐 테헤란로 210 아니고 12이에요")
+    assert "테헤란로 12" in str(runner.slots["complaint_place"]) and "210" not in str(runner.slots["complaint_place"])
+    assert runner.asking == "photo_id"
+
+
+async def test_payday_mentioned_at_a_complaint_is_a_stray_line_not_a_stop(govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain)
+    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots)
+    await runner.say("공원 운동기구 부서졌어요", intent="file_complaint")
+    await runner.say("네", intent="affirm")
+    await runner.say("테헤란로 12")
+    assert runner.asking == "photo_id"
+    await runner.say("ㅋㅋㅋ 아 오늘 월급날이다", intent="out_of_scope", confidence=0.99)
+    assert not runner.slots.get("form_outcome") and runner.slots.get("photo_id") is None
+
+
+async def test_an_old_number_taken_back_while_the_birth_date_is_asked_changes_the_phone(govapi, actions_on_govapi,
+                                                                                      domain):
+    runner = FormRunner(ValidateVerifyForm(), "verify_form", domain, language="en")
+    await runner.say("can i see all my applications?", intent="list_applications")
+    await runner.say("010-5555-0000")
+    assert runner.asking == "birth_date"
+    await runner.say(f"wait no thats my old number, its {DEMO_PHONE}")
+    assert runner.slots["phone"] == "+821012345678" and runner.asking == "birth_date"
+
+
+async def test_a_question_about_the_agencies_after_a_filed_move_answers_it_and_files_no_second_move(
+        govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain, language="en")
+    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots,
+                        language="en")
+    await runner.say("i moved", intent="change_address")
+    await runner.say("12 Teheran-ro")
+    await runner.say("today")
+    if runner.asking == "member_ids":
+        await runner.say("just me")
+    await runner.say("yes", intent="affirm")
+    events, done = await run_action(ActionChangeAddress(), runner.tracker("yes"), domain)
+    number = slot_updates(events)["last_case"]
+    assert number.startswith("MV-")
+    after = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender,
+                       slots={**slots, "last_case": number}, language="en")
+    await after.say("will my car registration and health insurance get the new address too, or I must tell them "
+                    "myself?", intent="change_address", confidence=0.8)
+    assert after.asking is None and after.slots["form_outcome"]
+    said = texts_of(after.messages)
+    assert number in said and "Vehicle" in said and "need not tell them yourself" in said
+    # a new move said plainly after a filed one is still a new move
+    again = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender,
+                       slots={**slots, "last_case": number}, language="en")
+    await again.say("I need to change my address again", intent="change_address")
+    assert again.asking == "new_address" and not again.slots.get("form_outcome")

@@ -2,6 +2,7 @@
 question, in both languages, with the NLU reading the trained model gives such lines."""
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, Optional
 
 import pytest
@@ -861,3 +862,28 @@ def test_answers_named_together_to_keep_are_kept_and_the_other_changed(text):
     reading = read(text, "address_confirm", ADDRESS_TASK, {**ADDRESS_FILLED, "member_ids": []},
                    services=("change_address",))
     assert reading.kind == Kind.CORRECTION and reading.slot == "effective_date"
+
+
+@pytest.mark.parametrize("said,last", [
+    ("1996-01-07 아 아니 1995-01-07요", "1995-01-07요"),
+    ("1955-06-03 wait no 1954-06-03", "1954-06-03"),
+    ("1990-02-03, sorry, i mean 1990-03-02", "1990-03-02"),
+    ("1985-03-14 이요", None),  # nothing taken back
+    ("1985-03-14 아니요", None),  # nothing said after
+    ("아니 1985-03-14요", None),  # nothing said before
+])
+def test_the_value_said_last_is_the_one_taken_when_one_message_takes_back_another(said, last):
+    from actions.interpret import said_last
+    from actions.parsing import parse_birth_date
+
+    assert said_last(said, lambda part: parse_birth_date(part) is not None) == last
+
+
+def test_a_number_alone_said_last_puts_right_the_number_of_what_came_before():
+    from actions.interpret import said_last
+
+    def road(part: str) -> bool:
+        return bool(re.search(r"(로|길|ro)\s*\d+|\d+\s*\S+-ro", part))
+
+    assert said_last("강남대로 93 아니고 153이에요", road) == "강남대로 153"
+    assert said_last("17 Huam-ro no wait sorry 20 Huam-ro", road) == "20 Huam-ro"

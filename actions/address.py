@@ -19,7 +19,7 @@ from actions.conversation import clear_form_slots
 from actions.dates import parse_date
 from actions.govapi_client import GovApiClient, Result, get_client
 from actions.interpret import CHOICE_NUMBER, Kind, Reading, asks, names_a_place
-from actions.parsing import NOT_ALL, is_no, means_all, means_none, parse_choices
+from actions.parsing import NOT_ALL, is_no, means_all, means_none, parse_choices, spelled_numbers
 from actions.texts import pick, text
 from actions.verification import OUTCOME_NOTHING, OUTCOME_UNAVAILABLE, VerifiedFormValidation
 
@@ -254,7 +254,8 @@ def road_address_in(message: str) -> Optional[str]:
 
 def address_words(message: str) -> str:
     """The address inside what the citizen wrote, without the words around it (govapi searches the address)."""
-    found = _KO_ROAD_ADDRESS.search(message or "") or _EN_ROAD_ADDRESS.search(message or "")
+    said = spelled_numbers(message or "")  # "number twelve, Teheran-ro"
+    found = _KO_ROAD_ADDRESS.search(said) or _EN_ROAD_ADDRESS.search(said)
     return found.group(1).strip() if found else (message or "").strip()
 
 

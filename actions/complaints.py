@@ -23,7 +23,7 @@ from actions.interpret import PLACE_WORDS, SERVICE_INTENTS, names_a_place, resum
 from actions.parsing import is_no, is_yes, match_label, means_none, parse_choices
 from actions.texts import pick, text
 from actions.turn_language import without_language_ask
-from actions.verification import VerifiedFormValidation
+from actions.verification import CLAUSE, VerifiedFormValidation
 
 logger = logging.getLogger(__name__)
 
@@ -122,7 +122,7 @@ _NO_PHOTO = re.compile(r"(패스|스킵|넘어가|건너|\bpass\b|(못|안)\s*�
 
 
 # In a first message only words about the photo count ("no photo", "사진은 없어요"), never a bare "no".
-_NO_PHOTO_SAID = re.compile(r"(\bno (pic|photo|picture|image)s?\b|사진\s*(은|이)?\s*(없|못\s*찍|안\s*찍)|"
+_NO_PHOTO_SAID = re.compile(r"(\bno (pic|photo|picture|image)s?\b|사진\s*(은|이)?\s*(따로\s*|지금\s*|아직\s*|하나도\s*|딱히\s*)?(없|못\s*찍|안\s*찍)|"
                             r"(don'?t|didn'?t|can'?t) (have|take|get) (a |any )?(pic|photo|picture))", re.IGNORECASE)
 _GO_ON = re.compile(r"(\b(file|submit|send) it\b|\bgo ahead\b|접수|진행|제출)", re.IGNORECASE)
 
@@ -287,6 +287,15 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
                 return {"complaint_place": {"address": place}} if place else {}
             return {}
         message = conv.latest_text(tracker)
+        clauses = [c.strip() for c in CLAUSE.split(message or "") if c and c.strip()]
+        photo = [c for c in clauses if _NO_PHOTO_SAID.search(c) and not names_a_place(c)]
+        if photo and len(photo) < len(clauses):
+            # "테헤란로 267 앞 음식물 수거함이에요. 사진은 따로 없어요": the place, and the photo question answered too
+            place = message
+            for clause in photo:
+                place = place.replace(clause, " ")
+            return {"complaint_place": {"address": re.sub(r"[\s,.;]+$", "", re.sub(r"\s+", " ", place)).strip()},
+                    "photo_id": "none"}
         return {"complaint_place": {"address": message}} if message else {}
 
     async def extract_photo_id(self, dispatcher: CollectingDispatcher, tracker: Tracker,

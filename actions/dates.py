@@ -41,6 +41,14 @@ _EN_WEEKDAY = re.compile(r"\b(next|this past|this coming|this|coming|last week'?
 PAST = -99  # a week offset that means the latest such day before today ("지난 토요일", "last Saturday")
 
 
+# A day said only roughly ("이번 달 초쯤", "기억이 잘 안 나요", "sometime early this month"): no date, and the citizen
+# should hear that the exact day is needed.
+VAGUE_DATE = re.compile(r"(쯤|초순|중순|하순|월\s*초|월\s*말|달\s*초|달\s*말|언젠가|기억이?\s*(잘\s*)?안|기억\s*못|모르겠|"
+                        r"정확히(는|\s*몰)|대략|\baround\b|\bsometime\b|\bearly (this|last|next)\b|\bmid[- ]|"
+                        r"\bend of (the|this|last) month\b|\bbeginning of\b|\b(don'?t|can'?t|do not|cannot) remember\b|"
+                        r"\bnot sure\b|\broughly\b|\bapproximately\b|\bidk\b|\bforgot\b)", re.IGNORECASE)
+
+
 def _safe(year: int, month: int, day: int) -> Optional[date]:
     try:
         return date(year, month, day)

@@ -17,6 +17,7 @@ from rasa_sdk.types import DomainDict
 from actions import conversation as conv
 from actions.complaints import problem_words
 from actions.handoff import offer_likely_services
+from actions.interpret import puts_off
 from actions.plain_requests import start_plain_request
 from actions.texts import text
 
@@ -32,6 +33,9 @@ class ActionDefaultFallback(Action):
         if started:
             return started  # "과태료 낼래요 생년월일 1992-05-02": the words name the service; the message stays
         lang = conv.language(tracker)
+        if puts_off(conv.latest_text(tracker)):
+            dispatcher.utter_message(text=text("put_off", lang))  # "I'll do the streetlight another time"
+            return []
         if not offer_likely_services(dispatcher, tracker, lang):
             dispatcher.utter_message(text=text("default_fallback", lang))
         return [UserUtteranceReverted()]

@@ -109,7 +109,10 @@ _STOP = re.compile(r"((do\s*n'?t|do not) (send|submit|file|charge|process|go ahe
                    r"\b(decided|going|chosen|choose) not to (file|submit|send|pay|report|go ahead|do)\b|"
                    r"\bnot (to )?(file|submit|send|report) it after all\b|\bleave (the matter|it|things) (there|at that)\b|"
                    r"\bi'?ll stop\b|\bstop here\b|\bcancel,? please\b|\bplease cancel\b|\blet'?s not\b|\bforget (that )?i (asked|said anything)\b|\bdon'?t want to make a fuss\b|"
-                   r"없던\s*(걸로|일로)|\bnever\s*mind\b|\bdon'?t want to (do|pay|file|go on)\b)", re.IGNORECASE)
+                   r"없던\s*(걸로|일로)|\bnever\s*mind\b|\bdon'?t want to (do|pay|file|go on)\b|"
+                   # Konglish and plain-English ways to drop it ("이번 건은 캔슬해 주세요", "let's drop this complaint")
+                   r"캔슬\s*(해|할|하|요|이요|시켜)|\b(let'?s |just )?drop (this|it|that|the (complaint|report|payment|move))\b|"
+                   r"\bscrap (this|it|that)\b|\bcall it off\b)", re.IGNORECASE)
 # Putting the task off ("나중에 낼게요", "I'll pay after payday") or finding it unneeded ("신고 안해도 될듯"): a stop,
 # not an answer. Not "next week" or "내일", which answer a date question.
 _DEFER = re.compile(r"(\bat the bank\b|은행\s*(가서|에서)\s*(낼|내|납부)|나중에|다음에|담에|이따가?\s*(할|낼|다시)|다음\s*기회|월급\s*(날|들어오|받)|돈\s*(들어오|생기|생겨)|"
@@ -264,7 +267,10 @@ def wants_cancel(text: str, intent: Optional[str], confidence: float, requested_
         return False  # "sry hold on" asks for a moment (NLU: cancel 0.57); nothing stops
     free_text = requested_slot in FREE_TEXT_SLOTS
     is_question = asks(text)
-    if _STOP.search(text) and (not free_text or intent == "cancel"):
+    # An address or a place that names no numbered place is no answer, so a way to stop there stops; a
+    # description may mention a cancelled booking.
+    no_place = requested_slot in ("new_address", "complaint_place") and not _WHOLE_PLACE.search(text)
+    if _STOP.search(text) and (not free_text or intent == "cancel" or no_place):
         return True  # "아 잠깐만요, 그냥 다음에 할게요 취소해주세요"; a description may mention a cancelled booking
     # "사진은 나중에 보낼게요" answers the photo question (no photo now); a date put off stops the task.
     own_words = SLOT_WORDS.get(requested_slot or "") if requested_slot == "photo_id" else None
@@ -306,6 +312,20 @@ def _defers(text: str, requested_slot: Optional[str]) -> bool:
         or _DEFER.search(text[found.end():]) is not None
 
 
+def puts_off(text: str) -> bool:
+    """A message that starts a service only to put it off ("thats all for today, I'll do the streetlight another
+    time", "과태료는 다음에 낼게요"): some clause puts something off, no clause asks for a service now, and it is no
+    question ("can I do it later?")."""
+    clauses = [c for c in re.split(r"[,.;!]|\bbut\b|근데|그런데", text or "") if c.strip()]
+    later = [c for c in clauses if _defers(c, None)]
+    return bool(later) and not asks(text) and not _SWITCH_CUE.search(text or "") and not _WANT_NOW.search(text or "") \
+        and all(c in later for c in clauses if services_named(c))
+
+
+# Wanting it done now: "나중에 이사할 집 주소 변경하려고요" is no putting off.
+_WANT_NOW = re.compile(r"(하고\s*싶|하려(고|구)|해야|\bi (really )?(want|need|have) to\b|\bi'?d like to\b)", re.IGNORECASE)
+
+
 def leans_to_stop(text: str, intent: Optional[str], confidence: float, requested_slot: Optional[str],
                   ranking: Sequence[Mapping[str, Any]], answers_asked: bool) -> bool:
     """NLU is unsure, but it leans to a stop, nothing answers the question and nothing corrects an earlier answer
@@ -342,6 +362,19 @@ SERVICE_WORDS: Mapping[str, re.Pattern] = {
 }
 
 
+# Korean names of the services as foreign residents write them in English ("my jeonip singo", "pay my gwatae-ryo",
+# "file a minwon about …") or Korean writes the English ones ("컴플레인", "어드레스 체인지"): no NLU reading knows them,
+# and they name their service beyond doubt.
+LOAN_WORDS: Mapping[str, re.Pattern] = {
+    "pay_fine": re.compile(r"(\bgwa[\s-]?tae[\s-]?r(y|i)?o\b|\bbeom[\s-]?chik[\s-]?geum\b|\bbeolgeum\b|파인\s*(내|납부)|"
+                           r"과태료\s*페이)", re.IGNORECASE),
+    "change_address": re.compile(r"(\bjeon[\s-]?i[pb]([\s-]?s(h)?in[\s-]?go)?\b|\bjun[\s-]?ip[\s-]?s(h)?in[\s-]?go\b|"
+                                 r"어드레스\s*체인지|주소\s*체인지)", re.IGNORECASE),
+    "file_complaint": re.compile(r"(\b(make|file|submit|put in|lodge|report|do|raise|open) (a |my |this |that |the )?minwon\b|"
+                                 r"\bminwon (about|for|on|against|regarding)\b|컴플레인|컴플레인트)", re.IGNORECASE),
+}
+
+
 # The form each service that words can name starts (data/rules/rules_switch.yml does the same for NLU's intents).
 SERVICE_FORMS = {"check_application_status": "status_form", "pay_fine": "pay_fine_form",
                  "change_address": "change_address_form", "file_complaint": "file_complaint_form"}
@@ -355,7 +388,8 @@ _COMPLAINT_WORD = re.compile(r"(민원|complain)", re.IGNORECASE)
 
 def services_named(text: str) -> list:
     """The services the words name beyond doubt, in SERVICE_WORDS order."""
-    named = [name for name, words in SERVICE_WORDS.items() if words.search(text or "")]
+    named = [name for name, words in SERVICE_WORDS.items()
+             if words.search(text or "") or (name in LOAN_WORDS and LOAN_WORDS[name].search(text or ""))]
     if "change_address" in named and "file_complaint" in named and _MOVE_REPORT.search(text or "") \
             and not _COMPLAINT_WORD.search(text or ""):
         named.remove("file_complaint")
@@ -451,7 +485,7 @@ def _has_value(slot: str, value: str) -> bool:
 
 
 # Words that hold a place word's letters but name no place ("그대로" ends in 로).
-_NOT_PLACE = re.compile(r"(?<![가-힣])(그|이|저|제)대로|(?<![가-힣])우리(?![가-힣])|(?<![가-힣])도로(?=\s|$|[은는이가를에의쪽])|식구|앞으로|뒤로|그래서|그러니까|시간|구멍|요구|연구|친구|가구")
+_NOT_PLACE = re.compile(r"(?<![가-힣])(그|이|저|제)대로|(?<![가-힣])(따|새|홀|별|스스)로(?![가-힣])|(?<![가-힣])우리(?![가-힣])|(?<![가-힣])도로(?=\s|$|[은는이가를에의쪽])|식구|앞으로|뒤로|그래서|그러니까|시간|구멍|요구|연구|친구|가구")
 
 
 CHOICE_NUMBER = re.compile(r"(\d{1,2})\s*번|\bnumber\s*\d{1,2}\b|#\s*\d{1,2}\b|\bthe (first|second|third|fourth) one\b",

@@ -241,3 +241,24 @@ def match_label(text: str, labels: Sequence[str]) -> Optional[int]:
         if lab and (lab in low or (len(low) >= 3 and low in lab)):
             return index
     return None
+
+
+_UNITS = {w: n for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+                                     "fourteen fifteen sixteen seventeen eighteen nineteen".split())}
+_TENS = {w: 10 * n for n, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if n > 1}
+_SPELLED = re.compile(r"\b(?:(?P<h>" + "|".join(_UNITS) + r")\s+hundred(?:\s+and)?\s*)?(?:(?P<t>" + "|".join(_TENS)
+                      + r")(?:[\s-](?P<tu>" + "|".join(list(_UNITS)[1:10]) + r"))?|(?P<u>" + "|".join(_UNITS) + r"))\b",
+                      re.IGNORECASE)
+_NUMBER_WORD = re.compile(r"(?:\bnumber|\bno\.|#)\s*(\d+)\s*,?\s*", re.IGNORECASE)
+
+
+def spelled_numbers(text: str) -> str:
+    """English numbers written in words as digits, and "number 12," as "12 " ("number twelve, Teheran-ro" ->
+    "12 Teheran-ro"): a building number said the way it is spoken."""
+    def digits(match: "re.Match[str]") -> str:
+        low = {k: (v or "").lower() for k, v in match.groupdict().items()}
+        value = 100 * _UNITS[low["h"]] if low["h"] else 0
+        value += _TENS.get(low["t"], 0) + _UNITS.get(low["tu"], 0) + _UNITS.get(low["u"], 0)
+        return str(value)
+    return _NUMBER_WORD.sub(r"\1 ", _SPELLED.sub(digits, text or ""))
+

@@ -13,7 +13,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction
 
 from actions.complaints import guess_category, problem_words
-from actions.interpret import SERVICE_FORMS, asks, services_named
+from actions.interpret import LOAN_WORDS, SERVICE_FORMS, asks, puts_off, services_named
 
 # NLU must see the service too, if only a little (a bare "과태료" question is not a request to pay).
 LEANS = 0.1
@@ -39,11 +39,16 @@ def plain_request(tracker: Tracker) -> Optional[str]:
     message = tracker.latest_message or {}
     words = message.get("text") or ""
     ranking = message.get("intent_ranking") or []
+    if puts_off(words):
+        return None  # "thats all for today, I'll do the streetlight another time" names a complaint, put off
     if tracker.get_slot("last_case") and _WHEN_DONE.search(words) and not services_named(words):
         return "check_application_status"  # the status form takes the case just handled (REFERS_BACK)
     named = services_named(words)
     if len(named) == 1 and named[0] != "file_complaint" and _score(ranking, named[0]) >= LEANS:
         return named[0]
+    loaned = [name for name, loan in LOAN_WORDS.items() if loan.search(words)]
+    if len(named) == 1 and loaned == named:
+        return named[0]  # "I need to do my jeonip singo. Can I do it here?": NLU knows no such word
     if named == ["pay_fine"] and _PAY_VERB.search(words) and not asks(words):
         return "pay_fine"  # "과태료 낼라구요 생년월일 1974-06-09": the fine and the paying said (inform 0.95)
     if named not in ([], ["file_complaint"]) or not guess_category(words, []):

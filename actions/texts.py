@@ -119,6 +119,8 @@ TEXTS: dict[str, dict[str, Template]] = {
     "help_address_id": {"ko": "목록에서 맞는 주소의 번호를 골라주세요.", "en": "Pick the number of the right address."},
     "help_effective_date": {"ko": "전입일(새 주소에 사는 첫날)이에요. 30일 전~90일 후까지 돼요. (예: 다음 주 월요일)",
                             "en": "The move-in date (your first day at the new address): up to 30 days back or 90 ahead, e.g. next Monday."},
+    "vague_effective_date": {"ko": "전입일은 정확한 날짜가 필요해요. 살기 시작한 날을 알려주세요. (예: 12월 3일)",
+                             "en": "The report needs the exact day you moved in (e.g. Dec 3). Your lease may show it."},
     "help_member_ids": {"ko": "함께 이사하는 가족 번호를 골라주세요. 혼자면 '없음'.",
                         "en": "Pick who moves with you by number, or say 'just me'."},
     "help_address_confirm": {"ko": "'네'라고 하시면 전입신고를 하고 세무서 등 관련 기관에 알려요. 바꿀 게 있으면 '아니요'.",
@@ -158,6 +160,7 @@ TEXTS: dict[str, dict[str, Template]] = {
     # The office's deadline, not the citizen's.
     "status_deadline": {"ko": "처리 기한: {date}", "en": "The office must finish by {date}."},
     "status_department": {"ko": "담당: {department}", "en": "Handled by {department}."},
+    "put_off": {"ko": "알겠어요. 준비되시면 언제든 다시 말씀해주세요.", "en": "OK. Tell me whenever you're ready."},
     "status_agencies": {"ko": "새 주소를 알리는 기관: {agencies}. 따로 알리지 않아도 돼요.",
                         "en": "Agencies told your new address: {agencies}. You need not tell them yourself."},
     "no_applications": {"ko": "조회된 신청이 없어요.", "en": "You have no applications."},

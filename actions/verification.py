@@ -18,10 +18,10 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions import conversation as conv
-from actions.dates import parse_date
+from actions.dates import VAGUE_DATE, parse_date
 from actions.govapi_client import ErrKind, get_client
 from actions.interpret import (CHOICE_NUMBER, CHOICE_SLOTS, CONFIRM_SLOTS, FREE_TEXT_SLOTS, SERVICE_FORMS, SLOT_WORDS, Kind, Reading, asks,
-                               read_message, said_last, says_change)
+                               puts_off, read_message, said_last, says_change)
 from actions.paused_task import SERVICE_OF_FORM, paused_here, resumed, without
 from actions.parsing import (find_case_number, is_no, is_yes, keeps_as_is, means_all, negated, normalise_phone,
                              parse_birth_date, parse_otp,
@@ -49,7 +49,7 @@ _UNASKED_OK = frozenset({"birth_date", "case_number", "effective_date", "payment
                          "complaint_place"})
 _TYPED_VALUE = re.compile(r"\d{3,}|\d+\s*(월|일|년)|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE)
 # Clauses of one message: commas, sentence ends, "그리고"/"and also" (not the comma inside "January 5, 1989").
-_CLAUSE = re.compile(r",(?!\s*\d{4})|[;!?]|\.(?!\d)|\s[-–—]\s|\s(?:그리고|그리고요|또|and also|also|plus)\s|\sand\s(?=(?:i|we)\b)",
+CLAUSE = re.compile(r",(?!\s*\d{4})|[;!?]|\.(?!\d)|\s[-–—]\s|\s(?:그리고|그리고요|또|and also|also|plus)\s|\sand\s(?=(?:i|we)\b)",
                      re.IGNORECASE)
 # Later answers taken while verifying: kinds no verification answer looks like.
 _UNASKED_WHILE_VERIFYING = frozenset({"payment_method"})
@@ -129,6 +129,10 @@ class VerifiedFormValidation(FormValidationAction):
             undo_cleared: List[EventType] = [SlotSet("summary_undo", None)]
         else:
             undo_cleared = []
+        if not requested and fresh and not tracker.get_slot("form_outcome") and puts_off(message):
+            # "thats all for today, I'll do the streetlight another time": nothing starts, nothing is asked
+            dispatcher.utter_message(text=text("put_off", conv.language(tracker)))
+            return undo_cleared + [SlotSet(name, value) for name, value in self.ended(OUTCOME_NOTHING).items()]
         if not requested and paused_here(tracker, self.form_name()):
             answers = resumed(tracker, self.form_name(), message)
             if answers is not None:
@@ -185,7 +189,7 @@ class VerifiedFormValidation(FormValidationAction):
         waiting = [slot for slot in await self.service_slots(tracker) if tracker.get_slot(slot) is None]
         if waiting and waiting[0] in _UNASKED_OK:
             # "thanks. ok back to the pothole, it's in front of 168 Eonju-ro": the clause that answers it
-            holding = [c.strip() for c in _CLAUSE.split(message) if c and c.strip() and self.fits(waiting[0], c, tracker)]
+            holding = [c.strip() for c in CLAUSE.split(message) if c and c.strip() and self.fits(waiting[0], c, tracker)]
             if holding:
                 taken = await self.take_unasked(waiting[0], holding[-1], dispatcher, tracker, domain, waiting[0])
                 tracker.add_slots(taken)
@@ -239,6 +243,9 @@ class VerifiedFormValidation(FormValidationAction):
             filled.update({slot: None for slot in VERIFY_SLOTS})
         reading = read_message(message, intent, confidence, ranking, requested, self.task_slots(), filled,
                                self.own_services(), self.accepts(requested, message, tracker))
+        if requested == "effective_date" and reading.kind in (Kind.ROUTED, Kind.STRAY, Kind.ANSWER, Kind.QUESTION) \
+                and reading.value != "why" and not self.accepts(requested, message, tracker) and VAGUE_DATE.search(message):
+            return Reading(Kind.QUESTION, value="vague")  # a day only roughly said: asked for the exact one
         if reading.kind == Kind.SWITCH and reading.switch_to == "file_complaint":
             from actions.complaints import tells_trouble  # here: complaints imports this module
 
@@ -280,7 +287,7 @@ class VerifiedFormValidation(FormValidationAction):
         at a summary, where a yes must never come out of a question, nor for a free-text answer)."""
         if reading.kind != Kind.QUESTION or (requested not in _TYPED_ANSWERS and requested not in MULTI_CHOICE_SLOTS):
             return None
-        parts = [c.strip() for c in re.split(r"(?<=[?？])|" + _CLAUSE.pattern, message) if c and c.strip()]
+        parts = [c.strip() for c in re.split(r"(?<=[?？])|" + CLAUSE.pattern, message) if c and c.strip()]
         if requested in MULTI_CHOICE_SLOTS and any(CHOICE_NUMBER.search(c) or re.search(r"\d", c)
                                                    for c in parts if asks(c)):
             return None  # a choice may be what the question is about ("1번은 뭐 때문에 나온 거예요?")
@@ -297,7 +304,7 @@ class VerifiedFormValidation(FormValidationAction):
         other clause carries another value for it; each is validated like a typed answer."""
         if reading.kind not in (Kind.ANSWER, Kind.CORRECTION, Kind.EARLY):
             return []
-        clauses = [c.strip() for c in _CLAUSE.split(message) if c and c.strip()]
+        clauses = [c.strip() for c in CLAUSE.split(message) if c and c.strip()]
         order = self.task_slots()
         if requested not in order or not clauses:
             return []
@@ -386,7 +393,9 @@ class VerifiedFormValidation(FormValidationAction):
             return []
         if reading.kind == Kind.QUESTION:
             # "Why do you need it?" is answered by why_<slot> where there is one; "what do I type?" by the step's help.
-            key = f"why_{requested}" if reading.value == "why" and f"why_{requested}" in TEXTS else f"help_{requested}"
+            # "이번 달 초쯤? 기억이 잘 안 나요" where a date is asked: vague_<slot> says what exactly is needed.
+            key = f"{reading.value}_{requested}" if reading.value in ("why", "vague") \
+                and f"{reading.value}_{requested}" in TEXTS else f"help_{requested}"
             dispatcher.utter_message(text=text(key if key in TEXTS else "help_general", lang))
             return self.ask_again(requested)
         if reading.kind == Kind.STRAY and reading.value == "wait":

@@ -95,3 +95,28 @@ async def test_chat_out_of_scope_is_declined_or_at_most_offered_a_complaint(doma
     assert bool(messages[0].get("buttons")) is buttons
     if not buttons:
         assert messages[0].get("response") == "utter_out_of_scope"
+
+
+@pytest.mark.parametrize("text,ranking,form", [
+    # Korean names of the services as foreign residents write them; the model knows none of them
+    ("Hi, I need to do my jeonip singo. Can I do it here instead of going to the dong office?",
+     {"nlu_fallback": 0.5, "out_of_scope": 0.3}, "change_address_form"),
+    ("pay my gwatae-ryo pls", {"out_of_scope": 0.9, "pay_fine": 0.05}, "pay_fine_form"),
+    ("I'd like to file a minwon about the noise upstairs", {"nlu_fallback": 0.5, "file_complaint": 0.3},
+     "file_complaint_form"),
+])
+@pytest.mark.asyncio
+async def test_a_service_named_by_its_korean_name_in_english_starts(domain, text, ranking, form):
+    intent = max(ranking, key=ranking.get)
+    action = ActionOutOfScope() if intent == "out_of_scope" else ActionDefaultFallback()
+    events, _ = await run_action(action, _ranked(text, intent, ranking, "en"), domain)
+    assert events == [{"event": "followup", "name": form, "timestamp": None}]
+
+
+@pytest.mark.asyncio
+async def test_a_service_named_only_to_put_it_off_starts_nothing_and_says_so(domain):
+    text = "thats all for today, I'll do the streetlight another time"
+    tracker = _ranked(text, "nlu_fallback", {"nlu_fallback": 0.5, "file_complaint": 0.43, "cancel": 0.23}, "en")
+    events, messages = await run_action(ActionDefaultFallback(), tracker, domain)
+    assert not any(e.get("event") == "followup" for e in events)
+    assert messages[0]["text"] == "OK. Tell me whenever you're ready."

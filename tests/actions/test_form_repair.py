@@ -9,6 +9,7 @@ from actions.address import (ActionAskAddressConfirm, ActionAskAddressId, Action
                              ValidateChangeAddressForm)
 from actions.complaints import ValidateFileComplaintForm
 from actions.fines import ActionAskPaymentConfirm, ActionPayFine, ValidatePayFineForm
+from actions.conversation import now_local
 from actions.verification import OUTCOME_CANCELLED, OUTCOME_PERSON, ValidateVerifyForm
 from actions_testkit import DEMO_BIRTH, DEMO_PHONE, FormRunner, make_tracker, run_action, slot_updates, texts_of
 from test_services import verified_slots
@@ -816,7 +817,7 @@ async def test_a_move_in_day_put_right_by_its_number_alone_keeps_the_month(govap
     await runner.say("이사했어요", intent="change_address")
     await runner.say("테헤란로 12")
     assert runner.asking == "effective_date"
-    today = date.today()
+    today = now_local().date()  # the service's day (Seoul), not the machine's
     said = today - timedelta(days=3) if today.day > 4 else today
     right = said - timedelta(days=1) if said.day > 1 else said
     await runner.say(f"{said.month}월 {said.day}일 아니 {right.day}일이요")
@@ -882,3 +883,56 @@ async def test_a_question_about_the_agencies_after_a_filed_move_answers_it_and_f
                        slots={**slots, "last_case": number}, language="en")
     await again.say("I need to change my address again", intent="change_address")
     assert again.asking == "new_address" and not again.slots.get("form_outcome")
+
+
+async def test_the_place_and_no_photo_in_one_message_take_both_and_the_photo_is_not_in_the_place(
+        govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain)
+    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots)
+    await runner.say("음식물 쓰레기통이 넘쳐서 냄새가 나요", intent="file_complaint")
+    await runner.say("네", intent="affirm")
+    assert runner.asking == "complaint_place"
+    await runner.say("테헤란로 12 앞 음식물 수거함이에요. 사진은 따로 없어요")
+    assert runner.slots["photo_id"] == "none" and runner.asking == "complaint_confirm"
+    assert "테헤란로 12" in str(runner.slots["complaint_place"]) and "사진" not in str(runner.slots["complaint_place"])
+
+
+@pytest.mark.parametrize("said", ["음... 생각해보니 관리실에 먼저 말해볼게요. 이번 건은 캔슬해 주세요",
+                                  "hmm actually the alley is private property, so let's drop this complaint"])
+async def test_dropping_a_complaint_in_loan_words_or_plain_english_stops_it(govapi, actions_on_govapi, domain, said):
+    sender, slots = await verified_slots(govapi, domain)
+    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots)
+    await runner.say("가로등이 꺼졌어요", intent="file_complaint")
+    await runner.say("네", intent="affirm")
+    assert runner.asking == "complaint_place"
+    await runner.say(said, intent="out_of_scope", confidence=0.56)
+    assert runner.slots["form_outcome"] == OUTCOME_CANCELLED and not runner.slots.get("complaint_place")
+
+
+async def test_a_move_in_day_only_roughly_remembered_is_asked_exactly_not_declined(govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain)
+    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots)
+    await runner.say("이사했어요", intent="change_address")
+    await runner.say("테헤란로 12")
+    assert runner.asking == "effective_date"
+    await runner.say("음 이번 달 초쯤? 정확히는 기억이 잘 안 나네요", intent="out_of_scope", confidence=0.97)
+    assert runner.asking == "effective_date" and runner.slots.get("effective_date") is None
+    assert "정확한 날짜" in texts_of(runner.messages)
+
+
+async def test_a_building_number_said_in_words_finds_the_address_and_the_rest_is_taken(govapi, actions_on_govapi,
+                                                                                      domain):
+    sender, slots = await verified_slots(govapi, domain, language="en")
+    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots,
+                        language="en")
+    await runner.say("we moved", intent="change_address")
+    await runner.say("number twelve, Teheran-ro in Gangnam. we moved in today and my whole family came with me")
+    assert runner.slots["address_id"] and "12 Teheran-ro" in str(runner.slots["address_label"])
+    assert runner.slots["effective_date"] == now_local().date().isoformat() and runner.asking == "address_confirm"
+
+
+async def test_a_service_started_only_to_be_put_off_asks_nothing(govapi, actions_on_govapi, domain):
+    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, language="en")
+    await runner.say("ok I'll report the streetlight another time", intent="file_complaint", confidence=0.6)
+    assert runner.asking is None and runner.slots["form_outcome"]
+    assert texts_of(runner.messages) == "OK. Tell me whenever you're ready."

@@ -279,7 +279,7 @@ def _domain_names() -> dict:
 
 
 # Key families the code builds (f"field_{slot}"): the suffix must name something real.
-FAMILIES = {"field_": "slots", "help_": "slots", "why_": "slots", "intent_": "intents", "service_": "intents",
+FAMILIES = {"field_": "slots", "help_": "slots", "why_": "slots", "vague_": "slots", "intent_": "intents", "service_": "intents",
             "follow_": "case", "subscription_offer_": "case", "method_name_": "method"}
 CASE_PREFIXES = {"AP", "CP", "MV", "PY", "FN"}
 METHODS = {"card", "virtual_account"}

@@ -310,7 +310,9 @@ class Runner:
             return "no reply"
         if ctx.conv.lang == "ko":
             return None if HANGUL.search(text) else f"a reply without Korean in a Korean conversation: {text[:200]!r}"
-        allowed = [ctx.citizen.name, *(m[1] for m in ctx.citizen.members), *DATA_HANGUL, *ctx.typed]
+        # The citizen's own words quoted back (a description shortened in the summary keeps its "가로등") are theirs.
+        quoted = [word for typed in ctx.typed for word in re.findall(r"[가-힣]+", typed)]
+        allowed = [ctx.citizen.name, *(m[1] for m in ctx.citizen.members), *DATA_HANGUL, *ctx.typed, *quoted]
         for fragment in sorted((a for a in allowed if a), key=len, reverse=True):
             text = text.replace(fragment, "")
         text = PLATE.sub("", text)

@@ -18,17 +18,13 @@ from actions.common import ask_what_to_change, early_end, then_offer_updates, ye
 from actions.conversation import clear_form_slots
 from actions.dates import parse_date
 from actions.govapi_client import GovApiClient, Result, get_client
-from actions.interpret import CHOICE_NUMBER, Kind, Reading, asks, names_a_place
+from actions.interpret import AGENCY_QUESTION, CHOICE_NUMBER, Kind, Reading, asks, names_a_place
 from actions.parsing import NOT_ALL, is_no, means_all, means_none, parse_choices, spelled_numbers
 from actions.texts import pick, text
 from actions.verification import OUTCOME_NOTHING, OUTCOME_UNAVAILABLE, VerifiedFormValidation
 
 DAYS_BACK, DAYS_AHEAD = 30, 90  # govapi's window for a move-in report
-# Agencies a move-in report tells, or telling them oneself: a question about a filed move names one.
-_AGENCY_QUESTION = re.compile(r"(자동차|차량|건강\s*보험|건보|연금|국세청|세무서|세금|선거|기관|따로\s*(신고|알려|알리|변경|해야)|"
-                              r"직접\s*(신고|알려|알리|변경|해야)|\bcar\b|\bvehicle|\bregistration\b|\binsurance\b|"
-                              r"\bpension\b|\btax\b|\belection\b|\bagenc(y|ies)\b|\btell them\b|\bmyself\b)",
-                              re.IGNORECASE)
+
 
 
 def _label(address: Dict[str, Any], lang: str) -> str:
@@ -108,7 +104,7 @@ class ValidateChangeAddressForm(VerifiedFormValidation):
         last, said = tracker.get_slot("last_case"), conv.latest_text(tracker)
         if tracker.get_slot("requested_slot") or tracker.get_slot("household_options") is not None \
                 or not (isinstance(last, str) and last.startswith("MV-")) or not asks(said) \
-                or not _AGENCY_QUESTION.search(said) or self.fits("new_address", said, tracker):
+                or not AGENCY_QUESTION.search(said) or self.fits("new_address", said, tracker):
             return False
         from actions.applications import explain_case  # here: applications imports the verification module too
 

@@ -124,6 +124,11 @@ _NO_PHOTO = re.compile(r"(패스|스킵|넘어가|건너|\bpass\b|(못|안)\s*�
 # In a first message only words about the photo count ("no photo", "사진은 없어요"), never a bare "no".
 _NO_PHOTO_SAID = re.compile(r"(\bno (pic|photo|picture|image)s?\b|사진\s*(은|이)?\s*(따로\s*|지금\s*|아직\s*|하나도\s*|딱히\s*)?(없|못\s*찍|안\s*찍)|"
                             r"(don'?t|didn'?t|can'?t) (have|take|get) (a |any )?(pic|photo|picture))", re.IGNORECASE)
+# A place told only from where the citizen lives: no number, no road, only "near my home".
+_RELATIVE_PLACE = re.compile(r"((저희|우리|제|내)\s*집|동네|이\s*근처|집\s*(앞|근처|옆|뒤)|여기\s*(근처|앞)|"
+                             r"\bnear (my|our) (home|house|place|flat|apartment|building)\b|\baround here\b|\bnearby\b|"
+                             r"\bin my (area|neighbou?rhood)\b|\bby my (home|house|place)\b|\boutside my (home|house|place)\b)",
+                             re.IGNORECASE)
 _GO_ON = re.compile(r"(\b(file|submit|send) it\b|\bgo ahead\b|접수|진행|제출)", re.IGNORECASE)
 
 
@@ -192,7 +197,7 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
                         default=0.0)
             return bool(guess_category(message, [])) or heard >= 0.2
         if slot == "complaint_place":
-            return names_a_place(message)
+            return names_a_place(message) and not self.vague(slot, message)
         if slot == "complaint_category":
             guess = tracker.get_slot("complaint_category_guess")
             return bool((guess and (is_yes(message) or is_no(message))) or parse_choices(message, len(FALLBACK_CATEGORIES))
@@ -200,6 +205,11 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
         if slot == "photo_id":
             return isinstance(conv.metadata(tracker).get("photo"), dict) or no_photo(message)
         return super().accepts(slot, message, tracker)
+
+    def vague(self, slot: Text, message: Text) -> bool:
+        if slot == "complaint_place":  # "저희 집 근처 정류장이요": nobody at the office knows where that is
+            return bool(_RELATIVE_PLACE.search(message or "")) and not re.search(r"\d", message or "")
+        return super().vague(slot, message)
 
     def fits(self, slot: Text, message: Text, tracker: Tracker) -> bool:
         if slot == "complaint_place":  # unasked, only a road address said with little else

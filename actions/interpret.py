@@ -109,7 +109,7 @@ _STOP = re.compile(r"((do\s*n'?t|do not) (send|submit|file|charge|process|go ahe
                    r"\b(decided|going|chosen|choose) not to (file|submit|send|pay|report|go ahead|do)\b|"
                    r"\bnot (to )?(file|submit|send|report) it after all\b|\bleave (the matter|it|things) (there|at that)\b|"
                    r"\bi'?ll stop\b|\bstop here\b|\bcancel,? please\b|\bplease cancel\b|\blet'?s not\b|\bforget (that )?i (asked|said anything)\b|\bdon'?t want to make a fuss\b|"
-                   r"없던\s*(걸로|일로)|\bnever\s*mind\b|\bdon'?t want to (do|pay|file|go on)\b|"
+                   r"없던\s*(걸로|일로)|\bnever\s*mind\b|\bdon'?t want to (do|pay|file|go on)\b(?![^.?!]*\b(twice|again|myself)\b)|"
                    # Konglish and plain-English ways to drop it ("이번 건은 캔슬해 주세요", "let's drop this complaint")
                    r"캔슬\s*(해|할|하|요|이요|시켜)|\b(let'?s |just )?drop (this|it|that|the (complaint|report|payment|move))\b|"
                    r"\bscrap (this|it|that)\b|\bcall it off\b)", re.IGNORECASE)
@@ -216,7 +216,9 @@ _TAKE_BACK = r"(?:no|nope|wait|sorry|sry|oops|i\s+mean|i\s+meant|actually|아니
 _FILLER = r"(?:아+|앗|참|아참|음+|um+|uh+|hmm+|so|ugh)"
 _SELF_FIX = re.compile(rf"(?<![A-Za-z가-힣])(?:{_FILLER}[\s,.!~]*)*{_TAKE_BACK}(?:[\s,.!~]*(?:{_TAKE_BACK}|{_FILLER}))*(?!\w)"
                        r"[\s,.!~]*(?:(?:it'?s|its|it is|make it|that'?s)\s+)?", re.IGNORECASE)
-_BARE_NUMBER_SAID = re.compile(r"\s*(\d+)\s*(일|번지|번|호|th|st|nd|rd)?\s*(이?요|이에요|예요|입니다)?[.!~]*\s*")
+_BARE_NUMBER_SAID = re.compile(r"\s*(\d+)\s*(일|번지|번|호|th|st|nd|rd)?\s*(이?요|이에요|예요|입니다)?[.!~]*(?P<rest>(\s+\S.*)?)\s*")
+# The doubt after the value taken back ("정조로 165였나…"): not part of the value.
+_DOUBT_END = re.compile(r"(이?었나|였나|인가|이던가|였던가|인지|이었는지|였는지|였을걸|일걸)[\s….?~]*$")
 
 
 def said_last(text: str, takes: Callable[[str], bool]) -> Optional[str]:
@@ -227,14 +229,30 @@ def said_last(text: str, takes: Callable[[str], bool]) -> Optional[str]:
         head, tail = text[:mark.start()].strip(" ,."), text[mark.end():].strip()
         if not head or not tail or not takes(head):
             continue
+        head = _DOUBT_END.sub("", head).strip(" ,.…")
         bare, numbers = _BARE_NUMBER_SAID.fullmatch(tail), list(re.finditer(r"\d+", head))
-        if bare and numbers:
-            patched = head[:numbers[-1].start()] + bare.group(1) + head[numbers[-1].end():]
+        if bare and numbers and not _WHOLE_PLACE.search(tail):
+            # "정조로 165였나… 아 아니다 167이에요 편의점 앞" -> "정조로 167 편의점 앞"
+            patched = (head[:numbers[-1].start()] + bare.group(1) + head[numbers[-1].end():]).strip()
+            patched += (" " + bare.group("rest").strip()) if bare.group("rest").strip() else ""
             if takes(patched):
                 return patched
         if takes(tail):
             return tail
     return None
+
+
+# Agencies a move-in report tells, or telling them oneself: a question about a move names one ("건강보험이랑 자동차
+# 등록 주소도 알아서 바뀌는 거 맞죠?", "will my car registration get the new address too?").
+AGENCY_QUESTION = re.compile(r"(자동차|차량|건강\s*보험|건보|연금|국세청|세무서|세금|선거|기관|따로\s*(또\s*)?(신고|알려|알리|변경|해야)|"
+                             r"직접\s*(신고|알려|알리|변경|해야)|\bcar\b|\bvehicle|\bregistration\b|\binsurance\b|"
+                             r"\bpension\b|\btax\b|\belection\b|\bagenc(y|ies)\b|\btell them\b|\bmyself\b)",
+                             re.IGNORECASE)
+
+
+# Disputing a fine ("이의신청도 할 수 있는 거예요? 좀 억울해서요", "can I appeal this?"), asked while paying it.
+FINE_APPEAL = re.compile(r"(이의\s*(신청|제기)|억울|불복|\bappeal|\bdispute\b|\bcontest\b|\bobject to\b|\bunfair\b)",
+                         re.IGNORECASE)
 
 
 def says_change(text: str) -> bool:
@@ -246,8 +264,23 @@ def _intent_score(ranking: Iterable[Mapping[str, Any]], name: str) -> float:
     return max((float(r.get("confidence") or 0.0) for r in ranking if r.get("name") == name), default=0.0)
 
 
+# Wondering about a person, then taking it back: "상담원한테 물어보는 게 빠를까요? 아 아니다 여기서 할게요".
+_TAKEN_BACK = re.compile(r"(아\s*아니다|아니다|아냐|됐어요|됐다|\bnah\b|\bnever ?mind\b|\bon second thought\b|"
+                         r"\bactually no\b|\bno wait\b|\bforget (it|that)\b)", re.IGNORECASE)
+
+
+def _person_taken_back(text: str) -> bool:
+    asked = _PERSON.search(text or "")
+    if asked is None:
+        return False
+    back = _TAKEN_BACK.search(text, asked.end())
+    return back is not None and not _PERSON.search(text, back.end())
+
+
 def wants_person(text: str, intent: Optional[str], confidence: float, ranking: Sequence[Mapping[str, Any]],
                  requested_slot: Optional[str]) -> bool:
+    if _person_taken_back(text):
+        return False
     if intent == "request_human" and confidence >= PERSON_CONFIDENCE:
         return True
     if not _PERSON.search(text or ""):

@@ -97,7 +97,8 @@ def wants_resend(text: str) -> bool:
 
 
 # Going ahead unchanged after saying something was wrong ("그대로 진행", "keep as is", "no changes, go ahead").
-_KEEP = re.compile(r"(그대로|이대로|원래\s*대로|as it was|as before|how it was|the way it was|바꿀\s*(거|게|것)\s*없|수정\s*(안|없)|keep (it )?as (it )?is|as it is|as they (are|were)|no changes?\b|"
+# "그대로" that tells how something stayed ("몇 달 그대로던데", "그대로였어요") keeps nothing.
+_KEEP = re.compile(r"((그|이)대로(?!\s*(던데|더라|였|이었|인데|라서|있|방치|두고\s*있))|원래\s*대로|as it was|as before|how it was|the way it was|바꿀\s*(거|게|것)\s*없|수정\s*(안|없)|keep (it )?as (it )?is|as it is|as they (are|were)|no changes?\b|"
                    r"nothing to change|leave it|go ahead|진행해|\bkeep (it|that|them)\b(?!\s+(short|simple|up|going))|"
                    r"\bwas (right|correct|fine)\b|"
                    r"(원래|아까|처음)\s*(게|것|거|대로)\s*맞|맞았어요)", re.IGNORECASE)

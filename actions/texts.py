@@ -119,12 +119,22 @@ TEXTS: dict[str, dict[str, Template]] = {
     "help_address_id": {"ko": "목록에서 맞는 주소의 번호를 골라주세요.", "en": "Pick the number of the right address."},
     "help_effective_date": {"ko": "전입일(새 주소에 사는 첫날)이에요. 30일 전~90일 후까지 돼요. (예: 다음 주 월요일)",
                             "en": "The move-in date (your first day at the new address): up to 30 days back or 90 ahead, e.g. next Monday."},
+    "vague_complaint_place": {"ko": "구청이 찾아갈 수 있게 도로명과 건물번호를 알려주세요. 위치를 보내셔도 돼요.",
+                              "en": "So the office can find it, give the street and building number, or share your location."},
     "vague_effective_date": {"ko": "전입일은 정확한 날짜가 필요해요. 살기 시작한 날을 알려주세요. (예: 12월 3일)",
                              "en": "The report needs the exact day you moved in (e.g. Dec 3). Your lease may show it."},
     "help_member_ids": {"ko": "함께 이사하는 가족 번호를 골라주세요. 혼자면 '없음'.",
                         "en": "Pick who moves with you by number, or say 'just me'."},
     "help_address_confirm": {"ko": "'네'라고 하시면 전입신고를 하고 세무서 등 관련 기관에 알려요. 바꿀 게 있으면 '아니요'.",
                              "en": "Say 'yes' and I file your move-in report and tell the agencies (tax office and others). 'no' to change something."},
+    # "이거 하면 건강보험이랑 자동차 등록 주소도 알아서 바뀌는 거 맞죠?" asked during a move-in report
+    # 질서위반행위규제법 §20: an objection in writing within 60 days of the notice; the court then decides (§21).
+    "fine_appeal": {"ko": "과태료에 이의가 있으면 고지서를 받은 날부터 60일 안에 부과 기관에 서면으로 이의제기할 수 있어요.",
+                    "en": "To dispute a fine, object in writing to the agency that issued it within 60 days of the notice. "
+                          "A court then decides."},
+    "move_agencies": {"ko": "전입신고하면 세무서·자동차등록·건강보험·국민연금·선거인명부에 새 주소가 알려져요. 따로 안 하셔도 돼요.",
+                      "en": "Your move-in report tells the tax office, vehicle registry, health insurance, pension service "
+                            "and election register. No need to tell them yourself."},
     "help_payment_confirm": {"ko": "'네'라고 하시면 결제 링크나 계좌를 드려요. 결제되면 영수증을 여기로 보내드려요.",
                              "en": "Say 'yes' for the payment link or account. Once paid, the receipt comes here. 'no' to change something."},
     "help_complaint_confirm": {"ko": "'네'라고 하시면 접수하고 접수번호와 처리 기한을 알려드려요. 답변도 여기로 와요.",

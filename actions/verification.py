@@ -20,7 +20,7 @@ from rasa_sdk.types import DomainDict
 from actions import conversation as conv
 from actions.dates import VAGUE_DATE, parse_date
 from actions.govapi_client import ErrKind, get_client
-from actions.interpret import (CHOICE_NUMBER, CHOICE_SLOTS, CONFIRM_SLOTS, FREE_TEXT_SLOTS, SERVICE_FORMS, SLOT_WORDS, Kind, Reading, asks,
+from actions.interpret import (AGENCY_QUESTION, CHOICE_NUMBER, FINE_APPEAL, CHOICE_SLOTS, CONFIRM_SLOTS, FREE_TEXT_SLOTS, SERVICE_FORMS, SLOT_WORDS, Kind, Reading, asks,
                                puts_off, read_message, said_last, says_change)
 from actions.paused_task import SERVICE_OF_FORM, paused_here, resumed, without
 from actions.parsing import (find_case_number, is_no, is_yes, keeps_as_is, means_all, negated, normalise_phone,
@@ -46,7 +46,7 @@ _TYPED_ANSWERS = frozenset({"phone", "birth_date", "otp_code", "case_number", "e
 # Questions whose answer leaves room for a later answer in the same clause, read only by that answer's strict words.
 _WHOLE_LINE_OK = frozenset({"fine_ids"})
 _UNASKED_OK = frozenset({"birth_date", "case_number", "effective_date", "payment_method", "member_ids", "new_address",
-                         "complaint_place"})
+                         "complaint_place", "photo_id"})
 _TYPED_VALUE = re.compile(r"\d{3,}|\d+\s*(월|일|년)|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE)
 # Clauses of one message: commas, sentence ends, "그리고"/"and also" (not the comma inside "January 5, 1989").
 CLAUSE = re.compile(r",(?!\s*\d{4})|[;!?]|\.(?!\d)|\s[-–—]\s|\s(?:그리고|그리고요|또|and also|also|plus)\s|\sand\s(?=(?:i|we)\b)",
@@ -74,6 +74,17 @@ def verification_reset() -> Dict[str, Any]:
 
 
 _SENTENCE = re.compile(r"[^.?!？]+[.?!？]*")
+
+
+# A question that asks for a change ("can I change the date?", "날짜 바꿀 수 있어요?"), not one about what changes ("does
+# this also update my car registration?").
+_ASKS_TO_CHANGE = re.compile(r"(\b(can|could|may) (i|we|you) (please )?(change|fix|correct|edit|update|redo)\b|바꿀\s*수|바꿔도|"
+                             r"바꿔\s*주실|변경\s*(할|해도|가능)|수정\s*(할|해도|가능)|고칠\s*수|고쳐도)", re.IGNORECASE)
+
+
+def _asks_somewhere(message: Text) -> bool:
+    """A sentence of the message is a question ("…맞죠? 따로 또 해야 되면 곤란해서요")."""
+    return any(s.strip().endswith(("?", "？")) or asks(s.strip()) for s in _SENTENCE.findall(message or "") if s.strip())
 
 
 def _beside_musing(message: Text) -> Text:
@@ -243,15 +254,36 @@ class VerifiedFormValidation(FormValidationAction):
             filled.update({slot: None for slot in VERIFY_SLOTS})
         reading = read_message(message, intent, confidence, ranking, requested, self.task_slots(), filled,
                                self.own_services(), self.accepts(requested, message, tracker))
-        if requested == "effective_date" and reading.kind in (Kind.ROUTED, Kind.STRAY, Kind.ANSWER, Kind.QUESTION) \
-                and reading.value != "why" and not self.accepts(requested, message, tracker) and VAGUE_DATE.search(message):
-            return Reading(Kind.QUESTION, value="vague")  # a day only roughly said: asked for the exact one
+        if reading.kind in (Kind.ROUTED, Kind.STRAY, Kind.ANSWER, Kind.QUESTION) and reading.value != "why" \
+                and not self.accepts(requested, message, tracker) and self.vague(requested, message):
+            return Reading(Kind.QUESTION, value="vague")  # said only roughly: what exactly is needed, asked again
         if reading.kind == Kind.SWITCH and reading.switch_to == "file_complaint":
             from actions.complaints import tells_trouble  # here: complaints imports this module
 
             if not tells_trouble(message):
                 # "sorry was just getting off the bus" (file_complaint 0.92): a stray line, not a complaint
                 return Reading(Kind.STRAY)
+        if requested in CONFIRM_SLOTS and reading.kind in (Kind.ANSWER, Kind.CORRECTION) and _asks_somewhere(message):
+            plain = _beside_musing(message)
+            if plain == message or not (is_yes(plain) or is_no(plain) or says_change(plain) or keeps_as_is(plain)):
+                # "이거 접수하면 실제로 치워주긴 하는 거예요? 저번에도 신고했는데 몇 달 그대로던데": a question beside a
+                # remark is no yes (NLU heard affirm) and no change: it is answered and the summary asked again
+                # A correction stands when the whole message asks for it ("can I change the move-in date?") or a
+                # plain sentence names it; "…주소도 알아서 바뀌는 거 맞죠? 따로 또 해야 되면 곤란해서요" names the
+                # address in its question only.
+                # "can I change the date? the movers got pushed back" asks for the change in its question.
+                asked = " ".join(s for s in _SENTENCE.findall(message) if s.strip() and s.strip() not in plain)
+                named_plainly = reading.kind == Kind.CORRECTION and (plain == message or bool(_ASKS_TO_CHANGE.search(asked)) or (
+                    reading.slot is not None and (bool(SLOT_WORDS.get(reading.slot) and SLOT_WORDS[reading.slot].search(plain))
+                                                  or self.fits(reading.slot, plain, tracker))))
+                if not named_plainly:
+                    reading = Reading(Kind.QUESTION, value="help")
+        if reading.kind in (Kind.QUESTION, Kind.ROUTED, Kind.STRAY) and reading.value != "why":
+            # Questions about the task itself, answered where they are asked (then the question again)
+            if "new_address" in self.form_slots() and AGENCY_QUESTION.search(message):
+                return Reading(Kind.QUESTION, value="agencies")  # the agencies a move-in report tells
+            if "fine_ids" in self.form_slots() and FINE_APPEAL.search(message) and _asks_somewhere(message):
+                return Reading(Kind.QUESTION, value="appeal")  # how to dispute a fine instead of paying it
         # At a summary a question answered in the same message is musing ("should I do bank transfer instead? nah,
         # leave it on card. go ahead"): what the rest says counts.
         said = _beside_musing(message) if requested in CONFIRM_SLOTS else message
@@ -280,6 +312,10 @@ class VerifiedFormValidation(FormValidationAction):
         places = requested in ("new_address", "complaint_place")
         return said_last(message, lambda part: self.accepts(requested, part, tracker)
                          and (not places or bool(re.search(r"\d", part))))
+
+    def vague(self, slot: Text, message: Text) -> bool:
+        """An answer said only roughly ("이번 달 초쯤", "기억이 잘 안 나요"): vague_<slot> says what is needed."""
+        return slot == "effective_date" and bool(VAGUE_DATE.search(message))
 
     def answer_beside_question(self, reading: Reading, requested: Text, message: Text,
                                tracker: Tracker) -> Optional[Text]:
@@ -396,6 +432,7 @@ class VerifiedFormValidation(FormValidationAction):
             # "이번 달 초쯤? 기억이 잘 안 나요" where a date is asked: vague_<slot> says what exactly is needed.
             key = f"{reading.value}_{requested}" if reading.value in ("why", "vague") \
                 and f"{reading.value}_{requested}" in TEXTS else f"help_{requested}"
+            key = {"agencies": "move_agencies", "appeal": "fine_appeal"}.get(reading.value or "", key)
             dispatcher.utter_message(text=text(key if key in TEXTS else "help_general", lang))
             return self.ask_again(requested)
         if reading.kind == Kind.STRAY and reading.value == "wait":

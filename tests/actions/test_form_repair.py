@@ -898,7 +898,8 @@ async def test_the_place_and_no_photo_in_one_message_take_both_and_the_photo_is_
 
 
 @pytest.mark.parametrize("said", ["음... 생각해보니 관리실에 먼저 말해볼게요. 이번 건은 캔슬해 주세요",
-                                  "hmm actually the alley is private property, so let's drop this complaint"])
+                                  "hmm actually the alley is private property, so let's drop this complaint"],
+                         ids=["konglish", "english"])
 async def test_dropping_a_complaint_in_loan_words_or_plain_english_stops_it(govapi, actions_on_govapi, domain, said):
     sender, slots = await verified_slots(govapi, domain)
     runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots)
@@ -936,3 +937,109 @@ async def test_a_service_started_only_to_be_put_off_asks_nothing(govapi, actions
     await runner.say("ok I'll report the streetlight another time", intent="file_complaint", confidence=0.6)
     assert runner.asking is None and runner.slots["form_outcome"]
     assert texts_of(runner.messages) == "OK. Tell me whenever you're ready."
+
+
+async def test_a_question_at_the_complaint_summary_beside_a_remark_files_nothing_and_asks_again(
+        govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain)
+    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots)
+    await runner.say("골목에 쓰레기를 몰래 버리고 가요", intent="file_complaint")
+    await runner.say("네", intent="affirm")
+    await runner.say("테헤란로 12 뒷골목")
+    await runner.say("사진 없어요")
+    assert runner.asking == "complaint_confirm"
+    # NLU heard a yes in it; "그대로던데" tells how the rubbish stayed, it keeps nothing
+    await runner.say("이거 접수하면 실제로 치워주긴 하는 거예요? 저번에도 신고했는데 몇 달 그대로던데", intent="affirm",
+                     confidence=0.6)
+    assert runner.asking == "complaint_confirm" and not runner.slots.get("complaint_confirm")
+    assert "접수번호와 처리 기한" in texts_of(runner.messages)
+
+
+@pytest.mark.parametrize("language,said,told", [
+    ("ko", "잠깐만요, 이거 하면 건강보험이랑 자동차 등록 주소도 알아서 바뀌는 거 맞죠? 따로 또 해야 되면 곤란해서요", "따로 안 하셔도"),
+    ("en", "hold on, does this also update my car registration and health insurance? I really don't want to do all "
+           "this twice", "No need to tell them yourself"),
+], ids=["ko", "en"])
+async def test_asking_at_the_move_summary_whether_the_agencies_are_told_answers_and_keeps_the_summary(
+        govapi, actions_on_govapi, domain, language, said, told):
+    sender, slots = await verified_slots(govapi, domain, language=language)
+    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots,
+                        language=language)
+    await runner.say("이사했어요" if language == "ko" else "i moved", intent="change_address")
+    await runner.say("테헤란로 12")
+    await runner.say("오늘" if language == "ko" else "today")
+    if runner.asking == "member_ids":
+        await runner.say("저만요" if language == "ko" else "just me")
+    assert runner.asking == "address_confirm"
+    await runner.say(said, intent="inform", confidence=0.5)
+    assert runner.asking == "address_confirm" and not runner.slots.get("form_outcome")
+    assert runner.slots["new_address"] == "테헤란로 12" and told in texts_of(runner.messages)
+
+
+async def test_wondering_about_a_person_then_taking_it_back_goes_on_with_the_birth_date(govapi, actions_on_govapi,
+                                                                                       domain):
+    runner = FormRunner(ValidateVerifyForm(), "verify_form", domain)
+    await runner.say("AP-2026-000014 처리 상황 좀 알려주세요", intent="check_application_status")
+    await runner.say(DEMO_PHONE)
+    await runner.say("이런 건 그냥 상담원한테 물어보는 게 빠를까요? 아 아니다 기다리기 싫으니까 여기서 할게요. 1985년 3월 14일",
+                     intent="request_human", confidence=0.7)
+    assert not runner.slots.get("form_outcome") and runner.asking == "otp_code"
+
+
+async def test_a_place_doubted_and_put_right_by_its_number_keeps_the_road_and_the_landmark(
+        govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain)
+    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots)
+    await runner.say("가로등이 꺼졌어요", intent="file_complaint")
+    await runner.say("네", intent="affirm")
+    await runner.say("테헤란로 210였나… 아 아니다 12이에요 편의점 앞")
+    assert runner.slots["complaint_place"] == {"address": "테헤란로 12 편의점 앞"}
+
+
+async def test_a_place_told_only_from_home_is_asked_again_with_what_is_needed(govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain)
+    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots)
+    await runner.say("버스가 너무 안 와요", intent="file_complaint")
+    await runner.say("네", intent="affirm")
+    assert runner.asking == "complaint_place"
+    await runner.say("저희 집 근처 정류장이요")
+    assert runner.asking == "complaint_place" and not runner.slots.get("complaint_place")
+    assert "건물번호" in texts_of(runner.messages)
+
+
+async def test_asking_whether_a_fine_can_be_disputed_at_the_payment_summary_answers_and_pays_nothing(
+        govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain)
+    runner = FormRunner(ValidatePayFineForm(), "pay_fine_form", domain, sender=sender, slots=slots)
+    await runner.say("과태료 낼게요", intent="pay_fine")
+    await runner.say("1")
+    await runner.say("카드")
+    assert runner.asking == "payment_confirm"
+    await runner.say("근데 이거 이의신청도 할 수 있는 거예요? 좀 억울해서요", intent="nlu_fallback", confidence=0.4)
+    assert runner.asking == "payment_confirm" and not runner.slots.get("payment_confirm")
+    assert "60일" in texts_of(runner.messages)
+
+
+async def test_the_category_the_place_and_no_photo_in_one_message_go_to_the_summary(govapi, actions_on_govapi,
+                                                                                    domain):
+    sender, slots = await verified_slots(govapi, domain, language="en")
+    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots,
+                        language="en")
+    await runner.say("the construction site next door starts drilling at 6am every single day", intent="file_complaint")
+    assert runner.asking == "complaint_category"
+    await runner.say("yes it's noise. it's at 12 Teheran-ro and no, I don't have a photo", intent="affirm")
+    assert runner.slots["photo_id"] == "none" and runner.asking == "complaint_confirm"
+    assert "12 Teheran-ro" in str(runner.slots["complaint_place"])
+
+
+async def test_asking_to_change_the_date_at_the_summary_beside_a_reason_asks_the_date(govapi, actions_on_govapi,
+                                                                                     domain):
+    sender, slots = await verified_slots(govapi, domain, language="en")
+    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots,
+                        language="en")
+    await runner.say("I moved to 25 Yeoksam-ro today, just me", intent="change_address")
+    if runner.asking == "member_ids":
+        await runner.say("just me")
+    assert runner.asking == "address_confirm"
+    await runner.say("can I change the date? the movers got pushed back", intent="inform", confidence=0.5)
+    assert runner.asking == "effective_date" and runner.slots.get("effective_date") is None

@@ -2,7 +2,7 @@
 
 Understands: 오늘, 내일, 모레, 글피, 어제, 다음 주 월요일, 이번 주 금요일, 월요일, 3일 후, 12월 1일, 12/1, 2026-12-01,
 2026년 12월 1일, today, tomorrow, day after tomorrow, yesterday, next Monday, this Friday, Monday, in 3 days,
-Dec 1, 1 December, December 1st, 3일 전, 3 days ago, 지난 토요일, 지난주 금요일, last Saturday, last week's Friday, and a day of the month alone (15일, the 15th). A date without
+Dec 1, 1 December, December 1st, 12.3, 금욜, 3일 전, 3 days ago, 지난 토요일, 지난주 금요일, last Saturday, last week's Friday, and a day of the month alone (15일, the 15th). A date without
 a year (or without a month) means the closest such day, past or future.
 """
 from __future__ import annotations
@@ -26,7 +26,7 @@ _EN_RELATIVE = {"today": 0, "tomorrow": 1, "day after tomorrow": 2, "the day aft
 
 _ISO = re.compile(r"(\d{4})\s*[-./년]\s*(\d{1,2})\s*[-./월]\s*(\d{1,2})\s*일?")
 _KO_MONTH_DAY = re.compile(r"(\d{1,2})\s*월\s*(\d{1,2})\s*일")
-_SLASH = re.compile(r"(?<![\d/])(\d{1,2})\s*/\s*(\d{1,2})(?![\d/])")
+_SLASH = re.compile(r"(?<![\d/.])(\d{1,2})\s*[/.]\s*(\d{1,2})(?![\d/.]|\s*(배|%|x\b|times))")  # "12/3", "12.3"
 _EN_MONTH_FIRST = re.compile(r"\b([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b")
 _EN_DAY_FIRST = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]{3,9})\b")
 _IN_DAYS = re.compile(r"(?:in\s+(\d{1,2})\s+days?|(\d{1,2})\s*일\s*(?:후|뒤))")
@@ -35,7 +35,7 @@ _DAYS_AGO = re.compile(r"(?:(\d{1,2})\s+days?\s+ago|(\d{1,2})\s*일\s*전)")
 # A day of the month alone: "15일", "the 15th" (an English bare number is too often something else).
 _KO_DAY = re.compile(r"(?<![\d월/.-])(\d{1,2})\s*일(?!\s*(?:후|뒤|전|이내|안에|동안|간))")
 _EN_DAY = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b")
-_KO_WEEKDAY = re.compile(r"(다음\s*주|다다음\s*주|이번\s*주|금주|차주|지난\s*주|저번\s*주|전\s*주|지난|저번)?\s*([월화수목금토일])요일")
+_KO_WEEKDAY = re.compile(r"(다음\s*주|다다음\s*주|이번\s*주|금주|차주|지난\s*주|저번\s*주|전\s*주|지난|저번)?\s*([월화수목금토일])(?:요일|욜)")
 _EN_WEEKDAY = re.compile(r"\b(next|this past|this coming|this|coming|last week'?s?|last|past|previous)?\s*("
                          + "|".join(sorted(_EN_WEEKDAYS, key=len, reverse=True)) + r")\b(\s+just gone)?")
 PAST = -99  # a week offset that means the latest such day before today ("지난 토요일", "last Saturday")

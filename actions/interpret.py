@@ -250,6 +250,9 @@ AGENCY_QUESTION = re.compile(r"(자동차|차량|건강\s*보험|건보|연금|�
                              re.IGNORECASE)
 
 
+# A late charge asked about while paying ("가산금 붙은거에요?", "is there a late fee on it?").
+FINE_LATE = re.compile(r"(가산금|가산세|연체|늦게\s*내|\blate (fee|charge|payment)|\bsurcharge|\bextra charge|\bpenalty for)",
+                       re.IGNORECASE)
 # Disputing a fine ("이의신청도 할 수 있는 거예요? 좀 억울해서요", "can I appeal this?"), asked while paying it.
 FINE_APPEAL = re.compile(r"(이의\s*(신청|제기)|억울|불복|\bappeal|\bdispute\b|\bcontest\b|\bobject to\b|\bunfair\b)",
                          re.IGNORECASE)

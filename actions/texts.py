@@ -127,11 +127,14 @@ TEXTS: dict[str, dict[str, Template]] = {
                         "en": "Pick who moves with you by number, or say 'just me'."},
     "help_address_confirm": {"ko": "'네'라고 하시면 전입신고를 하고 세무서 등 관련 기관에 알려요. 바꿀 게 있으면 '아니요'.",
                              "en": "Say 'yes' and I file your move-in report and tell the agencies (tax office and others). 'no' to change something."},
-    # "이거 하면 건강보험이랑 자동차 등록 주소도 알아서 바뀌는 거 맞죠?" asked during a move-in report
     # 질서위반행위규제법 §20: an objection in writing within 60 days of the notice; the court then decides (§21).
     "fine_appeal": {"ko": "과태료에 이의가 있으면 고지서를 받은 날부터 60일 안에 부과 기관에 서면으로 이의제기할 수 있어요.",
                     "en": "To dispute a fine, object in writing to the agency that issued it within 60 days of the notice. "
                           "A court then decides."},
+    "already_verified": {"ko": "인증은 이미 됐어요.", "en": "You are already verified."},
+    "fine_late_question": {"ko": "가산금이나 가산세가 붙은 건 목록에 '…포함'이라고 적혀 있고, 보이는 금액에 이미 들어 있어요.",
+                           "en": "A fine or tax with a late charge says 'incl. …' in the list; the amount shown includes it."},
+    # "이거 하면 건강보험이랑 자동차 등록 주소도 알아서 바뀌는 거 맞죠?" asked during a move-in report
     "move_agencies": {"ko": "전입신고하면 세무서·자동차등록·건강보험·국민연금·선거인명부에 새 주소가 알려져요. 따로 안 하셔도 돼요.",
                       "en": "Your move-in report tells the tax office, vehicle registry, health insurance, pension service "
                             "and election register. No need to tell them yourself."},

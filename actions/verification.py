@@ -20,7 +20,7 @@ from rasa_sdk.types import DomainDict
 from actions import conversation as conv
 from actions.dates import VAGUE_DATE, parse_date
 from actions.govapi_client import ErrKind, get_client
-from actions.interpret import (AGENCY_QUESTION, CHOICE_NUMBER, FINE_APPEAL, CHOICE_SLOTS, CONFIRM_SLOTS, FREE_TEXT_SLOTS, SERVICE_FORMS, SLOT_WORDS, Kind, Reading, asks,
+from actions.interpret import (AGENCY_QUESTION, CHOICE_NUMBER, FINE_APPEAL, FINE_LATE, CHOICE_SLOTS, CONFIRM_SLOTS, FREE_TEXT_SLOTS, SERVICE_FORMS, SLOT_WORDS, Kind, Reading, asks,
                                puts_off, read_message, said_last, says_change)
 from actions.paused_task import SERVICE_OF_FORM, paused_here, resumed, without
 from actions.parsing import (find_case_number, is_no, is_yes, keeps_as_is, means_all, negated, normalise_phone,
@@ -254,6 +254,9 @@ class VerifiedFormValidation(FormValidationAction):
             filled.update({slot: None for slot in VERIFY_SLOTS})
         reading = read_message(message, intent, confidence, ranking, requested, self.task_slots(), filled,
                                self.own_services(), self.accepts(requested, message, tracker))
+        if requested not in VERIFY_SLOTS and conv.citizen_token(tracker) and re.fullmatch(r"\s*\d{6}\s*", message) \
+                and (requested in FREE_TEXT_SLOTS or not self.accepts(requested, message, tracker)):
+            return Reading(Kind.STRAY, value="verified")  # the code sent again after it was taken ("153356")
         if reading.kind in (Kind.ROUTED, Kind.STRAY, Kind.ANSWER, Kind.QUESTION) and reading.value != "why" \
                 and not self.accepts(requested, message, tracker) and self.vague(requested, message):
             return Reading(Kind.QUESTION, value="vague")  # said only roughly: what exactly is needed, asked again
@@ -284,6 +287,8 @@ class VerifiedFormValidation(FormValidationAction):
                 return Reading(Kind.QUESTION, value="agencies")  # the agencies a move-in report tells
             if "fine_ids" in self.form_slots() and FINE_APPEAL.search(message) and _asks_somewhere(message):
                 return Reading(Kind.QUESTION, value="appeal")  # how to dispute a fine instead of paying it
+            if "fine_ids" in self.form_slots() and FINE_LATE.search(message) and _asks_somewhere(message):
+                return Reading(Kind.QUESTION, value="late")  # where the list shows a late charge
         # At a summary a question answered in the same message is musing ("should I do bank transfer instead? nah,
         # leave it on card. go ahead"): what the rest says counts.
         said = _beside_musing(message) if requested in CONFIRM_SLOTS else message
@@ -432,11 +437,13 @@ class VerifiedFormValidation(FormValidationAction):
             # "이번 달 초쯤? 기억이 잘 안 나요" where a date is asked: vague_<slot> says what exactly is needed.
             key = f"{reading.value}_{requested}" if reading.value in ("why", "vague") \
                 and f"{reading.value}_{requested}" in TEXTS else f"help_{requested}"
-            key = {"agencies": "move_agencies", "appeal": "fine_appeal"}.get(reading.value or "", key)
+            key = {"agencies": "move_agencies", "appeal": "fine_appeal", "late": "fine_late_question"}.get(
+                reading.value or "", key)
             dispatcher.utter_message(text=text(key if key in TEXTS else "help_general", lang))
             return self.ask_again(requested)
-        if reading.kind == Kind.STRAY and reading.value == "wait":
-            dispatcher.utter_message(text=text("wait_ok", lang))  # "take your time", then the question again
+        if reading.kind == Kind.STRAY and reading.value in ("wait", "verified"):
+            # "take your time" / "you are verified already", then the question again
+            dispatcher.utter_message(text=text("wait_ok" if reading.value == "wait" else "already_verified", lang))
             return self.ask_again(requested)
         if reading.kind == Kind.STRAY:
             help_key = f"help_{requested}"

@@ -111,3 +111,17 @@ def test_a_word_that_only_contains_a_day_word_is_no_date():
 ])
 def test_a_weekday_said_as_gone_is_the_latest_one_before_today(text: str, expected: date) -> None:
     assert parse_date(text, TODAY) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("12.3", date(2026, 12, 3)),      # a month and day with a dot, as Koreans write them
+    ("11.28일에 이사했어요", date(2026, 11, 28)),
+    ("이번주 금욜", date(2026, 11, 27)),  # 금욜: 금요일 as typed on phones
+    ("다음주 월욜", date(2026, 11, 30)),
+])
+def test_dotted_dates_and_short_weekdays(text: str, expected: date) -> None:
+    assert parse_date(text, TODAY) == expected
+
+
+def test_a_dotted_number_that_is_no_date_is_none() -> None:
+    assert parse_date("1.5배", TODAY) is None

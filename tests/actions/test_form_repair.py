@@ -21,6 +21,12 @@ async def payments_of(govapi, token):
     return (await govapi.citizen_get(token, "/v1/me/payments"))["payments"]
 
 
+async def verified_runner(govapi, domain, validator, form: str, language: str = "ko") -> FormRunner:
+    """A form runner for a citizen verified in this session (govapi's seed), in `language`."""
+    sender, slots = await verified_slots(govapi, domain, language=language)
+    return FormRunner(validator, form, domain, sender=sender, slots=slots, language=language)
+
+
 async def test_a_person_asked_for_at_the_payment_method_gets_a_person_and_no_payment(govapi, actions_on_govapi, domain):
     sender, slots = await verified_slots(govapi, domain, language="en")
     before = await payments_of(govapi, slots["citizen_token"])
@@ -837,8 +843,7 @@ async def test_a_place_whose_number_is_put_right_keeps_its_road(govapi, actions_
 
 
 async def test_payday_mentioned_at_a_complaint_is_a_stray_line_not_a_stop(govapi, actions_on_govapi, domain):
-    sender, slots = await verified_slots(govapi, domain)
-    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots)
+    runner = await verified_runner(govapi, domain, ValidateFileComplaintForm(), "file_complaint_form")
     await runner.say("공원 운동기구 부서졌어요", intent="file_complaint")
     await runner.say("네", intent="affirm")
     await runner.say("테헤란로 12")
@@ -911,8 +916,7 @@ async def test_dropping_a_complaint_in_loan_words_or_plain_english_stops_it(gova
 
 
 async def test_a_move_in_day_only_roughly_remembered_is_asked_exactly_not_declined(govapi, actions_on_govapi, domain):
-    sender, slots = await verified_slots(govapi, domain)
-    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots)
+    runner = await verified_runner(govapi, domain, ValidateChangeAddressForm(), "change_address_form")
     await runner.say("이사했어요", intent="change_address")
     await runner.say("테헤란로 12")
     assert runner.asking == "effective_date"
@@ -941,8 +945,7 @@ async def test_a_service_started_only_to_be_put_off_asks_nothing(govapi, actions
 
 async def test_a_question_at_the_complaint_summary_beside_a_remark_files_nothing_and_asks_again(
         govapi, actions_on_govapi, domain):
-    sender, slots = await verified_slots(govapi, domain)
-    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots)
+    runner = await verified_runner(govapi, domain, ValidateFileComplaintForm(), "file_complaint_form")
     await runner.say("골목에 쓰레기를 몰래 버리고 가요", intent="file_complaint")
     await runner.say("네", intent="affirm")
     await runner.say("테헤란로 12 뒷골목")
@@ -997,8 +1000,7 @@ async def test_a_place_doubted_and_put_right_by_its_number_keeps_the_road_and_th
 
 
 async def test_a_place_told_only_from_home_is_asked_again_with_what_is_needed(govapi, actions_on_govapi, domain):
-    sender, slots = await verified_slots(govapi, domain)
-    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots)
+    runner = await verified_runner(govapi, domain, ValidateFileComplaintForm(), "file_complaint_form")
     await runner.say("버스가 너무 안 와요", intent="file_complaint")
     await runner.say("네", intent="affirm")
     assert runner.asking == "complaint_place"
@@ -1009,8 +1011,7 @@ async def test_a_place_told_only_from_home_is_asked_again_with_what_is_needed(go
 
 async def test_asking_whether_a_fine_can_be_disputed_at_the_payment_summary_answers_and_pays_nothing(
         govapi, actions_on_govapi, domain):
-    sender, slots = await verified_slots(govapi, domain)
-    runner = FormRunner(ValidatePayFineForm(), "pay_fine_form", domain, sender=sender, slots=slots)
+    runner = await verified_runner(govapi, domain, ValidatePayFineForm(), "pay_fine_form")
     await runner.say("과태료 낼게요", intent="pay_fine")
     await runner.say("1")
     await runner.say("카드")
@@ -1034,12 +1035,30 @@ async def test_the_category_the_place_and_no_photo_in_one_message_go_to_the_summ
 
 async def test_asking_to_change_the_date_at_the_summary_beside_a_reason_asks_the_date(govapi, actions_on_govapi,
                                                                                      domain):
-    sender, slots = await verified_slots(govapi, domain, language="en")
-    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots,
-                        language="en")
+    runner = await verified_runner(govapi, domain, ValidateChangeAddressForm(), "change_address_form", language="en")
     await runner.say("I moved to 25 Yeoksam-ro today, just me", intent="change_address")
     if runner.asking == "member_ids":
         await runner.say("just me")
     assert runner.asking == "address_confirm"
     await runner.say("can I change the date? the movers got pushed back", intent="inform", confidence=0.5)
     assert runner.asking == "effective_date" and runner.slots.get("effective_date") is None
+
+
+async def test_a_late_fee_question_at_the_fines_is_answered_and_a_bare_da_chooses_them_all(govapi, actions_on_govapi,
+                                                                                          domain):
+    sender, slots = await verified_slots(govapi, domain)
+    runner = FormRunner(ValidatePayFineForm(), "pay_fine_form", domain, sender=sender, slots=slots)
+    await runner.say("과태료 내려구 하는데요", intent="pay_fine")
+    assert runner.asking == "fine_ids"
+    await runner.say("가산금 붙은거에요?", intent="pay_fine", confidence=0.64)
+    assert runner.asking == "fine_ids" and "이미 들어 있어요" in texts_of(runner.messages)
+    await runner.say("다", intent="choose", confidence=0.9)
+    assert runner.slots["fine_ids"] == [f["id"] for f in runner.slots["fine_options"]]
+
+
+async def test_the_code_sent_again_at_the_address_question_is_told_it_was_taken(govapi, actions_on_govapi, domain):
+    runner = await verified_runner(govapi, domain, ValidateChangeAddressForm(), "change_address_form")
+    await runner.say("주소 옮겨야 돼요", intent="change_address")
+    assert runner.asking == "new_address"
+    await runner.say("153356")
+    assert runner.asking == "new_address" and texts_of(runner.messages).startswith("인증은 이미 됐어요.")

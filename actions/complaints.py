@@ -124,8 +124,10 @@ _NO_PHOTO = re.compile(r"(패스|스킵|넘어가|건너|\bpass\b|(못|안)\s*�
 # In a first message only words about the photo count ("no photo", "사진은 없어요"), never a bare "no".
 _NO_PHOTO_SAID = re.compile(r"(\bno (pic|photo|picture|image)s?\b|사진\s*(은|이)?\s*(따로\s*|지금\s*|아직\s*|하나도\s*|딱히\s*)?(없|못\s*찍|안\s*찍)|"
                             r"(don'?t|didn'?t|can'?t) (have|take|get) (a |any )?(pic|photo|picture))", re.IGNORECASE)
-# A place told only from where the citizen lives: no number, no road, only "near my home".
-_RELATIVE_PLACE = re.compile(r"((저희|우리|제|내)\s*집|동네|이\s*근처|집\s*(앞|근처|옆|뒤)|여기\s*(근처|앞)|"
+# A place told only roughly: from where the citizen lives ("저희 집 근처"), or near something unnamed ("그 큰 사거리
+# 근처요"); with no number nobody at the office can find it.
+_RELATIVE_PLACE = re.compile(r"((저희|우리|제|내)\s*집|동네|근처|부근|어딘가|쯤|집\s*(앞|근처|옆|뒤)|여기\s*(근처|앞)|"
+                             r"\bnear\b|\baround\b|\bsomewhere\b|"
                              r"\bnear (my|our) (home|house|place|flat|apartment|building)\b|\baround here\b|\bnearby\b|"
                              r"\bin my (area|neighbou?rhood)\b|\bby my (home|house|place)\b|\boutside my (home|house|place)\b)",
                              re.IGNORECASE)

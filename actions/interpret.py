@@ -651,6 +651,10 @@ def correction_of(text: str, requested_slot: Optional[str], task_slots: Sequence
         # A phone number where a six-digit code is asked: the code went to an old number ("예전 번호를 알려드렸어요.
         # 지금 쓰는 번호는 010-…"); a new code goes to this one.
         return Reading(Kind.CORRECTION, slot="phone", value=value_words(text, "phone"))
+    places = [slot for slot in ("complaint_place", "new_address") if slot in done]
+    if places and not answers_asked and not at_summary and _WHOLE_PLACE.search(text) and len(text.split()) <= 5:
+        # "언주로 168 앞 사거리요" while the photo is asked, after a vague place: a place said whole is the place
+        return Reading(Kind.CORRECTION, slot=places[-1], value=value_words(text, places[-1]))
     if cue and (not answers_asked or at_summary):
         slot = _value_type_slot(text, done, requested_slot)
         if slot:

@@ -67,6 +67,16 @@ def resumed(tracker: Tracker, form: str, message: str) -> Optional[Dict[str, Any
     return dict(slots) if isinstance(slots, dict) else None
 
 
+def going_back_to(tracker: Tracker, message: str) -> Optional[str]:
+    """The paused form a message goes back to when NLU named no service ("ok thanks. back to the broken swing then"):
+    the one whose service it names, or the newest when it names none."""
+    forms = [task.get("form") for task in _paused(tracker)]
+    for form in forms:
+        if isinstance(form, str) and resumes_task(message, SERVICE_OF_FORM.get(form, "")):
+            return form
+    return None
+
+
 def without(tracker: Tracker, form: str) -> SlotSet:
     """The paused tasks but `form`'s (resumed, or started afresh)."""
     rest = [task for task in _paused(tracker) if task.get("form") != form]

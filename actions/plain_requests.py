@@ -14,6 +14,7 @@ from rasa_sdk.events import EventType, FollowupAction
 
 from actions.complaints import guess_category, problem_words
 from actions.interpret import LOAN_WORDS, SERVICE_FORMS, asks, puts_off, services_named
+from actions.paused_task import SERVICE_OF_FORM, going_back_to
 
 # NLU must see the service too, if only a little (a bare "과태료" question is not a request to pay).
 LEANS = 0.1
@@ -41,6 +42,9 @@ def plain_request(tracker: Tracker) -> Optional[str]:
     ranking = message.get("intent_ranking") or []
     if puts_off(words):
         return None  # "thats all for today, I'll do the streetlight another time" names a complaint, put off
+    back = going_back_to(tracker, words)
+    if back is not None:
+        return SERVICE_OF_FORM[back]  # its form resumes the paused task where it stopped
     if tracker.get_slot("last_case") and _WHEN_DONE.search(words) and not services_named(words):
         return "check_application_status"  # the status form takes the case just handled (REFERS_BACK)
     named = services_named(words)

@@ -120,3 +120,12 @@ async def test_a_service_named_only_to_put_it_off_starts_nothing_and_says_so(dom
     events, messages = await run_action(ActionDefaultFallback(), tracker, domain)
     assert not any(e.get("event") == "followup" for e in events)
     assert messages[0]["text"] == "OK. Tell me whenever you're ready."
+
+
+@pytest.mark.asyncio
+async def test_going_back_to_a_paused_task_in_words_nlu_did_not_place_starts_its_form(domain):
+    tracker = _ranked("ok thanks. back to the broken swing then", "nlu_fallback",
+                      {"nlu_fallback": 0.5, "file_complaint": 0.2}, "en")
+    tracker.slots["paused_task"] = [{"form": "file_complaint_form", "slots": {"complaint_text": "the swing is broken"}}]
+    events, _ = await run_action(ActionDefaultFallback(), tracker, domain)
+    assert events == [{"event": "followup", "name": "file_complaint_form", "timestamp": None}]

@@ -1062,3 +1062,24 @@ async def test_the_code_sent_again_at_the_address_question_is_told_it_was_taken(
     assert runner.asking == "new_address"
     await runner.say("153356")
     assert runner.asking == "new_address" and texts_of(runner.messages).startswith("인증은 이미 됐어요.")
+
+
+async def test_a_place_near_something_unnamed_is_asked_again_and_a_whole_place_said_later_is_the_place(
+        govapi, actions_on_govapi, domain):
+    runner = await verified_runner(govapi, domain, ValidateFileComplaintForm(), "file_complaint_form")
+    await runner.say("보도블록이 들떠서 자꾸 걸려 넘어져요", intent="file_complaint")
+    await runner.say("네 맞아요", intent="affirm")
+    await runner.say("그 큰 사거리 근처요")
+    assert runner.asking == "complaint_place" and not runner.slots.get("complaint_place")
+    await runner.say("테헤란로 12 앞 사거리요")
+    assert "테헤란로 12" in str(runner.slots["complaint_place"]) and runner.asking == "photo_id"
+
+
+async def test_a_whole_place_said_at_the_photo_question_puts_the_place_right(govapi, actions_on_govapi, domain):
+    runner = await verified_runner(govapi, domain, ValidateFileComplaintForm(), "file_complaint_form")
+    await runner.say("가로등이 꺼졌어요", intent="file_complaint")
+    await runner.say("네", intent="affirm")
+    await runner.say("역삼로 12 편의점 앞")
+    assert runner.asking == "photo_id"
+    await runner.say("테헤란로 12 앞 사거리요")
+    assert "테헤란로 12" in str(runner.slots["complaint_place"]) and runner.asking == "photo_id"

@@ -20,8 +20,9 @@ from rasa_sdk.types import DomainDict
 from actions import conversation as conv
 from actions.dates import VAGUE_DATE, parse_date
 from actions.govapi_client import ErrKind, get_client
-from actions.interpret import (AGENCY_QUESTION, CHOICE_NUMBER, FINE_APPEAL, FINE_LATE, CHOICE_SLOTS, CONFIRM_SLOTS, FREE_TEXT_SLOTS, SERVICE_FORMS, SLOT_WORDS, Kind, Reading, asks,
-                               puts_off, read_message, said_last, says_change)
+from actions.interpret import (AGENCY_QUESTION, CHOICE_NUMBER, CHOICE_SLOTS, CONFIRM_SLOTS, FINE_APPEAL, FINE_LATE,
+                               FREE_TEXT_SLOTS, SERVICE_FORMS, SLOT_WORDS, Kind, Reading, asks, puts_off, read_message,
+                               said_last, says_change)
 from actions.paused_task import SERVICE_OF_FORM, paused_here, resumed, without
 from actions.parsing import (find_case_number, is_no, is_yes, keeps_as_is, means_all, negated, normalise_phone,
                              parse_birth_date, parse_otp,
@@ -270,11 +271,10 @@ class VerifiedFormValidation(FormValidationAction):
             plain = _beside_musing(message)
             if plain == message or not (is_yes(plain) or is_no(plain) or says_change(plain) or keeps_as_is(plain)):
                 # "이거 접수하면 실제로 치워주긴 하는 거예요? 저번에도 신고했는데 몇 달 그대로던데": a question beside a
-                # remark is no yes (NLU heard affirm) and no change: it is answered and the summary asked again
-                # A correction stands when the whole message asks for it ("can I change the move-in date?") or a
-                # plain sentence names it; "…주소도 알아서 바뀌는 거 맞죠? 따로 또 해야 되면 곤란해서요" names the
-                # address in its question only.
-                # "can I change the date? the movers got pushed back" asks for the change in its question.
+                # remark is no yes (NLU heard affirm) and no change: it is answered and the summary asked again. A
+                # correction stands when the whole message is the question, when its question asks for a change
+                # ("can I change the date? the movers got pushed back"), or when a plain sentence names the answer;
+                # "…주소도 알아서 바뀌는 거 맞죠? 따로 또 해야 되면 곤란해서요" names the address in its question only.
                 asked = " ".join(s for s in _SENTENCE.findall(message) if s.strip() and s.strip() not in plain)
                 named_plainly = reading.kind == Kind.CORRECTION and (plain == message or bool(_ASKS_TO_CHANGE.search(asked)) or (
                     reading.slot is not None and (bool(SLOT_WORDS.get(reading.slot) and SLOT_WORDS[reading.slot].search(plain))

@@ -264,7 +264,7 @@ _BOTH = re.compile(r"(둘\s*다|셋\s*다|넷\s*다|다\s*(같이|함께|가|이
 
 # Words of moving beside a date in the first message: the date is the move-in date.
 # Who moves, said in plain words: the whole household, or the citizen alone.
-_ALONE = re.compile(r"(저\s*혼자|나\s*혼자|혼자(서|만)?\s*(이사|가|옮|해|요|입니다|이에요|예요|구요|고요|에요|라요)|저만|나만|본인만|\bjust me\b|\bonly me\b|"
+_ALONE = re.compile(r"(저\s*(한\s*(명|사람)|하나)\s*(뿐|만|이에요|입니다|예요)|(사람|인원)은\s*저\s*(뿐|만|혼자)|저\s*혼자|나\s*혼자|혼자(서|만)?\s*(이사|가|옮|해|요|입니다|이에요|예요|구요|고요|에요|라요)|저만|나만|본인만|\bjust me\b|\bonly me\b|"
                     r"\bjust myself\b|\bby myself\b|\bon my own\b|\bme alone\b|\bonly myself\b)", re.IGNORECASE)
 ALL_MEMBERS = "*all*"  # member_ids before the household is known: "the whole family", said first
 
@@ -292,7 +292,7 @@ def pick_members(message: str, members: List[Dict[str, Any]]) -> Optional[List[s
     named = named_members(message, members)
     if named and _WITH.search(message or "") and not _APART.search(message or ""):
         return named  # "just me and my wife", "저랑 신건우 둘이 해요"
-    if means_none(message) or is_no(message):
+    if means_none(message) or is_no(message) or _ALONE.search(message or ""):
         return []  # "저만요, 와이프는 나중에 따로 할 거예요": only me, whoever else is named
     if named:
         return named  # "저랑 신건우 둘이 해요": the names say who, "둘" is no choice number here

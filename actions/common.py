@@ -12,8 +12,8 @@ from actions import conversation as conv
 from actions.conversation import clear_form_slots
 from actions.handoff import hand_off
 from actions.texts import TEXTS, text
-from actions.interpret import SERVICE_FORMS
-from actions.paused_task import pause
+from actions.interpret import SERVICE_FORMS, redoes
+from actions.paused_task import SERVICE_OF_FORM, last_form, pause
 from actions.verification import OUTCOME_CANCELLED, OUTCOME_LOCKED, OUTCOME_PERSON, OUTCOME_SWITCH
 
 _VERIFY_PARTIAL = ("phone", "birth_date", "otp_code", "verification_id", "masked_phone")
@@ -69,7 +69,26 @@ class ActionCancel(Action):
         return "action_cancel"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        return cancelled(dispatcher, tracker, was_active=bool((tracker.active_loop or {}).get("name")))
+        active = bool((tracker.active_loop or {}).get("name"))
+        if not active:
+            again = cancel_taken_back(tracker)
+            if again:  # "아니다 … 다시 할게요" right after cancelling: the same service, from its start
+                return [FollowupAction(again)]
+        return cancelled(dispatcher, tracker, was_active=active)
+
+
+def cancel_taken_back(tracker: Tracker) -> Optional[str]:
+    """The form just cancelled, when the next message takes the cancel back and asks for it again ("알아보니까 지금
+    해도 된대요 전입신고 다시 할게요", "eh scratch that … let's pay it now"); NLU hears "cancel" in those."""
+    if not redoes(conv.latest_text(tracker)):
+        return None
+    said = [e for e in tracker.events if e.get("event") in ("user", "bot")]
+    if len(said) < 2 or said[-1].get("event") != "user" or said[-2].get("event") != "bot":
+        return None
+    if said[-2].get("text") not in {TEXTS["cancelled"]["ko"], TEXTS["cancelled"]["en"]}:
+        return None
+    form = last_form(tracker)
+    return form if form in SERVICE_OF_FORM else None
 
 
 class ActionSwitchService(Action):

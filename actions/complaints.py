@@ -116,13 +116,17 @@ def guess_category(message: str, entities: List[Dict[str, Any]]) -> Optional[str
 
 
 # No photo, said in other words than "없음" ("사진은 못 찍었어용", "사진x", "didn't take one").
-_NO_PHOTO = re.compile(r"(패스|스킵|넘어가|건너|\bpass\b|(못|안)\s*찍|찍은\s*(게|거|것)\s*없|사진\s*(x|X|ㄴㄴ|노)\s*$|didn'?t (take|get|snap) (a |any |one)?|"
-                       r"\bno (pic|photo|picture|image)s?\b|haven'?t (got )?(a|any) (pic|photo|picture)|don'?t have (a|any|one))",
+_PHOTO_NOUN = r"(pic|photo|photograph|picture|image)s?\b"
+# "사진은 따로 찍어 두지 못했습니다": the "not" after the verb, a word or two on.
+_NOT_TAKEN = r"(못|안)\s*찍|찍(어|지|을)?\s*(\S+\s+)?(못|않)|찍은\s*(게|거|것)\s*없"
+_NO_PHOTO = re.compile(r"(패스|스킵|넘어가|건너|\bpass\b|" + _NOT_TAKEN + r"|사진\s*(x|X|ㄴㄴ|노)\s*$|didn'?t (take|get|snap) (a |any |one)?|"
+                       r"\bno " + _PHOTO_NOUN + r"|haven'?t (got )?(a|any) (pic|photo|picture)|don'?t have (a|any|one))",
                        re.IGNORECASE)
 
 
 # In a first message only words about the photo count ("no photo", "사진은 없어요"), never a bare "no".
-_NO_PHOTO_SAID = re.compile(r"(\bno (pic|photo|picture|image)s?\b|사진\s*(은|이)?\s*(따로\s*|지금\s*|아직\s*|하나도\s*|딱히\s*)?(없|못\s*찍|안\s*찍)|"
+_NO_PHOTO_SAID = re.compile(r"(\bno " + _PHOTO_NOUN + r"|사진\s*(은|이)?\s*(따로\s*|지금\s*|아직\s*|하나도\s*|딱히\s*)?(없|못\s*찍|안\s*찍|"
+                            r"찍(어|지|을)?\s*(\S+\s+)?(못|않))|"
                             r"(don'?t|didn'?t|can'?t) (have|take|get) (a |any )?(pic|photo|picture))", re.IGNORECASE)
 # A place told only roughly: from where the citizen lives ("저희 집 근처"), or near something unnamed ("그 큰 사거리
 # 근처요"); with no number nobody at the office can find it.

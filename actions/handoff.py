@@ -18,6 +18,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import conversation as conv
 from actions.govapi_client import idempotency_key
+from actions.paused_task import keep_for_person
 from actions.settings import load_settings
 from actions.texts import text
 from minwon_logs import outgoing_headers
@@ -81,7 +82,9 @@ async def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker, reason: s
         minutes = max(1, round((answer.get("estimated_wait_seconds") or 60) / 60))
         dispatcher.utter_message(text=text("handoff_queued", lang, position=answer.get("position", 1),
                                            minutes=minutes))
-        return events + [SlotSet("handoff_id", answer.get("handoff_id")), ConversationPaused()]
+        # The task in hand is kept: the citizen may take the request back while still queued (handoff_waiting.py).
+        return events + keep_for_person(tracker) + [SlotSet("handoff_id", answer.get("handoff_id")),
+                                                    ConversationPaused()]
     # Out of hours the desk made a callback ticket for the next shift; nobody will resume a paused
     # conversation tonight, so the bot keeps answering.
     dispatcher.utter_message(text=text("handoff_callback", lang, ticket=answer.get("callback_ticket"),

@@ -102,8 +102,8 @@ _CANCEL_WORDS = (r"(아니\s*|ㄴㄴ\s*|no,?\s*|nope,?\s*)?(안\s*해요?|취소
 _YEO = re.compile(r"(?<=[가-힣])여(?=[\s.!~?]*$)")
 # Unmistakable ways to stop, wherever they stand in the message ("don't send it" at the summary too).
 _STOP = re.compile(r"((do\s*n'?t|do not) (send|submit|file|charge|process|go ahead|do it|pay (it|yet|now|this|that))\b|"
-                   r"(보내|접수하|신고하|결제하|신청하|진행하|처리하|내)지\s*마(세요|요|)\b|"
-                   r"취소해\s*주세요|취소할게요|취소할래요|취소요\b|그만할게요|그만할래요|그만\s*둘게요|안\s*(할|낼)래요|"
+                   r"(보내|접수하|신고하|결제하|신청하|진행하|처리하|내)지\s*(마(세요|요|)\b|말고)|"
+                   r"취소해\s*주(세요|시기|십시오|시겠어요|실래요)|취소\s*부탁|취소하(고자|겠습니다|려고요)|취소할게요|취소할래요|취소요\b|그만할게요|그만할래요|그만\s*둘게요|안\s*(할|낼)래요|"
                    r"안\s*(할|낼)게요|다음에\s*할게요|\bcancel (this|it|that|everything)\b|\bforget (it|about it)\b|"
                    r"\bforget (about )?(the|this|that|my) (fine|fines|payment|complaint|report|move|address( change)?|application)\b|"
                    r"\b(decided|going|chosen|choose) not to (file|submit|send|pay|report|go ahead|do)\b|"
@@ -160,7 +160,7 @@ _CUE = re.compile(r"(틀렸|틀려|틀린|잘못|아니라|아니고|말고|정�
                   r"\bmore detail|\badd (more|something)\b|\bwrite more\b|"
                   r"\bwrong\b|\bnot right\b|\bisn'?t right\b|\bincorrect\b|맞지\s*않|안\s*맞|\bactually\b|\bi meant\b|\bmeant\b|\bcorrection\b|\bchange\b|\binstead\b|\bnot\b(?!\s+(sure|certain)\b)|"
                   r"\bmixed up\b|\bmix-?up\b|헷갈|착각|\bsorry\b|\bwait,? no\b|\bno,? wait\b|\bold (number|phone|address)\b|"
-                  r"예전\s*번호|옛날\s*번호|\bfix\b|\bredo\b|\brewrite\b|\bupdate\b|\boops\b|\bmistake\b)",
+                  r"예전\s*번호|옛날\s*번호|\bfix\b|\bredo\b|\brewrite\b|\bupdate\b|\boops\b|\bmistake\b|\bamend\b|\balter\b|\bmodify\b)",
                   re.IGNORECASE)
 
 # Words that name an answer of a task. Specific enough that a plain answer to another question rarely names one.
@@ -188,7 +188,7 @@ SLOT_WORDS: Mapping[str, re.Pattern] = {
                              r"\bmoving with\b|\bpeople moving\b|\bwho('?s| is) (on|in|included|going)\b|명단|누구누구|인원)", re.IGNORECASE),
     "complaint_text": re.compile(r"(민원\s*내용|내용|설명|\bdescription\b|\bdetails\b|\bwhat happened\b|"
                                  r"\bwhat i wrote\b)", re.IGNORECASE),
-    "complaint_category": re.compile(r"(분류|분야|종류|주제|카테고리|\bcategory\b|\btopic\b|\bkind\b|\btype\b)",
+    "complaint_category": re.compile(r"(분류|분야|종류|주제|카테고리|\bcategory\b|\btopic\b|(?<!\bso )(?<!\bbe )(?<!\bvery )\bkind\b(?! of\b)|\btype\b)",
                                      re.IGNORECASE),
     "complaint_place": re.compile(r"(장소|위치|주소|어디서|번지|\bplace\b|\blocation\b|\baddress\b|\bwhere\b|"
                                   r"\bstreet (number|name)\b|\bbuilding number\b)",
@@ -278,6 +278,61 @@ def _person_taken_back(text: str) -> bool:
         return False
     back = _TAKEN_BACK.search(text, asked.end())
     return back is not None and not _PERSON.search(text, back.end())
+
+
+# Who sees what the citizen gives ("제가 입력한 개인정보는 어느 부서에서 열람하게 되는지요?", "who will be able to see my
+# personal details?"): answered where it is asked, then the question again.
+PRIVACY_QUESTION = re.compile(r"(개인\s*정보|(제|내)\s*정보(를|는|가)?\s*(누가|어디|어느)|열람|"
+                              r"\b(who|anyone|anybody)\b[^.?!]{0,30}\b(see|access|read|look at|view|get)\b[^.?!]{0,20}"
+                              r"\b(data|details|information|info|number|birth ?date|birthday)\b|"
+                              r"\b(personal|private) (data|details|information|info)\b|\bprivacy\b|"
+                              r"\bis my (data|information|info|number) (safe|secure|protected|kept|stored|shared)\b|"
+                              r"\bwhat (do|will) you do with my (data|details|information|info|number)\b)", re.IGNORECASE)
+# Asking what was said for an earlier answer: "sorry, what date did I give you?", "잠깐 내가 날짜 뭐라고 했었지?"
+RECALL = re.compile(r"(\bwhat (\w+ )?(did|have) i (give|gave|say|said|tell|told|put|enter|type|write)\b|"
+                    r"\bwhat did i (say|give|put|tell you|enter)\b|\bwhat (was|is) the (\w+ ){0,2}i (gave|said|put|entered|told|typed)\b|"
+                    r"\bremind me (of )?(the|what)\b|"
+                    r"(내가|제가)\s*(\S+\s*){0,2}(뭐|뭐라고|뭘로|며칠로|몇\s*일로|어디로|어디라고)\s*(했|말했|말씀|적었|불렀|드렸|그랬|얘기했|썼)|"
+                    r"(뭐|뭐라고|어디라고|며칠로|뭘로)\s*(했었|말했었|말씀드렸|적었었|불렀었))", re.IGNORECASE)
+RECALLABLE = ("effective_date", "new_address", "complaint_place", "complaint_text")
+
+
+# Taking a cancel back: "아니다 … 다시 할게요", "scratch that … let's pay it now", "on second thought, let's do it".
+_REDO = re.compile(r"(다시\s*(할게|하겠|해\s*주세요|해\s*볼게|할래|진행|시작|신청|접수|신고|낼게|납부)|지금\s*(할게|낼게|하겠|해도\s*된)|"
+                   r"\bscratch that\b|\bi changed my mind\b|\bchanged my mind\b|\bon second thought\b|"
+                   r"\blet'?s (just )?(pay|do|file|report|finish|go ahead with) (it|that|this|them)( now)?\b|\bstart (it )?again\b|\bdo it (now|after all)\b)",
+                   re.IGNORECASE)
+
+
+def redoes(text: str) -> bool:
+    return bool(_REDO.search(text or ""))
+
+
+# After asking for a person, not wanting one any more: "상담원은 안 불러도 돼요", "never mind the human", or taking
+# it back and going on alone ("아 아니에요 그냥 할게요", "nah forget it, I'll just do it myself").
+_PERSON_NOT_NEEDED = re.compile(
+    r"((상담원|상담사|직원|사람|담당자)(분)?(은|는|도)?\s*(연결\s*)?(안\s*(불러|연결|해|바꿔)\S*\s*(도|돼)|필요\s*없|취소|괜찮)|"
+    r"\b(no need for|don'?t need|never ?mind|forget|cancel|scrap)\s+(the |a |an |that )?(real )?(human|agent|person|operator|staff|call)\b|"
+    r"\b(no|don'?t) need (for )?(a |an |the )?(human|agent|person|operator)\b)", re.IGNORECASE)
+_TAKES_IT_BACK = re.compile(r"(^\W*(아\s*)?(아니에요|아니요|아뇨|아니|아냐|아니다|됐어요|괜찮아요)|\s(아니에요|아니다|됐어요)\b|"
+                            r"\b(nah|actually no|never ?mind|forget (it|that)|on second thought|scratch that|"
+                            r"no need|it'?s (fine|ok|okay)|no,? (it'?s )?(fine|ok|okay))\b)", re.IGNORECASE)
+_GOES_ON_ALONE = re.compile(r"((그냥|제가|혼자|여기서|직접)\s*(계속\s*)?(할게|해\s*볼게|해볼게|하겠|할래|진행|해\s*주세요)|(계속|이어서)\s*(할게|해\s*주세요|진행)|"
+                            r"\b(do|finish|handle) it myself\b|\b(i'?ll|i will|let me|i can) (just )?(do|handle|finish|try|carry on|continue|go on|keep going)\b|"
+                            r"\bgo ahead\b|\bcarry on\b|\bkeep going\b|\bcontinue( here)?\b)", re.IGNORECASE)
+
+
+# Said alone while waiting, only the request for a person is there to take back.
+_ONLY_TAKES_BACK = re.compile(r"^\W*(아\s*)?(취소(할게요|해\s*주세요|요)?|됐어요|괜찮아요|cancel( it| that)?( please)?|never ?mind|nvm|forget it)\W*$",
+                              re.IGNORECASE)
+
+
+def person_not_needed(text: str) -> bool:
+    """The citizen waiting for a person takes the request back (actions/handoff_waiting.py)."""
+    text = text or ""
+    if _PERSON_NOT_NEEDED.search(text) or _ONLY_TAKES_BACK.search(text):
+        return True
+    return bool(_TAKES_IT_BACK.search(text) and _GOES_ON_ALONE.search(text))
 
 
 def wants_person(text: str, intent: Optional[str], confidence: float, ranking: Sequence[Mapping[str, Any]],
@@ -676,7 +731,8 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
     names_answer = requested_slot in CONFIRM_SLOTS and any(
         SLOT_WORDS[s].search(text) for s in task_slots if s in SLOT_WORDS and filled.get(s) is not None)
     if wants_person(text, intent, confidence, ranking, requested_slot) \
-            and not (names_answer and not _PERSON.search(text)):
+            and not ((names_answer or (answers_asked and requested_slot not in FREE_TEXT_SLOTS))
+                     and not _PERSON.search(text)):
         # "같이 가는 사람이 빠졌어요" at the summary names who moves: NLU's "person" alone does not win there.
         return Reading(Kind.PERSON)
     if wants_cancel(text, intent, confidence, requested_slot, ranking, answers_asked):
@@ -688,6 +744,10 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
             # traffic light at my junction"
             return Reading(Kind.SWITCH, switch_to=other)
         return Reading(Kind.CANCEL)
+    if answers_asked and intent == "cancel" and confidence >= 0.5 and named_switch(text, own_services):
+        # "actually forget the bins, I need to sort out my address change first": "bins" would answer the category
+        # asked, but the words drop it for another service
+        return Reading(Kind.SWITCH, switch_to=named_switch(text, own_services))
     bare = _LEAD.sub("", text)  # "sorry one sec, someone at the door"
     waits = not answers_asked and named_switch(text, own_services) is None  # "아 잠깐 그거보다 과태료 먼저 낼게요"
     if (_WAIT.match(text) or _WAIT.match(bare)) and waits:

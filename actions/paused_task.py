@@ -8,7 +8,7 @@ words is a new task: the paused answers are dropped then, never mixed into it.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -54,6 +54,47 @@ def pause(tracker: Tracker) -> List[EventType]:
     return [SlotSet("paused_task", ([{"form": form, "slots": answers}] + others)[:MAX_PAUSED])]
 
 
+# A handoff keeps the form's state too: the citizen may take the request for a person back before anyone picks
+# it up (actions/handoff_waiting.py), and the form then goes on where it stopped.
+_NOT_KEPT_FOR_PERSON = {"form_outcome", "summary_change", "summary_undo", "last_error"}
+
+
+def form_when_spoken(tracker: Tracker) -> Optional[str]:
+    """The form that was asking when the citizen sent this turn's message (the form may have let go since)."""
+    active = (tracker.active_loop or {}).get("name")
+    if active:
+        return str(active)
+    spoken = False
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "user":
+            spoken = True
+        elif kind == "active_loop" and spoken:
+            name = event.get("name")
+            return str(name) if name else None
+    return None
+
+
+def keep_for_person(tracker: Tracker) -> List[EventType]:
+    """The task in hand when a person is asked for (any form, verification included), newest first."""
+    form = form_when_spoken(tracker)
+    if not form:
+        return []
+    answers = {slot: tracker.get_slot(slot) for slot in FORM_SLOTS
+               if slot not in _NOT_KEPT_FOR_PERSON and tracker.get_slot(slot) is not None}
+    others = [task for task in _paused(tracker) if task.get("form") != form]
+    return [SlotSet("paused_task", ([{"form": form, "slots": answers, "handoff": True}] + others)[:MAX_PAUSED])]
+
+
+def taken_back_from_person(tracker: Tracker) -> Optional[Tuple[str, SlotSet]]:
+    """The form kept when the person was asked for, and the paused tasks with it marked to resume now."""
+    tasks = _paused(tracker)
+    if not tasks or not tasks[0].get("handoff") or not isinstance(tasks[0].get("form"), str):
+        return None
+    first = {**tasks[0], "taken_back": True}
+    return str(first["form"]), SlotSet("paused_task", [first] + tasks[1:])
+
+
 def paused_here(tracker: Tracker, form: str) -> bool:
     return any(task.get("form") == form for task in _paused(tracker))
 
@@ -61,7 +102,7 @@ def paused_here(tracker: Tracker, form: str) -> bool:
 def resumed(tracker: Tracker, form: str, message: str) -> Optional[Dict[str, Any]]:
     """The paused answers of `form` when the message goes back to it, else None."""
     task = next((task for task in _paused(tracker) if task.get("form") == form), None)
-    if task is None or not resumes_task(message, SERVICE_OF_FORM.get(form, "")):
+    if task is None or not (task.get("taken_back") or resumes_task(message, SERVICE_OF_FORM.get(form, ""))):
         return None
     slots = task.get("slots")
     return dict(slots) if isinstance(slots, dict) else None

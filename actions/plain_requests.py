@@ -14,6 +14,7 @@ from rasa_sdk.events import EventType, FollowupAction
 
 from actions.complaints import guess_category, problem_words
 from actions.interpret import LOAN_WORDS, SERVICE_FORMS, asks, puts_off, services_named
+from actions.parsing import find_case_number
 from actions.paused_task import SERVICE_OF_FORM, going_back_to
 
 # NLU must see the service too, if only a little (a bare "과태료" question is not a request to pay).
@@ -33,6 +34,10 @@ _WHEN_DONE = re.compile(r"(얼마나\s*(더\s*)?걸|언제\s*(쯤\s*)?(끝|나�
                         r"\bhow (much )?long\b|\bwhen will (it|that|this|they)\b|\bany news\b)", re.IGNORECASE)
 
 
+# Every application of the citizen, not one case: the list.
+_ALL_MINE = re.compile(r"(\ball (of )?my (applications|cases|requests)\b|\bmy applications\b|\bapplications i (made|filed|submitted)\b|"
+                       r"신청\s*(건|한\s*거)\s*(들|전부|다|모두)|(신청|접수)\S*\s*(건|거)?\s*(들)?\s*(한\s*번에\s*)?(전부|모두|다)\s*(보|확인|조회)|"
+                       r"내\s*신청\s*(목록|내역))", re.IGNORECASE)
 _PAY_VERB = re.compile(r"(낼|내려|내고|납부|결제|\bpay\b|\bpaying\b)", re.IGNORECASE)
 
 
@@ -47,6 +52,8 @@ def plain_request(tracker: Tracker) -> Optional[str]:
         return SERVICE_OF_FORM[back]  # its form resumes the paused task where it stopped
     if tracker.get_slot("last_case") and _WHEN_DONE.search(words) and not services_named(words):
         return "check_application_status"  # the status form takes the case just handled (REFERS_BACK)
+    if _ALL_MINE.search(words) and not find_case_number(words) and not _PAY_VERB.search(words):
+        return "list_applications"  # "the status of all my applications … thank you po" (nlu_fallback)
     named = services_named(words)
     if len(named) == 1 and named[0] != "file_complaint" and _score(ranking, named[0]) >= LEANS:
         return named[0]
@@ -72,5 +79,7 @@ def plain_request(tracker: Tracker) -> Optional[str]:
 def start_plain_request(tracker: Tracker) -> Optional[List[EventType]]:
     """The events that start the service the words ask for, or None."""
     service = plain_request(tracker)
+    if service == "list_applications":
+        return [FollowupAction("verify_form")]  # verification alone, then the list (action_verified_request)
     return [FollowupAction(SERVICE_FORMS[service])] if service else None
 

@@ -310,6 +310,14 @@ TEXTS: dict[str, dict[str, Template]] = {
     "complaint_done": {"ko": "민원 접수: {number}.[ 담당: {department}.][ 처리 기한: {deadline}.]",
                        "en": "Complaint filed: {number}.[ Handled by {department}.][ The answer is due by {deadline}.]"},
     # --- handoff ---------------------------------------------------------------------------------------------
+    # The citizen took back a request for a person before anyone picked it up (actions/handoff_waiting.py)
+    # "sorry, what date did I give you?" mid-form: the answer as kept, then the question again
+    "recall_value": {"ko": "말씀하신 {field}: {value}", "en": "The {field} you gave: {value}"},
+    # Who sees the data the citizen gives (docs/CONTRACTS.md "Handoff": the desk never gets phone, birth date or code)
+    "privacy_answer": {"ko": "주신 정보는 본인 확인과 이 요청 처리에만 써요. 상담원에게는 번호와 생년월일이 가려져 보여요.",
+                       "en": "Your details are used only to confirm it's you and to handle this request. "
+                             "Agents see your phone number and birth date masked."},
+    "handoff_withdrawn": {"ko": "알겠어요, 상담원 연결을 취소했어요.", "en": "OK, I've cancelled the request for an agent."},
     "handoff_queued": {"ko": "상담원을 연결하고 있어요.[ 대기 {position}번째로] 약 {minutes}분 걸려요.",
                        "en": "Connecting you to an agent.[ You are number {position},] about {minutes} min."},
     # Out of hours the desk books a callback: {ticket} its number (callback_ticket), {when} the next opening
@@ -397,6 +405,7 @@ FALLBACKS: dict[str, dict[str, str]] = {
     "topics": {"ko": "진행 상황", "en": "progress"},
     "quiet": {"ko": "", "en": ""},
     "items": {"ko": "-", "en": "-"},
+    "value": {"ko": "-", "en": "-"},
 }
 
 # Segments (SMS) a text may take with realistic values, where one is not enough; every other text: one.

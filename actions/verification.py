@@ -21,8 +21,8 @@ from actions import conversation as conv
 from actions.dates import VAGUE_DATE, parse_date
 from actions.govapi_client import ErrKind, get_client
 from actions.interpret import (AGENCY_QUESTION, CHOICE_NUMBER, CHOICE_SLOTS, CONFIRM_SLOTS, FINE_APPEAL, FINE_LATE,
-                               FREE_TEXT_SLOTS, SERVICE_FORMS, SLOT_WORDS, Kind, Reading, asks, puts_off, read_message,
-                               said_last, says_change)
+                               FREE_TEXT_SLOTS, PRIVACY_QUESTION, RECALL, RECALLABLE, SERVICE_FORMS, SLOT_WORDS, Kind, Reading, asks, puts_off, read_message,
+                               said_last, says_change, wants_person)
 from actions.paused_task import SERVICE_OF_FORM, paused_here, resumed, without
 from actions.parsing import (find_case_number, is_no, is_yes, keeps_as_is, means_all, negated, normalise_phone,
                              parse_birth_date, parse_otp,
@@ -79,7 +79,7 @@ _SENTENCE = re.compile(r"[^.?!？]+[.?!？]*")
 
 # A question that asks for a change ("can I change the date?", "날짜 바꿀 수 있어요?"), not one about what changes ("does
 # this also update my car registration?").
-_ASKS_TO_CHANGE = re.compile(r"(\b(can|could|may) (i|we|you) (please )?(change|fix|correct|edit|update|redo)\b|바꿀\s*수|바꿔도|"
+_ASKS_TO_CHANGE = re.compile(r"(\b(can|could|may) (i|we|you) (please )?(change|fix|correct|edit|update|redo|amend|alter|modify)\b|바꿀\s*수|바꿔도|"
                              r"바꿔\s*주실|변경\s*(할|해도|가능)|수정\s*(할|해도|가능)|고칠\s*수|고쳐도)", re.IGNORECASE)
 
 
@@ -193,13 +193,27 @@ class VerifiedFormValidation(FormValidationAction):
         when given) and the form asks the question where it stopped, unless the message answers it too ("그럼 아까
         과태료는 카드로 낼게요")."""
         lang = conv.language(tracker)
-        service = SERVICE_OF_FORM[self.form_name()]
-        dispatcher.utter_message(text=text("resumed_task", lang, service=text(f"service_{service}", lang)))
+        service = SERVICE_OF_FORM.get(self.form_name())
+        if service:
+            dispatcher.utter_message(text=text("resumed_task", lang, service=text(f"service_{service}", lang)))
         tracker.slots.update(answers)  # not as events: only what changes now is validated
         events: List[EventType] = [SlotSet(name, value) for name, value in answers.items()]
         events.append(without(tracker, self.form_name()))
         waiting = [slot for slot in await self.service_slots(tracker) if tracker.get_slot(slot) is None]
-        if waiting and waiting[0] in _UNASKED_OK:
+        if not conv.citizen_token(tracker):
+            waiting = [slot for slot in VERIFY_SLOTS if tracker.get_slot(slot) is None]
+        if waiting and waiting[0] in VERIFY_SLOTS and waiting[0] != "phone":
+            # "ok fine, never mind the human. birthday is October 17, 1981": back from asking for a person, with
+            # the answer (a birth date or a code: nothing else reads as one)
+            holding = [c.strip() for c in CLAUSE.split(message) if c and c.strip() and self.accepts(waiting[0], c.strip(), tracker)]
+            if holding:
+                tracker.latest_message = {**(tracker.latest_message or {}), "text": holding[-1], "entities": []}
+                tracker.slots["requested_slot"] = waiting[0]
+                events.append(SlotSet("requested_slot", waiting[0]))
+                taken = await self.get_extraction_events(dispatcher, tracker, domain)
+                tracker.add_slots(taken)
+                events += taken
+        elif waiting and waiting[0] in _UNASKED_OK:
             # "thanks. ok back to the pothole, it's in front of 168 Eonju-ro": the clause that answers it
             holding = [c.strip() for c in CLAUSE.split(message) if c and c.strip() and self.fits(waiting[0], c, tracker)]
             if holding:
@@ -248,6 +262,12 @@ class VerifiedFormValidation(FormValidationAction):
         if isinstance(meta.get("location"), dict) or isinstance(meta.get("photo"), dict):
             return Reading(Kind.ANSWER)  # a shared place or a photo answers its question (or fills it early)
         message = conv.latest_text(tracker)
+        recalled = self.recalled(message, tracker)
+        if recalled:  # "sorry, what date did I give you?": told, then the question again; nothing changes
+            return Reading(Kind.QUESTION, slot=recalled, value="recall")
+        if PRIVACY_QUESTION.search(message) and asks(message) and not wants_person(message, None, 0.0, [], requested) \
+                and not self.accepts(requested, message, tracker):  # with the answer beside it: as a "why" below
+            return Reading(Kind.QUESTION, value="privacy")  # who sees the citizen's data: told, then asked again
         intent, confidence = conv.latest_intent(tracker)
         ranking = (tracker.latest_message or {}).get("intent_ranking") or []
         filled = {slot: tracker.get_slot(slot) for slot in self.task_slots()}
@@ -308,6 +328,22 @@ class VerifiedFormValidation(FormValidationAction):
             if later:
                 return Reading(Kind.EARLY, slot=later, value=message)  # "오늘 들어왔어요" asked for the address
         return reading
+
+    def recalled(self, message: Text, tracker: Tracker) -> Optional[Text]:
+        """The earlier answer a question about what was said names, when it has a value to tell."""
+        if not RECALL.search(message or ""):
+            return None
+        named = [slot for slot in RECALLABLE if slot in self.form_slots() and tracker.get_slot(slot)
+                 and SLOT_WORDS[slot].search(message)]
+        if "new_address" in named and "complaint_place" in named:
+            named.remove("new_address")
+        return named[0] if len(named) == 1 else None
+
+    def recalled_value(self, slot: Text, tracker: Tracker) -> str:
+        value = tracker.get_slot("address_label") if slot == "new_address" else tracker.get_slot(slot)
+        if isinstance(value, dict):
+            value = value.get("address") or value.get("label") or ""
+        return str(value or "")
 
     def said_last(self, requested: Text, message: Text, tracker: Tracker) -> Optional[Text]:
         """The value said last when one message takes back an answer of the asked kind and gives another. Not at a
@@ -432,12 +468,17 @@ class VerifiedFormValidation(FormValidationAction):
             # No slot set: the form steps aside for the rules of the intent NLU named (a switch is always a service
             # intent: data/rules/rules_switch.yml; digressions: rules_digressions.yml, then the form asks again).
             return []
+        if reading.kind == Kind.QUESTION and reading.value == "recall" and reading.slot:
+            dispatcher.utter_message(text=text("recall_value", lang, field=text(f"field_{reading.slot}", lang),
+                                               value=self.recalled_value(reading.slot, tracker)))
+            return self.ask_again(requested)
         if reading.kind == Kind.QUESTION:
             # "Why do you need it?" is answered by why_<slot> where there is one; "what do I type?" by the step's help.
             # "이번 달 초쯤? 기억이 잘 안 나요" where a date is asked: vague_<slot> says what exactly is needed.
             key = f"{reading.value}_{requested}" if reading.value in ("why", "vague") \
                 and f"{reading.value}_{requested}" in TEXTS else f"help_{requested}"
-            key = {"agencies": "move_agencies", "appeal": "fine_appeal", "late": "fine_late_question"}.get(
+            key = {"agencies": "move_agencies", "appeal": "fine_appeal", "late": "fine_late_question",
+                   "privacy": "privacy_answer"}.get(
                 reading.value or "", key)
             dispatcher.utter_message(text=text(key if key in TEXTS else "help_general", lang))
             return self.ask_again(requested)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Callable, List, Optional
+from typing import List, Optional
 
 IDENTIFIER_ENTITIES = ("case_number", "phone", "birth_date", "otp_code", "date")
 

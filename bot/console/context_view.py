@@ -88,7 +88,8 @@ PENDING_KINDS = {"payment": _l("과태료 결제", "fine payment"), "address_cha
                  "complaint": _l("민원 접수", "complaint")}
 # Statuses the console shows next to a handoff or a record.
 STATES = {"queued": _l("대기 중", "Waiting"), "claimed": _l("상담 중", "With an agent"),
-          "closed": _l("종료", "Closed"), "callback": _l("콜백 예정", "Callback booked")}
+          "closed": _l("종료", "Closed"), "callback": _l("콜백 예정", "Callback booked"),
+          "withdrawn": _l("시민이 취소", "Withdrawn by the citizen")}
 REASONS = {"requested": _l("시민이 상담원 요청", "Citizen asked for a person"),
            "agent": _l("상담원이 인계", "Taken over by staff"),
            "fallback": _l("챗봇이 이해하지 못함", "The bot did not understand"),

@@ -80,7 +80,7 @@ async def mine(request: web.Request) -> web.Response:
 @routes.get("/api/history")
 async def history(request: web.Request) -> web.Response:
     staff = request[STAFF]
-    query = select(Handoff).where(Handoff.state.in_(("closed", "callback"))).order_by(Handoff.created_at.desc()).limit(100)
+    query = select(Handoff).where(Handoff.state.in_(("closed", "callback", "withdrawn"))).order_by(Handoff.created_at.desc()).limit(100)
     if not staff.supervisor:
         query = query.where(Handoff.agent == staff.username)
     async with request.app[DB]() as session:

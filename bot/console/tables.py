@@ -53,7 +53,7 @@ class Handoff(Base):
     intent: Mapped[str | None] = mapped_column(String(64), nullable=True)
     form: Mapped[dict[str, Any] | None] = mapped_column(nullable=True)
     last_errors: Mapped[list[Any]] = mapped_column(default=list)
-    state: Mapped[str] = mapped_column(String(16), index=True)  # queued | claimed | closed | callback
+    state: Mapped[str] = mapped_column(String(16), index=True)  # queued | claimed | closed | callback | withdrawn
     agent: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
     claimed_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)

@@ -8,7 +8,7 @@ from aiohttp import web
 from bot.console.appkeys import DESK, SETTINGS
 from bot.desk.access import HANDOFF_ID, checked_id
 from bot.desk.bodies import read_json
-from bot.desk.errors import DeskError
+from bot.desk.errors import DeskError, InvalidRequest
 
 routes = web.RouteTableDef()
 
@@ -39,6 +39,19 @@ async def satisfaction(request: web.Request) -> web.Response:
     handoff_id = checked_id(request.match_info["handoff_id"], HANDOFF_ID, "handoff")
     await request.app[DESK].record_satisfaction(handoff_id, body.get("score"))
     return web.json_response({"recorded": True})
+
+
+@routes.post("/v1/handoffs/{handoff_id}/withdraw")
+async def withdraw(request: web.Request) -> web.Response:
+    """{"conversation_id"}: the citizen took the request back while queued. 200 {"withdrawn": true}; 409
+    wrong_state once an agent has the conversation (or it is closed); 404 for another conversation's handoff."""
+    _require_token(request)
+    body = await read_json(request)
+    handoff_id = checked_id(request.match_info["handoff_id"], HANDOFF_ID, "handoff")
+    conversation_id = body.get("conversation_id")
+    if not isinstance(conversation_id, str) or not conversation_id:
+        raise InvalidRequest("conversation_id is required")
+    return web.json_response(await request.app[DESK].withdraw(handoff_id, conversation_id))
 
 
 @routes.get("/v1/handoffs/{handoff_id}")

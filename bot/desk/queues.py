@@ -23,7 +23,8 @@ REASONS = ("requested", "fallback", "lockout", "sensitive", "agent")
 CHANNELS = ("telegram", "sms", "web", "rest")
 ONLINE_WITHIN_SECONDS = 90  # an agent whose console sent a heartbeat this recently is on line
 
-# state: queued -> claimed -> closed; queued -> callback (nobody in time / out of hours)
+# state: queued -> claimed -> closed; queued -> callback (nobody in time / out of hours);
+# queued -> withdrawn (the citizen no longer wants a person, before anyone took the conversation)
 _CLAIM = """
 local state = redis.call('HGET', KEYS[1], 'state')
 if not state then return {'missing', ''} end
@@ -39,7 +40,7 @@ _MOVE = """
 local state = redis.call('HGET', KEYS[1], 'state')
 if not state then return {'missing', ''} end
 local agent = redis.call('HGET', KEYS[1], 'agent') or ''
-if ARGV[3] == 'callback' then
+if ARGV[3] == 'callback' or ARGV[3] == 'withdrawn' then
   if state ~= 'queued' then return {'state', state} end
 elseif state ~= 'claimed' then
   return {'state', state}
@@ -211,7 +212,7 @@ class DeskQueues:
         if status == "missing":
             raise NotFound(f"no handoff {handoff_id}")
         if status == "state":
-            raise WrongState(f"{handoff_id} is {detail}, not {'queued' if state == 'callback' else 'claimed'}")
+            raise WrongState(f"{handoff_id} is {detail}, not {'queued' if state in ('callback', 'withdrawn') else 'claimed'}")
         if status == "owner":
             raise NotYours(f"{handoff_id} belongs to {detail}")
         return detail  # the previous owner
@@ -242,6 +243,12 @@ class DeskQueues:
                 pipe.ltrim(self.keys.handle_times, 0, 49)
                 await pipe.execute()
         return record
+
+    async def withdraw(self, handoff_id: str) -> dict[str, str]:
+        """The citizen took the request back: out of the queue, unless someone has it already (WrongState)."""
+        record = await self.get(handoff_id)
+        await self._run_move(handoff_id, "citizen", True, "withdrawn", conversation_id=record["conversation_id"])
+        return await self.get(handoff_id)
 
     async def to_callback(self, handoff_id: str) -> dict[str, str]:
         """Nobody answered in time: out of the queue, the bot gets the conversation back."""

@@ -167,6 +167,22 @@ class DeskService:
             await self.queues.remember_told(handoff_id, position.position)
         return answer
 
+    async def withdraw(self, handoff_id: str, conversation_id: str) -> dict[str, Any]:
+        """The citizen no longer wants a person ("아 아니에요 그냥 할게요") while still queued: the handoff leaves the
+        queue and the bot goes on (the action resumes the conversation). WrongState once an agent has it: the
+        citizen's words then reach that agent as any other message."""
+        record = await self.queues.get(handoff_id)
+        if record.get("conversation_id") != conversation_id:
+            raise NotFound(f"no handoff {handoff_id} for this conversation")
+        record = await self.queues.withdraw(handoff_id)
+        async with self.db() as session:
+            handoff = await self._handoff(session, handoff_id)
+            handoff.state, handoff.closed_at = "withdrawn", utc(record["closed_at"])
+            audit(session, "citizen", "withdraw", handoff_id)
+            await session.commit()
+        await self.publish("queue", handoff_id=handoff_id)
+        return {"handoff_id": handoff_id, "withdrawn": True}
+
     async def record_satisfaction(self, handoff_id: str, score: Any) -> None:
         if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
             raise InvalidRequest("score must be an integer from 1 to 5")

@@ -47,7 +47,8 @@ def test_a_problem_told_without_its_category_word_still_finds_it(text, expected)
 
 
 @pytest.mark.parametrize("text,none", [("사진은 못 찍었어용", True), ("사진x", True), ("사진은 패스할게요", True),
-                                       ("didn't take one", True), ("pass on the photo", True), ("사진 보낼게요", False)])
+                                       ("didn't take one", True), ("pass on the photo", True), ("사진 보낼게요", False),
+                                       ("사진은 따로 찍어 두지 못했습니다.", True), ("I am afraid I have no photograph.", True)])
 def test_no_photo_said_in_other_words(text, none):
     from actions.complaints import no_photo
     assert no_photo(text) is none
@@ -77,3 +78,10 @@ async def test_yes_with_another_category_in_words_takes_that_category(govapi, ac
                         requested_slot="complaint_category")
     await runner.say("yes parking", intent="affirm", confidence=0.7)
     assert runner.slots["complaint_category"] == "illegal_parking"
+
+
+def test_no_photograph_said_in_a_first_message_counts():
+    from actions.complaints import _NO_PHOTO_SAID
+    assert _NO_PHOTO_SAID.search("a street lamp has been out outside 138 Jong-ro. I am afraid I have no photograph of it.")
+    assert _NO_PHOTO_SAID.search("선릉로 325 앞인데 사진은 찍어 두지 못했습니다")
+    assert not _NO_PHOTO_SAID.search("사진 찍어 뒀어요 보내드릴게요")

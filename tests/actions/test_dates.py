@@ -23,6 +23,8 @@ TODAY = date(2026, 11, 25)  # a Wednesday
     ("12/1", date(2026, 12, 1)),
     ("2026-12-01", date(2026, 12, 1)),
     ("2026.12.01", date(2026, 12, 1)),
+    ("낼 들어감", date(2026, 11, 26)),       # 낼 for 내일, in chat
+    ("낼부터 들어가요", date(2026, 11, 26)),
 ])
 def test_korean_dates(text: str, expected: date) -> None:
     assert parse_date(text, TODAY) == expected

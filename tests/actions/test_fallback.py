@@ -129,3 +129,26 @@ async def test_going_back_to_a_paused_task_in_words_nlu_did_not_place_starts_its
     tracker.slots["paused_task"] = [{"form": "file_complaint_form", "slots": {"complaint_text": "the swing is broken"}}]
     events, _ = await run_action(ActionDefaultFallback(), tracker, domain)
     assert events == [{"event": "followup", "name": "file_complaint_form", "timestamp": None}]
+
+
+@pytest.mark.asyncio
+async def test_all_my_applications_in_words_nlu_did_not_place_lists_them_after_verification(domain):
+    tracker = _ranked("Hello po, good day! I would like to ask the status of all my applications in the city office, "
+                      "thank you po.", "nlu_fallback", {"nlu_fallback": 0.5, "list_applications": 0.45,
+                                                         "check_application_status": 0.3}, "en")
+    events, _ = await run_action(ActionDefaultFallback(), tracker, domain)
+    assert events == [{"event": "followup", "name": "verify_form", "timestamp": None}]
+
+
+@pytest.mark.asyncio
+async def test_taking_back_a_cancel_right_after_it_starts_the_same_service_again(domain):
+    from actions.common import ActionCancel
+    tracker = make_tracker({"language": "ko"}, "아니다 가산금 더 붙기 전에 하나라도 내야겠어요 다시 할게요", "cancel", 0.73)
+    tracker.events[:0] = [{"event": "active_loop", "name": "pay_fine_form"},
+                          {"event": "active_loop", "name": None},
+                          {"event": "bot", "text": "취소했어요. 다른 도움이 필요하면 말씀해주세요."}]
+    events, messages = await run_action(ActionCancel(), tracker, domain)
+    assert events == [{"event": "followup", "name": "pay_fine_form", "timestamp": None}] and messages == []
+    tracker.events[2] = {"event": "bot", "text": "무엇을 도와드릴까요?"}  # not right after a cancel: nothing to redo
+    events, messages = await run_action(ActionCancel(), tracker, domain)
+    assert "취소할 진행 중인 요청이 없어요" in messages[0]["text"]

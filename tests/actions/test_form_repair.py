@@ -1083,3 +1083,48 @@ async def test_a_whole_place_said_at_the_photo_question_puts_the_place_right(gov
     assert runner.asking == "photo_id"
     await runner.say("테헤란로 12 앞 사거리요")
     assert "테헤란로 12" in str(runner.slots["complaint_place"]) and runner.asking == "photo_id"
+
+
+async def test_a_complaint_taken_back_from_a_person_goes_on_where_it_stopped(govapi, actions_on_govapi, domain):
+    """The request for a person withdrawn (actions/handoff_waiting.py marks the task kept at the handoff)."""
+    sender, slots = await verified_slots(govapi, domain)
+    kept = {"form": "file_complaint_form", "handoff": True, "taken_back": True,
+            "slots": {"complaint_text": "놀이터 그네 줄이 끊어졌어요", "complaint_category": "parks"}}
+    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender,
+                        slots={**slots, "paused_task": [kept]})
+    await runner.say("아 아니에요 그냥 할게요", intent="deny")
+    assert "이어서" in texts_of(runner.messages)
+    assert runner.slots["complaint_category"] == "parks" and runner.asking == "complaint_place"
+    assert runner.slots["paused_task"] is None
+
+
+async def test_a_birth_date_said_while_taking_back_the_person_is_taken(govapi, actions_on_govapi, domain):
+    """"ok fine, never mind the human. birthday is …": back at verification, with its answer."""
+    kept = {"form": "pay_fine_form", "handoff": True, "taken_back": True, "slots": {}}
+    runner = FormRunner(ValidatePayFineForm(), "pay_fine_form", domain, language="en",
+                        slots={"phone": DEMO_PHONE, "paused_task": [kept]})
+    birth = date.fromisoformat(DEMO_BIRTH)
+    await runner.say(f"ok fine, never mind the human. birthday is {birth:%B} {birth.day}, {birth.year}", intent="deny")
+    assert runner.slots.get("birth_date") == DEMO_BIRTH
+    assert runner.asking == "otp_code", runner.messages
+
+
+async def test_asking_what_was_said_tells_it_and_changes_nothing(govapi, actions_on_govapi, domain):
+    runner = await verified_runner(govapi, domain, ValidateFileComplaintForm(), "file_complaint_form", language="en")
+    await runner.say("the swings in the park are broken", intent="file_complaint")
+    await runner.say("yes", intent="affirm")
+    await runner.say("park by 10 Jong-ro")
+    assert runner.asking == "photo_id"
+    await runner.say("sorry what address did I give you?", intent="ask_question")
+    assert "The place you gave: park by 10 Jong-ro" in texts_of(runner.messages)
+    assert runner.asking == "photo_id" and runner.slots["complaint_place"] == {"address": "park by 10 Jong-ro"}
+
+
+async def test_who_sees_the_data_is_answered_and_the_question_asked_again(actions_on_govapi, domain):
+    runner = FormRunner(ValidatePayFineForm(), "pay_fine_form", domain, language="en")
+    await runner.say("I'd like to pay my fines", intent="pay_fine")
+    assert runner.asking == "phone"
+    await runner.say("Before I give my number, may I ask who will be able to see my personal details?",
+                     intent="request_human", confidence=0.82)
+    assert "masked" in texts_of(runner.messages)
+    assert runner.asking == "phone" and runner.slots.get("form_outcome") is None  # no handoff

@@ -239,3 +239,63 @@ async def test_paying_a_fine_said_in_words_with_a_birth_date_starts_the_payment(
                                                {"name": "pay_fine", "confidence": 0.04}])
     events, messages = await run_action(ActionDefaultFallback(), said, domain)
     assert not messages and "pay_fine_form" in followups(events)
+
+
+async def _withdrawal_answer(url, token, handoff_id):
+    import aiohttp
+
+    async with aiohttp.ClientSession() as http:
+        async with http.get(f"{url}/v1/handoffs/{handoff_id}", headers={"Authorization": f"Bearer {token}"}) as r:
+            assert r.status == 200
+            return await r.json()
+
+
+async def _queued_at_the_payment_method(handoff_desk, domain, monkeypatch, sender):
+    """A citizen asked for a person at the payment method; the desk queued them and the bot paused."""
+    url, token = handoff_desk
+    monkeypatch.setenv("HANDOFF_URL", url)
+    monkeypatch.setenv("HANDOFF_TOKEN", token)
+    slots = {"language": "ko", "requested_slot": "payment_method", "fine_ids": ["fn_000001"], "citizen_token": "t"}
+    asked = make_tracker(slots, "결제 방법이 헷갈리는데 상담원분이랑 얘기할 수 있을까요", "request_human",
+                         form="pay_fine_form", sender=sender)
+    events, _ = await run_action(ActionHandoff(), asked, domain)
+    kept = slot_updates(events)
+    return {**slots, **kept, "requested_slot": None, "fine_ids": None}, kept["handoff_id"]
+
+
+async def test_taking_back_a_queued_request_for_a_person_withdraws_it_and_the_task_goes_on(
+        handoff_desk, actions_on_govapi, domain, monkeypatch):
+    from actions.handoff_waiting import ActionHandoffWaiting
+
+    slots, handoff_id = await _queued_at_the_payment_method(handoff_desk, domain, monkeypatch, "tg:5151")
+    assert slots["paused_task"][0]["form"] == "pay_fine_form"
+    assert slots["paused_task"][0]["slots"]["fine_ids"] == ["fn_000001"]  # the answers so far, kept
+    waiting = make_tracker(slots, "아 아니에요 그냥 할게요", "deny", sender="tg:5151")
+    events, messages = await run_action(ActionHandoffWaiting(), waiting, domain)
+    assert "상담원 연결을 취소했어요" in texts_of(messages)
+    assert any(e.get("event") == "resume" for e in events)
+    assert slot_updates(events)["handoff_id"] is None
+    assert followups(events) == ["pay_fine_form"]  # the form asks where it stopped (its resume takes the answers)
+    assert slot_updates(events)["paused_task"][0]["taken_back"] is True
+    assert (await _withdrawal_answer(*handoff_desk, handoff_id))["open"] is False
+
+
+async def test_words_for_the_agent_while_waiting_change_nothing(handoff_desk, actions_on_govapi, domain, monkeypatch):
+    from actions.handoff_waiting import ActionHandoffWaiting
+
+    slots, handoff_id = await _queued_at_the_payment_method(handoff_desk, domain, monkeypatch, "tg:5252")
+    for words in ("언제 연결돼요?", "네 기다릴게요", "no, I still need an agent", "1번 과태료요"):
+        events, messages = await run_action(ActionHandoffWaiting(), make_tracker(slots, words, sender="tg:5252"), domain)
+        assert events == [] and messages == []
+    assert (await _withdrawal_answer(*handoff_desk, handoff_id))["open"] is True
+
+
+async def test_a_request_for_a_person_cannot_be_withdrawn_for_another_conversation(
+        handoff_desk, actions_on_govapi, domain, monkeypatch):
+    from actions.handoff_waiting import ActionHandoffWaiting
+
+    slots, handoff_id = await _queued_at_the_payment_method(handoff_desk, domain, monkeypatch, "tg:5353")
+    other = make_tracker(slots, "never mind the agent, I'll do it myself", sender="tg:9999")
+    events, messages = await run_action(ActionHandoffWaiting(), other, domain)
+    assert events == [] and messages == []  # the desk refused: the id belongs to tg:5353
+    assert (await _withdrawal_answer(*handoff_desk, handoff_id))["open"] is True

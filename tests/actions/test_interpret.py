@@ -887,3 +887,56 @@ def test_a_number_alone_said_last_puts_right_the_number_of_what_came_before():
 
     assert said_last("강남대로 93 아니고 153이에요", road) == "강남대로 153"
     assert said_last("17 Huam-ro no wait sorry 20 Huam-ro", road) == "20 Huam-ro"
+
+
+@pytest.mark.parametrize("text", [
+    "아 아니에요 그냥 할게요", "아 아니에요 그냥 해볼게요 기다리기도 뭐하고", "아 방금 문자 왔어요 상담원은 안 불러도 돼요",
+    "아 가산금 붙어서 그렇구나 아니에요 상담사 안 불러도 돼요", "nah forget it, I'll just do it myself",
+    "actually no, it's fine, please just go ahead and file it", "ok fine, never mind the human. birthday is October 17, 1981",
+    "On second thought, there's no need. I'll carry on here.", "never mind", "상담원 연결 취소해 주세요"])
+def test_taking_back_a_request_for_a_person(text):
+    from actions.interpret import person_not_needed
+    assert person_not_needed(text)
+
+
+@pytest.mark.parametrize("text", ["네 기다릴게요", "언제 연결돼요?", "I will wait", "ok thanks", "상담원 언제 와요",
+                                  "아니 왜 이렇게 오래 걸려요", "no, I still need an agent", "1952년 11월 8일"])
+def test_words_while_waiting_for_a_person_that_keep_the_request(text):
+    from actions.interpret import person_not_needed
+    assert not person_not_needed(text)
+
+
+@pytest.mark.parametrize("text,redo", [
+    ("아니다 가산금 더 붙기 전에 하나라도 내야겠어요 다시 할게요", True), ("알아보니까 지금 해도 된대요 전입신고 다시 할게요", True),
+    ("eh scratch that, the late fee isn't worth it. let's pay it now", True), ("취소", False),
+    ("다시 말해 주세요", False), ("ok thanks", False)])
+def test_taking_back_a_cancel(text, redo):
+    from actions.interpret import redoes
+    assert redoes(text) is redo
+
+
+@pytest.mark.parametrize("text", ["다시 생각해 보니 이번 민원은 접수하지 말고 취소해 주시기 바랍니다.",
+                                  "번거롭게 해드려 죄송하지만 취소 부탁드립니다"])
+def test_formal_ways_to_stop_at_a_summary(text):
+    reading = read(text, "complaint_confirm", COMPLAINT_TASK, COMPLAINT_FILLED, intent="deny", confidence=0.6)
+    assert reading.kind == Kind.CANCEL
+
+
+def test_so_kind_as_to_names_no_category():
+    reading = read("Would you be so kind as to let me amend the location before it is filed? I gave the wrong "
+                   "building number.", "complaint_confirm", COMPLAINT_TASK, COMPLAINT_FILLED, intent="inform")
+    assert reading.kind == Kind.CORRECTION and reading.slot == "complaint_place"
+
+
+def test_an_answer_nlu_heard_as_a_person_stays_an_answer_without_words_for_one():
+    # "전입하는 사람은 저 한 명뿐입니다" (request_human 0.76) at the household question
+    reading = read("전입하는 사람은 저 한 명뿐입니다.", "member_ids", ADDRESS_TASK, ADDRESS_FILLED,
+                   intent="request_human", confidence=0.76, answers=True)
+    assert reading.kind != Kind.PERSON
+
+
+def test_forgetting_the_answer_for_another_service_first_is_a_switch():
+    reading = read("actually forget the bins, I need to sort out my address change first", "complaint_category",
+                   COMPLAINT_TASK, {"complaint_text": "overflowing bins"}, intent="cancel", confidence=0.81,
+                   answers=True, services=("file_complaint",))
+    assert reading.kind == Kind.SWITCH and reading.switch_to == "change_address"

@@ -15,3 +15,9 @@ HOUSEHOLD = [
 ])
 def test_members_are_named_by_whole_words(said, named):
     assert named_members(said, HOUSEHOLD) == named
+
+
+@pytest.mark.parametrize("text", ["전입하는 사람은 저 한 명뿐입니다.", "이사하는 사람은 저 하나예요", "저 혼자요"])
+def test_the_citizen_alone_in_formal_words_picks_nobody(text):
+    from actions.address import pick_members
+    assert pick_members(text, [{"id": "p_2", "name": "Maria Smith", "relation": "spouse"}]) == []

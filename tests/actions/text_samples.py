@@ -45,6 +45,7 @@ TYPICAL: dict[str, dict[str, object]] = {
     "text": {"ko": "집 앞 가로등이 사흘째 꺼져 있어요", "en": "The street light outside my house has been out for 3 days"},
     "category": {"ko": "도로·시설물", "en": "Roads and facilities"},
     "place": {"ko": "서울 강남구 테헤란로 12", "en": "12 Teheran-ro, Gangnam-gu"},
+    "value": {"ko": "2026-12-08", "en": "park by 10 Jong-ro"},
     "position": {"ko": 2, "en": 2},
     "ticket": {"ko": "CB-1A2B3C4D", "en": "CB-1A2B3C4D"},
     "when": {"ko": "2026-12-07T09:00:00+09:00", "en": "2026-12-07T09:00:00+09:00"},

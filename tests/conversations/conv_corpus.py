@@ -168,6 +168,9 @@ def _matrix_conversation(form: str, question: str, kind: str, lang: str, channel
     if kind == "person":
         text = _rotate(interruptions["person"][lang], n)
         steps.append({"say": text, "expect": {"active_loop": None, "handoff": True, "writes": "none"}})
+        if qs.index(question) % 2:  # at every other question it is taken back while still queued: the form goes
+            # on at the same question
+            steps.append({"say": _rotate(interruptions["person_taken_back"][lang], n + (lang == "en")), "expect": stay})
     elif kind == "cancel":
         text = _rotate(interruptions["cancel"][lang], n)
         steps.append({"say": text, "expect": {"active_loop": None, "writes": "none", "handoff": False}})

@@ -1,4 +1,6 @@
-from minwon_nlu.language import detect_language
+import pytest
+
+from minwon_nlu.language import detect_language, requested_language
 
 
 def lang(text):
@@ -36,3 +38,16 @@ def test_switch_request_span_is_the_language_word():
     text = "in English please"
     guess = detect_language(text)
     assert text[guess.start:guess.end] == "English"
+
+
+@pytest.mark.parametrize("text", ["my new address is written only in Korean on the contract",
+                                  "the letter is in Korean, I can't read it", "the notice was in English"])
+def test_saying_what_a_text_is_written_in_asks_for_no_language(text):
+    assert requested_language(text) is None
+
+
+@pytest.mark.parametrize("text,language", [("can we do this in english", "en"), ("reply in english please", "en"),
+                                           ("can you speak in korean", "ko")])
+def test_a_request_after_a_short_word_is_still_a_request(text, language):
+    guess = requested_language(text)
+    assert guess is not None and guess.value == language

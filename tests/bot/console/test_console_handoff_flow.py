@@ -2,7 +2,7 @@
 import asyncio
 
 import pytest
-from console_helpers import escalate
+from console_helpers import HANDOFF_TOKEN, escalate
 
 from bot.console.appkeys import DESK
 
@@ -204,3 +204,40 @@ async def test_an_agent_can_take_a_live_conversation_from_the_bot_with_a_reason(
 async def test_a_takeover_needs_a_real_conversation_id(agent1):
     resp = await agent1.post("/api/takeover", {"conversation_id": "12345"})
     assert resp.status == 400 and (await resp.json())["code"] == "invalid_request"
+
+
+async def _withdraw(bot, handoff_id, conversation_id, token=HANDOFF_TOKEN):
+    return await bot.post(f"/v1/handoffs/{handoff_id}/withdraw", json={"conversation_id": conversation_id},
+                          headers={"Authorization": f"Bearer {token}"})
+
+
+async def test_a_citizen_who_takes_the_request_back_while_queued_leaves_the_queue(bot, redis, namespace):
+    handoff_id = (await (await escalate(bot, "tg:3101", "w1")).json())["handoff_id"]
+    behind = (await (await escalate(bot, "tg:3102", "w2")).json())["handoff_id"]
+    resp = await _withdraw(bot, handoff_id, "tg:3101")
+    assert resp.status == 200 and (await resp.json())["withdrawn"] is True
+    assert await redis.get(f"{namespace}active:tg:3101") is None  # the edge stops copying to the desk
+    status = await (await bot.get(f"/v1/handoffs/{handoff_id}",
+                                  headers={"Authorization": f"Bearer {HANDOFF_TOKEN}"})).json()
+    assert status["open"] is False
+    moved_up = await (await bot.get(f"/v1/handoffs/{behind}", headers={"Authorization": f"Bearer {HANDOFF_TOKEN}"})).json()
+    assert moved_up["position"] == 1  # the next citizen moves up
+    again = await _withdraw(bot, handoff_id, "tg:3101")
+    assert again.status == 409 and (await again.json())["code"] == "wrong_state"
+
+
+async def test_a_request_an_agent_has_taken_cannot_be_withdrawn(bot, agent1):
+    handoff_id = (await (await escalate(bot, "tg:3201", "w3")).json())["handoff_id"]
+    await agent1.post(f"/api/handoffs/{handoff_id}/claim")
+    resp = await _withdraw(bot, handoff_id, "tg:3201")
+    assert resp.status == 409 and (await resp.json())["code"] == "wrong_state"
+
+
+async def test_a_withdrawal_needs_the_token_and_the_conversation_it_belongs_to(bot):
+    handoff_id = (await (await escalate(bot, "tg:3301", "w4")).json())["handoff_id"]
+    assert (await _withdraw(bot, handoff_id, "tg:3301", token="wrong")).status == 401
+    other = await _withdraw(bot, handoff_id, "tg:9999")
+    assert other.status == 404
+    missing = await bot.post(f"/v1/handoffs/{handoff_id}/withdraw", json={},
+                             headers={"Authorization": f"Bearer {HANDOFF_TOKEN}"})
+    assert missing.status == 400

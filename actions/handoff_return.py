@@ -28,6 +28,7 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.paused_task import forget_person_task
 from actions.settings import load_settings
 from actions.survey import is_decline, parse_score
 from actions.turn_language import language_update
@@ -167,7 +168,8 @@ class ActionHandoffReturn(Action):
         resume = {"form": form, "slots": slots} if form else None
         language = language_before_trigger(tracker)
         dispatcher.utter_message(text=say("returned", language))
-        events: List[EventType] = [SlotSet("language", language), SlotSet("handoff_id", handoff_id)]
+        events: List[EventType] = [SlotSet("language", language), SlotSet("handoff_id", handoff_id),
+                                   *forget_person_task(tracker)]
         if survey and handoff_id:
             dispatcher.utter_message(text=say("ask_score", language), buttons=SCORE_BUTTONS)
             if (tracker.active_loop or {}).get("name"):  # taken over mid-form: the survey answer is not the form's

@@ -717,6 +717,11 @@ def correction_of(text: str, requested_slot: Optional[str], task_slots: Sequence
     return None
 
 
+# Questions whose parser takes only a plain answer: one it takes is no request for a person that NLU heard
+# ("전입하는 사람은 저 한 명뿐입니다", request_human 0.76, at the household question).
+_STRICT_ANSWERS = frozenset({"member_ids", "effective_date", "phone", "birth_date", "otp_code", "case_number"})
+
+
 def read_message(text: str, intent: Optional[str], confidence: float, ranking: Sequence[Mapping[str, Any]],
                  requested_slot: Optional[str], task_slots: Sequence[str], filled: Mapping[str, Any],
                  own_services: Iterable[str], answers_asked: bool) -> Reading:
@@ -731,7 +736,7 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
     names_answer = requested_slot in CONFIRM_SLOTS and any(
         SLOT_WORDS[s].search(text) for s in task_slots if s in SLOT_WORDS and filled.get(s) is not None)
     if wants_person(text, intent, confidence, ranking, requested_slot) \
-            and not ((names_answer or (answers_asked and requested_slot not in FREE_TEXT_SLOTS))
+            and not ((names_answer or (answers_asked and requested_slot in _STRICT_ANSWERS))
                      and not _PERSON.search(text)):
         # "같이 가는 사람이 빠졌어요" at the summary names who moves: NLU's "person" alone does not win there.
         return Reading(Kind.PERSON)

@@ -95,6 +95,14 @@ def taken_back_from_person(tracker: Tracker) -> Optional[Tuple[str, SlotSet]]:
     return str(first["form"]), SlotSet("paused_task", [first] + tasks[1:])
 
 
+def forget_person_task(tracker: Tracker) -> List[EventType]:
+    """After a person handed back (actions/handoff_return.py resumes the form from the events), the task kept for
+    taking the request back is stale: dropped, so "back to my payment" never brings back the old answers."""
+    tasks = _paused(tracker)
+    rest = [task for task in tasks if not task.get("handoff")]
+    return [SlotSet("paused_task", rest or None)] if len(rest) != len(tasks) else []
+
+
 def paused_here(tracker: Tracker, form: str) -> bool:
     return any(task.get("form") == form for task in _paused(tracker))
 

@@ -25,7 +25,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from typing import Dict, List
+from typing import Any, Dict, List
 from xml.etree import ElementTree
 
 import aiohttp
@@ -105,6 +105,8 @@ class Stack:
                "TELEGRAM_API_BASE": self.standins + "/telegram", "TWILIO_API_BASE": self.standins + "/twilio",
                "TELEGRAM_PER_CHAT_INTERVAL": per_chat, "TELEGRAM_GLOBAL_RATE": global_rate}
         env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
+        self.redis_url = env["REDIS_URL"]
+        self.redis: Any = None  # redis.asyncio client, made in the running loop (run)
         env.pop("MINWON_ENV", None)
         self.log = ROOT / "var" / "bench-channels-rasa.log"
         self.log.parent.mkdir(exist_ok=True)
@@ -192,9 +194,27 @@ async def telegram_citizen(session, stack: Stack, n: int, texts: List[str], acks
         async with session.get(stack.standins + "/_control/telegram/calls",
                                params={"chat_id": str(chat), "method": "sendMessage", "min_count": str(sent + 1),
                                        "wait": "60"}) as r:
-            calls = (await r.json())["calls"]
+            await r.read()
         replies.append(time.perf_counter() - start)
-        sent = len(calls)
+        # Like a citizen who reads the whole answer before writing again: the next message waits until this turn
+        # has left the edge's inbox (all its replies sent). Without this the next message could be sent while
+        # this turn's second reply was still on its way, and its "reply" would then be the earlier turn's tail.
+        await turn_finished(stack, f"tg:{chat}")
+        sent = len(await telegram_calls(session, stack, chat))
+
+
+async def telegram_calls(session, stack: Stack, chat: int) -> list:
+    async with session.get(stack.standins + "/_control/telegram/calls",
+                           params={"chat_id": str(chat), "method": "sendMessage"}) as r:
+        return (await r.json())["calls"]
+
+
+async def turn_finished(stack: Stack, conversation: str, timeout: float = 60.0) -> None:
+    """Waits until the edge's inbox holds no message of the conversation (edge/inbox.py: `inbox:conv:<id>`)."""
+    key = f"{stack.prefix}inbox:conv:{conversation}"
+    deadline = time.monotonic() + timeout
+    while await stack.redis.zcard(key) and time.monotonic() < deadline:
+        await asyncio.sleep(0.01)
 
 
 async def sms_citizen(session, stack: Stack, n: int, texts: List[str], acks: List[float], bodies: List[str]):
@@ -236,6 +256,9 @@ async def run(args) -> None:
         jar = aiohttp.CookieJar(unsafe=True)
         async with aiohttp.ClientSession(timeout=timeout, connector=connector, cookie_jar=jar) as session:
             await stack.ready(session)
+            import redis.asyncio as aioredis
+
+            stack.redis = aioredis.from_url(stack.redis_url)
 
             def texts_for(i: int) -> List[str]:
                 pool = messages["ko" if i % 2 else "en"]

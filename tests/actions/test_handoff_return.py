@@ -266,3 +266,13 @@ async def test_a_score_or_a_decline_is_left_to_the_survey_rule(text, intent):
         {"language": "ko" if any("가" <= c <= "힣" for c in text) else "en", "satisfaction_pending": True},
         text, intent=intent), {})
     assert said == [] and "satisfaction_pending" not in slot_updates(events)
+
+
+@pytest.mark.asyncio
+async def test_after_a_hand_back_the_task_kept_for_taking_the_request_back_is_forgotten():
+    kept = [{"form": "pay_fine_form", "slots": {"fine_ids": ["fine-1"]}, "handoff": True},
+            {"form": "file_complaint_form", "slots": {"complaint_text": "가로등"}}]
+    events = await ActionHandoffReturn().run(CollectingDispatcher(), tracker(
+        PAYING_THEN_PAUSED, slots={"paused_task": kept},
+        entities=[{"entity": "satisfaction_survey", "value": False}, {"entity": "handoff_id", "value": "HO-1"}]), {})
+    assert SlotSet("paused_task", [kept[1]]) in events  # the other paused task stays

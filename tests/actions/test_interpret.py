@@ -940,3 +940,10 @@ def test_forgetting_the_answer_for_another_service_first_is_a_switch():
                    COMPLAINT_TASK, {"complaint_text": "overflowing bins"}, intent="cancel", confidence=0.81,
                    answers=True, services=("file_complaint",))
     assert reading.kind == Kind.SWITCH and reading.switch_to == "change_address"
+
+
+def test_a_person_asked_for_at_a_loose_choice_question_is_still_a_person():
+    reading = read("사정이 길어서 글로는 힘드네요 직접 누구한테 설명드릴 수 있을까요", "complaint_category", COMPLAINT_TASK,
+                   {"complaint_text": "윗집 층간소음"}, intent="request_human", confidence=0.9, answers=True,
+                   services=("file_complaint",))
+    assert reading.kind == Kind.PERSON

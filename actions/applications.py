@@ -33,7 +33,9 @@ DEFAULT_PAGE = 10
 # Words that point back at the case just discussed; "that"/"this" only as a whole word.
 REFERS_BACK = re.compile(r"(그거|그건|그게|그걸|그것|이거|이건|이게|이것|저거|그\s?신청|그\s?민원|그\s?건|방금|아까"
                          # when the result of what was just done comes ("그럼 처리 결과는 언제쯤 알 수 있을까요?")
-                         r"|처리\s*결과|결과는|언제쯤|얼마나\s*(더\s*)?걸|\bwhen will (it|i|they|that)\b|\bhow long\b|\bany news\b"
+                         r"|처리\s*결과|결과는|언제쯤|언제까지|얼마나\s*(더\s*)?걸|\bwhen will (it|i|they|that)\b|\bhow long\b|\bany news\b"
+                         # what to do next about it ("ok so do I need to do anything now or go to the office?")
+                         r"|\bdo i (still )?(need|have) to (do|go|bring|send|visit)\b|(뭐|무엇을|뭘)\s*(더\s*)?해야|가야\s*(하나|해요|돼요|되나)"
                          r"|\bit\b|\bthat\b|\bthis one\b|\bthe same\b)", re.IGNORECASE)
 WANTS_REST = re.compile(r"(나머지|더\s?보여|남은\s?거|\bthe rest\b|\bmore\b|\bremaining\b)", re.IGNORECASE)
 

@@ -15,7 +15,7 @@ from actions import pending
 from actions.common import ask_what_to_change, early_end, then_offer_updates, yes_no_buttons
 from actions.conversation import clear_form_slots
 from actions.govapi_client import ErrKind, GovApiClient, Result, get_client
-from actions.parsing import is_yes, means_all, parse_choices
+from actions.parsing import is_yes, means_all, parse_choices, without_rejected
 from actions.texts import pick, text, won
 from actions.verification import OUTCOME_NOTHING, OUTCOME_UNAVAILABLE, VerifiedFormValidation
 
@@ -191,9 +191,11 @@ class ValidatePayFineForm(VerifiedFormValidation):
                 if _CARD_NAMED.search(message):
                     return {"payment_method": "card"}
             return {}
-        if _ACCOUNT.search(message):
+        said = without_rejected(message)  # "oops, I meant card not bank transfer": card
+        if _ACCOUNT.search(said):
             return {"payment_method": "virtual_account"}
-        if _CARD.search(message) or is_yes(message):
+        if _CARD.search(said) or (is_yes(message) and len(message.split()) <= 3):
+            # a plain "ok" takes the first choice (card); "ok thanks, back to the …" is no choice
             return {"payment_method": "card"}
         dispatcher.utter_message(text=text("help_payment_method", conv.language(tracker)))
         return {"payment_method": None}

@@ -108,7 +108,7 @@ _STOP = re.compile(r"((do\s*n'?t|do not) (send|submit|file|charge|process|go ahe
                    r"\bforget (about )?(the|this|that|my) (fine|fines|payment|complaint|report|move|address( change)?|application)\b|"
                    r"\b(decided|going|chosen|choose) not to (file|submit|send|pay|report|go ahead|do)\b|"
                    r"\bnot (to )?(file|submit|send|report) it after all\b|\bleave (the matter|it|things) (there|at that)\b|"
-                   r"\bi'?ll stop\b|\bstop here\b|\bcancel,? please\b|\bplease cancel\b|\blet'?s not\b|\bforget (that )?i (asked|said anything)\b|\bdon'?t want to make a fuss\b|"
+                   r"\bi'?ll stop\b|\bstop here\b|\bstop for now\b|\blet'?s stop\b|\bcancel,? please\b|\bplease cancel\b|\blet'?s not\b|\bforget (that )?i (asked|said anything)\b|\bdon'?t want to make a fuss\b|"
                    r"없던\s*(걸로|일로)|\bnever\s*mind\b|\bdon'?t want to (do|pay|file|go on)\b(?![^.?!]*\b(twice|again|myself)\b)|"
                    # Konglish and plain-English ways to drop it ("이번 건은 캔슬해 주세요", "let's drop this complaint")
                    r"캔슬\s*(해|할|하|요|이요|시켜)|\b(let'?s |just )?drop (this|it|that|the (complaint|report|payment|move))\b|"
@@ -133,6 +133,7 @@ _WAIT = re.compile(r"^\s*(잠깐만?요?|잠시만?요?|잠깐|잠시|기다려\
                    r"one (sec|second|moment|minute)|just a (sec|second|moment|minute)|hang on|give me a (sec|second|"
                    r"moment|minute))\b[\s,.!~]*(([가-힣\s]*(확인|찾아|찾을|볼게|볼께|올게|가져|꺼내)[가-힣\s]*)|"
                    r"(let me|i'?ll|i need to|gotta) (check|find|look|get|grab)[^?]*)?[\s.!~]*$", re.IGNORECASE)
+_WAIT_END = re.compile(r"(\b(one|a|1|just a) (sec|second|moment|min|minute)|잠깐만요?|잠시만요?)\W*$", re.IGNORECASE)
 _WAIT_START = re.compile(r"^\s*(잠깐만?요?|잠시만?요?|기다려\s*(주세요|봐요|줘)?|hold on|wait a (sec|second|minute|moment|bit)|"
                          r"one (sec|second|moment|minute)|just a (sec|second|moment|minute)|hang on|"
                          r"give me a (sec|second|moment|minute))\b", re.IGNORECASE)
@@ -288,6 +289,11 @@ PRIVACY_QUESTION = re.compile(r"(개인\s*정보|(제|내)\s*정보(를|는|가)
                               r"\b(personal|private) (data|details|information|info)\b|\bprivacy\b|"
                               r"\bis my (data|information|info|number) (safe|secure|protected|kept|stored|shared)\b|"
                               r"\bwhat (do|will) you do with my (data|details|information|info|number)\b)", re.IGNORECASE)
+# Matters of other offices, asked about mid-form ("is this where I check on my income tax refund?", "143번 버스 첫차가
+#몇 시예요?"): said to be elsewhere, then the question again; never a switch to a service of ours.
+ELSEWHERE = re.compile(r"(\btax refund|\bincome tax\b|\byear-end tax|연말\s*정산|(세금|소득세)\s*환급|환급금|\bpassports?\b|여권|"
+                       r"\bvisa\b|비자|\bbus (timetable|schedule|times)\b|\b(first|last) bus\b|첫차|막차|\btimetable\b|"
+                       r"\blibrary (hours|opening)|도서관\s*(운영|여는|문\s*여|시간))", re.IGNORECASE)
 # Asking what was said for an earlier answer: "sorry, what date did I give you?", "잠깐 내가 날짜 뭐라고 했었지?"
 RECALL = re.compile(r"(\bwhat (\w+ )?(did|have) i (give|gave|say|said|tell|told|put|enter|type|write)\b|"
                     r"\bwhat did i (say|give|put|tell you|enter)\b|\bwhat (was|is) the (\w+ ){0,2}i (gave|said|put|entered|told|typed)\b|"
@@ -755,8 +761,9 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
         return Reading(Kind.SWITCH, switch_to=named_switch(text, own_services))
     bare = _LEAD.sub("", text)  # "sorry one sec, someone at the door"
     waits = not answers_asked and named_switch(text, own_services) is None  # "아 잠깐 그거보다 과태료 먼저 낼게요"
-    if (_WAIT.match(text) or _WAIT.match(bare)) and waits:
-        return Reading(Kind.STRAY, value="wait")
+    if (_WAIT.match(text) or _WAIT.match(bare) or (_WAIT_END.search(text) and len(text) < 50
+                                                     and not re.search(r"\d", text))) and waits:
+        return Reading(Kind.STRAY, value="wait")  # "sorry on the bus, one sec": no answer in it, not even a category
     if (_WAIT_START.match(text) or _WAIT_START.match(bare)) and waits and not _CUE.search(bare) and not asks(text) \
             and correction_of(text, requested_slot, task_slots, filled, answers_asked) is None:
         return Reading(Kind.STRAY, value="wait")  # "hang on, my phone is in the other room"
@@ -812,6 +819,10 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
         reading = _free_text_reading(text, intent, confidence, ranking, answers_asked)
         if reading.kind == Kind.ANSWER and requested_slot == "complaint_place" and not names_a_place(text):
             return Reading(Kind.STRAY)  # "thanks, this is much quicker than phoning" names no place: asked again
+        if reading.kind == Kind.ANSWER and requested_slot in ("complaint_place", "new_address") and asks(text) \
+                and not _ROAD_NUMBER.search(text):
+            # "근데 혹시 143번 버스 첫차가 몇 시인지도 알려주실 수 있어요?": a question with a number in it, no road
+            return Reading(Kind.STRAY)
         return reading
     if answers_asked:
         return Reading(Kind.ANSWER)
@@ -856,6 +867,11 @@ PLACE_WORDS = re.compile(r"(\d|(?<=[가-힣])(로|길|동|역|구|시|읍|리)(?
                          r"alley|\bstop\b|playground|hospital|church|library|car park|parking lot|outside|opposite|behind|"
                          r"next to|across from|entrance|\bexit\b|\bgate\b)",
                          re.IGNORECASE)
+
+
+# A road and its building number, as an address or a place is said ("강남대로 93", "26 Wausan-ro", "12 Main street").
+_ROAD_NUMBER = re.compile(r"([가-힣]+(로|길)\s*\d|\d+(-\d+)?\s*,?\s*[A-Za-z]+(-ro|-gil|-daero|\s+(street|road|st|avenue|ro|gil))\b)",
+                          re.IGNORECASE)
 
 
 def names_a_place(text: str) -> bool:

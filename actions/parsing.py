@@ -110,6 +110,16 @@ _NEGATED = re.compile(r"(안\s*(돼|되|됩|해|할|하|낼)|않|말아|마세�
                       re.IGNORECASE)
 
 
+# An alternative named only to be turned down: "card not bank transfer", "instead of the account", "카드 말고".
+_REJECTED = re.compile(r"(\b(not|instead of|rather than)\s+(by\s+|the\s+|a\s+)?[a-z]+([\s-]+(transfer|account|card|payment|link))?\b|"
+                       r"[가-힣a-zA-Z]+\s*(말고|아니라|아니고|대신에?)(?=\s|$))", re.IGNORECASE)
+
+
+def without_rejected(text: str) -> str:
+    """The message without the alternatives it turns down (what is left names the one wanted)."""
+    return _REJECTED.sub(" ", text or "")
+
+
 def negated(text: str) -> bool:
     return bool(_NEGATED.search(text or ""))
 

@@ -317,6 +317,10 @@ TEXTS: dict[str, dict[str, Template]] = {
     "privacy_answer": {"ko": "주신 정보는 본인 확인과 이 요청 처리에만 써요. 상담원에게는 번호와 생년월일이 가려져 보여요.",
                        "en": "Your details are used only to confirm it's you and to handle this request. "
                              "Agents see your phone number and birth date masked."},
+    # Another office's matter asked mid-form (a passport, a tax refund, a bus timetable); the question comes again
+    "not_ours": {"ko": "그건 여기서 도와드릴 수 없어요. 신청 조회, 과태료, 전입신고, 민원은 가능해요.",
+                 "en": "Sorry, I can't help with that here. I can check applications, pay fines, take your move-in "
+                       "report and file complaints."},
     "handoff_withdrawn": {"ko": "알겠어요, 상담원 연결을 취소했어요.", "en": "OK, I've cancelled the request for an agent."},
     "handoff_queued": {"ko": "상담원을 연결하고 있어요.[ 대기 {position}번째로] 약 {minutes}분 걸려요.",
                        "en": "Connecting you to an agent.[ You are number {position},] about {minutes} min."},

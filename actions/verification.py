@@ -21,9 +21,9 @@ from actions import conversation as conv
 from actions.dates import VAGUE_DATE, parse_date
 from actions.govapi_client import ErrKind, get_client
 from actions.interpret import (AGENCY_QUESTION, CHOICE_NUMBER, CHOICE_SLOTS, CONFIRM_SLOTS, FINE_APPEAL, FINE_LATE,
-                               FREE_TEXT_SLOTS, PRIVACY_QUESTION, RECALL, RECALLABLE, SERVICE_FORMS, SLOT_WORDS, Kind, Reading, asks, puts_off, read_message,
+                               ELSEWHERE, FREE_TEXT_SLOTS, PRIVACY_QUESTION, RECALL, RECALLABLE, SERVICE_FORMS, SLOT_WORDS, Kind, Reading, asks, puts_off, read_message,
                                said_last, says_change, wants_person)
-from actions.paused_task import SERVICE_OF_FORM, paused_here, resumed, without
+from actions.paused_task import SERVICE_OF_FORM, going_back_to, paused_here, resumed, without
 from actions.parsing import (find_case_number, is_no, is_yes, keeps_as_is, means_all, negated, normalise_phone,
                              parse_birth_date, parse_otp,
                              phone_from_sender, wants_resend)
@@ -262,6 +262,12 @@ class VerifiedFormValidation(FormValidationAction):
         if isinstance(meta.get("location"), dict) or isinstance(meta.get("photo"), dict):
             return Reading(Kind.ANSWER)  # a shared place or a photo answers its question (or fills it early)
         message = conv.latest_text(tracker)
+        back = going_back_to(tracker, message)
+        if back is not None and back != self.form_name():
+            # "ok I'll pay that later. back to the move": this task is put aside, the one left before goes on
+            return Reading(Kind.SWITCH, switch_to=SERVICE_OF_FORM[back])
+        if ELSEWHERE.search(message) and _asks_somewhere(message) and not find_case_number(message):
+            return Reading(Kind.QUESTION, value="elsewhere")  # another office's matter: said so, asked again
         recalled = self.recalled(message, tracker)
         if recalled:  # "sorry, what date did I give you?": told, then the question again; nothing changes
             return Reading(Kind.QUESTION, slot=recalled, value="recall")
@@ -322,8 +328,8 @@ class VerifiedFormValidation(FormValidationAction):
                     if slot not in CONFIRM_SLOTS and self.fits(slot, said, tracker)]
             if len(fits) == 1:
                 return Reading(Kind.CORRECTION, slot=fits[0], value=said)
-        if reading.kind in (Kind.ANSWER, Kind.STRAY, Kind.ROUTED) and requested not in CONFIRM_SLOTS \
-                and not self.accepts(requested, message, tracker):
+        if reading.kind in (Kind.ANSWER, Kind.STRAY, Kind.ROUTED) and reading.value != "wait" \
+                and requested not in CONFIRM_SLOTS and not self.accepts(requested, message, tracker):
             later = self.later_answer(requested, message, tracker)
             if later:
                 return Reading(Kind.EARLY, slot=later, value=message)  # "오늘 들어왔어요" asked for the address
@@ -478,7 +484,7 @@ class VerifiedFormValidation(FormValidationAction):
             key = f"{reading.value}_{requested}" if reading.value in ("why", "vague") \
                 and f"{reading.value}_{requested}" in TEXTS else f"help_{requested}"
             key = {"agencies": "move_agencies", "appeal": "fine_appeal", "late": "fine_late_question",
-                   "privacy": "privacy_answer"}.get(
+                   "privacy": "privacy_answer", "elsewhere": "not_ours"}.get(
                 reading.value or "", key)
             dispatcher.utter_message(text=text(key if key in TEXTS else "help_general", lang))
             return self.ask_again(requested)

@@ -17,7 +17,7 @@ _HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 _LATIN = re.compile(r"[A-Za-z]")
 
 # "written only in Korean", "the letter is in Korean": what a text is in, no request for the conversation.
-_NOT_TOLD = r"(?<!\bwritten )(?<!\bonly )(?<!\bprinted )(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )(?<!\ball )(?<!\bit's )"
+_NOT_TOLD = r"(?<!\bwritten )(?<!\bonly )(?<!\bprinted )(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )(?<!\ball )(?<!\bit's )(?<!\bswitched )(?<!\bchanged )(?<!\bset )"
 # Group "w" is the language word; its span becomes the entity span.
 _TO_ENGLISH = re.compile(
     r"(?:\b" + _NOT_TOLD + r"(?:in|into|to|switch to|change to|speak|use)\s+(?P<w>english)\b"

@@ -125,6 +125,11 @@ async def test_follow_ups_by_number_and_by_it_need_no_new_questions(govapi, acti
     asked, answer = await status_of(runner, domain, "감사합니다. 그럼 처리 결과는 언제쯤 알 수 있을까요?")
     assert asked is None and answer.startswith("AP-2026-000005 ")
 
+    # when it will be done, or what to do next, asked without "it": still the case just handled
+    for question in ("언제까지 고쳐줘요?", "ok so do I need to do anything now or go to the office?"):
+        asked, answer = await status_of(runner, domain, question)
+        assert asked is None and answer.startswith("AP-2026-000005 "), question
+
 
 async def test_when_will_it_be_done_in_english_and_nothing_to_refer_to(govapi, actions_on_govapi, domain):
     runner = FormRunner(ValidateVerifyForm(), "verify_form", domain, language="en")

@@ -10,7 +10,7 @@ from actions.address import (ActionAskAddressConfirm, ActionAskAddressId, Action
 from actions.complaints import ValidateFileComplaintForm
 from actions.fines import ActionAskPaymentConfirm, ActionPayFine, ValidatePayFineForm
 from actions.conversation import now_local
-from actions.verification import OUTCOME_CANCELLED, OUTCOME_PERSON, ValidateVerifyForm
+from actions.verification import OUTCOME_CANCELLED, OUTCOME_PERSON, OUTCOME_SWITCH, ValidateVerifyForm
 from actions_testkit import DEMO_BIRTH, DEMO_PHONE, FormRunner, make_tracker, run_action, slot_updates, texts_of
 from test_services import verified_slots
 
@@ -1128,3 +1128,48 @@ async def test_who_sees_the_data_is_answered_and_the_question_asked_again(action
                      intent="request_human", confidence=0.82)
     assert "masked" in texts_of(runner.messages)
     assert runner.asking == "phone" and runner.slots.get("form_outcome") is None  # no handoff
+
+
+async def test_a_way_to_pay_named_beside_the_one_turned_down_is_the_one_taken(govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain, language="en")
+    runner = FormRunner(ValidatePayFineForm(), "pay_fine_form", domain, sender=sender, slots=slots, language="en")
+    await runner.say("pay my fines", intent="pay_fine")
+    if runner.asking == "fine_ids":
+        await runner.say("1")
+    await runner.say("bank transfer")
+    assert runner.asking == "payment_confirm" and runner.slots["payment_method"] == "virtual_account"
+    await runner.say("oops, I meant card not bank transfer", intent="inform")
+    assert runner.slots["payment_method"] == "card" and runner.asking == "payment_confirm"
+
+
+async def test_an_ok_that_goes_back_to_the_task_left_chooses_no_way_to_pay(govapi, actions_on_govapi, domain):
+    """"ok I'll pay that later. back to the move": the payment is put aside, the move goes on (no card chosen)."""
+    sender, slots = await verified_slots(govapi, domain, language="en")
+    moving = {"form": "change_address_form", "slots": {"new_address": "26 Wausan-ro", "address_id": "ad_1"}}
+    runner = FormRunner(ValidatePayFineForm(), "pay_fine_form", domain, sender=sender, language="en",
+                        slots={**slots, "paused_task": [moving]})
+    await runner.say("check my fines first", intent="pay_fine")
+    if runner.asking == "fine_ids":
+        await runner.say("1")
+    assert runner.asking == "payment_method"
+    await runner.say("ok I'll pay that later. back to the move", intent="cancel", confidence=0.99)
+    assert runner.slots.get("payment_method") is None
+    assert runner.slots["form_outcome"] == OUTCOME_SWITCH + "change_address"
+
+
+async def test_a_wait_that_mentions_a_bus_chooses_no_category(actions_on_govapi, domain):
+    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, language="en",
+                        slots={"phone": DEMO_PHONE, "birth_date": DEMO_BIRTH, "verification_id": "v-1",
+                               "complaint_text": "broken swing at the playground", "requested_slot": "otp_code"})
+    await runner.say("sorry on the bus, one sec", intent="file_complaint", confidence=0.9)
+    assert runner.slots.get("complaint_category") is None and runner.asking == "otp_code"
+    assert "take your time" in texts_of(runner.messages)
+
+
+async def test_another_offices_matter_asked_mid_form_is_said_to_be_elsewhere(govapi, actions_on_govapi, domain):
+    runner = await card_payment_at_its_summary(govapi, domain)
+    runner.slots.update({"payment_method": None, "requested_slot": "payment_method"})
+    await runner.say("also, is this where I check on my income tax refund? it still hasn't come through",
+                     intent="check_application_status", confidence=0.66)
+    assert "can't help with that here" in texts_of(runner.messages)
+    assert runner.asking == "payment_method" and runner.slots.get("form_outcome") is None

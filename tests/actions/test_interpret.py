@@ -947,3 +947,24 @@ def test_a_person_asked_for_at_a_loose_choice_question_is_still_a_person():
                    {"complaint_text": "윗집 층간소음"}, intent="request_human", confidence=0.9, answers=True,
                    services=("file_complaint",))
     assert reading.kind == Kind.PERSON
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("근데 혹시 143번 버스 첫차가 몇 시인지도 알려주실 수 있어요?", Kind.STRAY),  # a number, no road: no place
+    ("강남대로 93 앞 정류장인데 맞나요?", Kind.ANSWER), ("is 26 Wausan-ro right?", Kind.ANSWER)])
+def test_a_question_with_a_number_but_no_road_is_no_place(text, kind):
+    reading = read(text, "complaint_place", COMPLAINT_TASK, {"complaint_text": "정류장 지붕", "complaint_category": "transport"},
+                   intent="file_complaint", confidence=0.88, answers=True, services=("file_complaint",))
+    assert reading.kind == kind
+
+
+def test_stop_for_now_stops():
+    reading = read("hold on, haven't signed the lease yet. stop for now", "effective_date", ADDRESS_TASK,
+                   {"new_address": "288 Jamsil-ro"}, intent="nlu_fallback", confidence=0.5, services=("change_address",))
+    assert reading.kind == Kind.CANCEL
+
+
+def test_a_road_of_two_words_is_found_in_a_first_message():
+    from actions.address import road_address_in
+    assert road_address_in("I need to register my new address, it's 86 Centum Jungang-ro in Haeundae, Busan, "
+                           "moved in today") == "86 Centum Jungang-ro"

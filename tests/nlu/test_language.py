@@ -51,3 +51,8 @@ def test_saying_what_a_text_is_written_in_asks_for_no_language(text):
 def test_a_request_after_a_short_word_is_still_a_request(text, language):
     guess = requested_language(text)
     assert guess is not None and guess.value == language
+
+
+def test_a_keyboard_switched_to_one_language_asks_for_the_other():
+    guess = requested_language("sorry my keyboard switched to English, can we continue in Korean?")
+    assert guess is not None and guess.value == "ko"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 import aiohttp
 from rasa_sdk import Action, Tracker
@@ -54,20 +54,35 @@ def handoff_request(tracker: Tracker, reason: str) -> Dict[str, Any]:
     }
 
 
-async def _post_to_desk(body: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+async def call_desk(path: str, body: Dict[str, Any]) -> Optional[Tuple[int, Dict[str, Any]]]:
+    """POST `{HANDOFF_URL}{path}` with the handoff token: the status and the JSON answer, or None when there is no
+    desk or it cannot be reached (logged by the error's type only)."""
     settings = load_settings()
     if not settings.handoff_url:
         return None
     try:
         timeout = aiohttp.ClientTimeout(total=settings.handoff_timeout_s)
         async with aiohttp.ClientSession(timeout=timeout) as session:
-            async with session.post(f"{settings.handoff_url}/v1/handoffs", json=body,
+            async with session.post(f"{settings.handoff_url}{path}", json=body,
                                     headers={**outgoing_headers(), "Authorization": f"Bearer {settings.handoff_token}"}) as resp:
-                if resp.status in (200, 201):
-                    return await resp.json(content_type=None)
-                logger.warning("handoff desk answered %s", resp.status)
-    except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
+                try:
+                    answer = await resp.json(content_type=None)
+                except ValueError:
+                    answer = {}
+                return resp.status, answer if isinstance(answer, dict) else {}
+    except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
         logger.warning("handoff desk unreachable: %s", type(exc).__name__)
+    return None
+
+
+async def _post_to_desk(body: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+    answered = await call_desk("/v1/handoffs", body)
+    if answered is None:
+        return None
+    status, answer = answered
+    if status in (200, 201):
+        return answer
+    logger.warning("handoff desk answered %s", status)
     return None
 
 

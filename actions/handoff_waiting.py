@@ -9,46 +9,32 @@ the handoff). Once an agent has it, or while the desk cannot be reached, the cit
 """
 from __future__ import annotations
 
-import asyncio
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import List, Optional, Text
 
-import aiohttp
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ConversationResumed, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import conversation as conv
+from actions.handoff import call_desk
 from actions.interpret import person_not_needed
 from actions.paused_task import taken_back_from_person
-from actions.settings import load_settings
 from actions.texts import text
-from minwon_logs import outgoing_headers
 
 logger = logging.getLogger(__name__)
 
 
 async def withdraw_at_desk(handoff_id: str, conversation_id: str) -> bool:
     """True when the desk took the handoff out of its queue; False when someone has it or the desk is away."""
-    settings = load_settings()
-    if not settings.handoff_url:
+    answered = await call_desk(f"/v1/handoffs/{handoff_id}/withdraw", {"conversation_id": conversation_id})
+    if answered is None:
         return False
-    try:
-        timeout = aiohttp.ClientTimeout(total=settings.handoff_timeout_s)
-        async with aiohttp.ClientSession(timeout=timeout) as session:
-            async with session.post(f"{settings.handoff_url}/v1/handoffs/{handoff_id}/withdraw",
-                                    json={"conversation_id": conversation_id},
-                                    headers={**outgoing_headers(),
-                                             "Authorization": f"Bearer {settings.handoff_token}"}) as resp:
-                if resp.status == 200:
-                    answer: Dict[str, Any] = await resp.json(content_type=None)
-                    return bool(answer.get("withdrawn"))
-                if resp.status != 409:  # 409: an agent has it already, the normal race
-                    logger.warning("handoff desk refused a withdrawal: %s", resp.status)
-    except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
-        logger.warning("handoff desk unreachable for a withdrawal: %s", type(exc).__name__)
-    return False
+    status, answer = answered
+    if status != 200 and status != 409:  # 409: an agent has it already, the normal race
+        logger.warning("handoff desk refused a withdrawal: %s", status)
+    return status == 200 and bool(answer.get("withdrawn"))
 
 
 class ActionHandoffWaiting(Action):

@@ -290,7 +290,7 @@ PRIVACY_QUESTION = re.compile(r"(개인\s*정보|(제|내)\s*정보(를|는|가)
                               r"\bis my (data|information|info|number) (safe|secure|protected|kept|stored|shared)\b|"
                               r"\bwhat (do|will) you do with my (data|details|information|info|number)\b)", re.IGNORECASE)
 # Matters of other offices, asked about mid-form ("is this where I check on my income tax refund?", "143번 버스 첫차가
-#몇 시예요?"): said to be elsewhere, then the question again; never a switch to a service of ours.
+# 몇 시예요?"): said to be elsewhere, then the question again; never a switch to a service of ours.
 ELSEWHERE = re.compile(r"(\btax refund|\bincome tax\b|\byear-end tax|연말\s*정산|(세금|소득세)\s*환급|환급금|\bpassports?\b|여권|"
                        r"\bvisa\b|비자|\bbus (timetable|schedule|times)\b|\b(first|last) bus\b|첫차|막차|\btimetable\b|"
                        r"\blibrary (hours|opening)|도서관\s*(운영|여는|문\s*여|시간))", re.IGNORECASE)

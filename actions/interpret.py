@@ -926,6 +926,11 @@ def _gone_back_to(words: str) -> Optional[set]:
     return named
 
 
+# Going back said outright ("back to the …", "아까 하던 …"): enough, from inside another task, to leave it for the one
+# left before; "continue"/"finish" alone there may answer the question asked ("yes, continue").
+GOES_BACK = re.compile(r"(\bback to\b|\bgo back\b|아까\s*하던|하던\s*(거|것|민원|신고|결제|전입))", re.IGNORECASE)
+
+
 def resumed_service(words: str) -> Optional[str]:
     """The one service a message goes back to, or None."""
     named = _gone_back_to(words)

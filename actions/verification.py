@@ -21,8 +21,8 @@ from actions import conversation as conv
 from actions.dates import VAGUE_DATE, parse_date
 from actions.govapi_client import ErrKind, get_client
 from actions.interpret import (AGENCY_QUESTION, CHOICE_NUMBER, CHOICE_SLOTS, CONFIRM_SLOTS, FINE_APPEAL, FINE_LATE,
-                               ELSEWHERE, FREE_TEXT_SLOTS, PRIVACY_QUESTION, RECALL, RECALLABLE, SERVICE_FORMS, SLOT_WORDS, Kind, Reading, asks, puts_off, read_message,
-                               said_last, says_change, wants_person)
+                               ELSEWHERE, FREE_TEXT_SLOTS, GOES_BACK, PRIVACY_QUESTION, RECALL, RECALLABLE, SERVICE_FORMS, SLOT_WORDS, Kind, Reading, asks, puts_off, read_message,
+                               resumed_service, said_last, says_change, wants_person)
 from actions.paused_task import SERVICE_OF_FORM, going_back_to, paused_here, resumed, without
 from actions.parsing import (find_case_number, is_no, is_yes, keeps_as_is, means_all, negated, normalise_phone,
                              parse_birth_date, parse_otp,
@@ -263,7 +263,8 @@ class VerifiedFormValidation(FormValidationAction):
             return Reading(Kind.ANSWER)  # a shared place or a photo answers its question (or fills it early)
         message = conv.latest_text(tracker)
         back = going_back_to(tracker, message)
-        if back is not None and back != self.form_name():
+        if back is not None and back != self.form_name() \
+                and (resumed_service(message) == SERVICE_OF_FORM[back] or GOES_BACK.search(message)):
             # "ok I'll pay that later. back to the move": this task is put aside, the one left before goes on
             return Reading(Kind.SWITCH, switch_to=SERVICE_OF_FORM[back])
         if ELSEWHERE.search(message) and _asks_somewhere(message) and not find_case_number(message):

@@ -1173,3 +1173,11 @@ async def test_another_offices_matter_asked_mid_form_is_said_to_be_elsewhere(gov
                      intent="check_application_status", confidence=0.66)
     assert "can't help with that here" in texts_of(runner.messages)
     assert runner.asking == "payment_method" and runner.slots.get("form_outcome") is None
+
+
+async def test_continue_at_a_summary_with_a_task_left_before_is_no_going_back(govapi, actions_on_govapi, domain):
+    runner = await card_payment_at_its_summary(govapi, domain)
+    runner.slots["paused_task"] = [{"form": "change_address_form", "slots": {"new_address": "26 Wausan-ro"}}]
+    await runner.say("yes, continue", intent="affirm")
+    assert runner.slots.get("form_outcome") is None or not str(runner.slots["form_outcome"]).startswith(OUTCOME_SWITCH)
+    assert runner.slots.get("payment_confirm") is True

@@ -43,7 +43,8 @@ async def satisfaction(request: web.Request) -> web.Response:
 
 @routes.post("/v1/handoffs/{handoff_id}/withdraw")
 async def withdraw(request: web.Request) -> web.Response:
-    """{"conversation_id"}: the citizen took the request back while queued. 200 {"withdrawn": true}; 409
+    """{"conversation_id"}: the citizen took the request back while queued. 200 {"withdrawn": true} (again for a
+    retry); 409
     wrong_state once an agent has the conversation (or it is closed); 404 for another conversation's handoff."""
     _require_token(request)
     body = await read_json(request)

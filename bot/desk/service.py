@@ -170,10 +170,12 @@ class DeskService:
     async def withdraw(self, handoff_id: str, conversation_id: str) -> dict[str, Any]:
         """The citizen no longer wants a person ("아 아니에요 그냥 할게요") while still queued: the handoff leaves the
         queue and the bot goes on (the action resumes the conversation). WrongState once an agent has it: the
-        citizen's words then reach that agent as any other message."""
+        citizen's words then reach that agent as any other message. Withdrawing again answers the same (a retried turn)."""
         record = await self.queues.get(handoff_id)
         if record.get("conversation_id") != conversation_id:
             raise NotFound(f"no handoff {handoff_id} for this conversation")
+        if record.get("state") == "withdrawn":  # the same turn sent again (its first answer was lost): done already
+            return {"handoff_id": handoff_id, "withdrawn": True}
         record = await self.queues.withdraw(handoff_id)
         async with self.db() as session:
             handoff = await self._handoff(session, handoff_id)

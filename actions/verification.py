@@ -267,7 +267,8 @@ class VerifiedFormValidation(FormValidationAction):
                 and (resumed_service(message) == SERVICE_OF_FORM[back] or GOES_BACK.search(message)):
             # "ok I'll pay that later. back to the move": this task is put aside, the one left before goes on
             return Reading(Kind.SWITCH, switch_to=SERVICE_OF_FORM[back])
-        if ELSEWHERE.search(message) and _asks_somewhere(message) and not find_case_number(message):
+        if ELSEWHERE.search(message) and _asks_somewhere(message) and not find_case_number(message) \
+                and not wants_person(message, None, 0.0, [], requested):  # "…visa… can I text with a real person?"
             return Reading(Kind.QUESTION, value="elsewhere")  # another office's matter: said so, asked again
         recalled = self.recalled(message, tracker)
         if recalled:  # "sorry, what date did I give you?": told, then the question again; nothing changes

@@ -1181,3 +1181,11 @@ async def test_continue_at_a_summary_with_a_task_left_before_is_no_going_back(go
     await runner.say("yes, continue", intent="affirm")
     assert runner.slots.get("form_outcome") is None or not str(runner.slots["form_outcome"]).startswith(OUTCOME_SWITCH)
     assert runner.slots.get("payment_confirm") is True
+
+
+async def test_a_person_asked_for_beside_another_offices_matter_is_a_person(govapi, actions_on_govapi, domain):
+    runner = await card_payment_at_its_summary(govapi, domain)
+    runner.slots.update({"payment_method": None, "requested_slot": "payment_method"})
+    await runner.say("my visa status changed so not sure about this. can I text with a real person?",
+                     intent="request_human", confidence=0.7)
+    assert runner.slots["form_outcome"] == OUTCOME_PERSON

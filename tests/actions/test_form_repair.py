@@ -192,14 +192,14 @@ async def test_the_address_choice_corrected_by_its_number_later_on(govapi, actio
     assert runner.slots["address_id"] == options[1]["id"] and runner.slots["effective_date"]
 
 
-async def card_payment_at_its_summary(govapi, domain) -> FormRunner:
-    """A verified English citizen paying their first fine by card, at the summary."""
+async def card_payment_at_its_summary(govapi, domain, way: str = "card") -> FormRunner:
+    """A verified English citizen paying their first fine by card (or the `way` said), at the summary."""
     sender, slots = await verified_slots(govapi, domain, language="en")
     runner = FormRunner(ValidatePayFineForm(), "pay_fine_form", domain, sender=sender, slots=slots, language="en")
     await runner.say("pay my fines", intent="pay_fine")
     if runner.asking == "fine_ids":
         await runner.say("1")
-    await runner.say("card")
+    await runner.say(way)
     assert runner.asking == "payment_confirm"
     return runner
 
@@ -1131,13 +1131,8 @@ async def test_who_sees_the_data_is_answered_and_the_question_asked_again(action
 
 
 async def test_a_way_to_pay_named_beside_the_one_turned_down_is_the_one_taken(govapi, actions_on_govapi, domain):
-    sender, slots = await verified_slots(govapi, domain, language="en")
-    runner = FormRunner(ValidatePayFineForm(), "pay_fine_form", domain, sender=sender, slots=slots, language="en")
-    await runner.say("pay my fines", intent="pay_fine")
-    if runner.asking == "fine_ids":
-        await runner.say("1")
-    await runner.say("bank transfer")
-    assert runner.asking == "payment_confirm" and runner.slots["payment_method"] == "virtual_account"
+    runner = await card_payment_at_its_summary(govapi, domain, way="bank transfer")
+    assert runner.slots["payment_method"] == "virtual_account"
     await runner.say("oops, I meant card not bank transfer", intent="inform")
     assert runner.slots["payment_method"] == "card" and runner.asking == "payment_confirm"
 

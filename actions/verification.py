@@ -20,9 +20,10 @@ from rasa_sdk.types import DomainDict
 from actions import conversation as conv
 from actions.dates import VAGUE_DATE, parse_date
 from actions.govapi_client import ErrKind, get_client
-from actions.interpret import (AGENCY_QUESTION, CHOICE_NUMBER, CHOICE_SLOTS, CONFIRM_SLOTS, FINE_APPEAL, FINE_LATE,
-                               ELSEWHERE, FREE_TEXT_SLOTS, GOES_BACK, PRIVACY_QUESTION, RECALL, RECALLABLE, SERVICE_FORMS, SLOT_WORDS, Kind, Reading, asks, puts_off, read_message,
-                               resumed_service, said_last, says_change, wants_person)
+from actions.interpret import (AGENCY_QUESTION, CHOICE_NUMBER, CHOICE_SLOTS, CONFIRM_SLOTS, ELSEWHERE, FINE_APPEAL,
+                               FINE_LATE, FREE_TEXT_SLOTS, GOES_BACK, PRIVACY_QUESTION, RECALL, RECALLABLE,
+                               SERVICE_FORMS, SLOT_WORDS, Kind, Reading, asks, puts_off, read_message, resumed_service,
+                               said_last, says_change, wants_person)
 from actions.paused_task import SERVICE_OF_FORM, going_back_to, paused_here, resumed, without
 from actions.parsing import (find_case_number, is_no, is_yes, keeps_as_is, means_all, negated, normalise_phone,
                              parse_birth_date, parse_otp,
@@ -267,13 +268,15 @@ class VerifiedFormValidation(FormValidationAction):
                 and (resumed_service(message) == SERVICE_OF_FORM[back] or GOES_BACK.search(message)):
             # "ok I'll pay that later. back to the move": this task is put aside, the one left before goes on
             return Reading(Kind.SWITCH, switch_to=SERVICE_OF_FORM[back])
-        if ELSEWHERE.search(message) and _asks_somewhere(message) and not find_case_number(message) \
-                and not wants_person(message, None, 0.0, [], requested):  # "…visa… can I text with a real person?"
+        # Questions answered in place before NLU's reading, which hears a person or a service in them; words that ask
+        # for a person still win ("my visa status changed … can I text with a real person?").
+        person_asked = wants_person(message, None, 0.0, [], requested)
+        if ELSEWHERE.search(message) and _asks_somewhere(message) and not find_case_number(message) and not person_asked:
             return Reading(Kind.QUESTION, value="elsewhere")  # another office's matter: said so, asked again
         recalled = self.recalled(message, tracker)
         if recalled:  # "sorry, what date did I give you?": told, then the question again; nothing changes
             return Reading(Kind.QUESTION, slot=recalled, value="recall")
-        if PRIVACY_QUESTION.search(message) and asks(message) and not wants_person(message, None, 0.0, [], requested) \
+        if PRIVACY_QUESTION.search(message) and asks(message) and not person_asked \
                 and not self.accepts(requested, message, tracker):  # with the answer beside it: as a "why" below
             return Reading(Kind.QUESTION, value="privacy")  # who sees the citizen's data: told, then asked again
         intent, confidence = conv.latest_intent(tracker)

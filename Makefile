@@ -20,7 +20,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 # Some machines list package folders in pip's config that do not exist; pip warns once per package.
 PIP_NOISE := ^WARNING: Location .* is ignored
-NLU_SOURCES := config.yml domain.yml $(shell find domain data minwon_nlu -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) 2>/dev/null)
+NLU_SOURCES := config.yml domain.yml minwon_core/language.py $(shell find domain data minwon_nlu -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) 2>/dev/null)
 
 .PHONY: help install run run-prod test train validate bench lock clean telegram-webhook
 

@@ -19,7 +19,7 @@ from actions.conversation import clear_form_slots
 from actions.dates import parse_date
 from actions.govapi_client import GovApiClient, Result, get_client
 from actions.interpret import AGENCY_QUESTION, CHOICE_NUMBER, Kind, Reading, asks, names_a_place
-from actions.parsing import NOT_ALL, is_no, means_all, means_none, parse_choices, spelled_numbers
+from actions.parsing import NOT_ALL, means_all, means_none, parse_choices, spelled_numbers
 from actions.texts import pick, text
 from actions.verification import OUTCOME_NOTHING, OUTCOME_UNAVAILABLE, VerifiedFormValidation
 
@@ -71,7 +71,7 @@ class ValidateChangeAddressForm(VerifiedFormValidation):
         if not place:
             return taken
         rest = message.replace(place, " ")
-        if tracker.get_slot("effective_date") is None and _MOVED.search(message) \
+        if tracker.get_slot("effective_date") is None and (_MOVED.search(message) or _only_a_date(rest)) \
                 and parse_date(rest, conv.now_local().date()) is not None:
             taken += await self.take_unasked("effective_date", rest, dispatcher, tracker, domain, requested)
         if tracker.get_slot("member_ids") is None and tracker.get_slot("household_options") \
@@ -269,6 +269,16 @@ _ALONE = re.compile(r"(저\s*(한\s*(명|사람)|하나)\s*(뿐|만|이에요|�
 ALL_MEMBERS = "*all*"  # member_ids before the household is known: "the whole family", said first
 
 
+_UNIT = re.compile(r"\d+\s*(동|호|층|번지|f\b|floor|apt|unit)|#\s*\d", re.IGNORECASE)
+
+
+def _only_a_date(rest: str) -> bool:
+    """What follows the address is a date and nothing else ("역삼로 25 내일요", "12 Teheran-ro, tomorrow"): the
+    move-in date, with no word of moving. A building or flat number ("101동 1203호") is part of the address."""
+    return 0 < len(rest.split()) <= 3 and not _UNIT.search(rest) \
+        and parse_date(rest, conv.now_local().date()) is not None
+
+
 def who_moves(message: str) -> Optional[str]:
     """'all' for the whole household in words, 'none' for the citizen alone, else None (numbers and names are
     answers to the asked question only)."""
@@ -281,6 +291,8 @@ def who_moves(message: str) -> Optional[str]:
 
 
 _MOVED = re.compile(r"(이사|전입|들어(와|왔|갔|가|옴|감)|입주|\bmov(e|ed|ing)\b|\bmove-in\b)", re.IGNORECASE)
+# "no" alone answers "who moves with you?" (nobody); "no wait tmrw" takes back an earlier answer.
+_ONLY_NO = re.compile(r"^\s*(아니(요|오)?|아뇨|no|nope|n|nah)[\s.!~]*$", re.IGNORECASE)
 _WITH = re.compile(r"(\band\b|\bwith\b|\bplus\b|랑|하고|이랑|같이|함께|둘이)", re.IGNORECASE)
 _APART = re.compile(r"(나중|따로|안\s*(가|와)|\blater\b|\bseparately\b|\bnot\b|n'?t\b)", re.IGNORECASE)
 
@@ -292,7 +304,7 @@ def pick_members(message: str, members: List[Dict[str, Any]]) -> Optional[List[s
     named = named_members(message, members)
     if named and _WITH.search(message or "") and not _APART.search(message or ""):
         return named  # "just me and my wife", "저랑 신건우 둘이 해요"
-    if means_none(message) or is_no(message) or _ALONE.search(message or ""):
+    if means_none(message) or _ONLY_NO.match(message or "") or _ALONE.search(message or ""):
         return []  # "저만요, 와이프는 나중에 따로 할 거예요": only me, whoever else is named
     if named:
         return named  # "저랑 신건우 둘이 해요": the names say who, "둘" is no choice number here

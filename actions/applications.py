@@ -64,6 +64,10 @@ class ValidateStatusForm(VerifiedFormValidation):
     def form_slots(self) -> List[Text]:
         return ["case_number"]
 
+    def own_services(self) -> List[Text]:
+        # "actually i need to update my address, the status can wait" names this service and asks for another
+        return ["check_application_status"]
+
     async def extract_case_number(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                   domain: DomainDict) -> Dict[Text, Any]:
         # The number may come with the first message ("AP-2026-000123 어디까지 됐나요?"), before verification.

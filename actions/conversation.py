@@ -8,6 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 
 from actions.govapi_client import idempotency_key
+from minwon_core.channel_text import channel_of
 from actions.turn_language import detect_language  # noqa: F401  (actions read it from here)
 
 def language(tracker: Tracker) -> str:
@@ -19,15 +20,12 @@ def metadata(tracker: Tracker) -> Dict[str, Any]:
     return meta if isinstance(meta, dict) else {}
 
 
-def channel(tracker: Tracker) -> str:
+def channel(tracker: Tracker) -> Optional[str]:
+    """The turn's channel as the edge sent it, else the one its conversation id names (None for no channel's id)."""
     meta_channel = metadata(tracker).get("channel")
     if meta_channel:
         return str(meta_channel)
-    sender = tracker.sender_id or ""
-    for prefix, name in (("tg:", "telegram"), ("sms:", "sms"), ("web:", "web")):
-        if sender.startswith(prefix):
-            return name
-    return "rest"
+    return channel_of(tracker.sender_id)
 
 
 def latest_text(tracker: Tracker) -> str:

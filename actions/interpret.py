@@ -27,7 +27,7 @@ from typing import Any, Callable, Iterable, Mapping, Optional, Sequence
 
 from actions.dates import parse_date
 from actions.parsing import (find_case_number, is_yes, keeps_as_is, kept_parts, means_all, normalise_phone, parse_birth_date,
-                             without_keep_words)
+                             without_keep_words, without_rejected)
 
 
 class Kind(str, Enum):
@@ -129,12 +129,12 @@ _DEFER = re.compile(r"(\bat the bank\b|은행\s*(가서|에서)\s*(낼|내|납�
 _NOT_NOW = re.compile(r"^\s*(no,?\s*)?not (right )?(now|today)\b[\s,.!]*((thanks|thank you|sorry|maybe later)[\s.!]*)?$",
                       re.IGNORECASE)
 # "Hold on, let me find it": the citizen needs a moment; nothing is taken, nothing asked again at once.
-_WAIT = re.compile(r"^\s*(잠깐만?요?|잠시만?요?|잠깐|잠시|기다려\s*(주세요|봐요|줘)?|hold on|wait( a (sec|second|minute|moment|bit))?|"
+_WAIT = re.compile(r"^\s*(잠깐만?[요여]?|잠시만?[요여]?|잠깐|잠시|기다려\s*(주세요|봐요|줘)?|hold on|wait( a (sec|second|minute|moment|bit))?|"
                    r"one (sec|second|moment|minute)|just a (sec|second|moment|minute)|hang on|give me a (sec|second|"
                    r"moment|minute))\b[\s,.!~]*(([가-힣\s]*(확인|찾아|찾을|볼게|볼께|올게|가져|꺼내)[가-힣\s]*)|"
                    r"(let me|i'?ll|i need to|gotta) (check|find|look|get|grab)[^?]*)?[\s.!~]*$", re.IGNORECASE)
-_WAIT_END = re.compile(r"(\b(one|a|1|just a) (sec|second|moment|min|minute)|잠깐만요?|잠시만요?)\W*$", re.IGNORECASE)
-_WAIT_START = re.compile(r"^\s*(잠깐만?요?|잠시만?요?|기다려\s*(주세요|봐요|줘)?|hold on|wait a (sec|second|minute|moment|bit)|"
+_WAIT_END = re.compile(r"(\b(one|a|1|just a) (sec|second|moment|min|minute)|잠깐만[요여]?|잠시만[요여]?)\W*$", re.IGNORECASE)
+_WAIT_START = re.compile(r"^\s*(잠깐만?[요여]?|잠시만?[요여]?|기다려\s*(주세요|봐요|줘)?|hold on|wait a (sec|second|minute|moment|bit)|"
                          r"one (sec|second|moment|minute)|just a (sec|second|moment|minute)|hang on|"
                          r"give me a (sec|second|moment|minute))\b", re.IGNORECASE)
 # A description that ends by saying it is not needed after all ("… 공사하고 있네요 신고 안 해도 되겠어요").
@@ -146,7 +146,9 @@ LEAVE_INTENTS = {"goodbye"}
 STOP_FALLBACK_CONFIDENCE = 0.35
 STOP_UNSURE_CONFIDENCE = 0.5
 # A message made only of ways to stop ("됐어요 안 할래요", "never mind, cancel it").
-_CANCEL = re.compile(rf"^\s*({_CANCEL_WORDS}[\s,.!~]*)+$", re.IGNORECASE)
+# A sigh before the word changes nothing ("ugh stop", "에휴 그만요"): still the whole message is a way to stop.
+_SIGH = r"(?:(?:ugh+|argh+|ah+|oh+|meh|uh+|hmm+|okay|ok|아+|어휴|에휴|아이고|에이|하+|휴|걍|그냥|ㅠ+|ㅜ+)[\s,.!~]+)"
+_CANCEL = re.compile(rf"^\s*{_SIGH}*({_CANCEL_WORDS}[\s,.!~]*)+$", re.IGNORECASE)
 _WHY = re.compile(r"(왜|뭐\s*때문에|어디에\s*쓰|어디\s*(다른\s*)?(데|곳)\s*쓰|why\b|what'?s? .*for\b|what is this|이게\s*뭐|뭔가요|"
                   r"무슨\s*뜻|is (this|it) safe|\bsecure\b|who (can|will) see|\bprivacy\b|개인\s*정보|안전한가요|안전해요\?|"
                   r"안전하나요)", re.IGNORECASE)
@@ -517,6 +519,9 @@ def named_switch(text: str, own_services: Iterable[str]) -> Optional[str]:
 
 def value_words(text: str, slot: str) -> str:
     """The part of a correction that holds the new value: '아 주소 틀렸어요, 역삼로 12예요' -> '역삼로 12'."""
+    if slot not in FREE_TEXT_SLOTS:
+        # "put it on my card instead of the bank transfer": the choice turned down is no candidate
+        text = without_rejected(text or "")
     parts = [p.strip() for p in _SPLIT.split(text or "") if p and p.strip()]
     words = SLOT_WORDS.get(slot)
     candidates = []
@@ -723,6 +728,24 @@ def correction_of(text: str, requested_slot: Optional[str], task_slots: Sequence
     return None
 
 
+def taken_back(text: str, requested_slot: Optional[str], task_slots: Sequence[str],
+               filled: Mapping[str, Any]) -> Optional[Reading]:
+    """"no wait tmrw" just after the date was answered (NLU: cancel 0.95): a take-back word first, then a value whose
+    type is an earlier answer's (phone, birth date, case number, date) and not the asked question's, corrects that
+    answer. Choice numbers and places are left to correction_of: a number may answer the asked question, and a place
+    may be put right in part ("테헤란로 210 아니고 12이에요")."""
+    lead = _SELF_FIX.match(text or "")
+    if lead is None or lead.start() != 0 or _CANCEL.search(text) or _STOP.search(text):
+        return None
+    rest = text[lead.end():].strip()
+    done = [s for s in task_slots if filled.get(s) is not None and s not in CONFIRM_SLOTS and s != requested_slot]
+    if not rest or requested_slot in ("effective_date", "new_address", "complaint_place"):
+        return None
+    slot = _value_type_slot(rest, [s for s in done if s in ("phone", "birth_date", "case_number", "effective_date")],
+                            requested_slot)
+    return Reading(Kind.CORRECTION, slot=slot, value=value_words(rest, slot)) if slot else None
+
+
 # Questions whose parser takes only a plain answer: one it takes is no request for a person that NLU heard
 # ("전입하는 사람은 저 한 명뿐입니다", request_human 0.76, at the household question).
 _STRICT_ANSWERS = frozenset({"member_ids", "effective_date", "phone", "birth_date", "otp_code", "case_number"})
@@ -746,6 +769,9 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
                      and not _PERSON.search(text)):
         # "같이 가는 사람이 빠졌어요" at the summary names who moves: NLU's "person" alone does not win there.
         return Reading(Kind.PERSON)
+    took_back = taken_back(text, requested_slot, task_slots, filled)
+    if took_back is not None:
+        return took_back
     if wants_cancel(text, intent, confidence, requested_slot, ranking, answers_asked):
         if intent not in set(own_services) and _switch_asked(text, intent, confidence):
             return Reading(Kind.SWITCH, switch_to=intent)  # "forget it, I need to change my address first"

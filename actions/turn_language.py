@@ -16,6 +16,7 @@ import re
 from typing import Any, Dict, Iterable, List, Mapping, Optional
 
 from actions.survey import survey_update
+from minwon_core.language import closes_korean, is_korean
 
 _SWITCH_EN = re.compile(r"(english|영어|영문)", re.IGNORECASE)
 _SWITCH_KO = re.compile(r"(korean|한국어|한글|국어)", re.IGNORECASE)
@@ -75,15 +76,15 @@ def language_words(text: str) -> List[str]:
 def detect_language(text: str) -> Optional[str]:
     """'ko' or 'en' from the words the text carries; None when it carries none (keep the last language).
 
-    Mixed text is weighed as the NLU does (minwon_nlu/language.py): Korean when its Hangul letters are more than
-    half its Latin ones ("과태료 pay할래" is Korean, "I want to pay 과태료" English); a tie is English, so a Korean
-    name in a short English reply ("황민서 as well") does not turn the conversation Korean."""
+    Mixed text is weighed as the NLU does (minwon_core.language.is_korean): "과태료 pay할래" and "address 변경요"
+    are Korean, "I want to pay 과태료" English; a Korean name in a short English reply ("황민서 as well") does not
+    turn the conversation Korean."""
     words = language_words(text)
     if not words:
         return None
     hangul = sum(len(w) for w in words if not w.isascii())
     latin = sum(len(w) for w in words if w.isascii())
-    return "ko" if hangul and hangul * 2 > latin else "en"
+    return "ko" if is_korean(hangul, latin, text) else "en"
 
 
 def _without_names(text: str, slots: Mapping[str, Any]) -> str:
@@ -127,7 +128,7 @@ def language_update(intent: Optional[str], text: str, language_requested: bool,
     if slots.get("language_locked"):
         return {}
     detected = None if is_button_press(metadata) else detect_language(_without_names(text, slots))
-    if detected == "ko" and slots.get("language") == "en" and _lone_hangul_word(text):
+    if detected == "ko" and slots.get("language") == "en" and _lone_hangul_word(text) and not closes_korean(text):
         detected = None  # "me and 이서연", "the 과태료 one": a name or a term inside English, not a switch
     if detected == "en" and slots.get("language") == "ko" and _korean_around_one_english_word(text):
         detected = None  # "card로요", "ok 카드요": one English word in Korean grammar

@@ -323,7 +323,11 @@ class VerifiedFormValidation(FormValidationAction):
         # At a summary a question answered in the same message is musing ("should I do bank transfer instead? nah,
         # leave it on card. go ahead"): what the rest says counts.
         said = _beside_musing(message) if requested in CONFIRM_SLOTS else message
-        narrows = reading.kind in (Kind.ANSWER, Kind.QUESTION) and bool(_NARROW.search(said))
+        # "can you add 오하준 as well? they're moving in with me": a question that adds to one answer changes it too
+        adds = reading.kind == Kind.QUESTION and requested in CONFIRM_SLOTS and bool(_ADDS.search(message))
+        if adds:
+            said = message
+        narrows = adds or (reading.kind in (Kind.ANSWER, Kind.QUESTION) and bool(_NARROW.search(said)))
         if (reading.kind == Kind.ANSWER or narrows) and requested in CONFIRM_SLOTS and not is_yes(message) \
                 and (tracker.get_slot("summary_change") or says_change(said) or _ADDS.search(said) or narrows):
             # "can I just do the first one for now?" asks to change one answer, put as a question.

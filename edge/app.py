@@ -53,33 +53,33 @@ def quiet_libraries() -> None:
 
 @web.middleware
 async def errors_as_json(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """The one place an error becomes an answer: {"error": code, "message"}, 4xx for the client's input."""
+    """The one place an error becomes an answer: {"code": code, "message"}, 4xx for the client's input."""
     try:
         return await handler(request)
     except EdgeError as exc:
-        return web.json_response({"error": exc.code, "message": str(exc)}, status=exc.status)
+        return web.json_response({"code": exc.code, "message": str(exc)}, status=exc.status)
     except RedisError as exc:  # the channel (Telegram, Twilio) sends it again later; the page says so
         log.error("redis unavailable on %s %s: %s", request.method, route_pattern(request), type(exc).__name__)
-        return web.json_response({"error": "unavailable", "message": "try again later"}, status=503)
+        return web.json_response({"code": "unavailable", "message": "try again later"}, status=503)
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
-        return web.json_response({"error": exc.reason.lower().replace(" ", "_"), "message": exc.reason},
+        return web.json_response({"code": exc.reason.lower().replace(" ", "_"), "message": exc.reason},
                                  status=exc.status, headers={k: v for k, v in exc.headers.items() if k == "Allow"})
     except asyncio.CancelledError:
         raise
     except (UnicodeError, RecursionError):  # bytes or nesting no handler's own check caught: still the client's
-        return web.json_response({"error": "invalid", "message": "the request cannot be read"}, status=400)
+        return web.json_response({"code": "invalid", "message": "the request cannot be read"}, status=400)
     except Exception:
         log.exception("unexpected error on %s %s", request.method, route_pattern(request))
-        return web.json_response({"error": "internal_error", "message": "something went wrong"}, status=500)
+        return web.json_response({"code": "internal_error", "message": "something went wrong"}, status=500)
 
 
 @web.middleware
 async def readable_request(request: web.Request, handler: Handler) -> web.StreamResponse:
     """A path or query that does not decode to text (%ff, an encoded surrogate) is refused before any handler."""
     if not readable_address(request):
-        return web.json_response({"error": "invalid", "message": "the address is not valid UTF-8"}, status=400)
+        return web.json_response({"code": "invalid", "message": "the address is not valid UTF-8"}, status=400)
     return await handler(request)
 
 

@@ -21,7 +21,7 @@ class InvalidRequest(EdgeError):
 
 
 class Forbidden(EdgeError):
-    """A webhook whose secret or signature does not match (the old connectors' 403 {"error": "forbidden"})."""
+    """A webhook whose secret or signature does not match (403 {"code": "forbidden", "message"})."""
 
     code = "forbidden"
     status = 403

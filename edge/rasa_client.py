@@ -126,7 +126,7 @@ class RasaClient:
             return Replies(replies, language, bool(data.get("saved", True)), bool(data.get("handoff_started")),
                            bool(data.get("paused")))
         if status in (400, 413):
-            return Invalid(str(data.get("message") or data.get("error") or status)[:200])
+            return Invalid(str(data.get("message") or data.get("code") or status)[:200])
         if status == 401:
             logger.error("rasa refused the internal channel token (INTERNAL_CHANNEL_TOKEN differs?)")
             return Unavailable("unauthorized")

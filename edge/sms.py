@@ -156,7 +156,7 @@ class SmsChannel:
     async def webhook(self, request: web.Request) -> web.Response:
         form = await self.signed_form(request)
         if form is None:
-            return web.json_response({"error": "forbidden", "message": "signature or secret does not match"}, status=403)
+            return web.json_response({"code": "forbidden", "message": "signature or secret does not match"}, status=403)
         fields = dict(form)
         sid = fields.get("MessageSid") or fields.get("SmsSid") or ""
         phone, body = fields.get("From", ""), fields.get("Body", "")
@@ -169,7 +169,7 @@ class SmsChannel:
             text, chosen = await self.citizen_text(phone, body)
         except (RedisError, OSError) as error:  # Redis down: Twilio retries on errors, so nothing is lost
             logger.error("sms webhook store unavailable: %s", type(error).__name__)
-            return web.json_response({"error": "unavailable", "message": "try again later"}, status=503)
+            return web.json_response({"code": "unavailable", "message": "try again later"}, status=503)
         metadata: Dict[str, Any] = {"channel": "sms"}
         if chosen:  # the payload of a numbered choice is no citizen's words: the language stays
             metadata["input"] = "button"
@@ -204,11 +204,11 @@ class SmsChannel:
                                              {"phone": phone, "text": text, "metadata": metadata, "sid": sid})
         except QueueFull:  # taken back: Twilio's retry (or the citizen) sends it again
             self._forget_waiting(entry_id, pending)
-            return web.json_response({"error": "busy", "message": "too many messages at once; try again"}, status=503)
+            return web.json_response({"code": "busy", "message": "too many messages at once; try again"}, status=503)
         except (RedisError, OSError) as error:
             self._forget_waiting(entry_id, pending)
             logger.error("sms inbox unavailable: %s", type(error).__name__)
-            return web.json_response({"error": "unavailable", "message": "try again later"}, status=503)
+            return web.json_response({"code": "unavailable", "message": "try again later"}, status=503)
         if not fresh:
             self._forget_waiting(entry_id, pending)
             return twiml_response()
@@ -224,7 +224,7 @@ class SmsChannel:
     async def status(self, request: web.Request) -> web.Response:
         form = await self.signed_form(request)
         if form is None:
-            return web.json_response({"error": "forbidden", "message": "signature or secret does not match"}, status=403)
+            return web.json_response({"code": "forbidden", "message": "signature or secret does not match"}, status=403)
         fields = dict(form)
         sid = fields.get("MessageSid") or fields.get("SmsSid")
         state = fields.get("MessageStatus") or fields.get("SmsStatus")

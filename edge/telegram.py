@@ -168,7 +168,7 @@ class TelegramChannel:
 
     async def webhook(self, request: web.Request) -> web.Response:
         if not self.authentic(request):
-            return web.json_response({"error": "forbidden", "message": "signature or secret does not match"}, status=403)
+            return web.json_response({"code": "forbidden", "message": "signature or secret does not match"}, status=403)
         try:
             data = json.loads((await request.read()).decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError):
@@ -188,10 +188,10 @@ class TelegramChannel:
             if update is not None and update.my_chat_member is not None:
                 await self.record_membership(update)
         except QueueFull:  # taken back: Telegram redelivers it later
-            return web.json_response({"error": "busy", "message": "too many messages at once; try again"}, status=503)
+            return web.json_response({"code": "busy", "message": "too many messages at once; try again"}, status=503)
         except (RedisError, OSError) as error:  # Redis down: let Telegram redeliver later instead of losing it
             logger.error("telegram inbox unavailable: %s", type(error).__name__)
-            return web.json_response({"error": "unavailable", "message": "try again later"}, status=503)
+            return web.json_response({"code": "unavailable", "message": "try again later"}, status=503)
         return web.json_response({"ok": True})
 
     async def record_membership(self, update: Update) -> None:

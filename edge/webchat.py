@@ -83,7 +83,7 @@ def session_of(data: Any) -> Optional[str]:
 
 OWNER_COOKIE = "minwon_webchat"
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")
-NOT_YOURS = {"error": "not_your_session", "message": "this conversation belongs to another browser; start a new one"}
+NOT_YOURS = {"code": "not_your_session", "message": "this conversation belongs to another browser; start a new one"}
 
 
 class WebChat:
@@ -123,14 +123,14 @@ class WebChat:
     async def static(self, request: web.Request) -> web.Response:
         name = request.match_info["name"]
         if name not in STATIC_FILES or name == "index.html":
-            return web.json_response({"error": "not_found", "message": "not found"}, status=404)
+            return web.json_response({"code": "not_found", "message": "not found"}, status=404)
         return self.page_file(name)
 
     async def messages(self, request: web.Request) -> web.Response:
         data = await read_json(request)
         sender_id = session_of(data)
         if sender_id is None:
-            return web.json_response({"error": "bad_session", "message": "session must be a random UUID"}, status=400)
+            return web.json_response({"code": "bad_session", "message": "session must be a random UUID"}, status=400)
         owner = await self.owned(request, sender_id)
         if owner is None:
             return web.json_response(NOT_YOURS, status=403)
@@ -142,18 +142,18 @@ class WebChat:
         if token:
             payload = await self.store.resolve_button(sender_id, str(token))
             if payload is None:
-                return web.json_response({"error": "unknown_button", "message": "this choice has expired"}, status=400)
+                return web.json_response({"code": "unknown_button", "message": "this choice has expired"}, status=400)
             # A pressed button's payload is not the citizen's words: marked so the language stays.
             turn = vouched(sender_id, message_id, payload, {"channel": "web", "input": "button"})
         else:
             raw = data.get("text")
             text = neutralise_command(raw[:MAX_TEXT] if isinstance(raw, str) else "")
             if not text:
-                return web.json_response({"error": "empty", "message": "type a message"}, status=400)
+                return web.json_response({"code": "empty", "message": "type a message"}, status=400)
             turn = TurnRequest(sender_id, message_id, text=text, metadata={"channel": "web"})
         result: "asyncio.Future[List[Dict[str, Any]]]" = asyncio.get_running_loop().create_future()
         if not self.queues.submit(sender_id, lambda: self.run_turn(turn, result)):
-            return web.json_response({"error": "busy", "message": "too many messages at once"}, status=429)
+            return web.json_response({"code": "busy", "message": "too many messages at once"}, status=429)
         try:
             items = await asyncio.wait_for(asyncio.shield(result), TURN_TIMEOUT)
         except asyncio.TimeoutError:
@@ -161,16 +161,16 @@ class WebChat:
             if not result.done():
                 result.cancel()  # the reply, when it comes, waits in the outbox for the next poll
         except InvalidRequest as error:
-            return web.json_response({"error": "invalid", "message": str(error)}, status=400)
+            return web.json_response({"code": "invalid", "message": str(error)}, status=400)
         except Unavailable:
-            return web.json_response({"error": "unavailable", "message": "the assistant is not available"}, status=503)
+            return web.json_response({"code": "unavailable", "message": "the assistant is not available"}, status=503)
         items += await self.store.drain_outbox(sender_id)
         return web.json_response({"messages": items})
 
     async def poll(self, request: web.Request) -> web.Response:
         sender_id = session_of(await read_json(request))
         if sender_id is None:
-            return web.json_response({"error": "bad_session", "message": "session must be a random UUID"}, status=400)
+            return web.json_response({"code": "bad_session", "message": "session must be a random UUID"}, status=400)
         owner = await self.owned(request, sender_id)
         if owner is None:
             return web.json_response(NOT_YOURS, status=403)

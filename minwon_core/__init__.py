@@ -9,7 +9,8 @@ both import, as `minwon_logs` is for logs:
   stored and sent (no lone surrogates);
 - `internal_settings`: the internal turn channel's token and Rasa's way back to the edge (Rasa side only);
 - `segments`: SMS segment arithmetic (GSM-7 / UCS-2), also what the actions' texts are measured with;
-- `sms_keywords`: the carrier keywords (STOP, HELP, ...) and their answers.
+- `sms_keywords`: the carrier keywords (STOP, HELP, ...) and their answers;
+- `language`: how mixed Korean and English text is weighed (the NLU's language entity and the actions' slot).
 
 Nothing here may import Rasa, aiohttp or anything outside the standard library.
 """

@@ -24,6 +24,15 @@ def conversation_prefix(conversation_id: Any) -> Optional[str]:
     return prefix if form is not None and form.fullmatch(conversation_id) else None
 
 
+def channel_of(conversation_id: Any) -> Optional[str]:
+    """The channel a conversation id names by its prefix (`tg:…` telegram, `sms:…` sms, `web:…` web), else None.
+    The one map from id to channel: the actions, the desk and the notifier read it from here."""
+    if not isinstance(conversation_id, str):
+        return None
+    prefix, sep, rest = conversation_id.partition(":")
+    return CHANNEL_OF_PREFIX.get(prefix + sep) if rest else None
+
+
 def neutralise_command(text: Optional[str]) -> str:
     """Strip leading slashes so citizen text can never be read as `/intent{...}` by Rasa."""
     cleaned = (text or "").strip()

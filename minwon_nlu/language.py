@@ -1,8 +1,8 @@
 """Which language a message is in, and whether it asks to switch (pure functions).
 
-Hangul syllables carry more per character than Latin letters, so a message is Korean when its
-Hangul count is at least half its Latin-letter count ("과태료 pay할래" is Korean, "I want to pay
-과태료" is English). Identifiers (AP-2026-000123) and digits say nothing about the language.
+Hangul syllables carry more per character than Latin letters; minwon_core.language weighs them (the
+actions' language slot weighs the same way): "과태료 pay할래" and "address 변경요" are Korean, "I want to
+pay 과태료" is English. Identifiers (AP-2026-000123) and digits say nothing about the language.
 An explicit request ("in English please", "한국어로 해줘") wins over what the text is written in.
 """
 from __future__ import annotations
@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
+from minwon_core.language import is_korean
 from minwon_nlu.identifiers import find_identifiers
 
 _HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
@@ -64,7 +65,7 @@ def written_language(text: str) -> Optional[str]:
     stripped = re.sub(r"(?i)\b(?:AP|CP|MV|FN|PY|RC)-?\d+", " ", stripped)
     hangul = len(_HANGUL.findall(stripped))
     latin = len(_LATIN.findall(stripped))
-    if hangul and hangul * 2 > latin:  # a tie is English: a Korean name in a short English reply
+    if is_korean(hangul, latin, stripped):
         return "ko"
     if latin >= 2:
         return "en"

@@ -26,8 +26,8 @@ Rasa's built-in `rest` channel let anyone who reached the server speak as any co
          "language": "ko"|"en"|null,     the conversation's language slot after the turn
          "handoff_started": bool,        this turn handed the request to the desk (queued or a call-back ticket)
          "paused": bool}                 this turn paused the conversation: a person holds it now
-    400 {"error": "invalid", "message"} a malformed body (names the field); 401 {"error": "unauthorized"};
-    405 for other methods; 413 {"error": "too_large"}; 503 {"error": "unavailable"} while Rasa cannot run turns
+    400 {"code": "invalid", "message"} a malformed body (names the field); 401 {"code": "unauthorized"};
+    405 for other methods; 413 {"code": "too_large"}; 503 {"code": "unavailable"} while Rasa cannot run turns
     (no model yet, tracker or lock store unreachable): send the same message id again later.
 
 Exactly once per message id: the turn runs under the conversation's lock (Rasa's lock store, so across Rasa
@@ -266,7 +266,7 @@ async def run_once(agent: Any, turn: Turn, later: Optional[OutputChannel] = None
 
 
 def _error(status: int, code: str, message: str) -> response.HTTPResponse:
-    return response.json({"error": code, "message": message}, status=status)
+    return response.json({"code": code, "message": message}, status=status)
 
 
 class InternalChannel(InputChannel):

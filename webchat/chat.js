@@ -89,7 +89,7 @@
                          body: JSON.stringify(body) })
       .then(function (r) {
         return r.json().then(function (data) {
-          if (r.status === 403 && data.error === "not_your_session" && !fresh) {
+          if (r.status === 403 && data.code === "not_your_session" && !fresh) {
             session = uuid();
             sessionStorage.setItem("minwon-session", session);
             return post(path, body, true);

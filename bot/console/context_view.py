@@ -97,6 +97,7 @@ REASONS = {"requested": _l("시민이 상담원 요청", "Citizen asked for a pe
            "sensitive": _l("민감한 요청", "A sensitive request")}
 SKILLS = {"general": _l("일반", "General"), "payments": _l("납부", "Payments"), "address": _l("주소", "Address"),
           "complaints": _l("민원", "Complaints")}
+# "rest": handoffs stored before Rasa's rest channel was removed still name it.
 CHANNELS = {"telegram": _l("텔레그램", "Telegram"), "sms": _l("문자(SMS)", "SMS"), "web": _l("웹 채팅", "Web chat"),
             "rest": _l("기타", "Other")}
 LANGUAGES = {"ko": _l("한국어", "Korean"), "en": _l("영어", "English")}

@@ -20,7 +20,7 @@ from bot.desk.keys import DeskKeys
 LANGUAGES = ("ko", "en")
 SKILLS = ("payments", "address", "complaints", "general")
 REASONS = ("requested", "fallback", "lockout", "sensitive", "agent")
-CHANNELS = ("telegram", "sms", "web", "rest")
+CHANNELS = ("telegram", "sms", "web")
 ONLINE_WITHIN_SECONDS = 90  # an agent whose console sent a heartbeat this recently is on line
 
 # state: queued -> claimed -> closed; queued -> callback (nobody in time / out of hours);

@@ -32,11 +32,11 @@ from bot.desk.keys import DeskKeys
 from bot.desk.masking import CODE_SLOTS, PHONE, code_expected, mask_conversation_id, mask_text, reveal_stored
 from bot.desk.queues import CHANNELS, LANGUAGES, DeskQueues, queue_name, utc
 from bot.desk.texts import mask_phone, minutes, say
+from minwon_core.channel_text import channel_of
 
 log = logging.getLogger("minwon.desk")
 
 SECRET_SLOTS = {"citizen_token", "otp_code", "birth_date", "verification_id"}
-CHANNEL_OF_PREFIX = {"tg": "telegram", "sms": "sms", "web": "web"}
 
 
 def now_utc() -> dt.datetime:
@@ -113,9 +113,9 @@ class DeskService:
         if not isinstance(body.get("form") or {}, dict) or not isinstance(body.get("last_errors") or [], list):
             raise InvalidRequest("form must be an object and last_errors a list")
         verified = flag(body, "verified", False) if body.get("verified") is not None else False
-        channel = body.get("channel") or CHANNEL_OF_PREFIX.get(conversation_id.split(":", 1)[0], "rest")
+        channel = body.get("channel") or channel_of(conversation_id)
         if channel not in CHANNELS:
-            raise InvalidRequest(f"channel must be one of {', '.join(CHANNELS)}")
+            raise InvalidRequest(f"channel must be one of {', '.join(CHANNELS)} (or a conversation id that names one)")
         existing = await self.queues.existing_for(key, conversation_id)
         if existing:
             return await self.answer(existing), False

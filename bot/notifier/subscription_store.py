@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from minwon_core.channel_text import channel_of
+
 from . import topics as t
 from .errors import InvalidRequest, NotFound
 from .settings import NotifierSettings, SettingsError, parse_quiet_hours
@@ -63,7 +65,7 @@ def _who(body: dict[str, Any]) -> tuple[str, str, str]:
     conversation_id = body.get("conversation_id")
     if not isinstance(citizen_id, str) or not citizen_id:
         raise InvalidRequest("citizen_id is required")
-    if not isinstance(conversation_id, str) or not (channel := t.channel_of(conversation_id)):
+    if not isinstance(conversation_id, str) or not (channel := channel_of(conversation_id)):
         raise InvalidRequest("conversation_id must look like tg:<id>, sms:<+82...> or web:<uuid>")
     return citizen_id, conversation_id, channel
 

@@ -14,14 +14,6 @@ TOPICS = (APPLICATION_STATUS, FINE_DUE, COMPLAINT_ANSWERED, PAYMENT_RECEIPT, ADD
 TOPIC_OF_PREFIX = {"AP": APPLICATION_STATUS, "CP": COMPLAINT_ANSWERED, "MV": ADDRESS_DELIVERIES,
                    "FN": FINE_DUE, "PY": PAYMENT_RECEIPT, "RC": PAYMENT_RECEIPT}
 
-CHANNEL_OF_PREFIX = {"tg": "telegram", "sms": "sms", "web": "web"}
-
-
-def channel_of(conversation_id: str) -> str | None:
-    prefix, _, rest = conversation_id.partition(":")
-    return CHANNEL_OF_PREFIX.get(prefix) if rest else None
-
-
 def topic_of_event(event: dict[str, Any]) -> str | None:
     """Map a govapi outbox event to a topic; events nobody subscribes to (verifications...) give None."""
     case_type = (event.get("case_type") or "").lower()

@@ -1184,3 +1184,61 @@ async def test_a_person_asked_for_beside_another_offices_matter_is_a_person(gova
     await runner.say("my visa status changed so not sure about this. can I text with a real person?",
                      intent="request_human", confidence=0.7)
     assert runner.slots["form_outcome"] == OUTCOME_PERSON
+
+
+async def test_the_card_wanted_instead_of_the_bank_transfer_at_the_summary_is_the_card(govapi, actions_on_govapi, domain):
+    runner = await card_payment_at_its_summary(govapi, domain, way="bank transfer")
+    assert runner.slots["payment_method"] == "virtual_account"
+    await runner.say("on second thought put it on my card instead of the bank transfer", intent="nlu_fallback",
+                     confidence=0.5)
+    assert runner.slots["payment_method"] == "card" and runner.asking == "payment_confirm"
+
+
+async def test_a_date_said_right_after_the_address_is_the_move_in_date(govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain)
+    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots)
+    await runner.say("전입신고 해야함", intent="change_address")
+    await runner.say("역삼로 25 내일요")
+    assert runner.slots["effective_date"] == (now_local().date() + timedelta(days=1)).isoformat()
+    assert runner.asking == "member_ids"
+
+
+async def test_no_wait_and_a_new_date_at_the_household_question_corrects_the_date_and_picks_nobody(
+        govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain, language="en")
+    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots,
+                        language="en")
+    await runner.say("need to register my new address", intent="change_address")
+    await runner.say("25 Yeoksam-ro")
+    await runner.say("today")
+    assert runner.asking == "member_ids"
+    await runner.say("no wait tmrw", intent="cancel", confidence=0.95)
+    assert runner.slots["effective_date"] == (now_local().date() + timedelta(days=1)).isoformat()
+    assert runner.slots.get("member_ids") is None and runner.asking == "member_ids"
+    assert runner.slots.get("form_outcome") is None
+
+
+async def test_a_member_added_by_a_question_at_the_summary_moves_too(govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain, language="en")
+    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots,
+                        language="en")
+    await runner.say("need to register my new address", intent="change_address")
+    await runner.say("25 Yeoksam-ro")
+    await runner.say("tomorrow")
+    await runner.say("just me")
+    assert runner.asking == "address_confirm" and runner.slots["member_ids"] == []
+    first = runner.slots["household_options"][0]
+    await runner.say(f"can you add {first['name']} as well? they're moving in with me", intent="nlu_fallback",
+                     confidence=0.5)
+    assert runner.slots["member_ids"] == [first["id"]] and runner.asking == "address_confirm"
+
+
+async def test_another_service_asked_for_while_the_status_code_is_asked_switches(govapi, actions_on_govapi, domain):
+    from actions.applications import ValidateStatusForm
+    runner = FormRunner(ValidateStatusForm(), "status_form", domain, language="en")
+    await runner.say(f"AP-2026-000044 status? {DEMO_PHONE}", intent="check_application_status")
+    await runner.say(DEMO_BIRTH)
+    assert runner.asking == "otp_code"
+    await runner.say("actually i need to update my address, the status can wait", intent="nlu_fallback",
+                     confidence=0.5)
+    assert runner.slots["form_outcome"] == OUTCOME_SWITCH + "change_address"

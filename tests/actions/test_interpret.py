@@ -968,3 +968,13 @@ def test_a_road_of_two_words_is_found_in_a_first_message():
     from actions.address import road_address_in
     assert road_address_in("I need to register my new address, it's 86 Centum Jungang-ro in Haeundae, Busan, "
                            "moved in today") == "86 Centum Jungang-ro"
+
+
+@pytest.mark.parametrize("text", ["ugh stop", "에휴 그만요", "ok cancel"])
+def test_a_sigh_before_a_way_to_stop_still_stops_even_where_a_place_is_asked(text):
+    assert read(text, "complaint_place", COMPLAINT_TASK, {}, "cancel", 0.99, answers=True).kind == Kind.CANCEL
+
+
+def test_a_wait_typed_softly_is_a_wait():
+    assert read("잠시만여 계약서 어딨더라", "new_address", ADDRESS_TASK, {}, "out_of_scope", 0.95) \
+        == Reading(Kind.STRAY, value="wait")

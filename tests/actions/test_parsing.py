@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 
 from actions.conversation import detect_language
-from actions.parsing import (keeps_as_is, find_case_number, normalise_phone, parse_birth_date, parse_choices, parse_otp,
+from actions.parsing import (is_yes, keeps_as_is, find_case_number, normalise_phone, parse_birth_date, parse_choices, parse_otp,
                              phone_from_sender, wants_resend)
 
 
@@ -76,3 +76,13 @@ def test_saying_the_old_answer_was_right_keeps_it(said):
 
 def test_keep_it_short_is_no_keeping():
     assert not keeps_as_is("keep it short")
+
+
+@pytest.mark.parametrize("text", ["ㄱㄱ", "접수ㄱㄱ", "고고", "네", "yep"])
+def test_a_go_ahead_typed_as_shorthand_is_a_yes(text):
+    assert is_yes(text)
+
+
+@pytest.mark.parametrize("text", ["ㄱ", "고고학 박물관 앞", "ㅋㅋ"])
+def test_shorthand_that_says_nothing_is_no_yes(text):
+    assert not is_yes(text)

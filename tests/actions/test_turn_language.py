@@ -16,9 +16,10 @@ NO_WORDS = [
     # button payloads that reach Rasa as text
     "/affirm", "/deny", '/choose{"choice": "2"}',
 ]
-KOREAN = ["과태료 내고 싶어요", "주소 바꿀래요", "과태료 pay할래", "AP-2026-000123 상태 알려줘", "네 카드로 할게요", "상담원"]
+KOREAN = ["과태료 내고 싶어요", "주소 바꿀래요", "과태료 pay할래", "AP-2026-000123 상태 알려줘", "네 카드로 할게요", "상담원",
+          "address 변경요", "card로 할게요", "status 확인해줘"]  # an English noun, a Korean predicate
 ENGLISH = ["I want to pay my fine", "card please", "I want to pay 과태료", "AP-2026-000123 status please",
-           "yes please", "hi"]
+           "yes please", "hi", "pay my 과태료 pls", "I'm moving with 김민지"]
 
 
 @pytest.mark.parametrize("text", NO_WORDS)

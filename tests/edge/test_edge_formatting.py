@@ -3,7 +3,7 @@ channel_text.py, which Rasa's internal channel imports too): what a citizen sees
 from edge.formatting import (
     Button, ReplyPart, callback_data_fits, parts_from_rasa, sms_body, split_for_telegram, split_sms, utf16_len,
 )
-from minwon_core.channel_text import conversation_prefix, is_sendable, neutralise_command
+from minwon_core.channel_text import channel_of, conversation_prefix, is_sendable, neutralise_command
 from minwon_core.segments import count_segments, is_gsm7
 from minwon_core.sms_keywords import keyword
 
@@ -20,6 +20,12 @@ def test_the_conversation_id_forms_and_sendable_text_are_one_rule_for_the_edge_a
     for bad in ("tg:", "tg:4a", "sms:010", "web:not-a-uuid", "rest:1", None, 42, "tg:42\n"):
         assert conversation_prefix(bad) is None, bad
     assert is_sendable({"text": "안녕 👋", "list": ["a"]}) and not is_sendable({"text": "\ud800"})
+
+
+def test_one_map_names_the_channel_of_a_conversation_id_for_actions_desk_and_notifier():
+    assert [channel_of(c) for c in ("tg:42", "sms:+821012345678", "web:abc")] == ["telegram", "sms", "web"]
+    for other in ("rest:1", "tg:", "tg", "", None, 7):  # no channel: the desk refuses such a handoff with a 400
+        assert channel_of(other) is None, other
 
 
 def test_telegram_split_keeps_every_chunk_under_the_limit_and_loses_nothing():

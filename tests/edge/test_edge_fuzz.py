@@ -84,7 +84,6 @@ def test_each_probe_is_a_4xx_with_a_json_error_and_nothing_raw_logged(edge, edge
     start = len(edge_logs.lines)
     status, head, body = asyncio.run(send("127.0.0.1", edge.settings.port, request_case))
     assert 400 <= status < 500 and b"application/json" in head, (status, body[:300])
-    # The internal and webhook routes answer {"error", "message"}; the outbound routes keep the {"code", "message"}
-    # the notifier and desk read (docs/CONTRACTS.md "Sending to a citizen from outside a turn").
-    assert (b'"error"' in body or b'"code"' in body) and b'"message"' in body
+    # Every route answers {"code", "message"}, the shape govapi, the console and the notifier use.
+    assert b'"code"' in body and b'"message"' in body and b'"error"' not in body
     assert MARKER not in sent_after(edge_logs, start)

@@ -27,12 +27,12 @@ def test_without_redis_a_message_is_refused_so_the_channel_redelivers_it(edge_wi
                                            "from": {"id": 5, "is_bot": False, "first_name": "T"}, "text": "hello there"}}
     r = httpx.post(base + "/webhooks/telegram/webhook", json=update,
                    headers={"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET}, timeout=30)
-    assert (r.status_code, r.json()) == (503, {"error": "unavailable", "message": "try again later"})  # Telegram sends it again later
+    assert (r.status_code, r.json()) == (503, {"code": "unavailable", "message": "try again later"})  # Telegram sends it again later
     sms = Sms(base, standins)
     refused = sms.post(sms.form(phone, "hello there"))
-    assert (refused.status_code, refused.json()["error"]) == (503, "unavailable")  # Twilio retries
+    assert (refused.status_code, refused.json()["code"]) == (503, "unavailable")  # Twilio retries
     page = web_post(base, {"session": str(uuid.uuid4()), "text": "hello there"})
-    assert page.status_code == 503 and page.json()["error"] == "unavailable"
+    assert page.status_code == 503 and page.json()["code"] == "unavailable"
     status = sms.post({"MessageSid": "SM1", "MessageStatus": "delivered"}, path="/webhooks/twilio/status")
     assert status.status_code == 503  # the delivery report is sent again by Twilio
     logged = "\n".join(edge_logs.lines[start:])

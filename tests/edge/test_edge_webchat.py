@@ -90,7 +90,7 @@ def test_a_session_id_is_no_credential_without_the_browser_that_started_it(edge)
         assert len(browser.cookies["minwon_webchat"]) == 43
         # someone who saw the id (in an agent's queue, over a shoulder) without the cookie: refused
         stranger = httpx.post(url + "messages", json={"session": session, "text": "list my cases"})
-        assert stranger.status_code == 403 and stranger.json()["error"] == "not_your_session"
+        assert stranger.status_code == 403 and stranger.json()["code"] == "not_your_session"
         assert httpx.post(url + "poll", json={"session": session}).status_code == 403
         forged = httpx.post(url + "poll", json={"session": session}, cookies={"minwon_webchat": "A" * 43})
         assert forged.status_code == 403

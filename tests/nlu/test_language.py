@@ -16,6 +16,7 @@ def test_hangul_text_is_korean_and_latin_text_is_english():
 def test_mixed_text_follows_the_dominant_script():
     assert lang("과태료 pay할래") == ("ko", False)
     assert lang("I want to pay my 과태료 please") == ("en", False)
+    assert lang("address 변경요") == ("ko", False)  # a Korean predicate closes it (minwon_core.language)
 
 
 def test_digits_and_identifiers_alone_say_nothing():

@@ -40,7 +40,7 @@ def test_a_turn_without_the_channels_token_is_refused_and_runs_nothing(rasa, tok
     conversation = web_conversation()
     given = rasa.api_token if token == "api" else token
     r = post_turn(rasa.url, given, turn(conversation, "hello"))
-    assert r.status_code == 401 and r.json()["error"] == "unauthorized"
+    assert r.status_code == 401 and r.json()["code"] == "unauthorized"
     assert rasa.user_events(conversation) == []
 
 
@@ -53,7 +53,7 @@ def test_a_token_in_another_scheme_or_with_stray_bytes_is_refused(rasa):
         assert r.status_code == 401, header
     raw = httpx.post(rasa.url + "/webhooks/internal/turn", content=body, timeout=30,
                      headers=[(b"Authorization", b"Bearer \xff\xfe"), (b"Content-Type", b"application/json")])
-    assert raw.status_code == 401 and raw.json()["error"] == "unauthorized"
+    assert raw.status_code == 401 and raw.json()["code"] == "unauthorized"
 
 
 # -- one turn, once --------------------------------------------------------------------------------------------
@@ -148,16 +148,16 @@ DEEP = {"conversation_id": "web:00000000-0000-4000-8000-000000000000", "message_
 def test_a_malformed_body_is_a_400_that_names_the_field_and_runs_nothing(rasa, body, word):
     r = post_turn(rasa.url, rasa.turn_token, body)
     assert r.status_code == 400, r.text
-    assert r.json()["error"] == "invalid" and word in r.json()["message"]
+    assert r.json()["code"] == "invalid" and word in r.json()["message"]
     assert rasa.user_events("tg:42") == []
 
 
 def test_an_oversized_body_or_another_method_is_a_4xx_json_answer(rasa):
     big = post_turn(rasa.url, rasa.turn_token, b'{"text": "' + b"a" * (8 * 1024 * 1024) + b'"}')
-    assert big.status_code == 413 and big.json()["error"] == "too_large"
+    assert big.status_code == 413 and big.json()["code"] == "too_large"
     for method in ("GET", "PUT", "DELETE"):
         r = httpx.request(method, rasa.url + "/webhooks/internal/turn", timeout=30)
-        assert r.status_code == 405 and r.json()["error"] == "method_not_allowed"
+        assert r.status_code == 405 and r.json()["code"] == "method_not_allowed"
 
 
 # -- nothing else answers without a token ------------------------------------------------------------------

@@ -38,6 +38,10 @@ async def test_malformed_deep_huge_and_wrongly_typed_bodies_get_a_4xx(bot, agent
     await expect_4xx(await bot.post("/v1/handoffs", json={"conversation_id": ["tg:1"], "idempotency_key": "x"}, headers=BOT), 400)
     await expect_4xx(await bot.post("/v1/handoffs", json={"conversation_id": "tg:1", "idempotency_key": "x",
                                                           "citizen_id": "c" * 500}, headers=BOT), 400)
+    # A conversation of no channel (Rasa's rest channel is gone): nobody could answer it, so no handoff is queued.
+    no_channel = await expect_4xx(await bot.post("/v1/handoffs", json={"conversation_id": "rest:1",
+                                                                       "idempotency_key": "y"}, headers=BOT), 400)
+    assert "channel" in no_channel["message"]
     await expect_4xx(await supervisor.get("/api/dashboard?days=abc"), 400)
     await expect_4xx(await supervisor.get("/api/dashboard?days=%F0%9F%98%80"), 400)
     await expect_4xx(await post(f"/api/handoffs/{handoff_id}/transfer", json={"agent": True}, headers=csrf), 400)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import time
 import zlib
 from typing import TYPE_CHECKING, Any, Optional
@@ -26,30 +27,67 @@ if TYPE_CHECKING:  # imported when the app is built, after logging is set up (th
 log = logging.getLogger("actions.server")
 
 
-def _action_call(request: Request) -> Optional[dict]:
-    """The action call's body as the SDK's webhook reads it (Sanic caches the parsed JSON for it)."""
+# What rasa_sdk's webhook reads of a call without checking its type: a wrong type was a 500 that echoed the body
+# (message text, slots) back. Checked here first: a 400 that names the field and shows nothing of the body.
+_ACTION_NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
+_TRACKER_FIELDS = {"slots": dict, "latest_message": dict, "events": list}
+
+
+def call_problem(call: Any) -> Optional[str]:
+    """What is wrong with an action call's shape, or None."""
+    if not isinstance(call, dict):
+        return "the body must be a JSON object"
+    if not isinstance(call.get("next_action"), str) or not call["next_action"]:
+        return "next_action must be a non-empty string"
+    tracker = call.get("tracker")
+    if not isinstance(tracker, dict):
+        return "tracker must be an object"
+    if not isinstance(tracker.get("sender_id"), (str, type(None))):
+        return "tracker.sender_id must be a string"
+    for name, kind in _TRACKER_FIELDS.items():
+        if not isinstance(tracker.get(name), kind):
+            return f"tracker.{name} must be {'an object' if kind is dict else 'a list'}"
+    if not all(isinstance(event, dict) for event in tracker["events"]):
+        return "tracker.events must hold objects"
+    if not isinstance(tracker.get("active_loop") or {}, dict):
+        return "tracker.active_loop must be an object"
+    if not isinstance(call.get("domain") or {}, dict):
+        return "domain must be an object"
+    return None
+
+
+def _parsed_body(request: Request) -> tuple[bool, Any]:
+    """(readable, body): the call as the SDK's webhook reads it; unreadable JSON is left to the SDK's own 400."""
     try:
         if request.headers.get("Content-Encoding") == "deflate":
-            body: Any = json.loads(zlib.decompress(request.body))
-        else:
-            body = request.json
-    except Exception:  # the webhook answers the malformed body itself
-        return None
-    return body if isinstance(body, dict) else None
+            return True, json.loads(zlib.decompress(request.body))
+        return True, request.json
+    except Exception:
+        return False, None
 
 
 def attach_log_context(app: Sanic) -> None:
     """Bind the request id and conversation reference for every request, and log each action call once."""
 
     @app.middleware("request")
-    async def bind_context(request: Request) -> None:
+    async def bind_context(request: Request) -> Optional[HTTPResponse]:
         given = request.headers.get(minwon_logs.REQUEST_ID_HEADER, "")
         request_id = given if minwon_logs.valid_request_id(given) else minwon_logs.new_request_id()
-        call = _action_call(request) if request.method == "POST" and request.path == "/webhook" else None
+        is_call = request.method == "POST" and request.path == "/webhook"
+        readable, body = _parsed_body(request) if is_call else (False, None)
+        call = body if readable and isinstance(body, dict) else None
         # Both are set on every request: Sanic serves a kept-alive connection's requests in one task.
         minwon_logs.bind(request_id=request_id, conversation_id=str((call or {}).get("sender_id") or "") or None)
-        request.ctx.action = str((call or {}).get("next_action") or "")
+        name = (call or {}).get("next_action")
+        # a metric label and a log field: an action's name, never whatever a caller put there
+        request.ctx.action = name if isinstance(name, str) and _ACTION_NAME.fullmatch(name) else ("other" if call else "")
         request.ctx.started = time.perf_counter()
+        problem = call_problem(body) if readable else None
+        if problem:
+            from sanic.response import json as json_response
+
+            return json_response({"code": "invalid", "message": problem}, status=400)
+        return None
 
     @app.middleware("response")
     async def log_call(request: Request, response: HTTPResponse) -> None:

@@ -137,3 +137,40 @@ async def test_the_action_server_reports_action_and_govapi_latency_without_conve
     assert metric_value(after, govapi, route="cases", outcome="unauthorized") == \
         metric_value(before, govapi, route="cases", outcome="unauthorized") + 1  # the expired token, as govapi said
     assert "AP-2026" not in after and "+82" not in after and "1055507391" not in after
+
+
+MARKER = "zq-planted-7391-text"
+WRONG = [None, 0, 1.5, True, "x", [], {}, [1], {"a": MARKER}, [MARKER]]
+PATHS = [("next_action",), ("tracker",), ("tracker", "sender_id"), ("tracker", "slots"),
+         ("tracker", "latest_message"), ("tracker", "events"), ("tracker", "active_loop"), ("domain",)]
+
+
+def _with(call: dict, path: tuple, value) -> dict:
+    changed = json.loads(json.dumps(call))
+    target = changed
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    return changed
+
+
+def malformed_calls() -> List[dict]:
+    """Every field the SDK's webhook reads, replaced by each wrong type; and events that are not objects."""
+    call = status_check_call("AP-2026-000003", "en", f"status of AP-2026-000003 {MARKER}")
+    calls = [_with(call, path, value) for path in PATHS for value in WRONG]
+    calls += [_with(call, ("tracker", "events"), [value]) for value in WRONG if not isinstance(value, dict)]
+    return calls + [[call], MARKER, 7]
+
+
+async def test_malformed_action_calls_get_a_400_that_names_the_field_and_shows_nothing_of_the_body(servers):
+    async with aiohttp.ClientSession() as session:
+        for call in malformed_calls():
+            async with session.post(servers["url"] + "/webhook", json=call) as resp:
+                body = await resp.text()
+                assert resp.status < 500, (call, body[:300])
+                assert MARKER not in body, body[:300]
+            # a JSON refusal (an unknown action's 404 keeps the SDK's {"error", "action_name"}, which Rasa reads)
+            assert isinstance(json.loads(body), dict)
+        async with session.post(servers["url"] + "/webhook", json={"next_action": "action_check_status"}) as resp:
+            assert (resp.status, (await resp.json())["message"]) == (400, "tracker must be an object")
+    assert MARKER not in servers["actions"].read_text()

@@ -13,7 +13,8 @@ from bot.metrics import attach_metrics
 
 from .clock import Clock
 from .db import Database
-from .keys import CLOCK, DB, HTTP, SETTINGS, SMS
+from .guess_guard import GuessGuard
+from .keys import CHECKOUT_GUARD, CLOCK, DB, HTTP, SETTINGS, SMS
 from .middleware import bearer_auth, errors_as_json, readable_request, request_context
 from .openapi import build_document
 from .responses import ok
@@ -34,6 +35,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, background_job
     app = web.Application(middlewares=[request_context, errors_as_json, readable_request, bearer_auth], client_max_size=MAX_BODY)
     app[SETTINGS] = settings
     app[CLOCK] = clock or Clock(settings.today)
+    app[CHECKOUT_GUARD] = GuessGuard()
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_http_and_sms)
     if background_jobs:

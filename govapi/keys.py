@@ -8,6 +8,7 @@ from aiohttp import web
 
 from .clock import Clock
 from .db import Database
+from .guess_guard import GuessGuard
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -18,6 +19,7 @@ CLOCK = web.AppKey("clock", Clock)
 DB = web.AppKey("db", Database)
 HTTP = web.AppKey("http", aiohttp.ClientSession)
 SMS = web.AppKey("sms", "SmsSender")
+CHECKOUT_GUARD = web.AppKey("checkout_guard", GuessGuard)
 
 # per request: the verified citizen, for the access log
 CITIZEN_ID = web.RequestKey("citizen_id", str)

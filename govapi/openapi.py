@@ -224,12 +224,15 @@ def build_document() -> S:
                                 "amount": INT, "provider_ref": STR}, ["payment_id", "status"])))},
         "/checkout/{payment_id}": {
             "get": op("Sandbox provider's hosted checkout page (HTML)",
-                      {"200": {"description": "HTML page", "content": {"text/html": {"schema": STR}}}},
+                      {"200": {"description": "HTML page", "content": {"text/html": {"schema": STR}}},
+                       "429": {"description": "Too many wrong links from this address lately (Retry-After)"}},
                       security=PUBLIC, tag="sandbox provider",
                       params=[path_param("payment_id"), {"name": "t", "in": "query", "schema": STR},
                               {"name": "lang", "in": "query", "schema": {"type": "string", "enum": ["ko", "en"]}}]),
             "post": op("Pay or cancel on the checkout page (HTML form)",
-                       {"303": {"description": "Back to the page"}}, security=PUBLIC, tag="sandbox provider",
+                       {"303": {"description": "Back to the page"},
+                        "429": {"description": "Too many wrong links from this address lately (Retry-After)"}},
+                       security=PUBLIC, tag="sandbox provider",
                        params=[path_param("payment_id")],
                        body={"required": True, "content": {"application/x-www-form-urlencoded": {"schema": obj(
                            {"t": STR, "lang": STR, "action": {"type": "string", "enum": ["pay", "cancel"]},

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from .. import payments
 from ..clock import SEOUL
 from ..errors import BadRequest, UnsupportedMediaType
-from ..keys import CLOCK, DB, HTTP, SETTINGS
+from ..keys import CHECKOUT_GUARD, CLOCK, DB, HTTP, SETTINGS
 from ..labels import FINE_KINDS, PAYMENT_STATUSES
 from ..numbers import normalise_number
 from ..security import same, sign
@@ -52,6 +52,8 @@ T = {
     "failed": {"ko": "결제 확인을 전달하지 못했습니다. 잠시 후 다시 시도하세요.",
                "en": "We could not pass on the confirmation. Try again shortly."},
     "not_found": {"ko": "결제를 찾을 수 없습니다.", "en": "Payment not found."},
+    "too_many": {"ko": "잘못된 결제 링크가 너무 많이 열렸습니다. 1분 뒤에 채팅에서 받은 링크로 다시 열어 주세요.",
+                 "en": "Too many wrong payment links were opened. Open the link from the chat again in a minute."},
     "late_fee": {"ko": "가산금", "en": "late fee"},
     "other_lang": {"ko": "English", "en": "한국어"},
 }
@@ -86,10 +88,21 @@ def _page(lang: str, body: str, status: int = 200) -> web.Response:
     return web.Response(text=doc, status=status, content_type="text/html", charset="utf-8")
 
 
+def _too_many(request: web.Request, lang: str) -> web.Response | None:
+    """The answer to an address that opened too many wrong links lately (guess_guard.py), else None."""
+    wait = request.app[CHECKOUT_GUARD].wait_s(request.remote or "")
+    if wait is None:
+        return None
+    response = _page(lang, f"<h1>{T['too_many'][lang]}</h1>", status=429)
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
 async def _load(request: web.Request, token: str | None):
     settings = request.app[SETTINGS]
     number = normalise_number(request.match_info["payment_id"])
     if number is None or not token or not same(token, checkout_token(settings, number)):
+        request.app[CHECKOUT_GUARD].miss(request.remote or "")  # a wrong link: counted, no database lookup
         return None, []
     now = request.app[CLOCK].now()
     async with request.app[DB].session() as session:
@@ -149,6 +162,9 @@ def _render(payment: Payment, items, lang: str, token: str, message: str = "", m
 async def checkout_page(request: web.Request) -> web.Response:
     lang = _lang(request.query.get("lang"))
     token = request.query.get("t")
+    refused = _too_many(request, lang)
+    if refused is not None:
+        return refused
     payment, items = await _load(request, token)
     if payment is None:
         return _page(lang, f"<h1>{T['not_found'][lang]}</h1>", status=404)
@@ -165,6 +181,9 @@ async def checkout_submit(request: web.Request) -> web.StreamResponse:
         raise BadRequest("The form could not be read.", code="invalid_form") from None
     lang = _lang(str(form.get("lang", "ko")))
     token = str(form.get("t", ""))
+    refused = _too_many(request, lang)
+    if refused is not None:
+        return refused
     payment, items = await _load(request, token)
     if payment is None:
         return _page(lang, f"<h1>{T['not_found'][lang]}</h1>", status=404)

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from govapi.guess_guard import MISSES_ALLOWED, GuessGuard
 from govapi_testkit import Api, citizen_with_fines, confirm
 
 pytestmark = pytest.mark.asyncio
@@ -80,6 +81,31 @@ async def test_declined_card_changes_nothing(api: Api) -> None:
 async def test_checkout_page_needs_its_link_token(api: Api, minjun: str) -> None:
     status, page = await api.call("GET", "/checkout/PY-2026-000001?t=0000", token=None)
     assert status == 404
+
+
+async def test_an_address_guessing_checkout_links_is_told_to_wait(api: Api) -> None:
+    token, [fine] = await citizen_with_fines(api, (40000, 10))
+    _, payment = await api.call("POST", "/v1/payments", citizen=token, key="guessed", json={"fine_ids": [fine["id"]]})
+    path = payment["checkout_url"][len(api.base_url):]
+    for guess in range(MISSES_ALLOWED):
+        status, _ = await api.call("GET", f"/checkout/{payment['payment_id']}?t={guess:032x}", token=None)
+        assert status == 404
+    status, page = await api.call("GET", path + "&lang=en", token=None)  # even the right link, for a minute
+    assert status == 429 and "in a minute" in page
+    status, page = await api.call("POST", f"/checkout/{payment['payment_id']}", token=None,
+                                  data={"t": "0" * 32, "lang": "ko", "action": "pay", "card_number": "4242"})
+    assert status == 429 and "1분 뒤" in page
+    _, still = await api.call("GET", f"/v1/payments/{payment['payment_id']}", citizen=token)
+    assert still["status"] == "pending"
+
+
+async def test_the_guess_guard_forgets_misses_after_its_window():
+    now = [0.0]
+    guard = GuessGuard(allowed=2, window_s=60, clock=lambda: now[0])
+    guard.miss("a"), guard.miss("a")
+    assert guard.wait_s("a") == 61 and guard.wait_s("b") is None
+    now[0] = 61.0
+    assert guard.wait_s("a") is None
 
 
 async def test_same_key_same_body_replays_the_payment(api: Api) -> None:

@@ -1,5 +1,6 @@
 """The logs of every process of the stack hold no phone number, ID number, one-time code or message text, and
 still let an operator follow one conversation: its lines carry the conversation's keyed hash."""
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -22,6 +23,42 @@ def signed(url: str, form: dict) -> str:
     return base64.b64encode(hmac.new(TWILIO_AUTH.encode(), data.encode(), hashlib.sha1).digest()).decode()
 
 
+async def raw_request(url: str, request: bytes) -> None:
+    """One request as bytes over a socket (aiohttp would refuse to send a malformed one)."""
+    host, port = url.split("//", 1)[1].split(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
+    writer.write(request)
+    await writer.drain()
+    await asyncio.wait_for(reader.read(4096), 10)
+    writer.close()
+
+
+async def malformed_requests_carrying(stack, session, marker: str, phone: str) -> None:
+    """Forged, malformed and oversized requests that carry personal data, to every public and internal port: each is
+    refused with a 4xx and none of what it carried may reach a log."""
+    deep = "[" * 5000 + f'"{marker}"' + "]" * 5000
+    forged = {"update_id": 1, "message": {"message_id": 1, "date": 0, "chat": {"id": 5, "type": "private"},
+                                          "text": f"{marker} {phone}"}}
+    answers = []
+    for url, kwargs in [
+        (stack.public + "/webhooks/telegram/webhook", {"json": forged, "headers": {"X-Telegram-Bot-Api-Secret-Token": "no"}}),
+        (stack.public + "/webhooks/twilio/webhook", {"data": {"From": "+821055507391", "Body": marker},
+                                                     "headers": {"X-Twilio-Signature": "forged"}}),
+        (stack.public + "/webhooks/webchat/messages", {"data": deep, "headers": {"Content-Type": "application/json"}}),
+        (stack.public + "/webhooks/webchat/messages", {"json": {"session": marker, "text": phone}}),
+        (stack.internal + "/webhooks/internal/turn", {"json": {"conversation_id": f"tg:{marker}", "text": phone},
+                                                       "headers": {"Authorization": f"Bearer {marker}"}}),
+        (stack.edge_internal + "/webhooks/telegram/outbound", {"data": deep, "headers": {"Content-Type": "application/json"}}),
+    ]:
+        async with session.post(url, **kwargs) as r:
+            answers.append((url, r.status))
+    assert all(400 <= status < 500 for _, status in answers), answers
+    for base in (stack.public, stack.internal, stack.edge_internal):
+        await raw_request(base, f"GET /webhooks/{marker}?phone={phone}\x01 HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        await raw_request(base, b"POST /webhooks/webchat/messages HTTP/1.1\r\nHost: x\r\nX-Note: \xff"
+                          + marker.encode() + b"\r\nContent-Length: 2\r\n\r\n{}")
+
+
 @pytest.mark.after_all
 async def test_a_full_run_leaves_no_personal_data_in_any_log(stack, session, chat_id):
     marker = f"zebra{uuid.uuid4().hex[:10]}"
@@ -38,6 +75,7 @@ async def test_a_full_run_leaves_no_personal_data_in_any_log(stack, session, cha
     citizen = TelegramCitizen(stack, session, chat_id)
     assert await citizen.send(f"count 8 {marker} {phone_local} {id_number} {code}")
     assert len(await citizen.replies()) == 1  # the turn ran through the whole stack
+    await malformed_requests_carrying(stack, session, marker, phone_local)
 
     logs = stack.logs()
     assert len(logs) > 1000, "the processes wrote (almost) no logs: nothing was checked"

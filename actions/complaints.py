@@ -19,8 +19,8 @@ from actions.address import road_address_in
 from actions.common import ask_what_to_change, early_end, then_offer_updates, yes_no_buttons
 from actions.conversation import clear_form_slots
 from actions.govapi_client import GovApiClient, Result, get_client
-from actions.interpret import PLACE_WORDS, SERVICE_INTENTS, names_a_place, resumed_service
-from actions.parsing import is_no, is_yes, match_label, means_none, parse_choices
+from actions.interpret import PLACE_WORDS, SERVICE_INTENTS, names_a_place, resumed_service, services_named
+from actions.parsing import is_no, is_yes, match_label, means_none, parse_choices, without_rejected
 from actions.texts import pick, text
 from actions.turn_language import without_language_ask
 from actions.verification import CLAUSE, VerifiedFormValidation
@@ -98,6 +98,20 @@ def problem_words(message: str) -> int:
                for _, pattern in KEYWORDS)
 
 
+_NOT = re.compile(r"\b(not|n't|isn'?t|wasn'?t)\b|n't\b", re.IGNORECASE)
+
+
+def affirmed_category(message: str) -> Optional[str]:
+    """The one category the message's clauses name without turning it down: "no not really the shouting, it's the
+    trash" -> waste; "소음이 아니라 쓰레기 문제예요" -> waste; "no, it's not about trash" -> None."""
+    found = set()
+    for clause in re.split(r"[,.;!?]|\bbut\b|근데|하지만", message or ""):
+        if clause.strip() and not _NOT.search(clause):
+            found.add(guess_category(without_rejected(clause), []))
+    found.discard(None)
+    return found.pop() if len(found) == 1 else None
+
+
 def guess_category(message: str, entities: List[Dict[str, Any]]) -> Optional[str]:
     """The words' category first (what the citizen names most); NLU's entity only when no word points anywhere
     (the entity model tags 'pavement' as roads in "van parked on the pavement")."""
@@ -105,7 +119,9 @@ def guess_category(message: str, entities: List[Dict[str, Any]]) -> Optional[str
     def hits(pattern: str) -> int:
         return len({m.group(0).lower() for m in re.finditer(pattern, message or "", re.IGNORECASE)})
 
-    where = {code: 0.5 * hits(pattern) for code, pattern in WHERE_WORDS}
+    # Where it happens tips a tie but never outweighs one word of what happened ("someone parks on the crosswalk
+    # … walk around the car into the road": parking, not roads)
+    where = {code: min(0.9, 0.5 * hits(pattern)) for code, pattern in WHERE_WORDS}
     scores = [(hits(pattern) + where.get(code, 0.0), -order, code) for order, (code, pattern) in enumerate(KEYWORDS)]
     best = max(scores)
     if best[0]:
@@ -194,6 +210,14 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
     def own_services(self) -> List[Text]:
         return ["file_complaint"]
 
+    def meant_instead(self, message: Text) -> Optional[Text]:
+        # "주소 이전 신고 좀 하려고요 점심시간이라 급해요" (NLU: file_complaint 0.66): words that name the move-in report,
+        # a fine or a status check, and no problem a complaint is for, start that service instead
+        named = services_named(message)
+        if len(named) == 1 and named[0] != "file_complaint" and guess_category(message, []) is None:
+            return named[0]
+        return None
+
     def accepts(self, slot: Text, message: Text, tracker: Tracker) -> bool:
         if slot == "complaint_text":  # a description names a problem, or NLU hears a complaint in it
             if only_a_place(message):
@@ -270,10 +294,12 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
         named = _category_named(message, options)
         if named and named != guess:
             return {"complaint_category": named}  # "yes roads" to "Is this about 'Noise'?": the one named
-        said = guess_category(message, [])
+        said = affirmed_category(message)
         if guess and said and said != guess and any(o.get("code") == said for o in options):
             return {"complaint_category": said}  # "yes parking" to "Is this about 'Roads'?": parking
-        if guess and (is_yes(message) or intent == "affirm"):
+        if guess and (is_yes(message) or intent == "affirm" or said == guess):
+            # "no not really the shouting, it's the trash they leave behind" to "Is this about 'Waste'?": its "no"
+            # turns down the shouting, and the trash is what was suggested
             return {"complaint_category": guess}
         if guess and (is_no(message) or intent == "deny"):
             return {"complaint_category": None, "complaint_category_guess": None}  # ask again with the full list

@@ -71,6 +71,7 @@ FREE_TEXT_OOS_CONFIDENCE = 0.5
 _PERSON = re.compile(
     r"상담원|상담사|상담\s*(받|원해|하고\s*싶|연결)|(사람|직원|담당자|공무원|상담사)(분)?(이랑|과|와|하고|한테|에게)?\s*(직접\s*)?(얘기|이야기|통화|연결|상담|바꿔|대화)"
     r"|(real|actual|live)\s+(person|human|agent)|\b(a|an?) human\b|\bto (a|an) (agent|operator|person)\b"
+    r"|\b(human|agent|person)\s+(pls|plz|please|now)\b"
     r"|\b(talk|speak|chat)\s+(to|with)\s+(a |an |some)?(one|body|person|people|human|agent|staff)\b"
     r"|\b(talk|speak|chat)\s+(to|with)\s+(a |an )?(member of staff|staff member|officer|official|clerk)\b"
     r"|(상담|담당)\s*하시는\s*분|(상담|담당|응대)\s*(해\s*)?주시는\s*분|(사람|분|직원|상담원)(으?로)?\s*(좀\s*)?바꿔|사람이\s*(하는|해\s*주는)\s*(거|게)\s*아니"
@@ -112,7 +113,16 @@ _STOP = re.compile(r"((do\s*n'?t|do not) (send|submit|file|charge|process|go ahe
                    r"없던\s*(걸로|일로)|\bnever\s*mind\b|\bdon'?t want to (do|pay|file|go on)\b(?![^.?!]*\b(twice|again|myself)\b)|"
                    # Konglish and plain-English ways to drop it ("이번 건은 캔슬해 주세요", "let's drop this complaint")
                    r"캔슬\s*(해|할|하|요|이요|시켜)|\b(let'?s |just )?drop (this|it|that|the (complaint|report|payment|move))\b|"
-                   r"\bscrap (this|it|that)\b|\bcall it off\b)", re.IGNORECASE)
+                   r"\bscrap (this|it|that)\b|\bcall it off\b|"
+                   # "cancel the complaint, I'll talk to him first"; "wait stop, … cancel for now"; "그만하고 나중에"
+                   r"\bcancel (the|my|this) (complaint|report|payment|fine|move|move-in report|address change|request)\b|"
+                   r"\bcancel (it )?for now\b|(^|[.,;!?]\s*|\bwait,?\s+)(cancel|stop)\s*([.,;!?]|$)|"
+                   r"그만\s*하고\s*(나중에|다음에|담에)|나중에\s*다시\s*(할게요|할께요|하겠습니다|올게요)|"
+                   r"^\s*(아+\s*)?(그냥\s*)?됐(어요|습니다)[\s,.!~]|이건\s*취소)", re.IGNORECASE)
+# A way to stop that closes the message stops even where a description or a place is asked ("… 관리사무소에 먼저
+# 말해볼래요 이건 취소요"): a description that mentions a cancelled booking does not end on the word.
+_STOP_END = re.compile(r"((이건|이거|민원은?|신고는?|그냥)\s*)?(취소(요|할게요|할래요|해\s*주세요|합니다)|그만(할게요|할래요|하겠습니다)|"
+                       r"안\s*할래요)[\s.!~]*$")
 # Putting the task off ("나중에 낼게요", "I'll pay after payday") or finding it unneeded ("신고 안해도 될듯"): a stop,
 # not an answer. Not "next week" or "내일", which answer a date question.
 _DEFER = re.compile(r"(\bat the bank\b|은행\s*(가서|에서)\s*(낼|내|납부)|나중에|다음에|담에|이따가?\s*(할|낼|다시)|다음\s*기회|월급\s*(날|들어오|받)|돈\s*(들어오|생기|생겨)|"
@@ -154,7 +164,7 @@ _WHY = re.compile(r"(왜|뭐\s*때문에|어디에\s*쓰|어디\s*(다른\s*)?(�
                   r"안전하나요)", re.IGNORECASE)
 # Korean question endings; not a bare -가요, which is also "(we) go" ("둘 다 같이 가요").
 _IS_QUESTION = re.compile(r"(\?|나요|까요|[인는은던]가요|어때요?|뭐예요|뭐에요|언제예요|어디예요|죠)\s*[.~]*\s*$")
-_SWITCH_CUE = re.compile(r"(그게\s*아니라|말고|아니고|대신|먼저|부터\s*([가-힣]{1,4}\s*)?(할|하고|해야|하려)|그\s*전에|before that|"
+_SWITCH_CUE = re.compile(r"(그게\s*아니라|말고|아니고|대신|먼저|부터\s*([가-힣]{1,4}\s*)?(할|하고|해야|하려|내야|내고|낼래|낼게|처리|봐야|볼게)|그\s*전에|before that|"
                          r"instead|rather|actually,? i (want|need)|"
                          r"first|before i forget|잊기\s*전에|잊어버리기\s*전에)", re.IGNORECASE)
 # Words that say an earlier answer was wrong.
@@ -170,7 +180,7 @@ _CUE = re.compile(r"(틀렸|틀려|틀린|잘못|아니라|아니고|말고|정�
 SLOT_WORDS: Mapping[str, re.Pattern] = {
     "phone": re.compile(r"(휴대폰|핸드폰|전화\s*번호|폰\s*번호|연락처|\bphone\b|\bmobile\b|\bcell\b|\bmy number\b|"
                         r"\bwrong number\b)", re.IGNORECASE),
-    "birth_date": re.compile(r"(생년월일|생일|태어난|\bbirth|\bborn\b|\bdob\b)", re.IGNORECASE),
+    "birth_date": re.compile(r"(생년월일|생일|태어난|\bbirth|\bborn\b|\bdob\b|\bb-?day\b|\bbirthday\b)", re.IGNORECASE),
     "case_number": re.compile(r"(접수\s*번호|신청\s*번호|\bcase number\b|\bapplication number\b)", re.IGNORECASE),
     "otp_code": re.compile(r"(인증\s*번호|인증\s*코드|\bcode\b|\botp\b)", re.IGNORECASE),
     "fine_ids": re.compile(r"(과태료|범칙금|벌금|고지서|어떤\s*걸\s*낼|낼\s*(거|것|걸)|"
@@ -369,7 +379,7 @@ def wants_cancel(text: str, intent: Optional[str], confidence: float, requested_
     # An address or a place that names no numbered place is no answer, so a way to stop there stops; a
     # description may mention a cancelled booking.
     no_place = requested_slot in ("new_address", "complaint_place") and not _WHOLE_PLACE.search(text)
-    if _STOP.search(text) and (not free_text or intent == "cancel" or no_place):
+    if _STOP.search(text) and (not free_text or intent == "cancel" or no_place or _STOP_END.search(text)):
         return True  # "아 잠깐만요, 그냥 다음에 할게요 취소해주세요"; a description may mention a cancelled booking
     # "사진은 나중에 보낼게요" answers the photo question (no photo now); a date put off stops the task.
     own_words = SLOT_WORDS.get(requested_slot or "") if requested_slot == "photo_id" else None

@@ -211,6 +211,12 @@ _BOTTOM = re.compile(r"(맨\s*(아래|밑|끝|마지막)|제일\s*(아래|밑|�
                      r"\bthe last one\b|\blast on the list\b)", re.IGNORECASE)
 
 
+# A number with a unit is a quantity, not a choice: "배터리 10프로 남았네" at the category question is no "10. 기타".
+_CHOICE_NUMBER = re.compile(r"(?<![\d-])(\d{1,2})(?![\d-]|\s*(?:프로|퍼센트|%|시|분|초|원|살|세|개월|명|층|일|월|년|주일|시간|"
+                            r"percent|o'?clock|am\b|pm\b|mins?\b|minutes?\b|hours?\b|hrs?\b|days?\b|weeks?\b|"
+                            r"months?\b|years?\b|yrs?\b|won\b|floor))", re.IGNORECASE)
+
+
 def parse_choices(text: str, count: int) -> Optional[List[int]]:
     """Numbers (1-based) chosen from a list of `count`: '1', '1, 3', '2번', 'the second one', '전부'.
 
@@ -225,7 +231,7 @@ def parse_choices(text: str, count: int) -> Optional[List[int]]:
     if _BOTTOM.search(text):
         return [count - 1]  # "맨 아래 거", "the last one"
     picked: List[int] = []
-    for number in re.findall(r"(?<![\d-])(\d{1,2})(?![\d-])", text):
+    for number in _CHOICE_NUMBER.findall(text):
         index = int(number) - 1
         if 0 <= index < count and index not in picked:
             picked.append(index)

@@ -31,6 +31,9 @@ def _score(ranking: List[Dict[str, Any]], name: str) -> float:
 
 # When the case just handled will be done ("그럼 끝나려면 얼마나 더 걸려요", "how long will that take?"): its status.
 _WHEN_DONE = re.compile(r"(얼마나\s*(더\s*)?걸|언제\s*(쯤|까지\s*)?(끝|나와|나올|처리|완료|고쳐|해\s*주)|처리\s*결과|"
+                        # "그럼 이건 이번 달 안에는 끝나는 거죠?", "will it be done before the end of the month?"
+                        r"(안에|내에|까지|전에)\s*(는|은)?\s*(끝|완료|처리|나오|나올)|"
+                        r"\b(done|finished|ready|processed) (by|before|within)\b|"
                         r"\bhow (much )?long\b|\bwhen will (it|that|this|they)\b|\bany news\b)", re.IGNORECASE)
 
 

@@ -119,6 +119,11 @@ class VerifiedFormValidation(FormValidationAction):
         """Runs once the citizen is verified (e.g. fetch their fines); returns slot updates."""
         return {}
 
+    def meant_instead(self, message: Text) -> Optional[Text]:
+        """Another service the message that started this form asks for in words, where NLU's reading was swayed by
+        the rest of it; None keeps this form."""
+        return None
+
     async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> List[Text]:
         if tracker.get_slot("form_outcome"):
@@ -151,6 +156,10 @@ class VerifiedFormValidation(FormValidationAction):
             if answers is not None:
                 return await self.resume(answers, dispatcher, tracker, domain, message)
             undo_cleared.append(without(tracker, self.form_name()))  # the same service asked afresh: a new task
+        other = self.meant_instead(message) if not requested and fresh and not tracker.get_slot("form_outcome") \
+            else None
+        if other:
+            return undo_cleared + [SlotSet(name, value) for name, value in self.ended(OUTCOME_SWITCH + other).items()]
         if requested and fresh:
             last = self.said_last(requested, message, tracker)
             if last is not None:  # "1996-01-07 아 아니 1995-01-07요": only what was said last answers

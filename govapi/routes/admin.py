@@ -8,7 +8,7 @@ from .. import labels
 from ..clock import SEOUL, to_seoul_iso
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..fees import amount_owed
-from ..keys import CLOCK, DB, HTTP, SETTINGS
+from ..keys import CLOCK, DB
 from ..numbers import next_number
 from ..outbox import append_event
 from ..responses import ok

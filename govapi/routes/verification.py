@@ -6,6 +6,7 @@ verification that no code can open), so the route cannot be used to find out who
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from aiohttp import web
 from sqlalchemy import func, select, update
@@ -145,8 +146,12 @@ async def resend(request: web.Request) -> web.Response:
             raise Locked()
         if verification.status != "pending":
             raise Expired("This verification is finished; start a new one.")
-        if verification.sends >= MAX_SENDS or now - verification.last_sent_at < RESEND_COOLDOWN:
-            raise RateLimited("Wait a little before asking for another code.")
+        if verification.sends >= MAX_SENDS:
+            raise RateLimited("No more codes for this verification; start again.")
+        wait = RESEND_COOLDOWN - (now - verification.last_sent_at)
+        if wait > dt.timedelta(0):  # how long, so the citizen is told ("새 번호는 28초 뒤에")
+            raise RateLimited("Wait a little before asking for another code.",
+                              retry_after_seconds=max(1, math.ceil(wait.total_seconds())))
         verification.sends += 1
         verification.last_sent_at = now
         verification.expires_at = now + CODE_TTL

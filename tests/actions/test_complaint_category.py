@@ -2,7 +2,7 @@
 good guess saves a question, and a description naming two kinds of problem goes by the one it names most."""
 import pytest
 
-from actions.complaints import guess_category
+from actions.complaints import affirmed_category, guess_category
 
 
 @pytest.mark.parametrize("description,category", [
@@ -85,3 +85,18 @@ def test_no_photograph_said_in_a_first_message_counts():
     assert _NO_PHOTO_SAID.search("a street lamp has been out outside 138 Jong-ro. I am afraid I have no photograph of it.")
     assert _NO_PHOTO_SAID.search("선릉로 325 앞인데 사진은 찍어 두지 못했습니다")
     assert not _NO_PHOTO_SAID.search("사진 찍어 뒀어요 보내드릴게요")
+
+
+def test_where_it_happens_never_outweighs_what_happens():
+    assert guess_category("someone parks on the crosswalk every morning, kids have to walk around the car into the road",
+                          []) == "illegal_parking"
+
+
+@pytest.mark.parametrize("text,category", [
+    ("no not really the shouting, it's the trash they leave behind, that's the problem", "waste"),
+    ("아니요 소음이 아니라 쓰레기 문제예요", "waste"),
+    ("no it's more of a parking thing", "illegal_parking"),
+    ("no, it's not about trash", None),
+])
+def test_the_category_a_reply_affirms_is_the_one_it_does_not_turn_down(text, category):
+    assert affirmed_category(text) == category

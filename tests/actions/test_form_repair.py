@@ -1242,3 +1242,33 @@ async def test_another_service_asked_for_while_the_status_code_is_asked_switches
     await runner.say("actually i need to update my address, the status can wait", intent="nlu_fallback",
                      confidence=0.5)
     assert runner.slots["form_outcome"] == OUTCOME_SWITCH + "change_address"
+
+
+async def test_a_move_in_report_that_nlu_took_for_a_complaint_starts_the_move_in_report(govapi, actions_on_govapi,
+                                                                                        domain):
+    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain)
+    await runner.say("주소 이전 신고 좀 하려고요 점심시간이라 급해요 빨리 좀 부탁드려요", intent="file_complaint",
+                     confidence=0.66)
+    assert runner.slots["form_outcome"] == OUTCOME_SWITCH + "change_address"
+
+
+async def test_a_problem_told_beside_a_move_stays_a_complaint(govapi, actions_on_govapi, domain):
+    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain)
+    await runner.say("이사 온 집 앞 가로등이 고장났어요", intent="file_complaint")
+    assert not runner.slots.get("form_outcome")
+
+
+async def test_a_birthday_in_the_first_sms_is_not_asked_again(govapi, actions_on_govapi, domain):
+    from actions.applications import ValidateStatusForm
+    runner = FormRunner(ValidateStatusForm(), "status_form", domain, sender=f"sms:{DEMO_PHONE}", language="en")
+    await runner.say(f"AP-2026-000045 status? bday {DEMO_BIRTH}", intent="check_application_status")
+    assert runner.slots["birth_date"] == DEMO_BIRTH and runner.asking == "otp_code"
+
+
+async def test_a_stray_line_with_a_percentage_chooses_no_category(govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain)
+    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots)
+    await runner.say("테헤란로 12 앞에 차들이 맨날 인도에 올라와서 주차해요", intent="file_complaint")
+    assert runner.asking == "complaint_category"
+    await runner.say("아 배터리 10프로 남았네", intent="out_of_scope", confidence=0.9)
+    assert runner.slots.get("complaint_category") is None and runner.asking == "complaint_category"

@@ -978,3 +978,41 @@ def test_a_sigh_before_a_way_to_stop_still_stops_even_where_a_place_is_asked(tex
 def test_a_wait_typed_softly_is_a_wait():
     assert read("잠시만여 계약서 어딨더라", "new_address", ADDRESS_TASK, {}, "out_of_scope", 0.95) \
         == Reading(Kind.STRAY, value="wait")
+
+
+@pytest.mark.parametrize("text,requested,task,services,intent,confidence,answers", [
+    ("아 계약서 날짜부터 확인해야겠네요 오늘은 그만하고 나중에 다시 할게요", "effective_date", ADDRESS_TASK, "change_address",
+     "cancel", 0.6, True),  # its "오늘" is no move-in date
+    ("아 생각해보니 관리사무소에 먼저 말해볼래요 이건 취소요", "complaint_text", COMPLAINT_TASK, "file_complaint",
+     "out_of_scope", 0.7, True),
+    ("hmm cancel the complaint, I'll try talking to him myself first", "complaint_confirm", COMPLAINT_TASK,
+     "file_complaint", "cancel", 0.97, False),
+    ("too expensive with the late fee. cancel, i pay next month", "payment_confirm", FINE_TASK, "pay_fine", "cancel",
+     0.62, False),
+    ("아 그냥 됐어요 관리사무소에 먼저 얘기해볼게요", "complaint_place", COMPLAINT_TASK, "file_complaint", "out_of_scope",
+     0.8, False),
+    ("wait stop, need to check with my wife first. cancel for now", "member_ids", ADDRESS_TASK, "change_address",
+     "cancel", 0.8, True),  # "my wife" is no member moving
+])
+def test_a_way_to_stop_in_a_longer_message_stops_at_any_question(text, requested, task, services, intent, confidence,
+                                                                  answers):
+    assert read(text, requested, task, {}, intent, confidence, answers=answers, services=(services,)).kind \
+        == Kind.CANCEL
+
+
+@pytest.mark.parametrize("text", ["the bus never stops here. it just drives past", "my flight got cancelled so I moved in late",
+                                  "예약이 취소돼서 너무 화가 나요"])
+def test_a_description_that_mentions_stopping_or_a_cancellation_is_a_description(text):
+    assert read(text, "complaint_text", COMPLAINT_TASK, {}, "file_complaint", 0.9, answers=True,
+                services=("file_complaint",)).kind == Kind.ANSWER
+
+
+def test_a_short_plea_for_a_human_is_a_person():
+    assert read("not giving my birthday to a bot. human pls", "birth_date", COMPLAINT_TASK, {}, "out_of_scope", 0.6,
+                services=("file_complaint",)).kind == Kind.PERSON
+
+
+def test_putting_one_service_off_for_another_first_switches():
+    reading = read("아 주소 변경은 나중에 하고 과태료부터 내야겠어요", "new_address", ADDRESS_TASK, {}, "pay_fine", 0.8,
+                   services=("change_address",))
+    assert reading == Reading(Kind.SWITCH, switch_to="pay_fine")

@@ -86,3 +86,8 @@ def test_a_go_ahead_typed_as_shorthand_is_a_yes(text):
 @pytest.mark.parametrize("text", ["ㄱ", "고고학 박물관 앞", "ㅋㅋ"])
 def test_shorthand_that_says_nothing_is_no_yes(text):
     assert not is_yes(text)
+
+
+@pytest.mark.parametrize("text", ["아 배터리 10프로 남았네", "3층이요", "5시에 갈게요", "30 minutes ago"])
+def test_a_number_with_a_unit_is_no_choice(text):
+    assert parse_choices(text, 10) is None

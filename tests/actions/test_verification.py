@@ -1,5 +1,7 @@
 """Verification as a citizen goes through it, against a real govapi: code from the SMS outbox, resend,
 wrong codes counted down, lockout handed to a person, prefilled phone on SMS, remembered afterwards."""
+import re
+
 import pytest
 
 from actions.applications import ValidateStatusForm
@@ -66,6 +68,7 @@ async def test_resend_right_away_asks_to_use_the_code_just_sent(govapi, actions_
     code = await govapi.latest_code("+821098765432")
     await runner.say("인증번호가 안 왔어요 재전송해주세요")
     assert "방금 보낸 번호" in texts_of(runner.messages)
+    assert re.search(r"새 번호는 \d+초 뒤에", texts_of(runner.messages))  # how long, as govapi says
     assert runner.asking == "otp_code"
     await runner.say(code)
     assert runner.slots.get("verified") is True

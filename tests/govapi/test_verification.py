@@ -83,6 +83,7 @@ async def test_resend_sends_a_new_code_and_is_limited(api: Api) -> None:
     first = await api.last_code(EMILY["phone"])
     status, body = await api.call("POST", f"/v1/verifications/{verification_id}/resend")
     assert status == 429 and body["code"] == "rate_limited", "a resend right away is refused"
+    assert 1 <= body["retry_after_seconds"] <= 30  # what the citizen is told to wait
     api.clock.advance(dt.timedelta(seconds=31))
     status, _ = await api.call("POST", f"/v1/verifications/{verification_id}/resend")
     assert status == 202

@@ -12,7 +12,7 @@ from .guess_guard import GuessGuard
 from .settings import Settings
 
 if TYPE_CHECKING:
-    from .sms import SmsSender  # noqa: F401  (named as a string below: the module imports this one)
+    from .sms import SmsSender  # noqa: F401  (SMS below names it as a string)
 
 SETTINGS = web.AppKey("settings", Settings)
 CLOCK = web.AppKey("clock", Clock)

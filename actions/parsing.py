@@ -16,7 +16,9 @@ _BIRTH_8 = re.compile(r"(?<!\d)((?:19|20)\d{2})(\d{2})(\d{2})(?!\d)")
 _BIRTH_6 = re.compile(r"(?<!\d)(\d{2})(\d{2})(\d{2})(?!\d)")
 _BIRTH_EN = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]{3,9})\.?,?\s+((?:19|20)\d{2})|([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})")
 
-_YES = re.compile(r"^\s*(네|예|응|넵|넹|옙|웅|ㅇㅇ|ㅇㅋ|ㄱㄱ+|고고|((접수|신고|진행|결제|납부|제출)\s*)(ㄱㄱ+|고고)|좋아요?|맞아요?|맞습니다|그래요?|확인|yes|yep|yup|yeah|yea|y|ok|okay|sure|"
+# Back from a wait before the yes ("찾았어요 네 결제할게요", "found it, yes go ahead").
+_BACK = r"((찾았|돌아왔)(어요|습니다|다)|found it|got it|(ok |okay )?i'?m back)[\s,.!~]+"
+_YES = re.compile(r"^\s*(" + _BACK + r")?(네|예|응|넵|넹|옙|웅|ㅇㅇ|ㅇㅋ|ㄱㄱ+|고고|((접수|신고|진행|결제|납부|제출)\s*)(ㄱㄱ+|고고)|좋아요?|맞아요?|맞습니다|그래요?|확인|yes|yep|yup|yeah|yea|y|ok|okay|sure|"
                   r"correct|confirm|that'?s (right|correct|fine|good|it)|(looks|sounds|all) (good|right|fine)|go ahead|"
                   r"perfect|(접수|신고|진행|결제|납부|제출|처리)\s*(해|하)\s*(주세요|줘|주십시오|요|할게요|할께요)|"
                   r"(please )?(file|submit|send|pay|do) it)\b", re.IGNORECASE)

@@ -78,7 +78,7 @@ def test_keep_it_short_is_no_keeping():
     assert not keeps_as_is("keep it short")
 
 
-@pytest.mark.parametrize("text", ["ㄱㄱ", "접수ㄱㄱ", "고고", "네", "yep"])
+@pytest.mark.parametrize("text", ["ㄱㄱ", "접수ㄱㄱ", "고고", "네", "yep", "찾았어요 네 결제할게요", "found it, yes go ahead"])
 def test_a_go_ahead_typed_as_shorthand_is_a_yes(text):
     assert is_yes(text)
 

@@ -529,8 +529,9 @@ def named_switch(text: str, own_services: Iterable[str]) -> Optional[str]:
 
 def value_words(text: str, slot: str) -> str:
     """The part of a correction that holds the new value: '아 주소 틀렸어요, 역삼로 12예요' -> '역삼로 12'."""
-    if slot not in FREE_TEXT_SLOTS:
-        # "put it on my card instead of the bank transfer": the choice turned down is no candidate
+    if slot in ("payment_method", "complaint_category"):
+        # "put it on my card instead of the bank transfer": the way turned down is no candidate (not for who moves:
+        # "my whole family is coming, not only me")
         text = without_rejected(text or "")
     parts = [p.strip() for p in _SPLIT.split(text or "") if p and p.strip()]
     words = SLOT_WORDS.get(slot)

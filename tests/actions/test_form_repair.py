@@ -1272,3 +1272,17 @@ async def test_a_stray_line_with_a_percentage_chooses_no_category(govapi, action
     assert runner.asking == "complaint_category"
     await runner.say("아 배터리 10프로 남았네", intent="out_of_scope", confidence=0.9)
     assert runner.slots.get("complaint_category") is None and runner.asking == "complaint_category"
+
+
+async def test_the_whole_family_not_only_me_at_the_summary_moves_everyone(govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain, language="en")
+    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots,
+                        language="en")
+    await runner.say("need to register my new address", intent="change_address")
+    await runner.say("25 Yeoksam-ro")
+    await runner.say("today")
+    await runner.say("just me")
+    assert runner.asking == "address_confirm" and runner.slots["member_ids"] == []
+    await runner.say("no, not quite", intent="deny")
+    await runner.say("the people moving. my whole family is coming, not only me")
+    assert runner.slots["member_ids"] == [m["id"] for m in runner.slots["household_options"]]

@@ -204,6 +204,17 @@ async def card_payment_at_its_summary(govapi, domain, way: str = "card") -> Form
     return runner
 
 
+async def english_move_to_yeoksam_ro(govapi, domain) -> FormRunner:
+    """A verified English citizen's move-in report to 25 Yeoksam-ro, the move-in date asked next."""
+    sender, slots = await verified_slots(govapi, domain, language="en")
+    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots,
+                        language="en")
+    await runner.say("need to register my new address", intent="change_address")
+    await runner.say("25 Yeoksam-ro")
+    assert runner.asking == "effective_date"
+    return runner
+
+
 async def test_a_wish_to_change_something_unnamed_at_the_summary_asks_what(govapi, actions_on_govapi, domain):
     runner = await card_payment_at_its_summary(govapi, domain)
     await runner.say("wait, something is wrong here", intent="deny", confidence=0.4)
@@ -1205,11 +1216,7 @@ async def test_a_date_said_right_after_the_address_is_the_move_in_date(govapi, a
 
 async def test_no_wait_and_a_new_date_at_the_household_question_corrects_the_date_and_picks_nobody(
         govapi, actions_on_govapi, domain):
-    sender, slots = await verified_slots(govapi, domain, language="en")
-    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots,
-                        language="en")
-    await runner.say("need to register my new address", intent="change_address")
-    await runner.say("25 Yeoksam-ro")
+    runner = await english_move_to_yeoksam_ro(govapi, domain)
     await runner.say("today")
     assert runner.asking == "member_ids"
     await runner.say("no wait tmrw", intent="cancel", confidence=0.95)
@@ -1219,11 +1226,7 @@ async def test_no_wait_and_a_new_date_at_the_household_question_corrects_the_dat
 
 
 async def test_a_member_added_by_a_question_at_the_summary_moves_too(govapi, actions_on_govapi, domain):
-    sender, slots = await verified_slots(govapi, domain, language="en")
-    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots,
-                        language="en")
-    await runner.say("need to register my new address", intent="change_address")
-    await runner.say("25 Yeoksam-ro")
+    runner = await english_move_to_yeoksam_ro(govapi, domain)
     await runner.say("tomorrow")
     await runner.say("just me")
     assert runner.asking == "address_confirm" and runner.slots["member_ids"] == []
@@ -1275,11 +1278,7 @@ async def test_a_stray_line_with_a_percentage_chooses_no_category(govapi, action
 
 
 async def test_the_whole_family_not_only_me_at_the_summary_moves_everyone(govapi, actions_on_govapi, domain):
-    sender, slots = await verified_slots(govapi, domain, language="en")
-    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots,
-                        language="en")
-    await runner.say("need to register my new address", intent="change_address")
-    await runner.say("25 Yeoksam-ro")
+    runner = await english_move_to_yeoksam_ro(govapi, domain)
     await runner.say("today")
     await runner.say("just me")
     assert runner.asking == "address_confirm" and runner.slots["member_ids"] == []

@@ -18,7 +18,7 @@ from actions.common import ask_what_to_change, early_end, then_offer_updates, ye
 from actions.conversation import clear_form_slots
 from actions.dates import parse_date
 from actions.govapi_client import GovApiClient, Result, get_client
-from actions.interpret import AGENCY_QUESTION, CHOICE_NUMBER, Kind, Reading, asks, names_a_place
+from actions.interpret import AGENCY_QUESTION, CHOICE_NUMBER, Kind, Reading, asks, names_a_place, two_services
 from actions.parsing import NOT_ALL, means_all, means_none, parse_choices, spelled_numbers
 from actions.texts import pick, text
 from actions.verification import OUTCOME_NOTHING, OUTCOME_UNAVAILABLE, VerifiedFormValidation
@@ -214,7 +214,9 @@ class ValidateChangeAddressForm(VerifiedFormValidation):
             if tracker.get_slot("requested_slot") is None and tracker.get_slot("household_options") is None \
                     and tracker.get_slot("member_ids") is None:
                 # "온 가족이 이사했어요", "just me": who moves, said before the household is known (prepare)
-                who = who_moves(conv.latest_text(tracker))
+                said = conv.latest_text(tracker)
+                # "주소 변경이랑 과태료 납부 둘 다 해야 돼요": both of two services, nobody's household
+                who = who_moves(said) if not two_services(said) else None
                 return {"member_ids": [] if who == "none" else [ALL_MEMBERS]} if who else {}
             return {}
         members = tracker.get_slot("household_options") or []

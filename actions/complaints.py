@@ -45,7 +45,7 @@ FALLBACK_CATEGORIES = [
 KEYWORDS = [
     ("street_lighting", r"가로등|보안등|전등|조명|불이\s*(꺼|안\s*들어|나갔|나감)|깜빡|street\s*-?lights?|lamp\s*-?posts?|"
                         r"\blamps?\b|lighting|\blights? (is |are )?(out|off|broken|flicker)"),
-    ("illegal_parking", r"불법\s*주차|주차|차(를|가)?\s*(대|세워|막고)|견인|parking|parked|double.?park|"
+    ("illegal_parking", r"불법\s*주차|주차|\bpark(s|ed|ing)? illegal(ly)?\b|\billegal(ly)? park|차(를|가)?\s*(대|세워|막고)|견인|parking|parked|double.?park|"
                         r"blocking (my|the|our) (driveway|garage|gate|entrance)|hydrant|소화전|"
                         r"\b(car|truck|van|vehicle)s? (that'?s |that has |has |have |is |are )?(been )?(block|left|abandon)|"
                         r"\bpark(s|ed|ing)? (on|in front of|across|over) (the |my |our )?(sidewalk|pavement|crosswalk|driveway|"
@@ -53,7 +53,7 @@ KEYWORDS = [
     ("roads", r"포트홀|파손|패인|패여|패였|파여서|파였|움푹|울퉁불퉁|아스팔트|(길|도로|인도)[이가]?\s*(다\s*)?(갈라|깨지|깨졌|꺼졌)|구멍|\bholes?\b|보도블|싱크홀|맨홀|빗물받이|배수구|하수구|침수|물바다|물이\s*고|pothole|crack|manhole|"
               r"\bdrains?\b|gutter|flood"),
     ("noise", r"소음|시끄|층간|공사\s*소리|소리\s*(때문|가\s*(너무|심|나)|나서|를\s*(너무|크게))|잠을\s*(못|설)|드릴|망치|쿵쿵|음악\s*소리|짖|확성기|noise|noisy|\bloud|drilling|hammering|"
-              r"construction (noise|work)|music|\bbark(s|ing|ed)?\b|banging|honking"),
+              r"construction (noise|work)|construction (next door|site next|starts|begins)|(starts|begins|start) at [4-7]\s*(am|a\.m\.)|music|\bbark(s|ing|ed)?\b|banging|honking"),
     ("waste", r"쓰레기|투기|악취|냄새|재활용|음식물|몰래\s*버|버리고\s*(갔|가|감)|버려\s*(놓|두|져)|장롱|매트리스|폐가구|"
               r"waste|trash|garbage|rubbish|litter|dump|smell|stink|\bbins?\b|fly.?tip|mattress|old (sofa|furniture)"),
     ("transport", r"버스|지하철|정류장|택시|배차|\bbus(es)?\b|subway|train|metro|taxi|bus stop"),

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
-from typing import Any, Callable, Iterable, Mapping, Optional, Sequence
+from typing import Any, Callable, Iterable, Mapping, Optional, Sequence, Tuple
 
 from actions.dates import parse_date
 from actions.parsing import (find_case_number, is_yes, keeps_as_is, kept_parts, means_all, normalise_phone, parse_birth_date,
@@ -106,7 +106,8 @@ _STOP = re.compile(r"((do\s*n'?t|do not) (send|submit|file|charge|process|go ahe
                    r"(보내|접수하|신고하|결제하|신청하|진행하|처리하|내)지\s*(마(세요|요|)\b|말고)|"
                    r"취소해\s*주(세요|시기|십시오|시겠어요|실래요)|취소\s*부탁|취소하(고자|겠습니다|려고요)|취소할게요|취소할래요|취소요\b|그만할게요|그만할래요|그만\s*둘게요|안\s*(할|낼)래요|"
                    r"안\s*(할|낼)게요|다음에\s*할게요|\bcancel (this|it|that|everything)\b|\bforget (it|about it)\b|"
-                   r"\bforget (about )?(the|this|that|my) (fine|fines|payment|complaint|report|move|address( change)?|application)\b|"
+                   r"\bforget (about )?(the|this|that|my) (fine|fines|payment|complaint|report|move|address( change)?|application|"
+                   r"pothole|streetlight|street light|noise|trash|rubbish|parking|graffiti|bench)\b|"
                    r"\b(decided|going|chosen|choose) not to (file|submit|send|pay|report|go ahead|do)\b|"
                    r"\bnot (to )?(file|submit|send|report) it after all\b|\bleave (the matter|it|things) (there|at that)\b|"
                    r"\bi'?ll stop\b|\bstop here\b|\bstop for now\b|\blet'?s stop\b|\bcancel,? please\b|\bplease cancel\b|\blet'?s not\b|\bforget (that )?i (asked|said anything)\b|\bdon'?t want to make a fuss\b|"
@@ -122,10 +123,10 @@ _STOP = re.compile(r"((do\s*n'?t|do not) (send|submit|file|charge|process|go ahe
 # A way to stop that closes the message stops even where a description or a place is asked ("… 관리사무소에 먼저
 # 말해볼래요 이건 취소요"): a description that mentions a cancelled booking does not end on the word.
 _STOP_END = re.compile(r"((이건|이거|민원은?|신고는?|그냥)\s*)?(취소(요|할게요|할래요|해\s*주세요|합니다)|그만(할게요|할래요|하겠습니다)|"
-                       r"안\s*할래요)[\s.!~]*$")
+                       r"안\s*(할|낼)(래요|게요))[\s.!~]*$")
 # Putting the task off ("나중에 낼게요", "I'll pay after payday") or finding it unneeded ("신고 안해도 될듯"): a stop,
 # not an answer. Not "next week" or "내일", which answer a date question.
-_DEFER = re.compile(r"(\bat the bank\b|은행\s*(가서|에서)\s*(낼|내|납부)|나중에|다음에|담에|이따가?\s*(할|낼|다시)|다음\s*기회|월급\s*(날|들어오|받)|돈\s*(들어오|생기|생겨)|"
+_DEFER = re.compile(r"((내일|이따가?|저녁|주말|다음\s*주|모레)[가-힣\s]{0,6}다시\s*(할|신고|낼|올|연락|해)|\bat the bank\b|은행\s*(가서|에서)\s*(낼|내|납부)|나중에|다음에|담에|이따가?\s*(할|낼|다시)|다음\s*기회|월급\s*(날|들어오|받)|돈\s*(들어오|생기|생겨)|"
                     r"생각\s*(좀\s*)?(해\s*보고|해볼게)|다시\s*(올게|올께|오겠|올래|들를게)|\bcome back\b|\bget back to (you|this|it)\b|"
                     r"마음이?\s*바뀌|생각이\s*바뀌|그때\s*다시|(끝나면|되면|정해지면|확정되면|나오면)\s*(그때\s*)?다시\s*(할|신청|신고|올|연락)|"
                     r"안\s*(해도|내도|하셔도)\s*(될|돼|되|괜찮)|할\s*필요\s*(가\s*)?없|직접\s*(가서|방문)|"
@@ -143,6 +144,17 @@ _WAIT = re.compile(r"^\s*(잠깐만?[요여]?|잠시만?[요여]?|잠깐|잠시|
                    r"one (sec|second|moment|minute)|just a (sec|second|moment|minute)|hang on|give me a (sec|second|"
                    r"moment|minute))\b[\s,.!~]*(([가-힣\s]*(확인|찾아|찾을|볼게|볼께|올게|가져|꺼내)[가-힣\s]*)|"
                    r"(let me|i'?ll|i need to|gotta) (check|find|look|get|grab)[^?]*)?[\s.!~]*$", re.IGNORECASE)
+# A wait with its reason ("앗 잠깐 버스 내려야돼요", "hold on, getting off the bus"): a wait even where a description
+# is asked, though the reason names a bus.
+_WAIT_REASON = re.compile(r"^\s*(앗|아+|어)?\s*(잠깐만?[요여]?|잠시만?[요여]?|hold on|one sec|wait a (sec|second|moment))[\s,.!~]*"
+                          r"(버스|지하철|차)?\s*\S*\s*(내려야|내릴|타야|받아야|가야|나가야|운전|getting (off|on)|driving)",
+                          re.IGNORECASE)
+def is_wait(text: str) -> bool:
+    """A line that only asks for a moment ("앗 잠깐 버스 내려야돼요", "hold on"), wherever it comes."""
+    text = text or ""
+    return bool(_WAIT.match(text) or _WAIT.match(_LEAD.sub("", text)) or (_WAIT_REASON.match(text) and len(text) < 40))
+
+
 _WAIT_END = re.compile(r"(\b(one|a|1|just a) (sec|second|moment|min|minute)|잠깐만[요여]?|잠시만[요여]?)\W*$", re.IGNORECASE)
 _WAIT_START = re.compile(r"^\s*(잠깐만?[요여]?|잠시만?[요여]?|기다려\s*(주세요|봐요|줘)?|hold on|wait a (sec|second|minute|moment|bit)|"
                          r"one (sec|second|moment|minute)|just a (sec|second|moment|minute)|hang on|"
@@ -164,7 +176,7 @@ _WHY = re.compile(r"(왜|뭐\s*때문에|어디에\s*쓰|어디\s*(다른\s*)?(�
                   r"안전하나요)", re.IGNORECASE)
 # Korean question endings; not a bare -가요, which is also "(we) go" ("둘 다 같이 가요").
 _IS_QUESTION = re.compile(r"(\?|나요|까요|[인는은던]가요|어때요?|뭐예요|뭐에요|언제예요|어디예요|죠)\s*[.~]*\s*$")
-_SWITCH_CUE = re.compile(r"(그게\s*아니라|말고|아니고|대신|먼저|부터\s*([가-힣]{1,4}\s*)?(할|하고|해야|하려|내야|내고|낼래|낼게|처리|봐야|볼게)|그\s*전에|before that|"
+_SWITCH_CUE = re.compile(r"(그게\s*아니라|말고|아니고|대신|먼저|\bbefore (the|my) (address|move|fine|payment|complaint|status|application)|부터\s*([가-힣]{1,4}\s*)?(할|하고|해야|하려|내야|내고|낼래|낼게|처리|봐야|볼게)|그\s*전에|before that|"
                          r"instead|rather|actually,? i (want|need)|"
                          r"first|before i forget|잊기\s*전에|잊어버리기\s*전에)", re.IGNORECASE)
 # Words that say an earlier answer was wrong.
@@ -305,7 +317,11 @@ PRIVACY_QUESTION = re.compile(r"(개인\s*정보|(제|내)\s*정보(를|는|가)
 # 몇 시예요?"): said to be elsewhere, then the question again; never a switch to a service of ours.
 ELSEWHERE = re.compile(r"(\btax refund|\bincome tax\b|\byear-end tax|연말\s*정산|(세금|소득세)\s*환급|환급금|\bpassports?\b|여권|"
                        r"\bvisa\b|비자|\bbus (timetable|schedule|times)\b|\b(first|last) bus\b|첫차|막차|\btimetable\b|"
-                       r"\blibrary (hours|opening)|도서관\s*(운영|여는|문\s*여|시간))", re.IGNORECASE)
+                       r"\blibrary (hours|opening)|도서관\s*(운영|여는|문\s*여|시간)|"
+                       # certificates are issued elsewhere (정부24, a 주민센터): "등본 뗄 수 있어요?"
+                       r"(등본|초본|증명서)\s*(을|를|좀|하나)?\s*(뗄|떼|발급|출력|받)|"
+                       r"\bcopy of my (resident registration|family register)|\b(resident registration|residence) "
+                       r"(copy|certificate|abstract)\b|\bcertificate of (residence|family relation))", re.IGNORECASE)
 # Asking what was said for an earlier answer: "sorry, what date did I give you?", "잠깐 내가 날짜 뭐라고 했었지?"
 RECALL = re.compile(r"(\bwhat (\w+ )?(did|have) i (give|gave|say|said|tell|told|put|enter|type|write)\b|"
                     r"\bwhat did i (say|give|put|tell you|enter)\b|\bwhat (was|is) the (\w+ ){0,2}i (gave|said|put|entered|told|typed)\b|"
@@ -421,13 +437,17 @@ def _defers(text: str, requested_slot: Optional[str]) -> bool:
         or _DEFER.search(text[found.end():]) is not None
 
 
+_NOW_NOT = re.compile(r"(오늘|지금|이번\s*(주|달)|당장)\s*(은|는)?\s*말고|\bnot (today|now)\b", re.IGNORECASE)
+
+
 def puts_off(text: str) -> bool:
     """A message that starts a service only to put it off ("thats all for today, I'll do the streetlight another
     time", "과태료는 다음에 낼게요"): some clause puts something off, no clause asks for a service now, and it is no
     question ("can I do it later?")."""
-    clauses = [c for c in re.split(r"[,.;!]|\bbut\b|근데|그런데", text or "") if c.strip()]
+    text = _NOW_NOT.sub(" ", text or "")  # "과태료는 오늘 말고 다음에 낼게요": a time turned down, no switch
+    clauses = [c for c in re.split(r"[,.;!]|\bbut\b|근데|그런데", text) if c.strip()]
     later = [c for c in clauses if _defers(c, None)]
-    return bool(later) and not asks(text) and not _SWITCH_CUE.search(text or "") and not _WANT_NOW.search(text or "") \
+    return bool(later) and not asks(text) and not _SWITCH_CUE.search(text) and not _WANT_NOW.search(text) \
         and all(c in later for c in clauses if services_named(c))
 
 
@@ -460,10 +480,12 @@ def _switch_asked(text: str, intent: Optional[str], confidence: float) -> bool:
 SERVICE_WORDS: Mapping[str, re.Pattern] = {
     "pay_fine": re.compile(r"(과태료|범칙금|벌금|딱지|위반\s*스티커|고지서|밀린\s*(거|것|게)[^.?!]{0,12}(낼|내|납부)|\bfines?\b|"
                            r"\bpenalt(y|ies)\b|\bticket\b)", re.IGNORECASE),
-    "change_address": re.compile(r"(전입\s*신고|주소\s*(변경|이전|바꾸|옮기)|이사|\bmov(e|ed|ing)\b|\baddress\b)",
+    "change_address": re.compile(r"(전입\s*신고|주소\s*(변경|이전|바꾸|옮기)|주소(도|를)?\s*(바꿔야|옮겨야)|이사|\bmov(e|ed|ing)\b|\baddress\b)",
                                  re.IGNORECASE),
-    "file_complaint": re.compile(r"(민원\s*(넣|접수|신고|제기|요|이요|할|하려|좀)|불편\s*신고|(?<!전입)(?<!전입 )신고\s*(할|하려|하고|요|합니다|부터|먼저)|"
-                                 r"\bcomplain(t)?\b|\breport (a|the|an|this|that|it)\b)", re.IGNORECASE),
+    "file_complaint": re.compile(r"(민원\s*((하나|한\s*건|한\s*개)\s*)?(넣|접수|신고|제기|요|이요|할|하려|좀)|불편\s*신고|(?<!전입)(?<!전입 )신고\s*(할|하려|하고|요|합니다|부터|먼저)|"
+                                 r"\bcomplain(t)?\b|\breport (a|the|an|this|that|it)\b|"
+                                 r"\b(noise|parking|pothole|street ?light|rubbish|trash|graffiti|road) (report|complaint)\b)",
+                                 re.IGNORECASE),
     "check_application_status": re.compile(r"(신청\s*(건|현황|상태|한\s*거)|처리\s*(현황|상황)|진행\s*(상황|현황)|접수\s*번호|"
                                            r"\bapplication\b|\bstatus\b|"
                                            # a case number: an application, a complaint or a move-in report
@@ -503,6 +525,33 @@ def services_named(text: str) -> list:
             and not _COMPLAINT_WORD.search(text or ""):
         named.remove("file_complaint")
     return named
+
+
+_JOINS = re.compile(r"(\band\b|\bthen\b|\balso\b|\bplus\b|,|그리고|하고|이랑|랑|고\s|도\s|다음|및)", re.IGNORECASE)
+_FIRST_CUE = re.compile(r"(먼저|부터|\bfirst\b)", re.IGNORECASE)
+_ONE_NOT_OTHER = re.compile(r"(말고|대신|instead of|rather than|\bnot (the|my)\b)", re.IGNORECASE)
+
+
+def two_services(text: str) -> Optional[Tuple[str, str]]:
+    """'과태료도 내고 주소도 바꿔야 해요', 'check my application and then pay my fine': the two services one message asks
+    for, the one to do first first (the one said with 먼저/first, else the one said first); None for any other message,
+    and when one is turned down ("not the fine, my address") or both are put off."""
+    named = services_named(text)
+    if len(named) != 2 or _ONE_NOT_OTHER.search(text or "") or puts_off(text):
+        return None
+    spans = {}
+    for name in named:
+        found = SERVICE_WORDS[name].search(text) or (LOAN_WORDS[name].search(text) if name in LOAN_WORDS else None)
+        spans[name] = (found.start(), found.end()) if found else (len(text), len(text))
+    ordered = sorted(named, key=lambda name: spans[name][0])
+    between = text[spans[ordered[0]][0]:spans[ordered[1]][0]]
+    if not _JOINS.search(between):
+        return None  # "I'd like to report a move": one thing named in two ways
+    marked = [name for name in named if any(_FIRST_CUE.search(text[max(0, m.start() - 12):m.end() + 12])
+                                            for m in SERVICE_WORDS[name].finditer(text))]
+    if len(marked) == 1 and marked[0] != ordered[0]:
+        ordered.reverse()
+    return ordered[0], ordered[1]
 
 
 _WANT = re.compile(r"(\bi (really )?(want|need|have) to\b|\bi'?d like to\b|\bi would like to\b|\blet'?s\b|\bcan (we|i|you)\b|"
@@ -797,6 +846,8 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
         # asked, but the words drop it for another service
         return Reading(Kind.SWITCH, switch_to=named_switch(text, own_services))
     bare = _LEAD.sub("", text)  # "sorry one sec, someone at the door"
+    if _WAIT_REASON.match(text) and len(text) < 40 and named_switch(text, own_services) is None:
+        return Reading(Kind.STRAY, value="wait")  # "앗 잠깐 버스 내려야돼요" where the problem is asked
     waits = not answers_asked and named_switch(text, own_services) is None  # "아 잠깐 그거보다 과태료 먼저 낼게요"
     if (_WAIT.match(text) or _WAIT.match(bare) or (_WAIT_END.search(text) and len(text) < 50
                                                      and not re.search(r"\d", text))) and waits:
@@ -948,6 +999,9 @@ def asks(text: str) -> bool:
 
 # Going back to a task left for another one ("네 확인했어요. 아까 하던 민원 이어서 할게요", "ok, back to my complaint").
 _RESUME = re.compile(r"(이어서|마저|계속\s*(할|하|진행)|아까\s*하던|하던\s*(거|것|민원|신고|결제)|back to (my|the)|"
+                     # the other of two things asked for at once ("이제 과태료요", "ok now the fine", "아까 말한 주소 변경도요")
+                     r"이제\s*(그\s*)?(과태료|범칙금|민원|신고|전입|이사|주소|결제|가로등)|아까\s*말(한|씀\s*드린)|"
+                     r"\b(ok |okay |and )?now (the|my|for the|for my|on to the)\b|"
                      r"아까\s*(그\s*)?(과태료|범칙금|민원|신고|전입|이사|주소|결제)|"
                      r"\b(the|that|my) (fines?|complaint|move|address change|payment) from (before|earlier)\b|"
                      r"\bcontinue\b|\bcarry on\b|\bresume\b|\bpick up where\b|\bfinish\b)", re.IGNORECASE)

@@ -126,6 +126,13 @@ def going_back_to(tracker: Tracker, message: str) -> Optional[str]:
     return None
 
 
+def queue(tracker: Tracker, form: str) -> SlotSet:
+    """The other of two things asked for at once ("과태료도 내고 주소도 바꿔야 해요"), kept with no answers after the tasks
+    paused before it: words that go back to it ("이제 과태료요", "ok now the fine") start it (`resumed`)."""
+    others = [task for task in _paused(tracker) if task.get("form") != form]
+    return SlotSet("paused_task", (others + [{"form": form, "slots": {}}])[:MAX_PAUSED])
+
+
 def without(tracker: Tracker, form: str) -> SlotSet:
     """The paused tasks but `form`'s (resumed, or started afresh)."""
     rest = [task for task in _paused(tracker) if task.get("form") != form]

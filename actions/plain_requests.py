@@ -13,7 +13,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction
 
 from actions.complaints import guess_category, problem_words
-from actions.interpret import LOAN_WORDS, SERVICE_FORMS, asks, puts_off, services_named
+from actions.interpret import LOAN_WORDS, SERVICE_FORMS, asks, puts_off, services_named, two_services
 from actions.parsing import find_case_number
 from actions.paused_task import SERVICE_OF_FORM, going_back_to
 
@@ -41,7 +41,7 @@ _WHEN_DONE = re.compile(r"(얼마나\s*(더\s*)?걸|언제\s*(쯤|까지\s*)?(�
 _ALL_MINE = re.compile(r"(\ball (of )?my (applications|cases|requests)\b|\bmy applications\b|\bapplications i (made|filed|submitted)\b|"
                        r"신청\s*(건|한\s*거)\s*(들|전부|다|모두)|(신청|접수)\S*\s*(건|거)?\s*(들)?\s*(한\s*번에\s*)?(전부|모두|다)\s*(보|확인|조회)|"
                        r"내\s*신청\s*(목록|내역))", re.IGNORECASE)
-_PAY_VERB = re.compile(r"(낼|내려|내고|납부|결제|\bpay\b|\bpaying\b)", re.IGNORECASE)
+PAY_VERB = re.compile(r"(낼|내려|내고|납부|결제|\bpay\b|\bpaying\b)", re.IGNORECASE)
 
 
 def plain_request(tracker: Tracker) -> Optional[str]:
@@ -55,15 +55,18 @@ def plain_request(tracker: Tracker) -> Optional[str]:
         return SERVICE_OF_FORM[back]  # its form resumes the paused task where it stopped
     if tracker.get_slot("last_case") and _WHEN_DONE.search(words) and not services_named(words):
         return "check_application_status"  # the status form takes the case just handled (REFERS_BACK)
-    if _ALL_MINE.search(words) and not find_case_number(words) and not _PAY_VERB.search(words):
+    if _ALL_MINE.search(words) and not find_case_number(words) and not PAY_VERB.search(words):
         return "list_applications"  # "the status of all my applications … thank you po" (nlu_fallback)
+    pair = two_services(words)
+    if pair:
+        return pair[0]  # "I need to change my address and then maybe pay a fine": the first; its form keeps the other
     named = services_named(words)
     if len(named) == 1 and named[0] != "file_complaint" and _score(ranking, named[0]) >= LEANS:
         return named[0]
     loaned = [name for name, loan in LOAN_WORDS.items() if loan.search(words)]
     if len(named) == 1 and loaned == named:
         return named[0]  # "I need to do my jeonip singo. Can I do it here?": NLU knows no such word
-    if named == ["pay_fine"] and _PAY_VERB.search(words) and not asks(words):
+    if named == ["pay_fine"] and PAY_VERB.search(words) and not asks(words):
         return "pay_fine"  # "과태료 낼라구요 생년월일 1974-06-09": the fine and the paying said (inform 0.95)
     if named not in ([], ["file_complaint"]) or not guess_category(words, []):
         return None

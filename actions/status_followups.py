@@ -9,12 +9,13 @@ from __future__ import annotations
 from typing import List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import conversation as conv
 from actions.applications import list_applications
+from actions.plain_requests import PAY_VERB
 from actions.texts import text
 
 # The kind of list -> what shows its next page (other lists can add theirs here).
@@ -30,6 +31,10 @@ class ActionShowMore(Action):
         listed = tracker.get_slot("listed_cases")
         kind = listed.get("kind") if isinstance(listed, dict) else None
         if kind not in CONTINUATIONS:
+            last = tracker.get_slot("last_case")
+            if isinstance(last, str) and last.startswith(("PY-", "RC-")) and PAY_VERB.search(conv.latest_text(tracker)):
+                # "아 하는 김에 나머지 하나도 낼게요" just after paying one fine: the rest are paid the same way
+                return [FollowupAction("pay_fine_form")]
             dispatcher.utter_message(text=text("nothing_listed", lang))
             return []
         if not conv.citizen_token(tracker):  # the verification of the session ran out since the list

@@ -75,6 +75,8 @@ TEXTS: dict[str, dict[str, Template]] = {
     "switched_service": {"ko": "알겠어요. 하던 일은 멈추고 {service|로} 넘어갈게요.",
                          "en": "OK, I stopped that. Let's {service} instead."},
     # Back to the task left by a switch, at the question where it stopped (actions/paused_task.py)
+    "queued_next": {"ko": "네, 이거 끝나고 {service|을} 할게요. 이 건부터 마저 해 주세요.",
+                    "en": "Yes, once this is done we'll {service}. Let's finish this first."},
     "resumed_task": {"ko": "아까 하던 {service|을} 이어서 할게요.", "en": "Back to where we stopped: let's {service}."},
     # {service} of switched_service and resumed_task (the particle is added there)
     "service_check_application_status": {"ko": "신청 현황 조회", "en": "check the status"},

@@ -23,8 +23,8 @@ from actions.govapi_client import ErrKind, get_client
 from actions.interpret import (AGENCY_QUESTION, CHOICE_NUMBER, CHOICE_SLOTS, CONFIRM_SLOTS, ELSEWHERE, FINE_APPEAL,
                                FINE_LATE, FREE_TEXT_SLOTS, GOES_BACK, PRIVACY_QUESTION, RECALL, RECALLABLE,
                                SERVICE_FORMS, SLOT_WORDS, Kind, Reading, asks, puts_off, read_message, resumed_service,
-                               said_last, says_change, wants_person)
-from actions.paused_task import SERVICE_OF_FORM, going_back_to, paused_here, resumed, without
+                               is_wait, said_last, says_change, services_named, two_services, wants_person)
+from actions.paused_task import SERVICE_OF_FORM, going_back_to, paused_here, queue, resumed, without
 from actions.parsing import (find_case_number, is_no, is_yes, keeps_as_is, means_all, negated, normalise_phone,
                              parse_birth_date, parse_otp,
                              phone_from_sender, wants_resend)
@@ -66,6 +66,12 @@ _DEPENDANTS = {
 # replace them.
 MULTI_CHOICE_SLOTS = frozenset({"fine_ids", "member_ids"})
 # Only part of it, or something else instead, at a summary ("just the first one", "첫번째 것만 낼게요", "카드 대신").
+# Words that turn a value down: a change that reads as the same value then was misread.
+_TURNS_DOWN = re.compile(r"(\bnot\b|n't\b|\binstead\b|\bscratch\b|\brather\b|말고|대신|아니라|아니고|아닌)", re.IGNORECASE)
+# Another service for after this task, not instead of it.
+_AFTER_THIS = re.compile(r"(\bafter (this|that|it)\b|\bafterwards\b|\bnext\b|끝나고|끝나면|하고\s*나서|다음에|이거\s*하고)",
+                         re.IGNORECASE)
+_NOW_INSTEAD = re.compile(r"(\binstead\b|\bfirst\b|먼저|말고|대신|\bbefore (this|that)\b)", re.IGNORECASE)
 _NARROW = re.compile(r"(\b(just|only|instead)\b|[가-힣]만(?=\s|$|요)|대신|말고)", re.IGNORECASE)
 _ADDS = re.compile(r"(도\s*(같이|함께|포함|추가|넣어|내|낼|할|가|이사|요)|추가|\btoo\b|\bas well\b|\balso\b|\bplus\b|"
                    r"\badd\b|\binclude\b)", re.IGNORECASE)
@@ -150,16 +156,41 @@ class VerifiedFormValidation(FormValidationAction):
         if not requested and fresh and not tracker.get_slot("form_outcome") and puts_off(message):
             # "thats all for today, I'll do the streetlight another time": nothing starts, nothing is asked
             dispatcher.utter_message(text=text("put_off", conv.language(tracker)))
+            undo_cleared += [without(tracker, self.form_name())] if paused_here(tracker, self.form_name()) else []
             return undo_cleared + [SlotSet(name, value) for name, value in self.ended(OUTCOME_NOTHING).items()]
         if not requested and paused_here(tracker, self.form_name()):
             answers = resumed(tracker, self.form_name(), message)
-            if answers is not None:
+            if answers:
                 return await self.resume(answers, dispatcher, tracker, domain, message)
+            # a task asked for earlier and never begun ("ok, now the pothole. there's a deep hole …") starts as new,
+            # its message read as a first message
             undo_cleared.append(without(tracker, self.form_name()))  # the same service asked afresh: a new task
-        other = self.meant_instead(message) if not requested and fresh and not tracker.get_slot("form_outcome") \
-            else None
+        starting = not requested and fresh and not tracker.get_slot("form_outcome")
+        if starting and is_wait(message):
+            # "앗 잠깐 버스 내려야돼요" (NLU: a complaint about buses) between tasks: nothing starts
+            dispatcher.utter_message(text=text("wait_ok", conv.language(tracker)))
+            return undo_cleared + [SlotSet(name, value) for name, value in self.ended(OUTCOME_NOTHING).items()]
+        if starting and ELSEWHERE.search(message) and _asks_somewhere(message) and not find_case_number(message) \
+                and not wants_person(message, None, 0.0, [], None):
+            # "can you renew my passport?", "등본 뗄 수 있어요?" (NLU: a status check): another office's matter, said so
+            dispatcher.utter_message(text=text("not_ours", conv.language(tracker)))
+            return undo_cleared + [SlotSet(name, value) for name, value in self.ended(OUTCOME_NOTHING).items()]
+        other = self.meant_instead(message) if starting else None
         if other:
             return undo_cleared + [SlotSet(name, value) for name, value in self.ended(OUTCOME_SWITCH + other).items()]
+        own = SERVICE_OF_FORM.get(self.form_name())
+        pair = two_services(message) if starting else None
+        if pair and own in pair:
+            # Two things asked for at once: the one to do first runs now, the other waits for "now the fine"
+            if pair[0] != own:
+                return undo_cleared + [queue(tracker, self.form_name())] + [
+                    SlotSet(name, value) for name, value in self.ended(OUTCOME_SWITCH + pair[0]).items()]
+            undo_cleared.append(queue(tracker, SERVICE_FORMS[pair[1]]))
+        back = going_back_to(tracker, message) if starting else None
+        if back and back != self.form_name() and resumed_service(message) == SERVICE_OF_FORM.get(back):
+            # "네 확인했어요 이제 과태료요" (NLU: check_payment) names the task asked for earlier: that one starts
+            return undo_cleared + [SlotSet(name, value)
+                                   for name, value in self.ended(OUTCOME_SWITCH + SERVICE_OF_FORM[back]).items()]
         if requested and fresh:
             last = self.said_last(requested, message, tracker)
             if last is not None:  # "1996-01-07 아 아니 1995-01-07요": only what was said last answers
@@ -282,6 +313,9 @@ class VerifiedFormValidation(FormValidationAction):
         person_asked = wants_person(message, None, 0.0, [], requested)
         if ELSEWHERE.search(message) and _asks_somewhere(message) and not find_case_number(message) and not person_asked:
             return Reading(Kind.QUESTION, value="elsewhere")  # another office's matter: said so, asked again
+        later = self.asked_for_after(message)
+        if later:  # "before i say yes, can you also change my address after this?": yes, next; this goes on
+            return Reading(Kind.QUESTION, value="queued:" + later)
         recalled = self.recalled(message, tracker)
         if recalled:  # "sorry, what date did I give you?": told, then the question again; nothing changes
             return Reading(Kind.QUESTION, slot=recalled, value="recall")
@@ -352,6 +386,15 @@ class VerifiedFormValidation(FormValidationAction):
             if later:
                 return Reading(Kind.EARLY, slot=later, value=message)  # "오늘 들어왔어요" asked for the address
         return reading
+
+    def asked_for_after(self, message: Text) -> Optional[Text]:
+        """The other service a question asks to do after this one ("can you also change my address after this?",
+        "이거 끝나고 과태료도 낼 수 있어요?"), or None."""
+        if not asks(message) or not _AFTER_THIS.search(message) or _NOW_INSTEAD.search(message):
+            return None
+        own = SERVICE_OF_FORM.get(self.form_name())
+        named = [name for name in services_named(message) if name != own]
+        return named[0] if len(named) == 1 else None
 
     def recalled(self, message: Text, tracker: Tracker) -> Optional[Text]:
         """The earlier answer a question about what was said names, when it has a value to tell."""
@@ -492,6 +535,10 @@ class VerifiedFormValidation(FormValidationAction):
             # No slot set: the form steps aside for the rules of the intent NLU named (a switch is always a service
             # intent: data/rules/rules_switch.yml; digressions: rules_digressions.yml, then the form asks again).
             return []
+        if reading.kind == Kind.QUESTION and (reading.value or "").startswith("queued:"):
+            service = (reading.value or "")[len("queued:"):]
+            dispatcher.utter_message(text=text("queued_next", lang, service=text(f"service_{service}", lang)))
+            return self.ask_again(requested) + [queue(tracker, SERVICE_FORMS[service])]
         if reading.kind == Kind.QUESTION and reading.value == "recall" and reading.slot:
             dispatcher.utter_message(text=text("recall_value", lang, field=text(f"field_{reading.slot}", lang),
                                                value=self.recalled_value(reading.slot, tracker)))
@@ -564,6 +611,16 @@ class VerifiedFormValidation(FormValidationAction):
         if requested in CONFIRM_SLOTS and is_yes(said) and extracted.get(slot) == before and before is not None:
             # "네 1번 카드로 결제할게요": a yes that repeats what the summary shows changes nothing; it is a yes
             return [SlotSet(requested, True), SlotSet("summary_change", None)]
+        if requested in CONFIRM_SLOTS and before is not None and extracted.get(slot) == before:
+            # A change read as the same value is never "changed". Where it turns something down ("scratch the bank
+            # transfer, I'll just use my card" taken as the transfer again) the question itself is asked again; a
+            # restatement ("가족 다 같이 가요" when all move already) keeps it and shows the summary again.
+            if _TURNS_DOWN.search(said):
+                dispatcher.utter_message(text=text("change_field", lang, field=text(f"field_{slot}", lang)))
+                return [SlotSet(slot, None)] + [SlotSet(name, value) for name, value in resets.items()]
+            dispatcher.utter_message(text=text("kept_as_before", lang))
+            return [SlotSet(name, value) for name, value in {**resets, slot: before}.items()
+                    if name not in _DEPENDANTS.get(slot, ())]
         if extracted.get(slot) is not None:
             dispatcher.utter_message(text=text("corrected", lang, field=text(f"field_{slot}", lang)))
         updates = {**resets, slot: None, **extracted}

@@ -1285,3 +1285,46 @@ async def test_the_whole_family_not_only_me_at_the_summary_moves_everyone(govapi
     await runner.say("no, not quite", intent="deny")
     await runner.say("the people moving. my whole family is coming, not only me")
     assert runner.slots["member_ids"] == [m["id"] for m in runner.slots["household_options"]]
+
+
+async def test_two_services_asked_at_once_run_the_first_and_keep_the_other_for_later(govapi, actions_on_govapi,
+                                                                                     domain):
+    sender, slots = await verified_slots(govapi, domain, language="en")
+    runner = FormRunner(ValidatePayFineForm(), "pay_fine_form", domain, sender=sender, slots=slots, language="en")
+    await runner.say("I need to change my address and then maybe pay a fine", intent="pay_fine", confidence=0.5)
+    assert runner.slots["form_outcome"] == OUTCOME_SWITCH + "change_address"  # the one said first runs first
+    assert runner.slots["paused_task"] == [{"form": "pay_fine_form", "slots": {}}]
+    later = FormRunner(ValidatePayFineForm(), "pay_fine_form", domain, sender=sender,
+                       slots={**slots, "paused_task": runner.slots["paused_task"]}, language="en")
+    await later.say("thanks. ok now the fine", intent="pay_fine", confidence=0.6)
+    assert later.asking == "fine_ids" and not later.slots.get("paused_task")
+
+
+async def test_another_service_asked_for_after_this_one_at_the_summary_waits_its_turn(govapi, actions_on_govapi,
+                                                                                      domain):
+    runner = await card_payment_at_its_summary(govapi, domain)
+    await runner.say("before i say yes, can you also change my address after this?", intent="change_address",
+                     confidence=0.8)
+    assert runner.asking == "payment_confirm" and not runner.slots.get("form_outcome")
+    assert "once this is done" in texts_of(runner.messages)
+    assert runner.slots["paused_task"] == [{"form": "change_address_form", "slots": {}}]
+
+
+async def test_another_offices_matter_asked_first_starts_nothing(govapi, actions_on_govapi, domain):
+    from actions.applications import ValidateStatusForm
+    runner = FormRunner(ValidateStatusForm(), "status_form", domain, language="en")
+    await runner.say("can you renew my passport?", intent="check_application_status", confidence=0.7)
+    assert runner.slots["form_outcome"] and runner.asking is None
+    assert "can't help with that here" in texts_of(runner.messages)
+
+
+async def test_saying_again_at_the_summary_what_it_shows_keeps_it_and_asks_nothing_again(govapi, actions_on_govapi,
+                                                                                        domain):
+    runner = await english_move_to_yeoksam_ro(govapi, domain)
+    await runner.say("today")
+    await runner.say("all of us")
+    everyone = runner.slots["member_ids"]
+    assert runner.asking == "address_confirm" and everyone
+    await runner.say("the whole family moves together", intent="inform")
+    assert runner.slots["member_ids"] == everyone and runner.asking == "address_confirm"
+    assert "keep it as it was" in texts_of(runner.messages)

@@ -7,7 +7,8 @@ from typing import Any, Dict, Optional
 
 import pytest
 
-from actions.interpret import PLACE_WORDS, Kind, Reading, read_message, value_words
+from actions.interpret import (PLACE_WORDS, Kind, Reading, is_wait, puts_off, read_message, resumed_service, two_services,
+                               value_words)
 
 ADDRESS_TASK = ["phone", "birth_date", "otp_code", "new_address", "address_id", "effective_date", "member_ids",
                 "address_confirm"]
@@ -1016,3 +1017,34 @@ def test_putting_one_service_off_for_another_first_switches():
     reading = read("아 주소 변경은 나중에 하고 과태료부터 내야겠어요", "new_address", ADDRESS_TASK, {}, "pay_fine", 0.8,
                    services=("change_address",))
     assert reading == Reading(Kind.SWITCH, switch_to="pay_fine")
+
+
+@pytest.mark.parametrize("text,pair", [
+    ("과태료도 내고 주소도 바꿔야 해요", ("pay_fine", "change_address")),
+    ("I need to change my address and then maybe pay a fine", ("change_address", "pay_fine")),
+    ("pay a fine and change my address, fine first pls", ("pay_fine", "change_address")),
+    ("보도블럭 깨진거 신고하고 주소변경도 할건데 신고 먼저요", ("file_complaint", "change_address")),
+    ("민원 하나 넣고 과태료도 낼게요", ("file_complaint", "pay_fine")),
+    ("I'd like to report a move", None),  # one thing named two ways
+    ("과태료 말고 주소 변경이요", None),  # one turned down
+    ("과태료는 다음에 내고 이사 신고만 할게요", None),
+])
+def test_two_services_asked_at_once_come_in_the_order_asked(text, pair):
+    assert two_services(text) == pair
+
+
+@pytest.mark.parametrize("text", ["thanks. ok now the fine", "네 확인했어요 이제 과태료요", "아 그리고 아까 말한 과태료도요"])
+def test_words_that_go_on_to_the_other_task_name_it(text):
+    assert resumed_service(text) == "pay_fine"
+
+
+@pytest.mark.parametrize("text", ["과태료는 오늘 말고 다음에 낼게요 고맙습니다", "가로등은 내일 다시 신고할게요",
+                                  "주소는 이따 저녁에 다시 할게요"])
+def test_a_task_put_off_to_another_time_is_put_off(text):
+    assert puts_off(text)
+
+
+@pytest.mark.parametrize("text,wait", [("앗 잠깐 버스 내려야돼요", True), ("hold on", True),
+                                       ("잠깐만요 과태료 먼저 낼게요", False), ("버스가 30분째 안 와요", False)])
+def test_a_moment_asked_for_with_its_reason_is_a_wait(text, wait):
+    assert is_wait(text) is wait

@@ -194,7 +194,7 @@ def is_no(text: str) -> bool:
 
 
 # "not everyone is coming", "다는 아니고": all, denied.
-NOT_ALL = re.compile(r"(\bnot (all|every|both)|n'?t (all|every|both)|(다|모두|전부|둘\s*다)(는|가)\s*(아니|안\s*(가|와|해|내))|"
+NOT_ALL = re.compile(r"(\bnot (all|every|both)|\b(don|doesn|didn|isn|aren|won|can|wasn|weren)'?t (all|every|both)|(다|모두|전부|둘\s*다)(는|가)\s*(아니|안\s*(가|와|해|내))|"
                      r"다\s*(같이\s*)?(는\s*)?안\s*가|전부\s*는?\s*아니)", re.IGNORECASE)
 
 

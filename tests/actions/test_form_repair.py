@@ -1328,3 +1328,10 @@ async def test_saying_again_at_the_summary_what_it_shows_keeps_it_and_asks_nothi
     await runner.say("the whole family moves together", intent="inform")
     assert runner.slots["member_ids"] == everyone and runner.asking == "address_confirm"
     assert "keep it as it was" in texts_of(runner.messages)
+
+
+async def test_both_meant_not_just_the_first_at_the_summary_pays_every_fine(govapi, actions_on_govapi, domain):
+    runner = await card_payment_at_its_summary(govapi, domain)
+    await runner.say("oops, I meant both of them, not just the first one", intent="inform", confidence=0.6)
+    assert runner.slots["fine_ids"] == [o["id"] for o in runner.slots["fine_options"]]
+    assert runner.asking == "payment_confirm"

@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 
 from actions.conversation import detect_language
-from actions.parsing import (is_yes, keeps_as_is, find_case_number, normalise_phone, parse_birth_date, parse_choices, parse_otp,
+from actions.parsing import (is_yes, keeps_as_is, means_all, find_case_number, normalise_phone, parse_birth_date, parse_choices, parse_otp,
                              phone_from_sender, wants_resend)
 
 
@@ -91,3 +91,9 @@ def test_shorthand_that_says_nothing_is_no_yes(text):
 @pytest.mark.parametrize("text", ["아 배터리 10프로 남았네", "3층이요", "5시에 갈게요", "30 minutes ago"])
 def test_a_number_with_a_unit_is_no_choice(text):
     assert parse_choices(text, 10) is None
+
+
+@pytest.mark.parametrize("text,everyone", [("oops, I meant both of them, not just the first one", True),
+                                           ("we don't all move", False), ("not both", False)])
+def test_a_word_ending_in_nt_before_both_does_not_deny_it(text, everyone):
+    assert means_all(text) is everyone

@@ -130,7 +130,12 @@ def queue(tracker: Tracker, form: str) -> SlotSet:
     """The other of two things asked for at once ("과태료도 내고 주소도 바꿔야 해요"), kept with no answers after the tasks
     paused before it: words that go back to it ("이제 과태료요", "ok now the fine") start it (`resumed`)."""
     others = [task for task in _paused(tracker) if task.get("form") != form]
-    return SlotSet("paused_task", (others + [{"form": form, "slots": {}}])[:MAX_PAUSED])
+    return SlotSet("paused_task", (others + [{"form": form, "slots": {}, "queued": True}])[:MAX_PAUSED])
+
+
+def never_begun(tracker: Tracker, form: str) -> bool:
+    """`form`'s paused task was asked for beside another and never begun (`queue`)."""
+    return any(task.get("form") == form and task.get("queued") for task in _paused(tracker))
 
 
 def without(tracker: Tracker, form: str) -> SlotSet:

@@ -24,7 +24,7 @@ from actions.interpret import (AGENCY_QUESTION, CHOICE_NUMBER, CHOICE_SLOTS, CON
                                FINE_LATE, FREE_TEXT_SLOTS, GOES_BACK, PRIVACY_QUESTION, RECALL, RECALLABLE,
                                SERVICE_FORMS, SLOT_WORDS, Kind, Reading, asks, puts_off, read_message, resumed_service,
                                is_wait, said_last, says_change, services_named, two_services, wants_person)
-from actions.paused_task import SERVICE_OF_FORM, going_back_to, paused_here, queue, resumed, without
+from actions.paused_task import SERVICE_OF_FORM, going_back_to, never_begun, paused_here, queue, resumed, without
 from actions.parsing import (find_case_number, is_no, is_yes, keeps_as_is, means_all, negated, normalise_phone,
                              parse_birth_date, parse_otp,
                              phone_from_sender, wants_resend)
@@ -160,7 +160,7 @@ class VerifiedFormValidation(FormValidationAction):
             return undo_cleared + [SlotSet(name, value) for name, value in self.ended(OUTCOME_NOTHING).items()]
         if not requested and paused_here(tracker, self.form_name()):
             answers = resumed(tracker, self.form_name(), message)
-            if answers:
+            if answers is not None and not never_begun(tracker, self.form_name()):
                 return await self.resume(answers, dispatcher, tracker, domain, message)
             # a task asked for earlier and never begun ("ok, now the pothole. there's a deep hole …") starts as new,
             # its message read as a first message

@@ -1293,7 +1293,7 @@ async def test_two_services_asked_at_once_run_the_first_and_keep_the_other_for_l
     runner = FormRunner(ValidatePayFineForm(), "pay_fine_form", domain, sender=sender, slots=slots, language="en")
     await runner.say("I need to change my address and then maybe pay a fine", intent="pay_fine", confidence=0.5)
     assert runner.slots["form_outcome"] == OUTCOME_SWITCH + "change_address"  # the one said first runs first
-    assert runner.slots["paused_task"] == [{"form": "pay_fine_form", "slots": {}}]
+    assert runner.slots["paused_task"] == [{"form": "pay_fine_form", "slots": {}, "queued": True}]
     later = FormRunner(ValidatePayFineForm(), "pay_fine_form", domain, sender=sender,
                        slots={**slots, "paused_task": runner.slots["paused_task"]}, language="en")
     await later.say("thanks. ok now the fine", intent="pay_fine", confidence=0.6)
@@ -1307,7 +1307,7 @@ async def test_another_service_asked_for_after_this_one_at_the_summary_waits_its
                      confidence=0.8)
     assert runner.asking == "payment_confirm" and not runner.slots.get("form_outcome")
     assert "once this is done" in texts_of(runner.messages)
-    assert runner.slots["paused_task"] == [{"form": "change_address_form", "slots": {}}]
+    assert runner.slots["paused_task"] == [{"form": "change_address_form", "slots": {}, "queued": True}]
 
 
 async def test_another_offices_matter_asked_first_starts_nothing(govapi, actions_on_govapi, domain):
@@ -1335,3 +1335,13 @@ async def test_both_meant_not_just_the_first_at_the_summary_pays_every_fine(gova
     await runner.say("oops, I meant both of them, not just the first one", intent="inform", confidence=0.6)
     assert runner.slots["fine_ids"] == [o["id"] for o in runner.slots["fine_options"]]
     assert runner.asking == "payment_confirm"
+
+
+async def test_a_request_for_a_person_taken_back_before_any_answer_goes_on_at_its_question(govapi, actions_on_govapi,
+                                                                                           domain):
+    sender, slots = await verified_slots(govapi, domain, language="en")
+    paused = [{"form": "file_complaint_form", "slots": {}, "taken_back": True}]
+    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender,
+                        slots={**slots, "paused_task": paused}, language="en")
+    await runner.say("never mind, I'll just do it myself", intent="cancel", confidence=0.9)
+    assert runner.asking == "complaint_text" and runner.slots.get("complaint_text") is None

@@ -65,13 +65,13 @@ _DEPENDANTS = {
 # Answers that hold several choices, and words that add to them ("2번 과태료도 같이", "my son too") rather than
 # replace them.
 MULTI_CHOICE_SLOTS = frozenset({"fine_ids", "member_ids"})
-# Only part of it, or something else instead, at a summary ("just the first one", "첫번째 것만 낼게요", "카드 대신").
 # Words that turn a value down: a change that reads as the same value then was misread.
 _TURNS_DOWN = re.compile(r"(\bnot\b|n't\b|\binstead\b|\bscratch\b|\brather\b|말고|대신|아니라|아니고|아닌)", re.IGNORECASE)
 # Another service for after this task, not instead of it.
 _AFTER_THIS = re.compile(r"(\bafter (this|that|it)\b|\bafterwards\b|\bnext\b|끝나고|끝나면|하고\s*나서|다음에|이거\s*하고)",
                          re.IGNORECASE)
 _NOW_INSTEAD = re.compile(r"(\binstead\b|\bfirst\b|먼저|말고|대신|\bbefore (this|that)\b)", re.IGNORECASE)
+# Only part of it, or something else instead, at a summary ("just the first one", "첫번째 것만 낼게요", "카드 대신").
 _NARROW = re.compile(r"(\b(just|only|instead)\b|[가-힣]만(?=\s|$|요)|대신|말고)", re.IGNORECASE)
 _ADDS = re.compile(r"(도\s*(같이|함께|포함|추가|넣어|내|낼|할|가|이사|요)|추가|\btoo\b|\bas well\b|\balso\b|\bplus\b|"
                    r"\badd\b|\binclude\b)", re.IGNORECASE)

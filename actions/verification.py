@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import re
 from abc import abstractmethod
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -165,32 +165,11 @@ class VerifiedFormValidation(FormValidationAction):
             # a task asked for earlier and never begun ("ok, now the pothole. there's a deep hole …") starts as new,
             # its message read as a first message
             undo_cleared.append(without(tracker, self.form_name()))  # the same service asked afresh: a new task
-        starting = not requested and fresh and not tracker.get_slot("form_outcome")
-        if starting and is_wait(message):
-            # "앗 잠깐 버스 내려야돼요" (NLU: a complaint about buses) between tasks: nothing starts
-            dispatcher.utter_message(text=text("wait_ok", conv.language(tracker)))
-            return undo_cleared + [SlotSet(name, value) for name, value in self.ended(OUTCOME_NOTHING).items()]
-        if starting and ELSEWHERE.search(message) and _asks_somewhere(message) and not find_case_number(message) \
-                and not wants_person(message, None, 0.0, [], None):
-            # "can you renew my passport?", "등본 뗄 수 있어요?" (NLU: a status check): another office's matter, said so
-            dispatcher.utter_message(text=text("not_ours", conv.language(tracker)))
-            return undo_cleared + [SlotSet(name, value) for name, value in self.ended(OUTCOME_NOTHING).items()]
-        other = self.meant_instead(message) if starting else None
-        if other:
-            return undo_cleared + [SlotSet(name, value) for name, value in self.ended(OUTCOME_SWITCH + other).items()]
-        own = SERVICE_OF_FORM.get(self.form_name())
-        pair = two_services(message) if starting else None
-        if pair and own in pair:
-            # Two things asked for at once: the one to do first runs now, the other waits for "now the fine"
-            if pair[0] != own:
-                return undo_cleared + [queue(tracker, self.form_name())] + [
-                    SlotSet(name, value) for name, value in self.ended(OUTCOME_SWITCH + pair[0]).items()]
-            undo_cleared.append(queue(tracker, SERVICE_FORMS[pair[1]]))
-        back = going_back_to(tracker, message) if starting else None
-        if back and back != self.form_name() and resumed_service(message) == SERVICE_OF_FORM.get(back):
-            # "네 확인했어요 이제 과태료요" (NLU: check_payment) names the task asked for earlier: that one starts
-            return undo_cleared + [SlotSet(name, value)
-                                   for name, value in self.ended(OUTCOME_SWITCH + SERVICE_OF_FORM[back]).items()]
+        if not requested and fresh and not tracker.get_slot("form_outcome"):
+            ended, kept = self.started_for_something_else(message, dispatcher, tracker)
+            if ended is not None:
+                return undo_cleared + ended
+            undo_cleared += kept
         if requested and fresh:
             last = self.said_last(requested, message, tracker)
             if last is not None:  # "1996-01-07 아 아니 1995-01-07요": only what was said last answers
@@ -227,6 +206,40 @@ class VerifiedFormValidation(FormValidationAction):
         validation_events = await self._extract_validation_events(dispatcher, tracker, domain)
         validated = {event.get("name") for event in validation_events}
         return undo_cleared + [e for e in extraction_events if e.get("name") not in validated] + validation_events
+
+    def started_for_something_else(self, message: Text, dispatcher: CollectingDispatcher,
+                                   tracker: Tracker) -> Tuple[Optional[List[EventType]], List[EventType]]:
+        """The message that starts this form, read for what NLU's intent missed: (events that end the form at once,
+        or None; events to keep when it goes on)."""
+        lang = conv.language(tracker)
+
+        def end(outcome: str) -> List[EventType]:
+            return [SlotSet(name, value) for name, value in self.ended(outcome).items()]
+
+        if is_wait(message):
+            # "앗 잠깐 버스 내려야돼요" (NLU: a complaint about buses) between tasks: nothing starts
+            dispatcher.utter_message(text=text("wait_ok", lang))
+            return end(OUTCOME_NOTHING), []
+        if ELSEWHERE.search(message) and _asks_somewhere(message) and not find_case_number(message) \
+                and not wants_person(message, None, 0.0, [], None):
+            # "can you renew my passport?", "등본 뗄 수 있어요?" (NLU: a status check): another office's matter, said so
+            dispatcher.utter_message(text=text("not_ours", lang))
+            return end(OUTCOME_NOTHING), []
+        other = self.meant_instead(message)
+        if other:
+            return end(OUTCOME_SWITCH + other), []
+        own, kept = SERVICE_OF_FORM.get(self.form_name()), []
+        pair = two_services(message)
+        if pair and own in pair:
+            # Two things asked for at once: the one to do first runs now, the other waits for "now the fine"
+            if pair[0] != own:
+                return [queue(tracker, self.form_name())] + end(OUTCOME_SWITCH + pair[0]), []
+            kept.append(queue(tracker, SERVICE_FORMS[pair[1]]))
+        back = going_back_to(tracker, message)
+        if back and back != self.form_name() and resumed_service(message) == SERVICE_OF_FORM.get(back):
+            # "네 확인했어요 이제 과태료요" (NLU: check_payment) names the task asked for earlier: that one starts
+            return end(OUTCOME_SWITCH + SERVICE_OF_FORM[back]), []
+        return None, kept
 
     async def resume(self, answers: Dict[Text, Any], dispatcher: CollectingDispatcher, tracker: Tracker,
                      domain: DomainDict, message: Text) -> List[EventType]:

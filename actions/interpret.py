@@ -152,7 +152,11 @@ _WAIT_REASON = re.compile(r"^\s*(앗|아+|어)?\s*(잠깐만?[요여]?|잠시만
 def is_wait(text: str) -> bool:
     """A line that only asks for a moment ("앗 잠깐 버스 내려야돼요", "hold on"), wherever it comes."""
     text = text or ""
-    return bool(_WAIT.match(text) or _WAIT.match(_LEAD.sub("", text)) or (_WAIT_REASON.match(text) and len(text) < 40))
+    return bool(_WAIT.match(text) or _WAIT.match(_LEAD.sub("", text))) or _waits_for_a_reason(text)
+
+
+def _waits_for_a_reason(text: str) -> bool:
+    return bool(_WAIT_REASON.match(text)) and len(text) < 40
 
 
 _WAIT_END = re.compile(r"(\b(one|a|1|just a) (sec|second|moment|min|minute)|잠깐만[요여]?|잠시만[요여]?)\W*$", re.IGNORECASE)
@@ -798,11 +802,11 @@ def taken_back(text: str, requested_slot: Optional[str], task_slots: Sequence[st
     if lead is None or lead.start() != 0 or _CANCEL.search(text) or _STOP.search(text):
         return None
     rest = text[lead.end():].strip()
-    done = [s for s in task_slots if filled.get(s) is not None and s not in CONFIRM_SLOTS and s != requested_slot]
     if not rest or requested_slot in ("effective_date", "new_address", "complaint_place"):
         return None
-    slot = _value_type_slot(rest, [s for s in done if s in ("phone", "birth_date", "case_number", "effective_date")],
-                            requested_slot)
+    done = [s for s in ("phone", "birth_date", "case_number", "effective_date")
+            if s in task_slots and filled.get(s) is not None and s != requested_slot]
+    slot = _value_type_slot(rest, done, requested_slot)
     return Reading(Kind.CORRECTION, slot=slot, value=value_words(rest, slot)) if slot else None
 
 
@@ -846,7 +850,7 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
         # asked, but the words drop it for another service
         return Reading(Kind.SWITCH, switch_to=named_switch(text, own_services))
     bare = _LEAD.sub("", text)  # "sorry one sec, someone at the door"
-    if _WAIT_REASON.match(text) and len(text) < 40 and named_switch(text, own_services) is None:
+    if _waits_for_a_reason(text) and named_switch(text, own_services) is None:
         return Reading(Kind.STRAY, value="wait")  # "앗 잠깐 버스 내려야돼요" where the problem is asked
     waits = not answers_asked and named_switch(text, own_services) is None  # "아 잠깐 그거보다 과태료 먼저 낼게요"
     if (_WAIT.match(text) or _WAIT.match(bare) or (_WAIT_END.search(text) and len(text) < 50

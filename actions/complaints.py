@@ -182,6 +182,22 @@ def describes_problem(message: str) -> bool:
     return len([word for word in rest if len(word) >= 2 and not word.isdigit()]) >= 3
 
 
+_SENTENCE = re.compile(r"(?<=[.!?。])\s+|\n+|(?<=는데)\s+|(?<=지만)\s+")
+_ORDER_WORDS = re.compile(r"(부터|먼저|\bfirst\b)", re.IGNORECASE)
+
+
+def complaint_part(message: str) -> str:
+    """A first message without its sentences about another service, when it asks for one beside the complaint
+    ("과태료도 내야 되고 민원도 하나 넣어야 되는데 민원부터 할게요. 동네 공원 벤치가 다 부서졌어요" -> the bench): a
+    complaint's description in the record is about the complaint. The whole message when nothing can be split off."""
+    if all(service == "file_complaint" for service in services_named(message)):
+        return message
+    kept = [part.strip() for part in _SENTENCE.split(message)
+            if all(service == "file_complaint" for service in services_named(part))
+            and _words_beside_place(_ORDER_WORDS.sub(" ", part), _ASKING_WORDS)]
+    return " ".join(kept) if kept and describes_problem(" ".join(kept)) else message
+
+
 # Words that say where, not what: what is left of a message without them and its address tells whether it
 # describes anything ("its at the bus stop at 168 Hangang-daero" -> "bus": no).
 _WHERE_WORDS = re.compile(r"(?<![a-z가-힣])(it'?s|its|is|it|at|the|in|on|near|by|located|right|just|place|location|address|"
@@ -267,7 +283,7 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
                 # ("아까 하던 민원 이어서 할게요" goes back to a complaint: it describes nothing)
                 # A place said with it is kept too: what the first message said is not asked again.
                 place = road_address_in(message)
-                return {"complaint_text": message, "complaint_category_guess": guess,
+                return {"complaint_text": complaint_part(message), "complaint_category_guess": guess,
                         **({"complaint_place": {"address": place}} if place else {})}
             return {}
         if not message:

@@ -2,7 +2,7 @@
 good guess saves a question, and a description naming two kinds of problem goes by the one it names most."""
 import pytest
 
-from actions.complaints import affirmed_category, guess_category
+from actions.complaints import affirmed_category, complaint_part, guess_category
 
 
 @pytest.mark.parametrize("description,category", [
@@ -100,3 +100,18 @@ def test_where_it_happens_never_outweighs_what_happens():
 ])
 def test_the_category_a_reply_affirms_is_the_one_it_does_not_turn_down(text, category):
     assert affirmed_category(text) == category
+
+
+@pytest.mark.parametrize("message, description", [
+    # the record's description is about the complaint, not the fine asked for beside it
+    ("과태료도 내야 되고 민원도 하나 넣어야 되는데 민원부터 할게요. 동네 공원 벤치가 다 부서졌어요", "동네 공원 벤치가 다 부서졌어요"),
+    ("The streetlight at 12 Yeoksam-ro, near the school, is out. I also need to pay a fine.",
+     "The streetlight at 12 Yeoksam-ro, near the school, is out."),
+    # nothing to split off, or too little left to describe anything: the whole message
+    ("가로등이 안 켜져요 민원 넣을게요", "가로등이 안 켜져요 민원 넣을게요"),
+    ("가로등이 꺼졌는데 과태료도 내야 해요", "가로등이 꺼졌는데 과태료도 내야 해요"),
+    ("I need to pay a fine and file a complaint about the pothole on Teheran-ro 12",
+     "I need to pay a fine and file a complaint about the pothole on Teheran-ro 12"),
+])
+def test_a_first_message_asking_for_two_services_keeps_only_the_complaint_as_its_description(message, description):
+    assert complaint_part(message) == description

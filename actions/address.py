@@ -266,7 +266,7 @@ _BOTH = re.compile(r"(둘\s*다|셋\s*다|넷\s*다|다\s*(같이|함께|가|이
 
 # Words of moving beside a date in the first message: the date is the move-in date.
 # Who moves, said in plain words: the whole household, or the citizen alone.
-_ALONE = re.compile(r"(저\s*(한\s*(명|사람)|하나)\s*(뿐|만|이에요|입니다|예요)|(사람|인원)은\s*저\s*(뿐|만|혼자)|저\s*혼자|나\s*혼자|혼자(서|만)?\s*(이사|가|옮|해|요|입니다|이에요|예요|구요|고요|에요|라요)|저만|나만|본인만|\bjust me\b|\bonly me\b|"
+_ALONE = re.compile(r"(^\s*(저\s*|나\s*)?혼자[\s.!~]*$|저\s*(한\s*(명|사람)|하나)\s*(뿐|만|이에요|입니다|예요)|(사람|인원)은\s*저\s*(뿐|만|혼자)|저\s*혼자|나\s*혼자|혼자(서|만)?\s*(이사|가|옮|해|요|입니다|이에요|예요|구요|고요|에요|라요)|저만|나만|본인만|\bjust me\b|\bonly me\b|"
                     r"\bjust myself\b|\bby myself\b|\bon my own\b|\bme alone\b|\bonly myself\b)", re.IGNORECASE)
 ALL_MEMBERS = "*all*"  # member_ids before the household is known: "the whole family", said first
 

@@ -182,6 +182,33 @@ def describes_problem(message: str) -> bool:
     return len([word for word in rest if len(word) >= 2 and not word.isdigit()]) >= 3
 
 
+# "놀이터 고장난거 신고하려면 어떻게해요", "can i report something dangerous on the sidewalk": a question about filing,
+# not yet the description, unless what is left of it tells the problem in several words.
+_HOW_TO_FILE = re.compile(r"(\S*(하려면|할려면|하면)\s*(어떻게|어디|뭐)\S*|(어떻게|어디서)\s*(신고|접수|민원)\S*|"
+                          r"\bhow (do|can|should|would) (i|we|you)( \w+)?\b|\b(can|could|may) (i|we) "
+                          r"(report|file|make|submit|lodge|complain)\b|\bis it possible to \w+\b|\bwhere (do|can) i\b)",
+                          re.IGNORECASE)
+
+
+def tells_what_is_wrong(message: str) -> bool:
+    """Whether a first message is a description the record can hold: more than a request naming a kind of problem
+    ("complain noise", "i want make complain about bus", "쓰레기 민원이요") and more than a question about filing;
+    then the description is asked for. "가로등이 안 켜져요" and "the streetlight on my street is out" are."""
+    core = _HOW_TO_FILE.sub(" ", message or "")
+    if core != (message or ""):
+        return describes_problem(core)
+    if describes_problem(core):
+        return True
+    rest = _words_beside_place(_ORDER_WORDS.sub(" ", _category_words(core)), _ASKING_WORDS)
+    return any(len(word) >= 2 for word in rest)
+
+
+def _category_words(message: str) -> str:
+    for _, pattern in KEYWORDS:
+        message = re.sub(pattern, " ", message, flags=re.IGNORECASE)
+    return message
+
+
 _SENTENCE = re.compile(r"(?<=[.!?。])\s+|\n+|(?<=는데)\s+|(?<=지만)\s+")
 _ORDER_WORDS = re.compile(r"(부터|먼저|\bfirst\b)", re.IGNORECASE)
 
@@ -283,8 +310,10 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
                 # ("아까 하던 민원 이어서 할게요" goes back to a complaint: it describes nothing)
                 # A place said with it is kept too: what the first message said is not asked again.
                 place = road_address_in(message)
-                return {"complaint_text": complaint_part(message), "complaint_category_guess": guess,
-                        **({"complaint_place": {"address": place}} if place else {})}
+                where = {"complaint_place": {"address": place}} if place else {}
+                if not tells_what_is_wrong(complaint_part(message)):
+                    return {"complaint_category_guess": guess, **where}  # "complain noise": what happened is asked
+                return {"complaint_text": complaint_part(message), "complaint_category_guess": guess, **where}
             return {}
         if not message:
             return {}
@@ -295,7 +324,8 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
         # said in the description are not asked again
         place = road_address_in(message) if not tracker.get_slot("complaint_place") else None
         no_photo = not tracker.get_slot("photo_id") and bool(_NO_PHOTO_SAID.search(message))
-        return {"complaint_text": message, "complaint_category_guess": guess,
+        return {"complaint_text": message,
+                "complaint_category_guess": guess or tracker.get_slot("complaint_category_guess"),
                 **({"complaint_place": {"address": place}} if place else {}),
                 **({"photo_id": "none"} if no_photo else {})}
 
@@ -307,6 +337,21 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
         intent, _ = conv.latest_intent(tracker)
         options = await categories()
         guess = tracker.get_slot("complaint_category_guess")
+        named = _category_named(message, options)
+        told = _told_more(message, tracker)
+        if told:
+            # "놀이터 그네 줄이 끊어져 있어요 애들 다칠까봐 걱정돼요" to "Is this about 'Parks'?": what happened goes
+            # into the description, and the category is read from these words as from any answer; more of the same
+            # problem naming no category is no "no" to the one suggested (the summary shows it before filing)
+            if guess and not named and not affirmed_category(message) \
+                    and guess_category(told["complaint_text"], []) == guess:
+                return {**told, "complaint_category": guess}
+            return {**told, **await self._category_answer(message, intent, options, guess, dispatcher, tracker)}
+        return await self._category_answer(message, intent, options, guess, dispatcher, tracker)
+
+    async def _category_answer(self, message: str, intent: Optional[str], options: List[Dict[str, Any]],
+                                            guess: Optional[str], dispatcher: CollectingDispatcher,
+                                            tracker: Tracker) -> Dict[Text, Any]:
         named = _category_named(message, options)
         if named and named != guess:
             return {"complaint_category": named}  # "yes roads" to "Is this about 'Noise'?": the one named
@@ -381,6 +426,18 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
         if not self.answering(tracker, "complaint_confirm"):
             return {}
         return self.confirm_answer("complaint_confirm", dispatcher, tracker)
+
+
+_DENIES = re.compile(r"\s*(no|nope|not|아니|아뇨|아닌)", re.IGNORECASE)
+
+
+def _told_more(message: str, tracker: Tracker) -> Dict[Text, Any]:
+    """The description with what an answer to the category question adds about the problem, or {} when the answer
+    only picks a category ("네", "3", "소음이요")."""
+    if not describes_problem(_category_words(message)) or parse_choices(message, 12) or _DENIES.match(message):
+        return {}
+    before = str(tracker.get_slot("complaint_text") or "")
+    return {"complaint_text": f"{before} {message}".strip() if before and message not in before else message}
 
 
 async def _upload(tracker: Tracker, photo: Dict[str, Any]) -> Optional[str]:

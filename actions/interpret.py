@@ -81,6 +81,8 @@ _PERSON = re.compile(
     # "call me back", "can someone ring me", "전화 좀 주세요": a person by phone (not "call me at 010-…", an answer)
     r"|\b(call|ring|phone) me\b(?!\s+(at|on)\b)|\bgive me a (ring|call|bell)\b|\bcall\s*back\b|전화\s*(좀\s*)?(주세요|주실|줄\s*수|줘|해\s*주|부탁|받고\s*싶)"
     r"|전화로\s*(하면|할\s*수|해도|처리|상담|문의|물어)"
+    # "전화로 해주실분 없나요", "도와줄 사람 없어요?": someone to do it for them
+    r"|전화로\s*(좀\s*)?(해\s*주|도와|안내|알려)|(해|도와|봐|처리해)\s*주실\s*(분|사람)|(도와|해)\s*줄\s*(사람|분)\s*(없|있|좀)"
     r"|(물어볼|여쭤볼|얘기할|이야기할|상담할|통화할)\s*(수\s*있는\s*)?(분|사람|직원)"
     # "이건 담당자분이 직접 봐주셔야 할 것 같은데요", "who do I talk to about this?": a person, asked indirectly
     r"|(담당자|담당\s*직원|직원|공무원|사람)(분)?(이|가|께서)?\s*직접\s*(봐|확인|처리|보셔|해\s*주)"
@@ -105,7 +107,7 @@ _YEO = re.compile(r"(?<=[가-힣])여(?=[\s.!~?]*$)")
 _STOP = re.compile(r"((do\s*n'?t|do not) (send|submit|file|charge|process|go ahead|do it|pay (it|yet|now|this|that))\b|"
                    r"(보내|접수하|신고하|결제하|신청하|진행하|처리하|내)지\s*(마(세요|요|)\b|말고)|"
                    r"취소해\s*주(세요|시기|십시오|시겠어요|실래요)|취소\s*부탁|취소하(고자|겠습니다|려고요)|취소할게요|취소할래요|취소요\b|그만할게요|그만할래요|그만\s*둘게요|안\s*(할|낼)래요|"
-                   r"안\s*(할|낼)게요|다음에\s*할게요|\bcancel (this|it|that|everything)\b|\bforget (it|about it)\b|"
+                   r"안\s*(할|낼)게요|다음에\s*할게요|\s취소[\s.!~]*$|\bcancel (this|it|that|everything)\b|\bforget (it|about it)\b|"
                    r"\bforget (about )?(the|this|that|my) (fine|fines|payment|complaint|report|move|address( change)?|application|"
                    r"pothole|streetlight|street light|noise|trash|rubbish|parking|graffiti|bench)\b|"
                    r"\b(decided|going|chosen|choose) not to (file|submit|send|pay|report|go ahead|do)\b|"
@@ -126,7 +128,8 @@ _STOP_END = re.compile(r"((이건|이거|민원은?|신고는?|그냥)\s*)?(취�
                        r"안\s*(할|낼)(래요|게요))[\s.!~]*$")
 # Putting the task off ("나중에 낼게요", "I'll pay after payday") or finding it unneeded ("신고 안해도 될듯"): a stop,
 # not an answer. Not "next week" or "내일", which answer a date question.
-_DEFER = re.compile(r"((내일|이따가?|저녁|주말|다음\s*주|모레)[가-힣\s]{0,6}다시\s*(할|신고|낼|올|연락|해)|\bat the bank\b|은행\s*(가서|에서)\s*(낼|내|납부)|나중에|다음에|담에|이따가?\s*(할|낼|다시)|다음\s*기회|월급\s*(날|들어오|받)|돈\s*(들어오|생기|생겨)|"
+_DEFER = re.compile(r"((내일|이따가?|저녁|주말|다음\s*주|모레)[가-힣\s]{0,6}다시\s*(할|신고|낼|올|연락|해)|"
+                    r"(확인|알아보|찾아보|물어보)\S{0,3}\s*(하고|고|보고|해\s*보고|해서)\s*다시\s*(할|신고|낼|올|연락|해)|\bat the bank\b|은행\s*(가서|에서)\s*(낼|내|납부)|나중에|다음에|담에|이따가?\s*(할|낼|다시)|다음\s*기회|월급\s*(날|들어오|받)|돈\s*(들어오|생기|생겨)|"
                     r"생각\s*(좀\s*)?(해\s*보고|해볼게)|다시\s*(올게|올께|오겠|올래|들를게)|\bcome back\b|\bget back to (you|this|it)\b|"
                     r"마음이?\s*바뀌|생각이\s*바뀌|그때\s*다시|(끝나면|되면|정해지면|확정되면|나오면)\s*(그때\s*)?다시\s*(할|신청|신고|올|연락)|"
                     r"안\s*(해도|내도|하셔도)\s*(될|돼|되|괜찮)|할\s*필요\s*(가\s*)?없|직접\s*(가서|방문)|"
@@ -180,6 +183,11 @@ _WHY = re.compile(r"(왜|뭐\s*때문에|어디에\s*쓰|어디\s*(다른\s*)?(�
                   r"안전하나요)", re.IGNORECASE)
 # Korean question endings; not a bare -가요, which is also "(we) go" ("둘 다 같이 가요").
 _IS_QUESTION = re.compile(r"(\?|나요|까요|[인는은던]가요|어때요?|뭐예요|뭐에요|언제예요|어디예요|죠)\s*[.~]*\s*$")
+# "가상계좌가 머예요 은행가서 돈 넣는건가요 제가 카드를 안써서요": a question, then a remark, with no "?" to end it;
+# "결제하면 납부 처리되는 데 얼마나 걸려요? 오늘 안에 처리돼야 하거든요": a question word before a "?" mid-message.
+_ASKED_INSIDE = re.compile(r"(뭐|머|뭔)(예요|에요|가요|지요|죠)\s|[는은인]\s*건가요\s|"
+                           r"(얼마나|언제|어떻게|무슨|며칠|몇|어디|왜|\b(how|when|what|why|which|where|is|are|do|does|can|"
+                           r"could|will|would)\b)[^?.!]*\?\s*\S")
 _SWITCH_CUE = re.compile(r"(그게\s*아니라|말고|아니고|대신|먼저|\bbefore (the|my) (address|move|fine|payment|complaint|status|application)|부터\s*([가-힣]{1,4}\s*)?(할|하고|해야|하려|내야|내고|낼래|낼게|처리|봐야|볼게)|그\s*전에|before that|"
                          r"instead|rather|actually,? i (want|need)|"
                          r"first|before i forget|잊기\s*전에|잊어버리기\s*전에)", re.IGNORECASE)
@@ -279,6 +287,26 @@ AGENCY_QUESTION = re.compile(r"(자동차|차량|건강\s*보험|건보|연금|�
                              re.IGNORECASE)
 
 
+# Questions about the service itself, asked mid-form and answered in place (then the question again): what it
+# costs, what to bring, how long it takes, by when it must be done (actions/verification.py picks the answer).
+TASK_QUESTIONS: Mapping[str, re.Pattern] = {
+    "fee": re.compile(r"(수수료|비용|요금|돈\s*(이|을|도)?\s*(들|드|내야)|무료|공짜|\bfees?\b|\bcost(s)?\b|\bfree\b|"
+                      r"\bpay anything\b|\bextra charge\b)", re.IGNORECASE),
+    "documents": re.compile(r"(서류|준비물|구비|계약서|신분증|\bdocuments?\b|\bpaperwork\b|\bpapers\b|\bbring anything\b|"
+                            r"\bid card\b)", re.IGNORECASE),
+    "duration": re.compile(r"(얼마나\s*(더\s*)?걸|며칠\s*(걸|만에)|언제\s*(쯤\s*)?(처리|반영|완료|끝)|바로\s*(처리|반영)|"
+                           r"\bhow long\b|\bhow soon\b|\bwhen will (it|this|that|the payment) (be|go)\b|"
+                           r"\b(processed|go through|goes through) (right away|immediately|today)\b)", re.IGNORECASE),
+    "deadline": re.compile(r"(기한|마감|며칠\s*(안|이내|까지)|언제까지|늦으면|늦게\s*하면|\bdeadline\b|\bdue\b|\bby when\b|"
+                           r"\btill when\b|\buntil when\b|\btoo late\b|\bhow many days\b)", re.IGNORECASE),
+}
+
+
+def task_question(text: str) -> Optional[str]:
+    """Which of TASK_QUESTIONS the words ask, or None."""
+    return next((topic for topic, words in TASK_QUESTIONS.items() if words.search(text or "")), None)
+
+
 # A late charge asked about while paying ("가산금 붙은거에요?", "is there a late fee on it?").
 FINE_LATE = re.compile(r"(가산금|가산세|연체|늦게\s*내|\blate (fee|charge|payment)|\bsurcharge|\bextra charge|\bpenalty for)",
                        re.IGNORECASE)
@@ -350,12 +378,14 @@ def redoes(text: str) -> bool:
 # it back and going on alone ("아 아니에요 그냥 할게요", "nah forget it, I'll just do it myself").
 _PERSON_NOT_NEEDED = re.compile(
     r"((상담원|상담사|직원|사람|담당자)(분)?(은|는|도)?\s*(연결\s*)?(안\s*(불러|연결|해|바꿔)\S*\s*(도|돼)|필요\s*없|취소|괜찮)|"
+    r"연결\s*(은|는)?\s*안\s*(해|하셔|시켜)\S*\s*(도|돼)|연결\s*(은|는)?\s*(필요\s*없|취소|괜찮)|"
     r"\b(no need for|don'?t need|never ?mind|forget|cancel|scrap)\s+(the |a |an |that )?(real )?(human|agent|person|operator|staff|call)\b|"
     r"\b(no|don'?t) need (for )?(a |an |the )?(human|agent|person|operator)\b)", re.IGNORECASE)
 _TAKES_IT_BACK = re.compile(r"(^\W*(아\s*)?(아니에요|아니요|아뇨|아니|아냐|아니다|됐어요|괜찮아요)|\s(아니에요|아니다|됐어요)\b|"
-                            r"\b(nah|actually no|never ?mind|forget (it|that)|on second thought|scratch that|"
+                            r"\b(nah|actually no|never ?mind|nvm|forget (it|that)|on second thought|scratch that|"
                             r"no need|it'?s (fine|ok|okay)|no,? (it'?s )?(fine|ok|okay))\b)", re.IGNORECASE)
-_GOES_ON_ALONE = re.compile(r"((그냥|제가|혼자|여기서|직접)\s*(계속\s*)?(할게|해\s*볼게|해볼게|하겠|할래|진행|해\s*주세요)|(계속|이어서)\s*(할게|해\s*주세요|진행)|"
+_GOES_ON_ALONE = re.compile(r"((그냥|제가|혼자|여기서|직접)\s*(계속\s*)?(할게|해\s*볼게|해볼게|하겠|할래|진행|해\s*주세요)|"
+                            r"그냥\s*(여기(서|다|에)?\s*)?(쓸게|적을게|입력할게|낼게|할게)|(계속|이어서)\s*(할게|해\s*주세요|진행)|"
                             r"\b(do|finish|handle) it myself\b|\b(i'?ll|i will|let me|i can) (just )?(do|handle|finish|try|carry on|continue|go on|keep going)\b|"
                             r"\bgo ahead\b|\bcarry on\b|\bkeep going\b|\bcontinue( here)?\b)", re.IGNORECASE)
 
@@ -587,6 +617,11 @@ def value_words(text: str, slot: str) -> str:
         # "my whole family is coming, not only me")
         text = without_rejected(text or "")
     parts = [p.strip() for p in _SPLIT.split(text or "") if p and p.strip()]
+    if slot == "payment_method":
+        # the way is the value itself: the last part naming one ("should I do bank transfer instead? nah, leave it on
+        # card. go ahead" -> card), not a reason said after it ("… that's easier for me")
+        ways = [part for part in parts if _PAYMENT_WAY.search(part)]
+        return ways[-1] if ways else ""
     words = SLOT_WORDS.get(slot)
     candidates = []
     for part in parts:
@@ -647,7 +682,21 @@ def _has_value(slot: str, value: str) -> bool:
         return _parses_for(slot, value)
     if slot in ("new_address", "complaint_place"):
         return names_a_place(value)
+    if slot == "payment_method":
+        # "can I pay by card instead? that's easier for me": the part naming a way to pay, not the reason after it
+        return bool(_PAYMENT_WAY.search(value))
     return bool(value.strip())
+
+
+def _names_kept_way(slot: str, value: str, filled: Mapping[str, Any]) -> bool:
+    if slot != "payment_method":
+        return False
+    account = bool(re.search(r"(계좌|이체|입금|무통장|\baccount\b|\btransfer\b|\bbank\b)", value, re.IGNORECASE))
+    return filled.get(slot) == ("virtual_account" if account else "card")
+
+
+_PAYMENT_WAY = re.compile(r"(카드|계좌|이체|입금|무통장|링크|\bcard\b|\baccount\b|\btransfer\b|\bbank\b|\bonline\b|"
+                          r"\blink\b|\bcredit\b|\bdebit\b)", re.IGNORECASE)
 
 
 # Words that hold a place word's letters but name no place ("그대로" ends in 로).
@@ -771,8 +820,11 @@ def correction_of(text: str, requested_slot: Optional[str], task_slots: Sequence
     if named:
         slot = named[0]
         value = value_words(text, slot)
-        if at_summary and keeps_as_is(text) and not _has_value(slot, without_keep_words(value)):
-            return None  # "음 장소를 더 자세히 써야 하나... 아니에요 그냥 그대로 접수해주세요": musing, then keep
+        if at_summary and keeps_as_is(text) and (not _has_value(slot, without_keep_words(value))
+                                                 or _names_kept_way(slot, value, filled)):
+            # "음 장소를 더 자세히 써야 하나... 아니에요 그냥 그대로 접수해주세요": musing, then keep; "should I do bank
+            # transfer instead? nah, leave it on card. go ahead": the way kept is the one in the summary
+            return None
         # Without words that something was wrong, naming an earlier answer corrects it only with a new value in
         # the message ("주소는 역삼로 12예요"); "hang on, my phone is in the other room" changes nothing.
         if cue or at_summary or (not answers_asked and _has_value(slot, value)):
@@ -938,8 +990,10 @@ def _question(text: str, intent: Optional[str], confidence: float, requested_slo
     check a payment); it asks for another service only with words that say "instead"."""
     if _WHY.search(text):
         return Reading(Kind.QUESTION, value="why")  # "why do you need my birth date?", "what is this fine?"
-    if intent in SERVICE_INTENTS and confidence >= SWITCH_CONFIDENCE and _SWITCH_CUE.search(text):
-        return Reading(Kind.SWITCH, switch_to=intent)  # "can I change my address instead?"
+    if intent in SERVICE_INTENTS and confidence >= SWITCH_CONFIDENCE and _SWITCH_CUE.search(text) \
+            and intent in services_named(text):
+        # "can I change my address instead?"; "before that, is there a fee for this?" names no other service
+        return Reading(Kind.SWITCH, switch_to=intent)
     own_words = SLOT_WORDS.get(requested_slot or "")
     if intent in ROUTED_INTENTS and confidence >= ROUTED_CONFIDENCE and intent != "help" \
             and not (own_words and own_words.search(text)):
@@ -998,7 +1052,8 @@ _EN_QUESTION = re.compile(r"^\s*(what|how|when|who|why|can|could|would|do|does|d
 def asks(text: str) -> bool:
     """A question by its ending or its first word, or a "why/what for" asked before a remark ("근데 1번은 뭐 때문에 나온
     거예요? 거기 주차한 적이 없는데", "whats the second one for?? never got any letter about it")."""
-    return bool(_IS_QUESTION.search(text) or _EN_QUESTION.search(text) or ("?" in text and _WHY.search(text)))
+    return bool(_IS_QUESTION.search(text) or _EN_QUESTION.search(text) or ("?" in text and _WHY.search(text))
+                or _ASKED_INSIDE.search(text))
 
 
 # Going back to a task left for another one ("네 확인했어요. 아까 하던 민원 이어서 할게요", "ok, back to my complaint").

@@ -22,6 +22,7 @@ from actions.dates import VAGUE_DATE, parse_date
 from actions.govapi_client import ErrKind, get_client
 from actions.interpret import (AGENCY_QUESTION, CHOICE_NUMBER, CHOICE_SLOTS, CONFIRM_SLOTS, ELSEWHERE, FINE_APPEAL,
                                FINE_LATE, FREE_TEXT_SLOTS, GOES_BACK, PRIVACY_QUESTION, RECALL, RECALLABLE,
+                               task_question,
                                SERVICE_FORMS, SLOT_WORDS, Kind, Reading, asks, puts_off, read_message, resumed_service,
                                is_wait, said_last, says_change, services_named, two_services, wants_person)
 from actions.paused_task import SERVICE_OF_FORM, going_back_to, never_begun, paused_here, queue, resumed, without
@@ -220,6 +221,12 @@ class VerifiedFormValidation(FormValidationAction):
             # "앗 잠깐 버스 내려야돼요" (NLU: a complaint about buses) between tasks: nothing starts
             dispatcher.utter_message(text=text("wait_ok", lang))
             return end(OUTCOME_NOTHING), []
+        ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+        # "Can someone call me about my application AP-…? Easier on the phone" (NLU: a status check): a person first;
+        # a complaint's first message may tell about staff, so there the words must ask for one
+        if wants_person(message, None, 0.0, ranking,
+                        "complaint_text" if self.form_name() == "file_complaint_form" else None):
+            return end(OUTCOME_PERSON), []
         if ELSEWHERE.search(message) and _asks_somewhere(message) and not find_case_number(message) \
                 and not wants_person(message, None, 0.0, [], None):
             # "can you renew my passport?", "등본 뗄 수 있어요?" (NLU: a status check): another office's matter, said so
@@ -376,6 +383,9 @@ class VerifiedFormValidation(FormValidationAction):
                 return Reading(Kind.QUESTION, value="appeal")  # how to dispute a fine instead of paying it
             if "fine_ids" in self.form_slots() and FINE_LATE.search(message) and _asks_somewhere(message):
                 return Reading(Kind.QUESTION, value="late")  # where the list shows a late charge
+            topic = task_question(message)
+            if topic and _asks_somewhere(message):
+                return Reading(Kind.QUESTION, value="faq:" + topic)  # "is there a fee?", "며칠 안에 해야 돼요?"
         # At a summary a question answered in the same message is musing ("should I do bank transfer instead? nah,
         # leave it on card. go ahead"): what the rest says counts.
         said = _beside_musing(message) if requested in CONFIRM_SLOTS else message
@@ -552,6 +562,11 @@ class VerifiedFormValidation(FormValidationAction):
             service = (reading.value or "")[len("queued:"):]
             dispatcher.utter_message(text=text("queued_next", lang, service=text(f"service_{service}", lang)))
             return self.ask_again(requested) + [queue(tracker, SERVICE_FORMS[service])]
+        if reading.kind == Kind.QUESTION and (reading.value or "").startswith("faq:"):
+            topic, service = (reading.value or "")[len("faq:"):], SERVICE_OF_FORM.get(self.form_name(), "")
+            key = f"faq_{topic}_{service}" if f"faq_{topic}_{service}" in TEXTS else f"faq_{topic}"
+            dispatcher.utter_message(text=text(key, lang))
+            return self.ask_again(requested)
         if reading.kind == Kind.QUESTION and reading.value == "recall" and reading.slot:
             dispatcher.utter_message(text=text("recall_value", lang, field=text(f"field_{reading.slot}", lang),
                                                value=self.recalled_value(reading.slot, tracker)))

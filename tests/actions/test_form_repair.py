@@ -535,6 +535,43 @@ async def test_a_problem_of_no_known_category_in_the_first_message_is_kept_as_th
     assert runner.slots["complaint_text"].startswith("공사장 먼지") and runner.asking == "complaint_category"
 
 
+@pytest.mark.parametrize("first, language, then", [
+    ("complain noise", "en", "karaoke next building very loud every night until 2am, cannot sleep"),
+    ("can i report something dangerous on the sidewalk", "en",
+     "theres a big dead branch hanging over the sidewalk, looks like itll fall on someone"),
+    ("놀이터 고장난거 신고하려면 어떻게해요", "ko", "놀이터 그네 줄이 끊어져 있어요 애들 다칠까봐 걱정돼요"),
+])
+async def test_a_request_or_a_how_to_question_is_not_the_description_what_happened_is_asked(
+        govapi, actions_on_govapi, domain, first, language, then):
+    # the record would have held "complain noise" as what happened, and the citizen's account been lost
+    sender, slots = await verified_slots(govapi, domain, language=language)
+    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots,
+                        language=language)
+    await runner.say(first, intent="file_complaint")
+    assert runner.slots.get("complaint_text") is None and runner.asking == "complaint_text"
+    await runner.say(then)
+    assert runner.slots["complaint_text"] == then and runner.asking == "complaint_category"
+
+
+async def test_what_happened_told_at_the_category_question_is_added_to_the_description(
+        govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain)
+    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots)
+    await runner.say("놀이터 그네 고장났어요", intent="file_complaint")
+    assert runner.asking == "complaint_category"
+    await runner.say("줄이 한쪽 끊어져서 애들이 다칠까봐 걱정돼요 빨리 고쳐주세요")
+    assert runner.slots["complaint_text"] == "놀이터 그네 고장났어요 줄이 한쪽 끊어져서 애들이 다칠까봐 걱정돼요 빨리 고쳐주세요"
+    assert runner.slots["complaint_category"] == "parks" and runner.asking == "complaint_place"
+
+
+async def test_a_plain_answer_to_the_category_question_leaves_the_description_alone(govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain)
+    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots)
+    await runner.say("가로등이 안 켜져요", intent="file_complaint")
+    await runner.say("네 맞아요")
+    assert runner.slots["complaint_text"] == "가로등이 안 켜져요" and runner.slots["complaint_category"] == "street_lighting"
+
+
 async def test_a_yes_that_repeats_the_summary_is_a_yes(govapi, actions_on_govapi, domain):
     sender, slots = await verified_slots(govapi, domain)
     runner = FormRunner(ValidatePayFineForm(), "pay_fine_form", domain, sender=sender, slots=slots)
@@ -1345,3 +1382,54 @@ async def test_a_request_for_a_person_taken_back_before_any_answer_goes_on_at_it
                         slots={**slots, "paused_task": paused}, language="en")
     await runner.say("never mind, I'll just do it myself", intent="cancel", confidence=0.9)
     assert runner.asking == "complaint_text" and runner.slots.get("complaint_text") is None
+
+
+async def test_by_when_a_move_must_be_reported_is_answered_at_the_date_question_and_nothing_switches(
+        govapi, actions_on_govapi, domain):
+    # "late reports can be fined" names a fine: no switch to paying one
+    sender, slots = await verified_slots(govapi, domain)
+    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots)
+    await runner.say("이사했어요", intent="change_address")
+    await runner.say("테헤란로 12")
+    assert runner.asking == "effective_date"
+    await runner.say("이사하고 며칠안에 해야되는거에요? 늦으면 과태료 있다던데", intent="pay_fine", confidence=0.8)
+    assert "14일" in texts_of(runner.messages) and runner.asking == "effective_date"
+    assert runner.slots.get("form_outcome") is None
+
+
+async def test_how_long_a_payment_takes_is_answered_at_the_fine_list_not_taken_for_a_payment_check(
+        govapi, actions_on_govapi, domain):
+    runner = await verified_runner(govapi, domain, ValidatePayFineForm(), "pay_fine_form")
+    await runner.say("과태료 낼게요", intent="pay_fine")
+    assert runner.asking == "fine_ids"
+    await runner.say("결제하면 납부 처리되는 데 얼마나 걸려요? 오늘 안에 처리돼야 하거든요", intent="check_payment",
+                     confidence=0.9)
+    assert "바로" in texts_of(runner.messages) and runner.asking == "fine_ids"
+    assert runner.slots.get("form_outcome") is None
+
+
+async def test_when_fines_are_due_asked_at_the_summary_is_answered_and_nothing_stops(govapi, actions_on_govapi, domain):
+    runner = await card_payment_at_its_summary(govapi, domain)
+    await runner.say("wait when are these actually due? can it wait till payday on the 25th", intent="cancel",
+                     confidence=0.5)
+    assert "due date" in texts_of(runner.messages) and runner.asking == "payment_confirm"
+    assert runner.slots.get("form_outcome") is None and runner.slots.get("payment_confirm") is None
+
+
+async def test_a_fee_question_at_the_phone_question_is_answered_and_the_phone_asked_again(domain):
+    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, language="en")
+    await runner.say("I need to report my move", intent="change_address")
+    assert runner.asking == "phone"
+    await runner.say("before that, is there a fee for this? and do I need any documents?",
+                     intent="check_application_status", confidence=0.7)
+    assert "free" in texts_of(runner.messages) and runner.asking == "phone"
+    assert runner.slots.get("form_outcome") is None
+
+
+async def test_someone_to_call_about_a_case_in_the_first_message_is_a_person_not_a_status_check(domain):
+    from actions.applications import ValidateStatusForm
+
+    runner = FormRunner(ValidateStatusForm(), "status_form", domain, language="en")
+    await runner.say("Can someone call me about my application AP-2026-000017? Easier to explain on the phone",
+                     intent="check_application_status", confidence=0.95)
+    assert runner.slots["form_outcome"] == OUTCOME_PERSON

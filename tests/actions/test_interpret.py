@@ -894,7 +894,8 @@ def test_a_number_alone_said_last_puts_right_the_number_of_what_came_before():
     "아 아니에요 그냥 할게요", "아 아니에요 그냥 해볼게요 기다리기도 뭐하고", "아 방금 문자 왔어요 상담원은 안 불러도 돼요",
     "아 가산금 붙어서 그렇구나 아니에요 상담사 안 불러도 돼요", "nah forget it, I'll just do it myself",
     "actually no, it's fine, please just go ahead and file it", "ok fine, never mind the human. birthday is October 17, 1981",
-    "On second thought, there's no need. I'll carry on here.", "never mind", "상담원 연결 취소해 주세요"])
+    "On second thought, there's no need. I'll carry on here.", "never mind", "상담원 연결 취소해 주세요",
+    "아 잠깐만요 그냥 제가 해볼게요ㅎㅎ 연결 안해주셔도 돼요", "actually nvm, I'll just finish it here", "아 아니에요 그냥 여기다 쓸게요"])
 def test_taking_back_a_request_for_a_person(text):
     from actions.interpret import person_not_needed
     assert person_not_needed(text)
@@ -1048,3 +1049,31 @@ def test_a_task_put_off_to_another_time_is_put_off(text):
                                        ("잠깐만요 과태료 먼저 낼게요", False), ("버스가 30분째 안 와요", False)])
 def test_a_moment_asked_for_with_its_reason_is_a_wait(text, wait):
     assert is_wait(text) is wait
+
+
+def test_a_place_question_answered_with_i_will_check_and_come_back_cancel_is_a_stop_not_the_place():
+    reading = read("아 정확한 주소를 모르겠네 확인하고 다시 할게요 취소", "complaint_place", COMPLAINT_TASK,
+                   {"complaint_text": "소화전 앞 불법주차"})
+    assert reading.kind == Kind.CANCEL
+
+
+def test_a_question_in_the_middle_of_a_remark_is_a_question_not_a_choice_of_payment():
+    # "what is a virtual account? you put money in at the bank? I don't use cards" chooses nothing yet
+    reading = read("가상계좌가 머예요 은행가서 돈 넣는건가요 제가 카드를 안써서요", "payment_method", FINE_TASK,
+                   {"fine_ids": ["fn_1"]}, answers=True)
+    assert reading.kind == Kind.QUESTION
+
+
+@pytest.mark.parametrize("text", ["내가 눈이 어두워서 글씨를 잘 못봐요 전화로 해주실분 없나요 감사합니다",
+                                  "이거 도와줄 사람 없어요?"])
+def test_someone_to_do_it_by_phone_is_a_request_for_a_person(text):
+    assert read(text, "complaint_category", COMPLAINT_TASK, {"complaint_text": "벤치가 부서졌어요"}).kind == Kind.PERSON
+
+
+@pytest.mark.parametrize("text, value", [
+    ("oh wait, can I pay by card instead? that's easier for me", "card"),
+    ("아 그냥 카드로 할게요 그게 편해요", "카드"),
+])
+def test_another_way_to_pay_asked_at_the_summary_changes_the_way_not_the_reason(text, value):
+    reading = read(text, "payment_confirm", FINE_TASK, {"fine_ids": ["fn_1"], "payment_method": "virtual_account"})
+    assert reading.kind == Kind.CORRECTION and reading.slot == "payment_method" and value in reading.value

@@ -17,7 +17,13 @@ def test_members_are_named_by_whole_words(said, named):
     assert named_members(said, HOUSEHOLD) == named
 
 
-@pytest.mark.parametrize("text", ["전입하는 사람은 저 한 명뿐입니다.", "이사하는 사람은 저 하나예요", "저 혼자요"])
+@pytest.mark.parametrize("text", ["전입하는 사람은 저 한 명뿐입니다.", "이사하는 사람은 저 하나예요", "저 혼자요", "혼자"])
 def test_the_citizen_alone_in_formal_words_picks_nobody(text):
     from actions.address import pick_members
     assert pick_members(text, [{"id": "p_2", "name": "Maria Smith", "relation": "spouse"}]) == []
+
+
+def test_alone_said_while_an_earlier_question_is_asked_is_who_moves_kept_for_later():
+    # "혼자" while the list of addresses is still open: it answers who moves, not which address
+    from actions.address import who_moves
+    assert who_moves("혼자") == "none" and who_moves("혼자 아니에요") is None

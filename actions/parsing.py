@@ -23,7 +23,7 @@ _YES = re.compile(r"^\s*(" + _BACK + r")?(네|예|응|넵|넹|옙|웅|ㅇㅇ|ㅇ
                   r"perfect|(접수|신고|진행|결제|납부|제출|처리)\s*(해|하)\s*(주세요|줘|주십시오|요|할게요|할께요)|"
                   r"(please )?(file|submit|send|pay|do) it)\b", re.IGNORECASE)
 _NO = re.compile(r"^\s*(아니(요|오)?|아뇨|no|nope|n|wrong|틀려요?|취소)\b", re.IGNORECASE)
-_ALL = re.compile(r"(전부|모두|다\s*(내|낼|선택)|전체|^\s*(그냥\s*)?다\s*(요|이요|해\s*주세요|할게요)?[\s.!~]*$|\ball\b|\bboth\b|\bevery)",
+_ALL = re.compile(r"(전부|모두|다\s*(내|낼|선택)|전체|둘\s*다|(두|세|네)\s*(개|건|장)\s*(다|모두|전부)|^\s*(그냥\s*)?다\s*(요|이요|해\s*주세요|할게요)?[\s.!~]*$|\ball\b|\bboth\b|\bevery)",
                   re.IGNORECASE)  # "다" alone, "다요": all of them
 _NONE = re.compile(r"(^\s*((it'?s |i'?m )?(just|only) (moving )?(me|myself)|(me|myself)( only| alone)?|only moving myself|"
                    r"저요|나요|저\s*혼자요?)[\s.!]*$|없(어|음|습니다|이)|\bno (pics?|photos?|pictures?|images?)\b|혼자|나만|저만|본인만|\bnone\b|\bnobody\b|\bno one\b|\bjust me\b|\bonly me\b|\balone\b|\bskip\b|건너뛰|생략)", re.IGNORECASE)
@@ -195,7 +195,8 @@ def is_no(text: str) -> bool:
 
 # "not everyone is coming", "다는 아니고": all, denied.
 NOT_ALL = re.compile(r"(\bnot (all|every|both)|\b(don|doesn|didn|isn|aren|won|can|wasn|weren)'?t (all|every|both)|(다|모두|전부|둘\s*다)(는|가)\s*(아니|안\s*(가|와|해|내))|"
-                     r"다\s*(같이\s*)?(는\s*)?안\s*가|전부\s*는?\s*아니)", re.IGNORECASE)
+                     r"다\s*(같이\s*)?(는\s*)?안\s*가|전부\s*는?\s*아니|"
+                     r"(둘\s*다|전부|모두|(두|세|네)\s*(개|건|장)\s*다)\s*(는\s*)?(말고|아니고|아니라|빼고))", re.IGNORECASE)
 
 
 def means_all(text: str) -> bool:
@@ -219,6 +220,11 @@ _CHOICE_NUMBER = re.compile(r"(?<![\d-])(\d{1,2})(?![\d-]|\s*(?:프로|퍼센트
                             r"months?\b|years?\b|yrs?\b|won\b|floor))", re.IGNORECASE)
 
 
+_BOTH_ONLY = re.compile(r"(둘\s*다|두\s*(개|건|장)\s*(다|모두|전부)|\bboth\b)", re.IGNORECASE)
+_EVERY = re.compile(r"(전부|모두|전체|\ball\b|\bevery)", re.IGNORECASE)
+CHOICE_NUMBERS = re.compile(r"\d")
+
+
 def parse_choices(text: str, count: int) -> Optional[List[int]]:
     """Numbers (1-based) chosen from a list of `count`: '1', '1, 3', '2번', 'the second one', '전부'.
 
@@ -226,8 +232,10 @@ def parse_choices(text: str, count: int) -> Optional[List[int]]:
     """
     if count <= 0 or not text:
         return None
-    if means_all(text):
+    if means_all(text) and (count == 2 or not _BOTH_ONLY.search(text) or _EVERY.search(text)):
         return list(range(count))
+    if _BOTH_ONLY.search(text) and count != 2 and not CHOICE_NUMBERS.search(text):
+        return None  # "both" of three is no choice (and 둘 is no "second"): which two is asked
     if _TOP.search(text):
         return [0]  # "맨 위에 있는 거요", "the top one"
     if _BOTTOM.search(text):

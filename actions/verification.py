@@ -88,7 +88,10 @@ _SENTENCE = re.compile(r"[^.?!？]+[.?!？]*")
 # A question that asks for a change ("can I change the date?", "날짜 바꿀 수 있어요?"), not one about what changes ("does
 # this also update my car registration?").
 _ASKS_TO_CHANGE = re.compile(r"(\b(can|could|may) (i|we|you) (please )?(change|fix|correct|edit|update|redo|amend|alter|modify)\b|바꿀\s*수|바꿔도|"
-                             r"바꿔\s*주실|변경\s*(할|해도|가능)|수정\s*(할|해도|가능)|고칠\s*수|고쳐도)", re.IGNORECASE)
+                             r"바꿔\s*주실|변경\s*(할|해도|가능)|수정\s*(할|해도|가능)|고칠\s*수|고쳐도|"
+                             # "can I pay by card instead?", "카드로 하면 안 돼요?": the other way, asked for
+                             r"\b(can|could|may) (i|we) (just )?(pay|do it|do that|use)\b[^?]*\binstead\b|"
+                             r"(으로|로)\s*(하면|해도|바꾸면)\s*(안\s*(돼|될|되)|돼|될|되))", re.IGNORECASE)
 
 
 def _asks_somewhere(message: Text) -> bool:

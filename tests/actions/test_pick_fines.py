@@ -48,3 +48,18 @@ def test_a_kind_word_in_a_sentence_about_something_else_chooses_no_fine():
     assert pick_fines("sorry was just getting off the bus", options) is None
     assert pick_fines("could I pay just the bus one for now", options) == [1]
     assert pick_fines("I want to pay the speeding one first", options) == [0]
+
+
+@pytest.mark.parametrize("said,picked", [
+    # "둘다" once picked the second fine only (둘 read as "two"); "both, by card" chose nothing
+    ("둘다 카드로", [0, 1]), ("두개다 카드로 할게요", [0, 1]), ("두 개 다", [0, 1]), ("both please", [0, 1]),
+    # all turned down, one named
+    ("둘 다 말고 첫 번째만", [0]), ("전부 말고 2번만", [1]),
+])
+def test_both_in_any_spacing_picks_both_fines_and_not_both_picks_the_one_named(said, picked):
+    assert pick_fines(said, OPTIONS[:2]) == picked
+
+
+@pytest.mark.parametrize("said", ["둘다 카드로", "both please"])
+def test_both_of_three_fines_picks_none_so_which_two_is_asked(said):
+    assert pick_fines(said, OPTIONS) is None

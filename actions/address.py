@@ -45,7 +45,8 @@ class ValidateChangeAddressForm(VerifiedFormValidation):
         if slot == "new_address":  # "식구들 다 데리고 가요" says who moves, not where
             return names_a_place(message) and who_moves(message) is None
         if slot == "address_id":
-            return bool(parse_choices(message, len(tracker.get_slot("address_options") or [])))
+            options = tracker.get_slot("address_options") or []
+            return bool(parse_choices(message, len(options))) or building_number_choice(message, options) is not None
         if slot == "member_ids":
             return pick_members(message, tracker.get_slot("household_options") or []) is not None
         return super().accepts(slot, message, tracker)
@@ -183,6 +184,9 @@ class ValidateChangeAddressForm(VerifiedFormValidation):
             return {}
         options = tracker.get_slot("address_options") or []
         picked = parse_choices(conv.latest_text(tracker), len(options))
+        if not picked:
+            numbered = building_number_choice(conv.latest_text(tracker), options)
+            picked = [numbered] if numbered is not None else None
         if picked and len(picked) == 1:
             return {"address_id": options[picked[0]]["id"], "address_label": options[picked[0]]}
         message = conv.latest_text(tracker)
@@ -279,6 +283,17 @@ def _only_a_date(rest: str) -> bool:
     move-in date, with no word of moving. A building or flat number ("101동 1203호") is part of the address."""
     return 0 < len(rest.split()) <= 3 and not _UNIT.search(rest) \
         and parse_date(rest, conv.now_local().date()) is not None
+
+
+def building_number_choice(message: str, options: List[Dict[str, Any]]) -> Optional[int]:
+    """The one listed address a bare building number names ("264" for "달맞이길 264", "264번지요"); None when the
+    number is also a line of the list, or names no line or several."""
+    numbers = re.findall(r"(?<![\d-])(\d{1,5}(?:-\d{1,4})?)(?![\d-])", message or "")
+    if len(numbers) != 1 or (numbers[0].isdigit() and 1 <= int(numbers[0]) <= len(options)):
+        return None
+    pattern = re.compile(rf"(?<![\d-]){re.escape(numbers[0])}(?![\d-])")
+    hits = [i for i, option in enumerate(options) if pattern.search(str(option.get("road_address") or ""))]
+    return hits[0] if len(hits) == 1 else None
 
 
 def who_moves(message: str) -> Optional[str]:

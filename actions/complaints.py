@@ -186,7 +186,7 @@ def describes_problem(message: str) -> bool:
 # not yet the description, unless what is left of it tells the problem in several words.
 _HOW_TO_FILE = re.compile(r"(\S*(하려면|할려면|하면)\s*(어떻게|어디|뭐)\S*|(어떻게|어디서)\s*(신고|접수|민원)\S*|"
                           r"\bhow (do|can|should|would) (i|we|you)( \w+)?\b|\b(can|could|may) (i|we) "
-                          r"(report|file|make|submit|lodge|complain)\b|\bis it possible to \w+\b|\bwhere (do|can) i\b)",
+                          r"(report|file|make|submit|lodge|complain|send|post|leave|give|write|put)\b|\bis it possible to \w+\b|\bwhere (do|can) i\b)",
                           re.IGNORECASE)
 
 
@@ -196,16 +196,22 @@ def tells_what_is_wrong(message: str) -> bool:
     then the description is asked for. "가로등이 안 켜져요" and "the streetlight on my street is out" are."""
     core = _HOW_TO_FILE.sub(" ", message or "")
     if core != (message or ""):
-        return describes_problem(core)
+        # "I have a suggestion for the neighbourhood, can I send it here?": its kind, not yet what it is
+        rest = _words_beside_place(_category_words(core), _ASKING_WORDS)
+        return len([word for word in rest if len(word) >= 2 and word.lower() not in _FILLER]) >= 3
     if describes_problem(core):
         return True
     rest = _words_beside_place(_ORDER_WORDS.sub(" ", _category_words(core)), _ASKING_WORDS)
     return any(len(word) >= 2 for word in rest)
 
 
+_FILLER = frozenset({"for", "of", "have", "has", "got", "some", "there", "any", "our", "we"})
+
+
 def _category_words(message: str) -> str:
+    """The message without the words that name a kind of problem (whole words: "suggestion", not "ion" left)."""
     for _, pattern in KEYWORDS:
-        message = re.sub(pattern, " ", message, flags=re.IGNORECASE)
+        message = re.sub(rf"[\w가-힣]*(?:{pattern})[\w가-힣]*", " ", message, flags=re.IGNORECASE)
     return message
 
 
@@ -434,8 +440,9 @@ _DENIES = re.compile(r"\s*(no|nope|not|아니|아뇨|아닌)", re.IGNORECASE)
 def _told_more(message: str, tracker: Tracker) -> Dict[Text, Any]:
     """The description with what an answer to the category question adds about the problem, or {} when the answer
     only picks a category ("네", "3", "소음이요")."""
-    if not describes_problem(_category_words(message)) or parse_choices(message, 12) or _DENIES.match(message):
-        return {}
+    picked = parse_choices(message, 12)
+    if not describes_problem(_category_words(message)) or (picked and len(picked) == 1) or _DENIES.match(message):
+        return {}  # ("… the kids wait in the sun every afternoon": "every" there picks no category)
     before = str(tracker.get_slot("complaint_text") or "")
     return {"complaint_text": f"{before} {message}".strip() if before and message not in before else message}
 

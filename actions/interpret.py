@@ -134,6 +134,7 @@ _DEFER = re.compile(r"((내일|이따가?|저녁|주말|다음\s*주|모레)[가
                     r"마음이?\s*바뀌|생각이\s*바뀌|그때\s*다시|(끝나면|되면|정해지면|확정되면|나오면)\s*(그때\s*)?다시\s*(할|신청|신고|올|연락)|"
                     r"안\s*(해도|내도|하셔도)\s*(될|돼|되|괜찮)|할\s*필요\s*(가\s*)?없|직접\s*(가서|방문)|"
                     r"\blater\b(?!\s+(this|in|today|tonight|on|that))|another (time|day)|some other time|"
+                    r"\b(pay|do|file|report|finish|handle|sort) (it |them |this |that |the \w+ )?later\b|"
                     r"next time\b|"
                     r"\bpayday\b|\bget paid\b|come back (to (this|it)|later)|changed my mind|change of plans?|"
                     r"no need\b(?!\s+(for|of)\s+(a|an|the|any)\b)|already (been )?(reported|filed|sorted|fixed|paid)\b|"

@@ -1442,3 +1442,25 @@ async def test_another_way_asked_for_as_a_question_at_the_summary_changes_the_wa
     await runner.say("oh wait, can I pay by card instead? that's easier for me")
     assert runner.slots["payment_method"] == "card" and runner.asking == "payment_confirm"
     assert runner.slots.get("payment_confirm") is None
+
+
+async def test_a_suggestion_announced_then_told_at_the_category_question_keeps_what_it_is(
+        govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain, language="en")
+    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots,
+                        language="en")
+    await runner.say("I have a suggestion for the neighbourhood, can I send it here? 🙏", intent="file_complaint")
+    assert runner.asking == "complaint_text"
+    await runner.say("It would be great to have a shade tent at the crosswalk by the elementary school, the kids "
+                     "wait in the sun every afternoon")
+    assert "shade tent" in runner.slots["complaint_text"] and runner.asking == "complaint_category"
+
+
+async def test_more_said_at_the_category_question_with_every_in_it_is_still_added(govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain, language="en")
+    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots,
+                        language="en")
+    await runner.say("the streetlight on my street is out", intent="file_complaint")
+    assert runner.asking == "complaint_category"
+    await runner.say("it goes dark every evening and the whole block is pitch black after 8pm")
+    assert "pitch black" in runner.slots["complaint_text"]

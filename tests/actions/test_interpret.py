@@ -1077,3 +1077,10 @@ def test_someone_to_do_it_by_phone_is_a_request_for_a_person(text):
 def test_another_way_to_pay_asked_at_the_summary_changes_the_way_not_the_reason(text, value):
     reading = read(text, "payment_confirm", FINE_TASK, {"fine_ids": ["fn_1"], "payment_method": "virtual_account"})
     assert reading.kind == Kind.CORRECTION and reading.slot == "payment_method" and value in reading.value
+
+
+def test_paying_later_this_month_at_the_fine_list_stops_while_later_this_month_answers_a_date():
+    assert read("ok thx ill pay later this month", "fine_ids", FINE_TASK, {}).kind == Kind.CANCEL
+    move = ["phone", "birth_date", "otp_code", "new_address", "address_id", "effective_date", "member_ids",
+            "address_confirm"]
+    assert read("later this month", "effective_date", move, {"new_address": "역삼로 12"}).kind == Kind.ANSWER

@@ -27,3 +27,14 @@ def test_alone_said_while_an_earlier_question_is_asked_is_who_moves_kept_for_lat
     # "혼자" while the list of addresses is still open: it answers who moves, not which address
     from actions.address import who_moves
     assert who_moves("혼자") == "none" and who_moves("혼자 아니에요") is None
+
+
+DALMAJI = [{"id": f"ad_{n}", "road_address": f"부산광역시 해운대구 달맞이길 {n}"} for n in (136, 180, 198, 264, 283)]
+
+
+@pytest.mark.parametrize("said, picked", [("264", 3), ("264번지요", 3), ("198 이요", 2), ("2", None), ("999", None),
+                                          ("136 아니면 180", None)])
+def test_a_building_number_picks_the_listed_address_with_it(said, picked):
+    # "264" to a list of five addresses on one road: the one at 264, never the line numbered 1 after a retry
+    from actions.address import building_number_choice
+    assert building_number_choice(said, DALMAJI) == picked

@@ -163,6 +163,10 @@ class ValidateChangeAddressForm(VerifiedFormValidation):
         if not value:
             return {}
         lang = conv.language(tracker)
+        district = _DISTRICT_ONLY.fullmatch(str(value).strip())
+        if district:  # "송파구요": where in it is asked, not "not found" nor five of its addresses at random
+            dispatcher.utter_message(text=text("address_district_only", lang, district=district.group("name")))
+            return {"new_address": None}
         result = await get_client().search_addresses(str(value), limit=5)
         if not result.ok:
             dispatcher.utter_message(text=text("unavailable_read", lang))
@@ -285,6 +289,11 @@ def _only_a_date(rest: str) -> bool:
         and parse_date(rest, conv.now_local().date()) is not None
 
 
+# A district or city alone ("송파구요", "Mapo-gu", "해운대"): no road, no number.
+_DISTRICT_ONLY = re.compile(r"(?:[가-힣]+\s+)?(?P<name>[가-힣]{1,6}(?:구|군|시)|[A-Za-z]+-gu)"
+                            r"\s*(?:요|이요|예요|이에요|입니다|쪽이요|쪽)?[\s.!~]*", re.IGNORECASE)
+
+
 def building_number_choice(message: str, options: List[Dict[str, Any]]) -> Optional[int]:
     """The one listed address a bare building number names ("264" for "달맞이길 264", "264번지요"); None when the
     number is also a line of the list, or names no line or several."""
@@ -292,7 +301,7 @@ def building_number_choice(message: str, options: List[Dict[str, Any]]) -> Optio
     if len(numbers) != 1 or (numbers[0].isdigit() and 1 <= int(numbers[0]) <= len(options)):
         return None
     pattern = re.compile(rf"(?<![\d-]){re.escape(numbers[0])}(?![\d-])")
-    hits = [i for i, option in enumerate(options) if pattern.search(str(option.get("road_address") or ""))]
+    hits = [i for i, option in enumerate(options) if pattern.search(str(option.get("ko") or option.get("en") or ""))]
     return hits[0] if len(hits) == 1 else None
 
 

@@ -263,6 +263,8 @@ TEXTS: dict[str, dict[str, Template]] = {
                         "en": "What is the new address? (e.g. 12 Teheran-ro, Gangnam-gu, Seoul)"},
     "address_not_found": {"ko": "주소를 찾지 못했어요. 도로명과 건물번호를 확인해주세요.",
                           "en": "I couldn't find that address. Please check the road name and number."},
+    "address_district_only": {"ko": "[{district} ]어느 도로예요? 도로명과 건물번호를 알려주세요. (예: 올림픽로 300)",
+                              "en": "Which road[ in {district}]? Give the road name and building number (e.g. 300 Olympic-ro)."},
     "ask_address_id": {"ko": "주소가 여러 개예요. 번호를 골라주세요.", "en": "Several matches. Pick a number:"},
     "ask_address_near": {"ko": "똑같은 주소는 없어요. 이 중에 있으면 번호를, 없으면 주소를 다시 적어주세요.",
                          "en": "No exact match. Is it one of these? Reply its number, or type the address again."},

@@ -1464,3 +1464,29 @@ async def test_more_said_at_the_category_question_with_every_in_it_is_still_adde
     assert runner.asking == "complaint_category"
     await runner.say("it goes dark every evening and the whole block is pitch black after 8pm")
     assert "pitch black" in runner.slots["complaint_text"]
+
+
+async def test_a_building_number_typed_at_the_address_list_picks_that_address(govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain)
+    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots)
+    await runner.say("전입신고요", intent="change_address")
+    await runner.say("해운대 달맞이길")
+    assert runner.asking == "address_id"
+    options = runner.slots["address_options"]
+    wanted = next(o for o in options if not o["ko"].endswith(" 1") and o["ko"].rsplit(" ", 1)[-1].isdigit()
+                  and int(o["ko"].rsplit(" ", 1)[-1]) > len(options))
+    await runner.say(wanted["ko"].rsplit(" ", 1)[-1])
+    assert runner.slots["address_id"] == wanted["id"] and runner.asking == "effective_date"
+
+
+@pytest.mark.parametrize("said, language, shown", [("송파구요", "ko", "송파구 어느 도로"),
+                                                   ("해운대구", "ko", "해운대구 어느 도로"),
+                                                   ("Mapo-gu", "en", "Which road in Mapo-gu?")])
+async def test_a_district_alone_at_the_address_question_asks_where_in_it(govapi, actions_on_govapi, domain,
+                                                                          said, language, shown):
+    sender, slots = await verified_slots(govapi, domain, language=language)
+    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots,
+                        language=language)
+    await runner.say("전입신고요" if language == "ko" else "I moved", intent="change_address")
+    await runner.say(said)
+    assert shown in texts_of(runner.messages) and runner.asking == "new_address"

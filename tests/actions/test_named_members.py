@@ -29,7 +29,9 @@ def test_alone_said_while_an_earlier_question_is_asked_is_who_moves_kept_for_lat
     assert who_moves("혼자") == "none" and who_moves("혼자 아니에요") is None
 
 
-DALMAJI = [{"id": f"ad_{n}", "road_address": f"부산광역시 해운대구 달맞이길 {n}"} for n in (136, 180, 198, 264, 283)]
+# as the form keeps the list it showed (address_options: id, ko, en)
+DALMAJI = [{"id": f"ad_{n}", "ko": f"부산광역시 해운대구 달맞이길 {n}", "en": f"{n} Dalmaji-gil, Haeundae-gu, Busan"}
+           for n in (136, 180, 198, 264, 283)]
 
 
 @pytest.mark.parametrize("said, picked", [("264", 3), ("264번지요", 3), ("198 이요", 2), ("2", None), ("999", None),

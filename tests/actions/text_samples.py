@@ -38,6 +38,7 @@ TYPICAL: dict[str, dict[str, object]] = {
     "paid_at": {"ko": "2026-03-20T05:05:00+00:00", "en": "2026-03-20T05:05:00+00:00"},
     "receipt": {"ko": "RC-2026-000045", "en": "RC-2026-000045"},
     "address": {"ko": "서울특별시 강남구 테헤란로 12", "en": "12 Teheran-ro, Gangnam-gu, Seoul"},
+    "district": {"ko": "송파구", "en": "Songpa-gu"},
     "names": {"ko": "이서연", "en": "Lee Seoyeon"},
     "agencies": {"ko": "세무서, 건강보험공단, 국민연금공단", "en": "the tax office, health insurance, the national pension"},
     "fields": {"ko": "주소, 전입일, 함께 이사하는 가족", "en": "address, move-in date, household members moving"},

@@ -197,7 +197,8 @@ def tells_what_is_wrong(message: str) -> bool:
     core = _HOW_TO_FILE.sub(" ", message or "")
     if core != (message or ""):
         # "I have a suggestion for the neighbourhood, can I send it here?": its kind, not yet what it is
-        rest = _words_beside_place(_category_words(core), _ASKING_WORDS)
+        # ("there's a massive pothole near the bus stop, can I report it here?" tells it: the pothole counts)
+        rest = _words_beside_place(core, _ASKING_WORDS)
         return len([word for word in rest if len(word) >= 2 and word.lower() not in _FILLER]) >= 3
     if describes_problem(core):
         return True
@@ -205,7 +206,10 @@ def tells_what_is_wrong(message: str) -> bool:
     return any(len(word) >= 2 for word in rest)
 
 
-_FILLER = frozenset({"for", "of", "have", "has", "got", "some", "there", "any", "our", "we"})
+# Words that name no problem: function words, and the kind of thing announced ("a suggestion", "an issue").
+_FILLER = frozenset({"for", "of", "have", "has", "got", "some", "there", "any", "our", "we", "suggestion", "idea",
+                     "proposal", "issue", "problem", "thing", "neighbourhood", "neighborhood", "area", "제안", "건의",
+                     "문제", "고장난거", "고장난게", "뭐"})
 
 
 def _category_words(message: str) -> str:

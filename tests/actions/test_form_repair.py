@@ -1490,3 +1490,11 @@ async def test_a_district_alone_at_the_address_question_asks_where_in_it(govapi,
     await runner.say("전입신고요" if language == "ko" else "I moved", intent="change_address")
     await runner.say(said)
     assert shown in texts_of(runner.messages) and runner.asking == "new_address"
+
+
+async def test_a_problem_told_before_can_i_report_it_here_is_the_description(govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain, language="en")
+    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots,
+                        language="en")
+    await runner.say("there's a massive pothole near the bus stop, can I report it here?", intent="file_complaint")
+    assert "massive pothole" in runner.slots["complaint_text"] and runner.asking == "complaint_category"

@@ -19,7 +19,8 @@ from actions.address import road_address_in
 from actions.common import ask_what_to_change, early_end, then_offer_updates, yes_no_buttons
 from actions.conversation import clear_form_slots
 from actions.govapi_client import GovApiClient, Result, get_client
-from actions.interpret import PLACE_WORDS, SERVICE_INTENTS, names_a_place, resumed_service, services_named
+from actions.interpret import (PLACE_WORDS, SERVICE_INTENTS, Kind, Reading, names_a_place, resumed_service,
+                               services_named)
 from actions.parsing import is_no, is_yes, match_label, means_none, parse_choices, without_rejected
 from actions.texts import pick, text
 from actions.turn_language import without_language_ask
@@ -262,6 +263,16 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
 
     def own_services(self) -> List[Text]:
         return ["file_complaint"]
+
+    def read(self, tracker: Tracker, requested: Text) -> Reading:
+        reading = super().read(tracker, requested)
+        message = conv.latest_text(tracker)
+        if requested == "complaint_category" and reading.kind == Kind.QUESTION and reading.value in ("", None, "help") \
+                and describes_problem(_category_words(message)):
+            # "Could you put a sunshade at the crosswalk in front of the school? The kids wait in the sun" after "I'd
+            # like to make a suggestion": the proposal itself, put as a question; it tells what the complaint is
+            return Reading(Kind.ANSWER)
+        return reading
 
     def meant_instead(self, message: Text) -> Optional[Text]:
         # "주소 이전 신고 좀 하려고요 점심시간이라 급해요" (NLU: file_complaint 0.66): words that name the move-in report,

@@ -186,7 +186,7 @@ _WHY = re.compile(r"(왜|뭐\s*때문에|어디에\s*쓰|어디\s*(다른\s*)?(�
 _IS_QUESTION = re.compile(r"(\?|나요|까요|[인는은던]가요|어때요?|뭐예요|뭐에요|언제예요|어디예요|죠)\s*[.~]*\s*$")
 # "가상계좌가 머예요 은행가서 돈 넣는건가요 제가 카드를 안써서요": a question, then a remark, with no "?" to end it;
 # "결제하면 납부 처리되는 데 얼마나 걸려요? 오늘 안에 처리돼야 하거든요": a question word before a "?" mid-message.
-_ASKED_INSIDE = re.compile(r"(뭐|머|뭔)(예요|에요|가요|지요|죠)\s|[는은인]\s*건가요\s|"
+_ASKED_INSIDE = re.compile(r"(뭐|머|뭔)(예요|에요|가요|지요|죠)\s|[는은인]\s*건가요\s|(나요|까요|죠|니까|ㄴ가요)\s*\?\s*\S|"
                            r"(얼마나|언제|어떻게|무슨|며칠|몇|어디|왜|\b(how|when|what|why|which|where|is|are|do|does|can|"
                            r"could|will|would)\b)[^?.!]*\?\s*\S")
 _SWITCH_CUE = re.compile(r"(그게\s*아니라|말고|아니고|대신|먼저|\bbefore (the|my) (address|move|fine|payment|complaint|status|application)|부터\s*([가-힣]{1,4}\s*)?(할|하고|해야|하려|내야|내고|낼래|낼게|처리|봐야|볼게)|그\s*전에|before that|"
@@ -250,7 +250,8 @@ _SPLIT = re.compile(r"[,;:!?]|\s[-–]\s|\.(?!\d)|\bbut\b|\binstead of\b|(?:이|
 
 # Said wrong, then right, in one message: "1996-01-07 아 아니 1995-01-07요", "17 Huam-ro no wait sorry 20 Huam-ro",
 # "3월 5일 아니 6일". A run of words that take back what came before, with at least one strong one.
-_TAKE_BACK = r"(?:no|nope|wait|sorry|sry|oops|i\s+mean|i\s+meant|actually|아니|아니다|아니지|아니고|아니라|말고|잠깐만?|정정)"
+# ("the kids wait in the sun" is no "wait, …": the verb with what it waits in or for)
+_TAKE_BACK = r"(?:no|nope|wait(?!\s+(?:in|for|at|on|until|till|outside|there|here|around|a|the)\b)|sorry|sry|oops|i\s+mean|i\s+meant|actually|아니|아니다|아니지|아니고|아니라|말고|잠깐만?|정정)"
 _FILLER = r"(?:아+|앗|참|아참|음+|um+|uh+|hmm+|so|ugh)"
 _SELF_FIX = re.compile(rf"(?<![A-Za-z가-힣])(?:{_FILLER}[\s,.!~]*)*{_TAKE_BACK}(?:[\s,.!~]*(?:{_TAKE_BACK}|{_FILLER}))*(?!\w)"
                        r"[\s,.!~]*(?:(?:it'?s|its|it is|make it|that'?s)\s+)?", re.IGNORECASE)
@@ -423,8 +424,10 @@ def wants_cancel(text: str, intent: Optional[str], confidence: float, requested_
     text = _YEO.sub("요", text or "")  # "됐어여", "안할래여": the same endings typed softly
     if _CANCEL.search(text):
         return True
-    if _WAIT.match(text) or _WAIT.match(_LEAD.sub("", text)):
-        return False  # "sry hold on" asks for a moment (NLU: cancel 0.57); nothing stops
+    if (_WAIT.match(text) or _WAIT.match(_LEAD.sub("", text))) and not _defers(text, requested_slot):
+        # "sry hold on" asks for a moment (NLU: cancel 0.57); nothing stops. "아 잠깐만요 계약서 확인해야 돼서 나중에 다시
+        # 할게요" waits, then puts it off: read on
+        return False
     free_text = requested_slot in FREE_TEXT_SLOTS
     is_question = asks(text)
     # An address or a place that names no numbered place is no answer, so a way to stop there stops; a
@@ -922,7 +925,8 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
         # "ok, I'll pay those later. can we finish the address change first?": its "ok" answers nothing
         return Reading(Kind.SWITCH, switch_to=named_switch(text, own_services))
     # "카드 말고는 어떤 방법으로 낼 수 있어요?": a question about the choices, whatever it says is not wanted
-    options_asked = is_question and bool(_ASKS_OPTIONS.search(text))
+    # "what do you mean by category? I just want someone to fix it": a question about the step, whatever follows
+    options_asked = is_question and bool(_ASKS_OPTIONS.search(text) or _CLARIFY.search(text))
     if is_question and (not cue or options_asked) and not (free_text and answers_asked and not place_asked) \
             and not (answers_asked and is_yes(text) and not _PUZZLED.match(text)):
         # "네 그거 맞는 거 같은데요?" is a yes put softly; "네? 뭐라고요?" is not.
@@ -984,6 +988,10 @@ def _maybe_switch(text: str, ranking: Sequence[Mapping[str, Any]], own_services:
     best = max(real, key=lambda r: float(r.get("confidence") or 0))
     return (best.get("name") in SERVICE_INTENTS and best.get("name") not in set(own_services)
             and (float(best.get("confidence") or 0) >= 0.4 or bool(_SWITCH_CUE.search(text))))
+
+
+_CLARIFY = re.compile(r"(\bwhat do you mean\b|\bwhat does (that|this|it|[\w-]+) mean\b|\bwhat'?s (a|an|the) [\w-]+\?|"
+                      r"무슨\s*(뜻|말)|뭘\s*말하|(이|그|저)게\s*(뭐|무슨)|뜻이\s*뭐)", re.IGNORECASE)
 
 
 def _question(text: str, intent: Optional[str], confidence: float, requested_slot: Optional[str] = None) -> Reading:

@@ -68,6 +68,8 @@ def plain_request(tracker: Tracker) -> Optional[str]:
         return named[0]  # "I need to do my jeonip singo. Can I do it here?": NLU knows no such word
     if named == ["pay_fine"] and PAY_VERB.search(words) and not asks(words):
         return "pay_fine"  # "과태료 낼라구요 생년월일 1974-06-09": the fine and the paying said (inform 0.95)
+    if named == ["file_complaint"] and not asks(words) and len(words.split()) <= 4:
+        return "file_complaint"  # "민원이요", "complaint pls": the service asked for in its own word, nothing else said
     if named not in ([], ["file_complaint"]) or not guess_category(words, []):
         return None
     complaint = _score(ranking, "file_complaint")

@@ -150,7 +150,8 @@ TEXTS: dict[str, dict[str, Template]] = {
                                 "en": "Say 'yes' if right, or pick a number from the list."},
     "help_complaint_place": {"ko": "장소의 주소를 적거나 위치를 공유해주세요.",
                              "en": "Type the address of the place or share your location."},
-    "help_photo_id": {"ko": "사진을 보내거나 '없음'이라고 해주세요.", "en": "Send a photo, or say 'skip'."},
+    "help_photo_id": {"ko": "사진은 없어도 접수돼요. 있으면 보내주시고, 없으면 '없음'이라고 해주세요.",
+                      "en": "A photo is optional. Send one if you have it, or say 'skip'."},
     # Questions about a service asked mid-form (actions/interpret.TASK_QUESTIONS), answered before the question again.
     "faq_fee": {"ko": "여기서 하는 조회, 전입신고, 민원 접수는 수수료가 없어요.",
                 "en": "There is no fee here: checks, move-in reports and complaints are free."},

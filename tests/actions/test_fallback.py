@@ -152,3 +152,10 @@ async def test_taking_back_a_cancel_right_after_it_starts_the_same_service_again
     tracker.events[2] = {"event": "bot", "text": "무엇을 도와드릴까요?"}  # not right after a cancel: nothing to redo
     events, messages = await run_action(ActionCancel(), tracker, domain)
     assert "취소할 진행 중인 요청이 없어요" in messages[0]["text"]
+
+
+@pytest.mark.parametrize("text", ["민원이요", "민원 넣을게요", "complaint pls"])
+@pytest.mark.asyncio
+async def test_a_complaint_asked_for_in_its_own_word_starts_one_when_nlu_was_unsure(domain, text):
+    events, messages = await run_action(ActionDefaultFallback(), _ranked(text, "inform", {"inform": 0.5}), domain)
+    assert events == [{"event": "followup", "name": "file_complaint_form", "timestamp": None}] and messages == []

@@ -1498,3 +1498,14 @@ async def test_a_problem_told_before_can_i_report_it_here_is_the_description(gov
                         language="en")
     await runner.say("there's a massive pothole near the bus stop, can I report it here?", intent="file_complaint")
     assert "massive pothole" in runner.slots["complaint_text"] and runner.asking == "complaint_category"
+
+
+async def test_a_proposal_put_as_a_question_at_the_category_question_is_added_whole(govapi, actions_on_govapi, domain):
+    sender, slots = await verified_slots(govapi, domain, language="en")
+    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots,
+                        language="en")
+    await runner.say("Hello, I'd like to make a suggestion to the district office", intent="file_complaint")
+    await runner.say("Could you put a sunshade at the crosswalk in front of the elementary school? The kids wait in "
+                     "the sun every afternoon")
+    assert "sunshade" in runner.slots["complaint_text"] and "The kids wait in the sun" in runner.slots["complaint_text"]
+    assert runner.asking == "complaint_place"

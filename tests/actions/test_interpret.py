@@ -1084,3 +1084,31 @@ def test_paying_later_this_month_at_the_fine_list_stops_while_later_this_month_a
     move = ["phone", "birth_date", "otp_code", "new_address", "address_id", "effective_date", "member_ids",
             "address_confirm"]
     assert read("later this month", "effective_date", move, {"new_address": "역삼로 12"}).kind == Kind.ANSWER
+
+
+MOVE_TASK = ["phone", "birth_date", "otp_code", "new_address", "address_id", "effective_date", "member_ids",
+             "address_confirm"]
+
+
+def test_a_moment_asked_then_the_task_put_off_is_a_stop():
+    reading = read("아 잠깐만요 계약서에 주소가 정확히 뭔지 확인해야 돼서 나중에 다시 할게요", "new_address", MOVE_TASK, {})
+    assert reading.kind == Kind.CANCEL
+    assert read("잠깐만요", "new_address", MOVE_TASK, {}).kind == Kind.STRAY
+
+
+def test_is_a_photo_required_with_a_remark_after_it_is_a_question():
+    filled = {"complaint_text": "공사장 소음", "complaint_category": "noise", "complaint_place": {"address": "x"}}
+    assert read("사진은 꼭 있어야 되나요? 밤이라 잘 안 찍혀서요", "photo_id", COMPLAINT_TASK, filled).kind == Kind.QUESTION
+
+
+def test_what_do_you_mean_is_a_question_even_with_a_fix_after_it():
+    reading = read("what do you mean by category? I just want someone to fix it", "complaint_category", COMPLAINT_TASK,
+                   {"complaint_text": "the street light keeps flickering"})
+    assert reading.kind == Kind.QUESTION
+
+
+def test_wait_as_a_verb_takes_nothing_back():
+    from actions.interpret import said_last
+    said = "Could you put a sunshade at the crosswalk? The kids wait in the sun every afternoon"
+    assert said_last(said, lambda part: True) is None
+    assert said_last("12 Teheran-ro no wait 21 Teheran-ro", lambda part: True) == "21 Teheran-ro"

@@ -128,7 +128,7 @@ _STOP_END = re.compile(r"((이건|이거|민원은?|신고는?|그냥)\s*)?(취�
                        r"안\s*(할|낼)(래요|게요))[\s.!~]*$")
 # Putting the task off ("나중에 낼게요", "I'll pay after payday") or finding it unneeded ("신고 안해도 될듯"): a stop,
 # not an answer. Not "next week" or "내일", which answer a date question.
-_DEFER = re.compile(r"((내일|이따가?|저녁|주말|다음\s*주|모레)[가-힣\s]{0,6}다시\s*(할|신고|낼|올|연락|해)|"
+_DEFER = re.compile(r"((내일|이따가?|저녁|주말|다음\s*주|모레)[가-힣\s]{0,10}다시\s*(할|신고|낼|올|연락|해)|"
                     r"(확인|알아보|찾아보|물어보)\S{0,3}\s*(하고|고|보고|해\s*보고|해서)\s*다시\s*(할|신고|낼|올|연락|해)|\bat the bank\b|은행\s*(가서|에서)\s*(낼|내|납부)|나중에|다음에|담에|이따가?\s*(할|낼|다시)|다음\s*기회|월급\s*(날|들어오|받)|돈\s*(들어오|생기|생겨)|"
                     r"생각\s*(좀\s*)?(해\s*보고|해볼게)|다시\s*(올게|올께|오겠|올래|들를게)|\bcome back\b|\bget back to (you|this|it)\b|"
                     r"마음이?\s*바뀌|생각이\s*바뀌|그때\s*다시|(끝나면|되면|정해지면|확정되면|나오면)\s*(그때\s*)?다시\s*(할|신청|신고|올|연락)|"

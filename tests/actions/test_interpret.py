@@ -1112,3 +1112,8 @@ def test_wait_as_a_verb_takes_nothing_back():
     said = "Could you put a sunshade at the crosswalk? The kids wait in the sun every afternoon"
     assert said_last(said, lambda part: True) is None
     assert said_last("12 Teheran-ro no wait 21 Teheran-ro", lambda part: True) == "21 Teheran-ro"
+
+
+def test_doing_it_later_from_home_stops_at_the_address_question():
+    reading = read("아 계약서에 있는 동호수가 정확히 기억이 안나네.. 이따 집에 가서 다시 할게요", "new_address", MOVE_TASK, {})
+    assert reading.kind == Kind.CANCEL

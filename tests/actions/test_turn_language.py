@@ -96,3 +96,17 @@ def test_a_choice_word_with_no_question_open_or_with_more_words_still_switches()
     assert language_update("inform", "card", False, [], {"language": "ko"}) == {"language": "en"}
     assert language_update("inform", "card please", False, [], {"language": "ko", "requested_slot": "payment_method"}) \
         == {"language": "en"}
+
+
+@pytest.mark.parametrize("text, language", [
+    ("the lease says 서울특별시 강남구 강남대로 343", "en"), ("경기도 수원시 팔달구 매산로 245", "en"),
+    ("12 Teheran-ro, Gangnam-gu", "ko"), ("12 Teheran-ro, Gangnam-gu, Seoul 이요", "ko"),
+])
+def test_an_address_copied_in_the_other_script_keeps_the_language(text, language):
+    # an English speaker pasting the Korean address from the lease is still answered in English
+    assert language_update("inform", text, False, [], {"language": language, "requested_slot": "new_address"}) == {}
+
+
+def test_a_sentence_around_an_address_still_tells_its_language():
+    slots = {"language": "en", "requested_slot": "new_address"}
+    assert language_update("inform", "강남대로 343으로 이사했어요", False, [], slots) == {"language": "ko"}

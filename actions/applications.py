@@ -22,7 +22,7 @@ from actions.govapi_client import ErrKind, get_client
 from actions.parsing import find_case_number
 from actions.subscriptions import offer_case
 from actions.texts import pick, text, won
-from actions.verification import VerifiedFormValidation
+from actions.verification import OUTCOME_LIST, VerifiedFormValidation
 
 
 CLOSED = ("approved", "rejected", "completed")
@@ -57,6 +57,14 @@ def _entity_case_number(tracker: Tracker) -> str:
     return ""
 
 
+# Not knowing the number, or asking to be shown one's cases, where the case number is asked.
+_NUMBER_UNKNOWN = re.compile(r"(모르|몰라|기억\s*(이|이\s*)?안|까먹|잊어|잃어버|못\s*찾|(번호|접수번호)\s*(가|는)?\s*없|"
+                             r"(내|제)\s*(거|것|신청)\S*\s*(좀\s*)?(보여|알려|찾아|확인)|목록|다\s*보여|"
+                             r"\b(don'?t|do not|dunno) (know|have|remember)\b|\bno idea\b|\bforgot\b|\blost (it|the)\b|"
+                             r"\bcan'?t find\b|\bshow (me )?(mine|my|all|them|the list)\b|\b(just )?look (it|them) up\b|"
+                             r"\blist\b)", re.IGNORECASE)
+
+
 class ValidateStatusForm(VerifiedFormValidation):
     def name(self) -> Text:
         return "validate_status_form"
@@ -79,6 +87,9 @@ class ValidateStatusForm(VerifiedFormValidation):
             return {"case_number": last}  # "그거 언제 끝나요?": the case just talked about, not a new question
         if not self.answering(tracker, "case_number"):
             return {}
+        if _NUMBER_UNKNOWN.search(conv.latest_text(tracker)):
+            # "dont know the number, just show me mine": the list to pick from, not the number's format again
+            return {"case_number": None, "form_outcome": OUTCOME_LIST}
         dispatcher.utter_message(text=text("bad_case_number", conv.language(tracker)))
         return {"case_number": None}
 
@@ -130,6 +141,8 @@ class ActionCheckStatus(Action):
         return "action_check_status"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if tracker.get_slot("form_outcome") == OUTCOME_LIST and conv.citizen_token(tracker):
+            return clear_form_slots(tracker) + await list_applications(dispatcher, tracker)
         ended = await early_end(dispatcher, tracker)
         if ended is not None:
             return ended

@@ -19,8 +19,8 @@ from actions.address import road_address_in
 from actions.common import ask_what_to_change, early_end, then_offer_updates, yes_no_buttons
 from actions.conversation import clear_form_slots
 from actions.govapi_client import GovApiClient, Result, get_client
-from actions.interpret import (PLACE_WORDS, SERVICE_INTENTS, Kind, Reading, names_a_place, resumed_service,
-                               services_named)
+from actions.interpret import (PLACE_WORDS, SERVICE_INTENTS, Kind, Reading, asks_about_options, names_a_place,
+                               resumed_service, services_named)
 from actions.parsing import is_no, is_yes, match_label, means_none, parse_choices, without_rejected
 from actions.texts import pick, text
 from actions.turn_language import without_language_ask
@@ -268,6 +268,7 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
         reading = super().read(tracker, requested)
         message = conv.latest_text(tracker)
         if requested == "complaint_category" and reading.kind == Kind.QUESTION and reading.value in ("", None, "help") \
+                and len(message.split()) >= 6 and not asks_about_options(message) \
                 and describes_problem(_category_words(message)):
             # "Could you put a sunshade at the crosswalk in front of the school? The kids wait in the sun" after "I'd
             # like to make a suggestion": the proposal itself, put as a question; it tells what the complaint is
@@ -364,8 +365,9 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
             # "놀이터 그네 줄이 끊어져 있어요 애들 다칠까봐 걱정돼요" to "Is this about 'Parks'?": what happened goes
             # into the description, and the category is read from these words as from any answer; more of the same
             # problem naming no category is no "no" to the one suggested (the summary shows it before filing)
-            if guess and not named and not affirmed_category(message) \
-                    and guess_category(told["complaint_text"], []) == guess:
+            if guess and not named and not _DENIES.match(message) and not _IT_IS_ABOUT.search(message):
+                # ("Could you put a bench at the bus stop?" after "Is this about 'Proposal'?": a bus stop named in
+                # the proposal is no "it's about public transport")
                 return {**told, "complaint_category": guess}
             return {**told, **await self._category_answer(message, intent, options, guess, dispatcher, tracker)}
         return await self._category_answer(message, intent, options, guess, dispatcher, tracker)
@@ -449,6 +451,9 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
         return self.confirm_answer("complaint_confirm", dispatcher, tracker)
 
 
+# Saying which kind it is, not mentioning a thing of that kind: "it's about the noise", "쓰레기 문제예요".
+_IT_IS_ABOUT = re.compile(r"(\b(it'?s|this is|that'?s) (about|more of|more like|really)\b|\babout the\b|\bcategory\b|"
+                          r"문제(예요|에요|이에요|입니다|요)|관련(이에요|이요|된|해서)|쪽이(에요|요))", re.IGNORECASE)
 _DENIES = re.compile(r"\s*(no|nope|not|아니|아뇨|아닌)", re.IGNORECASE)
 
 

@@ -1055,6 +1055,11 @@ _ASKS_OPTIONS = re.compile(r"((어떤|무슨|다른)\s*(방법|종류|분류|선
                            r"\bwhat (other|else)\b|\bwhich (other )?(options?|ways?|methods?|choices?|categories)\b|"
                            r"\bwhat (are|r) (the )?(other |my )?(options|choices|categories|ways)\b|"
                            r"\bother (options|ways|methods|choices|categories)\b)", re.IGNORECASE)
+def asks_about_options(text: str) -> bool:
+    """'what are the options?', '어떤 종류가 있어요?': the choices asked about, not made."""
+    return bool(_ASKS_OPTIONS.search(text or "") or _CLARIFY.search(text or ""))
+
+
 _EN_QUESTION = re.compile(r"^\s*(what|how|when|who|why|can|could|would|do|does|did|is|are|will|should)\b", re.IGNORECASE)
 
 

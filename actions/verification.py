@@ -41,6 +41,7 @@ OUTCOME_UNAVAILABLE = "unavailable"
 OUTCOME_NOTHING = "nothing"
 OUTCOME_PERSON = "person"          # the citizen asked for a person
 OUTCOME_CANCELLED = "cancelled"    # the citizen stopped
+OUTCOME_LIST = "list"              # the citizen asked to see their cases instead of giving a number
 OUTCOME_SWITCH = "switch:"         # + a service intent: asked for in words NLU did not name (actions/common.py)
 # Actions that run between the citizen's message and the form without being an answer to it.
 _PHONE_OR_CASE = re.compile(r"(\+?82[\s-]?1[0-9]|01[0-9])[\s-]?\d{3,4}[\s-]?\d{4}|[A-Z]{2}-?\d{4}-?\d{6}", re.I)

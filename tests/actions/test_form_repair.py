@@ -1509,3 +1509,42 @@ async def test_a_proposal_put_as_a_question_at_the_category_question_is_added_wh
                      "the sun every afternoon")
     assert "sunshade" in runner.slots["complaint_text"] and "The kids wait in the sun" in runner.slots["complaint_text"]
     assert runner.asking == "complaint_place"
+
+
+async def test_a_proposal_naming_a_bus_stop_stays_a_proposal(govapi, actions_on_govapi, domain):
+    # "Is this about 'Proposal'?" answered with the proposal itself: the bus stop in it is no "public transport"
+    sender, slots = await verified_slots(govapi, domain, language="en")
+    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots,
+                        language="en")
+    await runner.say("I'd like to make a suggestion for the neighbourhood", intent="file_complaint")
+    if runner.asking == "complaint_text":
+        await runner.say("a suggestion")
+    runner.slots["complaint_category_guess"] = "proposal"
+    await runner.say("Could you put a bench at the bus stop by the library? Lots of older people wait there standing")
+    assert runner.slots["complaint_category"] == "proposal" and "bench" in runner.slots["complaint_text"]
+
+
+@pytest.mark.parametrize("question", ["what are the options?", "어떤 종류가 있어요?"])
+async def test_asking_for_the_categories_is_not_an_answer(govapi, actions_on_govapi, domain, question):
+    sender, slots = await verified_slots(govapi, domain, language="en")
+    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots,
+                        language="en")
+    await runner.say("I want to complain about dog poop everywhere in the park, nobody cleans up after their dogs",
+                     intent="file_complaint")
+    assert runner.asking == "complaint_category"
+    await runner.say(question)
+    assert runner.asking == "complaint_category" and runner.slots.get("complaint_category") is None
+
+
+async def test_not_knowing_the_case_number_shows_the_citizens_applications(govapi, actions_on_govapi, domain):
+    from actions.applications import ActionCheckStatus, ValidateStatusForm
+
+    sender, slots = await verified_slots(govapi, domain, language="en")
+    runner = FormRunner(ValidateStatusForm(), "status_form", domain, sender=sender, slots=slots, language="en")
+    await runner.say("hi whats the status on my application", intent="check_application_status")
+    assert runner.asking == "case_number"
+    await runner.say("dont know the number, just show me mine")
+    assert runner.slots["form_outcome"] == "list" and runner.asking is None
+    tracker = make_tracker(runner.slots, "dont know the number, just show me mine", sender=sender)
+    events, messages = await run_action(ActionCheckStatus(), tracker, domain)
+    assert re.search(r"AP-2026-\d{6}", texts_of(messages)) and "Case numbers look like" not in texts_of(messages)

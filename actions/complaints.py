@@ -201,8 +201,8 @@ def tells_what_is_wrong(message: str) -> bool:
         # ("there's a massive pothole near the bus stop, can I report it here?" tells it: the pothole counts)
         rest = _words_beside_place(core, _ASKING_WORDS)
         return len([word for word in rest if len(word) >= 2 and word.lower() not in _FILLER]) >= 3
-    if describes_problem(core):
-        return True
+    if describes_problem(core) or problem_words(core) >= 2:
+        return True  # ("소화전 앞 불법주차 신고요": two words of the problem, though both name its kind)
     rest = _words_beside_place(_ORDER_WORDS.sub(" ", _category_words(core)), _ASKING_WORDS)
     return any(len(word) >= 2 for word in rest)
 

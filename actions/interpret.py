@@ -909,7 +909,10 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
     if _waits_for_a_reason(text) and named_switch(text, own_services) is None:
         return Reading(Kind.STRAY, value="wait")  # "앗 잠깐 버스 내려야돼요" where the problem is asked
     waits = not answers_asked and named_switch(text, own_services) is None  # "아 잠깐 그거보다 과태료 먼저 낼게요"
-    if (_WAIT.match(text) or _WAIT.match(bare) or (_WAIT_END.search(text) and len(text) < 50
+    # A longer line may still end in a wait where no description is asked ("lol my kid just spilled juice all over
+    # the keyboard, one sec" at the category question)
+    wait_len = 50 if requested_slot in FREE_TEXT_SLOTS else 90
+    if (_WAIT.match(text) or _WAIT.match(bare) or (_WAIT_END.search(text) and len(text) < wait_len
                                                      and not re.search(r"\d", text))) and waits:
         return Reading(Kind.STRAY, value="wait")  # "sorry on the bus, one sec": no answer in it, not even a category
     if (_WAIT_START.match(text) or _WAIT_START.match(bare)) and waits and not _CUE.search(bare) and not asks(text) \

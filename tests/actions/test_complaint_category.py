@@ -115,3 +115,10 @@ def test_the_category_a_reply_affirms_is_the_one_it_does_not_turn_down(text, cat
 ])
 def test_a_first_message_asking_for_two_services_keeps_only_the_complaint_as_its_description(message, description):
     assert complaint_part(message) == description
+
+
+@pytest.mark.parametrize("message, told", [("소화전 앞 불법주차 신고요", True), ("불법주차 신고요", False),
+                                           ("complain noise", False), ("loud karaoke bar music till 3am", True)])
+def test_a_first_message_with_two_words_of_the_problem_is_a_description(message, told):
+    from actions.complaints import tells_what_is_wrong
+    assert tells_what_is_wrong(message) is told

@@ -1117,3 +1117,9 @@ def test_wait_as_a_verb_takes_nothing_back():
 def test_doing_it_later_from_home_stops_at_the_address_question():
     reading = read("아 계약서에 있는 동호수가 정확히 기억이 안나네.. 이따 집에 가서 다시 할게요", "new_address", MOVE_TASK, {})
     assert reading.kind == Kind.CANCEL
+
+
+def test_a_long_stray_line_ending_in_one_sec_at_the_category_question_is_a_wait():
+    reading = read("lol my kid just spilled juice all over the keyboard, one sec", "complaint_category", COMPLAINT_TASK,
+                   {"complaint_text": "가로등이 꺼졌어요"})
+    assert reading.kind == Kind.STRAY and reading.value == "wait"

@@ -30,6 +30,10 @@ class Settings:
     rasa_public_url: str  # the URL Twilio would sign (CONNECTORS_PUBLIC_URL on the edge)
     rasa_url: str  # where webhooks are actually posted: the channel edge (EDGE_URL)
     status_callback_delay: float
+    # Development only: the SMS phone also shows what govapi's development SMS outbox holds for its number (the
+    # one-time codes a real phone would receive). GOVAPI_URL set (the launcher sets it) and MINWON_ENV development.
+    govapi_url: str | None = None
+    govapi_admin_token: str = "dev-admin-token"
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":
@@ -50,6 +54,9 @@ class Settings:
             rasa_public_url=os.environ.get("CONNECTORS_PUBLIC_URL", rasa_url).rstrip("/"),
             rasa_url=rasa_url,
             status_callback_delay=float(os.environ.get("STANDINS_STATUS_DELAY", "0.05")),
+            govapi_url=(os.environ.get("GOVAPI_URL", "").rstrip("/") or None)
+            if os.environ.get("MINWON_ENV", "development") == "development" else None,
+            govapi_admin_token=os.environ.get("GOVAPI_ADMIN_TOKEN", "dev-admin-token"),
         )
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]

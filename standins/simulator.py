@@ -5,8 +5,10 @@ and shows what the bot sent back through the fake APIs (and TwiML).
 """
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
+import datetime as dt
 import re
 import secrets
 import time
@@ -157,9 +159,35 @@ async def sms_send(request: web.Request) -> web.Response:
                               "reply_ms": round((time.perf_counter() - started) * 1000, 1)})
 
 
+async def govapi_texts(request: web.Request, phone: str) -> List[Dict[str, Any]]:
+    """Development only (Settings.govapi_url): the texts govapi's development SMS outbox holds for this phone (its
+    one-time codes), as the phone would have received them. Nothing when govapi does not answer."""
+    settings = request.app[SETTINGS]
+    if not settings.govapi_url or not E164.match(phone):
+        return []
+    try:
+        async with request.app[CLIENT].get(
+                settings.govapi_url + "/v1/admin/sms-outbox", params={"phone": phone, "limit": "20"},
+                headers={"Authorization": f"Bearer {settings.govapi_admin_token}"},
+                timeout=aiohttp.ClientTimeout(total=2)) as r:
+            if r.status != 200:
+                return []
+            messages = (await r.json()).get("messages") or []
+    except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
+        return []
+    items = []
+    for m in messages:
+        try:
+            at = dt.datetime.fromisoformat(str(m["created_at"])).timestamp()
+        except (KeyError, TypeError, ValueError):
+            continue
+        items.append({"at": at, "text": str(m.get("body") or ""), "via": "govapi"})
+    return items
+
+
 @routes.get("/simulator/feed")
 async def feed(request: web.Request) -> web.Response:
-    """What the bot sent to one Telegram chat or phone, oldest first."""
+    """What the bot sent to one Telegram chat or phone, oldest first (in development, with govapi's codes)."""
     channel, ident = request.query.get("channel"), request.query.get("id", "")
     items: List[Dict[str, Any]] = []
     if channel == "telegram":
@@ -174,6 +202,7 @@ async def feed(request: web.Request) -> web.Response:
         for m in state.sent_to("messages", ident):
             items.append({"at": m.get("created", 0), "text": m["body"], "via": "rest",
                           "status": m["status"], "segments": m["num_segments"]})
+        items.extend(await govapi_texts(request, ident))
         items.sort(key=lambda item: item["at"])
     else:
         return bad("channel must be telegram or sms")

@@ -177,6 +177,7 @@ def create_app(settings: EdgeSettings | None = None) -> web.Application:
         app.router.add_get(path, _via(WEBCHAT, method))
     app.router.add_post("/webhooks/webchat/messages", _via(WEBCHAT, "messages"))
     app.router.add_post("/webhooks/webchat/poll", _via(WEBCHAT, "poll"))
+    app.router.add_post("/webhooks/webchat/history", _via(WEBCHAT, "history"))
     app.router.add_get("/webhooks/telegram/", _via(TELEGRAM, "health"))
     app.router.add_post("/webhooks/telegram/webhook", _via(TELEGRAM, "webhook"))
     app.router.add_get("/webhooks/twilio/", _via(SMS, "health"))

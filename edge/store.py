@@ -21,6 +21,8 @@ RATE_WINDOW_S = 60
 WEB_SESSION_TTL = 30 * 24 * 3600
 STATUS_TTL = 7 * 24 * 3600
 OUTBOX_TTL = 24 * 3600
+TRANSCRIPT_LINES = 150  # a web chat session's last lines the page shows again after a reload
+TRANSCRIPT_TTL = 24 * 3600  # from the session's last line
 
 
 def _text(reply: bytes | str | None) -> Optional[str]:
@@ -176,4 +178,25 @@ class ChannelStore:
         pipe.lrange(key, 0, -1)
         pipe.delete(key)
         items, _ = await pipe.execute()
+        return [json.loads(item) for item in items]
+
+    # --- web chat transcript: the session's last lines, for the page to show again after a reload ---------------
+    async def add_lines(self, sender_id: str, lines: List[dict]) -> List[dict]:
+        """Numbers the lines (1, 2, ... per session) and keeps the last TRANSCRIPT_LINES of them for TRANSCRIPT_TTL
+        after the newest; returns them with their numbers (`n`), which let the page skip a line it shows already."""
+        if not lines:
+            return []
+        seq_key, key = self.key("web", "seq", sender_id), self.key("web", "lines", sender_id)
+        last = int(await self.redis.incrby(seq_key, len(lines)))
+        numbered = [{**line, "n": last - len(lines) + i + 1} for i, line in enumerate(lines)]
+        pipe = self.redis.pipeline()
+        pipe.rpush(key, *(json.dumps(line, ensure_ascii=False) for line in numbered))
+        pipe.ltrim(key, -TRANSCRIPT_LINES, -1)
+        pipe.expire(key, TRANSCRIPT_TTL)
+        pipe.expire(seq_key, TRANSCRIPT_TTL)
+        await pipe.execute()
+        return numbered
+
+    async def lines(self, sender_id: str, last: int = TRANSCRIPT_LINES) -> List[dict]:
+        items = await self.redis.lrange(self.key("web", "lines", sender_id), -last, -1)
         return [json.loads(item) for item in items]

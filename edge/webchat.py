@@ -1,17 +1,25 @@
 """Web chat (ported from the removed connectors/webchat.py): serves the page in webchat/ (same origin as its API, so no CORS)
-and its small JSON API, unchanged:
+and its small JSON API:
 
     GET  /webhooks/webchat/                 the page; /webhooks/webchat/static/{chat.js,chat.css}
     POST /webhooks/webchat/messages         {"session": "<uuid4>", "text": "..."} or {"session", "token"} (a button)
-                                            → 200 {"messages": [{"text", "buttons"?: [{"title", "token"|"url"}],
-                                            "image"?}]}; 400 bad_session / unknown_button / empty; 429 busy;
-                                            503 unavailable (Rasa did not answer within the page's wait)
-    POST /webhooks/webchat/poll             {"session"} → {"messages": [...]} (outbox: late replies, staff)
+                                            → 200 {"messages": [line, ...]}; 400 bad_session / unknown_button / empty /
+                                            too_long (over MAX_TEXT characters: {"limit"}; never cut silently);
+                                            429 busy; 503 unavailable (Rasa did not answer within the page's wait)
+    POST /webhooks/webchat/poll             {"session"} → {"messages": [line, ...]} (outbox: late replies, staff)
+    POST /webhooks/webchat/history         {"session"} → {"messages": [line, ...]} (the session's last lines)
+
+A line is {"n": its number in the session, "who": "citizen"|"bot"|"agent"|"system", "text", "lang"?: "ko"|"en",
+"buttons"?: [{"title", "token"|"url"}], "image"?}. "agent" is a person at the call centre (outbound kind "agent"),
+"system" the desk's own notices (kind "desk": the queue position, an agent joined); Rasa's replies and the notifier's
+messages are "bot". The page shows each kind differently and names its sender for screen readers.
 
 A session belongs to the browser that started it: its first request sets an HttpOnly, SameSite=Strict cookie
 (`minwon_webchat`, a random token; Secure when the public URL is https) and the session's owner is kept in Redis as
 the token's hash; a request for that session without the cookie answers 403 `not_your_session`. So the session id,
-which staff see in the queue, is no credential (the page starts a new session when told so).
+which staff see in the queue, is no credential (the page starts a new session when told so). The transcript the
+page restores after a reload is kept by the edge (`web:lines:<conversation>`: the last TRANSCRIPT_LINES lines, 24 h
+after the newest) and given only to that browser.
 
 Buttons travel as server-issued tokens, so a page cannot send a forged payload. The web chat has no durable inbox
 (as before): the page waits for the answer, so a lost message is visible to the citizen, who sends it again. A turn
@@ -46,8 +54,9 @@ logger = logging.getLogger("minwon.edge.webchat")
 
 PAGE_DIR = Path(__file__).resolve().parent.parent / "webchat"
 STATIC_FILES = {"index.html": "text/html", "chat.js": "text/javascript", "chat.css": "text/css"}
+MAX_TEXT_MARK = b"__MAX_TEXT__"  # in index.html: the page's counter shows the server's own limit
 SESSION_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
-MAX_TEXT = 2000
+MAX_TEXT = 2000  # characters of one message (code points, as the page counts them)
 TURN_TIMEOUT = 30.0
 RETRY_FIRST_S = 0.25
 SECURITY_HEADERS = {
@@ -57,7 +66,22 @@ SECURITY_HEADERS = {
 }
 
 
-async def to_json(store: ChannelStore, sender_id: str, parts: List[ReplyPart]) -> List[Dict[str, Any]]:
+HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
+LATIN = re.compile(r"[A-Za-z]")
+# The outbound route's kinds, as the page shows them.
+SPEAKERS = {"agent": "agent", "desk": "system", "system": "system"}
+
+
+def language_of(text: str) -> Optional[str]:
+    """The language a line is written in, for the page's lang attribute (a screen reader's voice): any Hangul is
+    Korean, else Latin letters English, else unknown."""
+    if HANGUL.search(text):
+        return "ko"
+    return "en" if LATIN.search(text) else None
+
+
+async def to_json(store: ChannelStore, sender_id: str, parts: List[ReplyPart], who: str = "bot",
+                  language: Optional[str] = None) -> List[Dict[str, Any]]:
     out = []
     for part in parts:
         buttons = []
@@ -67,13 +91,24 @@ async def to_json(store: ChannelStore, sender_id: str, parts: List[ReplyPart]) -
             elif button.payload not in ("__request_contact__", "__request_location__"):
                 token = await store.issue_button(sender_id, button.payload or button.title)
                 buttons.append({"title": button.title, "token": token})
-        item: Dict[str, Any] = {"text": part.text}
+        item: Dict[str, Any] = {"who": who, "text": part.text}
+        lang = language if language in ("ko", "en") else language_of(part.text)
+        if lang:
+            item["lang"] = lang
         if buttons:
             item["buttons"] = buttons
         if part.image:
             item["image"] = part.image
         out.append(item)
     return out
+
+
+def readable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def session_of(data: Any) -> Optional[str]:
@@ -114,7 +149,7 @@ class WebChat:
         raise web.HTTPFound("/webhooks/webchat/")  # the page's own links are relative to the directory
 
     def page_file(self, name: str) -> web.Response:
-        body = (PAGE_DIR / name).read_bytes()
+        body = (PAGE_DIR / name).read_bytes().replace(MAX_TEXT_MARK, str(MAX_TEXT).encode())
         return web.Response(body=body, content_type=STATIC_FILES[name], charset="utf-8", headers=SECURITY_HEADERS)
 
     async def index(self, _: web.Request) -> web.Response:
@@ -145,14 +180,22 @@ class WebChat:
                 return web.json_response({"code": "unknown_button", "message": "this choice has expired"}, status=400)
             # A pressed button's payload is not the citizen's words: marked so the language stays.
             turn = vouched(sender_id, message_id, payload, {"channel": "web", "input": "button"})
+            shown = await self.button_title(sender_id, str(token)) or ("" if payload.startswith("/") else payload)
         else:
             raw = data.get("text")
-            text = neutralise_command(raw[:MAX_TEXT] if isinstance(raw, str) else "")
+            if isinstance(raw, str) and not readable(raw):  # a lone surrogate: no text to answer (or to keep)
+                return web.json_response({"code": "invalid", "message": "the text is not valid Unicode"}, status=400)
+            if isinstance(raw, str) and len(raw) > MAX_TEXT:  # said, never cut: the page shows the limit too
+                return web.json_response({"code": "too_long", "limit": MAX_TEXT, "message":
+                                          f"a message may have up to {MAX_TEXT} characters; this one has {len(raw)}"},
+                                         status=400)
+            text = neutralise_command(raw if isinstance(raw, str) else "")
             if not text:
                 return web.json_response({"code": "empty", "message": "type a message"}, status=400)
             turn = TurnRequest(sender_id, message_id, text=text, metadata={"channel": "web"})
+            shown = raw
         result: "asyncio.Future[List[Dict[str, Any]]]" = asyncio.get_running_loop().create_future()
-        if not self.queues.submit(sender_id, lambda: self.run_turn(turn, result)):
+        if not self.queues.submit(sender_id, lambda: self.run_turn(turn, shown, result)):
             return web.json_response({"code": "busy", "message": "too many messages at once"}, status=429)
         try:
             items = await asyncio.wait_for(asyncio.shield(result), TURN_TIMEOUT)
@@ -177,9 +220,29 @@ class WebChat:
         return self.with_cookie(request, web.json_response({"messages": await self.store.drain_outbox(sender_id)}),
                                 owner)
 
+    async def history(self, request: web.Request) -> web.Response:
+        """The session's last lines, to the browser that owns it (the page shows them again after a reload)."""
+        sender_id = session_of(await read_json(request))
+        if sender_id is None:
+            return web.json_response({"code": "bad_session", "message": "session must be a random UUID"}, status=400)
+        owner = await self.owned(request, sender_id)
+        if owner is None:
+            return web.json_response(NOT_YOURS, status=403)
+        return self.with_cookie(request, web.json_response({"messages": await self.store.lines(sender_id)}), owner)
+
+    async def button_title(self, sender_id: str, token: str) -> Optional[str]:
+        """What the pressed button said (shown as the citizen's line), from the session's recent lines."""
+        for line in reversed(await self.store.lines(sender_id)):
+            for button in line.get("buttons") or ():
+                if button.get("token") == token:
+                    return str(button.get("title") or "")
+        return None
+
     # -- the turn ------------------------------------------------------------------------------------------
-    async def run_turn(self, turn: TurnRequest, result: "asyncio.Future[List[Dict[str, Any]]]") -> None:
+    async def run_turn(self, turn: TurnRequest, shown: str, result: "asyncio.Future[List[Dict[str, Any]]]") -> None:
         try:
+            await self.store.add_lines(turn.conversation_id, [{"who": "citizen", "text": shown,
+                                                               **({"lang": lang} if (lang := language_of(shown)) else {})}])
             await self._run_turn(turn, result)
         except Exception:  # Redis failed under the turn: the page hears so now, not after its whole wait
             if not result.done():
@@ -205,7 +268,9 @@ class WebChat:
             if not result.done():
                 result.set_exception(InvalidRequest(outcome.message))
             return
-        items = await to_json(self.store, turn.conversation_id, parts_from_rasa(outcome.replies))
+        items = await to_json(self.store, turn.conversation_id, parts_from_rasa(outcome.replies),
+                              language=outcome.language)
+        items = await self.store.add_lines(turn.conversation_id, items)
         if result.done():  # the page gave up waiting: keep the reply for its next poll
             for item in items:
                 await self.store.push_outbox(turn.conversation_id, item)
@@ -217,7 +282,8 @@ class WebChat:
         """Kept in the session's outbox; the page fetches it with its next poll."""
         if not SESSION_RE.match(message.address):
             raise Refusal("unavailable")
-        for item in await to_json(self.store, message.conversation_id, message.parts):
+        items = await to_json(self.store, message.conversation_id, message.parts, who=SPEAKERS.get(message.kind, "bot"))
+        for item in await self.store.add_lines(message.conversation_id, items):
             await self.store.push_outbox(message.conversation_id, item)
         return {"queued": True}
 

@@ -496,10 +496,11 @@ class DeskService:
 
     # --- periodic work ------------------------------------------------------------------------------------
     async def _tell(self, handoff_id: str, conversation_id: str, text: str) -> None:
-        """A desk notice to the citizen; a refusal or outage is recorded, never raised to the agent."""
+        """A desk notice to the citizen; a refusal or outage is recorded, never raised to the agent. Sent as kind
+        "desk" (the web chat shows it as a notice, not as a person's words)."""
         status, refusal = "sent", None
         try:
-            await self.channels.send(conversation_id, text, kind="agent")
+            await self.channels.send(conversation_id, text, kind="desk")
             await self.rasa.append_bot_text(conversation_id, text, "desk")
         except Refused as exc:
             status, refusal = "refused", exc.code

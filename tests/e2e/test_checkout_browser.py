@@ -116,3 +116,25 @@ def test_a_declined_card_is_said_plainly_and_the_fine_stays_payable(govapi, brow
     _, still = govapi.call("GET", f"/v1/payments/{payment['payment_id']}", **citizen)
     assert still["status"] == "pending"
     page.close()
+
+
+def test_the_checkout_page_speaks_the_language_of_its_link_and_passes_axe(govapi, browser):
+    """An English conversation's link carries lang=en (Korean without it); both pass axe-core's WCAG 2.0-2.2 A/AA
+    rules on a phone and a desktop."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    citizen = govapi.verified_citizen("+821055501234", "1952-11-08")
+    _, payment = new_payment(govapi, citizen)
+    found = {}
+    for lang, pay in (("ko", "결제하기"), ("en", "Pay")):
+        for width in (375, 1280):
+            page = browser.new_page(viewport={"width": width, "height": 800})
+            page.goto(payment["checkout_url"] + ("&lang=en" if lang == "en" else ""))
+            assert page.evaluate("document.documentElement.lang") == lang
+            expect(page.locator("button.pay")).to_have_text(pay)
+            violations = Axe().run(page, options={"runOnly": {"type": "tag", "values": [
+                "wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}, "resultTypes": ["violations"]})
+            if violations.response["violations"]:
+                found[f"{lang}-{width}"] = [v["id"] for v in violations.response["violations"]]
+            page.close()
+    assert not found, found

@@ -18,7 +18,8 @@ from http_fuzz import HUGE_BODY, MARKER, SECRETISH, Case, draw, requests, send  
 
 ROUTES = [("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/webhooks/webchat"), ("GET", "/webhooks/webchat/"),
           ("GET", "/webhooks/webchat/static/{id}"), ("POST", "/webhooks/webchat/messages"),
-          ("POST", "/webhooks/webchat/poll"), ("GET", "/webhooks/telegram/"), ("POST", "/webhooks/telegram/webhook"),
+          ("POST", "/webhooks/webchat/poll"), ("POST", "/webhooks/webchat/history"), ("GET", "/webhooks/telegram/"),
+          ("POST", "/webhooks/telegram/webhook"),
           ("GET", "/webhooks/twilio/"), ("POST", "/webhooks/twilio/webhook"), ("POST", "/webhooks/twilio/status"),
           ("POST", "/webhooks/telegram/outbound"), ("POST", "/webhooks/twilio/outbound"),
           ("POST", "/webhooks/webchat/outbound"), ("POST", "/internal/replies"), ("GET", "/s/{id}")]

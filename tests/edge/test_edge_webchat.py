@@ -1,17 +1,17 @@
-"""The web chat page and its API on the edge, through the real Rasa server (the page's own files, unchanged)."""
+"""The web chat page and its API on the edge, through the real Rasa server (the page in a browser:
+test_edge_webchat_browser.py)."""
 import json
-import subprocess
 import uuid
-from pathlib import Path
 
 import httpx
 
-from support import SERVICES_PYTHON, web_post
+from support import BROWSER, OUTBOUND_TOKEN, web_post
 
 
 def test_page_is_served_same_origin_with_security_headers(edge):
     r = httpx.get(edge.url + "/webhooks/webchat/")
     assert r.status_code == 200 and 'lang="ko"' in r.text
+    assert 'data-max-length="2000"' in r.text and "__MAX_TEXT__" not in r.text  # the server's own limit
     assert "default-src 'self'" in r.headers["content-security-policy"]
     assert httpx.get(edge.url + "/webhooks/webchat/static/chat.js").status_code == 200
     assert httpx.get(edge.url + "/webhooks/webchat/static/..%2Fedge%2Fsettings.py").status_code == 404
@@ -56,24 +56,6 @@ def test_messages_of_one_session_are_answered_in_order(edge):
         assert web_post(edge.url, {"session": session, "text": f"count {n}"}).json()["messages"][0]["text"] == f"count {n}"
 
 
-def test_the_unchanged_page_works_against_the_edge_in_headless_chromium(edge, tmp_path):
-    """Open on a phone-sized screen, switch language, send by keyboard, pick a button (webchat/ as it is)."""
-    screenshot = tmp_path / "webchat.png"
-    run = subprocess.run([str(SERVICES_PYTHON), str(Path(__file__).with_name("webchat_browser.py")),
-                          edge.url + "/webhooks/webchat/", str(screenshot), "colors"],
-                         capture_output=True, text=True, timeout=120)
-    assert run.returncode == 0, run.stderr[-2000:]
-    seen = json.loads(run.stdout.strip().splitlines()[-1])
-    assert seen["title_ko"] == "민원 도우미" and seen["title_en"] == "minwon assistant"
-    assert seen["focused_on_load"] == "message" and seen["focused_after_tab"] == "message"
-    assert "Pick a colour" in seen["first_reply"]
-    assert seen["buttons"] == ["빨강 red", "파랑 blue"]
-    assert seen["focused_after_reply"] == "빨강 red"  # keyboard users land on the choices
-    assert "you picked red" in seen["after_click"] and seen["buttons_disabled"]
-    assert seen["log_role"] == "log" and not seen["horizontal_scroll"]
-    assert screenshot.stat().st_size > 5000
-
-
 def test_the_phone_simulator_sends_sms_to_the_edge(edge, standins, phone):
     """The stand-ins' simulator (RASA_URL pointed at the edge) signs and posts as Twilio would."""
     r = httpx.post(standins + "/simulator/sms/send", json={"from": phone, "body": "count 3"}, timeout=30)
@@ -97,3 +79,35 @@ def test_a_session_id_is_no_credential_without_the_browser_that_started_it(edge)
         # the browser that started it goes on, and is not given a new cookie
         again = browser.post(url + "messages", json={"session": session, "text": "hello"})
         assert again.status_code == 200 and "set-cookie" not in again.headers
+
+
+def test_lines_name_their_sender_and_number_and_the_history_has_them_all(edge):
+    session = str(uuid.uuid4())
+    reply = web_post(edge.url, {"session": session, "text": "colors"}).json()["messages"]
+    assert [(m["who"], m["n"]) for m in reply] == [("bot", 2)]  # 1 is the citizen's line
+    token = reply[0]["buttons"][0]["token"]
+    picked = web_post(edge.url, {"session": session, "token": token}).json()["messages"]
+    assert picked[0]["text"] == "you picked red" and picked[0]["lang"] == "en"
+    for kind, text in (("agent", "상담원 김하나입니다."), ("desk", "상담원이 연결되었습니다."), ("notification", "신청이 승인되었습니다.")):
+        sent = httpx.post(edge.url + "/webhooks/webchat/outbound", json={"conversation_id": f"web:{session}",
+                          "text": text, "kind": kind}, headers={"Authorization": f"Bearer {OUTBOUND_TOKEN}"})
+        assert sent.status_code == 202
+    polled = BROWSER.post(edge.url + "/webhooks/webchat/poll", json={"session": session}).json()["messages"]
+    assert [(m["who"], m["n"], m["lang"]) for m in polled] == [("agent", 5, "ko"), ("system", 6, "ko"), ("bot", 7, "ko")]
+    history = BROWSER.post(edge.url + "/webhooks/webchat/history", json={"session": session}).json()["messages"]
+    assert [(m["who"], m["text"]) for m in history] == [
+        ("citizen", "colors"), ("bot", "Pick a colour / 색을 고르세요"), ("citizen", "빨강 red"), ("bot", "you picked red"),
+        ("agent", "상담원 김하나입니다."), ("system", "상담원이 연결되었습니다."), ("bot", "신청이 승인되었습니다.")]
+    assert history[1]["buttons"][0]["token"] == token
+    assert httpx.post(edge.url + "/webhooks/webchat/history", json={"session": session}).status_code == 403
+    assert BROWSER.post(edge.url + "/webhooks/webchat/history", json={"session": "tg:1"}).status_code == 400
+
+
+def test_a_message_over_the_limit_is_refused_with_the_limit_never_cut(edge, rasa):
+    session = str(uuid.uuid4())
+    over = web_post(edge.url, {"session": session, "text": "count 1 " + "x" * 1993})
+    assert over.status_code == 400 and over.json() == {
+        "code": "too_long", "limit": 2000, "message": "a message may have up to 2000 characters; this one has 2001"}
+    assert rasa.user_events(f"web:{session}") == []
+    assert web_post(edge.url, {"session": session, "text": "count 1 " + "x" * 1992}).status_code == 200
+    assert len(rasa.user_events(f"web:{session}")[0]["text"]) == 2000

@@ -1003,8 +1003,9 @@ def _question(text: str, intent: Optional[str], confidence: float, requested_slo
     if _WHY.search(text):
         return Reading(Kind.QUESTION, value="why")  # "why do you need my birth date?", "what is this fine?"
     if intent in SERVICE_INTENTS and confidence >= SWITCH_CONFIDENCE and _SWITCH_CUE.search(text) \
-            and intent in services_named(text):
-        # "can I change my address instead?"; "before that, is there a fee for this?" names no other service
+            and (intent in services_named(text) or task_question(text) is None):
+        # "can I change my address instead?", "…불법주차 문제로 민원을 넣어야 할 것 같습니다. 그쪽부터 도와주시겠습니까?";
+        # "before that, is there a fee for this?" asks about this task and names no other service
         return Reading(Kind.SWITCH, switch_to=intent)
     own_words = SLOT_WORDS.get(requested_slot or "")
     if intent in ROUTED_INTENTS and confidence >= ROUTED_CONFIDENCE and intent != "help" \

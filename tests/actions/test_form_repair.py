@@ -178,9 +178,7 @@ async def test_a_misspelt_road_is_suggested_not_refused_and_not_taken_without_a_
 
 
 async def test_the_address_choice_corrected_by_its_number_later_on(govapi, actions_on_govapi, domain):
-    sender, slots = await verified_slots(govapi, domain, language="en")
-    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots,
-                        language="en")
+    runner = await verified_runner(govapi, domain, ValidateChangeAddressForm(), "change_address_form", "en")
     await runner.say("I moved", intent="change_address")
     await runner.say("Itaewon-ro")
     options = runner.slots["address_options"]
@@ -206,9 +204,7 @@ async def card_payment_at_its_summary(govapi, domain, way: str = "card") -> Form
 
 async def english_move_to_yeoksam_ro(govapi, domain) -> FormRunner:
     """A verified English citizen's move-in report to 25 Yeoksam-ro, the move-in date asked next."""
-    sender, slots = await verified_slots(govapi, domain, language="en")
-    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots,
-                        language="en")
+    runner = await verified_runner(govapi, domain, ValidateChangeAddressForm(), "change_address_form", "en")
     await runner.say("need to register my new address", intent="change_address")
     await runner.say("25 Yeoksam-ro")
     assert runner.asking == "effective_date"
@@ -246,9 +242,7 @@ async def test_the_address_is_searched_without_the_words_around_it(said, address
 
 
 async def test_a_new_address_said_at_the_summary_changes_only_the_address(govapi, actions_on_govapi, domain):
-    sender, slots = await verified_slots(govapi, domain, language="en")
-    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots,
-                        language="en")
+    runner = await verified_runner(govapi, domain, ValidateChangeAddressForm(), "change_address_form", "en")
     await runner.say("I moved", intent="change_address")
     await runner.say("12 Teheran-ro")
     await runner.say("today")
@@ -262,8 +256,7 @@ async def test_a_new_address_said_at_the_summary_changes_only_the_address(govapi
 
 
 async def test_a_second_fine_added_at_the_summary_joins_the_first_one(govapi, actions_on_govapi, domain):
-    sender, slots = await verified_slots(govapi, domain)
-    runner = FormRunner(ValidatePayFineForm(), "pay_fine_form", domain, sender=sender, slots=slots)
+    runner = await verified_runner(govapi, domain, ValidatePayFineForm(), "pay_fine_form")
     await runner.say("과태료 낼게요", intent="pay_fine")
     options = runner.slots["fine_options"]
     assert len(options) >= 2
@@ -276,9 +269,7 @@ async def test_a_second_fine_added_at_the_summary_joins_the_first_one(govapi, ac
 
 
 async def test_a_member_added_at_the_summary_joins_the_move_and_the_others_stay(govapi, actions_on_govapi, domain):
-    sender, slots = await verified_slots(govapi, domain, language="en")
-    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots,
-                        language="en")
+    runner = await verified_runner(govapi, domain, ValidateChangeAddressForm(), "change_address_form", "en")
     await runner.say("I moved", intent="change_address")
     members = runner.slots["household_options"]
     assert len(members) >= 2
@@ -321,8 +312,7 @@ async def test_asking_to_change_which_fines_without_saying_which_asks_the_fines_
 
 
 async def test_the_address_and_date_in_the_first_message_are_not_asked_again(govapi, actions_on_govapi, domain):
-    sender, slots = await verified_slots(govapi, domain)
-    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots)
+    runner = await verified_runner(govapi, domain, ValidateChangeAddressForm(), "change_address_form")
     await runner.say("전입신고요 역삼로 25로 오늘 이사옴", intent="change_address")
     assert "역삼로 25" in runner.slots["address_label"]["ko"]
     assert runner.slots["effective_date"] and runner.asking == "member_ids"
@@ -330,8 +320,7 @@ async def test_the_address_and_date_in_the_first_message_are_not_asked_again(gov
 
 async def test_a_date_given_while_the_address_is_asked_is_kept_and_the_address_asked_again(govapi, actions_on_govapi,
                                                                                          domain):
-    sender, slots = await verified_slots(govapi, domain)
-    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots)
+    runner = await verified_runner(govapi, domain, ValidateChangeAddressForm(), "change_address_form")
     await runner.say("이사했어요", intent="change_address")
     assert runner.asking == "new_address"
     await runner.say("오늘 들어왔어요", intent="goodbye", confidence=0.8)
@@ -356,8 +345,7 @@ async def test_an_address_in_the_first_message_before_verification_is_searched_o
 
 @pytest.mark.parametrize("said", ["아뇨 이대로는 안돼요", "아니 그대로 접수하면 안돼요", "no, not like this"])
 async def test_keeping_it_as_it_is_denied_is_never_a_yes(govapi, actions_on_govapi, domain, said):
-    sender, slots = await verified_slots(govapi, domain)
-    runner = FormRunner(ValidatePayFineForm(), "pay_fine_form", domain, sender=sender, slots=slots)
+    runner = await verified_runner(govapi, domain, ValidatePayFineForm(), "pay_fine_form")
     await runner.say("과태료 낼게요", intent="pay_fine")
     if runner.asking == "fine_ids":
         await runner.say("1")
@@ -374,8 +362,7 @@ def test_keeping_it_as_it_is_said_plainly_keeps_it(said):
 
 
 async def test_the_date_said_with_the_address_is_kept_and_not_asked(govapi, actions_on_govapi, domain):
-    sender, slots = await verified_slots(govapi, domain)
-    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots)
+    runner = await verified_runner(govapi, domain, ValidateChangeAddressForm(), "change_address_form")
     await runner.say("이사했어요", intent="change_address")
     assert runner.asking == "new_address"
     await runner.say("역삼로 25 으로 moving 해요, 날짜는 내일이요")
@@ -384,8 +371,7 @@ async def test_the_date_said_with_the_address_is_kept_and_not_asked(govapi, acti
 
 
 async def test_a_corrected_date_and_the_asked_household_in_one_message_both_count(govapi, actions_on_govapi, domain):
-    sender, slots = await verified_slots(govapi, domain)
-    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots)
+    runner = await verified_runner(govapi, domain, ValidateChangeAddressForm(), "change_address_form")
     await runner.say("전입신고요 역삼로 25로 오늘 이사옴", intent="change_address")
     assert runner.asking == "member_ids"
     today = runner.slots["effective_date"]
@@ -403,8 +389,7 @@ async def test_the_birth_date_said_with_the_asked_phone_is_not_asked_again(govap
 
 
 async def test_all_fines_by_card_said_first_goes_straight_to_the_summary(govapi, actions_on_govapi, domain):
-    sender, slots = await verified_slots(govapi, domain)
-    runner = FormRunner(ValidatePayFineForm(), "pay_fine_form", domain, sender=sender, slots=slots)
+    runner = await verified_runner(govapi, domain, ValidatePayFineForm(), "pay_fine_form")
     await runner.say("과태료전부카드로낼게요", intent="pay_fine")
     options = runner.slots["fine_options"]
     assert len(options) >= 2
@@ -420,9 +405,7 @@ async def test_asking_to_pay_online_first_chooses_no_way_to_pay(govapi, actions_
 
 
 async def test_a_corrected_place_and_no_photo_in_one_message_go_to_the_summary(govapi, actions_on_govapi, domain):
-    sender, slots = await verified_slots(govapi, domain, language="en")
-    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots,
-                        language="en")
+    runner = await verified_runner(govapi, domain, ValidateFileComplaintForm(), "file_complaint_form", "en")
     await runner.say("English please. The street light outside our building keeps flickering", intent="file_complaint")
     assert runner.slots["complaint_text"] == "The street light outside our building keeps flickering"
     await runner.say("yes", intent="affirm")
@@ -468,9 +451,7 @@ async def test_a_corrected_birth_date_at_the_code_chooses_no_complaint_category(
 
 
 async def test_the_place_of_the_first_message_is_kept_without_a_description(govapi, actions_on_govapi, domain):
-    sender, slots = await verified_slots(govapi, domain, language="en")
-    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots,
-                        language="en")
+    runner = await verified_runner(govapi, domain, ValidateFileComplaintForm(), "file_complaint_form", "en")
     await runner.say("I'd like to report something outside 12 Teheran-ro", intent="file_complaint")
     assert runner.asking == "complaint_text"
     await runner.say("there's a big crack in the pavement, my mum tripped on it yesterday", intent="file_complaint")
@@ -480,9 +461,7 @@ async def test_the_place_of_the_first_message_is_kept_without_a_description(gova
 
 async def test_a_place_said_where_the_problem_is_asked_is_kept_and_the_problem_asked_again(govapi, actions_on_govapi,
                                                                                           domain):
-    sender, slots = await verified_slots(govapi, domain, language="en")
-    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots,
-                        language="en")
+    runner = await verified_runner(govapi, domain, ValidateFileComplaintForm(), "file_complaint_form", "en")
     await runner.say("want to report something", intent="file_complaint")
     assert runner.asking == "complaint_text"
     await runner.say("its at the bus stop at 12 Teheran-ro", intent="file_complaint", confidence=0.6)
@@ -491,8 +470,7 @@ async def test_a_place_said_where_the_problem_is_asked_is_kept_and_the_problem_a
 
 
 async def test_a_yes_to_the_category_with_the_place_takes_both(govapi, actions_on_govapi, domain):
-    sender, slots = await verified_slots(govapi, domain)
-    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots)
+    runner = await verified_runner(govapi, domain, ValidateFileComplaintForm(), "file_complaint_form")
     await runner.say("우리 집 앞 길이 다 패여서 노인들 다니기가 위험합니다", intent="file_complaint")
     assert runner.asking == "complaint_category" and runner.slots["complaint_category_guess"] == "roads"
     await runner.say("예 그렇습니다. 장소는 역삼로 25 앞입니다", intent="affirm", confidence=0.7)
@@ -501,9 +479,7 @@ async def test_a_yes_to_the_category_with_the_place_takes_both(govapi, actions_o
 
 
 async def test_words_that_name_no_place_are_not_filed_as_the_place(govapi, actions_on_govapi, domain):
-    sender, slots = await verified_slots(govapi, domain, language="en")
-    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots,
-                        language="en")
+    runner = await verified_runner(govapi, domain, ValidateFileComplaintForm(), "file_complaint_form", "en")
     await runner.say("there's a big crack in the pavement", intent="file_complaint")
     await runner.say("yes", intent="affirm")
     assert runner.asking == "complaint_place"
@@ -512,9 +488,7 @@ async def test_words_that_name_no_place_are_not_filed_as_the_place(govapi, actio
 
 
 async def test_leaving_an_answer_as_it_was_after_asking_to_change_it_keeps_it(govapi, actions_on_govapi, domain):
-    sender, slots = await verified_slots(govapi, domain, language="en")
-    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots,
-                        language="en")
+    runner = await verified_runner(govapi, domain, ValidateChangeAddressForm(), "change_address_form", "en")
     await runner.say("I moved to 25 Yeoksam-ro today, just me", intent="change_address")
     if runner.asking == "member_ids":
         await runner.say("just me")
@@ -529,8 +503,7 @@ async def test_leaving_an_answer_as_it_was_after_asking_to_change_it_keeps_it(go
 
 async def test_a_problem_of_no_known_category_in_the_first_message_is_kept_as_the_description(
         govapi, actions_on_govapi, domain):
-    sender, slots = await verified_slots(govapi, domain)
-    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots)
+    runner = await verified_runner(govapi, domain, ValidateFileComplaintForm(), "file_complaint_form")
     await runner.say("공사장 먼지때문에 창문을 못열어요 민원넣을게요", intent="file_complaint")
     assert runner.slots["complaint_text"].startswith("공사장 먼지") and runner.asking == "complaint_category"
 
@@ -544,9 +517,7 @@ async def test_a_problem_of_no_known_category_in_the_first_message_is_kept_as_th
 async def test_a_request_or_a_how_to_question_is_not_the_description_what_happened_is_asked(
         govapi, actions_on_govapi, domain, first, language, then):
     # the record would have held "complain noise" as what happened, and the citizen's account been lost
-    sender, slots = await verified_slots(govapi, domain, language=language)
-    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots,
-                        language=language)
+    runner = await verified_runner(govapi, domain, ValidateFileComplaintForm(), "file_complaint_form", language)
     await runner.say(first, intent="file_complaint")
     assert runner.slots.get("complaint_text") is None and runner.asking == "complaint_text"
     await runner.say(then)
@@ -555,8 +526,7 @@ async def test_a_request_or_a_how_to_question_is_not_the_description_what_happen
 
 async def test_what_happened_told_at_the_category_question_is_added_to_the_description(
         govapi, actions_on_govapi, domain):
-    sender, slots = await verified_slots(govapi, domain)
-    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots)
+    runner = await verified_runner(govapi, domain, ValidateFileComplaintForm(), "file_complaint_form")
     await runner.say("놀이터 그네 고장났어요", intent="file_complaint")
     assert runner.asking == "complaint_category"
     await runner.say("줄이 한쪽 끊어져서 애들이 다칠까봐 걱정돼요 빨리 고쳐주세요")
@@ -565,16 +535,14 @@ async def test_what_happened_told_at_the_category_question_is_added_to_the_descr
 
 
 async def test_a_plain_answer_to_the_category_question_leaves_the_description_alone(govapi, actions_on_govapi, domain):
-    sender, slots = await verified_slots(govapi, domain)
-    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots)
+    runner = await verified_runner(govapi, domain, ValidateFileComplaintForm(), "file_complaint_form")
     await runner.say("가로등이 안 켜져요", intent="file_complaint")
     await runner.say("네 맞아요")
     assert runner.slots["complaint_text"] == "가로등이 안 켜져요" and runner.slots["complaint_category"] == "street_lighting"
 
 
 async def test_a_yes_that_repeats_the_summary_is_a_yes(govapi, actions_on_govapi, domain):
-    sender, slots = await verified_slots(govapi, domain)
-    runner = FormRunner(ValidatePayFineForm(), "pay_fine_form", domain, sender=sender, slots=slots)
+    runner = await verified_runner(govapi, domain, ValidatePayFineForm(), "pay_fine_form")
     await runner.say("과태료 낼게요", intent="pay_fine")
     await runner.say("1번")
     await runner.say("카드로요")
@@ -594,9 +562,7 @@ async def test_a_corrected_case_number_while_the_birth_date_is_asked_is_taken(go
 
 async def test_saying_which_answer_was_wrong_at_the_summary_asks_it_again_and_writes_nothing(
         govapi, actions_on_govapi, domain):
-    sender, slots = await verified_slots(govapi, domain, language="en")
-    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots,
-                        language="en")
+    runner = await verified_runner(govapi, domain, ValidateFileComplaintForm(), "file_complaint_form", "en")
     await runner.say("people keep dumping trash bags next to the school gate, it stinks", intent="file_complaint")
     await runner.say("yes", intent="affirm")
     await runner.say("next to 12 Teheran-ro")
@@ -622,8 +588,7 @@ async def test_a_birth_date_said_with_the_phone_is_never_the_move_in_date(govapi
 
 
 async def test_address_date_and_who_moves_in_one_run_of_words_go_to_the_summary(govapi, actions_on_govapi, domain):
-    sender, slots = await verified_slots(govapi, domain)
-    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots)
+    runner = await verified_runner(govapi, domain, ValidateChangeAddressForm(), "change_address_form")
     await runner.say("전입신고 할게요", intent="change_address")
     assert runner.asking == "new_address" and len(runner.slots["household_options"]) >= 2
     await runner.say("역삼로 25 내일 이사고 저 혼자요")
@@ -632,9 +597,7 @@ async def test_address_date_and_who_moves_in_one_run_of_words_go_to_the_summary(
 
 
 async def test_the_whole_family_said_first_moves_everyone(govapi, actions_on_govapi, domain):
-    sender, slots = await verified_slots(govapi, domain, language="en")
-    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots,
-                        language="en")
+    runner = await verified_runner(govapi, domain, ValidateChangeAddressForm(), "change_address_form", "en")
     await runner.say("Hi, my whole family moved in today to 25 Yeoksam-ro", intent="change_address")
     members = runner.slots["household_options"]
     assert len(members) >= 2 and runner.slots["member_ids"] == [m["id"] for m in members]
@@ -672,8 +635,7 @@ async def test_a_corrected_birth_date_while_the_code_is_asked_sends_a_new_code(g
 
 
 async def test_who_moves_said_where_the_address_is_asked_is_kept(govapi, actions_on_govapi, domain):
-    sender, slots = await verified_slots(govapi, domain)
-    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots)
+    runner = await verified_runner(govapi, domain, ValidateChangeAddressForm(), "change_address_form")
     await runner.say("이사했어요 주소 바꿔야 돼요", intent="change_address")
     members = runner.slots["household_options"]
     assert runner.asking == "new_address" and len(members) >= 2
@@ -695,8 +657,7 @@ async def test_all_fines_with_a_question_about_the_total_chooses_them_all(govapi
 
 
 async def test_both_fines_by_card_in_one_line_goes_to_the_summary(govapi, actions_on_govapi, domain):
-    sender, slots = await verified_slots(govapi, domain)
-    runner = FormRunner(ValidatePayFineForm(), "pay_fine_form", domain, sender=sender, slots=slots)
+    runner = await verified_runner(govapi, domain, ValidatePayFineForm(), "pay_fine_form")
     await runner.say("과태료 낼게요", intent="pay_fine")
     assert runner.asking == "fine_ids"
     await runner.say("전부 카드로 낼께요")
@@ -704,8 +665,7 @@ async def test_both_fines_by_card_in_one_line_goes_to_the_summary(govapi, action
 
 
 async def test_a_grumble_where_the_problem_is_asked_is_neither_photo_nor_problem(govapi, actions_on_govapi, domain):
-    sender, slots = await verified_slots(govapi, domain)
-    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots)
+    runner = await verified_runner(govapi, domain, ValidateFileComplaintForm(), "file_complaint_form")
     await runner.say("민원 하나 넣으려고요", intent="file_complaint")
     assert runner.asking == "complaint_text"
     await runner.say("아니 근데 뭘 이렇게 많이 물어봐요 ㅡㅡ", intent="out_of_scope", confidence=0.97)
@@ -821,8 +781,7 @@ async def test_back_to_a_paused_payment_with_the_way_to_pay_in_the_same_words_go
 
 async def test_keeping_the_address_and_changing_the_date_at_the_summary_changes_only_the_date(
         govapi, actions_on_govapi, domain):
-    sender, slots = await verified_slots(govapi, domain)
-    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots)
+    runner = await verified_runner(govapi, domain, ValidateChangeAddressForm(), "change_address_form")
     await runner.say("역삼로 25로 오늘 이사했어요, 저 혼자요", intent="change_address")
     if runner.asking == "address_id":
         await runner.say("1")
@@ -856,9 +815,7 @@ async def test_a_birth_date_taken_back_in_the_same_message_sends_the_code_for_th
 
 
 async def test_an_address_taken_back_in_the_same_message_moves_to_the_one_said_last(govapi, actions_on_govapi, domain):
-    sender, slots = await verified_slots(govapi, domain, language="en")
-    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots,
-                        language="en")
+    runner = await verified_runner(govapi, domain, ValidateChangeAddressForm(), "change_address_form", "en")
     await runner.say("i moved", intent="change_address")
     await runner.say("210 Teheran-ro no wait sorry 12 Teheran-ro")
     assert runner.slots["new_address"] == "12 Teheran-ro" and runner.asking == "effective_date"
@@ -866,8 +823,7 @@ async def test_an_address_taken_back_in_the_same_message_moves_to_the_one_said_l
 
 
 async def test_a_move_in_day_put_right_by_its_number_alone_keeps_the_month(govapi, actions_on_govapi, domain):
-    sender, slots = await verified_slots(govapi, domain)
-    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots)
+    runner = await verified_runner(govapi, domain, ValidateChangeAddressForm(), "change_address_form")
     await runner.say("이사했어요", intent="change_address")
     await runner.say("테헤란로 12")
     assert runner.asking == "effective_date"
@@ -879,8 +835,7 @@ async def test_a_move_in_day_put_right_by_its_number_alone_keeps_the_month(govap
 
 
 async def test_a_place_whose_number_is_put_right_keeps_its_road(govapi, actions_on_govapi, domain):
-    sender, slots = await verified_slots(govapi, domain)
-    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots)
+    runner = await verified_runner(govapi, domain, ValidateFileComplaintForm(), "file_complaint_form")
     await runner.say("가로등이 꺼졌어요", intent="file_complaint")
     await runner.say("네", intent="affirm")
     await runner.say("테헤란로 210")
@@ -940,8 +895,7 @@ async def test_a_question_about_the_agencies_after_a_filed_move_answers_it_and_f
 
 async def test_the_place_and_no_photo_in_one_message_take_both_and_the_photo_is_not_in_the_place(
         govapi, actions_on_govapi, domain):
-    sender, slots = await verified_slots(govapi, domain)
-    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots)
+    runner = await verified_runner(govapi, domain, ValidateFileComplaintForm(), "file_complaint_form")
     await runner.say("음식물 쓰레기통이 넘쳐서 냄새가 나요", intent="file_complaint")
     await runner.say("네", intent="affirm")
     assert runner.asking == "complaint_place"
@@ -954,8 +908,7 @@ async def test_the_place_and_no_photo_in_one_message_take_both_and_the_photo_is_
                                   "hmm actually the alley is private property, so let's drop this complaint"],
                          ids=["konglish", "english"])
 async def test_dropping_a_complaint_in_loan_words_or_plain_english_stops_it(govapi, actions_on_govapi, domain, said):
-    sender, slots = await verified_slots(govapi, domain)
-    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots)
+    runner = await verified_runner(govapi, domain, ValidateFileComplaintForm(), "file_complaint_form")
     await runner.say("가로등이 꺼졌어요", intent="file_complaint")
     await runner.say("네", intent="affirm")
     assert runner.asking == "complaint_place"
@@ -975,9 +928,7 @@ async def test_a_move_in_day_only_roughly_remembered_is_asked_exactly_not_declin
 
 async def test_a_building_number_said_in_words_finds_the_address_and_the_rest_is_taken(govapi, actions_on_govapi,
                                                                                       domain):
-    sender, slots = await verified_slots(govapi, domain, language="en")
-    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots,
-                        language="en")
+    runner = await verified_runner(govapi, domain, ValidateChangeAddressForm(), "change_address_form", "en")
     await runner.say("we moved", intent="change_address")
     await runner.say("number twelve, Teheran-ro in Gangnam. we moved in today and my whole family came with me")
     assert runner.slots["address_id"] and "12 Teheran-ro" in str(runner.slots["address_label"])
@@ -1013,9 +964,7 @@ async def test_a_question_at_the_complaint_summary_beside_a_remark_files_nothing
 ], ids=["ko", "en"])
 async def test_asking_at_the_move_summary_whether_the_agencies_are_told_answers_and_keeps_the_summary(
         govapi, actions_on_govapi, domain, language, said, told):
-    sender, slots = await verified_slots(govapi, domain, language=language)
-    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots,
-                        language=language)
+    runner = await verified_runner(govapi, domain, ValidateChangeAddressForm(), "change_address_form", language)
     await runner.say("이사했어요" if language == "ko" else "i moved", intent="change_address")
     await runner.say("테헤란로 12")
     await runner.say("오늘" if language == "ko" else "today")
@@ -1039,8 +988,7 @@ async def test_wondering_about_a_person_then_taking_it_back_goes_on_with_the_bir
 
 async def test_a_place_doubted_and_put_right_by_its_number_keeps_the_road_and_the_landmark(
         govapi, actions_on_govapi, domain):
-    sender, slots = await verified_slots(govapi, domain)
-    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots)
+    runner = await verified_runner(govapi, domain, ValidateFileComplaintForm(), "file_complaint_form")
     await runner.say("가로등이 꺼졌어요", intent="file_complaint")
     await runner.say("네", intent="affirm")
     await runner.say("테헤란로 210였나… 아 아니다 12이에요 편의점 앞")
@@ -1071,9 +1019,7 @@ async def test_asking_whether_a_fine_can_be_disputed_at_the_payment_summary_answ
 
 async def test_the_category_the_place_and_no_photo_in_one_message_go_to_the_summary(govapi, actions_on_govapi,
                                                                                     domain):
-    sender, slots = await verified_slots(govapi, domain, language="en")
-    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots,
-                        language="en")
+    runner = await verified_runner(govapi, domain, ValidateFileComplaintForm(), "file_complaint_form", "en")
     await runner.say("the construction site next door starts drilling at 6am every single day", intent="file_complaint")
     assert runner.asking == "complaint_category"
     await runner.say("yes it's noise. it's at 12 Teheran-ro and no, I don't have a photo", intent="affirm")
@@ -1094,8 +1040,7 @@ async def test_asking_to_change_the_date_at_the_summary_beside_a_reason_asks_the
 
 async def test_a_late_fee_question_at_the_fines_is_answered_and_a_bare_da_chooses_them_all(govapi, actions_on_govapi,
                                                                                           domain):
-    sender, slots = await verified_slots(govapi, domain)
-    runner = FormRunner(ValidatePayFineForm(), "pay_fine_form", domain, sender=sender, slots=slots)
+    runner = await verified_runner(govapi, domain, ValidatePayFineForm(), "pay_fine_form")
     await runner.say("과태료 내려구 하는데요", intent="pay_fine")
     assert runner.asking == "fine_ids"
     await runner.say("가산금 붙은거에요?", intent="pay_fine", confidence=0.64)
@@ -1243,8 +1188,7 @@ async def test_the_card_wanted_instead_of_the_bank_transfer_at_the_summary_is_th
 
 
 async def test_a_date_said_right_after_the_address_is_the_move_in_date(govapi, actions_on_govapi, domain):
-    sender, slots = await verified_slots(govapi, domain)
-    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots)
+    runner = await verified_runner(govapi, domain, ValidateChangeAddressForm(), "change_address_form")
     await runner.say("전입신고 해야함", intent="change_address")
     await runner.say("역삼로 25 내일요")
     assert runner.slots["effective_date"] == (now_local().date() + timedelta(days=1)).isoformat()
@@ -1306,8 +1250,7 @@ async def test_a_birthday_in_the_first_sms_is_not_asked_again(govapi, actions_on
 
 
 async def test_a_stray_line_with_a_percentage_chooses_no_category(govapi, actions_on_govapi, domain):
-    sender, slots = await verified_slots(govapi, domain)
-    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots)
+    runner = await verified_runner(govapi, domain, ValidateFileComplaintForm(), "file_complaint_form")
     await runner.say("테헤란로 12 앞에 차들이 맨날 인도에 올라와서 주차해요", intent="file_complaint")
     assert runner.asking == "complaint_category"
     await runner.say("아 배터리 10프로 남았네", intent="out_of_scope", confidence=0.9)
@@ -1388,8 +1331,7 @@ async def test_a_request_for_a_person_taken_back_before_any_answer_goes_on_at_it
 async def test_by_when_a_move_must_be_reported_is_answered_at_the_date_question_and_nothing_switches(
         govapi, actions_on_govapi, domain):
     # "late reports can be fined" names a fine: no switch to paying one
-    sender, slots = await verified_slots(govapi, domain)
-    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots)
+    runner = await verified_runner(govapi, domain, ValidateChangeAddressForm(), "change_address_form")
     await runner.say("이사했어요", intent="change_address")
     await runner.say("테헤란로 12")
     assert runner.asking == "effective_date"
@@ -1446,9 +1388,7 @@ async def test_another_way_asked_for_as_a_question_at_the_summary_changes_the_wa
 
 async def test_a_suggestion_announced_then_told_at_the_category_question_keeps_what_it_is(
         govapi, actions_on_govapi, domain):
-    sender, slots = await verified_slots(govapi, domain, language="en")
-    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots,
-                        language="en")
+    runner = await verified_runner(govapi, domain, ValidateFileComplaintForm(), "file_complaint_form", "en")
     await runner.say("I have a suggestion for the neighbourhood, can I send it here? 🙏", intent="file_complaint")
     assert runner.asking == "complaint_text"
     await runner.say("It would be great to have a shade tent at the crosswalk by the elementary school, the kids "
@@ -1457,9 +1397,7 @@ async def test_a_suggestion_announced_then_told_at_the_category_question_keeps_w
 
 
 async def test_more_said_at_the_category_question_with_every_in_it_is_still_added(govapi, actions_on_govapi, domain):
-    sender, slots = await verified_slots(govapi, domain, language="en")
-    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots,
-                        language="en")
+    runner = await verified_runner(govapi, domain, ValidateFileComplaintForm(), "file_complaint_form", "en")
     await runner.say("the streetlight on my street is out", intent="file_complaint")
     assert runner.asking == "complaint_category"
     await runner.say("it goes dark every evening and the whole block is pitch black after 8pm")
@@ -1467,8 +1405,7 @@ async def test_more_said_at_the_category_question_with_every_in_it_is_still_adde
 
 
 async def test_a_building_number_typed_at_the_address_list_picks_that_address(govapi, actions_on_govapi, domain):
-    sender, slots = await verified_slots(govapi, domain)
-    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots)
+    runner = await verified_runner(govapi, domain, ValidateChangeAddressForm(), "change_address_form")
     await runner.say("전입신고요", intent="change_address")
     await runner.say("해운대 달맞이길")
     assert runner.asking == "address_id"
@@ -1484,26 +1421,20 @@ async def test_a_building_number_typed_at_the_address_list_picks_that_address(go
                                                    ("Mapo-gu", "en", "Which road in Mapo-gu?")])
 async def test_a_district_alone_at_the_address_question_asks_where_in_it(govapi, actions_on_govapi, domain,
                                                                           said, language, shown):
-    sender, slots = await verified_slots(govapi, domain, language=language)
-    runner = FormRunner(ValidateChangeAddressForm(), "change_address_form", domain, sender=sender, slots=slots,
-                        language=language)
+    runner = await verified_runner(govapi, domain, ValidateChangeAddressForm(), "change_address_form", language)
     await runner.say("전입신고요" if language == "ko" else "I moved", intent="change_address")
     await runner.say(said)
     assert shown in texts_of(runner.messages) and runner.asking == "new_address"
 
 
 async def test_a_problem_told_before_can_i_report_it_here_is_the_description(govapi, actions_on_govapi, domain):
-    sender, slots = await verified_slots(govapi, domain, language="en")
-    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots,
-                        language="en")
+    runner = await verified_runner(govapi, domain, ValidateFileComplaintForm(), "file_complaint_form", "en")
     await runner.say("there's a massive pothole near the bus stop, can I report it here?", intent="file_complaint")
     assert "massive pothole" in runner.slots["complaint_text"] and runner.asking == "complaint_category"
 
 
 async def test_a_proposal_put_as_a_question_at_the_category_question_is_added_whole(govapi, actions_on_govapi, domain):
-    sender, slots = await verified_slots(govapi, domain, language="en")
-    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots,
-                        language="en")
+    runner = await verified_runner(govapi, domain, ValidateFileComplaintForm(), "file_complaint_form", "en")
     await runner.say("Hello, I'd like to make a suggestion to the district office", intent="file_complaint")
     await runner.say("Could you put a sunshade at the crosswalk in front of the elementary school? The kids wait in "
                      "the sun every afternoon")
@@ -1513,9 +1444,7 @@ async def test_a_proposal_put_as_a_question_at_the_category_question_is_added_wh
 
 async def test_a_proposal_naming_a_bus_stop_stays_a_proposal(govapi, actions_on_govapi, domain):
     # "Is this about 'Proposal'?" answered with the proposal itself: the bus stop in it is no "public transport"
-    sender, slots = await verified_slots(govapi, domain, language="en")
-    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots,
-                        language="en")
+    runner = await verified_runner(govapi, domain, ValidateFileComplaintForm(), "file_complaint_form", "en")
     await runner.say("I'd like to make a suggestion for the neighbourhood", intent="file_complaint")
     if runner.asking == "complaint_text":
         await runner.say("a suggestion")
@@ -1526,9 +1455,7 @@ async def test_a_proposal_naming_a_bus_stop_stays_a_proposal(govapi, actions_on_
 
 @pytest.mark.parametrize("question", ["what are the options?", "어떤 종류가 있어요?"])
 async def test_asking_for_the_categories_is_not_an_answer(govapi, actions_on_govapi, domain, question):
-    sender, slots = await verified_slots(govapi, domain, language="en")
-    runner = FormRunner(ValidateFileComplaintForm(), "file_complaint_form", domain, sender=sender, slots=slots,
-                        language="en")
+    runner = await verified_runner(govapi, domain, ValidateFileComplaintForm(), "file_complaint_form", "en")
     await runner.say("I want to complain about dog poop everywhere in the park, nobody cleans up after their dogs",
                      intent="file_complaint")
     assert runner.asking == "complaint_category"

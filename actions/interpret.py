@@ -92,10 +92,13 @@ _PERSON = re.compile(
     re.IGNORECASE)
 # Asking for one, not telling about one.
 _ASKS_PERSON = re.compile(r"((can|could|may) i (just |please )?(talk|speak|chat)|i('d| would)? (like|want|need) to (talk|speak)|"
+                          # "Honestly I'd rather explain it to a real person"
+                          r"\b(rather|prefer to|want to|like to|need to) (explain|tell|talk|speak|discuss)( (it|this|that|all this))? "
+                          r"(to|with) (a|an|the|some) ?(real |actual |live )?(person|human|agent|one|body|staff)\b|"
                           r"let me (talk|speak)|connect me|put me through|상담원\s*(연결|바꿔)|"
                           r"is there (someone|anyone|a (real )?person|a human) (i|we) (can|could) (talk|speak)|"
                           r"(put|pass|transfer|hand) me (over )?to (a|an|the) (human|person|agent|operator)|"
-                          r"(사람|직원|상담원|담당자|공무원|상담사)(분)?(이랑|하고|과|와|한테|에게)?\s*(직접\s*)?(얘기|이야기|통화|대화|상담)\s*"
+                          r"(사람|직원|상담원|담당자|공무원|상담사)(분)?(이랑|하고|과|와|한테|에게)?\s*(직접\s*)?(얘기|이야기|통화|대화|상담|설명)\s*"
                           r"(하고\s*싶|할래|할게|하게\s*해|하면\s*안\s*(될|돼)|할\s*수\s*(있|없)|하면\s*좋|하는\s*게\s*(낫|좋)|가능|좀\s*하))",
                           re.IGNORECASE)
 _CANCEL_WORDS = (r"(아니\s*|ㄴㄴ\s*|no,?\s*|nope,?\s*)?(안\s*해요?|취소(할게요|할래요|해\s*주세요|해요|요)?|그만(할게요|둘게요|할래요|하세요|해요|요)?|안\s*할래요?"
@@ -526,6 +529,9 @@ SERVICE_WORDS: Mapping[str, re.Pattern] = {
                                  re.IGNORECASE),
     "check_application_status": re.compile(r"(신청\s*(건|현황|상태|한\s*거)|처리\s*(현황|상황)|진행\s*(상황|현황)|접수\s*번호|"
                                            r"\bapplication\b|\bstatus\b|"
+                                           # typed in a hurry: "whats the staus on my aplication"
+                                           r"\b(staus|stauts|statsu|satus|aplication|applicaton|appliction|applcation|"
+                                           r"aplicaton|applicaiton)\b|"
                                            # a case number: an application, a complaint or a move-in report
                                            r"(?<![A-Za-z0-9])(AP|CP|MV)[\s-]?\d{4}[\s-]?\d{6}(?!\d))", re.IGNORECASE),
 }

@@ -501,6 +501,8 @@ class VerifiedFormValidation(FormValidationAction):
                 if reading.kind in (Kind.CORRECTION, Kind.EARLY) and reading.slot \
                         and self.accepts(reading.slot, clause, tracker):
                     return False  # the clause that held the corrected (or early) value
+                if reading.kind == Kind.CORRECTION and says_change(clause):
+                    return False  # "oh wait, wrong number, it's 247 …" at the photo question: "wrong number" is no "no"
                 if slot in CHOICE_SLOTS and _TYPED_VALUE.search(clause):
                     return False  # a date's or a phone's digits are no choice from a list
                 if slot not in VERIFY_SLOTS and (normalise_phone(clause) or parse_birth_date(clause)):

@@ -1475,3 +1475,25 @@ async def test_not_knowing_the_case_number_shows_the_citizens_applications(govap
     tracker = make_tracker(runner.slots, "dont know the number, just show me mine", sender=sender)
     events, messages = await run_action(ActionCheckStatus(), tracker, domain)
     assert re.search(r"AP-2026-\d{6}", texts_of(messages)) and "Case numbers look like" not in texts_of(messages)
+
+
+async def test_a_place_put_right_at_the_photo_question_leaves_the_photo_asked(govapi, actions_on_govapi, domain):
+    # "wrong number" in the correction is no "no photo"
+    runner = await verified_runner(govapi, domain, ValidateFileComplaintForm(), "file_complaint_form", "en")
+    await runner.say("the sidewalk tiles are cracked and lifted, my mom tripped on them yesterday",
+                     intent="file_complaint")
+    await runner.say("yes", intent="affirm")
+    await runner.say("274 Wausan-ro, Mapo")
+    assert runner.asking == "photo_id"
+    await runner.say("oh wait, wrong number, it's 247 Wausan-ro not 274")
+    assert "247 Wausan-ro" in str(runner.slots["complaint_place"]) and runner.slots.get("photo_id") is None
+    assert runner.asking == "photo_id"
+
+
+async def test_rather_explaining_it_to_a_real_person_at_the_description_gets_a_person(govapi, actions_on_govapi,
+                                                                                       domain):
+    runner = await verified_runner(govapi, domain, ValidateFileComplaintForm(), "file_complaint_form", "en")
+    await runner.say("I need to file a complaint", intent="file_complaint")
+    await runner.say("It's a bit complicated, it involves my downstairs neighbour and the building owner. Honestly "
+                     "I'd rather explain it to a real person", intent="file_complaint", confidence=0.5)
+    assert runner.slots["form_outcome"] == "person"

@@ -1130,3 +1130,8 @@ def test_a_formal_question_asking_to_do_another_service_first_switches():
             "그쪽부터 도와주시겠습니까?")
     reading = read(text, "new_address", MOVE_TASK, {}, "file_complaint", 0.9, services=("change_address",))
     assert reading.kind == Kind.SWITCH and reading.switch_to == "file_complaint"
+
+
+def test_a_hurried_status_request_with_typos_names_the_status_service():
+    from actions.interpret import services_named
+    assert services_named("hi whats the staus on my aplication") == ["check_application_status"]

@@ -20,6 +20,7 @@ import base64
 import dataclasses
 import hashlib
 import hmac
+import json
 import random
 import re
 import time
@@ -512,11 +513,16 @@ class WebChat(Channel):
     async def _post(self, path: str, body: dict[str, Any]) -> list[Msg]:
         headers = {"Cookie": f"minwon_webchat={self.cookie}"} if self.cookie else {}
         async with self.http.post(self.ep.public + path, json=body, headers=headers) as r:
-            data = await r.json(content_type=None)
-            if r.status != 200:
-                raise TurnError(f"web chat {r.status} {data.get('code') if isinstance(data, dict) else ''}")
+            raw = await r.text()
+            if r.status != 200:  # the edge's JSON refusal, or the load balancer's own page (504: no answer in time)
+                code = raw[:200].split('"code": "', 1)[-1].split('"', 1)[0] if '"code"' in raw else ""
+                raise TurnError(f"web chat {r.status} {code}".rstrip())
             if "minwon_webchat" in r.cookies:
                 self.cookie = r.cookies["minwon_webchat"].value
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            raise TurnError("web chat: an answer that is not JSON") from None
         return [Msg(m.get("text") or "", [Button(b.get("title", ""), b.get("token", ""), b.get("url", ""))
                                           for b in m.get("buttons") or []]) for m in data.get("messages", [])]
 
@@ -789,11 +795,10 @@ class Desk:
                         if r.status != 200:
                             continue  # the other agent took it
                     text = "상담원입니다. 도와드릴게요." if item.get("language") == "ko" else "Hello, an agent here. Let me help."
-                    for path, body in (("reply", {"text": text}), ("close", {"survey": False})):
-                        async with http.post(f"{self.console}/api/handoffs/{item['id']}/{path}", json=body,
-                                             headers=headers) as r:
-                            if r.status != 200:
-                                self.failures[path] = self.failures.get(path, 0) + 1
+                    await self._post(http, item["id"], "reply", {"text": text}, headers, tries=1)
+                    # Closing hands the conversation back to Rasa first; when Rasa does not answer in time the
+                    # console says so (502) and the handoff stays open: the agent presses close again.
+                    await self._post(http, item["id"], "close", {"survey": False}, headers, tries=6)
                     self.handled += 1
             except (TimeoutError, aiohttp.ClientError, KeyError, ValueError) as error:
                 self.failures[type(error).__name__] = self.failures.get(type(error).__name__, 0) + 1
@@ -801,6 +806,17 @@ class Desk:
                 await asyncio.wait_for(stop.wait(), 0.5)
             except TimeoutError:
                 pass
+
+    async def _post(self, http: aiohttp.ClientSession, handoff: str, path: str, body: dict[str, Any],
+                    headers: dict[str, str], tries: int) -> None:
+        for attempt in range(tries):
+            async with http.post(f"{self.console}/api/handoffs/{handoff}/{path}", json=body, headers=headers) as r:
+                await r.read()
+                if r.status == 200:
+                    return
+            self.failures[f"{path} {r.status}"] = self.failures.get(f"{path} {r.status}", 0) + 1
+            if attempt + 1 < tries:
+                await asyncio.sleep(2)
 
     async def close(self) -> None:
         for http, _ in self.agents:
@@ -889,11 +905,14 @@ class Runner:
         except TurnError as error:
             j.outcome, j.reason, j.finished = "failed", str(error), time.monotonic()
             self.results.error(str(error))
-        except (TimeoutError, aiohttp.ClientError) as error:
+        except (TimeoutError, aiohttp.ClientError, ValueError, KeyError) as error:  # no answer, or not one we read
             j.outcome, j.reason, j.finished = "failed", type(error).__name__, time.monotonic()
             self.results.error(f"{plan.channel} {type(error).__name__}")
         except Cut:
             j.outcome = "cut"
+        except Exception as error:  # noqa: BLE001 - counted and shown, never a crash that loses the run's figures
+            j.outcome, j.reason, j.finished = "failed", f"harness {type(error).__name__}: {error}", time.monotonic()
+            self.results.error(f"harness {type(error).__name__}")
 
     async def turn(self, j: Journey, chan: Channel, text: str, press: str | None, kind: str, pacer: Pacer,
                    stop_at: float) -> Reading:
@@ -1062,7 +1081,8 @@ def report(label: str, results: Results, load_started: float, duration: float, p
     waits = [j.handoff_wait for j in results.journeys if j.handoff_wait is not None]
     receipts = [j.receipt_wait for j in results.journeys if j.receipt_wait is not None]
     lines.append(f"[{label}] handoffs taken and handed back by the desk: {desk.handled} (wait p50 "
-                 f"{pick(waits, .5) if waits else 0:.1f} s){'; desk errors ' + str(desk.failures) if desk.failures else ''}"
+                 f"{pick(waits, .5) if waits else 0:.1f} s)"
+                 f"{'; refused desk requests (each retried) ' + str(desk.failures) if desk.failures else ''}"
                  f"; receipts back in the conversation after paying: p50 {pick(receipts, .5) if receipts else 0:.2f} s"
                  + (f"; {results.no_citizen} times no seeded citizen was free for the task" if results.no_citizen else ""))
     return lines

@@ -101,6 +101,7 @@ class Stack:
     standins: str
     ready_urls: list[str]
     label: str
+    env: dict[str, str]  # the environment of the stack's processes
     db_tag: str | None = None  # the run's PostgreSQL databases are named <db_tag>_*
 
     def start(self) -> None:
@@ -326,9 +327,10 @@ def peak_memory(pids: list[int]) -> dict[str, float]:
     return peaks
 
 
-def _cpu_of(pid: int) -> float | None:
+def _cpu_of(pid: int, thread: int | None = None) -> float | None:
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        path = f"/proc/{pid}/task/{thread}/stat" if thread else f"/proc/{pid}/stat"
+        fields = Path(path).read_text().rsplit(")", 1)[1].split()
     except OSError:
         return None
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -336,7 +338,9 @@ def _cpu_of(pid: int) -> float | None:
 
 def cpu_seconds(pids: list[int], db_tag: str | None = None) -> dict[str, float]:
     """CPU time used so far (user + system, s) per process of the stack (labels of peak_memory), the run's
-    PostgreSQL backends summed per database, and the Redis server."""
+    PostgreSQL backends summed per database, and the Redis server. A Rasa process's main thread is also given on
+    its own ("<label> main thread"): what its other threads use is native work outside Python's (numpy's OpenBLAS
+    pool, TensorFlow's, the tracker store's pool), which a Python profiler sampling the GIL does not see."""
     used: dict[str, float] = {}
     for pid in pids:
         label = process_label(pid)
@@ -344,7 +348,11 @@ def cpu_seconds(pids: list[int], db_tag: str | None = None) -> dict[str, float]:
             continue
         cpu = _cpu_of(pid)
         if cpu is not None:
-            used[label if label not in used else f"{label}#{pid}"] = cpu
+            key = label if label not in used else f"{label}#{pid}"
+            used[key] = cpu
+            main = _cpu_of(pid, thread=pid) if label.startswith("rasa") else None
+            if main is not None:
+                used[f"{key} main thread"] = main
     for pid, label in postgres_backends(db_tag).items():
         cpu = _cpu_of(pid)
         if cpu is not None:
@@ -540,9 +548,15 @@ def cpu_lines(label: str, cpu: dict[str, float], turns: int) -> list[str]:
     out of the total)."""
     if not turns:
         return []
-    own = {k: v for k, v in cpu.items() if not k.startswith(("redis", "standins"))}
-    return [f"[{label}] CPU per turn: " + ", ".join(f"{k} {v * 1000 / turns:.1f} ms" for k, v in sorted(cpu.items())
-                                                  if v > 0)
+    own = {k: v for k, v in cpu.items() if not k.startswith(("redis", "standins")) and not k.endswith("main thread")}
+
+    def shown(key: str, value: float) -> str:
+        main = cpu.get(f"{key} main thread")
+        return f"{key} {value * 1000 / turns:.1f} ms" + (
+            f" (main thread {main * 1000 / turns:.1f}, other threads {(value - main) * 1000 / turns:.1f})"
+            if main is not None else "")
+    return [f"[{label}] CPU per turn: " + ", ".join(shown(k, v) for k, v in sorted(cpu.items())
+                                                  if v > 0 and not k.endswith("main thread"))
             + f"; stack {sum(own.values()) * 1000 / turns:.1f} ms (without the stand-ins and the shared Redis server)"]
 
 
@@ -598,6 +612,8 @@ async def measure(stack: Stack, args: argparse.Namespace) -> str:
         lat = results.latencies
         in_window = sum(1 for t in results.done_at if t <= load_started + args.duration)
         offered = f", offering {args.rate:.0f} messages/s" if args.rate else ", each sending as soon as answered"
+        if args.env:
+            offered += f", with {' '.join(args.env)} (not a production setting)"
         lines = [f"[{stack.label}] openings only: {args.citizens} concurrent citizens{offered} for {args.duration:.0f} s: "
                  f"{in_window / args.duration:.1f} completed turns/s ({len(lat)} turns in all), errors "
                  f"{sum(results.errors.values())}" + (f" {dict(sorted(results.errors.items()))}" if results.errors else "")]
@@ -608,7 +624,9 @@ async def measure(stack: Stack, args: argparse.Namespace) -> str:
         lines += cpu_lines(stack.label, cpu, len(lat))
         return "\n".join(lines)
     offered = f"offering {args.rate:.0f} messages/s" if args.rate else "each sending as soon as answered"
-    lines = [f"[{stack.label}] whole journeys: {args.citizens} concurrent citizens {offered} for {args.duration:.0f} s"]
+    setting = f", with {' '.join(args.env)} (not a production setting)" if args.env else ""
+    lines = [f"[{stack.label}] whole journeys: {args.citizens} concurrent citizens {offered} for {args.duration:.0f} s"
+             + setting]
     lines += journeys.report(stack.label, jresults, load_started, args.duration, problems, desk)
     lines.append(memory_line)
     lines += cpu_lines(stack.label, cpu, len(jresults.turns))
@@ -641,6 +659,9 @@ def main() -> int:
     parser.add_argument("--only", default="prod2,prod1,stock", help="comma-separated runs: prod2, prod1, stock")
     parser.add_argument("--seed", type=int, default=20261207, help="the journeys' random choices")
     parser.add_argument("--transcripts", type=int, default=3, help="print the end of this many failed journeys")
+    parser.add_argument("--env", action="append", default=[], metavar="KEY=VALUE",
+                        help="set in every process of the stacks, to measure a setting production does not have "
+                             "(e.g. OPENBLAS_NUM_THREADS=1); printed with the figures")
     parser.add_argument("--py-spy", metavar="PATH", help="py-spy to sample Rasa, the action servers, govapi, the edges "
                         "and the notifier with during the load (bench/cpu_profile.py)")
     args = parser.parse_args()
@@ -648,8 +669,13 @@ def main() -> int:
     if not model.exists():
         print(f"bench/load.py: no model at {model} (make train)", file=sys.stderr)
         return 1
-    stacks = {"prod2": lambda: ProdStack(model, 2), "prod1": lambda: ProdStack(model, 1),
-              "stock": lambda: StockStack(Path(args.stock_model) if args.stock_model else model)}
+    extra = dict(kv.split("=", 1) for kv in args.env)
+
+    def with_env(stack: Stack) -> Stack:
+        stack.env.update(extra)
+        return stack
+    stacks = {"prod2": lambda: with_env(ProdStack(model, 2)), "prod1": lambda: with_env(ProdStack(model, 1)),
+              "stock": lambda: with_env(StockStack(Path(args.stock_model) if args.stock_model else model))}
     if "stock" in args.only and not args.stock_model:
         print("bench/load.py: stock run uses our model with the stock runtime (no --stock-model given)", flush=True)
     for name in args.only.split(","):

@@ -22,13 +22,14 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 PIP_NOISE := ^WARNING: Location .* is ignored
 NLU_SOURCES := config.yml domain.yml minwon_core/language.py $(shell find domain data minwon_nlu -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) 2>/dev/null)
 
-.PHONY: help install run run-prod test train validate bench lock clean telegram-webhook
+.PHONY: help install run run-prod test train validate bench lock clean telegram-webhook catalogues
 
 help:
 	@echo "make run    install what is missing, train if needed, start everything (embedded defaults)"
 	@echo "make test   install what is missing and run every suite"
 	@echo "make bench  print the benchmark figures (ONLY=load|turns|channels|govapi|notify|desk|nlu|conversations)"
 	@echo "make run-prod  the production topology on this machine (needs haproxy and PostgreSQL)"
+	@echo "make catalogues  after a code change that adds or drops a text: extract, update the .po files, compile"
 
 # --- environments: re-created only when their pinned requirement file changes -----------------------
 $(VENV)/.installed: requirements/services.txt
@@ -47,6 +48,12 @@ install: $(VENV)/.installed $(RVENV)/.installed
 lock:
 	$(PY) -m pip install -q -r requirements/services.in && $(PY) -m pip freeze --exclude-editable > requirements/services.txt
 	$(RPY) -m pip install -q -r requirements/rasa.in && $(RPY) -m pip freeze --exclude-editable > requirements/rasa.txt
+
+# --- texts: the gettext catalogues in locale/ (minwon_core/catalogue.py; scripts/catalogues.py says each step) ---
+# pybabel extract -> locale/<domain>.pot, pybabel update -> the ko/en .po files, pybabel compile -> the .mo files
+# (committed: nothing is compiled by `make run`, the Dockerfiles or a clean clone's tests).
+catalogues: $(RVENV)/.installed
+	$(RPY) scripts/catalogues.py
 
 # --- the model: trained once, again only when its inputs change -----------------------------------------
 $(MODEL): $(RVENV)/.installed $(NLU_SOURCES)

@@ -20,7 +20,7 @@ from actions.dates import parse_date
 from actions.govapi_client import GovApiClient, Result, get_client
 from actions.interpret import AGENCY_QUESTION, CHOICE_NUMBER, Kind, Reading, asks, names_a_place, two_services
 from actions.parsing import NOT_ALL, means_all, means_none, parse_choices, spelled_numbers
-from actions.texts import pick, text
+from actions.texts import N_, pick, text
 from actions.verification import OUTCOME_NOTHING, OUTCOME_UNAVAILABLE, VerifiedFormValidation
 
 DAYS_BACK, DAYS_AHEAD = 30, 90  # govapi's window for a move-in report
@@ -383,7 +383,7 @@ class ActionAskAddressId(Action):
         lang = conv.language(tracker)
         options = tracker.get_slot("address_options") or []
         near = any(o.get("near") for o in options)
-        lines = [text("ask_address_near" if near else "ask_address_id", lang)] + [
+        lines = [text(N_("ask_address_near") if near else N_("ask_address_id"), lang)] + [
             f"{n}. {pick(o, lang)}" for n, o in enumerate(options, 1)]
         dispatcher.utter_message(text="\n".join(lines),
                                  buttons=[{"title": str(n), "payload": str(n)} for n in range(1, len(options) + 1)])

@@ -21,7 +21,7 @@ from actions.conversation import clear_form_slots
 from actions.govapi_client import ErrKind, get_client
 from actions.parsing import find_case_number
 from actions.subscriptions import offer_case
-from actions.texts import pick, text, won
+from actions.texts import N_, ntext, pick, text, won
 from actions.verification import OUTCOME_LIST, VerifiedFormValidation
 
 
@@ -128,7 +128,7 @@ def explain_case(case_type: str, case: Dict[str, Any], lang: str) -> List[str]:
             lines.append(text("status_late", lang, date=expected, office=contact))
     deadline = str(case.get("deadline") or "")[:10]
     if deadline and case.get("status") not in ("answered", "closed", "completed"):
-        key = "status_overdue" if past(deadline) else "status_deadline"
+        key = N_("status_overdue") if past(deadline) else N_("status_deadline")
         lines.append(text(key, lang, date=deadline, office=contact))
     if case_type == "payment" and case.get("receipt_number"):
         lines.append(text("payment_paid", lang, total=won(case.get("total")), paid_at=case.get("paid_at"),
@@ -212,8 +212,8 @@ async def list_applications(dispatcher: CollectingDispatcher, tracker: Tracker,
         more = bool(shown) and wants_rest(tracker)
     result = await get_client().my_applications(conv.citizen_token(tracker))
     if not result.ok:
-        dispatcher.utter_message(text=text("session_expired" if result.kind == ErrKind.UNAUTHORIZED
-                                           else "unavailable_read", lang))
+        dispatcher.utter_message(text=text(N_("session_expired") if result.kind == ErrKind.UNAUTHORIZED
+                                           else N_("unavailable_read"), lang))
         return []
     applications = by_relevance(result.value.get("applications") or [])
     if not applications:
@@ -227,13 +227,13 @@ async def list_applications(dispatcher: CollectingDispatcher, tracker: Tracker,
     page = remaining[:PAGE_SIZE.get(channel, DEFAULT_PAGE)]
     total, first = len(applications), len(applications) - len(remaining) + 1
     # One message, one line per application: SMS-friendly; details only where the citizen must act.
-    lines = [text("applications_header", lang, count=total) if first == 1 else
+    lines = [ntext("applications_header", lang, count=total) if first == 1 else
              text("applications_page", lang, total=total, first=first, last=first + len(page) - 1)]
     for app in page:
         lines += application_lines(app, lang, short=channel == "sms")
     left = len(remaining) - len(page)
     if left:
-        lines.append(text("list_more", lang, count=left))
+        lines.append(ntext("list_more", lang, count=left))
     dispatcher.utter_message(text="\n".join(lines))
     now_shown = (shown if more else []) + [str(a.get("number")) for a in page]
     events: List[EventType] = [SlotSet("listed_cases", {"kind": "applications", "shown": now_shown})]

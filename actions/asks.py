@@ -11,13 +11,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import conversation as conv
-from actions.texts import text
+from actions.texts import N_, text
 
 # slot -> catalogue key of its question
-QUESTIONS = {"phone": "ask_phone", "birth_date": "ask_birth_date", "otp_code": "ask_otp",
-             "case_number": "ask_case_number", "new_address": "ask_new_address",
-             "effective_date": "ask_effective_date", "complaint_text": "ask_complaint_text",
-             "complaint_place": "ask_complaint_place", "photo_id": "ask_photo_id"}
+QUESTIONS = {"phone": N_("ask_phone"), "birth_date": N_("ask_birth_date"), "otp_code": N_("ask_otp"),
+             "case_number": N_("ask_case_number"), "new_address": N_("ask_new_address"),
+             "effective_date": N_("ask_effective_date"), "complaint_text": N_("ask_complaint_text"),
+             "complaint_place": N_("ask_complaint_place"), "photo_id": N_("ask_photo_id")}
 
 
 class _Ask(Action, ABC):

@@ -11,7 +11,7 @@ from rasa_sdk.types import DomainDict
 from actions import conversation as conv
 from actions.conversation import clear_form_slots
 from actions.handoff import hand_off
-from actions.texts import TEXTS, text
+from actions.texts import N_, has_text, text
 from actions.interpret import SERVICE_FORMS, redoes
 from actions.paused_task import SERVICE_OF_FORM, last_form, pause
 from actions.verification import OUTCOME_CANCELLED, OUTCOME_LOCKED, OUTCOME_PERSON, OUTCOME_SWITCH
@@ -39,7 +39,7 @@ async def early_end(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optio
 
 def cancelled(dispatcher: CollectingDispatcher, tracker: Tracker, was_active: bool = True) -> List[EventType]:
     """Stop what is in progress: its answers go; a finished verification stays for the session."""
-    dispatcher.utter_message(text=text("cancelled" if was_active else "nothing_to_cancel", conv.language(tracker)))
+    dispatcher.utter_message(text=text(N_("cancelled") if was_active else N_("nothing_to_cancel"), conv.language(tracker)))
     partial = [] if conv.citizen_token(tracker) else [
         SlotSet(s, None) for s in _VERIFY_PARTIAL if tracker.get_slot(s)]
     return [ActiveLoop(None), SlotSet("requested_slot", None)] + clear_form_slots(tracker) + partial
@@ -85,7 +85,7 @@ def cancel_taken_back(tracker: Tracker) -> Optional[str]:
     said = [e for e in tracker.events if e.get("event") in ("user", "bot")]
     if len(said) < 2 or said[-1].get("event") != "user" or said[-2].get("event") != "bot":
         return None
-    if said[-2].get("text") not in {TEXTS["cancelled"]["ko"], TEXTS["cancelled"]["en"]}:
+    if said[-2].get("text") not in {text("cancelled", "ko"), text("cancelled", "en")}:
         return None
     form = last_form(tracker)
     return form if form in SERVICE_OF_FORM else None
@@ -119,7 +119,7 @@ class ActionHelp(Action):
         lang = conv.language(tracker)
         requested = tracker.get_slot("requested_slot")
         key = f"help_{requested}"
-        if (tracker.active_loop or {}).get("name") and key in TEXTS:
+        if (tracker.active_loop or {}).get("name") and has_text(key):
             dispatcher.utter_message(text=text(key, lang))
         else:
             dispatcher.utter_message(text=text("help_general", lang))

@@ -22,7 +22,7 @@ from actions.govapi_client import GovApiClient, Result, get_client
 from actions.interpret import (PLACE_WORDS, SERVICE_INTENTS, Kind, Reading, asks_about_options, names_a_place,
                                resumed_service, services_named)
 from actions.parsing import is_no, is_yes, match_label, means_none, parse_choices, without_rejected
-from actions.texts import pick, text
+from actions.texts import N_, pick, text
 from actions.turn_language import without_language_ask
 from actions.verification import CLAUSE, VerifiedFormValidation
 
@@ -529,7 +529,7 @@ class ActionAskComplaintConfirm(Action):
         dispatcher.utter_message(
             text=text("complaint_summary", lang, text=_short(tracker.get_slot("complaint_text") or ""), category=label,
                       place=place_words(tracker.get_slot("complaint_place"), lang),
-                      photo=text("photo_none" if photo in (None, "none") else "photo_attached", lang)),
+                      photo=text(N_("photo_none") if photo in (None, "none") else N_("photo_attached"), lang)),
             buttons=yes_no_buttons(lang))
         return []
 

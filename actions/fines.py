@@ -16,7 +16,7 @@ from actions.common import ask_what_to_change, early_end, then_offer_updates, ye
 from actions.conversation import clear_form_slots
 from actions.govapi_client import ErrKind, GovApiClient, Result, get_client
 from actions.parsing import is_yes, means_all, parse_choices, without_rejected
-from actions.texts import pick, text, won
+from actions.texts import N_, ntext, pick, text, won
 from actions.verification import OUTCOME_NOTHING, OUTCOME_UNAVAILABLE, VerifiedFormValidation
 
 _CARD = re.compile(r"(^\s*1\s*$|카드|링크|card|link|online|\bvisa\b|master\s*card|\bamex\b|\bcredit\b|\bdebit\b)",
@@ -116,7 +116,7 @@ def _names_amount(low: str, amount: Any) -> bool:
 
 def _late_key(option: Dict[str, Any]) -> str:
     """A tax in arrears gains 납부지연가산세, a fine 가산금 (docs/GLOSSARY.md)."""
-    return "tax_late" if str(option.get("kind") or "").endswith("tax_arrears") else "fine_late"
+    return N_("tax_late") if str(option.get("kind") or "").endswith("tax_arrears") else N_("fine_late")
 
 
 def chosen(tracker: Tracker) -> List[Dict[str, Any]]:
@@ -152,8 +152,8 @@ class ValidatePayFineForm(VerifiedFormValidation):
         lang = conv.language(tracker)
         result = await get_client().fines(conv.citizen_token(tracker), "unpaid")
         if not result.ok:
-            dispatcher.utter_message(text=text("session_expired" if result.kind == ErrKind.UNAUTHORIZED
-                                               else "unavailable_read", lang))
+            dispatcher.utter_message(text=text(N_("session_expired") if result.kind == ErrKind.UNAUTHORIZED
+                                               else N_("unavailable_read"), lang))
             return self.ended(OUTCOME_UNAVAILABLE)
         options = [_option(f) for f in result.value.get("fines") or [] if f.get("status", "unpaid") == "unpaid"]
         if not options:
@@ -238,7 +238,7 @@ class ActionAskPaymentMethod(Action):
         fines = chosen(tracker)
         total = sum(int(f.get("amount_due") or 0) for f in fines)
         dispatcher.utter_message(
-            text=text("ask_payment_method", lang, count=len(fines), total=won(total)),
+            text=ntext("ask_payment_method", lang, count=len(fines), total=won(total)),
             buttons=[{"title": text("method_card", lang), "payload": "1"},
                      {"title": text("method_account", lang), "payload": "2"}])
         return []
@@ -258,7 +258,7 @@ class ActionAskPaymentConfirm(Action):
         fines = chosen(tracker)
         total = sum(int(f.get("amount_due") or 0) for f in fines)
         names = ", ".join(f"{pick(f.get('kind_label'), lang)} {f.get('number') or ''}".strip() for f in fines)
-        method = text("method_name_" + str(tracker.get_slot("payment_method") or "card"), lang)
+        method = text(f"method_name_{tracker.get_slot('payment_method') or 'card'}", lang)
         dispatcher.utter_message(text=text("payment_summary", lang, fines=names, total=won(total), method=method),
                                  buttons=yes_no_buttons(lang))
         return []
@@ -316,8 +316,8 @@ async def check_payment(dispatcher: CollectingDispatcher, tracker: Tracker) -> L
     lang = conv.language(tracker)
     result = await get_client().my_payments(conv.citizen_token(tracker))
     if not result.ok:
-        dispatcher.utter_message(text=text("session_expired" if result.kind == ErrKind.UNAUTHORIZED
-                                           else "unavailable_read", lang))
+        dispatcher.utter_message(text=text(N_("session_expired") if result.kind == ErrKind.UNAUTHORIZED
+                                           else N_("unavailable_read"), lang))
         return []
     payments = result.value.get("payments") or []
     if not payments:

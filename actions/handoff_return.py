@@ -31,6 +31,7 @@ from rasa_sdk.types import DomainDict
 from actions.paused_task import forget_person_task
 from actions.settings import load_settings
 from actions.survey import is_decline, parse_score
+from actions.texts import text
 from actions.turn_language import language_update
 
 logger = logging.getLogger(__name__)
@@ -43,21 +44,7 @@ NOT_RESTORED = {"requested_slot", "citizen_token", "otp_code", "verification_id"
                 "pending_request", "subscription_offer"}
 
 
-TEXTS = {
-    "returned": {"ko": "상담원 상담이 끝났어요. 다시 챗봇이 도와드릴게요.",
-                 "en": "The agent has finished. I'm the assistant again."},
-    "ask_score": {"ko": "상담은 어떠셨나요? 1(나쁨)~5(좋음) 숫자로 답해주세요.",
-                  "en": "How was the agent's help? Reply 1 (poor) to 5 (great)."},
-    "thanks": {"ko": "평가해 주셔서 고마워요.", "en": "Thank you for your score."},
-    "skipped": {"ko": "평가는 건너뛸게요.", "en": "No score noted. That's fine."},
-    "resume_form": {"ko": "하던 일을 이어서 할게요.", "en": "Let's continue where we stopped."},
-    "what_next": {"ko": "더 도와드릴 일이 있을까요?", "en": "What else can I do for you?"},
-}
 SCORE_BUTTONS = [{"title": str(n), "payload": str(n)} for n in range(1, 6)]
-
-
-def say(key: str, language: str) -> str:
-    return TEXTS[key]["en" if language == "en" else "ko"]
 
 
 def language_before_trigger(tracker: Tracker) -> str:
@@ -123,10 +110,10 @@ def interrupted_form(events: List[Dict[str, Any]]) -> Tuple[Optional[str], Dict[
 def continue_after(dispatcher: CollectingDispatcher, resume: Optional[Dict[str, Any]], language: str) -> List[EventType]:
     """Back to the interrupted form with its answers so far, or ask what is next."""
     if resume and resume.get("form"):
-        dispatcher.utter_message(text=say("resume_form", language))
+        dispatcher.utter_message(text=text("handback_resume_form", language))
         restored = [SlotSet(name, value) for name, value in (resume.get("slots") or {}).items()]
         return restored + [SlotSet("handoff_resume", None), FollowupAction(resume["form"])]
-    dispatcher.utter_message(text=say("what_next", language))
+    dispatcher.utter_message(text=text("handback_what_next", language))
     return [SlotSet("handoff_resume", None)]
 
 
@@ -167,11 +154,11 @@ class ActionHandoffReturn(Action):
         form, slots = interrupted_form(tracker.events)
         resume = {"form": form, "slots": slots} if form else None
         language = language_before_trigger(tracker)
-        dispatcher.utter_message(text=say("returned", language))
+        dispatcher.utter_message(text=text("handback_returned", language))
         events: List[EventType] = [SlotSet("language", language), SlotSet("handoff_id", handoff_id),
                                    *forget_person_task(tracker)]
         if survey and handoff_id:
-            dispatcher.utter_message(text=say("ask_score", language), buttons=SCORE_BUTTONS)
+            dispatcher.utter_message(text=text("handback_ask_score", language), buttons=SCORE_BUTTONS)
             if (tracker.active_loop or {}).get("name"):  # taken over mid-form: the survey answer is not the form's
                 events += [ActiveLoop(None), SlotSet("requested_slot", None)]
             return events + [SlotSet("handoff_resume", resume), SlotSet("satisfaction_pending", True)]
@@ -192,8 +179,8 @@ class ActionRecordSatisfaction(Action):
         if score is not None:
             if handoff_id:
                 await report_score(handoff_id, score)
-            dispatcher.utter_message(text=say("thanks", language))
+            dispatcher.utter_message(text=text("handback_thanks", language))
         elif is_decline(said):
-            dispatcher.utter_message(text=say("skipped", language))
+            dispatcher.utter_message(text=text("handback_skipped", language))
         events: List[EventType] = [SlotSet("satisfaction_pending", None), SlotSet("handoff_id", None)]
         return events + continue_after(dispatcher, tracker.get_slot("handoff_resume"), language)

@@ -30,7 +30,7 @@ from actions import conversation as conv
 from actions.govapi_client import ErrKind, Result, get_client
 from actions.settings import load_settings
 from actions.subscriptions import follow_result
-from actions.texts import text
+from actions.texts import N_, text
 from actions.turn_language import is_system_turn, turn_start_updates
 
 logger = logging.getLogger(__name__)
@@ -98,7 +98,7 @@ def _explain(dispatcher: CollectingDispatcher, lang: str, result: Any) -> None:
         dispatcher.utter_message(text=text("session_expired", lang))
     elif result.code == "fine_not_payable":
         dispatcher.utter_message(text=text("fine_not_payable", lang))
-    elif result.code in ("same_address", "not_household_member"):
+    elif result.code in (N_("same_address"), N_("not_household_member")):
         dispatcher.utter_message(text=text(result.code, lang))
     elif result.code == "invalid_date":
         dispatcher.utter_message(text=text("date_out_of_range", lang))

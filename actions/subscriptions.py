@@ -30,7 +30,7 @@ from actions import conversation as conv
 from actions.govapi_client import get_client
 from actions.parsing import is_yes
 from actions.interpret import SERVICE_FORMS, resumed_service
-from actions.texts import text
+from actions.texts import N_, ntext, text
 from minwon_logs import outgoing_headers
 
 logger = logging.getLogger(__name__)
@@ -267,7 +267,7 @@ async def cancel_subscriptions(dispatcher: CollectingDispatcher, tracker: Tracke
     if not chosen:
         dispatcher.utter_message(text=text("no_subscriptions", lang))
     else:
-        dispatcher.utter_message(text=text("subscriptions_cancelled", lang, count=len(chosen)))
+        dispatcher.utter_message(text=ntext("subscriptions_cancelled", lang, count=len(chosen)))
     return []
 
 
@@ -378,7 +378,7 @@ class ActionSubscribeUpdates(Action):
             # A bare "네" after a service answer that offered nothing is no request to subscribe. After "I'll tell
             # you here when it is answered" it agrees: the follow stands.
             followed = _followable(tracker.get_slot("followed_case"))
-            dispatcher.utter_message(text=text("follow_confirmed" if followed else "subscription_hint",
+            dispatcher.utter_message(text=text(N_("follow_confirmed") if followed else N_("subscription_hint"),
                                                conv.language(tracker)))
             return [SlotSet("followed_case", None)] if followed else []
         return await subscribe(dispatcher, tracker)

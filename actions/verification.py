@@ -29,7 +29,7 @@ from actions.paused_task import SERVICE_OF_FORM, going_back_to, never_begun, pau
 from actions.parsing import (find_case_number, is_no, is_yes, keeps_as_is, means_all, negated, normalise_phone,
                              parse_birth_date, parse_otp,
                              phone_from_sender, wants_resend)
-from actions.texts import TEXTS, text
+from actions.texts import N_, has_text, text
 
 logger = logging.getLogger(__name__)
 
@@ -570,7 +570,7 @@ class VerifiedFormValidation(FormValidationAction):
             return self.ask_again(requested) + [queue(tracker, SERVICE_FORMS[service])]
         if reading.kind == Kind.QUESTION and (reading.value or "").startswith("faq:"):
             topic, service = (reading.value or "")[len("faq:"):], SERVICE_OF_FORM.get(self.form_name(), "")
-            key = f"faq_{topic}_{service}" if f"faq_{topic}_{service}" in TEXTS else f"faq_{topic}"
+            key = f"faq_{topic}_{service}" if has_text(f"faq_{topic}_{service}") else f"faq_{topic}"
             dispatcher.utter_message(text=text(key, lang))
             return self.ask_again(requested)
         if reading.kind == Kind.QUESTION and reading.value == "recall" and reading.slot:
@@ -581,20 +581,20 @@ class VerifiedFormValidation(FormValidationAction):
             # "Why do you need it?" is answered by why_<slot> where there is one; "what do I type?" by the step's help.
             # "이번 달 초쯤? 기억이 잘 안 나요" where a date is asked: vague_<slot> says what exactly is needed.
             key = f"{reading.value}_{requested}" if reading.value in ("why", "vague") \
-                and f"{reading.value}_{requested}" in TEXTS else f"help_{requested}"
-            key = {"agencies": "move_agencies", "appeal": "fine_appeal", "late": "fine_late_question",
-                   "privacy": "privacy_answer", "elsewhere": "not_ours"}.get(
+                and has_text(f"{reading.value}_{requested}") else f"help_{requested}"
+            key = {"agencies": N_("move_agencies"), "appeal": N_("fine_appeal"), "late": N_("fine_late_question"),
+                   "privacy": N_("privacy_answer"), "elsewhere": N_("not_ours")}.get(
                 reading.value or "", key)
-            dispatcher.utter_message(text=text(key if key in TEXTS else "help_general", lang))
+            dispatcher.utter_message(text=text(key if has_text(key) else "help_general", lang))
             return self.ask_again(requested)
         if reading.kind == Kind.STRAY and reading.value in ("wait", "verified"):
             # "take your time" / "you are verified already", then the question again
-            dispatcher.utter_message(text=text("wait_ok" if reading.value == "wait" else "already_verified", lang))
+            dispatcher.utter_message(text=text(N_("wait_ok") if reading.value == "wait" else N_("already_verified"), lang))
             return self.ask_again(requested)
         if reading.kind == Kind.STRAY:
             help_key = f"help_{requested}"
             dispatcher.utter_message(text=text("not_an_answer", lang) + " "
-                                     + text(help_key if help_key in TEXTS else "help_general", lang))
+                                     + text(help_key if has_text(help_key) else "help_general", lang))
             return self.ask_again(requested)
         return None
 

@@ -2,7 +2,7 @@
 
     .venv-rasa/bin/python bench/sms_segments.py [--rev GIT_REV] [--long]
 
-Renders each reply template of actions/texts.py, the domain's responses, the desk's messages and the
+Renders each reply template of the bot's catalogue (locale/*/LC_MESSAGES/actions.po), the domain's responses, the desk's messages and the
 notifier's messages with the values in tests/actions/text_samples.py (--long: the longest realistic values),
 plus a few whole turns as the actions send them (a rejected application's answer, a fines list, a payment
 link with the notification offer), and counts segments as the SMS connector sends them (GSM-7 160/153, else
@@ -14,11 +14,14 @@ Runs on the Rasa environment (actions/ needs tossi).
 from __future__ import annotations
 
 import argparse
+import atexit
 import math
 import re
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import types
 from pathlib import Path
 
@@ -27,7 +30,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "actions")]
 
-from minwon_core.segments import count_segments, to_gsm7_if_possible
+from minwon_core.segments import count_segments, to_gsm7_if_possible  # noqa: E402 (after the path)
 
 # Pieces other texts are built from (labels, buttons, fragments): not replies on their own.
 FRAGMENT = re.compile(r"^(intent_|service_|field_|method_name_|method_card|method_account|members_|photo_none|"
@@ -62,9 +65,40 @@ def _render(texts: types.ModuleType, key: str, lang: str, values: dict) -> str:
     return texts.text(key, lang, **values)
 
 
+def _use_catalogues(rev: str | None) -> None:
+    """Texts from gettext catalogues (locale/, since issue 16): at a revision, its committed .mo files."""
+    from minwon_core import catalogue
+    if rev is None:
+        catalogue.use_locale_dir(None)
+        return
+    listed = subprocess.run(["git", "ls-tree", "-r", "--name-only", rev, "locale"], cwd=ROOT, check=True,
+                            capture_output=True, text=True).stdout.split()
+    if not any(p.endswith(".mo") for p in listed):
+        catalogue.use_locale_dir(None)  # before the catalogues: the dicts at the revision, the samples from here
+        return
+    target = Path(tempfile.mkdtemp(prefix="sms-segments-"))
+    atexit.register(shutil.rmtree, target, ignore_errors=True)
+    for path in (p for p in listed if p.endswith(".mo")):
+        out = target / Path(path).relative_to("locale")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(subprocess.run(["git", "show", f"{rev}:{path}"], cwd=ROOT, check=True,
+                                       capture_output=True).stdout)
+    catalogue.use_locale_dir(target)
+
+
+def _keys(texts: types.ModuleType) -> list:
+    """Every key of the bot's texts: the TEXTS dict before issue 16's catalogues, the catalogue after. The hand-back
+    texts (handback_*, a dict of their own in actions/handoff_return.py before) stay out, so figures compare."""
+    if hasattr(texts, "TEXTS"):
+        return list(texts.TEXTS)
+    from minwon_core import catalogue
+    return sorted(k for k in catalogue.keys(texts.DOMAIN, "ko") if not k.startswith("handback_"))
+
+
 def replies(rev: str | None, long: bool) -> dict:
     """{lang: [(name, text, core)]} for every reply."""
     from text_samples import values as sample_values
+    _use_catalogues(rev)
     texts = _module("actions.texts", "actions/texts.py", rev)
     desk = _module("bot.desk.texts", "bot/desk/texts.py", rev)
     messages = _module("bot.notifier.messages", "bot/notifier/messages.py", rev)
@@ -74,7 +108,7 @@ def replies(rev: str | None, long: bool) -> dict:
     for lang in ("ko", "en"):
         values = sample_values(lang, long)
         values["late"] = texts.text("fine_late", lang).strip()
-        for key in texts.TEXTS:
+        for key in _keys(texts):
             if FRAGMENT.match(key):
                 continue
             out[lang].append((key, _render(texts, key, lang, values), key in CORE))

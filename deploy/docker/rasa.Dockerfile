@@ -10,6 +10,8 @@ COPY config.yml domain.yml ./
 COPY domain domain
 COPY actions actions
 COPY minwon_core minwon_core
+# The texts: gettext catalogues, compiled .mo files committed (minwon_core/catalogue.py)
+COPY locale locale
 COPY minwon_nlu minwon_nlu
 COPY minwon_rasa minwon_rasa
 COPY minwon_logs minwon_logs

@@ -15,10 +15,17 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.handoff_return import ActionHandoffReturn, ActionRecordSatisfaction, interrupted_form, say
+from actions.handoff_return import ActionHandoffReturn, ActionRecordSatisfaction, interrupted_form
 from actions.pending import ActionTurnStart
 from actions.survey import answers_survey, is_decline, parse_score
+from actions.texts import text
 from actions_testkit import free_port, make_tracker, run_action, slot_updates
+
+
+def say(key: str, language: str) -> str:
+    """The hand-back texts live in the catalogue under handback_<key>."""
+    return text(f"handback_{key}", language)
+
 
 ROOT = Path(__file__).resolve().parents[2]
 HANDOFF_TOKEN = "test-handoff-token"

@@ -154,8 +154,8 @@ def test_the_new_value_is_cut_out_of_the_sentence(text, slot, value):
 
 def test_every_answer_label_names_its_answer_so_the_what_to_change_buttons_work():
     from actions.interpret import SLOT_WORDS
-    from actions.texts import TEXTS
-    labels = {key[len("field_"):]: value for key, value in TEXTS.items() if key.startswith("field_")}
+    from actions.texts import BUILT_KEYS, text
+    labels = {key[len("field_"):]: {lang: text(key, lang) for lang in ("ko", "en")} for key in BUILT_KEYS["field_"]}
     assert set(SLOT_WORDS) <= set(labels)
     for slot, words in SLOT_WORDS.items():
         for lang in ("ko", "en"):

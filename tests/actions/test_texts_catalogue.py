@@ -1,22 +1,29 @@
-"""The citizen's words (actions/texts.py and the domain's responses): both languages, every placeholder filled
-with realistic, empty and long values, no "None", one voice (해요체), particles that fit the value, SMS-sized,
-and every text used by the code."""
+"""The citizen's words (the gettext catalogue locale/{ko,en}/LC_MESSAGES/actions.po and the domain's responses):
+both languages, every placeholder filled with realistic, empty and long values, no "None", one voice (해요체),
+particles that fit the value, SMS-sized; and the catalogue itself: every key the code names (as `pybabel extract`
+finds it) has a text in both languages, every text is used, plural entries have their forms, and each committed
+.mo is what Babel compiles from its .po."""
 from __future__ import annotations
 
+import importlib.util
+import io
 import math
 import re
 from pathlib import Path
 
 import pytest
 import yaml
+from babel.messages.pofile import write_po
 from text_samples import values
 
 from actions.particles import attach
 from actions.texts import (
+    BUILT_KEYS,
+    CONSTANTS,
+    DOMAIN,
     FALLBACKS,
     HELP_WORD,
     SMS_BUDGET,
-    TEXTS,
     EmptyValue,
     template_of,
     text,
@@ -26,6 +33,15 @@ ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER = re.compile(r"{(\w+)(?:\|\w+)?}")
 # Values the code always computes (a list's own numbers): a render without them is a bug, so text() refuses.
 MUST_GIVE = {"n", "first", "last", "total"}  # total: of a page; money totals are optional parts
+LANGS = ("ko", "en")
+
+_spec = importlib.util.spec_from_file_location("minwon_catalogues", ROOT / "scripts" / "catalogues.py")
+tools = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(tools)  # type: ignore[union-attr]
+PO = {lang: tools.read(DOMAIN, lang) for lang in LANGS}
+# key -> {lang: text, or a tuple of plural forms}: what the tests below read
+TEXTS = {m.id[0] if m.pluralizable else m.id: {lang: getattr(PO[lang].get(m.id), "string", None) for lang in LANGS}
+         for m in PO["ko"] if m.id}
 
 
 def segments(message: str) -> int:
@@ -36,11 +52,11 @@ def segments(message: str) -> int:
 
 def forms(key: str, lang: str) -> list:
     chosen = TEXTS[key][lang]
-    return list(chosen.values()) if isinstance(chosen, dict) else [chosen]
+    return list(chosen) if isinstance(chosen, tuple) else [chosen]
 
 
 def names(key: str, lang: str) -> set:
-    return {n for form in forms(key, lang) for n in PLACEHOLDER.findall(form)}
+    return {n for form in forms(key, lang) for n in PLACEHOLDER.findall(form)} - set(CONSTANTS)
 
 
 def domain_responses():
@@ -52,14 +68,15 @@ def domain_responses():
 
 # --- both languages, same placeholders -----------------------------------------------------------------------
 def test_every_text_has_korean_and_english_with_the_same_placeholders():
-    for key, entry in TEXTS.items():
-        assert set(entry) == {"ko", "en"}, key
-        for lang in ("ko", "en"):
+    assert set(TEXTS) == {m.id[0] if m.pluralizable else m.id for m in PO["en"] if m.id}, "ko and en keys differ"
+    for key in TEXTS:
+        for lang in LANGS:
             for form in forms(key, lang):
                 assert form.strip(), (key, lang)
-            if isinstance(entry[lang], dict):
-                assert set(entry[lang]) == {"one", "other"}, key
         assert names(key, "ko") == names(key, "en"), key
+        for lang in LANGS:  # a constant is the same value in both: no language may need it while the other does not
+            assert {n for f in forms(key, lang) for n in PLACEHOLDER.findall(f)} & set(CONSTANTS) == \
+                {n for f in forms(key, "ko") for n in PLACEHOLDER.findall(f)} & set(CONSTANTS), key
 
 
 def test_every_domain_response_has_korean_and_english():
@@ -92,7 +109,7 @@ def test_every_text_renders_cleanly_with_realistic_values(lang, long):
                 shown = str(given[name]) if name != "count" else str(count)
                 if name in ("seconds", "expires", "paid_at", "when", "quiet", "appeal", "count"):
                     continue
-                if lang == "en" and isinstance(TEXTS[key]["en"], dict) and count == 1:
+                if lang == "en" and isinstance(TEXTS[key]["en"], tuple) and count == 1:
                     continue
                 assert shown in rendered, (key, lang, name, rendered)
 
@@ -117,7 +134,7 @@ def test_each_placeholder_is_either_optional_everywhere_it_is_needed_or_has_a_fa
             for form in forms(key, lang):
                 outside = re.sub(r"\[[^\[\]]*\]", "", form)
                 for name in PLACEHOLDER.findall(outside):
-                    assert name in FALLBACKS or name in MUST_GIVE, (key, name)
+                    assert name in FALLBACKS or name in MUST_GIVE or name in CONSTANTS, (key, name)
 
 
 def test_timestamps_read_as_korean_time_never_iso():
@@ -266,7 +283,10 @@ def test_step_help_is_reachable_by_sms_under_a_word_the_carrier_does_not_take():
                 assert not quoted & carrier, (key, lang, quoted & carrier)
 
 
-# --- every key used, every used key there --------------------------------------------------------------------
+# --- the catalogue: every key the code names there, every entry used, plural forms, compiled .mo ----------------
+EXTRACTED = tools.extract(DOMAIN)  # key -> where the code names it (pybabel extract with the side's keywords)
+
+
 def _code() -> str:
     files = [p for p in (ROOT / "actions").glob("*.py") if p.name not in ("texts.py",)]
     return "\n".join(p.read_text(encoding="utf-8") for p in files)
@@ -278,25 +298,46 @@ def _domain_names() -> dict:
     return {"slots": slots, "intents": set(domain["intents"]) | {"list_applications", "check_payment"}}
 
 
-# Key families the code builds (f"field_{slot}"): the suffix must name something real.
+# What each family of keys built at run time (actions/texts.py BUILT_KEYS) is built from: the suffix must name it.
 FAMILIES = {"field_": "slots", "help_": "slots", "why_": "slots", "vague_": "slots", "intent_": "intents", "service_": "intents",
             "follow_": "case", "subscription_offer_": "case", "method_name_": "method", "faq_": "faq"}
 CASE_PREFIXES = {"AP", "CP", "MV", "PY", "FN"}
 METHODS = {"card", "virtual_account"}
-# Written for a caller change the lead makes (see the texts report): fines.py picks it for a tax in arrears.
-AWAITING_CALLER: set = set()
 
 
-def test_every_key_the_code_names_exists():
+def test_every_key_the_code_names_has_a_text_in_both_languages():
+    """A key in a text()/ntext() call or marked N_ that no catalogue holds, or holds without a text, fails here
+    (`make catalogues` adds it with an empty msgstr; write the text in both .po files)."""
+    for lang in LANGS:
+        missing = {key: where for key, where in EXTRACTED.items() if not (PO[lang].get(key) and PO[lang][key].string)}
+        assert not missing, (lang, missing)
+
+
+def test_every_text_in_the_catalogue_is_used_by_the_code():
+    """An entry no text()/ntext() call or N_ mark names is unused: drop it (`make catalogues`) or mark its key."""
+    unused = sorted(set(TEXTS) - set(EXTRACTED))
+    assert not unused, unused
+
+
+def test_a_key_chosen_at_run_time_is_marked_so_extraction_sees_it():
+    """text(f"field_{slot}") is invisible to pybabel: its family lists every member in BUILT_KEYS (marked N_), and each
+    member's suffix names something real."""
     code = _code()
-    named = {k for k in re.findall(r"text\(\s*\"(\w+)\"", code) if not k.endswith("_")}  # "method_name_" + ...
-    named |= {k for pair in re.findall(r"text\(\s*\"(\w+)\"\s+if\s[^\n]*?else\s+\"(\w+)\"", code) for k in pair}
-    named |= set(re.findall(r"\"(ask_\w+)\"", code)) & {k for k in named | set(TEXTS)}
     for prefix in re.findall(r"f\"(\w+_)\{", code):
         if prefix in ("action_ask_", "http_", "ActionAsk_"):
             continue
-        assert prefix in FAMILIES, f"code builds keys from {prefix!r}: add it to FAMILIES"
-    assert named <= set(TEXTS), sorted(named - set(TEXTS))
+        assert prefix in BUILT_KEYS, f"code builds keys from {prefix!r}: list the family in actions/texts.py BUILT_KEYS"
+    real = _domain_names()
+    for prefix, members in BUILT_KEYS.items():
+        kind = FAMILIES[prefix]
+        for key in members:
+            assert key.startswith(prefix) and key in EXTRACTED, (prefix, key)
+            suffix = key[len(prefix):]
+            assert (kind in ("slots", "intents") and suffix in real[kind]) or (kind == "case" and suffix in CASE_PREFIXES) \
+                or (kind == "method" and suffix in METHODS) or (kind == "faq" and _faq_key(suffix, real["intents"])), key
+    # a key made of two literals joined by a condition is read by pybabel as one glued key: it must not exist
+    glued = [key for key in EXTRACTED if key not in TEXTS and any(key.startswith(k) and key[len(k):] in TEXTS for k in TEXTS)]
+    assert not glued, f"mark each branch with N_: {glued}"
 
 
 def _faq_key(suffix: str, intents: set) -> bool:
@@ -307,23 +348,37 @@ def _faq_key(suffix: str, intents: set) -> bool:
     return topic in TASK_QUESTIONS and (not service or service in intents)
 
 
-def test_every_key_in_the_catalogue_is_used():
-    code = _code() + (ROOT / "domain" / "dialogue.yml").read_text(encoding="utf-8")
-    literals = set(re.findall(r"\"(\w+)\"", code))
-    real = _domain_names()
-    unused = []
-    for key in TEXTS:
-        if key in literals or key in AWAITING_CALLER:
-            continue
-        family = next((p for p in FAMILIES if key.startswith(p)), None)
-        suffix = key[len(family):] if family else ""
-        kind = FAMILIES.get(family or "")
-        if (kind in ("slots", "intents") and suffix in real[kind]) or (kind == "case" and suffix in CASE_PREFIXES) \
-                or (kind == "method" and suffix in METHODS) or (kind == "faq" and _faq_key(suffix, real["intents"])):
-            continue
-        unused.append(key)
-    assert not unused, unused
-    assert AWAITING_CALLER <= set(TEXTS)
+def test_plural_entries_have_their_forms_and_are_asked_for_as_plurals():
+    """Korean has one form (nplurals=1), English two; a plural entry is called with ntext() (so `pybabel update`
+    keeps it plural) and every form is written."""
+    assert PO["ko"].num_plurals == 1 and PO["ko"].plural_expr == "0"
+    assert PO["en"].num_plurals == 2 and PO["en"].plural_expr == "(n != 1)"
+    for lang in LANGS:
+        plural = {m.id[0] for m in PO[lang] if m.id and m.pluralizable}
+        assert plural == tools.plural_keys(DOMAIN), (lang, plural ^ tools.plural_keys(DOMAIN))
+        for m in PO[lang]:
+            if m.id and m.pluralizable:
+                assert len(m.string) == PO[lang].num_plurals and all(f.strip() for f in m.string), (lang, m.id)
+            if m.id:
+                assert not m.fuzzy, (lang, m.id)
+        assert not PO[lang].obsolete, (lang, list(PO[lang].obsolete))
+        assert not [e for m in PO[lang] for e in m.check(PO[lang])], lang
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_each_committed_mo_is_what_babel_compiles_from_its_po(lang):
+    assert tools.mo_path(DOMAIN, lang).read_bytes() == tools.compiled(DOMAIN, lang), \
+        f"{tools.mo_path(DOMAIN, lang)} is stale: run `make catalogues`"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_each_po_is_in_the_form_pybabel_writes(lang):
+    """Sorted by key, no wrapping: a hand edit that changed the layout would be undone by the next `make catalogues`."""
+    out = io.BytesIO()
+    write_po(out, PO[lang], width=None, ignore_obsolete=True)
+    assert out.getvalue() == tools.po_path(DOMAIN, lang).read_bytes()
+    ids = [m.id[0] if m.pluralizable else m.id for m in PO[lang] if m.id]
+    assert ids == sorted(ids)
 
 
 def test_sms_budget_names_only_real_texts():

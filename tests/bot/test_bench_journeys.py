@@ -4,7 +4,6 @@ answers fit the questions, the mix is the one the README gives, citizens are len
 writes, and the record check finds a missing, doubled or unreported record. No stack is started."""
 from __future__ import annotations
 
-import ast
 import random
 import re
 import sys
@@ -16,8 +15,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
 
-import journeys
-from journeys import (
+import journeys  # noqa: E402 (after the path)
+from journeys import (  # noqa: E402
     Citizen,
     Msg,
     Plan,
@@ -35,30 +34,16 @@ VALUES = {"masked": "010-****-5678", "count": "2", "total": "90,000", "label": "
           "place": "선릉로 28 앞", "photo": "없음", "topics": "신청 진행 (AP-2026-000002)", "quiet": "",
           "agencies": "국세청", "department": "도로과", "deadline": "2026-12-16", "kind": "사업자등록",
           "status": "검토 중", "left": "4", "seconds": "30초", "expires": "12월 7일 18:46", "payment_id": "PY-2026-000061",
-          "name": "김민준", "fields": "주소, 전입일", "field": "주소"}
+          "name": "김민준", "fields": "주소, 전입일", "field": "주소", "call_centre": "110"}
 
 
-def catalogue(path: Path, name: str = "TEXTS") -> dict[str, dict[str, str]]:
-    """The plain-string entries of a text catalogue, read from the source (actions/ runs on the Rasa side, whose
-    packages this environment does not have); plural forms give their "other" form."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    node = next(n.value for n in tree.body if isinstance(n, (ast.Assign, ast.AnnAssign))
-                and any(getattr(t, "id", None) == name for t in (n.targets if isinstance(n, ast.Assign) else [n.target])))
-    found: dict[str, dict[str, str]] = {}
-    for key, value in zip(node.keys, node.values, strict=True):
-        if not isinstance(key, ast.Constant) or not isinstance(value, ast.Dict):
-            continue
-        langs: dict[str, str] = {}
-        for lang, text in zip(value.keys, value.values, strict=True):
-            if isinstance(text, ast.Dict):
-                text = dict(zip([k.value for k in text.keys], text.values, strict=True)).get("other")
-            if isinstance(text, ast.JoinedStr):  # f"... {CALL_CENTRE_NUMBER} ...": the constant parts
-                langs[lang.value] = "".join(v.value if isinstance(v, ast.Constant) else "110" for v in text.values)
-            elif isinstance(lang, ast.Constant) and isinstance(text, ast.Constant) and isinstance(text.value, str):
-                langs[lang.value] = text.value
-        if set(langs) == {"ko", "en"}:
-            found[key.value] = langs
-    return found
+def catalogue(prefix: str = "") -> dict[str, dict[str, str]]:
+    """The bot's texts from its compiled gettext catalogue (locale/, read with the standard library: actions/ runs on
+    the Rasa side, whose packages this environment does not have); plural entries give their "other" form. With a
+    prefix, only the keys that start with it, without it."""
+    from minwon_core import catalogue as messages
+    keys = {k for k in messages.keys("actions", "ko") if k.startswith(prefix)}
+    return {k[len(prefix):]: {lang: messages.message("actions", k, lang, count=2) for lang in ("ko", "en")} for k in keys}
 
 
 def render(template: str) -> str:
@@ -66,8 +51,8 @@ def render(template: str) -> str:
     return re.sub(r"\{(\w+)(\|[^}]*)?\}", lambda m: VALUES.get(m.group(1), "x") + ("로" if m.group(2) else ""), text)
 
 
-TEXTS = catalogue(ROOT / "actions" / "texts.py")
-RETURN = catalogue(ROOT / "actions" / "handoff_return.py")
+TEXTS = catalogue()
+RETURN = catalogue("handback_")
 
 QUESTION_OF = {
     "ask_phone": "phone", "bad_phone": "phone", "ask_birth_date": "birth_date", "bad_birth_date": "birth_date",

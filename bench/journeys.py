@@ -796,10 +796,14 @@ class Desk:
                             continue  # the other agent took it
                     text = "상담원입니다. 도와드릴게요." if item.get("language") == "ko" else "Hello, an agent here. Let me help."
                     await self._post(http, item["id"], "reply", {"text": text}, headers, tries=1)
-                    # Closing hands the conversation back to Rasa first; when Rasa does not answer in time the
-                    # console says so (502) and the handoff stays open: the agent presses close again.
-                    await self._post(http, item["id"], "close", {"survey": False}, headers, tries=6)
-                    self.handled += 1
+                    # Closing hands the conversation back to Rasa first and waits for it (up to 70 s); when that
+                    # fails the console says so (502) and the handoff stays open: the agent presses close again. A
+                    # retry never hands back twice (bot/desk/service.py close), so each refusal counted below is a
+                    # retried click, and a handoff counts as handled only once a close went through.
+                    if await self._post(http, item["id"], "close", {"survey": False}, headers, tries=6):
+                        self.handled += 1
+                    else:
+                        self.failures["close given up"] = self.failures.get("close given up", 0) + 1
             except (TimeoutError, aiohttp.ClientError, KeyError, ValueError) as error:
                 self.failures[type(error).__name__] = self.failures.get(type(error).__name__, 0) + 1
             try:
@@ -808,15 +812,17 @@ class Desk:
                 pass
 
     async def _post(self, http: aiohttp.ClientSession, handoff: str, path: str, body: dict[str, Any],
-                    headers: dict[str, str], tries: int) -> None:
+                    headers: dict[str, str], tries: int) -> bool:
+        """True once the console answered 200; each other answer is counted by path and status."""
         for attempt in range(tries):
             async with http.post(f"{self.console}/api/handoffs/{handoff}/{path}", json=body, headers=headers) as r:
                 await r.read()
                 if r.status == 200:
-                    return
+                    return True
             self.failures[f"{path} {r.status}"] = self.failures.get(f"{path} {r.status}", 0) + 1
             if attempt + 1 < tries:
                 await asyncio.sleep(2)
+        return False
 
     async def close(self) -> None:
         for http, _ in self.agents:
@@ -1082,7 +1088,7 @@ def report(label: str, results: Results, load_started: float, duration: float, p
     receipts = [j.receipt_wait for j in results.journeys if j.receipt_wait is not None]
     lines.append(f"[{label}] handoffs taken and handed back by the desk: {desk.handled} (wait p50 "
                  f"{pick(waits, .5) if waits else 0:.1f} s)"
-                 f"{'; refused desk requests (each retried) ' + str(desk.failures) if desk.failures else ''}"
+                 f"{'; refused desk requests (a close retried, up to 6 tries) ' + str(desk.failures) if desk.failures else ''}"
                  f"; receipts back in the conversation after paying: p50 {pick(receipts, .5) if receipts else 0:.2f} s"
                  + (f"; {results.no_citizen} times no seeded citizen was free for the task" if results.no_citizen else ""))
     return lines

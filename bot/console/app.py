@@ -133,7 +133,8 @@ async def resources(app: web.Application) -> AsyncIterator[None]:
     app[QUEUES] = DeskQueues(app[REDIS], app[KEYS], default_handle_seconds=settings.default_handle_seconds)
     app[DESK] = DeskService(
         redis=app[REDIS], keys=app[KEYS], queues=app[QUEUES], db=app[DB],
-        rasa=RasaClient(app[HTTP], settings.rasa_url, settings.rasa_token),
+        rasa=RasaClient(app[HTTP], settings.rasa_url, settings.rasa_token, timeout_seconds=settings.http_timeout_seconds,
+                        handback_timeout_seconds=settings.handback_timeout_seconds),
         channels=ChannelSender(app[HTTP], settings.outbound_base, settings.outbound_token),
         govapi=GovapiClient(app[HTTP], settings.govapi_url, settings.govapi_admin_token),
         hours=settings.hours, max_wait_seconds=settings.max_wait_seconds,

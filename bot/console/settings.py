@@ -62,6 +62,9 @@ class ConsoleSettings:
     seed_demo: bool = True
     secure_cookies: bool = False
     http_timeout_seconds: float = 5.0
+    # The hand-back's two calls wait this long (a close is retried safely only once Rasa no longer runs the earlier
+    # try: longer than the load balancer waits for Rasa, HAProxy's `timeout server` 65 s; bot/desk/service.py close)
+    handback_timeout_seconds: float = 70.0
     takeover_idle_seconds: int = 24 * 3600  # a conversation silent longer than this is not live: no takeover
     password_checks: int = field(default_factory=default_password_checks)
 

@@ -35,6 +35,10 @@ class DeskKeys:
     def idempotency(self, key: str) -> str:
         return f"{self.ns}idem:{key}"
 
+    def closing(self, handoff_id: str) -> str:
+        """Held while one console instance closes the handoff: a second close waits for it (double click)."""
+        return f"{self.ns}closing:{handoff_id}"
+
     @property
     def online(self) -> str:
         return f"{self.ns}online"

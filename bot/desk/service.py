@@ -7,12 +7,14 @@ instance refreshes.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import logging
+import time
 import uuid
 from dataclasses import dataclass
-from typing import Any, Awaitable
+from typing import Any, AsyncIterator, Awaitable
 from zoneinfo import ZoneInfo
 
 from redis.asyncio import Redis
@@ -37,6 +39,7 @@ from minwon_core.channel_text import channel_of
 log = logging.getLogger("minwon.desk")
 
 SECRET_SLOTS = {"citizen_token", "otp_code", "birth_date", "verification_id"}
+_RELEASE_LOCK = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0"
 
 
 def now_utc() -> dt.datetime:
@@ -81,6 +84,7 @@ class DeskService:
         self.max_wait_seconds = max_wait_seconds
         self.position_notice_step = position_notice_step
         self.takeover_idle_seconds = takeover_idle_seconds
+        self._release_lock = redis.register_script(_RELEASE_LOCK)
         self._notices: set[asyncio.Task] = set()
         self.metrics: Any = None  # bot.desk.metrics.DeskMetrics, given by the console app when it has metrics
 
@@ -310,17 +314,62 @@ class DeskService:
         return record
 
     async def close(self, handoff_id: str, actor: Actor, survey: bool = True) -> dict[str, Any]:
-        record = await self._owned(handoff_id, actor)
-        # Rasa first: if it cannot resume, the handoff stays open and the agent can try again.
-        await self.rasa.hand_back(record["conversation_id"], survey=survey, handoff_id=handoff_id)
-        record = await self.queues.close(handoff_id, actor.username, actor.supervisor)
+        """Hand the conversation back to the bot and close the handoff, once, however often it is asked.
+
+        Rasa first: if the hand-back did not happen, the handoff stays open and the agent can try again. A try can
+        fail after Rasa did hand back (its answer was lost, or the load balancer gave up while Rasa went on): the
+        retry then must not hand back a second time, or the citizen's next answer meets a second "the agent has
+        finished" turn and the form derails (issue 14). So:
+        - one close of a handoff runs at a time (a Redis lock): a double click, or an agent and a supervisor on
+          two console instances, wait for each other, and the later one finds the handoff closed and answers the
+          same;
+        - before handing back, Rasa's tracker is read: the EXTERNAL_handback event Rasa stores names this
+          handoff's id, so a hand-back that happened is seen whatever became of its answer (a marker of ours
+          could not know whether Rasa ran it);
+        - the tracker is the whole truth only once Rasa no longer runs the earlier try: the hand-back's calls wait
+          `handback_timeout_seconds` (70 s), longer than the load balancer waits for Rasa (HAProxy `timeout server`
+          65 s, tests/bot/deploy check it), and Rasa's Sanic cancels a request whose connection closed. When the
+          call has ended, with any answer or none, the earlier try is over."""
+        async with self._closing(handoff_id):
+            record = await self.queues.get(handoff_id)
+            if record["state"] == "closed" and (record["agent"] == actor.username or actor.supervisor):
+                # closed by an earlier try whose answer did not reach the agent: the same answer again
+                await self._record_closed(handoff_id, record, actor, survey)
+                return record
+            record = await self._owned(handoff_id, actor)
+            if await self.rasa.handed_back(record["conversation_id"], handoff_id):
+                log.info("handoff %s was handed back by an earlier try; not again", handoff_id)
+            else:
+                await self.rasa.hand_back(record["conversation_id"], survey=survey, handoff_id=handoff_id)
+            record = await self.queues.close(handoff_id, actor.username, actor.supervisor)
+            await self._record_closed(handoff_id, record, actor, survey)
+        await self.publish("queue", handoff_id=handoff_id)
+        return record
+
+    async def _record_closed(self, handoff_id: str, record: dict[str, str], actor: Actor, survey: bool) -> None:
+        """The database's copy of the close; nothing when an earlier try already wrote it."""
         async with self.db() as session:
             handoff = await self._handoff(session, handoff_id)
+            if handoff.state == "closed":
+                return
             handoff.state, handoff.closed_at = "closed", utc(record["closed_at"])
             audit(session, actor.username, "close", handoff_id, survey=survey)
             await session.commit()
-        await self.publish("queue", handoff_id=handoff_id)
-        return record
+
+    @contextlib.asynccontextmanager
+    async def _closing(self, handoff_id: str) -> AsyncIterator[None]:
+        """One close of a handoff at a time, across console instances; the lock outlives the longest close."""
+        key, token = self.keys.closing(handoff_id), uuid.uuid4().hex
+        hold = 2 * self.rasa.handback_timeout_seconds + self.rasa.timeout_seconds + 30
+        deadline = time.monotonic() + hold
+        while not await self.redis.set(key, token, nx=True, px=int(hold * 1000)):
+            if time.monotonic() > deadline:
+                raise WrongState("Another close of this handoff is still running; look again in a moment.")
+            await asyncio.sleep(0.05)
+        try:
+            yield
+        finally:
+            await self._release_lock(keys=[key], args=[token])
 
     async def takeover(self, conversation_id: str, actor: Actor, language: str = "ko", reason: str = "") -> dict[str, Any]:
         """A person takes a live conversation from the bot: a supervisor, or an agent who writes why. It is paused,

@@ -4,6 +4,7 @@ the Rasa HTTP API (tracker, tracker events, trigger_intent; `?token=`) and the e
 Used when the real Rasa + connector stack is not running; tests/e2e/test_handoff_e2e.py uses the real one."""
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass, field
 
@@ -23,6 +24,14 @@ class Upstream:
     blocked: set[str] = field(default_factory=set)
     rasa_down: bool = False
     raw_paths: list[str] = field(default_factory=list)  # as sent: Rasa's Sanic does not decode %2B
+    # A slow or lossy Rasa's trigger_intent: `answer_delay` runs it at once and answers that much later; `trigger_status`
+    # answers that status after running it (a load balancer's 504 while Rasa went on); `drop_triggers` lose the
+    # next n triggers on the way (the balancer answers 504, Rasa never runs them); `refuse_triggers` answer the
+    # next n with Rasa's own 500 without running them.
+    answer_delay: float = 0.0
+    trigger_status: int | None = None
+    drop_triggers: int = 0
+    refuse_triggers: int = 0
 
     def tracker(self, conversation_id: str) -> dict:
         return self.trackers.setdefault(conversation_id, {"sender_id": conversation_id, "events": [], "slots": {},
@@ -68,7 +77,24 @@ def build(upstream: Upstream) -> web.Application:
     async def trigger(request: web.Request) -> web.Response:
         rasa_auth(request)
         cid = request.match_info["cid"]
-        upstream.triggered.append((cid, await request.json(), request.query.get("output_channel", "")))
+        body = await request.json()
+        if upstream.drop_triggers:
+            upstream.drop_triggers -= 1
+            return web.json_response({"error": "gateway timeout"}, status=504)
+        if upstream.refuse_triggers:
+            upstream.refuse_triggers -= 1
+            return web.json_response({"error": "Server Error"}, status=500)
+        upstream.triggered.append((cid, body, request.query.get("output_channel", "")))
+        # what Rasa stores for a trigger (UserUttered.create_external): a user event naming intent and entities
+        text = f"EXTERNAL: {body['name']}"
+        upstream.tracker(cid)["events"].append({
+            "event": "user", "text": text, "timestamp": time.time(), "metadata": {"is_external": True},
+            "parse_data": {"intent": {"name": body["name"]}, "text": text, "metadata": {"is_external": True},
+                           "entities": [{"entity": k, "value": v} for k, v in (body.get("entities") or {}).items()]}})
+        if upstream.answer_delay:
+            await asyncio.sleep(upstream.answer_delay)
+        if upstream.trigger_status:
+            return web.json_response({"error": "gateway timeout"}, status=upstream.trigger_status)
         return web.json_response({"tracker": upstream.tracker(cid), "messages": []})
 
     async def outbound(request: web.Request) -> web.Response:

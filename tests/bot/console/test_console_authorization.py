@@ -40,7 +40,8 @@ TABLE = {
                 "close": (A, 403, 403, A)},
     "closed": {"packet": (A, 403, 403, A), "reveal": (A, 403, 403, A), "note": (201, 403, 403, 201),
                "claim": (409, 409, 403, 409), "reply": (403, 403, 403, 403), "transfer": (409, 403, 403, 409),
-               "close": (403, 403, 403, 403)},
+               # closing again is the owner's (or a supervisor's) retry: the same answer, no second hand-back
+               "close": (A, 403, 403, A)},
 }
 
 

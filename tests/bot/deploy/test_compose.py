@@ -164,3 +164,21 @@ def test_each_part_has_its_own_database_as_under_the_launcher(key):
     values = {compose_env(service).get(key) for service in SERVICES.values()} - {None}
     assert len(values) == 1
     assert urlsplit(values.pop()).path == urlsplit(LAUNCH_ENV[key]).path  # /minwon_govapi, ...
+
+
+def _haproxy_timeout_seconds(path: Path, name: str) -> float:
+    """A `timeout <name>` of an HAProxy configuration's defaults, in seconds (HAProxy reads a bare number as ms)."""
+    found = [line.split("#")[0].split() for line in path.read_text().splitlines()]
+    [value] = [words[2] for words in found if words[:2] == ["timeout", name]]
+    number, unit = re.fullmatch(r"(\d+)(ms|s|m)?", value).groups()
+    return int(number) * {"ms": 0.001, "s": 1, "m": 60, None: 0.001}[unit]
+
+
+@pytest.mark.parametrize("config", ["haproxy.cfg", "haproxy.compose.cfg"])
+def test_the_console_waits_for_a_hand_back_longer_than_the_balancer_waits_for_rasa(config):
+    """A close is retried safely only once Rasa no longer runs the earlier try (bot/desk/service.py close): the
+    console's wait must outlast the balancer's, whose 504 and closed connection end the request in Rasa."""
+    from bot.console.settings import ConsoleSettings
+
+    balancer = _haproxy_timeout_seconds(ROOT / "deploy" / "local" / config, "server")
+    assert ConsoleSettings().handback_timeout_seconds > balancer

@@ -43,7 +43,7 @@ from honcho.environ import parse_procfile
 from honcho.manager import Manager
 
 import minwon_logs
-from bot.settings import PLACEHOLDER_PREFIX, SettingsError
+from bot.settings import PLACEHOLDER_PREFIX, RASA_RUNTIME_ENV, SettingsError
 
 ROOT = Path(__file__).resolve().parent.parent
 PROCFILE = ROOT / "deploy" / "local" / "Procfile.prod"
@@ -170,6 +170,8 @@ def process_env(s: ProdSettings, base: dict[str, str] | None = None) -> dict[str
         # the actions and the SMS channel subscribe citizens here (without it they called `make run`'s port)
         "NOTIFIER_URL": f"http://127.0.0.1:{p['NOTIFIER_PORT']}",
     })
+    for key, value in RASA_RUNTIME_ENV.items():  # Rasa's threads (bot/settings.py); what is set already wins
+        env.setdefault(key, value)
     if not s.production:
         standins = f"http://127.0.0.1:{p['STANDINS_PORT']}"
         env.setdefault("TELEGRAM_API_BASE", f"{standins}/telegram")

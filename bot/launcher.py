@@ -16,7 +16,7 @@ from pathlib import Path
 from honcho.environ import parse_procfile
 from honcho.manager import Manager
 
-from bot.settings import LauncherSettings, launcher_settings
+from bot.settings import RASA_RUNTIME_ENV, LauncherSettings, launcher_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -70,6 +70,8 @@ def process_env(settings: LauncherSettings) -> dict[str, str]:
             "MINWON_LOG_FORMAT": env.get("MINWON_LOG_FORMAT") or ("json" if settings.production else "text"),
         }
     )
+    for key, value in RASA_RUNTIME_ENV.items():  # Rasa's threads (bot/settings.py); what is set already wins
+        env.setdefault(key, value)
     # The actions reach the handoff desk, which the console process serves; the actions (subscriptions)
     # and the SMS channel (delivery reports) reach the notifier.
     env.setdefault("HANDOFF_URL", f"http://127.0.0.1:{settings.console_port}")

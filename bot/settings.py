@@ -6,6 +6,20 @@ from dataclasses import dataclass
 
 PLACEHOLDER_PREFIX = "dev-"
 
+# The environment every Rasa server starts with, whoever starts it (bot/launcher.py for `make run`,
+# bot/launch_prod.py; deploy/docker/rasa.Dockerfile holds the same for Compose and Kubernetes, and
+# tests/bot/deploy/test_rasa_runtime_env.py checks every topology). A value already in the environment wins,
+# so a benchmark can measure another (`bench/load.py --env OPENBLAS_NUM_THREADS=0`: OpenBLAS's own default).
+RASA_RUNTIME_ENV = {
+    # numpy's and scipy's OpenBLAS start a worker thread per core that spins between the sentence encoder's small
+    # matrix products: 30% of a Rasa process's CPU at saturation (py-spy, issue 14). One thread gives the same
+    # parses (1,500 held-out and training sentences: at most 1.1e-15 apart) and 22.5 -> 25.8 turns/s at saturation.
+    # Not OMP_NUM_THREADS: scikit-learn's OpenMP (libgomp) is loaded but starts no thread while Rasa parses (the
+    # same 3 threads with and without it), and OpenBLAS falls back to it when OPENBLAS_NUM_THREADS is 0 or unset.
+    # Not MKL_NUM_THREADS: no MKL in the Rasa environment (threadpoolctl lists two OpenBLAS and one libgomp).
+    "OPENBLAS_NUM_THREADS": "1",
+}
+
 
 class SettingsError(ValueError):
     """A setting is missing or malformed; the message names the environment key."""

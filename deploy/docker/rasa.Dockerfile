@@ -1,8 +1,10 @@
 # Rasa server and action server image (Python 3.10, Rasa 3.6.21, pinned by requirements/rasa.txt).
 # Build from the repository root:  docker build -f deploy/docker/rasa.Dockerfile -t minwon-rasa .
 FROM python:3.10-slim
+# OPENBLAS_NUM_THREADS=1: numpy's OpenBLAS threads spin between small matrix products (bot/settings.py
+# RASA_RUNTIME_ENV, the same for every launcher; a container's own environment may still set another value).
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 \
-    SQLALCHEMY_SILENCE_UBER_WARNING=1 PYTHONPATH=/app
+    SQLALCHEMY_SILENCE_UBER_WARNING=1 PYTHONPATH=/app OPENBLAS_NUM_THREADS=1
 WORKDIR /app
 COPY requirements/rasa.txt requirements/rasa.txt
 RUN pip install --no-cache-dir -r requirements/rasa.txt

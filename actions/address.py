@@ -265,7 +265,7 @@ def address_words(message: str) -> str:
     return found.group(1).strip() if found else (message or "").strip()
 
 
-_BOTH = re.compile(r"(둘\s*다|셋\s*다|넷\s*다|다\s*(같이|함께|가|이사|데리고)|모두|전부|다들|온\s*가족|(가족|식구)(들|분들)?[은는이도]?\s*(다|전부|모두|같이|함께)|"
+_BOTH = re.compile(r"(둘\s*다|셋\s*다|넷\s*다|다\s*(같이|함께|가|이사|데리고)|모두|전부|다들|온\s*가족|(가족|식구|(같이|함께)\s*사는\s*(사람|분))(들|분들)?[은는이도]?\s*(다|전부|모두|같이|함께)|"
                    r"everyone|everybody|both|all of (us|them)|(the|my|our) (whole|entire) (family|household)|"
                    r"(whole|entire) family|all the family|all \d+ of (us|them)|(me|i) and (my|the) (family|household)|"
                    r"with (my|the) (family|household)|(my|the) family (too|as well|also)|^\s*(my|the) family\s*$)",
@@ -328,6 +328,15 @@ def pick_members(message: str, members: List[Dict[str, Any]]) -> Optional[List[s
     if (_BOTH.search(message or "") and not NOT_ALL.search(message or "")) or means_all(message):
         return [m["id"] for m in members]
     named = named_members(message, members)
+    staying = {member for clause in _CLAUSE.split(message or "") if clause and _STAYS.search(clause)
+               for member in named_members(clause, members)}
+    if staying:
+        # "only my daughter, my wife stays": the others named; "my wife is staying at the old place … can I change
+        # who is moving?" names only who stays: who moves is asked again, never guessed
+        going = [member for member in named if member not in staying]
+        if going:
+            return going
+        return [] if _ALONE.search(message or "") or means_none(message) else None
     if named and _WITH.search(message or "") and not _APART.search(message or ""):
         return named  # "just me and my wife", "저랑 신건우 둘이 해요"
     if means_none(message) or _ONLY_NO.match(message or "") or _ALONE.search(message or ""):
@@ -336,6 +345,12 @@ def pick_members(message: str, members: List[Dict[str, Any]]) -> Optional[List[s
         return named  # "저랑 신건우 둘이 해요": the names say who, "둘" is no choice number here
     picked = parse_choices(message, len(members))
     return [members[i]["id"] for i in picked] if picked else None
+
+
+# A member named in a clause that says they stay behind or come later is not moving now.
+_STAYS = re.compile(r"(\bstay(s|ing)?\b|\bremain(s|ing)?\b|\bnot\b|n'?t\b|\blater\b|\bseparately\b|\bexcept\b|"
+                    r"남(아|는|을|고|겠)|안\s*(가|와|옮|해|함)|그대로|나중|따로|빼고|제외|말고)", re.IGNORECASE)
+_CLAUSE = re.compile(r"[,.;!?]|\bbut\b|\bwhile\b|근데|그런데|하지만|(?<=[가-힣]고)\s+")
 
 
 def named_members(message: str, members: List[Dict[str, Any]]) -> List[str]:
@@ -351,7 +366,7 @@ def _names(message: str, label: str) -> bool:
     if len(said) >= 2 and said in label.lower():
         return True  # "하준" for 김하준: a short reply that is part of the name
     if label.isascii():
-        return re.search(rf"(?<![a-z]){re.escape(label.lower())}(?![a-z])", message.lower()) is not None
+        return re.search(rf"(?<![a-z]){re.escape(label.lower())}s?(?![a-z])", message.lower()) is not None  # "kids"
     return re.search(rf"(?<![가-힣]){re.escape(label)}(?=$|[^가-힣]|{_PARTICLE})", message) is not None
 
 

@@ -19,7 +19,7 @@ from actions.address import road_address_in
 from actions.common import ask_what_to_change, early_end, then_offer_updates, yes_no_buttons
 from actions.conversation import clear_form_slots
 from actions.govapi_client import GovApiClient, Result, get_client
-from actions.interpret import (PLACE_WORDS, SERVICE_INTENTS, Kind, Reading, asks_about_options, names_a_place,
+from actions.interpret import (PLACE_WORDS, SERVICE_INTENTS, Kind, Reading, asks, asks_about_options, names_a_place,
                                resumed_service, services_named)
 from actions.parsing import is_no, is_yes, match_label, means_none, parse_choices, without_rejected
 from actions.texts import N_, pick, text
@@ -152,6 +152,7 @@ _RELATIVE_PLACE = re.compile(r"((저희|우리|제|내)\s*집|동네|근처|부�
                              r"\bnear (my|our) (home|house|place|flat|apartment|building)\b|\baround here\b|\bnearby\b|"
                              r"\bin my (area|neighbou?rhood)\b|\bby my (home|house|place)\b|\boutside my (home|house|place)\b)",
                              re.IGNORECASE)
+_NOT_THIS_PLACE = re.compile(r"(\b(old|previous|former|wrong|other)\b|예전|이전|잘못|틀린|틀렸)", re.IGNORECASE)
 _GO_ON = re.compile(r"(\b(file|submit|send) it\b|\bgo ahead\b|접수|진행|제출)", re.IGNORECASE)
 
 
@@ -171,9 +172,19 @@ def _category_named(message: str, options: List[Dict[str, Any]]) -> Optional[str
 # Words of a request to file a complaint that describe nothing ("민원 넣을게요", "I want to report something").
 _ASKING_WORDS = re.compile(
     r"(민원|신고|불편|접수|제기|넣으려(고|구)?|넣을(게요|께요|래요)?|넣|하나|한\s*건|하는데요|는데요|하고\s*싶|싶어요|싶은데요?|할게요|할께요|하려(고|구)요?|하려는데요?|해\s*주세요|해주세요|"
-    r"좀|부탁|드려요|드립니다|합니다|있어요|있는데요?|구청에?|시청에?|여기서|되나요|할\s*수|있나요|"
+    r"좀|부탁|드려요|드립니다|합니다|있어요|있는데요?|있어서|구청에?|시청에?|여기서|되나요|할\s*수|있나요|"
+    # "민원접수 할라구요 운전하다 본건데", "건의사항 있어서 연락드려요": the asking and the background, no problem yet
+    r"할라(구|고)요?|할려(구|고)요?|하려구요?|연락\s*드\S*|문의\S*|사항|[가-힣]+다가?\s*(본|봤|보니)\S*|"
     r"\b(i|i'?d|i'?m|want|wanna|would|like|need|to|file|make|a|an|the|please|pls|can|could|you|help|me|with|my|"
     r"something|report|complaint|complain|about|submit|lodge|here|how|do|is|it|this|an?)\b)", re.IGNORECASE)
+
+
+# Asking to file a complaint, or whether one can here ("i want to make complain to the city", "불편신고도
+# 받아주시나요?"): with no kind of problem named, the words around it are background, not the description.
+TO_FILE = re.compile(r"(\bi (really )?(want|need|would like|'?d like) to (make|file|submit|lodge|send|do|write)\b|"
+                     r"\b(can|could|may) i (make|file|submit|lodge|send)\b|\bdo you (take|accept|handle)\b|"
+                     r"받아\s*주(시나요|나요|세요|실\s*수)|받(나요|으시나요)|(접수|신고)\s*(되나요|돼요\?|가능|할\s*수\s*있))",
+                     re.IGNORECASE)
 
 
 def describes_problem(message: str) -> bool:
@@ -251,7 +262,11 @@ def _words_beside_place(message: str, noise: "re.Pattern[str]") -> List[str]:
     """The words of a message without its road address, the words that say where, and `noise`."""
     place = road_address_in(message or "")
     rest = (message or "").replace(place, " ") if place else (message or "")
+    rest = _NEAR_SOMETHING.sub(" ", rest)  # "학교앞", "우리집 근처에": where, not what
     return re.sub(r"[^\w가-힣]+", " ", _WHERE_WORDS.sub(" ", noise.sub(" ", rest))).split()
+
+
+_NEAR_SOMETHING = re.compile(r"[가-힣]+(앞|옆|뒤|근처|건너편)(에서|에|의)?(?![가-힣])")
 
 
 class ValidateFileComplaintForm(VerifiedFormValidation):
@@ -303,7 +318,9 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
 
     def vague(self, slot: Text, message: Text) -> bool:
         if slot == "complaint_place":  # "저희 집 근처 정류장이요": nobody at the office knows where that is
-            return bool(_RELATIVE_PLACE.search(message or "")) and not re.search(r"\d", message or "")
+            # "that's my old building" (asking to change the place at the summary) says which place it is not
+            return bool(_RELATIVE_PLACE.search(message or "") or _NOT_THIS_PLACE.search(message or "")) \
+                and not re.search(r"\d", message or "")
         return super().vague(slot, message)
 
     def fits(self, slot: Text, message: Text, tracker: Tracker) -> bool:
@@ -328,7 +345,8 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
             intent, _ = conv.latest_intent(tracker)
             # Started by NLU, or by the words when NLU was unsure (actions/plain_requests.py).
             if (intent == "file_complaint" or intent not in SERVICE_INTENTS) and len(message) >= 6 \
-                    and (guess or describes_problem(message)) and not resumed_service(message):
+                    and (guess or (describes_problem(message) and not TO_FILE.search(message))) \
+                    and not resumed_service(message):
                 # ("아까 하던 민원 이어서 할게요" goes back to a complaint: it describes nothing)
                 # A place said with it is kept too: what the first message said is not asked again.
                 place = road_address_in(message)
@@ -356,6 +374,8 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
         if not self.answering(tracker, "complaint_category"):
             return {}
         message = conv.latest_text(tracker)
+        if asks_about_options(message) and asks(message):
+            return {}  # "what's the difference between a complaint and a proposal? which one is mine?": no choice
         intent, _ = conv.latest_intent(tracker)
         options = await categories()
         guess = tracker.get_slot("complaint_category_guess")

@@ -29,7 +29,7 @@ _KO_MONTH_DAY = re.compile(r"(\d{1,2})\s*월\s*(\d{1,2})\s*일")
 _SLASH = re.compile(r"(?<![\d/.])(\d{1,2})\s*[/.]\s*(\d{1,2})(?![\d/.]|\s*(배|%|x\b|times))")  # "12/3", "12.3"
 _EN_MONTH_FIRST = re.compile(r"\b([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b")
 _EN_DAY_FIRST = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]{3,9})\b")
-_IN_DAYS = re.compile(r"(?:in\s+(\d{1,2})\s+days?|(\d{1,2})\s*일\s*(?:후|뒤))")
+_IN_DAYS = re.compile(r"(?:(?<![a-z])in\s+(\d{1,2})\s+days?|(\d{1,2})\s*일\s*(?:후|뒤))")
 _NAEL = re.compile(r"^\s*낼\s*(이요|요|부터|로|로요|이에요|이예요)?\s*(이사\S*|들어\S*|입주\S*|옮\S*|가요|감|가)?\s*[.!~]*\s*$")
 _DAYS_AGO = re.compile(r"(?:(\d{1,2})\s+days?\s+ago|(\d{1,2})\s*일\s*전)")
 # A day of the month alone: "15일", "the 15th" (an English bare number is too often something else).

@@ -69,7 +69,7 @@ ROUTED_CONFIDENCE = 0.6
 FREE_TEXT_OOS_CONFIDENCE = 0.5
 
 _PERSON = re.compile(
-    r"상담원|상담사|상담\s*(받|원해|하고\s*싶|연결)|(사람|직원|담당자|공무원|상담사)(분)?(이랑|과|와|하고|한테|에게)?\s*(직접\s*)?(얘기|이야기|통화|연결|상담|바꿔|대화)"
+    r"상담원|상담사|상담\s*(받|원해|하고\s*싶|연결)|(사람|직원|담당자|공무원|상담사)(분)?(이랑|랑|과|와|하고|한테|에게)?\s*(직접\s*)?(얘기|이야기|통화|연결|상담|바꿔|대화)"
     r"|(real|actual|live)\s+(person|human|agent)|\b(a|an?) human\b|\bto (a|an) (agent|operator|person)\b"
     r"|\b(human|agent|person)\s+(pls|plz|please|now)\b"
     r"|\b(talk|speak|chat)\s+(to|with)\s+(a |an |some)?(one|body|person|people|human|agent|staff)\b"
@@ -519,7 +519,7 @@ def _switch_asked(text: str, intent: Optional[str], confidence: float) -> bool:
 # Words that name one service beyond doubt. Used only where a stop comes with "rather/first/instead" words, when
 # NLU's stop hides the service asked for next ("nvm that, I'd rather sort out my unpaid fine first": cancel 0.96).
 SERVICE_WORDS: Mapping[str, re.Pattern] = {
-    "pay_fine": re.compile(r"(과태료|범칙금|벌금|딱지|위반\s*스티커|고지서|밀린\s*(거|것|게)[^.?!]{0,12}(낼|내|납부)|\bfines?\b|"
+    "pay_fine": re.compile(r"(과태료|범칙금|벌금|딱지|위반\s*스티커|고지서|밀린\s*(거|것|게)[^.?!]{0,12}(낼|내|납부)|\bfines?\b|\bfie?ns?\b|\bfeins?\b|"
                            r"\bpenalt(y|ies)\b|\bticket\b)", re.IGNORECASE),
     "change_address": re.compile(r"(전입\s*신고|주소\s*(변경|이전|바꾸|옮기)|주소(도|를)?\s*(바꿔야|옮겨야)|이사|\bmov(e|ed|ing)\b|\baddress\b)",
                                  re.IGNORECASE),
@@ -527,7 +527,10 @@ SERVICE_WORDS: Mapping[str, re.Pattern] = {
                                  r"\bcomplain(t)?\b|\breport (a|the|an|this|that|it)\b|"
                                  r"\b(noise|parking|pothole|street ?light|rubbish|trash|graffiti|road) (report|complaint)\b)",
                                  re.IGNORECASE),
-    "check_application_status": re.compile(r"(신청\s*(건|현황|상태|한\s*거)|처리\s*(현황|상황)|진행\s*(상황|현황)|접수\s*번호|"
+    "check_application_status": re.compile(r"(신청\s*(건|현황|상태|한\s*(거|게|것|건))|처리\s*(현황|상황)|진행\s*(상황|현황)|접수\s*번호|"
+                                           # "면허 갱신한거 언제 나오는지", "주민센터가서 신청한게 … 어떻게 됐는지"
+                                           r"(신청|갱신|발급|접수)\s*(한|했던)\s*(거|게|것|건)[^.?!]{0,24}(어떻게\s*(됐|됬|되었|돼\s*가|되어\s*가)|"
+                                           r"언제\s*(나오|나올|나와|처리|돼|될|되는))|"
                                            r"\bapplication\b|\bstatus\b|"
                                            # typed in a hurry: "whats the staus on my aplication"
                                            r"\b(staus|stauts|statsu|satus|aplication|applicaton|appliction|applcation|"
@@ -1064,7 +1067,11 @@ _PUZZLED = re.compile(r"^\s*\S+\s*\?")
 _ASKS_OPTIONS = re.compile(r"((어떤|무슨|다른)\s*(방법|종류|분류|선택|옵션|거|것|게|걸)|뭐가\s*있|뭐\s*있|"
                            r"\bwhat (other|else)\b|\bwhich (other )?(options?|ways?|methods?|choices?|categories)\b|"
                            r"\bwhat (are|r) (the )?(other |my )?(options|choices|categories|ways)\b|"
-                           r"\bother (options|ways|methods|choices|categories)\b)", re.IGNORECASE)
+                           r"\bother (options|ways|methods|choices|categories)\b|"
+                           # "what is the difference between a complaint and a proposal? which one is mine?"
+                           r"\bdifference between\b|\bwhat'?s the difference\b|\bwhich (one|kind|category|type) (is|am|should|would|do)\b|"
+                           r"차이(가|점)?\s*(가\s*)?(뭐|뭔|있)|(뭘|어떤\s*걸|어느\s*(거|걸))\s*(골라|선택|고르|해야)|어느\s*(쪽|거)(예요|에요|인가요|죠))",
+                           re.IGNORECASE)
 def asks_about_options(text: str) -> bool:
     """'what are the options?', '어떤 종류가 있어요?': the choices asked about, not made."""
     return bool(_ASKS_OPTIONS.search(text or "") or _CLARIFY.search(text or ""))

@@ -12,7 +12,7 @@ from typing import Any, Dict, List, Optional
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction
 
-from actions.complaints import guess_category, problem_words
+from actions.complaints import TO_FILE, guess_category, problem_words
 from actions.interpret import LOAN_WORDS, SERVICE_FORMS, asks, puts_off, services_named, two_services
 from actions.parsing import find_case_number
 from actions.paused_task import SERVICE_OF_FORM, going_back_to
@@ -70,6 +70,10 @@ def plain_request(tracker: Tracker) -> Optional[str]:
         return "pay_fine"  # "과태료 낼라구요 생년월일 1974-06-09": the fine and the paying said (inform 0.95)
     if named == ["file_complaint"] and not asks(words) and len(words.split()) <= 4:
         return "file_complaint"  # "민원이요", "complaint pls": the service asked for in its own word, nothing else said
+    if named == ["file_complaint"] and TO_FILE.search(words) and _score(ranking, "file_complaint") >= LEANS:
+        # "… sorry for english. i want to make complain to the city" (after background), "여기서 불편신고도
+        # 받아주시나요?": asking to file, or whether one can; the form asks what happened
+        return "file_complaint"
     if named not in ([], ["file_complaint"]) or not guess_category(words, []):
         return None
     complaint = _score(ranking, "file_complaint")

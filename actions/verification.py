@@ -69,6 +69,9 @@ _DEPENDANTS = {
 MULTI_CHOICE_SLOTS = frozenset({"fine_ids", "member_ids"})
 # Words that turn a value down: a change that reads as the same value then was misread.
 _TURNS_DOWN = re.compile(r"(\bnot\b|n't\b|\binstead\b|\bscratch\b|\brather\b|말고|대신|아니라|아니고|아닌)", re.IGNORECASE)
+# Wanting a change, in words that give no new value of their own.
+_WANTS_TO_CHANGE = re.compile(r"(바꿀래|바꾸고\s*싶|바꿀게|바꾸려|변경하고\s*싶|변경할래|\bi (want|'d like|would like|need) to "
+                              r"(change|switch)\b|\bcan i (change|switch)\b)", re.IGNORECASE)
 # Another service for after this task, not instead of it.
 _AFTER_THIS = re.compile(r"(\bafter (this|that|it)\b|\bafterwards\b|\bnext\b|끝나고|끝나면|하고\s*나서|다음에|이거\s*하고)",
                          re.IGNORECASE)
@@ -649,7 +652,8 @@ class VerifiedFormValidation(FormValidationAction):
             # A change read as the same value is never "changed". Where it turns something down ("scratch the bank
             # transfer, I'll just use my card" taken as the transfer again) the question itself is asked again; a
             # restatement ("가족 다 같이 가요" when all move already) keeps it and shows the summary again.
-            if _TURNS_DOWN.search(said):
+            if _TURNS_DOWN.search(said) or _WANTS_TO_CHANGE.search(said):
+                # ("결제방법 바꿀래요 이번달 카드값이 너무 많이 나와서": the card named in the reason, the change wanted)
                 dispatcher.utter_message(text=text("change_field", lang, field=text(f"field_{slot}", lang)))
                 return [SlotSet(slot, None)] + [SlotSet(name, value) for name, value in resets.items()]
             dispatcher.utter_message(text=text("kept_as_before", lang))

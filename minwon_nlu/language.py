@@ -19,6 +19,10 @@ _LATIN = re.compile(r"[A-Za-z]")
 
 # "written only in Korean", "the letter is in Korean": what a text is in, no request for the conversation.
 _NOT_TOLD = r"(?<!\bwritten )(?<!\bonly )(?<!\bprinted )(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )(?<!\ball )(?<!\bit's )(?<!\bswitched )(?<!\bchanged )(?<!\bset )"
+# "I got a letter in Korean": a thing written in the language, no request either
+_NOT_TOLD += "".join(rf"(?<!\b{noun} )" for noun in (
+    "letter", "letters", "notice", "document", "documents", "paper", "papers", "form", "forms", "email", "mail",
+    "sign", "signs", "website", "page", "message", "messages", "name", "names", "contract", "lease"))
 # Group "w" is the language word; its span becomes the entity span.
 _TO_ENGLISH = re.compile(
     r"(?:\b" + _NOT_TOLD + r"(?:in|into|to|switch to|change to|speak|use)\s+(?P<w>english)\b"

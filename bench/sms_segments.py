@@ -116,7 +116,7 @@ def replies(rev: str | None, long: bool) -> dict:
             for v in variants:
                 if ("en" if v.get("condition") else "ko") == lang:
                     out[lang].append((name, v["text"], False))
-        for key in desk.TEXTS:
+        for key in getattr(desk, "KEYS", None) or desk.TEXTS:  # the desk's keys (its dict before issue 16)
             out[lang].append((f"desk:{key}", desk.say(key, lang, position=3, minutes=12, ticket="CB-1A2B3C4D",
                                                       agent="agent1", when="12/07 09:00"), key == "no_answer"))
         for topic, event in _events(topics):

@@ -3,24 +3,15 @@ from __future__ import annotations
 
 from typing import Optional
 
+from minwon_core import texts
+from minwon_core.texts import N_
+
 OPT_OUT = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "수신거부", "중지"}
 OPT_IN = {"START", "UNSTOP", "재개"}
 HELP = {"HELP", "INFO", "도움말"}
 
-TEXTS = {
-    "opted_out": {
-        "ko": "minwon 문자 수신이 거부되었습니다. 다시 받으려면 재개 라고 보내세요.",
-        "en": "You will get no more texts from minwon. Reply START to resume.",
-    },
-    "opted_in": {
-        "ko": "minwon 문자 수신을 다시 시작합니다. 무엇을 도와드릴까요?",
-        "en": "Texts from minwon are back on. How can I help?",
-    },
-    "help": {
-        "ko": "minwon 민원 도우미: 신청 현황, 과태료 납부, 전입신고, 민원 접수. 상담원: 110. 수신거부: 중지",
-        "en": "minwon help: application status, fines, address change, complaints. Agent: 110. Stop: STOP",
-    },
-}
+# What the edge answers each keyword with (the services' catalogue, sms_*).
+KEYS = {"opted_out": N_("sms_opted_out"), "opted_in": N_("sms_opted_in"), "help": N_("sms_help")}
 
 
 def keyword(body: str) -> Optional[str]:
@@ -40,4 +31,4 @@ def language_of(body: str) -> str:
 
 
 def text(kind: str, body: str) -> str:
-    return TEXTS[kind][language_of(body)]
+    return texts.msg(KEYS[kind], language_of(body))

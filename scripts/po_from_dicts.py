@@ -99,6 +99,85 @@ def entries_actions(rev: str) -> dict[str, tuple[dict, list[str]]]:
     return out
 
 
+def entries_services(rev: str) -> dict[str, tuple[dict, list[str]]]:
+    """The desk's, the console's canned, the SMS keyword and the notifier's texts. The notifier built its sentences
+    with f-strings: they are written out here as templates, one per sentence shape."""
+    out: dict[str, tuple[dict, list[str]]] = {}
+    desk = load(source(rev, "bot/desk/texts.py"), "TEXTS")
+    for key, value in desk.items():
+        out[f"desk_{key}"] = (value, ["What the desk tells the citizen (bot/desk/texts.py): no staff login ever."])
+    out["desk_no_answer"] = (out["desk_no_answer"][0], out["desk_no_answer"][1]
+                             + ["{when}: desk_when_at or desk_when_soon, its particle included."])
+    out["desk_when_at"] = ({"ko": "{month}월 {day}일 {time}에", "en": "on {day} {month} at {time}"},
+                           ["A callback time in a sentence (desk_no_answer): {month} is a number in Korean, "
+                            "a short English month name in English."])
+    out["desk_when_soon"] = ({"ko": "곧", "en": "soon"}, ["A callback within opening hours: never '곧에'."])
+    for item in load(source(rev, "bot/console/canned.py"), "CANNED"):
+        out[f"canned_{item['id']}"] = ({"ko": item["ko"], "en": item["en"]},
+                                       ["A reply the agent can insert and edit (bot/console/canned.py); 합니다체 "
+                                        "by choice (docs/GLOSSARY.md)."])
+    for key, value in load(source(rev, "minwon_core/sms_keywords.py"), "TEXTS").items():
+        out[f"sms_{key}"] = (value, ["The answer to a carrier SMS keyword (STOP/START/HELP and the Korean ones), "
+                                     "sent by the edge itself (minwon_core/sms_keywords.py)."])
+    messages = source(rev, "bot/notifier/messages.py")
+    for table, prefix, note in (("APPLICATION_STATUS", "application_status_", "An application's status in "
+                                 "notify_application ({status})."),
+                                ("DELIVERY_STATUS", "delivery_status_", "An agency's delivery of a move-in report, "
+                                 "in notify_address ({status})."),
+                                ("AGENCIES", "agency_", "An agency told of a move-in report, in notify_address "
+                                 "({agency}).")):
+        for key, value in load(messages, table).items():
+            out[prefix + key] = (value, [note])
+    fine_law = ("A fine's late charge is 가산금 (질서위반행위규제법 제24조); a local tax's is 납부지연가산세 "
+                "(지방세기본법 제55조). govapi's fine events do not say the kind yet (FN- numbers cover both): then "
+                "no charge is named (_unknown).")
+    notifications = {
+        "money": ({"ko": "{amount}원", "en": "₩{amount}"}, ["An amount of money, {amount} with thousands separators."]),
+        "notify_application": ({"ko": "[민원] {number} {status}", "en": "[minwon] Application {number}: {status}."},
+                               ["An application moved (topic application_status); {status}: application_status_*."]),
+        "notify_complaint_answered": ({"ko": "[민원] 민원 {number}에 답변이 왔어요. '처리 현황'이라고 보내 보세요.",
+                                       "en": "[minwon] Your complaint {number} has been answered. Ask me for its "
+                                             "status to read it."}, []),
+        "notify_payment": ({"ko": "[민원] 납부 완료[({total})], 영수증 {receipt}",
+                            "en": "[minwon] Payment received[: {total}]. Receipt {receipt}. Thank you."},
+                           ["{total}: money; {receipt}: the receipt number, else the payment's."]),
+        "notify_address": ({"ko": "[민원] 전입신고 {number}: [{agency} ]{status}",
+                            "en": "[minwon] Move-in report {number}: [{agency} ]{status}."},
+                           ["A move-in report's delivery to an agency moved; {agency}: agency_*, {status}: "
+                            "delivery_status_*."]),
+        "notify_due_on": ({"ko": "납부기한 {due}", "en": "due {due}"}, ["A part of notify_fine_* {details}."]),
+    }
+    groups = {"fine": ("과태료 ", "Fine ", "가산금이 붙었어요", "A late fee was added", "가산금이 붙어요",
+                       "a late fee is added"),
+              "tax": ("자동차세 ", "Vehicle tax ", "납부지연가산세가 붙었어요", "A late-payment charge was added",
+                      "납부지연가산세가 붙어요", "a late-payment charge is added"),
+              "unknown": ("", "", "낼 금액이 늘었어요", "The amount due went up", "낼 금액이 늘어요",
+                          "the amount due goes up")}
+    for group, (ko_name, en_name, ko_added, en_added, ko_will, en_will) in groups.items():
+        en_notice = en_name or "Notice "
+        notifications[f"notify_fine_{group}"] = (
+            {"ko": f"[민원] {ko_name}{{number}}[: {{details}}]", "en": f"[minwon] {en_notice}{{number}}[: {{details}}]."},
+            ["A fine or tax notice (topic fine_due); {details}: money and notify_due_on, joined by ', '."])
+        notifications[f"notify_fine_late_{group}"] = (
+            {"ko": f"[민원] {ko_name}{{number}}: 납부기한이 지나 {ko_added}.[ 낼 금액은 {{amount}}이에요.]",
+             "en": f"[minwon] {en_added} ({en_name}{{number}}).[ Now due: {{amount}}.]"},
+            [fine_law, "{amount}: money (it ends in 원, hence 이에요)."])
+        notifications[f"remind_fine_due_{group}"] = (
+            {"ko": f"[민원] {ko_name}{{number}}: {{due}}까지 내 주세요. 지나면 {ko_will}.",
+             "en": f"[minwon] {en_notice}{{number}} is due on {{due}}. After that {en_will}."},
+            ["A reminder before the due date (bot/notifier/reminders.py)."])
+        notifications[f"remind_fine_soon_{group}"] = (
+            {"ko": f"[민원] {ko_name}{{number}}: 납부기한 전에 내 주세요. 지나면 {ko_will}.",
+             "en": f"[minwon] {en_notice}{{number}} is due soon. After that {en_will}."},
+            ["A reminder before the due date, when the date is not known."])
+    notifications["remind_supplement"] = (
+        {"ko": "[민원] {number} 보완 서류가 아직 접수되지 않았어요. '처리 현황'으로 확인해 보세요.",
+         "en": "[minwon] {number}: the office is still waiting for your documents. Ask me for its status."},
+        ["A reminder while the office waits for the citizen's documents."])
+    out.update(notifications)
+    return out
+
+
 def write(domain: str, entries: dict[str, tuple[dict, list[str]]], side: str, extra: str = "") -> None:
     now = dt.datetime.now(dt.timezone.utc).replace(second=0, microsecond=0)
     for lang, language in (("ko", "Korean (해요체)"), ("en", "English")):
@@ -131,6 +210,10 @@ def main() -> None:
         write("actions", entries_actions(rev), "bot's",
               extra="{name} is a value, {name|로} the value with the particle it needs, [ ... ] an optional part\n"
                     "(actions/texts.py); {call_centre} is actions/settings.py's CALL_CENTRE_NUMBER.")
+    elif domain == "services":
+        write("services", entries_services(rev), "services'",
+              extra="{name} is a value, [ ... ] around a value an optional part, around plain words plain brackets\n"
+                    "(minwon_core/texts.py). The desk, the notifier, the console's canned replies, the SMS keyword answers.")
     else:
         raise SystemExit(f"unknown domain {domain}")
 

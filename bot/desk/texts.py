@@ -1,4 +1,5 @@
-"""What the desk itself tells a citizen, in Korean (해요체, one SMS) and English (docs/GLOSSARY.md).
+"""What the desk itself tells a citizen, in Korean (해요체, one SMS) and English (docs/GLOSSARY.md): the texts are in
+the services' gettext catalogue (desk_*, minwon_core/texts.py).
 
 No staff login name ever reaches a citizen: "claimed" says an agent is there, not who. A callback time is a
 datetime (or the caller's "%m/%d %H:%M" text) shown as "12월 7일 09:00에" / "on 7 Dec at 09:00"; no time
@@ -9,24 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-TEXTS = {
-    "position": {
-        "ko": "상담원 연결 대기 {position}번째예요. 약 {minutes}분 걸려요.",
-        "en": "You are number {position} in line for an agent, about {minutes} min.",
-    },
-    "no_answer": {
-        "ko": "상담원이 모두 바빠 콜백 요청(번호 {ticket})을 받았어요. 상담원이 {when} 연락드릴게요.",
-        "en": "All agents are busy. Callback request {ticket} is booked; an agent will contact you {when}.",
-    },
-    "claimed": {
-        "ko": "상담원이 연결됐어요. 이제 상담원과 이야기하시면 돼요.",
-        "en": "An agent is with you now.",
-    },
-    "transferred": {
-        "ko": "다른 상담원에게 연결하고 있어요. 잠시만 기다려 주세요.",
-        "en": "Passing you to a colleague. Please wait a moment.",
-    },
-}
+from minwon_core.texts import N_, msg
+
+# The desk's own keys (the calls in bot/desk/service.py) -> catalogue keys (locale/*/LC_MESSAGES/services.po).
+KEYS = {"position": N_("desk_position"), "no_answer": N_("desk_no_answer"), "claimed": N_("desk_claimed"),
+        "transferred": N_("desk_transferred")}
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 _SHORT = re.compile(r"^(\d{1,2})/(\d{1,2}) (\d{1,2}):(\d{2})$")  # what service.sweep formats today
 
@@ -40,21 +28,18 @@ def when_phrase(value: object, language: str) -> str:
     elif isinstance(value, str) and _SHORT.match(value.strip()):
         moment = tuple(int(g) for g in _SHORT.match(value.strip()).groups())
     if moment is None:  # None, "", "곧", "soon": during opening hours
-        return "곧" if lang == "ko" else "soon"
+        return msg("desk_when_soon", lang)
     month, day, hour, minute = moment
-    if lang == "ko":
-        return f"{month}월 {day}일 {hour:02d}:{minute:02d}에"
-    return f"on {day} {_MONTHS[month - 1]} at {hour:02d}:{minute:02d}"
+    return msg("desk_when_at", lang, month=month if lang == "ko" else _MONTHS[month - 1], day=day,
+                time=f"{hour:02d}:{minute:02d}")
 
 
 def say(key: str, language: str, **values: object) -> str:
-    """The text for `key`; values it does not name (e.g. the agent's login) are ignored on purpose."""
-    texts = TEXTS[key]
+    """The text for the desk's `key`; values it does not name (e.g. the agent's login) are ignored on purpose."""
     lang = "en" if language == "en" else "ko"
     if "when" in values:
         values = {**values, "when": when_phrase(values["when"], lang)}
-    shown = {name: ("" if value is None else value) for name, value in values.items()}
-    return texts[lang].format(**shown)
+    return msg(KEYS[key], lang, **values)
 
 
 def minutes(seconds: int) -> int:

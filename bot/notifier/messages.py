@@ -1,4 +1,5 @@
-"""Short notification texts in Korean (해요체) and English. Korean fits one SMS (70 UCS-2 characters) wherever
+"""Short notification texts in Korean (해요체) and English, from the services' gettext catalogue (notify_*, remind_*,
+minwon_core/texts.py). Korean fits one SMS (70 UCS-2 characters) wherever
 the case data allows; nothing here holds a name, phone number or ID number. Each says what to do next where
 there is something to do (a rejection: ask for the status to read the reason and how to appeal). Terms:
 docs/GLOSSARY.md (a fine's late charge is 가산금, a tax's is 납부지연가산세)."""
@@ -7,36 +8,39 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from minwon_core.texts import N_, msg
+
 from . import topics
 
 Label = dict[str, str]
 
-APPLICATION_STATUS: dict[str, Label] = {
-    "received": {"ko": "접수 완료", "en": "received"},
-    "under_review": {"ko": "검토 중", "en": "under review"},
-    "supplement_requested": {"ko": "서류 보완이 필요해요. '처리 현황'이라고 보내면 낼 서류를 알려드려요",
-                             "en": "documents requested. Ask me for its status to see which"},
-    "approved": {"ko": "승인", "en": "approved"},
-    "rejected": {"ko": "반려됐어요. '처리 현황'이라고 보내면 사유와 불복 방법을 알려드려요",
-                 "en": "rejected. Ask me for its status to read why and how to appeal"},
-    "completed": {"ko": "처리 완료, 수령 가능", "en": "completed, ready for pickup"},
+# govapi's codes -> catalogue keys (locale/*/LC_MESSAGES/services.po)
+APPLICATION_STATUS: dict[str, str] = {
+    "received": N_("application_status_received"), "under_review": N_("application_status_under_review"),
+    "supplement_requested": N_("application_status_supplement_requested"),
+    "approved": N_("application_status_approved"), "rejected": N_("application_status_rejected"),
+    "completed": N_("application_status_completed"),
 }
-DELIVERY_STATUS: dict[str, Label] = {
-    "delivered": {"ko": "통보 완료", "en": "informed"},
-    "failed": {"ko": "통보 지연", "en": "delayed"},
-    "pending": {"ko": "통보 중", "en": "being informed"},
-    "completed": {"ko": "모든 기관 통보 완료", "en": "all agencies informed"},
-    "partially_failed": {"ko": "일부 기관 통보 지연", "en": "some agencies delayed"},
-    "processing": {"ko": "처리 중", "en": "processing"},
+DELIVERY_STATUS: dict[str, str] = {
+    "delivered": N_("delivery_status_delivered"), "failed": N_("delivery_status_failed"),
+    "pending": N_("delivery_status_pending"), "completed": N_("delivery_status_completed"),
+    "partially_failed": N_("delivery_status_partially_failed"), "processing": N_("delivery_status_processing"),
 }
-AGENCIES: dict[str, Label] = {
-    "tax_office": {"ko": "세무서", "en": "the tax office"},
-    "vehicle_registry": {"ko": "자동차 등록관청", "en": "the vehicle registry"},
-    "health_insurance": {"ko": "건강보험공단", "en": "health insurance"},
-    "national_pension": {"ko": "국민연금공단", "en": "the national pension"},
-    "election_register": {"ko": "선거인명부", "en": "the election register"},
+AGENCIES: dict[str, str] = {
+    "tax_office": N_("agency_tax_office"), "vehicle_registry": N_("agency_vehicle_registry"),
+    "health_insurance": N_("agency_health_insurance"), "national_pension": N_("agency_national_pension"),
+    "election_register": N_("agency_election_register"),
 }
-PREFIX = {"ko": "[민원] ", "en": "[minwon] "}
+# The kind of a fine event -> its texts (the catalogue's comments say why a tax's late charge has its own word).
+# govapi's fine events do not say the kind yet (FN- numbers cover both): then no charge is named.
+FINE_TEXTS: dict[str, dict[str, str]] = {
+    "fine": {"notice": N_("notify_fine_fine"), "late": N_("notify_fine_late_fine"),
+             "due": N_("remind_fine_due_fine"), "soon": N_("remind_fine_soon_fine")},
+    "tax": {"notice": N_("notify_fine_tax"), "late": N_("notify_fine_late_tax"),
+            "due": N_("remind_fine_due_tax"), "soon": N_("remind_fine_soon_tax")},
+    "unknown": {"notice": N_("notify_fine_unknown"), "late": N_("notify_fine_late_unknown"),
+                "due": N_("remind_fine_due_unknown"), "soon": N_("remind_fine_soon_unknown")},
+}
 
 
 def _lang(language: str) -> str:
@@ -48,7 +52,7 @@ def _won(amount: Any, lang: str) -> str:
         n = int(amount)
     except (TypeError, ValueError):
         return ""
-    return f"{n:,}원" if lang == "ko" else f"₩{n:,}"
+    return msg("money", lang, amount=f"{n:,}")
 
 
 def _date(value: Any, lang: str) -> str:
@@ -59,21 +63,8 @@ def _date(value: Any, lang: str) -> str:
     return f"{d.month}월 {d.day}일" if lang == "ko" else d.strftime("%d %b")
 
 
-# A fine's late charge is 가산금 (질서위반행위규제법 제24조); a local tax's is 납부지연가산세 (지방세기본법 제55조).
-# govapi's fine events do not say the kind yet (FN- numbers cover both): then no charge is named.
-_FINE_WORDS = {
-    "fine": {"ko": {"name": "과태료 ", "added": "가산금이 붙었어요", "will": "가산금이 붙어요"},
-             "en": {"name": "Fine ", "added": "A late fee was added", "will": "a late fee is added"}},
-    "tax": {"ko": {"name": "자동차세 ", "added": "납부지연가산세가 붙었어요", "will": "납부지연가산세가 붙어요"},
-            "en": {"name": "Vehicle tax ", "added": "A late-payment charge was added", "will": "a late-payment charge is added"}},
-    "unknown": {"ko": {"name": "", "added": "낼 금액이 늘었어요", "will": "낼 금액이 늘어요"},
-                "en": {"name": "", "added": "The amount due went up", "will": "the amount due goes up"}},
-}
-
-
-def _fine_words(kind: Any, lang: str) -> dict[str, str]:
-    group = "unknown" if not kind else ("tax" if "tax" in str(kind) else "fine")
-    return _FINE_WORDS[group][lang]
+def _fine_texts(kind: Any) -> dict[str, str]:
+    return FINE_TEXTS["unknown" if not kind else ("tax" if "tax" in str(kind) else "fine")]
 
 
 def _label(value: Any, lang: str, fallback: str = "") -> str:
@@ -82,69 +73,51 @@ def _label(value: Any, lang: str, fallback: str = "") -> str:
     return str(value or fallback)
 
 
+def _named(table: dict[str, str], code: str, lang: str, given: Any = None) -> str:
+    """Our own word for govapi's code, else govapi's {ko, en} label, else the code itself."""
+    return msg(table[code], lang) if code in table else _label(given, lang, code)
+
+
 def render_event(topic: str, event: dict[str, Any], language: str) -> str:
     lang = _lang(language)
     data = event.get("data") or {}
     number = event.get("case_number") or ""
-    p = PREFIX[lang]
     if topic == topics.APPLICATION_STATUS:
         status = str(data.get("status") or data.get("to") or "")
-        status_text = _label(APPLICATION_STATUS.get(status) or data.get("status_label"), lang, status)
-        if lang == "ko":
-            return f"{p}{number} {status_text}"
-        return f"{p}Application {number}: {status_text}."
+        return msg("notify_application", lang, number=number,
+                    status=_named(APPLICATION_STATUS, status, lang, data.get("status_label")) or "-")
     if topic == topics.COMPLAINT_ANSWERED:
-        if lang == "ko":
-            return f"{p}민원 {number}에 답변이 왔어요. '처리 현황'이라고 보내 보세요."
-        return f"{p}Your complaint {number} has been answered. Ask me for its status to read it."
+        return msg("notify_complaint_answered", lang, number=number)
     if topic == topics.PAYMENT_RECEIPT:
-        receipt = data.get("receipt_number") or number
         total = _won(data.get("total") if data.get("total") is not None else data.get("amount"), lang)
-        if lang == "ko":
-            return f"{p}납부 완료{'(' + total + ')' if total else ''}, 영수증 {receipt}"
-        return f"{p}Payment received{': ' + total if total else ''}. Receipt {receipt}. Thank you."
+        return msg("notify_payment", lang, total=total, receipt=data.get("receipt_number") or number or "-")
     if topic == topics.ADDRESS_DELIVERIES:
-        agency = data.get("agency_label") or AGENCIES.get(str(data.get("agency"))) or data.get("agency")
+        code = str(data.get("agency") or "")
+        agency_text = _label(data["agency_label"], lang) if data.get("agency_label") else \
+            (_named(AGENCIES, code, lang) if code else "")
         status = str(data.get("status") or "")
-        status_text = _label(DELIVERY_STATUS.get(status), lang, status)
-        if agency:
-            agency_text = _label(agency, lang)
-            if lang == "ko":
-                return f"{p}전입신고 {number}: {agency_text} {status_text}"
-            return f"{p}Move-in report {number}: {agency_text} {status_text}."
-        if lang == "ko":
-            return f"{p}전입신고 {number}: {status_text}"
-        return f"{p}Move-in report {number}: {status_text}."
+        return msg("notify_address", lang, number=number, agency=agency_text,
+                    status=_named(DELIVERY_STATUS, status, lang) or "-")
     if topic == topics.FINE_DUE:
         amount = _won(data.get("amount_due") if data.get("amount_due") is not None else data.get("late_fee"), lang)
         due = _date(data.get("due_date"), lang)
-        what = _fine_words(data.get("kind"), lang)
+        words = _fine_texts(data.get("kind"))
         if "late" in str(event.get("type") or ""):
-            if lang == "ko":
-                now_due = f" 낼 금액은 {amount}이에요." if amount else ""  # ...원이에요
-                return f"{p}{what['name']}{number}: 납부기한이 지나 {what['added']}.{now_due}"
-            return f"{p}{what['added']} ({what['name']}{number}).{' Now due: ' + amount + '.' if amount else ''}"
-        if lang == "ko":
-            parts = [x for x in (amount, f"납부기한 {due}" if due else "") if x]
-            return f"{p}{what['name']}{number}" + (f": {', '.join(parts)}" if parts else "")
-        parts = [x for x in (amount, f"due {due}" if due else "") if x]
-        return f"{p}{what['name'] or 'Notice '}{number}" + (f": {', '.join(parts)}." if parts else ".")
+            late = words["late"]
+            return msg(late, lang, number=number, amount=amount)
+        details = ", ".join(x for x in (amount, msg("notify_due_on", lang, due=due) if due else "") if x)
+        notice = words["notice"]
+        return msg(notice, lang, number=number, details=details)
     raise ValueError(f"no message for topic {topic!r}")
 
 
 def render_reminder(kind: str, case_number: str, data: dict[str, Any], language: str) -> str:
     lang = _lang(language)
-    p = PREFIX[lang]
     if kind == "fine_due":
         due = _date(data.get("due_date"), lang)
-        what = _fine_words(data.get("kind"), lang)
-        if lang == "ko":
-            by = f"{due}까지 내 주세요" if due else "납부기한 전에 내 주세요"
-            return f"{p}{what['name']}{case_number}: {by}. 지나면 {what['will']}."
-        by = f"is due on {due}" if due else "is due soon"
-        return f"{p}{what['name'] or 'Notice '}{case_number} {by}. After that {what['will']}."
+        words = _fine_texts(data.get("kind"))
+        key = words["due"] if due else words["soon"]
+        return msg(key, lang, number=case_number, due=due)
     if kind == "supplement":
-        if lang == "ko":
-            return f"{p}{case_number} 보완 서류가 아직 접수되지 않았어요. '처리 현황'으로 확인해 보세요."
-        return f"{p}{case_number}: the office is still waiting for your documents. Ask me for its status."
+        return msg("remind_supplement", lang, number=case_number)
     raise ValueError(f"no reminder text for {kind!r}")

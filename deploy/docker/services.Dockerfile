@@ -9,6 +9,8 @@ COPY govapi govapi
 COPY bot bot
 COPY minwon_logs minwon_logs
 COPY minwon_core minwon_core
+# The texts: gettext catalogues, compiled .mo files committed (minwon_core/catalogue.py)
+COPY locale locale
 COPY edge edge
 COPY webchat webchat
 RUN useradd --uid 10001 minwon

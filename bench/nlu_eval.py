@@ -133,7 +133,10 @@ class Parser:
 
     def latency(self) -> str:
         ms = sorted(1000 * s for s in self.seconds)
-        pick = lambda q: ms[min(len(ms) - 1, int(q * len(ms)))]
+
+        def pick(q: float) -> float:
+            return ms[min(len(ms) - 1, int(q * len(ms)))]
+
         return f"p50 {pick(0.5):.1f} ms, p95 {pick(0.95):.1f} ms, p99 {pick(0.99):.1f} ms"
 
 
@@ -223,7 +226,7 @@ def oos_test_set(limit: int, seed: int) -> List[Tuple[str, str]]:
 def report_oos(parser: Parser, sample, threshold: float, ambiguity: float) -> None:
     parses = parser.parse([t for _, t in sample])
     for lang in ("en", "ko", "all"):
-        mine = [p for (l, _), p in zip(sample, parses) if lang in ("all", l)]
+        mine = [p for (said_in, _), p in zip(sample, parses) if lang in ("all", said_in)]
         landed = collections.Counter(decide(top_of(p), threshold, ambiguity) for p in mine)
         bad = sum(landed[i] for i in TRANSACTIONAL)
         share = bad / max(1, len(mine))
@@ -435,7 +438,7 @@ def main() -> None:
             report_heldout(parser, heldout_set(name), threshold, ambiguity, name)
         return
     shared, examples = load_examples(Path(args.data))
-    print(f"examples: {collections.Counter(l for l, _ in examples)}")
+    print(f"examples: {collections.Counter(said_in for said_in, _ in examples)}")
     if args.compare:
         compare(args.compare, args, shared, examples)
         return
@@ -450,7 +453,7 @@ def main() -> None:
                 parser = Parser(model)
                 tests = [examples[i] for i in test_idx]
                 parses = parser.parse([m.get("text") for _, m in tests])
-                rows += [(l, m.get("intent"), top_of(p)) for (l, m), p in zip(tests, parses)]
+                rows += [(said_in, m.get("intent"), top_of(p)) for (said_in, m), p in zip(tests, parses)]
                 print(f"fold {k + 1}/{args.folds}: trained on {len(train_msgs)} in {seconds:.1f} s,"
                       f" tested {len(tests)}")
             report_cv(rows, threshold, ambiguity)

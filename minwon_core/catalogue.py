@@ -65,10 +65,12 @@ def translations(domain: str, language: str) -> gettext.GNUTranslations:
 
 def plural_count(count: object) -> int:
     """The number that picks a plural form; an unknown count takes the form for several ("other")."""
-    try:
-        return int(count)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return 2
+    if isinstance(count, (int, float, str)):
+        try:
+            return int(count)
+        except ValueError:
+            pass
+    return 2
 
 
 def message(domain: str, key: str, language: str, count: object = None) -> str:

@@ -41,7 +41,7 @@ def _fill(piece: str, values: Mapping[str, object], optional: bool) -> str:
     if optional and not _PLACEHOLDER.search(piece):
         return f"[{piece}]"
 
-    def one(match: re.Match) -> str:
+    def one(match: re.Match[str]) -> str:
         value = values.get(match.group(1))
         if _empty(value):
             if optional:

@@ -36,6 +36,8 @@ for suite in "${SERVICE_SUITES[@]}" "${RASA_SUITES[@]}" tests/edge tests/convers
   [ -d "$suite" ] || { echo "missing test suite: $suite"; exit 1; }
 done
 
+# Errors ruff finds across the tree, and the shared package typed strictly (pyproject.toml): seconds.
+stage "lint (ruff, mypy)" 300 bash -c "$PY -m ruff check . && $PY -m mypy"
 stage "services (Python 3.11)" 1500 $PY -m pytest -q -p no:cacheprovider "${SERVICE_SUITES[@]}"
 # The channel edge (issue #18) against a real Rasa with only the internal turn channel (the small channel test bot,
 # trained once and cached), the stand-ins and Redis: about a minute.

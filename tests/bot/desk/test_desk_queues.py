@@ -6,9 +6,9 @@ from redis.asyncio import Redis
 
 from bot.desk.errors import AlreadyClaimed, NotYours, WrongState
 from bot.desk.queues import DeskQueues
-pytestmark = pytest.mark.asyncio
-
 from desk_helpers import REDIS_TEST_URL, handoff_fields
+
+pytestmark = pytest.mark.asyncio
 
 
 async def open_many(desk, count, clock, **kwargs):

@@ -26,6 +26,9 @@ from actions.verification import OUTCOME_LIST, VerifiedFormValidation
 
 
 CLOSED = ("approved", "rejected", "completed")
+# What a case is called when govapi names no kind (by govapi's case type; any other: an application).
+CASE_KINDS = {"application": N_("label_case_application"), "complaint": N_("label_case_complaint"),
+              "address_change": N_("label_case_address_change"), "payment": N_("label_case_payment")}
 # Open first: documents requested (the citizen must act), then in progress; then the recently closed.
 RANK = {"supplement_requested": 0, "received": 1, "under_review": 1}
 PAGE_SIZE = {"sms": 5}  # SMS lines cost segments; other channels show up to DEFAULT_PAGE at once
@@ -99,8 +102,7 @@ def explain_case(case_type: str, case: Dict[str, Any], lang: str) -> List[str]:
     number = case.get("number") or case.get("tracking_number") or case.get("payment_id") or ""
     kind = pick(case.get("kind_label") or case.get("category_label") or {}, lang)
     if not kind:
-        kind = {"complaint": {"ko": "민원", "en": "complaint"}, "address_change": {"ko": "전입신고", "en": "move"},
-                "payment": {"ko": "결제", "en": "payment"}}.get(case_type, {"ko": "신청", "en": "application"})[lang]
+        kind = text(CASE_KINDS.get(case_type, CASE_KINDS["application"]), lang)
     status = pick(case.get("status_label"), lang) or str(case.get("status", ""))
     lines = [text("status_line", lang, number=number, kind=kind, status=status)]
     missing = [pick(doc, lang) for doc in case.get("missing_documents") or []]

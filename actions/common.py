@@ -46,8 +46,9 @@ def cancelled(dispatcher: CollectingDispatcher, tracker: Tracker, was_active: bo
 
 
 def yes_no_buttons(lang: str) -> List[Dict[str, str]]:
-    return [{"title": "네" if lang == "ko" else "Yes", "payload": "네" if lang == "ko" else "yes"},
-            {"title": "아니요" if lang == "ko" else "No", "payload": "아니요" if lang == "ko" else "no"}]
+    # The titles are the catalogue's; a payload is what the citizen's choice sends back, read by actions/parsing.py.
+    return [{"title": text("button_yes", lang), "payload": "네" if lang == "ko" else "yes"},
+            {"title": text("button_no", lang), "payload": "아니요" if lang == "ko" else "no"}]
 
 
 def ask_what_to_change(dispatcher: CollectingDispatcher, lang: str, fields: List[str]) -> None:

@@ -28,18 +28,19 @@ from actions.verification import CLAUSE, VerifiedFormValidation
 
 logger = logging.getLogger(__name__)
 
-# Used when govapi's category list cannot be read; same codes and order as govapi.
+# Used when govapi's category list cannot be read; same codes and order as govapi, labels from the catalogue
+# (fallback_categories() gives them in govapi's shape).
 FALLBACK_CATEGORIES = [
-    {"code": "roads", "label": {"ko": "도로", "en": "Roads"}},
-    {"code": "street_lighting", "label": {"ko": "가로등", "en": "Street lighting"}},
-    {"code": "noise", "label": {"ko": "소음", "en": "Noise"}},
-    {"code": "waste", "label": {"ko": "쓰레기", "en": "Waste"}},
-    {"code": "illegal_parking", "label": {"ko": "불법주차", "en": "Illegal parking"}},
-    {"code": "transport", "label": {"ko": "대중교통", "en": "Public transport"}},
-    {"code": "parks", "label": {"ko": "공원", "en": "Parks"}},
-    {"code": "staff_conduct", "label": {"ko": "공무원 응대", "en": "Staff conduct"}},
-    {"code": "proposal", "label": {"ko": "제안", "en": "Proposal"}},
-    {"code": "other", "label": {"ko": "기타", "en": "Other"}},
+    ("roads", N_("label_category_roads")),
+    ("street_lighting", N_("label_category_street_lighting")),
+    ("noise", N_("label_category_noise")),
+    ("waste", N_("label_category_waste")),
+    ("illegal_parking", N_("label_category_illegal_parking")),
+    ("transport", N_("label_category_transport")),
+    ("parks", N_("label_category_parks")),
+    ("staff_conduct", N_("label_category_staff_conduct")),
+    ("proposal", N_("label_category_proposal")),
+    ("other", N_("label_category_other")),
 ]
 # Words that point at a category. The category with the most different words in the description wins; a tie goes to
 # the one listed first ("a car parked on the sidewalk" names parking and roads once each: parking).
@@ -76,8 +77,13 @@ async def categories() -> List[Dict[str, Any]]:
         if result.ok and result.value.get("categories"):
             _categories_cache = result.value["categories"]
         else:
-            return FALLBACK_CATEGORIES
+            return fallback_categories()
     return _categories_cache
+
+
+def fallback_categories() -> List[Dict[str, Any]]:
+    return [{"code": code, "label": {lang: text(key, lang) for lang in ("ko", "en")}}
+            for code, key in FALLBACK_CATEGORIES]
 
 
 # Words that something is wrong: a complaint tells a trouble, not only a place or a thing ("getting off the bus").

@@ -224,7 +224,7 @@ class ActionAskFineIds(Action):
                 lines.append("  " + text("fine_pending", lang))
         lines.append(text("ask_fine_ids", lang))
         buttons = [{"title": str(n), "payload": str(n)} for n in range(1, len(options) + 1)]
-        buttons.append({"title": "전부" if lang == "ko" else "All", "payload": "전부" if lang == "ko" else "all"})
+        buttons.append({"title": text("button_all", lang), "payload": "전부" if lang == "ko" else "all"})
         dispatcher.utter_message(text="\n".join(lines), buttons=buttons)
         return []
 
@@ -333,7 +333,7 @@ async def check_payment(dispatcher: CollectingDispatcher, tracker: Tracker) -> L
     elif status == "pending":
         dispatcher.utter_message(text=text("payment_pending", lang, payment_id=payment_id))
     else:
-        label = {"expired": {"ko": "만료", "en": "expired"}, "cancelled": {"ko": "취소", "en": "cancelled"}}
+        label = {"expired": N_("label_payment_status_expired"), "cancelled": N_("label_payment_status_cancelled")}
         dispatcher.utter_message(text=text("payment_closed", lang, payment_id=payment_id,
-                                           status=pick(label.get(status, {"ko": status, "en": status}), lang)))
+                                           status=text(label[status], lang) if status in label else status))
     return [SlotSet("payment_id", payment_id)]

@@ -37,12 +37,15 @@ logger = logging.getLogger(__name__)
 
 TOPICS = ("application_status", "fine_due", "complaint_answered", "payment_receipt", "address_deliveries")
 TOPIC_LABELS = {
-    "application_status": {"ko": "신청 진행", "en": "application status"},
-    "fine_due": {"ko": "과태료 납부기한", "en": "fine due dates"},
-    "complaint_answered": {"ko": "민원 답변", "en": "complaint answers"},
-    "payment_receipt": {"ko": "납부 영수증", "en": "payment receipts"},
-    "address_deliveries": {"ko": "전입신고 통보", "en": "move-in report updates"},
+    "application_status": N_("label_topic_application_status"),
+    "fine_due": N_("label_topic_fine_due"),
+    "complaint_answered": N_("label_topic_complaint_answered"),
+    "payment_receipt": N_("label_topic_payment_receipt"),
+    "address_deliveries": N_("label_topic_address_deliveries"),
 }
+# The channel a subscription sends on, as the citizen calls it (any other: the notifier's own name for it).
+CHANNEL_LABELS = {"telegram": N_("label_channel_telegram"), "sms": N_("label_channel_sms"),
+                  "web": N_("label_channel_web")}
 TOPIC_OF_PREFIX = {"AP": "application_status", "CP": "complaint_answered", "MV": "address_deliveries",
                    "FN": "fine_due", "PY": "payment_receipt", "RC": "payment_receipt"}
 # A case in one of these states moves no more: nothing to offer (govapi's statuses per case type).
@@ -168,16 +171,14 @@ def what_to_subscribe(tracker: Tracker) -> Tuple[List[str], Optional[str]]:
 
 
 def topics_text(topics: List[str], lang: str) -> str:
-    return ", ".join(TOPIC_LABELS[t][lang] for t in topics if t in TOPIC_LABELS)
+    return ", ".join(text(TOPIC_LABELS[t], lang) for t in topics if t in TOPIC_LABELS)
 
 
 def quiet_text(subscription: Dict[str, Any], lang: str) -> str:
     quiet = subscription.get("quiet_hours")
     if not quiet:
         return ""
-    if lang == "en":
-        return f" Nothing is sent between {quiet['start']} and {quiet['end']}; it waits until morning."
-    return f" {quiet['start']}~{quiet['end']}에는 보내지 않고 아침에 보내요."
+    return " " + text("subscription_quiet_hours", lang, start=quiet["start"], end=quiet["end"])
 
 
 async def _unpaid_fines(tracker: Tracker) -> List[Dict[str, Any]]:
@@ -272,9 +273,7 @@ async def cancel_subscriptions(dispatcher: CollectingDispatcher, tracker: Tracke
 
 
 def _channel_name(channel: str, lang: str) -> str:
-    names = {"telegram": ("텔레그램", "Telegram"), "sms": ("문자", "SMS"), "web": ("웹 채팅", "web chat")}
-    ko, en = names.get(channel, (channel, channel))
-    return en if lang == "en" else ko
+    return text(CHANNEL_LABELS[channel], lang) if channel in CHANNEL_LABELS else channel
 
 
 def _wants(text: str) -> str:

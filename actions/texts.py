@@ -79,46 +79,55 @@ BUILT_KEYS: dict[str, tuple[str, ...]] = {
 }
 
 
-# The word an empty value outside an optional part is shown as (by placeholder name). A placeholder that is
+# The word an empty value outside an optional part is shown as (by placeholder name): the catalogue key of its text
+# (fallback_<name>, in both languages), or None where an empty value shows nothing at all. A placeholder that is
 # neither optional nor here must always be given: the catalogue test renders every text with empty values.
-FALLBACKS: dict[str, dict[str, str]] = {
-    "masked": {"ko": "휴대폰", "en": "your phone"},
-    "number": {"ko": "이 건", "en": "this case"},
-    "status": {"ko": "확인 중", "en": "being checked"},
-    "office": {"ko": "담당 부서", "en": "the office"},
-    "department": {"ko": "담당 부서", "en": "the office"},
-    "reason": {"ko": "담당 부서에 문의해주세요", "en": "please ask the office"},
-    "answer": {"ko": "아직 없어요", "en": "none yet"},
-    "docs": {"ko": "담당 부서에 문의해주세요", "en": "please ask the office"},
-    "date": {"ko": "미정", "en": "a date not yet set"},
-    "deadline": {"ko": "미정", "en": "a date not yet set"},
-    "due": {"ko": "미정", "en": "not set"},
-    "kind": {"ko": "", "en": ""},
-    "count": {"ko": "여러", "en": "several"},
-    "left": {"ko": "", "en": ""},
-    "minutes": {"ko": "몇", "en": "a few"},
-    "service": {"ko": "다른 일", "en": "do something else"},
-    "field": {"ko": "그 답", "en": "that answer"},
-    "fields": {"ko": "-", "en": "-"},
-    "fines": {"ko": "선택한 항목", "en": "The chosen items"},
-    "method": {"ko": "선택한 방법", "en": "the chosen method"},
-    "bank": {"ko": "", "en": ""},
-    "account": {"ko": "안내된 계좌", "en": "the account shown"},
-    "payment_id": {"ko": "이번", "en": ""},
-    "address": {"ko": "새 주소", "en": "new address"},
-    "members": {"ko": "본인만", "en": "just you"},
-    "names": {"ko": "가족", "en": "family"},
-    "agencies": {"ko": "관련 기관", "en": "the agencies concerned"},
-    "label": {"ko": "이 분야", "en": "this topic"},
-    "text": {"ko": "-", "en": "-"},
-    "category": {"ko": "미정", "en": "not chosen"},
-    "place": {"ko": "-", "en": "-"},
-    "photo": {"ko": "없음", "en": "none"},
-    "topics": {"ko": "진행 상황", "en": "progress"},
-    "quiet": {"ko": "", "en": ""},
-    "items": {"ko": "-", "en": "-"},
-    "value": {"ko": "-", "en": "-"},
+FALLBACKS: dict[str, str | None] = {
+    "masked": N_("fallback_masked"),
+    "number": N_("fallback_number"),
+    "status": N_("fallback_status"),
+    "office": N_("fallback_office"),
+    "department": N_("fallback_department"),
+    "reason": N_("fallback_reason"),
+    "answer": N_("fallback_answer"),
+    "docs": N_("fallback_docs"),
+    "date": N_("fallback_date"),
+    "deadline": N_("fallback_deadline"),
+    "due": N_("fallback_due"),
+    "kind": None,
+    "count": N_("fallback_count"),
+    "left": None,
+    "minutes": N_("fallback_minutes"),
+    "service": N_("fallback_service"),
+    "field": N_("fallback_field"),
+    "fields": N_("fallback_fields"),
+    "fines": N_("fallback_fines"),
+    "method": N_("fallback_method"),
+    "bank": None,
+    "account": N_("fallback_account"),
+    "payment_id": N_("fallback_payment_id"),  # English texts keep the number optional: no word there
+    "address": N_("fallback_address"),
+    "members": N_("fallback_members"),
+    "names": N_("fallback_names"),
+    "agencies": N_("fallback_agencies"),
+    "label": N_("fallback_label"),
+    "text": N_("fallback_text"),
+    "category": N_("fallback_category"),
+    "place": N_("fallback_place"),
+    "photo": N_("fallback_photo"),
+    "topics": N_("fallback_topics"),
+    "quiet": None,
+    "items": N_("fallback_items"),
+    "value": N_("fallback_value"),
 }
+
+# The domain's responses (domain.yml `responses:`) are catalogue entries under their own names, and the catalogue is
+# their source of truth: edit the .po files, then copy the text into domain.yml. They stay in the domain because Rasa
+# sends them itself, with no call to the action server (each call costs the turn a serialised tracker and domain, see
+# DESIGN.md), and rules and conversation tests name them; tests/actions/test_texts_catalogue.py fails while a
+# response's text in either language differs from its entry here.
+DOMAIN_RESPONSES = (N_("utter_greet"), N_("utter_goodbye"), N_("utter_you_are_welcome"), N_("utter_out_of_scope"),
+                    N_("utter_bot_challenge"), N_("utter_language_switched"))
 
 # Segments (SMS) a text may take with realistic values, where one is not enough; every other text: one.
 SMS_BUDGET: dict[str, int] = {
@@ -135,7 +144,10 @@ _PLACEHOLDER = re.compile(r"{(\w+)(?:\|(\w+))?}")
 _OPTIONAL = re.compile(r"\[([^\[\]]*)\]")
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 _TZ = ZoneInfo("Asia/Seoul")
-_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+# A month's name in a date shown to the citizen ('3월' / 'Mar'), by its number.
+_MONTHS = (N_("label_month_1"), N_("label_month_2"), N_("label_month_3"), N_("label_month_4"), N_("label_month_5"),
+           N_("label_month_6"), N_("label_month_7"), N_("label_month_8"), N_("label_month_9"), N_("label_month_10"),
+           N_("label_month_11"), N_("label_month_12"))
 
 
 def _empty(value: object) -> bool:
@@ -147,12 +159,10 @@ def duration(seconds: object, lang: str) -> str:
     """30 -> '30초' / '30 seconds'; 3600 -> '1시간' / '1 hour' (rounded up to the unit shown)."""
     s = max(1, int(float(seconds)))  # type: ignore[arg-type]
     if s < 60:
-        n, ko, en = s, "초", "second"
-    elif s < 3600:
-        n, ko, en = -(-s // 60), "분", "minute"
-    else:
-        n, ko, en = -(-s // 3600), "시간", "hour"
-    return f"{n}{ko}" if lang == "ko" else f"{n} {en}{'' if n == 1 else 's'}"
+        return ntext("duration_seconds", lang, s)
+    if s < 3600:
+        return ntext("duration_minutes", lang, -(-s // 60))
+    return ntext("duration_hours", lang, -(-s // 3600))
 
 
 def when(value: object, lang: str) -> str:
@@ -163,9 +173,8 @@ def when(value: object, lang: str) -> str:
         moment = dt.datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))  # noqa: FURB162 (3.10 reads no Z)
     if moment.tzinfo is not None:
         moment = moment.astimezone(_TZ)
-    if lang == "ko":
-        return f"{moment.month}월 {moment.day}일 {moment:%H:%M}"
-    return f"{moment.day} {_MONTHS[moment.month - 1]} {moment:%H:%M}"
+    return text("format_when", lang, month=text(_MONTHS[moment.month - 1], lang), day=moment.day,
+                time=f"{moment:%H:%M}")
 
 
 def _show(name: str, value: object, lang: str) -> str:
@@ -188,7 +197,8 @@ def _fill(template: str, values: Mapping[str, object], lang: str, optional: bool
                 raise _Drop()
             if name not in FALLBACKS:
                 raise EmptyValue(name)
-            shown = FALLBACKS[name][lang]
+            fallback = FALLBACKS[name]
+            shown = catalogue.message(DOMAIN, fallback, lang) if fallback else ""
         else:
             shown = _show(name, value, lang)
         return attach(shown, particle_name) if particle_name and shown else shown

@@ -35,7 +35,10 @@ from minwon_core.segments import count_segments, to_gsm7_if_possible  # noqa: E4
 # Pieces other texts are built from (labels, buttons, fragments): not replies on their own.
 FRAGMENT = re.compile(r"^(intent_|service_|field_|method_name_|method_card|method_account|members_|photo_none|"
                       r"photo_attached|place_shared|the_office|fine_late|tax_late|payment_button|keep_as_is|"
-                      r"subscription_offer_yes|subscription_offer_no|list_expected|list_late|list_missing)")
+                      r"subscription_offer_yes|subscription_offer_no|list_expected|list_late|list_missing|"
+                      r"label_|button_|duration_|format_when|subscription_quiet_hours)")
+# The domain's responses are catalogue entries too (actions/texts.py DOMAIN_RESPONSES): counted once, from the domain.
+RESPONSE = re.compile(r"^utter_")
 # The answer a turn is for (what the citizen asked), as opposed to questions, help and hints.
 CORE = {"verified", "case_not_found", "status_line", "no_applications", "no_fines", "payment_paid",
         "payment_pending", "payment_closed", "payment_link", "address_done", "complaint_done", "handoff_queued",
@@ -108,8 +111,10 @@ def replies(rev: str | None, long: bool) -> dict:
     for lang in ("ko", "en"):
         values = sample_values(lang, long)
         values["late"] = texts.text("fine_late", lang).strip()
+        # the words shown for an empty value (catalogue keys in FALLBACKS since they moved there): fragments
+        words_for_empty = {k for k in getattr(texts, "FALLBACKS", {}).values() if isinstance(k, str)}
         for key in _keys(texts):
-            if FRAGMENT.match(key):
+            if FRAGMENT.match(key) or RESPONSE.match(key) or key in words_for_empty:
                 continue
             out[lang].append((key, _render(texts, key, lang, values), key in CORE))
         for name, variants in domain["responses"].items():

@@ -21,6 +21,7 @@ from actions.texts import (
     BUILT_KEYS,
     CONSTANTS,
     DOMAIN,
+    DOMAIN_RESPONSES,
     FALLBACKS,
     HELP_WORD,
     SMS_BUDGET,
@@ -33,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER = re.compile(r"{(\w+)(?:\|\w+)?}")
 # Values the code always computes (a list's own numbers): a render without them is a bug, so text() refuses.
 MUST_GIVE = {"n", "first", "last", "total"}  # total: of a page; money totals are optional parts
+MUST_GIVE |= {"start", "end", "month", "day", "time"}  # quiet hours' ends, a date's parts: computed, never empty
 LANGS = ("ko", "en")
 
 _spec = importlib.util.spec_from_file_location("minwon_catalogues", ROOT / "scripts" / "catalogues.py")
@@ -84,6 +86,28 @@ def test_every_domain_response_has_korean_and_english():
     for name, lang, _ in domain_responses():
         seen.setdefault(name, set()).add(lang)
     assert seen and all(langs == {"ko", "en"} for langs in seen.values()), seen
+
+
+def test_each_domain_response_is_its_catalogue_entry_word_for_word():
+    """The catalogue is the responses' source of truth (actions/texts.py DOMAIN_RESPONSES says why they stay in
+    domain.yml): each response's text in each language is its entry's, with nothing for Rasa to fill in."""
+    said = {(name, lang): words for name, lang, words in domain_responses()}
+    assert {name for name, _ in said} == set(DOMAIN_RESPONSES)
+    for (name, lang), words in said.items():
+        assert words == template_of(name, lang), f"domain.yml {name} ({lang}) differs from the catalogue: copy its text"
+        assert not re.search(r"[{}\[\]]", words), (name, lang)
+
+
+def test_no_citizen_words_are_written_as_a_language_pair_in_the_actions():
+    """Labels a citizen reads come from the catalogue: no {"ko": "...", "en": "..."} of words and no button title
+    chosen between two written words in actions/ (govapi's labels arrive as data and are picked with pick())."""
+    pair = re.compile(r'"ko":\s*"[^"]*[가-힣A-Za-z][^"]*"\s*,\s*"en":\s*"')
+    title = re.compile(r'"title":\s*"[^"]*[가-힣A-Za-z]')
+    for path in sorted((ROOT / "actions").glob("*.py")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if line.startswith("HELP_WORD ="):  # words a citizen types (the fallback text names them; checked below)
+                continue
+            assert not pair.search(line) and not title.search(line), f"{path.name}:{n}: {line.strip()}"
 
 
 # --- renders -------------------------------------------------------------------------------------------------

@@ -51,6 +51,11 @@ TYPICAL: dict[str, dict[str, object]] = {
     "ticket": {"ko": "CB-1A2B3C4D", "en": "CB-1A2B3C4D"},
     "when": {"ko": "2026-12-07T09:00:00+09:00", "en": "2026-12-07T09:00:00+09:00"},
     "hours": {"ko": "평일 9~18시", "en": "weekdays 9:00-18:00"},
+    # a subscription's quiet hours (the notifier's HH:MM), and a date's parts as actions/texts.py when() passes them
+    "start": {"ko": "22:00", "en": "22:00"},
+    "end": {"ko": "08:00", "en": "08:00"},
+    "month": {"ko": "3월", "en": "Mar"},
+    "day": {"ko": 20, "en": 20},
     "topics": {"ko": "진행 상황", "en": "progress"},
     "quiet": {"ko": "", "en": ""},
     "items": {"ko": "1. 진행 상황 (AP-2026-000123)", "en": "1. progress (AP-2026-000123)"},

@@ -19,7 +19,7 @@ from actions.conversation import clear_form_slots
 from actions.dates import parse_date
 from actions.govapi_client import GovApiClient, Result, get_client
 from actions.interpret import AGENCY_QUESTION, CHOICE_NUMBER, Kind, Reading, asks, names_a_place, two_services
-from actions.parsing import NOT_ALL, means_all, means_none, parse_choices, spelled_numbers
+from actions.parsing import NOT_ALL, means_all, means_none, parse_choices, spelled_numbers, without_rejected
 from actions.texts import N_, pick, text
 from actions.verification import OUTCOME_NOTHING, OUTCOME_UNAVAILABLE, VerifiedFormValidation
 
@@ -50,6 +50,22 @@ class ValidateChangeAddressForm(VerifiedFormValidation):
         if slot == "member_ids":
             return pick_members(message, tracker.get_slot("household_options") or []) is not None
         return super().accepts(slot, message, tracker)
+
+    def read(self, tracker: Tracker, requested: Text) -> Reading:
+        reading = super().read(tracker, requested)
+        message = conv.latest_text(tracker)
+        if requested == "address_confirm" and AGENCY_QUESTION.search(message) and asks(message):
+            # "before I say yes: will this change my address for health insurance too?": which agencies it tells,
+            # not a change of the address
+            return Reading(Kind.QUESTION, value="agencies")
+        if requested == "address_confirm" and reading.kind == Kind.ANSWER:
+            members = tracker.get_slot("household_options") or []
+            said = pick_members(message, members) if named_members(message, members) else None
+            if said is not None and sorted(said) != sorted(tracker.get_slot("member_ids") or []):
+                # "ok back. me and 안예준" to a summary moving the whole household: its "ok" agrees to go on, its
+                # names say who moves
+                return Reading(Kind.CORRECTION, slot="member_ids", value=message)
+        return reading
 
     def fits(self, slot: Text, message: Text, tracker: Tracker) -> bool:
         if slot == "new_address":  # a road-name address with its building number
@@ -205,7 +221,7 @@ class ValidateChangeAddressForm(VerifiedFormValidation):
         if not self.answering(tracker, "effective_date"):
             return self._in_first_message(tracker, "effective_date")
         today = conv.now_local().date()
-        day = parse_date(conv.latest_text(tracker), today)
+        day = parse_date(without_rejected(conv.latest_text(tracker)), today)  # "오늘 말고 어제 들어왔어요": yesterday
         lang = conv.language(tracker)
         if day is None:
             dispatcher.utter_message(text=text("bad_date", lang))

@@ -189,7 +189,7 @@ _ASKING_WORDS = re.compile(
 # 받아주시나요?"): with no kind of problem named, the words around it are background, not the description.
 TO_FILE = re.compile(r"(\bi (really )?(want|need|would like|'?d like) to (make|file|submit|lodge|send|do|write)\b|"
                      r"\b(can|could|may) i (make|file|submit|lodge|send)\b|\bdo you (take|accept|handle)\b|"
-                     r"받아\s*주(시나요|나요|세요|실\s*수)|받(나요|으시나요)|(접수|신고)\s*(되나요|돼요\?|가능|할\s*수\s*있))",
+                     r"받아\s*주(시나요|나요|세요|실\s*수)|받(나요|으시나요)|(접수|신고)\s*(는\s*)?(여기서\s*|여기\s*)?(도\s*)?(되나요|돼요\?|가능|할\s*수\s*있))",
                      re.IGNORECASE)
 
 

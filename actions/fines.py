@@ -124,6 +124,12 @@ def chosen(tracker: Tracker) -> List[Dict[str, Any]]:
     return [option for option in tracker.get_slot("fine_options") or [] if option["id"] in ids]
 
 
+# A way to pay said with a verb that chooses it ("카드로 할래요", "I'll pay by card"), not in a reason beside it.
+_CARD_CHOSEN = re.compile(r"(카드\s*(로|으로)\s*(할|해|낼|결제|갈|하겠|바꿔|부탁)|\b(by|with|use|on) (my |a )?(credit |debit )?card\b)",
+                          re.IGNORECASE)
+_ACCOUNT_CHOSEN = re.compile(r"((가상\s*)?계좌\s*(이체)?\s*(로|으로)\s*(할|해|낼|결제|갈|하겠|바꿔|부탁|입금)|이체\s*(로|으로)\s*(할|해|낼|갈|하겠|바꿔)|"
+                             r"\b(by|with|use|via) (a |the )?(virtual account|bank transfer|transfer|account)\b)", re.IGNORECASE)
+
 class ValidatePayFineForm(VerifiedFormValidation):
     def name(self) -> Text:
         return "validate_pay_fine_form"
@@ -192,6 +198,9 @@ class ValidatePayFineForm(VerifiedFormValidation):
                     return {"payment_method": "card"}
             return {}
         said = without_rejected(message)  # "oops, I meant card not bank transfer": card
+        if _ACCOUNT.search(said) and _CARD_CHOSEN.search(said) and not _ACCOUNT_CHOSEN.search(said):
+            # "그냥 카드로 할래요 이체하러 은행앱 들어가기 귀찮네요": the card chosen, the transfer only in the reason
+            return {"payment_method": "card"}
         if _ACCOUNT.search(said):
             return {"payment_method": "virtual_account"}
         if _CARD.search(said) or (is_yes(message) and len(message.split()) <= 3):

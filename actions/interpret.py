@@ -79,7 +79,9 @@ _PERSON = re.compile(
     r"|\brepresentative\b|\boperator\b|\bput me through\b|\bconnect me (to|with)\b|\b(some(one|body)|any(one|body)|a (real )?person|a human) (i|we) (can|could) (talk|speak)\b"
     r"|\b(some(one|body)|a person|staff) (at|from|in) the (office|centre|center|gu office|district office)\b"
     # "call me back", "can someone ring me", "전화 좀 주세요": a person by phone (not "call me at 010-…", an answer)
-    r"|\b(call|ring|phone) me\b(?!\s+(at|on)\b)|\bgive me a (ring|call|bell)\b|\bcall\s*back\b|전화\s*(좀\s*)?(주세요|주실|줄\s*수|줘|해\s*주|부탁|받고\s*싶)"
+    # ("what happens after I send this? will somebody call me?" asks how it goes on, no request)
+    r"|(?<!\bwill someone )(?<!\bwill somebody )(?<!\bwill anyone )(?<!\bwill they )(?<!\bdo they )(?<!\bwill you )"
+    r"\b(call|ring|phone) me\b(?!\s+(at|on)\b)|\bgive me a (ring|call|bell)\b|\bcall\s*back\b|전화\s*(좀\s*)?(주세요|주실|줄\s*수|줘|해\s*주|부탁|받고\s*싶)"
     r"|전화로\s*(하면|할\s*수|해도|처리|상담|문의|물어)"
     # "전화로 해주실분 없나요", "도와줄 사람 없어요?": someone to do it for them
     r"|전화로\s*(좀\s*)?(해\s*주|도와|안내|알려)|(해|도와|봐|처리해)\s*주실\s*(분|사람)|(도와|해)\s*줄\s*(사람|분)\s*(없|있|좀)"
@@ -127,6 +129,10 @@ _STOP = re.compile(r"((do\s*n'?t|do not) (send|submit|file|charge|process|go ahe
                    r"^\s*(아+\s*)?(그냥\s*)?됐(어요|습니다)[\s,.!~]|이건\s*취소)", re.IGNORECASE)
 # A way to stop that closes the message stops even where a description or a place is asked ("… 관리사무소에 먼저
 # 말해볼래요 이건 취소요"): a description that mentions a cancelled booking does not end on the word.
+# "… my neighbour just texted me that she reported it on Friday. Cancel please, no need for two.": asked outright,
+# also inside a description (a description may say that something was cancelled, not ask for it politely)
+_CANCEL_PLEASE = re.compile(r"(\bcancel( it| this| that| the (complaint|report|request|payment|move))?,? (please|pls|plz)\b|"
+                            r"\bplease cancel\b|\b(can|could) you (please )?cancel (it|this|that)\b)", re.IGNORECASE)
 _STOP_END = re.compile(r"((이건|이거|민원은?|신고는?|그냥)\s*)?(취소(요|할게요|할래요|해\s*주세요|합니다)|그만(할게요|할래요|하겠습니다)|"
                        r"안\s*(할|낼)(래요|게요))[\s.!~]*$")
 # Putting the task off ("나중에 낼게요", "I'll pay after payday") or finding it unneeded ("신고 안해도 될듯"): a stop,
@@ -186,10 +192,10 @@ _WHY = re.compile(r"(왜|뭐\s*때문에|어디에\s*쓰|어디\s*(다른\s*)?(�
                   r"무슨\s*뜻|is (this|it) safe|\bsecure\b|who (can|will) see|\bprivacy\b|개인\s*정보|안전한가요|안전해요\?|"
                   r"안전하나요)", re.IGNORECASE)
 # Korean question endings; not a bare -가요, which is also "(we) go" ("둘 다 같이 가요").
-_IS_QUESTION = re.compile(r"(\?|나요|까요|[인는은던]가요|어때요?|뭐예요|뭐에요|언제예요|어디예요|죠)\s*[.~]*\s*$")
+_IS_QUESTION = re.compile(r"(\?|나요|까요|[인는은던건]가요|어때요?|뭐예요|뭐에요|언제예요|어디예요|죠)\s*[.~]*\s*$")
 # "가상계좌가 머예요 은행가서 돈 넣는건가요 제가 카드를 안써서요": a question, then a remark, with no "?" to end it;
 # "결제하면 납부 처리되는 데 얼마나 걸려요? 오늘 안에 처리돼야 하거든요": a question word before a "?" mid-message.
-_ASKED_INSIDE = re.compile(r"(뭐|머|뭔)(예요|에요|가요|지요|죠)\s|[는은인]\s*건가요\s|(나요|까요|죠|니까|ㄴ가요)\s*\?\s*\S|"
+_ASKED_INSIDE = re.compile(r"(뭐|머|뭔)(예요|에요|가요|지요|죠)\?*\s|(거|건)\s*(에요|예요)\s*\?\s*\S|[는은인]\s*건가요\s|(나요|까요|죠|니까|ㄴ가요)\s*\?\s*\S|"
                            r"(얼마나|언제|어떻게|무슨|며칠|몇|어디|왜|\b(how|when|what|why|which|where|is|are|do|does|can|"
                            r"could|will|would)\b)[^?.!]*\?\s*\S")
 _SWITCH_CUE = re.compile(r"(그게\s*아니라|말고|아니고|대신|먼저|\bbefore (the|my) (address|move|fine|payment|complaint|status|application)|부터\s*([가-힣]{1,4}\s*)?(할|하고|해야|하려|내야|내고|낼래|낼게|처리|봐야|볼게)|그\s*전에|before that|"
@@ -269,8 +275,8 @@ def said_last(text: str, takes: Callable[[str], bool]) -> Optional[str]:
     replaces it are taken by `takes` (the asked question's parser)."""
     for mark in reversed(list(_SELF_FIX.finditer(text or ""))):
         head, tail = text[:mark.start()].strip(" ,."), text[mark.end():].strip()
-        if not head or not tail or not takes(head):
-            continue
+        if not head or not tail or not takes(head) or (asks(head) and asks(tail)):
+            continue  # ("전입일이 이사한 날짜 말하는거에요? 아님 오늘 신고하는 날이요?": two questions, no value taken back)
         head = _DOUBT_END.sub("", head).strip(" ,.…")
         bare, numbers = _BARE_NUMBER_SAID.fullmatch(tail), list(re.finditer(r"\d+", head))
         if bare and numbers and not _WHOLE_PLACE.search(tail):
@@ -425,12 +431,15 @@ def wants_person(text: str, intent: Optional[str], confidence: float, ranking: S
 def wants_cancel(text: str, intent: Optional[str], confidence: float, requested_slot: Optional[str],
                  ranking: Sequence[Mapping[str, Any]] = (), answers_asked: bool = False) -> bool:
     text = _YEO.sub("요", text or "")  # "됐어여", "안할래여": the same endings typed softly
-    if _CANCEL.search(text):
+    if _CANCEL.search(text) or _CANCEL_PLEASE.search(text):
         return True
     if (_WAIT.match(text) or _WAIT.match(_LEAD.sub("", text))) and not _defers(text, requested_slot):
         # "sry hold on" asks for a moment (NLU: cancel 0.57); nothing stops. "아 잠깐만요 계약서 확인해야 돼서 나중에 다시
         # 할게요" waits, then puts it off: read on
         return False
+    if (_WAIT_START.match(text) or _WAIT_START.match(_LEAD.sub("", text))) and _defers(text, requested_slot) \
+            and not asks(text):
+        return True  # "아 잠시만요 지금 버스와서 타야돼요 이따 집에가서 다시 할게요": a moment, then later, also mid-description
     free_text = requested_slot in FREE_TEXT_SLOTS
     is_question = asks(text)
     # An address or a place that names no numbered place is no answer, so a way to stop there stops; a
@@ -523,7 +532,9 @@ SERVICE_WORDS: Mapping[str, re.Pattern] = {
                            r"\bpenalt(y|ies)\b|\bticket\b)", re.IGNORECASE),
     "change_address": re.compile(r"(전입\s*신고|주소\s*(변경|이전|바꾸|옮기)|주소(도|를)?\s*(바꿔야|옮겨야)|이사|\bmov(e|ed|ing)\b|\baddress\b)",
                                  re.IGNORECASE),
-    "file_complaint": re.compile(r"(민원\s*((하나|한\s*건|한\s*개)\s*)?(넣|접수|신고|제기|요|이요|할|하려|좀)|불편\s*신고|(?<!전입)(?<!전입 )신고\s*(할|하려|하고|요|합니다|부터|먼저)|"
+    "file_complaint": re.compile(r"(민원\s*((하나|한\s*건|한\s*개)\s*)?(넣|접수|신고|제기|요|이요|할|하려|좀)|불편\s*신고|"
+                                 # "신고 여기서 되나요?": whether one can report here
+                                 r"(?<!전입)(?<!전입 )신고\s*(는\s*)?(여기서|여기|이걸로|이거로)\s*(도\s*)?(되나요|돼요|되죠|가능|할\s*수\s*있)|(?<!전입)(?<!전입 )신고\s*(할|하려|하고|요|합니다|부터|먼저)|"
                                  r"\bcomplain(t)?\b|\breport (a|the|an|this|that|it)\b|"
                                  r"\b(noise|parking|pothole|street ?light|rubbish|trash|graffiti|road) (report|complaint)\b)",
                                  re.IGNORECASE),
@@ -625,9 +636,9 @@ def named_switch(text: str, own_services: Iterable[str]) -> Optional[str]:
 
 def value_words(text: str, slot: str) -> str:
     """The part of a correction that holds the new value: '아 주소 틀렸어요, 역삼로 12예요' -> '역삼로 12'."""
-    if slot in ("payment_method", "complaint_category"):
-        # "put it on my card instead of the bank transfer": the way turned down is no candidate (not for who moves:
-        # "my whole family is coming, not only me")
+    if slot in ("payment_method", "complaint_category", "effective_date"):
+        # "put it on my card instead of the bank transfer", "오늘 말고 어제 들어왔어요": the value turned down is no
+        # candidate (not for who moves: "my whole family is coming, not only me")
         text = without_rejected(text or "")
     parts = [p.strip() for p in _SPLIT.split(text or "") if p and p.strip()]
     if slot == "payment_method":
@@ -1002,7 +1013,9 @@ def _maybe_switch(text: str, ranking: Sequence[Mapping[str, Any]], own_services:
             and (float(best.get("confidence") or 0) >= 0.4 or bool(_SWITCH_CUE.search(text))))
 
 
-_CLARIFY = re.compile(r"(\bwhat do you mean\b|\bwhat does (that|this|it|[\w-]+) mean\b|\bwhat'?s (a|an|the) [\w-]+\?|"
+_CLARIFY = re.compile(r"(\bwhat do you mean\b|\bdo you mean\b|\bdoes (that|this|it) mean\b|"
+                      # "전입일이 이사한 날짜 말하는거에요? 아님 오늘 신고하는 날이요?": which meaning, not an answer
+                      r"말하는\s*(거|건|게)\s*(에요|예요|가요|죠|인가요|맞나요)|\bwhat does (that|this|it|[\w-]+) mean\b|\bwhat'?s (a|an|the) [\w-]+\?|"
                       r"무슨\s*(뜻|말)|뭘\s*말하|(이|그|저)게\s*(뭐|무슨)|뜻이\s*뭐)", re.IGNORECASE)
 
 

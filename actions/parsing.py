@@ -23,7 +23,9 @@ _YES = re.compile(r"^\s*(" + _BACK + r")?(네|예|응|넵|넹|옙|웅|ㅇㅇ|ㅇ
                   r"perfect|(접수|신고|진행|결제|납부|제출|처리)\s*(해|하)\s*(주세요|줘|주십시오|요|할게요|할께요)|"
                   r"(please )?(file|submit|send|pay|do) it)\b", re.IGNORECASE)
 _NO = re.compile(r"^\s*(아니(요|오)?|아뇨|no|nope|n|wrong|틀려요?|취소)\b", re.IGNORECASE)
-_ALL = re.compile(r"(전부|모두|다\s*(내|낼|선택)|전체|둘\s*다|(두|세|네)\s*(개|건|장)\s*(다|모두|전부)|^\s*(그냥\s*)?다\s*(요|이요|해\s*주세요|할게요)?[\s.!~]*$|\ball\b|\bboth\b|\bevery)",
+# "all", not "cereal all over the floor", "all day", "not at all", "all good": words where "all" picks nothing.
+_ALL_WORD = r"(?<!\bat )\ball\b(?!\s+(over|day|night|week|morning|evening|along|around|good|set|right|done|ready|the time)\b)"
+_ALL = re.compile(r"(전부|모두|다\s*(내|낼|선택)|전체|둘\s*다|(두|세|네)\s*(개|건|장)\s*(다|모두|전부)|^\s*(그냥\s*)?다\s*(요|이요|해\s*주세요|할게요)?[\s.!~]*$|" + _ALL_WORD + r"|\bboth\b|\bevery)",
                   re.IGNORECASE)  # "다" alone, "다요": all of them
 _NONE = re.compile(r"(^\s*((it'?s |i'?m )?(just|only) (moving )?(me|myself)|(me|myself)( only| alone)?|only moving myself|"
                    r"저요|나요|저\s*혼자요?)[\s.!]*$|없(어|음|습니다|이)|\bno (pics?|photos?|pictures?|images?)\b|혼자|나만|저만|본인만|\bnone\b|\bnobody\b|\bno one\b|\bjust me\b|\bonly me\b|\balone\b|\bskip\b|건너뛰|생략)", re.IGNORECASE)

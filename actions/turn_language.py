@@ -55,7 +55,7 @@ _NO_WORDS = [  # removed before the words are read: identifiers, phones, dates, 
     # a road address copied from a lease or a letter is a value in either script ("the lease says 서울특별시 강남구
     # 강남대로 343", "12 Teheran-ro, Gangnam-gu"), not words of a language
     re.compile(r"(?:[가-힣]+(?:특별시|광역시|특별자치시|특별자치도|도|시|군|구)\s+)*[가-힣0-9]+(?:대로|로|길)\s*\d+(?:-\d+)?"
-               r"(?:\s*번길\s*\d+)?"),
+               r"(?:\s*번길\s*\d+)?(?:\s*,?\s*[가-힣]+(?:구|시|군|동)(?![가-힣]))*"),  # "역삼로 12, 강남구"
     re.compile(r"\d+(?:-\d+)?\s*,?\s*[A-Za-z]+-(?:daero|ro|gil)\b(?:\s*,?\s*[A-Za-z]+-(?:gu|si|gun|dong))*"
                r"(?:\s*,?\s*(?:Seoul|Busan|Incheon|Daegu|Daejeon|Gwangju|Ulsan|Sejong|Suwon))?", re.IGNORECASE),
 ]

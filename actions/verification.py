@@ -23,7 +23,7 @@ from actions.govapi_client import ErrKind, get_client
 from actions.interpret import (AGENCY_QUESTION, CHOICE_NUMBER, CHOICE_SLOTS, CONFIRM_SLOTS, ELSEWHERE, FINE_APPEAL,
                                FINE_LATE, FREE_TEXT_SLOTS, GOES_BACK, PRIVACY_QUESTION, RECALL, RECALLABLE,
                                task_question,
-                               SERVICE_FORMS, SLOT_WORDS, Kind, Reading, asks, puts_off, read_message, resumed_service,
+                               SERVICE_FORMS, SLOT_WORDS, Kind, Reading, asks, asks_about_options, puts_off, read_message, resumed_service,
                                is_wait, said_last, says_change, services_named, two_services, wants_person)
 from actions.paused_task import SERVICE_OF_FORM, going_back_to, never_begun, paused_here, queue, resumed, without
 from actions.parsing import (find_case_number, is_no, is_yes, keeps_as_is, means_all, negated, normalise_phone,
@@ -461,6 +461,8 @@ class VerifiedFormValidation(FormValidationAction):
         at a summary, where a yes must never come out of a question, nor for a free-text answer)."""
         if reading.kind != Kind.QUESTION or (requested not in _TYPED_ANSWERS and requested not in MULTI_CHOICE_SLOTS):
             return None
+        if asks_about_options(message):
+            return None  # "전입일이 이사한 날짜 말하는거에요? 아님 오늘 신고하는 날이요?": which is meant, no answer yet
         parts = [c.strip() for c in re.split(r"(?<=[?？])|" + CLAUSE.pattern, message) if c and c.strip()]
         if requested in MULTI_CHOICE_SLOTS and any(CHOICE_NUMBER.search(c) or re.search(r"\d", c)
                                                    for c in parts if asks(c)):

@@ -142,3 +142,150 @@ async def test_a_wife_staying_behind_said_at_the_summary_asks_who_moves_again(go
     await runner.say("hm, my wife is staying at the old place until next month. can I change who is moving?",
                      intent="change_address", confidence=0.84)
     assert runner.asking == "member_ids" and runner.slots.get("member_ids") is None
+
+
+# --- held-out sets 47-49, first runs ---------------------------------------------------------------------------
+
+async def test_cereal_all_over_the_floor_picks_nobody_and_a_name_after_ok_at_the_summary_changes_who_moves(
+        govapi, actions_on_govapi, domain):
+    runner = await verified_runner(govapi, domain, ValidateChangeAddressForm(), "change_address_form", "en")
+    await runner.say("hi, need to do the move-in report thing for our new place", intent="change_address")
+    await runner.say("12 Yeoksam-ro, Gangnam-gu, Seoul")
+    if runner.asking == "address_id":
+        await runner.say("1")
+    await runner.say("yesterday")
+    assert runner.asking == "member_ids"
+    await runner.say("sorry one sec, the little one just tipped cereal all over the floor", intent="nlu_fallback",
+                     confidence=0.5)
+    assert runner.asking == "member_ids" and runner.slots.get("member_ids") is None
+    await runner.say("all")
+    members = runner.slots["household_options"]
+    assert runner.asking == "address_confirm" and len(runner.slots["member_ids"]) == len(members) >= 2
+    first = members[0]["name"]
+    await runner.say(f"ok back. me and {first}", intent="cancel", confidence=0.79)
+    assert runner.slots["member_ids"] == [members[0]["id"]] and runner.asking == "address_confirm"
+
+
+async def test_a_question_whether_the_childrens_address_moves_too_changes_no_address(govapi, actions_on_govapi, domain):
+    runner = await verified_runner(govapi, domain, ValidateChangeAddressForm(), "change_address_form")
+    await runner.say("전입신고 할게요", intent="change_address")
+    await runner.say("강남구 역삼로 12")
+    if runner.asking == "address_id":
+        await runner.say("1")
+    await runner.say("오늘이요")
+    assert runner.asking == "member_ids"
+    address = runner.slots["new_address"]
+    await runner.say("애들 주소도 이걸로 같이 옮겨지는 거에요? 학교에 따로 내야되나 해서요", intent="change_address",
+                     confidence=0.98)
+    assert runner.asking == "member_ids" and runner.slots["new_address"] == address
+
+
+async def test_asking_what_the_move_in_date_means_takes_no_date(govapi, actions_on_govapi, domain):
+    runner = await verified_runner(govapi, domain, ValidateChangeAddressForm(), "change_address_form")
+    await runner.say("전입신고 하려구요", intent="change_address")
+    await runner.say("역삼로 180 이요")
+    if runner.asking == "address_id":
+        await runner.say("1")
+    assert runner.asking == "effective_date"
+    await runner.say("전입일이 이사한 날짜 말하는거에요? 아님 오늘 신고하는 날이요?", intent="change_address",
+                     confidence=0.83)
+    assert runner.asking == "effective_date" and runner.slots.get("effective_date") is None
+
+
+async def test_asking_about_health_insurance_at_the_summary_changes_nothing(govapi, actions_on_govapi, domain):
+    runner = await verified_runner(govapi, domain, ValidateChangeAddressForm(), "change_address_form", "en")
+    await runner.say("I'd like to change my registered address", intent="change_address")
+    await runner.say("12 Yeoksam-ro")
+    if runner.asking == "address_id":
+        await runner.say("1")
+    await runner.say("yesterday")
+    await runner.say("just myself")
+    assert runner.asking == "address_confirm"
+    address = runner.slots["new_address"]
+    await runner.say("before I say yes: will this change my address for health insurance too? or do I have to go "
+                     "there as well?", intent="change_address", confidence=0.89)
+    assert runner.asking == "address_confirm" and runner.slots["new_address"] == address
+    await runner.say("ok good. yes, submit it", intent="affirm")
+    assert runner.slots.get("address_confirm") is True
+
+
+async def test_asking_what_a_virtual_account_is_chooses_no_way_to_pay(govapi, actions_on_govapi, domain):
+    runner = await verified_runner(govapi, domain, ValidatePayFineForm(), "pay_fine_form")
+    await runner.say("과태료 납부 할려고 하는데요", intent="pay_fine")
+    if runner.asking == "fine_ids":
+        await runner.say("1번")
+    assert runner.asking == "payment_method"
+    await runner.say("가상계좌는 뭐에요? 은행가서 돈 넣는거랑 같은건가요", intent="check_payment", confidence=0.52)
+    assert runner.asking == "payment_method" and runner.slots.get("payment_method") is None
+
+
+async def test_asking_whether_somebody_will_call_after_filing_is_no_request_for_a_person(govapi, actions_on_govapi,
+                                                                                        domain):
+    runner = await verified_runner(govapi, domain, ValidateFileComplaintForm(), "file_complaint_form", "en")
+    await runner.say("the streetlight in front of 25 Yeoksam-ro has been out for a week", intent="file_complaint")
+    await runner.say("yes", intent="affirm")
+    if runner.asking == "complaint_place":
+        await runner.say("25 Yeoksam-ro")
+    await runner.say("no photo")
+    assert runner.asking == "complaint_confirm"
+    await runner.say("what happens after I send this? will somebody call me?", intent="nlu_fallback", confidence=0.5)
+    assert runner.asking == "complaint_confirm" and runner.slots.get("form_outcome") is None
+
+
+async def test_cancel_please_after_hearing_a_neighbour_already_reported_it_stops(govapi, actions_on_govapi, domain):
+    runner = await verified_runner(govapi, domain, ValidateFileComplaintForm(), "file_complaint_form", "en")
+    await runner.say("Hey, I'd like to file a complaint about something near my place.", intent="file_complaint")
+    assert runner.asking == "complaint_text"
+    await runner.say("Actually scratch that, my neighbour just texted me that she reported it on Friday. Cancel please, "
+                     "no need for two.", intent="nlu_fallback", confidence=0.5)
+    assert runner.slots.get("complaint_text") is None and runner.slots["form_outcome"] == "cancelled"
+
+
+@pytest.mark.parametrize("said", ["출근길에 맨날 보는게 있는데 어디다 말해야될지 몰라서요. 신고 여기서 되나요?",
+                                  "오늘 회사에서도 진빠졌는데 집에와서도 쉬지를 못하네요.. 여기서 불편신고도 받아주시나요?"])
+def test_asking_whether_one_can_report_here_names_a_complaint_but_tells_no_problem(said):
+    from actions.complaints import TO_FILE
+    assert services_named(said) == ["file_complaint"] and TO_FILE.search(said)
+
+
+def test_a_road_address_with_its_district_after_it_keeps_an_english_conversation_english():
+    from actions.turn_language import language_update
+    assert language_update("inform", "역삼로 12, 강남구", False, [],
+                           {"language": "en", "requested_slot": "new_address"}) == {}
+
+
+async def test_card_chosen_with_the_transfer_only_in_the_reason_changes_the_way_to_card(govapi, actions_on_govapi,
+                                                                                       domain):
+    runner = await verified_runner(govapi, domain, ValidatePayFineForm(), "pay_fine_form")
+    await runner.say("과태료 조회하고 납부까지 하려구요", intent="pay_fine")
+    if runner.asking == "fine_ids":
+        await runner.say("첫번째꺼")
+    await runner.say("가상계좌로 할게요")
+    assert runner.slots["payment_method"] == "virtual_account" and runner.asking == "payment_confirm"
+    await runner.say("아 잠깐만요 그냥 카드로 할래요 이체하러 은행앱 들어가기 귀찮네요ㅎ", intent="out_of_scope", confidence=0.8)
+    assert runner.slots["payment_method"] == "card" and runner.asking == "payment_confirm"
+
+
+async def test_today_turned_down_for_yesterday_at_the_summary_takes_yesterday(govapi, actions_on_govapi, domain):
+    from actions.conversation import now_local
+    from datetime import timedelta
+
+    runner = await verified_runner(govapi, domain, ValidateChangeAddressForm(), "change_address_form")
+    await runner.say("주소지 변경 신고 할게요", intent="change_address")
+    await runner.say("역삼로 180")
+    if runner.asking == "address_id":
+        await runner.say("1")
+    await runner.say("오늘")
+    await runner.say("저만요")
+    assert runner.asking == "address_confirm"
+    await runner.say("아 날짜를 잘못 말했네요 오늘 말고 어제 들어왔어요", intent="out_of_scope", confidence=0.78)
+    yesterday = (now_local().date() - timedelta(days=1)).isoformat()
+    assert runner.slots["effective_date"] == yesterday and runner.asking == "address_confirm"
+
+
+async def test_a_moment_then_later_at_the_description_stops_and_files_nothing(govapi, actions_on_govapi, domain):
+    runner = await verified_runner(govapi, domain, ValidateFileComplaintForm(), "file_complaint_form")
+    await runner.say("민원 접수 좀 할게요", intent="file_complaint")
+    assert runner.asking == "complaint_text"
+    await runner.say("아 잠시만요 지금 버스와서 타야돼요 이따 집에가서 다시 할게요", intent="cancel", confidence=0.86)
+    assert runner.slots.get("complaint_text") is None and runner.slots["form_outcome"] == "cancelled"

@@ -11,16 +11,19 @@ from aiohttp import web
 from edge.client_address import client_address
 from edge.settings import EdgeSettings
 from edge.store import ChannelStore
+from minwon_core.texts import N_, msg
 
-NOT_FOUND = "Link expired or unknown / 만료되었거나 없는 링크입니다"
-TOO_MANY = "Too many links opened; try again in a minute / 잠시 후 다시 열어주세요"
+
+def _both(key: str) -> str:
+    """A page opened from a link knows no conversation, so no language: both, English first (as SMS links are)."""
+    return f"{msg(key, 'en')} / {msg(key, 'ko')}"
 
 
 async def follow(request: web.Request, store: ChannelStore, settings: EdgeSettings) -> web.Response:
     wait = await store.over_rate("s", client_address(request, settings.trusted_proxies), settings.short_link_rate)
     if wait:
-        return web.Response(text=TOO_MANY, status=429, headers={"Retry-After": str(wait)})
+        return web.Response(text=_both(N_("link_too_many")), status=429, headers={"Retry-After": str(wait)})
     url = await store.expand(request.match_info["code"])
     if url is None:
-        return web.Response(text=NOT_FOUND, status=404)
+        return web.Response(text=_both(N_("link_unknown")), status=404)
     raise web.HTTPFound(url)

@@ -34,7 +34,7 @@ MAPPING = ROOT / "babel.cfg"
 # entry); N_ marks a key the code chooses at run time (a table of keys, a key built from a slot's name).
 SIDES: dict[str, dict[str, list[str]]] = {
     "actions": {"paths": ["actions"], "keywords": ["text", "ntext:1,1", "N_"]},
-    "services": {"paths": ["bot", "minwon_core"], "keywords": ["msg", "nmsg:1,1", "N_"]},
+    "services": {"paths": ["bot", "edge", "minwon_core"], "keywords": ["msg", "nmsg:1,1", "N_"]},
 }
 
 

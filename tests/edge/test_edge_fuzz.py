@@ -38,7 +38,7 @@ def parser_refusal(status: int, head: bytes) -> bool:
 
 def page_for_people(case: Case, status: int, body: bytes) -> bool:
     """A short link is opened by a person in a browser: an unknown one answers a page in both languages."""
-    return case.path.startswith(b"/s/") and status == 404 and "만료되었거나".encode() in body
+    return case.path.startswith(b"/s/") and status == 404 and "만료됐거나".encode() in body
 
 
 def sent_after(edge_logs, start: int) -> str:
@@ -64,7 +64,7 @@ def test_fuzzed_requests_get_no_5xx_a_json_refusal_and_leave_nothing_raw_in_the_
 def test_an_unknown_short_link_is_a_page_in_both_languages_and_nothing_raw_logged(edge, edge_logs):
     start = len(edge_logs.lines)
     status, _, body = asyncio.run(send("127.0.0.1", edge.settings.port, Case("GET", b"/s/" + SECRETISH.encode(), [], b"")))
-    assert status == 404 and b"Link expired or unknown" in body and "만료되었거나".encode() in body
+    assert status == 404 and b"This link has expired" in body and "만료됐거나".encode() in body
     assert MARKER not in sent_after(edge_logs, start)
 
 

@@ -15,7 +15,8 @@ from minwon_core.texts import N_, msg
 # The desk's own keys (the calls in bot/desk/service.py) -> catalogue keys (locale/*/LC_MESSAGES/services.po).
 KEYS = {"position": N_("desk_position"), "no_answer": N_("desk_no_answer"), "claimed": N_("desk_claimed"),
         "transferred": N_("desk_transferred")}
-_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+_MONTHS = (N_("month_1"), N_("month_2"), N_("month_3"), N_("month_4"), N_("month_5"), N_("month_6"), N_("month_7"),
+           N_("month_8"), N_("month_9"), N_("month_10"), N_("month_11"), N_("month_12"))  # "7 Dec" / "12월 7일"
 _SHORT = re.compile(r"^(\d{1,2})/(\d{1,2}) (\d{1,2}):(\d{2})$")  # what service.sweep formats today
 
 
@@ -30,7 +31,7 @@ def when_phrase(value: object, language: str) -> str:
     if moment is None:  # None, "", "곧", "soon": during opening hours
         return msg("desk_when_soon", lang)
     month, day, hour, minute = moment
-    return msg("desk_when_at", lang, month=month if lang == "ko" else _MONTHS[month - 1], day=day,
+    return msg("desk_when_at", lang, month=msg(_MONTHS[month - 1], lang), day=day,
                 time=f"{hour:02d}:{minute:02d}")
 
 

@@ -21,6 +21,16 @@ HOUSEHOLD = [{"id": "w", "name": "안예준", "relation": {"ko": "배우자", "e
              {"id": "c", "name": "권서연", "relation": {"ko": "자녀", "en": "Child"}}]
 
 
+async def at_payment_method(govapi, domain, opening: str, choice: str = "1"):
+    """A Korean payment verified in this session, one fine chosen, at the question of the way to pay."""
+    runner = await verified_runner(govapi, domain, ValidatePayFineForm(), "pay_fine_form")
+    await runner.say(opening, intent="pay_fine")
+    if runner.asking == "fine_ids":
+        await runner.say(choice)
+    assert runner.asking == "payment_method"
+    return runner
+
+
 @pytest.mark.parametrize("said, moving", [
     ("hm, my wife is staying at the old place until next month. can I change who is moving?", None),  # asked again
     ("와이프는 안 가요", None),
@@ -107,10 +117,7 @@ async def test_a_background_and_a_wish_to_complain_asks_what_happened(govapi, ac
 
 
 async def test_wanting_another_way_to_pay_at_the_summary_asks_the_way_again(govapi, actions_on_govapi, domain):
-    runner = await verified_runner(govapi, domain, ValidatePayFineForm(), "pay_fine_form")
-    await runner.say("과태료 낼게요", intent="pay_fine")
-    if runner.asking == "fine_ids":
-        await runner.say("1")
+    runner = await at_payment_method(govapi, domain, "과태료 낼게요")
     await runner.say("카드요")
     assert runner.asking == "payment_confirm" and runner.slots["payment_method"] == "card"
     await runner.say("아 잠깐만요 결제방법 바꿀래요 이번달 카드값이 너무 많이 나와서..", intent="out_of_scope", confidence=0.94)
@@ -118,11 +125,7 @@ async def test_wanting_another_way_to_pay_at_the_summary_asks_the_way_again(gova
 
 
 async def test_asking_to_phone_the_officer_about_an_appeal_gets_a_person(govapi, actions_on_govapi, domain):
-    runner = await verified_runner(govapi, domain, ValidatePayFineForm(), "pay_fine_form")
-    await runner.say("과태료 낼게요", intent="pay_fine")
-    if runner.asking == "fine_ids":
-        await runner.say("1")
-    assert runner.asking == "payment_method"
+    runner = await at_payment_method(govapi, domain, "과태료 낼게요")
     await runner.say("근데 이거 제차가 그시간에 거기 없었는데 이의신청 할라면 담당자랑 통화 가능해요?",
                      intent="nlu_fallback", confidence=0.5)
     assert runner.slots["form_outcome"] == OUTCOME_PERSON and runner.slots.get("payment_method") is None
@@ -210,11 +213,7 @@ async def test_asking_about_health_insurance_at_the_summary_changes_nothing(gova
 
 
 async def test_asking_what_a_virtual_account_is_chooses_no_way_to_pay(govapi, actions_on_govapi, domain):
-    runner = await verified_runner(govapi, domain, ValidatePayFineForm(), "pay_fine_form")
-    await runner.say("과태료 납부 할려고 하는데요", intent="pay_fine")
-    if runner.asking == "fine_ids":
-        await runner.say("1번")
-    assert runner.asking == "payment_method"
+    runner = await at_payment_method(govapi, domain, "과태료 납부 할려고 하는데요", choice="1번")
     await runner.say("가상계좌는 뭐에요? 은행가서 돈 넣는거랑 같은건가요", intent="check_payment", confidence=0.52)
     assert runner.asking == "payment_method" and runner.slots.get("payment_method") is None
 
@@ -256,10 +255,7 @@ def test_a_road_address_with_its_district_after_it_keeps_an_english_conversation
 
 async def test_card_chosen_with_the_transfer_only_in_the_reason_changes_the_way_to_card(govapi, actions_on_govapi,
                                                                                        domain):
-    runner = await verified_runner(govapi, domain, ValidatePayFineForm(), "pay_fine_form")
-    await runner.say("과태료 조회하고 납부까지 하려구요", intent="pay_fine")
-    if runner.asking == "fine_ids":
-        await runner.say("첫번째꺼")
+    runner = await at_payment_method(govapi, domain, "과태료 조회하고 납부까지 하려구요", choice="첫번째꺼")
     await runner.say("가상계좌로 할게요")
     assert runner.slots["payment_method"] == "virtual_account" and runner.asking == "payment_confirm"
     await runner.say("아 잠깐만요 그냥 카드로 할래요 이체하러 은행앱 들어가기 귀찮네요ㅎ", intent="out_of_scope", confidence=0.8)

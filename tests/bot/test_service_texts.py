@@ -158,6 +158,7 @@ def test_every_sms_keyword_answer_fits_one_sms_in_its_language(kind):
     ko, en = sms_keywords.text(kind, "중지"), sms_keywords.text(kind, "STOP")
     assert re.search(r"[가-힣]", ko) and not re.search(r"[가-힣]", en)
     assert segments(ko) == 1 and segments(en) == 1
+    assert not re.search(r"(니다|니까|십시오)", ko), ko  # the bot's voice (해요체); the help line is a list of labels
 
 
 # --- the catalogue: every key the code names there, every entry used, plural forms, compiled .mo ----------------

@@ -46,7 +46,9 @@ FALLBACK_CATEGORIES = [
 # the one listed first ("a car parked on the sidewalk" names parking and roads once each: parking).
 KEYWORDS = [
     ("street_lighting", r"가로등|보안등|전등|조명|불이\s*(꺼|안\s*들어|나갔|나감)|깜빡|street\s*-?lights?|lamp\s*-?posts?|"
-                        r"\blamps?\b|lighting|\blights? (is |are )?(out|off|broken|flicker)"),
+                        r"\blamps?\b|lighting|\blights? (is |are )?(out|off|broken|flicker)|"
+                        # "the street lamp … has been out for a week, the whole block is pitch dark"
+                        r"\b(has been|have been|is|are|went|gone) out\b|\bpitch[- ]?(black|dark)\b|\bdark\b|어두워|어둡|깜깜|캄캄"),
     ("illegal_parking", r"불법\s*주차|주차|\bpark(s|ed|ing)? illegal(ly)?\b|\billegal(ly)? park|차(를|가)?\s*(대|세워|막고)|견인|parking|parked|double.?park|"
                         r"blocking (my|the|our) (driveway|garage|gate|entrance)|hydrant|소화전|"
                         r"\b(car|truck|van|vehicle)s? (that'?s |that has |has |have |is |are )?(been )?(block|left|abandon)|"
@@ -180,7 +182,7 @@ _ASKING_WORDS = re.compile(
     r"(민원|신고|불편|접수|제기|넣으려(고|구)?|넣을(게요|께요|래요)?|넣|하나|한\s*건|하는데요|는데요|하고\s*싶|싶어요|싶은데요?|할게요|할께요|하려(고|구)요?|하려는데요?|해\s*주세요|해주세요|"
     r"좀|부탁|드려요|드립니다|합니다|있어요|있는데요?|있어서|구청에?|시청에?|여기서|되나요|할\s*수|있나요|"
     # "민원접수 할라구요 운전하다 본건데", "건의사항 있어서 연락드려요": the asking and the background, no problem yet
-    r"할라(구|고)요?|할려(구|고)요?|하려구요?|연락\s*드\S*|문의\S*|사항|[가-힣]+다가?\s*(본|봤|보니)\S*|"
+    r"[가-힣]*라(구|고)요?|할려(구|고)요?|하려구요?|연락\s*드\S*|문의\S*|사항|[가-힣]+다가?\s*(본|봤|보니)\S*|"
     r"\b(i|i'?d|i'?m|want|wanna|would|like|need|to|file|make|a|an|the|please|pls|can|could|you|help|me|with|my|"
     r"something|report|complaint|complain|about|submit|lodge|here|how|do|is|it|this|an?)\b)", re.IGNORECASE)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, UserUtteranceReverted
+from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -38,7 +38,9 @@ class ActionDefaultFallback(Action):
             return []
         if not offer_likely_services(dispatcher, tracker, lang):
             dispatcher.utter_message(text=text("default_fallback", lang))
-        return [UserUtteranceReverted()]
+        # The rewind also undoes this turn's language ("The street lamp … is out" then a bare phone number was
+        # answered in Korean): the language the reply was written in stays
+        return [UserUtteranceReverted(), SlotSet("language", lang)]
 
 
 class ActionOutOfScope(Action):

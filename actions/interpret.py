@@ -112,7 +112,7 @@ _YEO = re.compile(r"(?<=[가-힣])여(?=[\s.!~?]*$)")
 _STOP = re.compile(r"((do\s*n'?t|do not) (send|submit|file|charge|process|go ahead|do it|pay (it|yet|now|this|that))\b|"
                    r"(보내|접수하|신고하|결제하|신청하|진행하|처리하|내)지\s*(마(세요|요|)\b|말고)|"
                    r"취소해\s*주(세요|시기|십시오|시겠어요|실래요)|취소\s*부탁|취소하(고자|겠습니다|려고요)|취소할게요|취소할래요|취소요\b|그만할게요|그만할래요|그만\s*둘게요|안\s*(할|낼)래요|"
-                   r"안\s*(할|낼)게요|다음에\s*할게요|\s취소[\s.!~]*$|\bcancel (this|it|that|everything)\b|\bforget (it|about it)\b|"
+                   r"안\s*(할|낼)게요|다음에\s*할게요|(오늘은\s*)?여기까지(만)?\s*(할래요|할게요|하겠|요|만요)|\s취소[\s.!~]*$|\bcancel (this|it|that|everything)\b|\bforget (it|about it)\b|"
                    r"\bforget (about )?(the|this|that|my) (fine|fines|payment|complaint|report|move|address( change)?|application|"
                    r"pothole|streetlight|street light|noise|trash|rubbish|parking|graffiti|bench)\b|"
                    r"\b(decided|going|chosen|choose) not to (file|submit|send|pay|report|go ahead|do)\b|"
@@ -173,7 +173,7 @@ def _waits_for_a_reason(text: str) -> bool:
 
 
 _WAIT_END = re.compile(r"(\b(one|a|1|just a) (sec|second|moment|min|minute)|잠깐만[요여]?|잠시만[요여]?)\W*$", re.IGNORECASE)
-_WAIT_START = re.compile(r"^\s*(잠깐만?[요여]?|잠시만?[요여]?|기다려\s*(주세요|봐요|줘)?|hold on|wait a (sec|second|minute|moment|bit)|"
+_WAIT_START = re.compile(r"^\s*(잠깐만?[요여]?|잠시만?[요여]?|잠만[요여]?|기다려\s*(주세요|봐요|줘)?|hold on|wait a (sec|second|minute|moment|bit)|"
                          r"one (sec|second|moment|minute)|just a (sec|second|moment|minute)|hang on|"
                          r"give me a (sec|second|moment|minute))\b", re.IGNORECASE)
 # A description that ends by saying it is not needed after all ("… 공사하고 있네요 신고 안 해도 되겠어요").
@@ -393,10 +393,14 @@ _PERSON_NOT_NEEDED = re.compile(
     r"\b(no need for|don'?t need|never ?mind|forget|cancel|scrap)\s+(the |a |an |that )?(real )?(human|agent|person|operator|staff|call)\b|"
     r"\b(no|don'?t) need (for )?(a |an |the )?(human|agent|person|operator)\b)", re.IGNORECASE)
 _TAKES_IT_BACK = re.compile(r"(^\W*(아\s*)?(아니에요|아니요|아뇨|아니|아냐|아니다|됐어요|괜찮아요)|\s(아니에요|아니다|됐어요)\b|"
+                            # "아 지금 새벽 세시구나 아무도 없겠네요 그냥 번호 넣을게요": nobody there at this hour
+                            r"아무도\s*없(겠|을|나|네)|(상담원|사람)(이|은|도)?\s*없(겠|을|나)|"
+                            r"\b(no ?one|nobody)('?s| is| will be)? (there|around|available|awake)\b|"
                             r"\b(nah|actually no|never ?mind|nvm|forget (it|that)|on second thought|scratch that|"
                             r"no need|it'?s (fine|ok|okay)|no,? (it'?s )?(fine|ok|okay))\b)", re.IGNORECASE)
 _GOES_ON_ALONE = re.compile(r"((그냥|제가|혼자|여기서|직접)\s*(계속\s*)?(할게|해\s*볼게|해볼게|하겠|할래|진행|해\s*주세요)|"
-                            r"그냥\s*(여기(서|다|에)?\s*)?(쓸게|적을게|입력할게|낼게|할게)|(계속|이어서)\s*(할게|해\s*주세요|진행)|"
+                            r"그냥\s*(여기(서|다|에)?\s*)?(쓸게|적을게|입력할게|낼게|할게)|"
+                            r"그냥\s*(제가\s*)?(번호|접수번호|주소|내용|생년월일)(를|을)?\s*(넣을게|입력할게|쓸게|적을게|보낼게|알려\s*드릴게)|(계속|이어서)\s*(할게|해\s*주세요|진행)|"
                             r"\b(do|finish|handle) it myself\b|\b(i'?ll|i will|let me|i can) (just )?(do|handle|finish|try|carry on|continue|go on|keep going)\b|"
                             r"\bgo ahead\b|\bcarry on\b|\bkeep going\b|\bcontinue( here)?\b)", re.IGNORECASE)
 
@@ -1081,6 +1085,9 @@ _ASKS_OPTIONS = re.compile(r"((어떤|무슨|다른)\s*(방법|종류|분류|선
                            r"\bwhat (other|else)\b|\bwhich (other )?(options?|ways?|methods?|choices?|categories)\b|"
                            r"\bwhat (are|r) (the )?(other |my )?(options|choices|categories|ways)\b|"
                            r"\bother (options|ways|methods|choices|categories)\b|"
+                           # "이거 소음으로 넣는거 맞나요? 교통쪽 아니에요?": which kind it is, asked
+                           r"(으로|로)\s*(넣는|하는|접수하는|신고하는)\s*(거|게|건)\s*(맞|아니)|쪽\s*(아니에요|아닌가요|인가요)|"
+                           r"\bshould (it|this|that) be (a |an |under )?\w+|"
                            # "what is the difference between a complaint and a proposal? which one is mine?"
                            r"\bdifference between\b|\bwhat'?s the difference\b|\bwhich (one|kind|category|type) (is|am|should|would|do)\b|"
                            r"차이(가|점)?\s*(가\s*)?(뭐|뭔|있)|(뭘|어떤\s*걸|어느\s*(거|걸))\s*(골라|선택|고르|해야)|어느\s*(쪽|거)(예요|에요|인가요|죠))",

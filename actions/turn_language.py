@@ -54,7 +54,8 @@ _NO_WORDS = [  # removed before the words are read: identifiers, phones, dates, 
     re.compile(r"\d+\s*(?:년|월|일|시|분|초|st|nd|rd|th|am|pm|a\.m\.|p\.m\.)", re.IGNORECASE),
     # a road address copied from a lease or a letter is a value in either script ("the lease says 서울특별시 강남구
     # 강남대로 343", "12 Teheran-ro, Gangnam-gu"), not words of a language
-    re.compile(r"(?:[가-힣]+(?:특별시|광역시|특별자치시|특별자치도|도|시|군|구)\s+)*[가-힣0-9]+(?:대로|로|길)\s*\d+(?:-\d+)?"
+    re.compile(r"(?:(?:[가-힣]+(?:특별시|광역시|특별자치시|특별자치도|도|시|군|구)|서울|부산|인천|대구|대전|광주|울산|세종|경기|제주)\s+)*"
+               r"[가-힣0-9]+(?:대로|로|길)\s*\d+(?:-\d+)?"
                r"(?:\s*번길\s*\d+)?(?:\s*,?\s*[가-힣]+(?:구|시|군|동)(?![가-힣]))*"),  # "역삼로 12, 강남구"
     re.compile(r"\d+(?:-\d+)?\s*,?\s*[A-Za-z]+-(?:daero|ro|gil)\b(?:\s*,?\s*[A-Za-z]+-(?:gu|si|gun|dong))*"
                r"(?:\s*,?\s*(?:Seoul|Busan|Incheon|Daegu|Daejeon|Gwangju|Ulsan|Sejong|Suwon))?", re.IGNORECASE),

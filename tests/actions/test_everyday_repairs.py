@@ -285,3 +285,49 @@ async def test_a_moment_then_later_at_the_description_stops_and_files_nothing(go
     assert runner.asking == "complaint_text"
     await runner.say("아 잠시만요 지금 버스와서 타야돼요 이따 집에가서 다시 할게요", intent="cancel", confidence=0.86)
     assert runner.slots.get("complaint_text") is None and runner.slots["form_outcome"] == "cancelled"
+
+
+@pytest.mark.parametrize("said", ["아 지금 새벽 세시구나ㅋㅋ 아무도 없겠네요 그냥 번호 넣을게요",
+                                  "nobody is around at 3am huh, ok i will just do it"])
+def test_nobody_there_at_night_and_going_on_alone_takes_back_the_request_for_a_person(said):
+    from actions.interpret import person_not_needed
+    assert person_not_needed(said)
+
+
+def test_waiting_for_a_person_is_no_taking_it_back():
+    from actions.interpret import person_not_needed
+    assert not person_not_needed("상담원 연결 기다릴게요")
+
+
+@pytest.mark.parametrize("said, told", [("소음 민원 넣을라고요", False), ("윗집 소음 때문에 잠을 못자요 민원 넣을라고요", True)])
+def test_a_kind_of_problem_and_an_intention_ending_is_no_description(said, told):
+    assert tells_what_is_wrong(said) is told
+
+
+def test_a_street_lamp_out_and_a_dark_block_is_a_problem_a_complaint_is_for():
+    from actions.complaints import guess_category, problem_words
+    said = "The street lamp in front of 180 Yeoksam-ro has been out for a week, the whole block is pitch dark"
+    assert guess_category(said, []) == "street_lighting" and problem_words(said) >= 2
+
+
+def test_enough_for_today_stops_even_where_a_date_is_asked():
+    from actions.interpret import wants_cancel
+    assert wants_cancel("아 잠만요 계약서 다시 확인해보고 할게요 오늘은 여기까지만 할래요", "cancel", 0.98, "effective_date",
+                        [], True)
+
+
+def test_a_seoul_address_typed_in_korean_keeps_an_english_conversation_english():
+    from actions.turn_language import language_update
+    assert language_update("inform", "서울 강남구 역삼로 180", False, [],
+                           {"language": "en", "requested_slot": "new_address"}) == {}
+
+
+async def test_asking_whether_the_suggested_category_is_right_chooses_none_and_adds_nothing(
+        govapi, actions_on_govapi, domain):
+    runner = await verified_runner(govapi, domain, ValidateFileComplaintForm(), "file_complaint_form")
+    await runner.say("밤마다 오토바이 굉음때문에 잠을 못자요ㅠ 역삼로 12 근처에요", intent="file_complaint")
+    assert runner.asking == "complaint_category"
+    told = runner.slots["complaint_text"]
+    await runner.say("이거 소음으로 넣는거 맞나요? 교통쪽 아니에요?", intent="nlu_fallback", confidence=0.5)
+    assert runner.asking == "complaint_category" and runner.slots.get("complaint_category") is None
+    assert runner.slots["complaint_text"] == told

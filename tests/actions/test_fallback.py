@@ -37,7 +37,17 @@ async def test_fallback_forgets_the_confusing_message_like_rasas_own(domain):
     # Rasa's ActionDefaultFallback ends with UserUtteranceReverted: the message that confused the bot
     # does not steer the next prediction.
     events, _ = await run_action(ActionDefaultFallback(), make_tracker({"language": "ko"}, "??"), domain)
-    assert [e["event"] for e in events] == ["rewind"]
+    assert [e["event"] for e in events] == ["rewind", "slot"]
+
+
+@pytest.mark.asyncio
+async def test_fallback_keeps_the_language_it_answered_in_after_the_rewind(domain):
+    # the rewind undoes this turn's slots too: without the language kept, a bare phone number next was answered in
+    # Korean in an English conversation
+    events, messages = await run_action(ActionDefaultFallback(), make_tracker({"language": "en"}, "qwerty zxcv"), domain)
+    assert events[0]["event"] == "rewind" and events[-1] == {**events[-1], "event": "slot", "name": "language",
+                                                              "value": "en"}
+    assert messages and not any("잘" in m["text"] for m in messages)
 
 
 def test_rasa_runs_our_fallback_not_its_built_in_one():
@@ -55,7 +65,7 @@ async def test_a_problem_described_outside_any_form_is_offered_as_a_complaint(do
     events, messages = await run_action(ActionDefaultFallback(), tracker, domain)
     payloads = [b["payload"] for b in messages[0].get("buttons") or []]
     assert payloads[0] == "/file_complaint" and "/request_human" in payloads
-    assert [e["event"] for e in events] == ["rewind"]
+    assert [e["event"] for e in events] == ["rewind", "slot"]
 
 
 def _ranked(text: str, intent: str, ranking: dict, language: str = "ko"):

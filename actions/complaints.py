@@ -182,7 +182,10 @@ _ASKING_WORDS = re.compile(
     r"(민원|신고|불편|접수|제기|넣으려(고|구)?|넣을(게요|께요|래요)?|넣|하나|한\s*건|하는데요|는데요|하고\s*싶|싶어요|싶은데요?|할게요|할께요|하려(고|구)요?|하려는데요?|해\s*주세요|해주세요|"
     r"좀|부탁|드려요|드립니다|합니다|있어요|있는데요?|있어서|구청에?|시청에?|여기서|되나요|할\s*수|있나요|"
     # "민원접수 할라구요 운전하다 본건데", "건의사항 있어서 연락드려요": the asking and the background, no problem yet
-    r"[가-힣]*라(구|고)요?|할려(구|고)요?|하려구요?|연락\s*드\S*|문의\S*|사항|[가-힣]+다가?\s*(본|봤|보니)\S*|"
+    r"[가-힣]*라(구|고)요?|할려(구|고)요?|하려구요?|"
+    # formal openings: "안녕하십니까 … 민원을 하나 접수하려고 하는데 먼저 여쭤볼 것이 있습니다", "Dear Sir, I wish to submit …"
+    r"안녕하(세요|십니까)|여쭤\S*|여쭙\S*|물어볼|질문\S*|먼저|것이|있습니다|하려고|하는데|싶습니다|"
+    r"\b(dear|sir|madam|wish|civil|kindly|hello|hi|good (morning|afternoon|evening))\b|연락\s*드\S*|문의\S*|사항|[가-힣]+다가?\s*(본|봤|보니)\S*|"
     r"\b(i|i'?d|i'?m|want|wanna|would|like|need|to|file|make|a|an|the|please|pls|can|could|you|help|me|with|my|"
     r"something|report|complaint|complain|about|submit|lodge|here|how|do|is|it|this|an?)\b)", re.IGNORECASE)
 

@@ -10,14 +10,14 @@ from __future__ import annotations
 from typing import List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
+from rasa_sdk.events import EventType, FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import conversation as conv
 from actions.complaints import problem_words
 from actions.handoff import offer_likely_services
-from actions.interpret import puts_off
+from actions.interpret import puts_off, wants_person
 from actions.plain_requests import start_plain_request
 from actions.texts import text
 
@@ -51,11 +51,19 @@ class ActionOutOfScope(Action):
         return "action_out_of_scope"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        said = conv.latest_text(tracker)
+        intent, confidence = conv.latest_intent(tracker)
+        ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+        # read as strictly as inside a description: "상담원이 불친절했어요" tells of staff, asks for nobody
+        if wants_person(said, intent, confidence, ranking, "complaint_text"):
+            # "번거로우시겠지만 상담원분과 직접 이야기하면서 확인하고 싶은데 연결해 주실 수 있겠습니까?" (out_of_scope to NLU):
+            # a person asked for in words is a person, as at any question
+            return [FollowupAction("action_handoff")]
         started = start_plain_request(tracker)
         if started:
             return started
         lang = conv.language(tracker)
-        if problem_words(conv.latest_text(tracker)) >= 2 and offer_likely_services(dispatcher, tracker, lang):
+        if problem_words(said) >= 2 and offer_likely_services(dispatcher, tracker, lang):
             return []
         dispatcher.utter_message(response="utter_out_of_scope")
         return []

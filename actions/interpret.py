@@ -98,6 +98,8 @@ _ASKS_PERSON = re.compile(r"((can|could|may) i (just |please )?(talk|speak|chat)
                           r"\b(rather|prefer to|want to|like to|need to) (explain|tell|talk|speak|discuss)( (it|this|that|all this))? "
                           r"(to|with) (a|an|the|some) ?(real |actual |live )?(person|human|agent|one|body|staff)\b|"
                           r"let me (talk|speak)|connect me|put me through|상담원\s*(연결|바꿔)|"
+                          # "상담원분과 직접 이야기하면서 확인하고 싶은데 연결해 주실 수 있겠습니까?"
+                          r"연결\s*(해\s*)?(주실|주시겠|주세요|줄\s*수|부탁)|"
                           r"is there (someone|anyone|a (real )?person|a human) (i|we) (can|could) (talk|speak)|"
                           r"(put|pass|transfer|hand) me (over )?to (a|an|the) (human|person|agent|operator)|"
                           r"(사람|직원|상담원|담당자|공무원|상담사)(분)?(이랑|하고|과|와|한테|에게)?\s*(직접\s*)?(얘기|이야기|통화|대화|상담|설명)\s*"
@@ -112,7 +114,7 @@ _YEO = re.compile(r"(?<=[가-힣])여(?=[\s.!~?]*$)")
 _STOP = re.compile(r"((do\s*n'?t|do not) (send|submit|file|charge|process|go ahead|do it|pay (it|yet|now|this|that))\b|"
                    r"(보내|접수하|신고하|결제하|신청하|진행하|처리하|내)지\s*(마(세요|요|)\b|말고)|"
                    r"취소해\s*주(세요|시기|십시오|시겠어요|실래요)|취소\s*부탁|취소하(고자|겠습니다|려고요)|취소할게요|취소할래요|취소요\b|그만할게요|그만할래요|그만\s*둘게요|안\s*(할|낼)래요|"
-                   r"안\s*(할|낼)게요|다음에\s*할게요|(오늘은\s*)?여기까지(만)?\s*(할래요|할게요|하겠|요|만요)|\s취소[\s.!~]*$|\bcancel (this|it|that|everything)\b|\bforget (it|about it)\b|"
+                   r"안\s*(할|낼)게요|다음에\s*할게요|그만두겠|그만하겠|(결제|신고|신청|진행|납부)(는|를)?\s*하지\s*않(고|겠)|(오늘은\s*)?여기까지(만)?\s*(할래요|할게요|하겠|요|만요)|\s취소[\s.!~]*$|\bcancel (this|it|that|everything)\b|\bforget (it|about it)\b|"
                    r"\bforget (about )?(the|this|that|my) (fine|fines|payment|complaint|report|move|address( change)?|application|"
                    r"pothole|streetlight|street light|noise|trash|rubbish|parking|graffiti|bench)\b|"
                    r"\b(decided|going|chosen|choose) not to (file|submit|send|pay|report|go ahead|do)\b|"
@@ -132,6 +134,7 @@ _STOP = re.compile(r"((do\s*n'?t|do not) (send|submit|file|charge|process|go ahe
 # "… my neighbour just texted me that she reported it on Friday. Cancel please, no need for two.": asked outright,
 # also inside a description (a description may say that something was cancelled, not ask for it politely)
 _CANCEL_PLEASE = re.compile(r"(\bcancel( it| this| that| the (complaint|report|request|payment|move))?,? (please|pls|plz)\b|"
+                            r"\bcancel (it|this|that)( for now)?,? (please|pls|plz)\b|"
                             r"\bplease cancel\b|\b(can|could) you (please )?cancel (it|this|that)\b)", re.IGNORECASE)
 _STOP_END = re.compile(r"((이건|이거|민원은?|신고는?|그냥)\s*)?(취소(요|할게요|할래요|해\s*주세요|합니다)|그만(할게요|할래요|하겠습니다)|"
                        r"안\s*(할|낼)(래요|게요))[\s.!~]*$")
@@ -141,7 +144,7 @@ _DEFER = re.compile(r"((내일|이따가?|저녁|주말|다음\s*주|모레)[가
                     r"(확인|알아보|찾아보|물어보)\S{0,3}\s*(하고|고|보고|해\s*보고|해서)\s*다시\s*(할|신고|낼|올|연락|해)|\bat the bank\b|은행\s*(가서|에서)\s*(낼|내|납부)|나중에|다음에|담에|이따가?\s*(할|낼|다시)|다음\s*기회|월급\s*(날|들어오|받)|돈\s*(들어오|생기|생겨)|"
                     r"생각\s*(좀\s*)?(해\s*보고|해볼게)|다시\s*(올게|올께|오겠|올래|들를게)|\bcome back\b|\bget back to (you|this|it)\b|"
                     r"마음이?\s*바뀌|생각이\s*바뀌|그때\s*다시|(끝나면|되면|정해지면|확정되면|나오면)\s*(그때\s*)?다시\s*(할|신청|신고|올|연락)|"
-                    r"안\s*(해도|내도|하셔도)\s*(될|돼|되|괜찮)|할\s*필요\s*(가\s*)?없|직접\s*(가서|방문)|"
+                    r"안\s*(해도|내도|하셔도)\s*(될|돼|되|괜찮)|할\s*필요\s*(가\s*)?없|직접\s*(가서|방문\S*)\s*(\S+\s*)?(할|낼|신고할|처리할|납부할|하려|내려|하겠|내겠)|"
                     r"\blater\b(?!\s+(this|in|today|tonight|on|that))|another (time|day)|some other time|"
                     r"\b(pay|do|file|report|finish|handle|sort) (it |them |this |that |the \w+ )?later\b|"
                     r"next time\b|"
@@ -154,6 +157,8 @@ _NOT_NOW = re.compile(r"^\s*(no,?\s*)?not (right )?(now|today)\b[\s,.!]*((thanks
                       re.IGNORECASE)
 # "Hold on, let me find it": the citizen needs a moment; nothing is taken, nothing asked again at once.
 _WAIT = re.compile(r"^\s*(잠깐만?[요여]?|잠시만?[요여]?|잠깐|잠시|기다려\s*(주세요|봐요|줘)?|hold on|wait( a (sec|second|minute|moment|bit))?|"
+                   # "sorry typing on the bus": why the answer is slow, no answer ("bus" is no category)
+                   r"(sorry,? |sry,? )?(i'?m )?(typing|texting|writing) (on|from|in) (the|a|my) (bus|train|subway|metro|car|phone)|"
                    r"one (sec|second|moment|minute)|just a (sec|second|moment|minute)|hang on|give me a (sec|second|"
                    r"moment|minute))\b[\s,.!~]*(([가-힣\s]*(확인|찾아|찾을|볼게|볼께|올게|가져|꺼내)[가-힣\s]*)|"
                    r"(let me|i'?ll|i need to|gotta) (check|find|look|get|grab)[^?]*)?[\s.!~]*$", re.IGNORECASE)
@@ -195,7 +200,8 @@ _WHY = re.compile(r"(왜|뭐\s*때문에|어디에\s*쓰|어디\s*(다른\s*)?(�
 _IS_QUESTION = re.compile(r"(\?|나요|까요|[인는은던건]가요|어때요?|뭐예요|뭐에요|언제예요|어디예요|죠)\s*[.~]*\s*$")
 # "가상계좌가 머예요 은행가서 돈 넣는건가요 제가 카드를 안써서요": a question, then a remark, with no "?" to end it;
 # "결제하면 납부 처리되는 데 얼마나 걸려요? 오늘 안에 처리돼야 하거든요": a question word before a "?" mid-message.
-_ASKED_INSIDE = re.compile(r"(뭐|머|뭔)(예요|에요|가요|지요|죠)\?*\s|(거|건)\s*(에요|예요)\s*\?\s*\S|[는은인]\s*건가요\s|(나요|까요|죠|니까|ㄴ가요)\s*\?\s*\S|"
+_ASKED_INSIDE = re.compile(r"(뭐|머|뭔)(예요|에요|가요|지요|죠)\?*\s|(거|건)\s*(에요|예요)\s*\?\s*\S|[가-힣]가요\s*\?\s*\S|"
+                           r"궁금(합니다|해요|하네요|한데요)|[는은인]\s*건가요\s|(나요|까요|죠|니까|ㄴ가요)\s*\?\s*\S|"
                            r"(얼마나|언제|어떻게|무슨|며칠|몇|어디|왜|\b(how|when|what|why|which|where|is|are|do|does|can|"
                            r"could|will|would)\b)[^?.!]*\?\s*\S")
 _SWITCH_CUE = re.compile(r"(그게\s*아니라|말고|아니고|대신|먼저|\bbefore (the|my) (address|move|fine|payment|complaint|status|application)|부터\s*([가-힣]{1,4}\s*)?(할|하고|해야|하려|내야|내고|낼래|낼게|처리|봐야|볼게)|그\s*전에|before that|"
@@ -355,7 +361,11 @@ PRIVACY_QUESTION = re.compile(r"(개인\s*정보|(제|내)\s*정보(를|는|가)
                               r"\b(data|details|information|info|number|birth ?date|birthday)\b|"
                               r"\b(personal|private) (data|details|information|info)\b|\bprivacy\b|"
                               r"\bis my (data|information|info|number) (safe|secure|protected|kept|stored|shared)\b|"
-                              r"\bwhat (do|will) you do with my (data|details|information|info|number)\b)", re.IGNORECASE)
+                              r"\bwhat (do|will) you do with my (data|details|information|info|number)\b|"
+                              # "will my card details be kept in this chat or by the city?"
+                              r"\b(card|bank|personal|my) (details|data|information|info|number)s? (be |are |is |get )?"
+                              r"(kept|stored|saved|shared)\b|카드\s*정보|(저장|보관)\s*(되|돼|하)\S*\s*(나요|까요|는지|습니까))",
+                              re.IGNORECASE)
 # Matters of other offices, asked about mid-form ("is this where I check on my income tax refund?", "143번 버스 첫차가
 # 몇 시예요?"): said to be elsewhere, then the question again; never a switch to a service of ours.
 ELSEWHERE = re.compile(r"(\btax refund|\bincome tax\b|\byear-end tax|연말\s*정산|(세금|소득세)\s*환급|환급금|\bpassports?\b|여권|"
@@ -456,7 +466,8 @@ def wants_cancel(text: str, intent: Optional[str], confidence: float, requested_
     # An address question is free text, but a line putting the task off that names no whole address is no address.
     no_address = (requested_slot == "new_address" and not _WHOLE_PLACE.search(text)) \
         or (requested_slot == "complaint_place" and not names_a_place(text))
-    if _defers(text, requested_slot) and (not free_text or len(text) <= 25 or intent == "cancel" or no_address) \
+    if _defers(text, requested_slot) and not _OTHERS_LATER.search(text) \
+            and (not free_text or len(text) <= 25 or intent == "cancel" or no_address) \
             and not is_question \
             and not (answers_asked and requested_slot not in CONFIRM_SLOTS and not no_address) \
             and not (own_words and own_words.search(text)) and not _switch_asked(text, intent, confidence):
@@ -492,6 +503,12 @@ def _defers(text: str, requested_slot: Optional[str]) -> bool:
 
 
 _NOW_NOT = re.compile(r"(오늘|지금|이번\s*(주|달)|당장)\s*(은|는)?\s*말고|\bnot (today|now)\b", re.IGNORECASE)
+
+
+# Someone else comes later ("가족들은 나중에 올 예정이라 이번에는 저 혼자만 전입합니다"): who moves now, no putting off.
+_OTHERS_LATER = re.compile(r"((가족|식구|아내|와이프|남편|애들|아이들|아이|자녀|부모님|엄마|아빠)(들)?\s*(은|는|도)?\s*(\S+\s+){0,2}나중에|"
+                           r"\b(my )?(family|wife|husband|kids|children|parents) (will )?(come|join|move)\w* later\b)",
+                           re.IGNORECASE)
 
 
 def puts_off(text: str) -> bool:
@@ -544,6 +561,8 @@ SERVICE_WORDS: Mapping[str, re.Pattern] = {
                                  re.IGNORECASE),
     "check_application_status": re.compile(r"(신청\s*(건|현황|상태|한\s*(거|게|것|건))|처리\s*(현황|상황)|진행\s*(상황|현황)|접수\s*번호|"
                                            # "면허 갱신한거 언제 나오는지", "주민센터가서 신청한게 … 어떻게 됐는지"
+                                           # "지금 어느 단계까지 처리되었는지 여기서 확인할 수 있는지"
+                                           r"어느\s*단계|(처리|진행)\s*(가\s*)?(되었|됐|됬|되고\s*있)는지|"
                                            r"(신청|갱신|발급|접수)\s*(한|했던)\s*(거|게|것|건)[^.?!]{0,24}(어떻게\s*(됐|됬|되었|돼\s*가|되어\s*가)|"
                                            r"언제\s*(나오|나올|나와|처리|돼|될|되는))|"
                                            r"\bapplication\b|\bstatus\b|"
@@ -791,12 +810,15 @@ def replaced_part(text: str, slots: Sequence[str], filled: Mapping[str, Any]) ->
         if not match:
             continue
         right = _TAIL_KO.sub("", match.group("y")).strip(" .!'\"")
+        if _AUXILIARY_END.search(right):
+            continue  # "the fire truck can not use it": a verb said in the negative, nothing taken back
         words = match.group("x").split()
         # "번지를 잘못 봤네요 325가 아니라 388": the wrong part is the shortest ending of what comes before that an
         # earlier answer holds, longest first ("역삼로 325" before "325").
         for wrong in (" ".join(words[i:]).strip(" .'\"") for i in range(len(words))):
-            if not wrong or not right or (len(wrong) < 2 and not wrong.isdigit()):
-                continue
+            if not wrong or not right or (len(wrong) < 3 and not wrong.isdigit() and wrong.isascii()) \
+                    or (len(wrong) < 2 and not wrong.isdigit()):
+                continue  # ("it", "a": no answer's part)
             if _BARE_NUMBER.fullmatch(right) and not _BARE_NUMBER.fullmatch(wrong):
                 continue  # "강남대로 93 아니고 153이에요": the number changes, the road stays
             found = {s: _find_part(_answer_text(filled.get(s)), wrong) for s in slots}
@@ -812,12 +834,20 @@ def replaced_part(text: str, slots: Sequence[str], filled: Mapping[str, Any]) ->
 
 
 _BARE_NUMBER = re.compile(r"\d+(-\d+)?")
+_AUXILIARY_END = re.compile(r"\b(can|do|does|did|will|would|should|could|is|are|was|were|has|have|had|may|might|must|am)$",
+                            re.IGNORECASE)
 
 
 def _find_part(old: str, wrong: str) -> Optional[int]:
-    """Where `wrong` stands in an earlier answer; a number only as a whole number ("3" is not in "325")."""
-    match = re.search(r"(?<!\d)" + re.escape(wrong) + r"(?!\d)" if wrong[-1:].isdigit() else re.escape(wrong),
-                      old, re.IGNORECASE)
+    """Where `wrong` stands in an earlier answer; a number only as a whole number ("3" is not in "325"), a Latin word
+    only as a whole word ("it" is not in "submit")."""
+    if wrong[-1:].isdigit():
+        pattern = r"(?<!\d)" + re.escape(wrong) + r"(?!\d)"
+    elif wrong[-1:].isascii() and wrong[-1:].isalpha():
+        pattern = r"(?<![A-Za-z])" + re.escape(wrong) + r"(?![A-Za-z])"
+    else:
+        pattern = re.escape(wrong)
+    match = re.search(pattern, old, re.IGNORECASE)
     return match.start() if match else None
 
 
@@ -959,9 +989,11 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
         # "네 그거 맞는 거 같은데요?" is a yes put softly; "네? 뭐라고요?" is not.
         # A question is never taken as an answer ("what is a virtual account?" names an option, "which one should I
         # pick?" says "one"); a complaint may be put as a question, but then it names a problem.
-        other = named_switch(text, own_services)
+        other = named_switch(text, own_services) if task_question(text) is None else None
         if other and not answers_asked:
-            return Reading(Kind.SWITCH, switch_to=other)  # "…I've got a fine of my own to pay, can we sort that first?"
+            # "…I've got a fine of my own to pay, can we sort that first?"; not "a question first: how many days do I
+            # have to report the move? is there any penalty if I am late?" (this task's deadline, no fine)
+            return Reading(Kind.SWITCH, switch_to=other)
         return _question(text, intent, confidence, requested_slot)
     correction = correction_of(text, requested_slot, task_slots, filled, answers_asked)
     other = named_switch(text, own_services) if not answers_asked else None
@@ -1089,7 +1121,7 @@ _ASKS_OPTIONS = re.compile(r"((어떤|무슨|다른)\s*(방법|종류|분류|선
                            r"(으로|로)\s*(넣는|하는|접수하는|신고하는)\s*(거|게|건)\s*(맞|아니)|쪽\s*(아니에요|아닌가요|인가요)|"
                            r"\bshould (it|this|that) be (a |an |under )?\w+|"
                            # "what is the difference between a complaint and a proposal? which one is mine?"
-                           r"\bdifference between\b|\bwhat'?s the difference\b|\bwhich (one|kind|category|type) (is|am|should|would|do)\b|"
+                           r"\bdiff(erence)? between\b|\bwhat'?s the difference\b|\bwhich (one|kind|category|type) (is|am|should|would|do)\b|"
                            r"차이(가|점)?\s*(가\s*)?(뭐|뭔|있)|(뭘|어떤\s*걸|어느\s*(거|걸))\s*(골라|선택|고르|해야)|어느\s*(쪽|거)(예요|에요|인가요|죠))",
                            re.IGNORECASE)
 def asks_about_options(text: str) -> bool:

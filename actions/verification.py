@@ -69,9 +69,11 @@ _DEPENDANTS = {
 MULTI_CHOICE_SLOTS = frozenset({"fine_ids", "member_ids"})
 # Words that turn a value down: a change that reads as the same value then was misread.
 _TURNS_DOWN = re.compile(r"(\bnot\b|n't\b|\binstead\b|\bscratch\b|\brather\b|말고|대신|아니라|아니고|아닌)", re.IGNORECASE)
+# "May I ask first: if I choose card, will my card details be kept …?": a choice supposed, not made.
+_CONDITIONAL = re.compile(r"(\bif\b|\bwhether\b|만약|만일)", re.IGNORECASE)
 # Wanting a change, in words that give no new value of their own.
 _WANTS_TO_CHANGE = re.compile(r"(바꿀래|바꾸고\s*싶|바꿀게|바꾸려|변경하고\s*싶|변경할래|\bi (want|'d like|would like|need) to "
-                              r"(change|switch)\b|\bcan i (change|switch)\b)", re.IGNORECASE)
+                              r"(change|switch)\b|\b(can|could|may) i (please )?(change|switch)\b)", re.IGNORECASE)
 # Another service for after this task, not instead of it.
 _AFTER_THIS = re.compile(r"(\bafter (this|that|it)\b|\bafterwards\b|\bnext\b|끝나고|끝나면|하고\s*나서|다음에|이거\s*하고)",
                          re.IGNORECASE)
@@ -347,7 +349,8 @@ class VerifiedFormValidation(FormValidationAction):
         if recalled:  # "sorry, what date did I give you?": told, then the question again; nothing changes
             return Reading(Kind.QUESTION, slot=recalled, value="recall")
         if PRIVACY_QUESTION.search(message) and asks(message) and not person_asked \
-                and not self.accepts(requested, message, tracker):  # with the answer beside it: as a "why" below
+                and (not self.accepts(requested, message, tracker) or _CONDITIONAL.search(message)):
+            # with the answer beside it: as a "why" below; "if I choose card, will my card details be kept?" supposes
             return Reading(Kind.QUESTION, value="privacy")  # who sees the citizen's data: told, then asked again
         intent, confidence = conv.latest_intent(tracker)
         ranking = (tracker.latest_message or {}).get("intent_ranking") or []
@@ -467,7 +470,7 @@ class VerifiedFormValidation(FormValidationAction):
         if requested in MULTI_CHOICE_SLOTS and any(CHOICE_NUMBER.search(c) or re.search(r"\d", c)
                                                    for c in parts if asks(c)):
             return None  # a choice may be what the question is about ("1번은 뭐 때문에 나온 거예요?")
-        answering = [c for c in parts if not asks(c) and self.accepts(requested, c, tracker)
+        answering = [c for c in parts if not asks(c) and not _CONDITIONAL.search(c) and self.accepts(requested, c, tracker)
                      and (requested not in MULTI_CHOICE_SLOTS or means_all(c) or re.fullmatch(r"[\d\s,번and&]+", c))]
         return answering[0] if len(parts) > 1 and len(answering) == 1 else None
 

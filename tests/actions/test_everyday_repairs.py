@@ -331,3 +331,91 @@ async def test_asking_whether_the_suggested_category_is_right_chooses_none_and_a
     await runner.say("이거 소음으로 넣는거 맞나요? 교통쪽 아니에요?", intent="nlu_fallback", confidence=0.5)
     assert runner.asking == "complaint_category" and runner.slots.get("complaint_category") is None
     assert runner.slots["complaint_text"] == told
+
+
+# --- held-out sets 53-55, first runs ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("said", ["민원을 하나 접수하려고 하는데 먼저 여쭤볼 것이 있습니다.",
+                                  "Dear Sir, I wish to submit a civil complaint."])
+def test_a_formal_opening_asking_to_file_is_no_description(said):
+    assert not tells_what_is_wrong(said)
+
+
+def test_a_verb_said_in_the_negative_corrects_no_earlier_answer():
+    from actions.interpret import replaced_part
+    filled = {"complaint_text": "Dear Sir, I wish to submit a civil complaint.", "complaint_place": {"address": "역삼로 325"}}
+    said = "Every night cars park in front of the fire hydrant. If there is a fire, the fire truck can not use it."
+    assert replaced_part(said, ["complaint_text", "complaint_place"], filled) is None
+    assert replaced_part("325가 아니라 388", ["complaint_text", "complaint_place"], filled).value == "역삼로 388"
+
+
+def test_going_to_the_office_in_person_last_week_puts_nothing_off_and_names_the_status_check():
+    from actions.interpret import puts_off
+    said = ("안녕하십니까. 지난주에 주민센터에 직접 가서 서류를 하나 신청하고 왔는데 아직까지 아무 연락이 없어서요, 혹시 지금 "
+            "어느 단계까지 처리되었는지 여기서 확인할 수 있는지 여쭙고 싶습니다.")
+    assert not puts_off(said) and services_named(said) == ["check_application_status"]
+    assert puts_off("그냥 구청에 직접 가서 낼게요")
+
+
+@pytest.mark.parametrize("said, slot, stops", [
+    ("가족들은 나중에 올 예정이라 이번에는 저 혼자만 전입합니다.", "address_confirm", False),
+    ("hmm wait, let me check with my husband first, he might have paid it already. cancel this for now please",
+     "payment_method", True),
+    ("금액을 보니 생각보다 많아서 가족과 먼저 상의해 보고 다시 연락드리겠습니다. 오늘은 결제하지 않고 여기서 그만두겠습니다.",
+     "payment_method", True),
+])
+def test_formal_and_hedged_stops_stop_and_family_coming_later_does_not(said, slot, stops):
+    from actions.interpret import wants_cancel
+    assert wants_cancel(said, "inform", 0.5, slot, [], False) is stops
+
+
+def test_typing_on_the_bus_is_a_wait_not_a_category():
+    from actions.interpret import is_wait
+    assert is_wait("sorry typing on the bus")
+
+
+async def test_a_question_about_the_moves_deadline_and_penalty_switches_to_no_fine(govapi, actions_on_govapi, domain):
+    runner = await verified_runner(govapi, domain, ValidateChangeAddressForm(), "change_address_form", "en")
+    await runner.say("I need to report my move", intent="change_address")
+    await runner.say("25 Yeoksam-ro")
+    if runner.asking == "address_id":
+        await runner.say("1")
+    assert runner.asking == "effective_date"
+    await runner.say("Sorry, a question first: how many days do I have to report the move? And is there any fee or "
+                     "penalty if I am a little late?", intent="pay_fine", confidence=0.6)
+    assert runner.asking == "effective_date" and runner.slots.get("form_outcome") is None
+
+
+async def test_a_choice_supposed_in_a_privacy_question_is_not_made(govapi, actions_on_govapi, domain):
+    runner = await verified_runner(govapi, domain, ValidatePayFineForm(), "pay_fine_form", "en")
+    await runner.say("Good morning, I would like to settle my unpaid fines.", intent="pay_fine")
+    if runner.asking == "fine_ids":
+        await runner.say("1")
+    assert runner.asking == "payment_method"
+    await runner.say("May I ask first: if I choose card, will my card details be kept in this chat or by the city? I "
+                     "prefer they are not stored anywhere.", intent="check_payment", confidence=0.5)
+    assert runner.asking == "payment_method" and runner.slots.get("payment_method") is None
+
+
+async def test_may_i_change_the_way_to_pay_at_the_summary_asks_it_again(govapi, actions_on_govapi, domain):
+    runner = await verified_runner(govapi, domain, ValidatePayFineForm(), "pay_fine_form", "en")
+    await runner.say("I got a parking ticket on my car and I would like to pay it now.", intent="pay_fine")
+    if runner.asking == "fine_ids":
+        await runner.say("1")
+    await runner.say("card")
+    assert runner.asking == "payment_confirm"
+    await runner.say("Sorry, before I confirm, may I change the payment method? My card has a low limit this month.",
+                     intent="pay_fine", confidence=0.5)
+    assert runner.asking == "payment_method"
+
+
+async def test_a_person_asked_for_in_formal_korean_outside_a_form_is_handed_over(domain):
+    from actions.fallback import ActionOutOfScope
+    from actions_testkit import make_tracker, run_action
+    said = ("번호를 찾아보려고 했는데 접수증이 여러 장이라 어느 번호를 말씀드려야 할지 모르겠습니다. 번거로우시겠지만 상담원분과 "
+            "직접 이야기하면서 확인하고 싶은데 연결해 주실 수 있겠습니까?")
+    events, _ = await run_action(ActionOutOfScope(), make_tracker({"language": "ko"}, said, "out_of_scope", 0.6), domain)
+    assert {"event": "followup", "name": "action_handoff"}.items() <= events[0].items()
+    events, _ = await run_action(ActionOutOfScope(), make_tracker({"language": "ko"}, "상담원이 너무 불친절했어요",
+                                                                  "out_of_scope", 0.6), domain)
+    assert not any(e.get("name") == "action_handoff" for e in events)

@@ -368,7 +368,8 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
             return {}
         if not message:
             return {}
-        if len(message) < 4 or is_yes(message) or is_no(message):  # "네" is not a description
+        if len(message) < 4 or ((is_yes(message) or is_no(message)) and len(message.split()) <= 3):
+            # "네" is not a description; "네 알겠습니다. 옆 건물 공사장에서 밤 11시가 넘어서도 소음이 …" is
             dispatcher.utter_message(text=text("help_complaint_text", conv.language(tracker)))
             return {"complaint_text": None}
         # "cars park on the sidewalk every day in front of 332 Huam-ro … I have no photo": the place and the photo

@@ -364,7 +364,9 @@ PRIVACY_QUESTION = re.compile(r"(개인\s*정보|(제|내)\s*정보(를|는|가)
                               r"\bwhat (do|will) you do with my (data|details|information|info|number)\b|"
                               # "will my card details be kept in this chat or by the city?"
                               r"\b(card|bank|personal|my) (details|data|information|info|number)s? (be |are |is |get )?"
-                              r"(kept|stored|saved|shared)\b|카드\s*정보|(저장|보관)\s*(되|돼|하)\S*\s*(나요|까요|는지|습니까))",
+                              r"(kept|stored|saved|shared)\b|카드\s*정보|"
+                              # "제가 민원을 넣었다는 사실이나 제 이름이 … 이웃에게 알려지지는 않습니까?"
+                              r"(이름|신원|사실)\S*\s*.{0,30}(알려지|공개|노출)|\b(neighbou?rs?|they) (will |would )?(know|find out|learn)\b|(저장|보관)\s*(되|돼|하)\S*\s*(나요|까요|는지|습니까))",
                               re.IGNORECASE)
 # Matters of other offices, asked about mid-form ("is this where I check on my income tax refund?", "143번 버스 첫차가
 # 몇 시예요?"): said to be elsewhere, then the question again; never a switch to a service of ours.
@@ -505,6 +507,8 @@ def _defers(text: str, requested_slot: Optional[str]) -> bool:
 _NOW_NOT = re.compile(r"(오늘|지금|이번\s*(주|달)|당장)\s*(은|는)?\s*말고|\bnot (today|now)\b", re.IGNORECASE)
 
 
+_TYPING_ON = re.compile(r"^\W*(sorry,? |sry,? )?(i'?m )?(typing|texting|writing) (on|from|in) (the|a|my) (bus|train|subway|metro|car|phone)"
+                        r"[\s.!~]*$", re.IGNORECASE)
 # Someone else comes later ("가족들은 나중에 올 예정이라 이번에는 저 혼자만 전입합니다"): who moves now, no putting off.
 _OTHERS_LATER = re.compile(r"((가족|식구|아내|와이프|남편|애들|아이들|아이|자녀|부모님|엄마|아빠)(들)?\s*(은|는|도)?\s*(\S+\s+){0,2}나중에|"
                            r"\b(my )?(family|wife|husband|kids|children|parents) (will )?(come|join|move)\w* later\b)",
@@ -960,6 +964,8 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
         # asked, but the words drop it for another service
         return Reading(Kind.SWITCH, switch_to=named_switch(text, own_services))
     bare = _LEAD.sub("", text)  # "sorry one sec, someone at the door"
+    if _TYPING_ON.match(text):
+        return Reading(Kind.STRAY, value="wait")  # "sorry typing on the bus": no answer, though "bus" names a category
     if _waits_for_a_reason(text) and named_switch(text, own_services) is None:
         return Reading(Kind.STRAY, value="wait")  # "앗 잠깐 버스 내려야돼요" where the problem is asked
     waits = not answers_asked and named_switch(text, own_services) is None  # "아 잠깐 그거보다 과태료 먼저 낼게요"
@@ -1061,7 +1067,7 @@ def _question(text: str, intent: Optional[str], confidence: float, requested_slo
     if _WHY.search(text):
         return Reading(Kind.QUESTION, value="why")  # "why do you need my birth date?", "what is this fine?"
     if intent in SERVICE_INTENTS and confidence >= SWITCH_CONFIDENCE and _SWITCH_CUE.search(text) \
-            and (intent in services_named(text) or task_question(text) is None):
+            and task_question(text) is None:
         # "can I change my address instead?", "…불법주차 문제로 민원을 넣어야 할 것 같습니다. 그쪽부터 도와주시겠습니까?";
         # "before that, is there a fee for this?" asks about this task and names no other service
         return Reading(Kind.SWITCH, switch_to=intent)
@@ -1129,7 +1135,8 @@ def asks_about_options(text: str) -> bool:
     return bool(_ASKS_OPTIONS.search(text or "") or _CLARIFY.search(text or ""))
 
 
-_EN_QUESTION = re.compile(r"^\s*(what|how|when|who|why|can|could|would|do|does|did|is|are|will|should)\b", re.IGNORECASE)
+_EN_QUESTION = re.compile(r"^\s*(what|whats|what's|how|hows|how's|when|who|why|can|could|would|do|does|did|is|are|will|should|"
+                          r"may)\b", re.IGNORECASE)
 
 
 def asks(text: str) -> bool:

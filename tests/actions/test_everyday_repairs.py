@@ -419,3 +419,33 @@ async def test_a_person_asked_for_in_formal_korean_outside_a_form_is_handed_over
     events, _ = await run_action(ActionOutOfScope(), make_tracker({"language": "ko"}, "상담원이 너무 불친절했어요",
                                                                   "out_of_scope", 0.6), domain)
     assert not any(e.get("name") == "action_handoff" for e in events)
+
+
+async def test_whats_the_diff_between_the_ways_to_pay_chooses_none(govapi, actions_on_govapi, domain):
+    runner = await verified_runner(govapi, domain, ValidatePayFineForm(), "pay_fine_form", "en")
+    await runner.say("need to pay a ticket", intent="pay_fine")
+    if runner.asking == "fine_ids":
+        await runner.say("1")
+    await runner.say("whats the diff between card and virtual account", intent="pay_fine", confidence=0.5)
+    assert runner.asking == "payment_method" and runner.slots.get("payment_method") is None
+
+
+async def test_typing_on_the_bus_at_the_category_question_chooses_no_category(govapi, actions_on_govapi, domain):
+    runner = await verified_runner(govapi, domain, ValidateFileComplaintForm(), "file_complaint_form", "en")
+    await runner.say("file a complaint", intent="file_complaint")
+    await runner.say("the streetlight outside my building flickers all night")
+    assert runner.asking == "complaint_category"
+    await runner.say("sorry typing on the bus", intent="out_of_scope", confidence=0.6)
+    assert runner.asking == "complaint_category" and runner.slots.get("complaint_category") is None
+
+
+async def test_a_description_that_starts_with_ne_is_a_description(govapi, actions_on_govapi, domain):
+    runner = await verified_runner(govapi, domain, ValidateFileComplaintForm(), "file_complaint_form")
+    await runner.say("민원을 하나 접수하려고 하는데 먼저 여쭤볼 것이 있습니다.", intent="file_complaint")
+    assert runner.asking == "complaint_text"
+    await runner.say("제 이름이 이웃에게 알려지지는 않습니까? 바로 옆 건물이라 조심스럽습니다.", intent="file_complaint",
+                     confidence=0.5)
+    assert runner.asking == "complaint_text" and runner.slots.get("complaint_text") is None
+    said = "네 알겠습니다. 옆 건물 공사장에서 밤 11시가 넘어서도 소음이 계속되고 있습니다."
+    await runner.say(said, intent="file_complaint", confidence=0.7)
+    assert runner.slots["complaint_text"] == said

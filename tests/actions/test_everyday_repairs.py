@@ -21,9 +21,9 @@ HOUSEHOLD = [{"id": "w", "name": "안예준", "relation": {"ko": "배우자", "e
              {"id": "c", "name": "권서연", "relation": {"ko": "자녀", "en": "Child"}}]
 
 
-async def at_payment_method(govapi, domain, opening: str, choice: str = "1"):
-    """A Korean payment verified in this session, one fine chosen, at the question of the way to pay."""
-    runner = await verified_runner(govapi, domain, ValidatePayFineForm(), "pay_fine_form")
+async def at_payment_method(govapi, domain, opening: str, choice: str = "1", language: str = "ko"):
+    """A payment verified in this session, one fine chosen, at the question of the way to pay."""
+    runner = await verified_runner(govapi, domain, ValidatePayFineForm(), "pay_fine_form", language)
     await runner.say(opening, intent="pay_fine")
     if runner.asking == "fine_ids":
         await runner.say(choice)
@@ -387,21 +387,14 @@ async def test_a_question_about_the_moves_deadline_and_penalty_switches_to_no_fi
 
 
 async def test_a_choice_supposed_in_a_privacy_question_is_not_made(govapi, actions_on_govapi, domain):
-    runner = await verified_runner(govapi, domain, ValidatePayFineForm(), "pay_fine_form", "en")
-    await runner.say("Good morning, I would like to settle my unpaid fines.", intent="pay_fine")
-    if runner.asking == "fine_ids":
-        await runner.say("1")
-    assert runner.asking == "payment_method"
+    runner = await at_payment_method(govapi, domain, "Good morning, I would like to settle my unpaid fines.", language="en")
     await runner.say("May I ask first: if I choose card, will my card details be kept in this chat or by the city? I "
                      "prefer they are not stored anywhere.", intent="check_payment", confidence=0.5)
     assert runner.asking == "payment_method" and runner.slots.get("payment_method") is None
 
 
 async def test_may_i_change_the_way_to_pay_at_the_summary_asks_it_again(govapi, actions_on_govapi, domain):
-    runner = await verified_runner(govapi, domain, ValidatePayFineForm(), "pay_fine_form", "en")
-    await runner.say("I got a parking ticket on my car and I would like to pay it now.", intent="pay_fine")
-    if runner.asking == "fine_ids":
-        await runner.say("1")
+    runner = await at_payment_method(govapi, domain, "I got a parking ticket on my car and I would like to pay it now.", language="en")
     await runner.say("card")
     assert runner.asking == "payment_confirm"
     await runner.say("Sorry, before I confirm, may I change the payment method? My card has a low limit this month.",
@@ -422,10 +415,7 @@ async def test_a_person_asked_for_in_formal_korean_outside_a_form_is_handed_over
 
 
 async def test_whats_the_diff_between_the_ways_to_pay_chooses_none(govapi, actions_on_govapi, domain):
-    runner = await verified_runner(govapi, domain, ValidatePayFineForm(), "pay_fine_form", "en")
-    await runner.say("need to pay a ticket", intent="pay_fine")
-    if runner.asking == "fine_ids":
-        await runner.say("1")
+    runner = await at_payment_method(govapi, domain, "need to pay a ticket", language="en")
     await runner.say("whats the diff between card and virtual account", intent="pay_fine", confidence=0.5)
     assert runner.asking == "payment_method" and runner.slots.get("payment_method") is None
 

@@ -118,9 +118,12 @@ class SmsPhone:
         """SMS shows buttons as numbered choices: send the number of the line that names the title."""
         for reply in reversed(self.last):
             for line in reply.text.splitlines():
-                found = re.match(r"\s*(\d{1,2})[.)]\s*(.+)", line)
-                if found and title.lower() in found.group(2).lower():
-                    return self.say(found.group(1))
+                # "1. 카드 결제 링크 / 2. 가상계좌 입금" and "1 Yes / 2 No" hold several choices on one line
+                several = " / " in line
+                for part in line.split(" / ") if several else [line]:
+                    found = re.match(r"\s*(\d{1,2})(?:[.)]\s*|\s+)(.+)" if several else r"\s*(\d{1,2})[.)]\s*(.+)", part)
+                    if found and title.lower() in found.group(2).lower():
+                        return self.say(found.group(1))
         return self.say(title)
 
 

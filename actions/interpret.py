@@ -126,7 +126,9 @@ _STOP = re.compile(r"((do\s*n'?t|do not) (send|submit|file|charge|process|go ahe
                    r"\bscrap (this|it|that)\b|\bcall it off\b|"
                    # "cancel the complaint, I'll talk to him first"; "wait stop, … cancel for now"; "그만하고 나중에"
                    r"\bcancel (the|my|this) (complaint|report|payment|fine|move|move-in report|address change|request)\b|"
-                   r"\bcancel (it )?for now\b|(^|[.,;!?]\s*|\bwait,?\s+)(cancel|stop)\s*([.,;!?]|$)|"
+                   r"\bcancel (it )?for now\b|(^|[.,;!?]\s*|\b(wait|nvm|please|pls|plz|ok|okay|actually|oh),?\s+)(cancel|stop)\s*([.,;!?]|$)|"
+                   # "Let's leave it for today, I'll do it with my daughter at the weekend. Please stop."
+                   r"\bleave it for (today|now|the (moment|time being))\b|"
                    r"그만\s*하고\s*(나중에|다음에|담에)|나중에\s*다시\s*(할게요|할께요|하겠습니다|올게요)|"
                    r"^\s*(아+\s*)?(그냥\s*)?됐(어요|습니다)[\s,.!~]|이건\s*취소)", re.IGNORECASE)
 # A way to stop that closes the message stops even where a description or a place is asked ("… 관리사무소에 먼저
@@ -204,7 +206,7 @@ _ASKED_INSIDE = re.compile(r"(뭐|머|뭔)(예요|에요|가요|지요|죠)\?*\s
                            r"궁금(합니다|해요|하네요|한데요)|[는은인]\s*건가요\s|(나요|까요|죠|니까|ㄴ가요)\s*\?\s*\S|"
                            r"(얼마나|언제|어떻게|무슨|며칠|몇|어디|왜|\b(how|when|what|why|which|where|is|are|do|does|can|"
                            r"could|will|would)\b)[^?.!]*\?\s*\S")
-_SWITCH_CUE = re.compile(r"(그게\s*아니라|말고|아니고|대신|먼저|\bbefore (the|my) (address|move|fine|payment|complaint|status|application)|부터\s*([가-힣]{1,4}\s*)?(할|하고|해야|하려|내야|내고|낼래|낼게|처리|봐야|볼게)|그\s*전에|before that|"
+_SWITCH_CUE = re.compile(r"(그게\s*아니라|말고|아니고|대신|먼저|\bbefore (the|my) (address|move|fine|payment|complaint|status|application)|부터\s*([가-힣]{1,4}\s*)?(할|하고|해야|하려|내야|내고|낼래|낼게|처리|봐야|볼게)|그\s*전에|before that|\bbefore (this|we (do|finish|continue|go on))\b|"
                          r"instead|rather|actually,? i (want|need)|"
                          r"first|before i forget|잊기\s*전에|잊어버리기\s*전에)", re.IGNORECASE)
 # Words that say an earlier answer was wrong.
@@ -229,7 +231,7 @@ SLOT_WORDS: Mapping[str, re.Pattern] = {
                            r"(?<!be )(?<!i'm )(?<!im )(?<!was )\bfines?\b(?!\s+(by|with)\s+me\b)|\bwhich (one|ones) to pay\b|"
                            r"\bwhich (ones?|fines?) (i'?m|im|i am|to be) pay|\badd another( one)?\b|\b(remove|drop) one\b|"
                            r"\bpenalt(y|ies)\b)", re.IGNORECASE),
-    "payment_method": re.compile(r"(결제\s*방법|납부\s*방법|결제\s*수단|어떻게\s*(낼|내|결제)|카드|가상\s*계좌|계좌|"
+    "payment_method": re.compile(r"((결제|납부|지불|내)(하는|할|는)?\s*방(법|식)|결제\s*수단|어떻게\s*(낼|내|결제)|카드|가상\s*계좌|계좌|"
                                  r"\bmethod\b|\bcard\b|\baccount\b|\btransfer\b|\bhow (i|to|we|you) pay\b|"
                                  r"\bpay(ing)? by\b|\bpayment (type|option)\b)", re.IGNORECASE),
     "new_address": re.compile(r"(새\s*주소|주소|이사\s*(갈|가는)\s*(곳|집)|\baddress\b|\bnew place\b|"
@@ -314,7 +316,9 @@ TASK_QUESTIONS: Mapping[str, re.Pattern] = {
     "duration": re.compile(r"(얼마나\s*(더\s*)?걸|며칠\s*(걸|만에)|언제\s*(쯤\s*)?(처리|반영|완료|끝)|바로\s*(처리|반영)|"
                            r"\bhow long\b|\bhow soon\b|\bwhen will (it|this|that|the payment) (be|go)\b|"
                            r"\b(processed|go through|goes through) (right away|immediately|today)\b)", re.IGNORECASE),
-    "deadline": re.compile(r"(기한|마감|며칠\s*(안|이내|까지)|언제까지|늦으면|늦게\s*하면|\bdeadline\b|\bdue\b|\bby when\b|"
+    "deadline": re.compile(r"(기한|마감|며칠\s*(안|이내|까지)|언제까지|늦으면|늦게\s*하면|\bdeadline\b|\bby when\b|"
+                           # "when is it due?", "what's the due date?", not "I need to pay a fine too, it's due soon"
+                           r"\bwhen('?s| is| are| was)?\b[^.?!]*\bdue\b|\bdue date\b|\bdue by\b|"
                            r"\btill when\b|\buntil when\b|\btoo late\b|\bhow many days\b)", re.IGNORECASE),
 }
 
@@ -667,6 +671,11 @@ def value_words(text: str, slot: str) -> str:
         # "put it on my card instead of the bank transfer", "오늘 말고 어제 들어왔어요": the value turned down is no
         # candidate (not for who moves: "my whole family is coming, not only me")
         text = without_rejected(text or "")
+    if slot == "complaint_category":
+        # "… 길이 망가진 거니까 도로 쪽이 맞겠네요": the category's name, not the reason (which is no description either)
+        names = list(re.finditer(_CATEGORY_NAME, text, re.IGNORECASE))
+        if names:
+            return names[-1].group(0)
     parts = [p.strip() for p in _SPLIT.split(text or "") if p and p.strip()]
     if slot == "payment_method":
         # the way is the value itself: the last part naming one ("should I do bank transfer instead? nah, leave it on
@@ -785,7 +794,21 @@ def _value_type_slot(text: str, filled: Sequence[str], requested_slot: Optional[
             return several[-1]  # "아 하나만 말고 두개 다 낼래요" at the payment's summary
     if "effective_date" in filled and requested_slot != "effective_date" and parse_date(text, date.today()) is not None:
         return "effective_date"
+    if "complaint_category" in filled and requested_slot != "complaint_category" \
+            and (_CATEGORY_SAID.search(text) or _CATEGORY_SWAP.search(text)):
+        return "complaint_category"  # "아 아니다, 쓰레기가 아니라 … 도로 쪽이 맞겠네요" while the place is asked
     return None
+
+
+# A complaint category named as one ("도로 쪽", "소음 문제", "roads, not waste"), not a word of a place ("공원 입구").
+_CATEGORY_NAME = (r"(도로|가로등|소음|쓰레기|폐기물|주정차|주차|대중교통|공원|녹지|공무원|제안|"
+                  r"\broads?\b|\bstreet ?light(s|ing)?\b|\bnoise\b|\bwaste\b|\btrash\b|\brubbish\b|\bparking\b|"
+                  r"\b(public )?transport\b|\bparks?\b|\bstaff\b|\bproposal\b)")
+_CATEGORY_SAID = re.compile(_CATEGORY_NAME + r"\s*(쪽|분야|분류|문제|관련|민원|카테고리|\b(category|issue|problem|complaint)\b)",
+                            re.IGNORECASE)
+_CATEGORY_SWAP = re.compile(_CATEGORY_NAME + r"\s*(이|가|은|는)?\s*(아니라|아니고|말고).*" + _CATEGORY_NAME + "|"
+                            r"\bnot\s+(the\s+|about\s+)?" + _CATEGORY_NAME + r".*" + _CATEGORY_NAME + "|"
+                            + _CATEGORY_NAME + r",?\s+not\s+(the\s+)?" + _CATEGORY_NAME, re.IGNORECASE)
 
 
 # "325가 아니라 388", "13 말고 23", "not 325 but 388", "388, not 325": the wrong part, then the right one.
@@ -1136,7 +1159,7 @@ def asks_about_options(text: str) -> bool:
 
 
 _EN_QUESTION = re.compile(r"^\s*(what|whats|what's|how|hows|how's|when|who|why|can|could|would|do|does|did|is|are|will|should|"
-                          r"may)\b", re.IGNORECASE)
+                          r"may(?!\s*(the\s*)?\d))\b", re.IGNORECASE)  # "May 21, 1986" is a date
 
 
 def asks(text: str) -> bool:

@@ -104,7 +104,7 @@ def wants_resend(text: str) -> bool:
 # Going ahead unchanged after saying something was wrong ("그대로 진행", "keep as is", "no changes, go ahead").
 # "그대로" that tells how something stayed ("몇 달 그대로던데", "그대로였어요") keeps nothing.
 _KEEP = re.compile(r"((그|이)대로(?!\s*(던데|더라|였|이었|인데|라서|있|방치|두고\s*있))|원래\s*대로|as it was|as before|how it was|the way it was|바꿀\s*(거|게|것)\s*없|수정\s*(안|없)|keep (it )?as (it )?is|as it is|as they (are|were)|no changes?\b|"
-                   r"nothing to change|leave it|go ahead|진행해|\bkeep (it|that|them)\b(?!\s+(short|simple|up|going))|"
+                   r"nothing to change|leave it(?!\s+(for|till|until|there|at that))|go ahead|진행해|\bkeep (it|that|them)\b(?!\s+(short|simple|up|going))|"
                    r"\bwas (right|correct|fine)\b|"
                    r"(원래|아까|처음)\s*(게|것|거|대로)\s*맞|맞았어요)", re.IGNORECASE)
 
@@ -266,10 +266,15 @@ def match_label(text: str, labels: Sequence[str]) -> Optional[int]:
     low = (text or "").strip().lower()
     if len(low) < 2:
         return None
-    for index, label in enumerate(labels):
-        lab = label.lower()
-        if lab and (lab in low or (len(low) >= 3 and low in lab)):
-            return index
+    labs = [label.lower() for label in labels]
+    # The closest first: the label itself, the label inside the text, the text as a whole word of a label ("park":
+    # Parks, not Illegal parking), then the text inside any label.
+    whole = re.compile(r"(?<!\w)" + re.escape(low) + r"s?(?!\w)")
+    for fits in (lambda lab: lab == low, lambda lab: lab in low,
+                 lambda lab: bool(whole.search(lab)), lambda lab: len(low) >= 3 and low in lab):
+        for index, lab in enumerate(labs):
+            if lab and fits(lab):
+                return index
     return None
 
 

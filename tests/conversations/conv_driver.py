@@ -73,10 +73,23 @@ class WebChat:
 
     def press(self, title: str) -> tuple[list[Reply], float]:
         for reply in reversed(self.last):
-            for button in reply.buttons:
-                if button.get("token") and title.lower() in button.get("title", "").lower():
-                    return self.send(token=button["token"])
+            found = closest(title, [(button["token"], button.get("title", "")) for button in reply.buttons
+                                    if button.get("token")])
+            if found:
+                return self.send(token=found)
         return self.send(text=title)  # no such button: typed, as a citizen would
+
+
+def closest(title: str, choices: list[tuple[str, str]]) -> str | None:
+    """The choice a citizen pressing `title` means: its title said whole ("park": Parks, not Illegal parking), else
+    the first title that holds the words."""
+    low = title.lower()
+    whole = re.compile(r"(?<!\w)" + re.escape(low) + r"s?(?!\w)")
+    for fits in (lambda t: t == low, lambda t: bool(whole.search(t)), lambda t: low in t):
+        for key, shown in choices:
+            if fits(shown.lower().strip()):
+                return key
+    return None
 
 
 class SmsPhone:
@@ -117,13 +130,17 @@ class SmsPhone:
     def press(self, title: str) -> tuple[list[Reply], float]:
         """SMS shows buttons as numbered choices: send the number of the line that names the title."""
         for reply in reversed(self.last):
+            choices = []
             for line in reply.text.splitlines():
                 # "1. 카드 결제 링크 / 2. 가상계좌 입금" and "1 Yes / 2 No" hold several choices on one line
                 several = " / " in line
                 for part in line.split(" / ") if several else [line]:
                     found = re.match(r"\s*(\d{1,2})(?:[.)]\s*|\s+)(.+)" if several else r"\s*(\d{1,2})[.)]\s*(.+)", part)
-                    if found and title.lower() in found.group(2).lower():
-                        return self.say(found.group(1))
+                    if found:
+                        choices.append((found.group(1), found.group(2)))
+            number = closest(title, choices)
+            if number:
+                return self.say(number)
         return self.say(title)
 
 

@@ -1,0 +1,117 @@
+"""Repairs found by held-out sets 56-58 (a winter morning, a lunch break, grown children helping older parents):
+each test is one thing a citizen saw go wrong, checked through the form's own validation where a form is involved."""
+from __future__ import annotations
+
+import pytest
+
+from actions.complaints import ValidateFileComplaintForm
+from actions.fines import ActionPayFine
+from actions.interpret import Kind, asks, read_message, task_question, wants_cancel
+from actions.parsing import keeps_as_is, match_label
+from actions.verification import OUTCOME_CANCELLED
+from actions_testkit import run_action, texts_of
+from test_everyday_repairs import at_payment_method
+from test_form_repair import payments_of, verified_runner
+
+EN_CATEGORIES = ["Roads", "Street lighting", "Noise", "Waste", "Illegal parking", "Public transport", "Parks"]
+KO_CATEGORIES = ["도로", "가로등", "소음", "쓰레기·폐기물", "불법 주정차", "대중교통", "공원·녹지"]
+
+
+@pytest.mark.parametrize("said", ["May 21, 1986", "may 3rd 1990", "May 2"])
+def test_a_date_that_starts_with_may_is_no_question(said):
+    assert not asks(said)
+
+
+def test_may_i_still_asks():
+    assert asks("may I move it to tomorrow?")
+
+
+@pytest.mark.parametrize("said, label", [("park", "Parks"), ("parks", "Parks"), ("parking", "Illegal parking"),
+                                         ("waste", "Waste")])
+def test_a_category_word_picks_the_category_it_names_whole(said, label):
+    assert EN_CATEGORIES[match_label(said, EN_CATEGORIES)] == label
+
+
+def test_a_two_letter_korean_category_name_is_found_in_its_label():
+    assert KO_CATEGORIES[match_label("공원", KO_CATEGORIES)] == "공원·녹지"
+
+
+@pytest.mark.parametrize("said, slot", [
+    ("nvm cancel, the shop cleaned it up", "complaint_place"),
+    ("Let's leave it for today, I'll do it with my daughter at the weekend. Please stop.", "payment_confirm"),
+])
+def test_a_stop_after_a_filler_word_stops_even_where_a_place_or_a_yes_is_asked(said, slot):
+    assert wants_cancel(said, "cancel", 0.97, slot, [], False)
+
+
+def test_leaving_it_for_today_does_not_keep_the_summary_as_it_is():
+    assert not keeps_as_is("Let's leave it for today, please stop.")
+    assert keeps_as_is("leave it as it is")
+
+
+def test_a_fine_that_is_due_soon_is_no_question_about_this_tasks_deadline():
+    said = "oh wait, I need to pay a fine too, it's due soon. can we do that before this?"
+    assert task_question(said) is None and task_question("when is the report due?") == "deadline"
+    reading = read_message(said, "pay_fine", 0.64, [], "new_address", ["phone", "birth_date", "otp_code",
+                           "new_address"], {"phone": "+821012345678"}, ["change_address"], False)
+    assert reading.kind == Kind.SWITCH and reading.switch_to == "pay_fine"
+
+
+@pytest.mark.asyncio
+async def test_stopping_when_asked_what_to_change_pays_nothing(govapi, actions_on_govapi, domain):
+    runner = await at_payment_method(govapi, domain, "Can I pay my mother's fine here?", language="en")
+    before = await payments_of(govapi, runner.slots["citizen_token"])
+    await runner.say("the bank account one, where you transfer the money")
+    assert runner.asking == "payment_confirm" and runner.slots["payment_method"] == "virtual_account"
+    await runner.say("No", intent="deny")
+    assert runner.asking == "payment_confirm" and runner.slots.get("summary_change")
+    said = "Let's leave it for today, I'll do it with my daughter at the weekend. Please stop."
+    await runner.say(said, intent="cancel", confidence=1.0)
+    assert runner.slots["form_outcome"] == OUTCOME_CANCELLED
+    _, messages = await run_action(ActionPayFine(), runner.tracker(said), domain)
+    assert "PY-" not in texts_of(messages)
+    assert await payments_of(govapi, runner.slots["citizen_token"]) == before
+
+
+@pytest.mark.asyncio
+async def test_the_way_to_pay_named_in_other_words_at_the_summary_is_asked_again(govapi, actions_on_govapi, domain):
+    runner = await at_payment_method(govapi, domain, "과태료 내는 것 좀 도와주세요")
+    await runner.say("카드요")
+    assert runner.asking == "payment_confirm"
+    await runner.say("아 잠깐만요, 결제하는 방법을 바꿔야겠어요", intent="inform", confidence=0.6)
+    assert runner.asking == "payment_method" and runner.slots.get("payment_method") is None
+
+
+@pytest.mark.asyncio
+async def test_a_category_put_right_while_the_place_is_asked_is_filed_as_put_right(govapi, actions_on_govapi, domain):
+    runner = await verified_runner(govapi, domain, ValidateFileComplaintForm(), "file_complaint_form")
+    await runner.say("민원 넣을 게 있어서요", intent="file_complaint")
+    await runner.say("저희 집 앞 인도에 보도블록이 깨져서 할머니들이 자꾸 걸려 넘어지세요", intent="file_complaint")
+    assert runner.asking == "complaint_category"
+    await runner.say("가로등")
+    assert runner.asking == "complaint_place" and runner.slots["complaint_category"] == "street_lighting"
+    await runner.say("아 아니다, 쓰레기가 아니라 길이 망가진 거니까 도로 쪽이 맞겠네요", intent="file_complaint",
+                     confidence=0.81)
+    assert runner.slots["complaint_category"] == "roads" and runner.asking == "complaint_place"
+    assert "망가진" not in runner.slots["complaint_text"]  # the reason for the category is no more description
+
+
+@pytest.mark.asyncio
+async def test_nvm_cancel_at_the_place_files_nothing(govapi, actions_on_govapi, domain):
+    runner = await verified_runner(govapi, domain, ValidateFileComplaintForm(), "file_complaint_form", "en")
+    await runner.say("file complaint", intent="file_complaint")
+    await runner.say("overflowing bins outside the mart", intent="file_complaint")
+    await runner.say("waste")
+    assert runner.asking == "complaint_place"
+    await runner.say("nvm cancel, the shop cleaned it up", intent="cancel", confidence=0.97)
+    assert runner.slots["form_outcome"] == OUTCOME_CANCELLED and runner.slots.get("complaint_place") is None
+
+
+@pytest.mark.asyncio
+async def test_park_at_the_category_question_files_a_parks_complaint(govapi, actions_on_govapi, domain):
+    runner = await verified_runner(govapi, domain, ValidateFileComplaintForm(), "file_complaint_form", "en")
+    await runner.say("can i file a complaint by text?", intent="file_complaint")
+    await runner.say("the swing at the playground is broken, kids could get hurt", intent="file_complaint")
+    assert runner.asking == "complaint_category"
+    await runner.say("park")
+    assert runner.slots["complaint_category"] == "parks"

@@ -54,9 +54,11 @@ class ValidateChangeAddressForm(VerifiedFormValidation):
     def read(self, tracker: Tracker, requested: Text) -> Reading:
         reading = super().read(tracker, requested)
         message = conv.latest_text(tracker)
-        if requested == "address_confirm" and AGENCY_QUESTION.search(message) and asks(message):
+        if requested == "address_confirm" and AGENCY_QUESTION.search(message) and asks(message) \
+                and reading.kind not in (Kind.PERSON, Kind.CANCEL):
             # "before I say yes: will this change my address for health insurance too?": which agencies it tells,
-            # not a change of the address
+            # not a change of the address; "… go over the car registration part with a person. can someone call me?"
+            # asks for a person
             return Reading(Kind.QUESTION, value="agencies")
         if requested == "address_confirm" and reading.kind == Kind.ANSWER:
             members = tracker.get_slot("household_options") or []

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from actions.address import ValidateChangeAddressForm
 from actions.complaints import ValidateFileComplaintForm
 from actions.fines import ActionPayFine
 from actions.interpret import Kind, asks, read_message, task_question, wants_cancel
 from actions.parsing import keeps_as_is, match_label
-from actions.verification import OUTCOME_CANCELLED
+from actions.verification import OUTCOME_CANCELLED, OUTCOME_PERSON
 from actions_testkit import run_action, texts_of
 from test_everyday_repairs import at_payment_method
 from test_form_repair import payments_of, verified_runner
@@ -115,3 +116,19 @@ async def test_park_at_the_category_question_files_a_parks_complaint(govapi, act
     assert runner.asking == "complaint_category"
     await runner.say("park")
     assert runner.slots["complaint_category"] == "parks"
+
+
+@pytest.mark.asyncio
+async def test_a_person_asked_for_about_the_agencies_at_the_move_summary_is_a_person(govapi, actions_on_govapi, domain):
+    runner = await verified_runner(govapi, domain, ValidateChangeAddressForm(), "change_address_form", "en")
+    await runner.say("I need to report a move", intent="change_address")
+    await runner.say("12 Yeoksam-ro")
+    if runner.asking == "address_id":
+        await runner.say("1")
+    await runner.say("today")
+    if runner.asking == "member_ids":
+        await runner.say("just me")
+    assert runner.asking == "address_confirm"
+    await runner.say("before I say yes, I'd rather go over the car registration part with a person. can someone call "
+                     "me?", intent="request_human", confidence=0.99)
+    assert runner.slots["form_outcome"] == OUTCOME_PERSON and runner.asking is None

@@ -12,12 +12,13 @@ from typing import Any, Dict, List, Optional, Text, Tuple
 
 import aiohttp
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, ConversationPaused, EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, ConversationPaused, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import conversation as conv
 from actions.govapi_client import idempotency_key
+from actions.interpret import wants_person
 from actions.paused_task import keep_for_person
 from actions.settings import load_settings
 from actions.texts import text
@@ -159,6 +160,13 @@ class ActionNluFallback(Action):
                                      buttons=[{"title": text("intent_request_human", lang), "payload": "/request_human"},
                                               {"title": text("intent_help", lang), "payload": "/help"}])
             return []
+        said = conv.latest_text(tracker)
+        intent, confidence = conv.latest_intent(tracker)
+        ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+        if wants_person(said, intent, confidence, ranking, "complaint_text"):
+            # "… 상담원분과 직접 이야기하면서 확인하고 싶은데 연결해 주실 수 있겠습니까?" (NLU unsure): a person asked for in
+            # words is a person, read as strictly as inside a description (as the out-of-scope action does)
+            return [FollowupAction("action_handoff")]
         from actions.plain_requests import start_plain_request  # here: it imports complaints, which import this
 
         started = start_plain_request(tracker)

@@ -129,6 +129,9 @@ _STOP = re.compile(r"((do\s*n'?t|do not) (send|submit|file|charge|process|go ahe
                    r"\bcancel (it )?for now\b|(^|[.,;!?]\s*|\b(wait|nvm|please|pls|plz|ok|okay|actually|oh),?\s+)(cancel|stop)\s*([.,;!?]|$)|"
                    # "Let's leave it for today, I'll do it with my daughter at the weekend. Please stop."
                    r"\bleave it for (today|now|the (moment|time being))\b|"
+                   # "actually leave the fine for now, i want to report a problem on my street"
+                   r"\bleave (the|my|this|that) (fines?|payment|complaint|report|move|address change) "
+                   r"(for (now|later|today|the (moment|time being))|aside|till later)\b|"
                    r"그만\s*하고\s*(나중에|다음에|담에)|나중에\s*다시\s*(할게요|할께요|하겠습니다|올게요)|"
                    r"^\s*(아+\s*)?(그냥\s*)?됐(어요|습니다)[\s,.!~]|이건\s*취소)", re.IGNORECASE)
 # A way to stop that closes the message stops even where a description or a place is asked ("… 관리사무소에 먼저
@@ -239,7 +242,7 @@ SLOT_WORDS: Mapping[str, re.Pattern] = {
     "effective_date": re.compile(r"(이사\s*날짜|전입\s*날짜|날짜|이사\s*날(?!짜)|이삿날|전입\s*일|이사\s*일|언제\s*이사|\bdate\b|\bday\b|"
                                  r"\bwhen (i|we) move\b|\bmoving day\b|\bmov(e|ing)[- ]in\b)", re.IGNORECASE),
     "member_ids": re.compile(r"(가족|세대원|식구|같이\s*(이사|가는)|함께\s*(이사|가는)|누가\s*(같이|함께)|\bhousehold\b|"
-                             r"\bfamily\b|\bmembers?\b|\bwho('?s| is)? (moving|coming)\b|\bwho moves\b|"
+                             r"\bfamily\b|\bmembers?\b|\bwho('?s| is| are|'re)? (moving|coming)\b|\bwho moves\b|"
                              r"\bmoving with\b|\bpeople moving\b|\bwho('?s| is) (on|in|included|going)\b|명단|누구누구|인원)", re.IGNORECASE),
     "complaint_text": re.compile(r"(민원\s*내용|내용|설명|\bdescription\b|\bdetails\b|\bwhat happened\b|"
                                  r"\bwhat i wrote\b)", re.IGNORECASE),
@@ -253,6 +256,7 @@ SLOT_WORDS: Mapping[str, re.Pattern] = {
 # Where two slots of one form share a word (주소 in a complaint is its place), the form's own slot wins
 # because only slots of the active task are considered.
 
+_APOLOGY = re.compile(r"^\s*(sorry|sry|soz|죄송해요|죄송합니다|죄송한데요?)\b[\s,.!~]*", re.IGNORECASE)
 _LEAD = re.compile(r"^\s*(아+|앗|어|음+|아니\s*|네\s*|죄송해요|죄송합니다|oh\b|ah\b|um+\b|hmm+\b|no\b|sorry\b|sry\b|soz\b|"
                    r"oops\b|actually\b)[\s,.!~]*",
                    re.IGNORECASE)
@@ -763,7 +767,8 @@ _PAYMENT_WAY = re.compile(r"(카드|계좌|이체|입금|무통장|링크|\bcard
 _NOT_PLACE = re.compile(r"(?<![가-힣])(그|이|저|제)대로|(?<![가-힣])(따|새|홀|별|스스)로(?![가-힣])|(?<![가-힣])우리(?![가-힣])|(?<![가-힣])도로(?=\s|$|[은는이가를에의쪽])|식구|앞으로|뒤로|그래서|그러니까|시간|구멍|요구|연구|친구|가구")
 
 
-CHOICE_NUMBER = re.compile(r"(\d{1,2})\s*번|\bnumber\s*\d{1,2}\b|#\s*\d{1,2}\b|\bthe (first|second|third|fourth) one\b",
+CHOICE_NUMBER = re.compile(r"(\d{1,2})\s*번|\bnumber\s*\d{1,2}\b|#\s*\d{1,2}\b|\bthe (first|second|third|fourth) one\b|"
+                           r"\bthe [1-9](st|nd|rd|th)( one)?\b|(첫|두|세|네)\s*번째",
                             re.IGNORECASE)
 _NOTHING = re.compile(r"(?!)")  # matches nothing
 CHOICE_SLOTS = ("fine_ids", "address_id", "member_ids", "complaint_category")
@@ -991,7 +996,9 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
         return Reading(Kind.STRAY, value="wait")  # "sorry typing on the bus": no answer, though "bus" names a category
     if _waits_for_a_reason(text) and named_switch(text, own_services) is None:
         return Reading(Kind.STRAY, value="wait")  # "앗 잠깐 버스 내려야돼요" where the problem is asked
-    waits = not answers_asked and named_switch(text, own_services) is None  # "아 잠깐 그거보다 과태료 먼저 낼게요"
+    # "hold on lemme check the building number" names place words but no place: without a number it is a wait
+    no_number_place = requested_slot in ("complaint_place", "new_address") and not re.search(r"\d", text)
+    waits = (not answers_asked or no_number_place) and named_switch(text, own_services) is None  # "아 잠깐 그거보다 과태료 먼저 낼게요"
     # A longer line may still end in a wait where no description is asked ("lol my kid just spilled juice all over
     # the keyboard, one sec" at the category question)
     wait_len = 50 if requested_slot in FREE_TEXT_SLOTS else 90
@@ -1003,6 +1010,9 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
         return Reading(Kind.STRAY, value="wait")  # "hang on, my phone is in the other room"
     is_question = asks(text)
     cue = bool(_CUE.search(text))
+    # "Sorry, a question first: …?": an apology before a question says nothing was wrong
+    apology = _APOLOGY.match(text)
+    question_cue = bool(_CUE.search(text[apology.end():])) if apology else cue
     free_text = requested_slot in FREE_TEXT_SLOTS
     # A question at the address or place question is an answer only if it holds a number ("183 Olympic-ro, right?");
     # "do I need the district or just the street?" names place words but asks how to answer.
@@ -1013,7 +1023,7 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
     # "카드 말고는 어떤 방법으로 낼 수 있어요?": a question about the choices, whatever it says is not wanted
     # "what do you mean by category? I just want someone to fix it": a question about the step, whatever follows
     options_asked = is_question and bool(_ASKS_OPTIONS.search(text) or _CLARIFY.search(text))
-    if is_question and (not cue or options_asked) and not (free_text and answers_asked and not place_asked) \
+    if is_question and (not question_cue or options_asked) and not (free_text and answers_asked and not place_asked) \
             and not (answers_asked and is_yes(text) and not _PUZZLED.match(text)):
         # "네 그거 맞는 거 같은데요?" is a yes put softly; "네? 뭐라고요?" is not.
         # A question is never taken as an answer ("what is a virtual account?" names an option, "which one should I
@@ -1045,7 +1055,11 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
         # another service with "instead"/"first" words wins over it.
         sure = cue and confidence >= FREE_TEXT_SWITCH_CONFIDENCE
         about_this_step = bool(SLOT_WORDS.get(requested_slot or "", _NOTHING).search(text)) and not cue
-        if confidence >= needed and (sure or not (answers_asked and not free_text)) and not about_this_step:
+        # "Sorry, a question first: how many days do I have to report the move? And is there any fee or penalty if
+        # I am a little late?" (pay_fine 0.57): a question about this task's deadline or fee, not another service
+        about_this_task = is_question and task_question(text) is not None and named_switch(text, own_services) is None
+        if confidence >= needed and (sure or not (answers_asked and not free_text)) and not about_this_step \
+                and not about_this_task:
             # "인증번호가 아직 안" (check_payment 0.61) names the asked code: about this step, not another service
             return Reading(Kind.SWITCH, switch_to=intent)
     if intent == "nlu_fallback" and _maybe_switch(text, ranking, own_services, answers_asked and not free_text):

@@ -261,6 +261,9 @@ def parse_choices(text: str, count: int) -> Optional[List[int]]:
     return picked or None
 
 
+_HANGUL_WORD = re.compile(r"[가-힣]{2,}")  # "교통" is a word of "대중교통": Korean compounds hold whole words
+
+
 def match_label(text: str, labels: Sequence[str]) -> Optional[int]:
     """Index of the first label the text contains (or that contains the text), case-insensitive."""
     low = (text or "").strip().lower()
@@ -271,7 +274,7 @@ def match_label(text: str, labels: Sequence[str]) -> Optional[int]:
     # Parks, not Illegal parking), then the text inside any label.
     whole = re.compile(r"(?<!\w)" + re.escape(low) + r"s?(?!\w)")
     for fits in (lambda lab: lab == low, lambda lab: lab in low,
-                 lambda lab: bool(whole.search(lab)), lambda lab: len(low) >= 3 and low in lab):
+                 lambda lab: bool(whole.search(lab)), lambda lab: (len(low) >= 3 or _HANGUL_WORD.fullmatch(low)) and low in lab):
         for index, lab in enumerate(labs):
             if lab and fits(lab):
                 return index

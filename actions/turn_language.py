@@ -60,6 +60,8 @@ _NO_WORDS = [  # removed before the words are read: identifiers, phones, dates, 
     re.compile(r"\d+(?:-\d+)?\s*,?\s*[A-Za-z]+-(?:daero|ro|gil)\b(?:\s*,?\s*[A-Za-z]+-(?:gu|si|gun|dong))*"
                r"(?:\s*,?\s*(?:Seoul|Busan|Incheon|Daegu|Daejeon|Gwangju|Ulsan|Sejong|Suwon))?", re.IGNORECASE),
 ]
+_KO_ROAD = _NO_WORDS[3]
+_PLACE_QUESTIONS = ("complaint_place", "new_address")
 _WORD = re.compile(r"[가-힣ㄱ-ㅎㅏ-ㅣ]+|[A-Za-z]+")
 _JAMO_ONLY = re.compile(r"^[ㄱ-ㅎㅏ-ㅣ]+$")  # ㅇㅇ, ㅋㅋ, ㄴㄴ: no word of either language
 _SQUEEZE = re.compile(r"(.)\1+")
@@ -137,6 +139,9 @@ def language_update(intent: Optional[str], text: str, language_requested: bool,
     detected = None if is_button_press(metadata) else detect_language(_without_names(text, slots))
     if detected == "ko" and slots.get("language") == "en" and _lone_hangul_word(text) and not closes_korean(text):
         detected = None  # "me and 이서연", "the 과태료 one": a name or a term inside English, not a switch
+    if detected == "ko" and slots.get("language") == "en" and slots.get("requested_slot") in _PLACE_QUESTIONS \
+            and _KO_ROAD.search(text) and len(language_words(text)) <= 4 and not closes_korean(text):
+        detected = None  # "강남구 역삼로 25 옆 놀이터" at the place question: the place as its signs write it
     if detected == "en" and slots.get("language") == "ko" and _korean_around_one_english_word(text):
         detected = None  # "card로요", "ok 카드요": one English word in Korean grammar
     if detected and slots.get("language") and detected != slots.get("language") and slots.get("requested_slot") \

@@ -40,6 +40,10 @@ _TO_KOREAN = re.compile(
 )
 
 
+_UNABLE = re.compile(r"\bi\s*(?:do\s*n'?t|do not|cannot|can'?t|am not able to|'?m not able to|am unable to|'?m unable to)\s+"
+                     r"(?:really\s+|know how to\s+|yet\s+)?(?:write|type|read|spell|speak|understand)\b", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class LanguageGuess:
     value: str  # "ko" | "en"
@@ -53,6 +57,8 @@ def requested_language(text: str) -> Optional[LanguageGuess]:
     hits = []
     for value, pattern in (("en", _TO_ENGLISH), ("ko", _TO_KOREAN)):
         m = pattern.search(text)
+        if m and _UNABLE.search(text[: m.start()]):
+            continue  # "I don't know how to write my new address in Korean": what the citizen cannot do, no request
         if m:
             group = next(g for g in ("w", "w2", "w3", "w4", "w5") if m.group(g))
             hits.append(LanguageGuess(value, True, m.start(group), m.end(group)))

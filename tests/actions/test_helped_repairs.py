@@ -132,3 +132,85 @@ async def test_a_person_asked_for_about_the_agencies_at_the_move_summary_is_a_pe
     await runner.say("before I say yes, I'd rather go over the car registration part with a person. can someone call "
                      "me?", intent="request_human", confidence=0.99)
     assert runner.slots["form_outcome"] == OUTCOME_PERSON and runner.asking is None
+
+
+@pytest.mark.asyncio
+async def test_a_person_asked_for_in_words_nlu_was_unsure_of_is_handed_over(domain):
+    from actions.handoff import ActionNluFallback
+    from actions_testkit import make_tracker
+    said = ("번호를 찾아보려고 했는데 접수증이 여러 장이라 어느 번호를 말씀드려야 할지 모르겠습니다. 번거로우시겠지만 상담원분과 "
+            "직접 이야기하면서 확인하고 싶은데 연결해 주실 수 있겠습니까?")
+    events, _ = await run_action(ActionNluFallback(), make_tracker({"language": "ko"}, said, "nlu_fallback", 0.5), domain)
+    assert any(e.get("event") == "followup" and e.get("name") == "action_handoff" for e in events)
+    events, _ = await run_action(ActionNluFallback(), make_tracker({"language": "ko"}, "상담원이 너무 불친절했어요",
+                                                                   "nlu_fallback", 0.5), domain)
+    assert not any(e.get("name") == "action_handoff" for e in events)
+
+
+def test_an_apology_before_a_question_about_this_tasks_deadline_is_no_switch():
+    said = ("Sorry, a question first: how many days do I have to report the move? And is there any fee or penalty if I "
+            "am a little late?")
+    slots = ["phone", "birth_date", "otp_code", "new_address", "address_id", "effective_date"]
+    filled = {"phone": "+821012345678", "birth_date": "1980-01-01", "otp_code": "1", "new_address": "역삼로 25",
+              "address_id": "a"}
+    for answers_asked in (False, True):
+        reading = read_message(said, "pay_fine", 0.57, [], "effective_date", slots, filled, ["change_address"],
+                               answers_asked)
+        assert reading.kind == Kind.QUESTION
+
+
+# --- from held-out sets 59-61 and the regression run of sets 44-55 ---------------------------------------------------
+FINE_SLOTS = ["phone", "birth_date", "otp_code", "fine_ids", "payment_method"]
+FINE_FILLED = {"phone": "+821012345678", "birth_date": "1980-01-01", "otp_code": "1", "fine_ids": ["a"]}
+
+
+def test_not_that_one_the_2nd_one_puts_the_fine_right_and_stops_nothing():
+    reading = read_message("wait not that one, the 2nd one", "nlu_fallback", 0.5,
+                           [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "cancel", "confidence": 0.4}],
+                           "payment_method", FINE_SLOTS, FINE_FILLED, ["pay_fine"], False)
+    assert reading.kind == Kind.CORRECTION and reading.slot == "fine_ids"
+
+
+def test_leaving_the_fine_for_now_for_a_problem_on_the_street_switches_to_a_complaint():
+    reading = read_message("actually leave the fine for now, i want to report a problem on my street", "file_complaint",
+                           0.96, [], "payment_method", FINE_SLOTS, FINE_FILLED, ["pay_fine"], False)
+    assert reading.kind == Kind.SWITCH and reading.switch_to == "file_complaint"
+
+
+def test_the_people_who_are_moving_names_who_moves_at_the_summary():
+    slots = ["phone", "birth_date", "otp_code", "new_address", "address_id", "effective_date", "member_ids",
+             "address_confirm"]
+    filled = {"phone": "+821012345678", "birth_date": "1980-01-01", "otp_code": "1", "new_address": "역삼로 180",
+              "address_id": "a", "effective_date": "2026-12-08", "member_ids": []}
+    reading = read_message("Sorry, one change. I need to change the people who are moving", "change_address", 0.97, [],
+                           "address_confirm", slots, filled, ["change_address"], False)
+    assert reading.kind == Kind.CORRECTION and reading.slot == "member_ids"
+
+
+def test_a_word_of_a_korean_category_name_picks_it():
+    assert KO_CATEGORIES[match_label("교통", KO_CATEGORIES)] == "대중교통"
+
+
+@pytest.mark.parametrize("said, kind", [("hold on lemme check the building number", Kind.STRAY),
+                                        ("잠깐만요 건물 번호 확인해볼게요", Kind.STRAY),
+                                        ("hold on, it's 12 Yeoksam-ro", Kind.ANSWER)])
+def test_a_wait_to_look_up_the_building_number_is_no_place(said, kind):
+    slots = ["phone", "birth_date", "otp_code", "complaint_text", "complaint_category", "complaint_place"]
+    filled = {"phone": "+821012345678", "birth_date": "1980-01-01", "otp_code": "1", "complaint_text": "x",
+              "complaint_category": "roads"}
+    assert read_message(said, "out_of_scope", 0.6, [], "complaint_place", slots, filled, ["file_complaint"],
+                        True).kind == kind
+
+
+def test_not_knowing_how_to_write_in_korean_is_no_request_for_korean():
+    from minwon_nlu.language import requested_language
+    assert requested_language("sorry I don't know how to write my new address in Korean. Can I talk to a person "
+                              "please?") is None
+    assert requested_language("can you reply in korean?").value == "ko"
+
+
+def test_a_korean_place_pasted_at_the_place_question_keeps_english():
+    from actions.turn_language import language_update
+    asked = {"language": "en", "requested_slot": "complaint_place"}
+    assert language_update("inform", "강남구 역삼로 25 옆 놀이터", False, [], asked) == {}
+    assert language_update("inform", "역삼로 25 근처 놀이터에 그네가 망가졌어요 빨리 고쳐주세요", False, [], asked) == {"language": "ko"}

@@ -14,6 +14,20 @@ from actions_testkit import run_action, texts_of
 from test_everyday_repairs import at_payment_method
 from test_form_repair import payments_of, verified_runner
 
+# Plain English answers to the move's questions, in the order they may be asked.
+MOVE_ANSWERS = {"new_address": "12 Yeoksam-ro", "address_id": "1", "effective_date": "today", "member_ids": "just me"}
+
+
+async def move_until(govapi, domain, question: str):
+    """An English move-in report of a citizen verified in this session, answered plainly until `question` is asked."""
+    runner = await verified_runner(govapi, domain, ValidateChangeAddressForm(), "change_address_form", "en")
+    await runner.say("I need to report a move", intent="change_address")
+    while runner.asking != question:
+        assert runner.asking in MOVE_ANSWERS, f"the form asked {runner.asking} before {question}"
+        await runner.say(MOVE_ANSWERS[runner.asking])
+    return runner
+
+
 EN_CATEGORIES = ["Roads", "Street lighting", "Noise", "Waste", "Illegal parking", "Public transport", "Parks"]
 KO_CATEGORIES = ["도로", "가로등", "소음", "쓰레기·폐기물", "불법 주정차", "대중교통", "공원·녹지"]
 
@@ -120,15 +134,7 @@ async def test_park_at_the_category_question_files_a_parks_complaint(govapi, act
 
 @pytest.mark.asyncio
 async def test_a_person_asked_for_about_the_agencies_at_the_move_summary_is_a_person(govapi, actions_on_govapi, domain):
-    runner = await verified_runner(govapi, domain, ValidateChangeAddressForm(), "change_address_form", "en")
-    await runner.say("I need to report a move", intent="change_address")
-    await runner.say("12 Yeoksam-ro")
-    if runner.asking == "address_id":
-        await runner.say("1")
-    await runner.say("today")
-    if runner.asking == "member_ids":
-        await runner.say("just me")
-    assert runner.asking == "address_confirm"
+    runner = await move_until(govapi, domain, "address_confirm")
     await runner.say("before I say yes, I'd rather go over the car registration part with a person. can someone call "
                      "me?", intent="request_human", confidence=0.99)
     assert runner.slots["form_outcome"] == OUTCOME_PERSON and runner.asking is None

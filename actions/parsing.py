@@ -28,7 +28,7 @@ _ALL_WORD = r"(?<!\bat )\ball\b(?!\s+(over|day|night|week|morning|evening|along|
 _ALL = re.compile(r"(전부|모두|다\s*(내|낼|선택)|전체|둘\s*다|(두|세|네)\s*(개|건|장)\s*(다|모두|전부)|^\s*(그냥\s*)?다\s*(요|이요|해\s*주세요|할게요)?[\s.!~]*$|" + _ALL_WORD + r"|\bboth\b|\bevery)",
                   re.IGNORECASE)  # "다" alone, "다요": all of them
 _NONE = re.compile(r"(^\s*((it'?s |i'?m )?(just|only) (moving )?(me|myself)|(me|myself)( only| alone)?|only moving myself|"
-                   r"저요|나요|저\s*혼자요?)[\s.!]*$|없(어|음|습니다|이)|\bno (pics?|photos?|pictures?|images?)\b|혼자|나만|저만|본인만|\bnone\b|\bnobody\b|\bno one\b|\bjust me\b|\bonly me\b|\balone\b|\bskip\b|건너뛰|생략)", re.IGNORECASE)
+                   r"저요|나요|저\s*혼자요?)[\s.!]*$|없(어|음|습니다|이)|\bno (pics?|photos?|pictures?|images?)\b|\bwithout (a |any |the )?(pics?|photos?|pictures?|images?)\b|\b(won'?t|will not|not going to) (send|upload|attach)\b.{0,12}\b(pics?|photos?|pictures?|images?)\b|혼자|나만|저만|본인만|\bnone\b|\bnobody\b|\bno one\b|\bjust me\b|\bonly me\b|\balone\b|\bskip\b|건너뛰|생략)", re.IGNORECASE)
 _RESEND = re.compile(r"(다시\s*(보내|전송)|재전송|재발송|안\s*(왔|와|옴)|아직\s*(안|없)[\s.~]*$|resend|send (it )?again|new code|didn'?t (get|receive))", re.IGNORECASE)
 _KO_ORDINALS = {"첫": 1, "첫번째": 1, "두번째": 2, "세번째": 3, "네번째": 4, "다섯번째": 5, "하나": 1, "둘": 2, "셋": 3, "넷": 4}
 _ORDINAL_PHRASE = re.compile(r"\b(the|number)\s+(first|second|third|fourth|fifth|one|two|three|four|five)\b(\s+one)?|"

@@ -220,3 +220,14 @@ def test_a_korean_place_pasted_at_the_place_question_keeps_english():
     asked = {"language": "en", "requested_slot": "complaint_place"}
     assert language_update("inform", "강남구 역삼로 25 옆 놀이터", False, [], asked) == {}
     assert language_update("inform", "역삼로 25 근처 놀이터에 그네가 망가졌어요 빨리 고쳐주세요", False, [], asked) == {"language": "ko"}
+
+
+@pytest.mark.parametrize("said", ["I understand. Then I will not send the photo, please continue without a photo.",
+                                  "I won't send a picture", "go on without photo"])
+def test_going_on_without_a_photo_answers_the_photo_question(said):
+    from actions.complaints import no_photo
+    assert no_photo(said)
+    ranking = [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "cancel", "confidence": 0.45}]
+    reading = read_message(said, "nlu_fallback", 0.5, ranking, "photo_id", ["complaint_place", "photo_id"],
+                           {"complaint_place": "152 Teheran-ro"}, ["file_complaint"], True)
+    assert reading.kind == Kind.ANSWER

@@ -205,10 +205,9 @@ class ValidateChangeAddressForm(VerifiedFormValidation):
         if not self.answering(tracker, "address_id"):
             return {}
         options = tracker.get_slot("address_options") or []
-        picked = parse_choices(conv.latest_text(tracker), len(options))
-        if not picked:
-            numbered = building_number_choice(conv.latest_text(tracker), options)
-            picked = [numbered] if numbered is not None else None
+        numbered = building_number_choice(conv.latest_text(tracker), options)
+        # "the 180 one": a building number of the list (never one of its line numbers) before the words' "one"
+        picked = [numbered] if numbered is not None else parse_choices(conv.latest_text(tracker), len(options))
         if picked and len(picked) == 1:
             return {"address_id": options[picked[0]]["id"], "address_label": options[picked[0]]}
         message = conv.latest_text(tracker)

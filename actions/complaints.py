@@ -49,7 +49,7 @@ KEYWORDS = [
                         r"\blamps?\b|lighting|\blights? (is |are )?(out|off|broken|flicker)|"
                         # "the street lamp … has been out for a week, the whole block is pitch dark"
                         r"\b(has been|have been|is|are|went|gone) out\b|\bpitch[- ]?(black|dark)\b|\bdark\b|어두워|어둡|깜깜|캄캄"),
-    ("illegal_parking", r"불법\s*주차|주차|\bpark(s|ed|ing)? illegal(ly)?\b|\billegal(ly)? park|차(를|가)?\s*(대|세워|막고)|견인|parking|parked|double.?park|"
+    ("illegal_parking", r"불법\s*주(정)?차|주(정)?차|\bpark(s|ed|ing)? illegal(ly)?\b|\billegal(ly)? park|차(를|가)?\s*(대|세워|막고)|견인|parking|parked|double.?park|"
                         r"blocking (my|the|our) (driveway|garage|gate|entrance)|hydrant|소화전|"
                         r"\b(car|truck|van|vehicle)s? (that'?s |that has |has |have |is |are )?(been )?(block|left|abandon)|"
                         r"\bpark(s|ed|ing)? (on|in front of|across|over) (the |my |our )?(sidewalk|pavement|crosswalk|driveway|"

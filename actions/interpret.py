@@ -165,7 +165,7 @@ _WAIT = re.compile(r"^\s*(잠깐만?[요여]?|잠시만?[요여]?|잠깐|잠시|
                    # "sorry typing on the bus": why the answer is slow, no answer ("bus" is no category)
                    r"(sorry,? |sry,? )?(i'?m )?(typing|texting|writing) (on|from|in) (the|a|my) (bus|train|subway|metro|car|phone)|"
                    r"one (sec|second|moment|minute)|just a (sec|second|moment|minute)|hang on|give me a (sec|second|"
-                   r"moment|minute))\b[\s,.!~]*(([가-힣\s]*(확인|찾아|찾을|볼게|볼께|올게|가져|꺼내)[가-힣\s]*)|"
+                   r"moment|minute)|(wait,? |sorry,? )?(brb|be right back))\b[\s,.!~]*(([가-힣\s]*(확인|찾아|찾을|볼게|볼께|올게|가져|꺼내)[가-힣\s]*)|"
                    r"(let me|i'?ll|i need to|gotta) (check|find|look|get|grab)[^?]*)?[\s.!~]*$", re.IGNORECASE)
 # A wait with its reason ("앗 잠깐 버스 내려야돼요", "hold on, getting off the bus"): a wait even where a description
 # is asked, though the reason names a bus.
@@ -675,6 +675,11 @@ def value_words(text: str, slot: str) -> str:
         # "put it on my card instead of the bank transfer", "오늘 말고 어제 들어왔어요": the value turned down is no
         # candidate (not for who moves: "my whole family is coming, not only me")
         text = without_rejected(text or "")
+    if slot in ("effective_date", "birth_date", "phone"):
+        # "the move date should be tomorrow, not today. The movers come Monday": the value said to be right
+        should = re.search(r"\bshould (?:be|have been)\s+(.+?)(?=,|\.|;|\bnot\b|$)", text or "", re.IGNORECASE)
+        if should and _parses_for(slot, should.group(1)):
+            return should.group(1).strip()
     if slot == "complaint_category":
         # "… 길이 망가진 거니까 도로 쪽이 맞겠네요": the category's name, not the reason (which is no description either)
         names = list(re.finditer(_CATEGORY_NAME, text, re.IGNORECASE))
@@ -927,6 +932,9 @@ def correction_of(text: str, requested_slot: Optional[str], task_slots: Sequence
     if places and not answers_asked and not at_summary and _WHOLE_PLACE.search(text) and len(text.split()) <= 5:
         # "언주로 168 앞 사거리요" while the photo is asked, after a vague place: a place said whole is the place
         return Reading(Kind.CORRECTION, slot=places[-1], value=value_words(text, places[-1]))
+    if "complaint_category" in done and requested_slot != "complaint_category" and _CATEGORY_SWAP.search(text):
+        # "sorry, I meant noise, not roads" while the place is asked: "roads" may read as a place, the swap is clear
+        return Reading(Kind.CORRECTION, slot="complaint_category", value=value_words(text, "complaint_category"))
     if cue and (not answers_asked or at_summary):
         slot = _value_type_slot(text, done, requested_slot)
         if slot:
@@ -997,7 +1005,8 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
     if _waits_for_a_reason(text) and named_switch(text, own_services) is None:
         return Reading(Kind.STRAY, value="wait")  # "앗 잠깐 버스 내려야돼요" where the problem is asked
     # "hold on lemme check the building number" names place words but no place: without a number it is a wait
-    no_number_place = requested_slot in ("complaint_place", "new_address") and not re.search(r"\d", text)
+    no_number_place = requested_slot in ("complaint_place", "new_address") \
+        and not re.search(r"(?<!\d)\d+(?!\d|\s*(시|분|am\b|pm\b|a\.m|p\.m|o'?clock|min))", text, re.IGNORECASE)  # "10시 회의"
     waits = (not answers_asked or no_number_place) and named_switch(text, own_services) is None  # "아 잠깐 그거보다 과태료 먼저 낼게요"
     # A longer line may still end in a wait where no description is asked ("lol my kid just spilled juice all over
     # the keyboard, one sec" at the category question)

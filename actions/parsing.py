@@ -270,6 +270,8 @@ def match_label(text: str, labels: Sequence[str]) -> Optional[int]:
     if len(low) < 2:
         return None
     labs = [label.lower() for label in labels]
+    if _HANGUL_WORD.search(low):  # "불법주정차" for "불법 주정차": Korean is often typed without its spaces
+        low, labs = re.sub(r"\s+", "", low), [re.sub(r"\s+", "", lab) for lab in labs]
     # The closest first: the label itself, the label inside the text, the text as a whole word of a label ("park":
     # Parks, not Illegal parking), then the text inside any label.
     whole = re.compile(r"(?<!\w)" + re.escape(low) + r"s?(?!\w)")

@@ -231,3 +231,43 @@ def test_going_on_without_a_photo_answers_the_photo_question(said):
     reading = read_message(said, "nlu_fallback", 0.5, ranking, "photo_id", ["complaint_place", "photo_id"],
                            {"complaint_place": "152 Teheran-ro"}, ["file_complaint"], True)
     assert reading.kind == Kind.ANSWER
+
+
+# --- from held-out sets 62-64 ------------------------------------------------------------------------------------------
+COMPLAINT_SLOTS = ["phone", "birth_date", "otp_code", "complaint_text", "complaint_category", "complaint_place"]
+COMPLAINT_FILLED = {"phone": "+821012345678", "birth_date": "1980-01-01", "otp_code": "1",
+                    "complaint_text": "construction next door keeps drilling after 10pm", "complaint_category": "roads"}
+
+
+def test_a_korean_category_typed_without_its_space_is_found():
+    assert KO_CATEGORIES[match_label("불법주정차", KO_CATEGORIES)] == "불법 주정차"
+
+
+def test_a_category_swapped_while_the_place_is_asked_corrects_it_though_a_name_reads_as_a_place():
+    reading = read_message("sorry, I meant noise, not roads", "inform", 0.6, [], "complaint_place", COMPLAINT_SLOTS,
+                           COMPLAINT_FILLED, ["file_complaint"], True)
+    assert reading.kind == Kind.CORRECTION and reading.slot == "complaint_category" and reading.value == "noise"
+
+
+@pytest.mark.parametrize("said, slot", [("잠깐만요 10시 회의 들어가기 전이라 금방 할게요", "complaint_place"),
+                                        ("wait brb", "birth_date")])
+def test_a_wait_with_a_time_in_it_or_brb_is_a_wait(said, slot):
+    assert read_message(said, "cancel", 0.7, [], slot, COMPLAINT_SLOTS, COMPLAINT_FILLED, ["file_complaint"],
+                        slot == "complaint_place").kind == Kind.STRAY
+
+
+def test_the_date_said_to_be_right_is_the_new_date_not_a_reason_after_it():
+    from actions.interpret import value_words
+    assert value_words("oh wait, the move date should be tomorrow, not today. The movers come Monday",
+                       "effective_date") == "tomorrow"
+
+
+@pytest.mark.asyncio
+async def test_the_building_number_picks_its_address_from_the_list(govapi, actions_on_govapi, domain):
+    runner = await move_until(govapi, domain, "new_address")
+    await runner.say("Yeoksam-ro, Gangnam-gu")
+    assert runner.asking == "address_id"
+    options = runner.slots["address_options"]
+    wanted = next(i for i, o in enumerate(options) if "역삼로 180" in str(o.get("ko")))
+    await runner.say("the 180 one")
+    assert runner.slots["address_id"] == options[wanted]["id"]

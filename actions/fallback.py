@@ -16,8 +16,8 @@ from rasa_sdk.types import DomainDict
 
 from actions import conversation as conv
 from actions.complaints import problem_words
-from actions.handoff import offer_likely_services
-from actions.interpret import puts_off, wants_person
+from actions.handoff import offer_likely_services, person_asked_in_words
+from actions.interpret import puts_off
 from actions.plain_requests import start_plain_request
 from actions.texts import text
 
@@ -52,12 +52,7 @@ class ActionOutOfScope(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         said = conv.latest_text(tracker)
-        intent, confidence = conv.latest_intent(tracker)
-        ranking = (tracker.latest_message or {}).get("intent_ranking") or []
-        # read as strictly as inside a description: "상담원이 불친절했어요" tells of staff, asks for nobody
-        if wants_person(said, intent, confidence, ranking, "complaint_text"):
-            # "번거로우시겠지만 상담원분과 직접 이야기하면서 확인하고 싶은데 연결해 주실 수 있겠습니까?" (out_of_scope to NLU):
-            # a person asked for in words is a person, as at any question
+        if person_asked_in_words(tracker):  # a person asked for in words is a person, as at any question
             return [FollowupAction("action_handoff")]
         started = start_plain_request(tracker)
         if started:

@@ -160,12 +160,7 @@ class ActionNluFallback(Action):
                                      buttons=[{"title": text("intent_request_human", lang), "payload": "/request_human"},
                                               {"title": text("intent_help", lang), "payload": "/help"}])
             return []
-        said = conv.latest_text(tracker)
-        intent, confidence = conv.latest_intent(tracker)
-        ranking = (tracker.latest_message or {}).get("intent_ranking") or []
-        if wants_person(said, intent, confidence, ranking, "complaint_text"):
-            # "… 상담원분과 직접 이야기하면서 확인하고 싶은데 연결해 주실 수 있겠습니까?" (NLU unsure): a person asked for in
-            # words is a person, read as strictly as inside a description (as the out-of-scope action does)
+        if person_asked_in_words(tracker):
             return [FollowupAction("action_handoff")]
         from actions.plain_requests import start_plain_request  # here: it imports complaints, which import this
 
@@ -175,6 +170,15 @@ class ActionNluFallback(Action):
         if not offer_likely_services(dispatcher, tracker, lang):
             dispatcher.utter_message(text=text("fallback", lang))
         return []
+
+
+def person_asked_in_words(tracker: Tracker) -> bool:
+    """A person asked for in words where NLU heard no clear request ("… 상담원분과 직접 이야기하면서 확인하고 싶은데 연결해
+    주실 수 있겠습니까?": out of scope or unsure to NLU), read as strictly as inside a description: "상담원이
+    불친절했어요" tells of staff and asks for nobody."""
+    intent, confidence = conv.latest_intent(tracker)
+    ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+    return wants_person(conv.latest_text(tracker), intent, confidence, ranking, "complaint_text")
 
 
 def offer_likely_services(dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) -> bool:

@@ -805,7 +805,7 @@ def _value_type_slot(text: str, filled: Sequence[str], requested_slot: Optional[
     if "effective_date" in filled and requested_slot != "effective_date" and parse_date(text, date.today()) is not None:
         return "effective_date"
     if "complaint_category" in filled and requested_slot != "complaint_category" \
-            and (_CATEGORY_SAID.search(text) or _CATEGORY_SWAP.search(text)):
+            and _CATEGORY_SAID.search(text):  # (a swap, "roads, not waste", is read earlier by correction_of)
         return "complaint_category"  # "아 아니다, 쓰레기가 아니라 … 도로 쪽이 맞겠네요" while the place is asked
     return None
 

@@ -48,19 +48,20 @@ SHORT_REPLIES = frozenset({
 CHOICE_WORDS = frozenset({"card", "account", "transfer", "all", "both", "none", "skip", "카드", "계좌", "계좌이체", "전부",
                           "둘다", "없음"})
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+# A Korean road address ("역삼로 12, 강남구"): a value, and at the place question the place as its signs write it.
+_KO_ROAD = re.compile(r"(?:(?:[가-힣]+(?:특별시|광역시|특별자치시|특별자치도|도|시|군|구)|서울|부산|인천|대구|대전|광주|울산|세종|경기|제주)\s+)*"
+                      r"[가-힣0-9]+(?:대로|로|길)\s*\d+(?:-\d+)?"
+                      r"(?:\s*번길\s*\d+)?(?:\s*,?\s*[가-힣]+(?:구|시|군|동)(?![가-힣]))*")
 _NO_WORDS = [  # removed before the words are read: identifiers, phones, dates, times, ordinals
     re.compile(r"(?<![a-z0-9])(?:ap|cp|mv|fn|py|rc)[-\s]?\d[\d-]*", re.IGNORECASE),
     re.compile(rf"\d+(?:st|nd|rd|th)?\s*{_MONTH}|{_MONTH}\s*\d+", re.IGNORECASE),
     re.compile(r"\d+\s*(?:년|월|일|시|분|초|st|nd|rd|th|am|pm|a\.m\.|p\.m\.)", re.IGNORECASE),
     # a road address copied from a lease or a letter is a value in either script ("the lease says 서울특별시 강남구
     # 강남대로 343", "12 Teheran-ro, Gangnam-gu"), not words of a language
-    re.compile(r"(?:(?:[가-힣]+(?:특별시|광역시|특별자치시|특별자치도|도|시|군|구)|서울|부산|인천|대구|대전|광주|울산|세종|경기|제주)\s+)*"
-               r"[가-힣0-9]+(?:대로|로|길)\s*\d+(?:-\d+)?"
-               r"(?:\s*번길\s*\d+)?(?:\s*,?\s*[가-힣]+(?:구|시|군|동)(?![가-힣]))*"),  # "역삼로 12, 강남구"
+    _KO_ROAD,
     re.compile(r"\d+(?:-\d+)?\s*,?\s*[A-Za-z]+-(?:daero|ro|gil)\b(?:\s*,?\s*[A-Za-z]+-(?:gu|si|gun|dong))*"
                r"(?:\s*,?\s*(?:Seoul|Busan|Incheon|Daegu|Daejeon|Gwangju|Ulsan|Sejong|Suwon))?", re.IGNORECASE),
 ]
-_KO_ROAD = _NO_WORDS[3]
 _PLACE_QUESTIONS = ("complaint_place", "new_address")
 _WORD = re.compile(r"[가-힣ㄱ-ㅎㅏ-ㅣ]+|[A-Za-z]+")
 _JAMO_ONLY = re.compile(r"^[ㄱ-ㅎㅏ-ㅣ]+$")  # ㅇㅇ, ㅋㅋ, ㄴㄴ: no word of either language

@@ -65,7 +65,7 @@ from sanic.request import Request
 
 from minwon_core.channel_text import CHANNEL_OF_PREFIX, CONVERSATION_ID_HELP, conversation_prefix, neutralise_command
 from minwon_core.internal_settings import InternalChannelSettings
-from minwon_rasa.saved_turns import SavedTurn, reply_of, saved_turn
+from minwon_rasa.saved_turns import SavedTurn, reply_of, saved_turn, turn_just_saved
 
 logger = logging.getLogger(__name__)
 
@@ -258,7 +258,7 @@ async def run_once(agent: Any, turn: Turn, later: Optional[OutputChannel] = None
         finally:
             replies.closed = True
         try:
-            after = await saved_turn(store, turn.conversation_id, turn.message_id)
+            after = await turn_just_saved(store, turn.conversation_id, turn.message_id)
         except Exception as error:  # the store failed during the turn: the replies say so to the citizen
             logger.warning("internal channel: the turn's saved state could not be read: %s", type(error).__name__)
             after = None

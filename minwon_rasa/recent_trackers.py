@@ -36,6 +36,11 @@ class RecentTrackers:
         with self._lock:
             return self._kept.pop(sender_id, None)
 
+    def peek(self, sender_id: Text) -> Optional[Recent]:
+        """The kept tracker, still kept: only to read it (the "already applied?" answer right after a save)."""
+        with self._lock:
+            return self._kept.get(sender_id)
+
     def keep(self, sender_id: Text, tracker: Any, last_row_id: int) -> None:
         if self.size == 0:
             return

@@ -175,6 +175,13 @@ class GuardedSQLTrackerStore(SQLTrackerStore):
             return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
         return None
 
+    def saved_tracker(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        """The tracker as this instance saved it last, if still kept; rows another instance stored since are not
+        in it, so read it only under the conversation's lock right after this instance's save. Never change it:
+        the next turn takes it."""
+        recent = self._recent.peek(sender_id)
+        return recent.tracker if recent is not None else None
+
     def _catch_up(self, sender_id: Text, recent: Recent) -> Optional[DialogueStateTracker]:
         """The kept tracker with the events stored after it applied; None when a new session started since."""
         rows = self._again_if_gone(self._read_rows_after, sender_id, recent.last_row_id)

@@ -13,12 +13,13 @@ from rasa.shared.core.events import (
     ActionExecuted,
     BotUttered,
     ConversationPaused,
+    SessionStarted,
     SlotSet,
     UserUttered,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from minwon_rasa.saved_turns import SavedTurn, saved_turn
+from minwon_rasa.saved_turns import SavedTurn, saved_turn, turn_just_saved
 from minwon_rasa.tracker_guard import GuardedSQLTrackerStore
 
 pytestmark = pytest.mark.asyncio
@@ -98,3 +99,26 @@ async def test_an_unreachable_sql_store_raises_instead_of_answering_not_saved(tm
     store.engine.dispose()
     with pytest.raises(Exception):
         await saved_turn(store, SENDER, "SM1")
+
+
+async def test_right_after_a_save_the_kept_tracker_answers_as_the_rows_do(store):
+    # The internal channel reads a turn it just ran from the tracker the store kept (no query); same answer.
+    for message_id in ("SM1", "SM12", "tg_9", "SM3", "SM2", "tg%9"):
+        assert await turn_just_saved(store, SENDER, message_id) == await saved_turn(store, SENDER, message_id)
+    if isinstance(store, GuardedSQLTrackerStore):
+        assert store.saved_tracker(SENDER) is not None  # the fast path was the one taken
+
+
+async def test_a_kept_tracker_without_the_language_slot_is_answered_from_the_rows(tmp_path):
+    # A new session without carried-over slots: only the earlier session's rows hold the language.
+    store = GuardedSQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(tmp_path / "tracker.sqlite3"))
+    await store.save(DialogueStateTracker.from_events(SENDER, conversation()[:6], DOMAIN.slots))
+    tracker = await store.retrieve(SENDER)
+    for event in (ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")):
+        tracker.update(event)
+    await store.save(tracker)
+    tracker = await store.retrieve(SENDER)  # from the new session's start
+    tracker.update(UserUttered("again", message_id="SM9"))
+    await store.save(tracker)
+    assert store.saved_tracker(SENDER) is not None
+    assert (await turn_just_saved(store, SENDER, "SM9")).language == "en"

@@ -18,7 +18,8 @@ from actions.common import ask_what_to_change, early_end, then_offer_updates, ye
 from actions.conversation import clear_form_slots
 from actions.dates import parse_date
 from actions.govapi_client import GovApiClient, Result, get_client
-from actions.interpret import AGENCY_QUESTION, CHOICE_NUMBER, Kind, Reading, asks, names_a_place, two_services
+from actions.interpret import (AGENCY_QUESTION, CHOICE_NUMBER, Kind, Reading, asks, names_a_place, says_stop,
+                               two_services)
 from actions.parsing import NOT_ALL, means_all, means_none, parse_choices, spelled_numbers, without_rejected
 from actions.texts import N_, pick, text
 from actions.verification import OUTCOME_NOTHING, OUTCOME_UNAVAILABLE, VerifiedFormValidation
@@ -60,8 +61,14 @@ class ValidateChangeAddressForm(VerifiedFormValidation):
             # not a change of the address; "… go over the car registration part with a person. can someone call me?"
             # asks for a person
             return Reading(Kind.QUESTION, value="agencies")
+        members = tracker.get_slot("household_options") or []
+        if requested == "address_confirm" and reading.kind == Kind.CANCEL and members and not says_stop(message) \
+                and (named_members(message, members) or who_moves(message) == "none"):
+            # "아 이영수은 나중에 따로 할게요 저만 해주세요": someone else moves later, this report goes on without them
+            said = pick_members(message, members)
+            if said is not None and sorted(said) != sorted(tracker.get_slot("member_ids") or []):
+                return Reading(Kind.CORRECTION, slot="member_ids", value=message)
         if requested == "address_confirm" and reading.kind == Kind.ANSWER:
-            members = tracker.get_slot("household_options") or []
             said = pick_members(message, members) if named_members(message, members) else None
             if said is not None and sorted(said) != sorted(tracker.get_slot("member_ids") or []):
                 # "ok back. me and 안예준" to a summary moving the whole household: its "ok" agrees to go on, its

@@ -44,6 +44,8 @@ FALLBACK_CATEGORIES = [
 ]
 # Words that point at a category. The category with the most different words in the description wins; a tie goes to
 # the one listed first ("a car parked on the sidewalk" names parking and roads once each: parking).
+# What a complaint is about (a proposal, staff or other say what kind of message it is, not its subject).
+SUBJECTS = frozenset({"roads", "street_lighting", "noise", "waste", "illegal_parking", "transport", "parks"})
 KEYWORDS = [
     ("street_lighting", r"가로등|보안등|전등|조명|불이\s*(꺼|안\s*들어|나갔|나감)|깜빡|street\s*-?lights?|lamp\s*-?posts?|"
                         r"\blamps?\b|lighting|\blights? (is |are )?(out|off|broken|flicker)|"
@@ -166,6 +168,15 @@ _GO_ON = re.compile(r"(\b(file|submit|send) it\b|\bgo ahead\b|접수|진행|제�
 
 def no_photo(message: str) -> bool:
     return means_none(message) or is_no(message) or bool(_NO_PHOTO.search(message or ""))
+
+
+def _only_a_category(message: str) -> Optional[str]:
+    """The category whose label is the whole message ("illegal parking", "불법주정차요"), or None."""
+    said = re.sub(r"(이요|요|입니다|이에요|예요)$", "", re.sub(r"[\s.,!~·]+", "", (message or "").lower()))
+    for option in fallback_categories():
+        if any(said and said == re.sub(r"[\s.,!~·]+", "", label.lower()) for label in option["label"].values()):
+            return str(option["code"])
+    return None
 
 
 def _category_named(message: str, options: List[Dict[str, Any]]) -> Optional[str]:
@@ -299,6 +310,11 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
             # "Could you put a sunshade at the crosswalk in front of the school? The kids wait in the sun" after "I'd
             # like to make a suggestion": the proposal itself, put as a question; it tells what the complaint is
             return Reading(Kind.ANSWER)
+        if requested == "complaint_place" and reading.kind in (Kind.ANSWER, Kind.STRAY):
+            named = _only_a_category(message)
+            if named is not None and named != tracker.get_slot("complaint_category"):
+                # "illegal parking" where the place is asked, after 'Roads' was taken: the category put right, no place
+                return Reading(Kind.CORRECTION, slot="complaint_category", value=message)
         return reading
 
     def meant_instead(self, message: Text) -> Optional[Text]:
@@ -400,6 +416,11 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
             if guess and not named and not _DENIES.match(message) and not _IT_IS_ABOUT.search(message):
                 # ("Could you put a bench at the bus stop?" after "Is this about 'Proposal'?": a bus stop named in
                 # the proposal is no "it's about public transport")
+                now = guess_category(told["complaint_text"], [])
+                if guess in SUBJECTS and now in SUBJECTS and now != guess and guess_category(message, []) == now:
+                    # "car parked in front of the fire hydrant every single night" after "a problem on my road" and
+                    # "Is this about 'Roads'?": what happened points elsewhere, so that is suggested instead
+                    return {**told, "complaint_category": None, "complaint_category_guess": now}
                 return {**told, "complaint_category": guess}
             return {**told, **await self._category_answer(message, intent, options, guess, dispatcher, tracker)}
         return await self._category_answer(message, intent, options, guess, dispatcher, tracker)

@@ -41,7 +41,8 @@ def _option(fine: Dict[str, Any]) -> Dict[str, Any]:
 
 def pick_fines(message: str, options: List[Dict[str, Any]]) -> Optional[List[int]]:
     """Fines chosen by number in the list, notice number (FN-2026-000123), kind ('주정차', 'speed camera') or all."""
-    notices = {f"FN-{a}-{b}" for a, b in _NOTICE.findall(message or "")}
+    message = without_rejected(message or "")  # "1번 말고 2번", "the first one not the second"
+    notices = {f"FN-{a}-{b}" for a, b in _NOTICE.findall(message)}
     if notices:
         picked = [i for i, o in enumerate(options) if str(o.get("number") or "").upper() in notices]
         return picked or None

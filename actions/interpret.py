@@ -369,6 +369,9 @@ PRIVACY_QUESTION = re.compile(r"(개인\s*정보|(제|내)\s*정보(를|는|가)
                               r"\b(data|details|information|info|number|birth ?date|birthday)\b|"
                               r"\b(personal|private) (data|details|information|info)\b|\bprivacy\b|"
                               r"\bis my (data|information|info|number) (safe|secure|protected|kept|stored|shared)\b|"
+                              # "before I give you my number, who gets to see it? is it shared with anyone?"
+                              r"\bwho (gets to|can|will|would|could) (see|access|read|view) (it|this|that|them)\b|"
+                              r"\b(is|will|would) (it|this|that|they) (be )?(shared|given|passed on|sold) (with|to)\b|"
                               r"\bwhat (do|will) you do with my (data|details|information|info|number)\b|"
                               # "will my card details be kept in this chat or by the city?"
                               r"\b(card|bank|personal|my) (details|data|information|info|number)s? (be |are |is |get )?"
@@ -443,7 +446,8 @@ def wants_person(text: str, intent: Optional[str], confidence: float, ranking: S
     if _person_taken_back(text):
         return False
     if intent == "request_human" and confidence >= PERSON_CONFIDENCE:
-        return True
+        # "who gets to see it? is it shared with anyone?" asks who sees the data (NLU: request_human 0.78), no person
+        return not (PRIVACY_QUESTION.search(text or "") and asks(text or "") and not _PERSON.search(text or ""))
     if not _PERSON.search(text or ""):
         return False
     # A complaint may be about staff ("the agent was rude"): there the words need NLU's agreement too, unless they
@@ -502,6 +506,12 @@ def wants_cancel(text: str, intent: Optional[str], confidence: float, requested_
 _MONEY_LATER = re.compile(r"(월급|돈\s*(들어오|생기|생겨)|payday|get paid|at the bank|은행)", re.IGNORECASE)
 _NO_MONEY_ASKED = frozenset({"complaint_text", "complaint_category", "complaint_place", "photo_id", "complaint_confirm",
                              "new_address", "address_id", "effective_date", "member_ids", "address_confirm"})
+
+
+def says_stop(text: str) -> bool:
+    """Stop words themselves ("취소해주세요", "don't file it"), beyond NLU's cancel or a putting off."""
+    text = _YEO.sub("요", text or "")
+    return bool(_CANCEL.search(text) or _CANCEL_PLEASE.search(text) or _STOP.search(text))
 
 
 def _defers(text: str, requested_slot: Optional[str]) -> bool:
@@ -671,9 +681,9 @@ def named_switch(text: str, own_services: Iterable[str]) -> Optional[str]:
 
 def value_words(text: str, slot: str) -> str:
     """The part of a correction that holds the new value: '아 주소 틀렸어요, 역삼로 12예요' -> '역삼로 12'."""
-    if slot in ("payment_method", "complaint_category", "effective_date"):
-        # "put it on my card instead of the bank transfer", "오늘 말고 어제 들어왔어요": the value turned down is no
-        # candidate (not for who moves: "my whole family is coming, not only me")
+    if slot in ("payment_method", "complaint_category", "effective_date", "fine_ids", "address_id"):
+        # "put it on my card instead of the bank transfer", "오늘 말고 어제 들어왔어요", "앗 1번 말고 2번": the value
+        # turned down is no candidate (not for who moves: "my whole family is coming, not only me")
         text = without_rejected(text or "")
     if slot in ("effective_date", "birth_date", "phone"):
         # "the move date should be tomorrow, not today. The movers come Monday": the value said to be right
@@ -690,7 +700,9 @@ def value_words(text: str, slot: str) -> str:
         # the way is the value itself: the last part naming one ("should I do bank transfer instead? nah, leave it on
         # card. go ahead" -> card), not a reason said after it ("… that's easier for me")
         ways = [part for part in parts if _PAYMENT_WAY.search(part)]
-        return ways[-1] if ways else ""
+        # "actually change it to card, the bank app is down at night": the way changed to, not the one in the reason
+        taken = [part for part in ways if _WAY_TAKEN.search(part)]
+        return (taken or ways)[-1] if ways else ""
     words = SLOT_WORDS.get(slot)
     candidates = []
     for part in parts:
@@ -722,9 +734,16 @@ def value_words(text: str, slot: str) -> str:
     if valued and not _has_value(slot, candidates[-1]):
         return valued[-1]
     for candidate in reversed(candidates):
-        if not _CUE.search(candidate) or _parses_for(slot, candidate):
+        if not _CUE.search(candidate) or _parses_for(slot, candidate) \
+                or (slot in ("fine_ids", "address_id") and _CHOICE_SAID.search(candidate)):
+            # "2번 낼게요 잘못 눌렀어요": the number chosen, beside the words that the first choice was wrong
             return candidate
     return ""
+
+
+_WAY_TAKEN = re.compile(r"(\b(to|by|with|use|using)\s+(a\s+|my\s+|the\s+)?(card|bank|virtual|transfer|account)\b|"
+                        r"(카드|계좌|이체|입금)\s*(으로|로)\s*(바꿔|바꿀|변경|할게|할래|해\s*주세요|낼게|내고))", re.IGNORECASE)
+_CHOICE_SAID = re.compile(r"(\d|\b(first|second|third|fourth|last|other)\b|첫|두\s*번째|세\s*번째|마지막|다른)", re.IGNORECASE)
 
 
 def _parses_for(slot: str, text: str) -> bool:
@@ -1038,6 +1057,11 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
         # A question is never taken as an answer ("what is a virtual account?" names an option, "which one should I
         # pick?" says "one"); a complaint may be put as a question, but then it names a problem.
         other = named_switch(text, own_services) if task_question(text) is None else None
+        if other is None and intent in SERVICE_INTENTS and intent not in set(own_services) \
+                and confidence >= SWITCH_CONFIDENCE and intent in services_named(text) and _WANT.search(text) \
+                and not _DEFER.search(text) and task_question(text) is None:
+            # "oh also i got a parking ticket, can i pay that now?" while the photo is asked: asks to do it now
+            other = intent
         if other and not answers_asked:
             # "…I've got a fine of my own to pay, can we sort that first?"; not "a question first: how many days do I
             # have to report the move? is there any penalty if I am late?" (this task's deadline, no fine)

@@ -106,6 +106,7 @@ class Context:
         self.sms_start = runner.gov.last_sms_id(citizen.phone) if citizen.real else 0
         self.sms_step = self.sms_start
         self.typed: list[str] = []
+        self.skip_answer: str | None = None  # a question the first message answered: its scripted answer is not sent
 
     @property
     def slots(self) -> dict[str, Any]:
@@ -153,6 +154,9 @@ class Runner:
 
     # --- steps ---------------------------------------------------------------------------------------------------
     def step(self, ctx: Context, step: dict[str, Any], n: int) -> None:
+        skip, ctx.skip_answer = ctx.skip_answer, None
+        if skip and step.get("answers") == skip and "drive" not in step and ctx.asked != skip:
+            return  # the answer to a question never asked (drive: told_before)
         if "drive" in step:
             self.drive(ctx, step["drive"], step.get("wrong"))
             return
@@ -193,6 +197,11 @@ class Runner:
                 if ctx.snapshot is None:
                     ctx.snapshot = dict(ctx.slots)
                 return
+            if loop and self.told_before(ctx, loop, asked, target):
+                # A citizen answers what is asked: the script's answer to a question its first message already
+                # answered ("어제 이사했는데 전입신고…") is not sent (it would land on the next question).
+                ctx.skip_answer = target
+                return
             if not loop:
                 raise Stop(f"the form ended before {target!r} was asked (active form: none)")
             if asked is None:
@@ -205,6 +214,12 @@ class Runner:
             else:
                 self.answer(ctx, asked, k - (1 if wrong == asked else 0), added=k > 0)
         raise Stop(f"{target!r} not reached after {MAX_DRIVE} answers")
+
+    def told_before(self, ctx: Context, loop: str, asked: str | None, target: str) -> bool:
+        """`target` is filled and the form asks a question after it: it will not be asked."""
+        order = self.forms.get(loop) or []
+        return ctx.slots.get(target) is not None and target in order and asked in order \
+            and order.index(asked) > order.index(target)
 
     def answer(self, ctx: Context, slot: str, k: int, added: bool) -> None:
         row = self.data["slots"].get(slot)

@@ -13,7 +13,7 @@ from actions.conversation import clear_form_slots
 from actions.handoff import hand_off
 from actions.texts import N_, has_text, text
 from actions.interpret import SERVICE_FORMS, redoes
-from actions.paused_task import SERVICE_OF_FORM, last_form, pause
+from actions.paused_task import SERVICE_OF_FORM, going_back_to, last_form, pause
 from actions.verification import OUTCOME_CANCELLED, OUTCOME_LOCKED, OUTCOME_PERSON, OUTCOME_SWITCH
 
 _VERIFY_PARTIAL = ("phone", "birth_date", "otp_code", "verification_id", "masked_phone")
@@ -75,6 +75,9 @@ class ActionCancel(Action):
             again = cancel_taken_back(tracker)
             if again:  # "아니다 … 다시 할게요" right after cancelling: the same service, from its start
                 return [FollowupAction(again)]
+            back = going_back_to(tracker, conv.latest_text(tracker))
+            if back is not None:  # "ok back to the move" after a detour (NLU: cancel 0.85): the task left resumes
+                return [FollowupAction(back)]
         return cancelled(dispatcher, tracker, was_active=active)
 
 

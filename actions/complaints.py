@@ -19,8 +19,8 @@ from actions.address import road_address_in
 from actions.common import ask_what_to_change, early_end, then_offer_updates, yes_no_buttons
 from actions.conversation import clear_form_slots
 from actions.govapi_client import GovApiClient, Result, get_client
-from actions.interpret import (PLACE_WORDS, SERVICE_INTENTS, Kind, Reading, asks, asks_about_options, names_a_place,
-                               resumed_service, services_named)
+from actions.interpret import (PLACE_WORDS, SERVICE_INTENTS, Kind, Reading, about_other_tasks, asks, asks_about_options,
+                               names_a_place, resumed_service, services_named)
 from actions.parsing import is_no, is_yes, match_label, means_none, parse_choices, without_rejected
 from actions.texts import N_, pick, text
 from actions.turn_language import without_language_ask
@@ -151,6 +151,11 @@ _NO_PHOTO = re.compile(r"(패스|스킵|넘어가|건너|\bpass\b|" + _NOT_TAKEN
                        re.IGNORECASE)
 
 
+# Whether a photo is needed at all, asked where it is asked.
+_PHOTO_NEEDED = re.compile(r"(사진|카메라|\bphoto|\bpicture|\bpic\b|\bcamera\b).*(꼭|반드시|필수|있어야|없으면|없어도|필요|"
+                           r"\brequired\b|\bnecessary\b|\bneed\b|\bmust\b|\bhave to\b|\bmandatory\b|\boptional\b)|"
+                           r"(꼭|반드시|\bdo i (need|have)\b|\bis it (required|necessary|a must)\b|\bmust i\b).*"
+                           r"(사진|\bphoto|\bpicture|\bpic\b)", re.IGNORECASE)
 # In a first message only words about the photo count ("no photo", "사진은 없어요"), never a bare "no".
 _NO_PHOTO_SAID = re.compile(r"(\bno " + _PHOTO_NOUN + r"|사진\s*(은|이)?\s*(따로\s*|지금\s*|아직\s*|하나도\s*|딱히\s*)?(없|못\s*찍|안\s*찍|"
                             r"찍(어|지|을)?\s*(\S+\s+)?(못|않))|"
@@ -160,7 +165,10 @@ _NO_PHOTO_SAID = re.compile(r"(\bno " + _PHOTO_NOUN + r"|사진\s*(은|이)?\s*(
 _RELATIVE_PLACE = re.compile(r"((저희|우리|제|내)\s*집|동네|근처|부근|어딘가|쯤|집\s*(앞|근처|옆|뒤)|여기\s*(근처|앞)|"
                              r"\bnear\b|\baround\b|\bsomewhere\b|"
                              r"\bnear (my|our) (home|house|place|flat|apartment|building)\b|\baround here\b|\bnearby\b|"
-                             r"\bin my (area|neighbou?rhood)\b|\bby my (home|house|place)\b|\boutside my (home|house|place)\b)",
+                             r"\bin my (area|neighbou?rhood)\b|\bby my (home|house|place)\b|\boutside my (home|house|place)\b|"
+                             # "it is further along the road": from the place given, by how much unsaid
+                             r"\bfurther (along|up|down|on)\b|\b(along|down|up) the (road|street)\b|조금\s*더\s*(가서|가면|앞|위|아래)|"
+                             r"더\s*(가서|가면))",
                              re.IGNORECASE)
 _NOT_THIS_PLACE = re.compile(r"(\b(old|previous|former|wrong|other)\b|예전|이전|잘못|틀린|틀렸)", re.IGNORECASE)
 _GO_ON = re.compile(r"(\b(file|submit|send) it\b|\bgo ahead\b|접수|진행|제출)", re.IGNORECASE)
@@ -196,7 +204,10 @@ _ASKING_WORDS = re.compile(
     r"[가-힣]*라(구|고)요?|할려(구|고)요?|하려구요?|"
     # formal openings: "안녕하십니까 … 민원을 하나 접수하려고 하는데 먼저 여쭤볼 것이 있습니다", "Dear Sir, I wish to submit …"
     r"안녕하(세요|십니까)|여쭤\S*|여쭙\S*|물어볼|질문\S*|먼저|것이|있습니다|하려고|하는데|싶습니다|"
-    r"\b(dear|sir|madam|wish|civil|kindly|hello|hi|good (morning|afternoon|evening))\b|연락\s*드\S*|문의\S*|사항|[가-힣]+다가?\s*(본|봤|보니)\S*|"
+    r"\b(dear|sir|madam|wish|civil|kindly|hello|hi|good (morning|afternoon|evening))\b|"
+    # "I should like to lodge a complaint, if this is the proper place to do so", "a hazard in my neighbourhood to the
+    # district office": the asking, where it goes and where the citizen lives, no problem yet
+    r"\b(should|shall|if|proper|so|lodge|neighbou?rhood|district|office|home)\b|국민신문고|같은\s*거|돼요|할게|있어서|연락\s*드\S*|문의\S*|사항|[가-힣]+다가?\s*(본|봤|보니)\S*|"
     r"\b(i|i'?d|i'?m|want|wanna|would|like|need|to|file|make|a|an|the|please|pls|can|could|you|help|me|with|my|"
     r"something|report|complaint|complain|about|submit|lodge|here|how|do|is|it|this|an?)\b)", re.IGNORECASE)
 
@@ -205,7 +216,9 @@ _ASKING_WORDS = re.compile(
 # 받아주시나요?"): with no kind of problem named, the words around it are background, not the description.
 TO_FILE = re.compile(r"(\bi (really )?(want|need|would like|'?d like) to (make|file|submit|lodge|send|do|write)\b|"
                      r"\b(can|could|may) i (make|file|submit|lodge|send)\b|\bdo you (take|accept|handle)\b|"
-                     r"받아\s*주(시나요|나요|세요|실\s*수)|받(나요|으시나요)|(접수|신고)\s*(는\s*)?(여기서\s*|여기\s*)?(도\s*)?(되나요|돼요\?|가능|할\s*수\s*있))",
+                     r"받아\s*주(시나요|나요|세요|실\s*수)|받(나요|으시나요)|(접수|신고)\s*(는\s*)?(여기서\s*|여기\s*)?(도\s*)?(되나요|돼요\?|가능|할\s*수\s*있)|"
+                     # "신고할게 있는데 여기서 할수 있나요": something to report, and whether it can be done here
+                     r"(신고|민원)[가-힣]*\s*(있는데|있어서|있어요)\S*\s*(여기서|여기)\s*(도\s*)?(할\s*수|되나요|돼요|가능|하면\s*되))",
                      re.IGNORECASE)
 
 
@@ -237,7 +250,8 @@ def tells_what_is_wrong(message: str) -> bool:
     if describes_problem(core) or problem_words(core) >= 2:
         return True  # ("소화전 앞 불법주차 신고요": two words of the problem, though both name its kind)
     rest = _words_beside_place(_ORDER_WORDS.sub(" ", _category_words(core)), _ASKING_WORDS)
-    return any(len(word) >= 2 for word in rest)
+    # ("a problem in the park near my home": the kind and "a problem", not what it is)
+    return any(len(word) >= 2 and word.lower() not in _FILLER for word in rest)
 
 
 # Words that name no problem: function words, and the kind of thing announced ("a suggestion", "an issue").
@@ -310,6 +324,12 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
             # "Could you put a sunshade at the crosswalk in front of the school? The kids wait in the sun" after "I'd
             # like to make a suggestion": the proposal itself, put as a question; it tells what the complaint is
             return Reading(Kind.ANSWER)
+        if requested == "photo_id" and reading.kind not in (Kind.PERSON, Kind.CANCEL, Kind.SWITCH) \
+                and (asks(message) or "?" in message) \
+                and _PHOTO_NEEDED.search(message) and not isinstance(conv.metadata(tracker).get("photo"), dict):
+            # "사진 꼭 있어야 돼요? 지금 밖이 아니라서", "… without a camera. Is a photograph strictly required?": told it is
+            # optional, then asked again (not taken as "no photo", nor as out of scope)
+            return Reading(Kind.QUESTION)
         if requested == "complaint_place" and reading.kind in (Kind.ANSWER, Kind.STRAY):
             named = _only_a_category(message)
             if named is not None and named != tracker.get_slot("complaint_category"):
@@ -372,8 +392,11 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
             intent, _ = conv.latest_intent(tracker)
             # Started by NLU, or by the words when NLU was unsure (actions/plain_requests.py).
             if (intent == "file_complaint" or intent not in SERVICE_INTENTS) and len(message) >= 6 \
-                    and (guess or (describes_problem(message) and not TO_FILE.search(message))) \
+                    and (guess or (describes_problem(message) and not TO_FILE.search(message)
+                                   and not about_other_tasks(message))) \
                     and not resumed_service(message):
+                # ("아 돈은 월급날 낼게요 그거보다 신고할게 있어요 민원 접수 먼저 해주세요" leaves a payment for this: no problem
+                # told yet)
                 # ("아까 하던 민원 이어서 할게요" goes back to a complaint: it describes nothing)
                 # A place said with it is kept too: what the first message said is not asked again.
                 place = road_address_in(message)
@@ -392,8 +415,10 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
         # said in the description are not asked again
         place = road_address_in(message) if not tracker.get_slot("complaint_place") else None
         no_photo = not tracker.get_slot("photo_id") and bool(_NO_PHOTO_SAID.search(message))
+        before = tracker.get_slot("complaint_category_guess")
+        # The kind said first ("I'd like to make a suggestion") outranks the subject the words name later (a crosswalk)
         return {"complaint_text": message,
-                "complaint_category_guess": guess or tracker.get_slot("complaint_category_guess"),
+                "complaint_category_guess": before if before and before not in SUBJECTS else (guess or before),
                 **({"complaint_place": {"address": place}} if place else {}),
                 **({"photo_id": "none"} if no_photo else {})}
 

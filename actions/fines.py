@@ -247,8 +247,17 @@ class ActionAskPaymentMethod(Action):
         lang = conv.language(tracker)
         fines = chosen(tracker)
         total = sum(int(f.get("amount_due") or 0) for f in fines)
+        options = tracker.get_slot("fine_options") or []
+        if len(options) == 1 and len(fines) == 1:
+            # the only unpaid fine, chosen without a list: named, so the citizen knows what is being paid
+            one = fines[0]
+            said = text(N_("ask_payment_method_only_fine"), lang, kind=pick(one.get("kind_label"), lang),
+                        number=one.get("number") or "", amount=won(one.get("amount_due")),
+                        due=str(one.get("due_date") or "")[:10])
+        else:
+            said = ntext("ask_payment_method", lang, count=len(fines), total=won(total))
         dispatcher.utter_message(
-            text=ntext("ask_payment_method", lang, count=len(fines), total=won(total)),
+            text=said,
             buttons=[{"title": text("method_card", lang), "payload": "1"},
                      {"title": text("method_account", lang), "payload": "2"}])
         return []

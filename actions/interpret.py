@@ -26,7 +26,7 @@ from enum import Enum
 from typing import Any, Callable, Iterable, Mapping, Optional, Sequence, Tuple
 
 from actions.dates import parse_date
-from actions.parsing import (find_case_number, is_yes, keeps_as_is, kept_parts, means_all, normalise_phone, parse_birth_date,
+from actions.parsing import (find_case_number, is_no, is_yes, keeps_as_is, kept_parts, means_all, normalise_phone, parse_birth_date,
                              without_keep_words, without_rejected)
 
 
@@ -170,7 +170,9 @@ _WAIT = re.compile(r"^\s*(잠깐만?[요여]?|잠시만?[요여]?|잠깐|잠시|
 # A wait with its reason ("앗 잠깐 버스 내려야돼요", "hold on, getting off the bus"): a wait even where a description
 # is asked, though the reason names a bus.
 _WAIT_REASON = re.compile(r"^\s*(앗|아+|어)?\s*(잠깐만?[요여]?|잠시만?[요여]?|hold on|one sec|wait a (sec|second|moment))[\s,.!~]*"
-                          r"(버스|지하철|차)?\s*\S*\s*(내려야|내릴|타야|받아야|가야|나가야|운전|getting (off|on)|driving)",
+                          # "잠깐만요 버스가 와서 타고 나서 다시 보내겠습니다": the bus, then back
+                          r"(\S+\s+){0,3}\S*?(내려야|내릴|타야|타고|받아야|가야|나가야|운전|와서|getting (off|on)|driving|"
+                          r"다시\s*(보낼|보내|쓸|할|올))",
                           re.IGNORECASE)
 def is_wait(text: str) -> bool:
     """A line that only asks for a moment ("앗 잠깐 버스 내려야돼요", "hold on"), wherever it comes."""
@@ -218,7 +220,7 @@ _CUE = re.compile(r"(틀렸|틀려|틀린|잘못|아니라|아니고|말고|정�
                   r"\bmore detail|\badd (more|something)\b|\bwrite more\b|"
                   r"\bwrong\b|\bnot right\b|\bisn'?t right\b|\bincorrect\b|맞지\s*않|안\s*맞|\bactually\b|\bi meant\b|\bmeant\b|\bcorrection\b|\bchange\b|\binstead\b|\bnot\b(?!\s+(sure|certain)\b)|"
                   r"\bmixed up\b|\bmix-?up\b|헷갈|착각|\bsorry\b|\bwait,? no\b|\bno,? wait\b|\bold (number|phone|address)\b|"
-                  r"예전\s*번호|옛날\s*번호|\bfix\b|\bredo\b|\brewrite\b|\bupdate\b|\boops\b|\bmistake\b|\bamend\b|\balter\b|\bmodify\b)",
+                  r"예전\s*번호|옛날\s*번호|\bfix\b|\bredo\b|\brewrite\b|\bupdate\b|\boops\b|\bmistake\b|\bamend\b|\balter\b|\bmodify\b|\btypo\b|오타)",
                   re.IGNORECASE)
 
 # Words that name an answer of a task. Specific enough that a plain answer to another question rarely names one.
@@ -365,6 +367,8 @@ def _person_taken_back(text: str) -> bool:
 # Who sees what the citizen gives ("제가 입력한 개인정보는 어느 부서에서 열람하게 되는지요?", "who will be able to see my
 # personal details?"): answered where it is asked, then the question again.
 PRIVACY_QUESTION = re.compile(r"(개인\s*정보|(제|내)\s*정보(를|는|가)?\s*(누가|어디|어느)|열람|"
+                              # "문자로 생년월일을 보내도 괜찮은 겁니까? 누가 중간에 보는 건 아닌지 …"
+                              r"(보내도|알려\s*드려도|적어도|입력해도|드려도)\s*(괜찮|안전|되)|누가\s*(중간에\s*)?(보|볼|봐)|"
                               r"\b(who|anyone|anybody)\b[^.?!]{0,30}\b(see|access|read|look at|view|get)\b[^.?!]{0,20}"
                               r"\b(data|details|information|info|number|birth ?date|birthday)\b|"
                               r"\b(personal|private) (data|details|information|info)\b|\bprivacy\b|"
@@ -421,7 +425,7 @@ _TAKES_IT_BACK = re.compile(r"(^\W*(아\s*)?(아니에요|아니요|아뇨|아�
                             r"\b(no ?one|nobody)('?s| is| will be)? (there|around|available|awake)\b|"
                             r"\b(nah|actually no|never ?mind|nvm|forget (it|that)|on second thought|scratch that|"
                             r"no need|it'?s (fine|ok|okay)|no,? (it'?s )?(fine|ok|okay))\b)", re.IGNORECASE)
-_GOES_ON_ALONE = re.compile(r"((그냥|제가|혼자|여기서|직접)\s*(계속\s*)?(할게|해\s*볼게|해볼게|하겠|할래|진행|해\s*주세요)|"
+_GOES_ON_ALONE = re.compile(r"((그냥|제가|혼자|여기서|직접)\s*((계속|마저|이어서)\s*)?(할게|해\s*볼게|해볼게|하겠|할래|진행|해\s*주세요)|"
                             r"그냥\s*(여기(서|다|에)?\s*)?(쓸게|적을게|입력할게|낼게|할게)|"
                             r"그냥\s*(제가\s*)?(번호|접수번호|주소|내용|생년월일)(를|을)?\s*(넣을게|입력할게|쓸게|적을게|보낼게|알려\s*드릴게)|(계속|이어서)\s*(할게|해\s*주세요|진행)|"
                             r"\b(do|finish|handle) it myself\b|\b(i'?ll|i will|let me|i can) (just )?(do|handle|finish|try|carry on|continue|go on|keep going)\b|"
@@ -670,6 +674,27 @@ def _wanted_instead(text: str, own_services: Iterable[str]) -> Optional[str]:
     return named[0] if len(named) == 1 else None
 
 
+def about_other_tasks(text: str) -> bool:
+    """Words about leaving or ordering tasks ("돈은 월급날 낼게요 그거보다 … 먼저 해주세요"), which describe no problem."""
+    return bool(_DEFER.search(text or "") or _SWITCH_CUE.search(text or ""))
+
+
+_CLAUSE = re.compile(r"[.,;!?]+\s*|\s(?:but|근데|그런데|하지만)\s", re.IGNORECASE)
+
+
+def this_put_off_for_another(text: str, intent: Optional[str], confidence: float,
+                             own_services: Iterable[str]) -> Optional[str]:
+    """"actually lets do the address another day, i need to pay my parking fine today …", "그건 나중에 찾아볼게요. 그냥
+    과태료 납부나 할게요": one clause puts this task off, another asks for one other service now (NLU hears it too)."""
+    clauses = [c for c in _CLAUSE.split(text or "") if c and c.strip()]
+    if len(clauses) < 2 or not any(_defers(c, None) for c in clauses):
+        return None
+    own = set(own_services)
+    wanted = {name for c in clauses if not _defers(c, None) and _WANT.search(c)
+              for name in services_named(c) if name not in own}
+    return intent if wanted == {intent} and confidence >= SWITCH_CUED_CONFIDENCE else None
+
+
 def named_switch(text: str, own_services: Iterable[str]) -> Optional[str]:
     """The one other service the words name, when the message also says "rather", "first" or "instead"."""
     if not _SWITCH_CUE.search(text or "") or _RATHER_NOT.search(text or ""):
@@ -695,6 +720,8 @@ def value_words(text: str, slot: str) -> str:
         names = list(re.finditer(_CATEGORY_NAME, text, re.IGNORECASE))
         if names:
             return names[-1].group(0)
+    # "my dob is June 3, 1954": the comma inside a date splits nothing
+    text = re.sub(r"(\d{1,2}(?:st|nd|rd|th)?),\s*(\d{4})\b", r"\1 \2", text or "")
     parts = [p.strip() for p in _SPLIT.split(text or "") if p and p.strip()]
     if slot == "payment_method":
         # the way is the value itself: the last part naming one ("should I do bank transfer instead? nah, leave it on
@@ -948,7 +975,9 @@ def correction_of(text: str, requested_slot: Optional[str], task_slots: Sequence
         # 지금 쓰는 번호는 010-…"); a new code goes to this one.
         return Reading(Kind.CORRECTION, slot="phone", value=value_words(text, "phone"))
     places = [slot for slot in ("complaint_place", "new_address") if slot in done]
-    if places and not answers_asked and not at_summary and _WHOLE_PLACE.search(text) and len(text.split()) <= 5:
+    if places and not answers_asked and not (at_summary and (is_yes(text) or is_no(text))) \
+            and _WHOLE_PLACE.search(text) and len(text.split()) <= 5:
+        # (at a summary too: "Outside 180 Yeoksam-ro, Gangnam-gu." is the place put right, no yes)
         # "언주로 168 앞 사거리요" while the photo is asked, after a vague place: a place said whole is the place
         return Reading(Kind.CORRECTION, slot=places[-1], value=value_words(text, places[-1]))
     if "complaint_category" in done and requested_slot != "complaint_category" and _CATEGORY_SWAP.search(text):
@@ -1002,6 +1031,9 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
                      and not _PERSON.search(text)):
         # "같이 가는 사람이 빠졌어요" at the summary names who moves: NLU's "person" alone does not win there.
         return Reading(Kind.PERSON)
+    instead = this_put_off_for_another(text, intent, confidence, own_services)
+    if instead is not None:
+        return Reading(Kind.SWITCH, switch_to=instead)
     took_back = taken_back(text, requested_slot, task_slots, filled)
     if took_back is not None:
         return took_back

@@ -72,7 +72,8 @@ _TURNS_DOWN = re.compile(r"(\bnot\b|n't\b|\binstead\b|\bscratch\b|\brather\b|말
 # "May I ask first: if I choose card, will my card details be kept …?": a choice supposed, not made.
 _CONDITIONAL = re.compile(r"(\bif\b|\bwhether\b|만약|만일)", re.IGNORECASE)
 # Wanting a change, in words that give no new value of their own.
-_WANTS_TO_CHANGE = re.compile(r"(바꿀래|바꾸고\s*싶|바꿀게|바꾸려|변경하고\s*싶|변경할래|\bi (want|'d like|would like|need) to "
+_WANTS_TO_CHANGE = re.compile(r"(바꿀래|바꾸고\s*싶|바꿀게|바꾸려|바꿔야\s*(겠|할|돼|될)|변경해야\s*(겠|할|돼)|변경하고\s*싶|변경할래|"
+                              r"\bi (want|'d like|would like|need) to "
                               r"(change|switch)\b|\b(can|could|may) i (please )?(change|switch)\b)", re.IGNORECASE)
 # Another service for after this task, not instead of it.
 _AFTER_THIS = re.compile(r"(\bafter (this|that|it)\b|\bafterwards\b|\bnext\b|끝나고|끝나면|하고\s*나서|다음에|이거\s*하고)",
@@ -348,7 +349,7 @@ class VerifiedFormValidation(FormValidationAction):
         recalled = self.recalled(message, tracker)
         if recalled:  # "sorry, what date did I give you?": told, then the question again; nothing changes
             return Reading(Kind.QUESTION, slot=recalled, value="recall")
-        if PRIVACY_QUESTION.search(message) and asks(message) and not person_asked \
+        if PRIVACY_QUESTION.search(message) and (asks(message) or "?" in message) and not person_asked \
                 and (not self.accepts(requested, message, tracker) or _CONDITIONAL.search(message)):
             # with the answer beside it: as a "why" below; "if I choose card, will my card details be kept?" supposes
             return Reading(Kind.QUESTION, value="privacy")  # who sees the citizen's data: told, then asked again

@@ -1435,7 +1435,9 @@ async def test_a_problem_told_before_can_i_report_it_here_is_the_description(gov
 
 async def test_a_proposal_put_as_a_question_at_the_category_question_is_added_whole(govapi, actions_on_govapi, domain):
     runner = await verified_runner(govapi, domain, ValidateFileComplaintForm(), "file_complaint_form", "en")
-    await runner.say("Hello, I'd like to make a suggestion to the district office", intent="file_complaint")
+    await runner.say("Hello, I'd like to make a suggestion about the school crossing on my street",
+                     intent="file_complaint")
+    assert runner.asking == "complaint_category"
     await runner.say("Could you put a sunshade at the crosswalk in front of the elementary school? The kids wait in "
                      "the sun every afternoon")
     assert "sunshade" in runner.slots["complaint_text"] and "The kids wait in the sun" in runner.slots["complaint_text"]

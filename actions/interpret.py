@@ -886,13 +886,15 @@ def _answer_text(value: Any) -> str:
 def replaced_part(text: str, slots: Sequence[str], filled: Mapping[str, Any]) -> Optional[Reading]:
     """"325가 아니라 388" after the place "역삼로 325": the earlier answer that holds the wrong part, with the right
     part put in its place. Only when exactly one earlier answer holds it."""
-    parts = (text or "").split(",")
-    clauses = [",".join(parts[i:]) for i in range(len(parts))]  # "sorry wrong number, it's 38 Mapo-daero not 59"
+    clauses = []
+    for sentence in re.split(r"(?<=[.!?])\s+", text or ""):  # "oops the building is 25 not 180. 25 Yeoksam-ro"
+        parts = sentence.split(",")
+        clauses += [",".join(parts[i:]) for i in range(len(parts))]  # "sorry wrong number, it's 38 Mapo-daero not 59"
     for clause, pattern in ((c, p) for c in clauses for p in _NOT_X_BUT_Y):
         match = pattern.match(clause)
         if not match:
             continue
-        right = _TAIL_KO.sub("", match.group("y")).strip(" .!'\"")
+        right = _TAIL_KO.sub("", _NUMBER_IS.sub("", match.group("y"))).strip(" .!'\"")
         if _AUXILIARY_END.search(right):
             continue  # "the fire truck can not use it": a verb said in the negative, nothing taken back
         words = match.group("x").split()
@@ -917,6 +919,9 @@ def replaced_part(text: str, slots: Sequence[str], filled: Mapping[str, Any]) ->
 
 
 _BARE_NUMBER = re.compile(r"\d+(-\d+)?")
+# "the building is 25": what the number is of, said before it
+_NUMBER_IS = re.compile(r"^\s*(the |my |our )?(building|house|street|road|door|flat|apartment)?\s*(number|no\.?)?\s*"
+                        r"(is|was|should be|'s)\s+(?=\d)", re.IGNORECASE)
 _AUXILIARY_END = re.compile(r"\b(can|do|does|did|will|would|should|could|is|are|was|were|has|have|had|may|might|must|am)$",
                             re.IGNORECASE)
 

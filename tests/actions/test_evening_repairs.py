@@ -317,3 +317,11 @@ async def test_the_only_fine_chosen_without_a_list_is_named_when_the_way_to_pay_
     tracker = make_tracker({"language": language, "fine_options": [option], "fine_ids": ["fn_1"]}, "", "pay_fine")
     _, messages = await run_action(ActionAskPaymentMethod(), tracker, domain)
     assert words in texts_of(messages) and "2026-12-28" in texts_of(messages)  # was: "1 item, total ₩40,000"
+
+
+def test_a_building_number_put_right_in_one_sentence_keeps_its_road():
+    from actions.interpret import correction_of
+    slots = ["new_address", "address_id", "effective_date", "member_ids"]
+    filled = {"new_address": "180 yeoksam-ro", "address_id": "ad_1", "effective_date": "2026-12-08"}
+    reading = correction_of("oops the building is 25 not 180. 25 Yeoksam-ro", "member_ids", slots, filled, False)
+    assert reading.slot == "new_address" and reading.value.lower() == "25 yeoksam-ro"  # was: "180 the building is 25"

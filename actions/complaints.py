@@ -335,6 +335,8 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
             if named is not None and named != tracker.get_slot("complaint_category"):
                 # "illegal parking" where the place is asked, after 'Roads' was taken: the category put right, no place
                 return Reading(Kind.CORRECTION, slot="complaint_category", value=message)
+            if named is not None:
+                return Reading(Kind.STRAY)  # "roads" once more, after 'Roads' was taken: no place; asked again
         return reading
 
     def meant_instead(self, message: Text) -> Optional[Text]:

@@ -128,7 +128,7 @@ _STOP = re.compile(r"((do\s*n'?t|do not) (send|submit|file|charge|process|go ahe
                    r"\bcancel (the|my|this) (complaint|report|payment|fine|move|move-in report|address change|request)\b|"
                    r"\bcancel (it )?for now\b|(^|[.,;!?]\s*|\b(wait|nvm|please|pls|plz|ok|okay|actually|oh),?\s+)(cancel|stop)\s*([.,;!?]|$)|"
                    # "Let's leave it for today, I'll do it with my daughter at the weekend. Please stop."
-                   r"\bleave it for (today|now|the (moment|time being))\b|"
+                   r"\bleave (it|this|that) for (today|now|the (moment|time being))\b|"
                    # "actually leave the fine for now, i want to report a problem on my street"
                    r"\bleave (the|my|this|that) (fines?|payment|complaint|report|move|address change) "
                    r"(for (now|later|today|the (moment|time being))|aside|till later)\b|"
@@ -770,7 +770,7 @@ def value_words(text: str, slot: str) -> str:
 
 _WAY_TAKEN = re.compile(r"(\b(to|by|with|use|using)\s+(a\s+|my\s+|the\s+)?(card|bank|virtual|transfer|account)\b|"
                         r"(카드|계좌|이체|입금)\s*(으로|로)\s*(바꿔|바꿀|변경|할게|할래|해\s*주세요|낼게|내고))", re.IGNORECASE)
-_CHOICE_SAID = re.compile(r"(\d|\b(first|second|third|fourth|last|other)\b|첫|두\s*번째|세\s*번째|마지막|다른)", re.IGNORECASE)
+_CHOICE_SAID = re.compile(r"(\d|\b(first|second|third|fourth|last|other|both|all)\b|첫|두\s*번째|세\s*번째|마지막|다른|둘\s*다|모두|전부)", re.IGNORECASE)
 
 
 def _parses_for(slot: str, text: str) -> bool:

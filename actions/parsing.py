@@ -115,7 +115,8 @@ _NEGATED = re.compile(r"(안\s*(돼|되|됩|해|할|하|낼)|않|말아|마세�
 
 
 # An alternative named only to be turned down: "card not bank transfer", "instead of the account", "카드 말고".
-_REJECTED = re.compile(r"(\b(not|instead of|rather than|scratch|forget|drop|no more)\s+(by\s+|the\s+|a\s+)?[a-z]+([\s-]+(transfer|account|card|payment|link))?\b|"
+_REJECTED = re.compile(r"(\b(not|instead of|rather than|scratch|forget|drop|no more)\s+(just\s+|only\s+)?(by\s+|the\s+|a\s+)?[a-z]+"
+                       r"([\s-]+(transfer|account|card|payment|link|one|ones))?\b|"
                        r"[가-힣a-zA-Z0-9]+\s*(말고|아니라|아니고|대신에?)(?=\s|$))", re.IGNORECASE)
 
 

@@ -325,3 +325,23 @@ def test_a_building_number_put_right_in_one_sentence_keeps_its_road():
     filled = {"new_address": "180 yeoksam-ro", "address_id": "ad_1", "effective_date": "2026-12-08"}
     reading = correction_of("oops the building is 25 not 180. 25 Yeoksam-ro", "member_ids", slots, filled, False)
     assert reading.slot == "new_address" and reading.value.lower() == "25 yeoksam-ro"  # was: "180 the building is 25"
+
+
+@pytest.mark.asyncio
+async def test_the_category_said_again_where_the_place_is_asked_is_no_place(govapi, actions_on_govapi, domain):
+    runner = await complaint_at_category(govapi, domain, "there's a big pothole on my road")
+    await runner.say("yes", intent="affirm")
+    assert runner.asking == "complaint_place"
+    await runner.say("roads", intent="inform", entities=[{"entity": "complaint_category", "value": "roads"}])
+    assert runner.asking == "complaint_place" and runner.slots.get("complaint_place") is None  # was: place "roads"
+
+
+def test_leaving_this_for_now_stops_where_a_date_is_asked():
+    from actions.interpret import wants_cancel
+    said = "ugh, the landlord just pushed back our move-in, let's leave this for now"
+    ranking = [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "change_address", "confidence": 0.46}]
+    assert wants_cancel(said, "nlu_fallback", 0.5, "effective_date", ranking, False)
+
+
+def test_both_said_beside_the_one_turned_down_is_the_value_of_the_fines():
+    assert value_words("oops, I meant both of them, not just the first one", "fine_ids") == "I meant both of them"

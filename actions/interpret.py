@@ -152,7 +152,7 @@ _DEFER = re.compile(r"((내일|이따가?|저녁|주말|다음\s*주|모레)[가
                     r"안\s*(해도|내도|하셔도)\s*(될|돼|되|괜찮)|할\s*필요\s*(가\s*)?없|직접\s*(가서|방문\S*)\s*(\S+\s*)?(할|낼|신고할|처리할|납부할|하려|내려|하겠|내겠)|"
                     r"\blater\b(?!\s+(this|in|today|tonight|on|that))|another (time|day)|some other time|"
                     r"\b(pay|do|file|report|finish|handle|sort) (it |them |this |that |the \w+ )?later\b|"
-                    r"next time\b|"
+                    r"next time\b|\b(can|will|could) wait (till|until|for|to) (next|another|tomorrow|later|the weekend)|"
                     r"\bpayday\b|\bget paid\b|come back (to (this|it)|later)|changed my mind|change of plans?|"
                     r"no need\b(?!\s+(for|of)\s+(a|an|the|any)\b)|already (been )?(reported|filed|sorted|fixed|paid)\b|"
                     r"이미\s*(신고|접수|처리|해결|납부)(했|됐|되었|돼)|(don'?t|do not|won'?t) (need|have) to\b|not necessary\b|hold off\b|"

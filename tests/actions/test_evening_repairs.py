@@ -345,3 +345,9 @@ def test_leaving_this_for_now_stops_where_a_date_is_asked():
 
 def test_both_said_beside_the_one_turned_down_is_the_value_of_the_fines():
     assert value_words("oops, I meant both of them, not just the first one", "fine_ids") == "I meant both of them"
+
+
+def test_a_task_that_can_wait_till_next_week_is_put_off():
+    from actions.interpret import puts_off
+    assert puts_off("ok good. the moving stuff can wait till next week, thanks!")
+    assert not puts_off("the code has not come yet, i can wait")

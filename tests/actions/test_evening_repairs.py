@@ -67,17 +67,6 @@ async def test_a_member_put_off_at_the_move_summary_leaves_the_report_not_the_ta
     assert runner.slots["new_address"]  # the rest of the report kept
 
 
-@pytest.mark.asyncio
-async def test_who_gets_to_see_the_number_is_answered_in_place_not_handed_to_a_person(actions_on_govapi, domain):
-    runner = FormRunner(ValidatePayFineForm(), "pay_fine_form", domain, language="en")
-    await runner.say("can I pay a speeding fine on here?", intent="pay_fine")
-    assert runner.asking == "phone"
-    await runner.say("before I give you my number, who gets to see it? is it shared with anyone?",
-                     intent="request_human", confidence=0.78)
-    assert "masked" in texts_of(runner.messages)
-    assert runner.asking == "phone" and runner.slots.get("form_outcome") is None  # was: queued for an agent
-
-
 async def complaint_at_category(govapi, domain, opening: str):
     runner = await verified_runner(govapi, domain, ValidateFileComplaintForm(), "file_complaint_form", "en")
     await runner.say(opening, intent="file_complaint")
@@ -270,19 +259,6 @@ async def test_a_whole_place_said_alone_at_the_summary_puts_the_place_right(gova
     await runner.say("Outside 180 Yeoksam-ro, Gangnam-gu.")
     assert "180 Yeoksam-ro" in runner.slots["complaint_place"]["address"]  # was: "Say 'yes' if it's right"
     assert runner.asking == "complaint_confirm" and runner.slots.get("complaint_confirm") is None
-
-
-@pytest.mark.asyncio
-async def test_a_wait_for_the_bus_at_the_category_question_takes_no_category_and_adds_no_description(
-        govapi, actions_on_govapi, domain):
-    runner = await verified_runner(govapi, domain, ValidateFileComplaintForm(), "file_complaint_form", "ko")
-    await runner.say("보도블록이 깨져서 울퉁불퉁합니다 지팡이 짚고 다니는데 걸려서 넘어질 뻔 했습니다", intent="file_complaint")
-    assert runner.asking == "complaint_category"
-    text_before = runner.slots["complaint_text"]
-    await runner.say("잠깐만요 버스가 와서 타고 나서 다시 보내겠습니다", intent="cancel", confidence=0.6)
-    # was: the wait added to the description, and 'Roads' taken for it
-    assert runner.asking == "complaint_category" and runner.slots.get("complaint_category") is None
-    assert runner.slots["complaint_text"] == text_before
 
 
 @pytest.mark.asyncio

@@ -1113,12 +1113,16 @@ async def test_asking_what_was_said_tells_it_and_changes_nothing(govapi, actions
     assert runner.asking == "photo_id" and runner.slots["complaint_place"] == {"address": "park by 10 Jong-ro"}
 
 
-async def test_who_sees_the_data_is_answered_and_the_question_asked_again(actions_on_govapi, domain):
+@pytest.mark.parametrize("said, confidence", [
+    ("Before I give my number, may I ask who will be able to see my personal details?", 0.82),
+    # held-out set 66: it was queued for an agent
+    ("before I give you my number, who gets to see it? is it shared with anyone?", 0.78),
+])
+async def test_who_sees_the_data_is_answered_and_the_question_asked_again(actions_on_govapi, domain, said, confidence):
     runner = FormRunner(ValidatePayFineForm(), "pay_fine_form", domain, language="en")
     await runner.say("I'd like to pay my fines", intent="pay_fine")
     assert runner.asking == "phone"
-    await runner.say("Before I give my number, may I ask who will be able to see my personal details?",
-                     intent="request_human", confidence=0.82)
+    await runner.say(said, intent="request_human", confidence=confidence)
     assert "masked" in texts_of(runner.messages)
     assert runner.asking == "phone" and runner.slots.get("form_outcome") is None  # no handoff
 

@@ -10,6 +10,8 @@ VENV := .venv
 RVENV := .venv-rasa
 PY := $(VENV)/bin/python
 RPY := $(RVENV)/bin/python
+# A third, test-only environment: checkov's pins clash with the services' (deploy/README.md "Security scan").
+CVENV := .venv-checkov
 RASA := $(RVENV)/bin/rasa
 MODEL := models/minwon.tar.gz
 STOCK_MODEL := var/stock-model/stock.tar.gz
@@ -43,6 +45,11 @@ $(RVENV)/.installed: requirements/rasa.txt
 	@touch $@
 
 install: $(VENV)/.installed $(RVENV)/.installed
+
+$(CVENV)/.installed: requirements/checkov.txt
+	@test -x $(CVENV)/bin/python || "$$(scripts/find-python.sh 3.11)" -m venv $(CVENV)
+	$(CVENV)/bin/python -m pip install -q --disable-pip-version-check -r requirements/checkov.txt 2>&1 | { grep -v "$(PIP_NOISE)" || true; }
+	@touch $@
 
 # Regenerate the full pins from the hand-written .in files (run after editing an .in file).
 lock:
@@ -78,7 +85,7 @@ telegram-webhook: install
 	$(PY) -m edge.telegram_setup
 
 # --- tests: every suite, each in its own environment ---------------------------------------------------
-test: install
+test: install $(CVENV)/.installed
 	bash scripts/test.sh
 
 bench: install train $(STOCK_MODEL)

@@ -39,6 +39,9 @@ REFERS_BACK = re.compile(r"(그거|그건|그게|그걸|그것|이거|이건|이
                          r"|처리\s*결과|결과는|언제쯤|언제까지|얼마나\s*(더\s*)?걸|\bwhen will (it|i|they|that)\b|\bhow long\b|\bany news\b"
                          # what to do next about it ("ok so do I need to do anything now or go to the office?")
                          r"|\bdo i (still )?(need|have) to (do|go|bring|send|visit)\b|(뭐|무엇을|뭘)\s*(더\s*)?해야|가야\s*(하나|해요|돼요|되나)"
+                         # its number again ("접수번호 문자로 다시 보내주나요?", "can you send me the tracking number again?")
+                         r"|(접수|신청|민원)\s*번호[^.?!]{0,12}(보내|알려|문자)|\b(send|text|tell|give) me (the|my|that) "
+                         r"(case |tracking |reference |complaint )?number\b"
                          r"|\bit\b|\bthat\b|\bthis one\b|\bthe same\b)", re.IGNORECASE)
 WANTS_REST = re.compile(r"(나머지|더\s?보여|남은\s?거|\bthe rest\b|\bmore\b|\bremaining\b)", re.IGNORECASE)
 

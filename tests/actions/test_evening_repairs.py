@@ -327,3 +327,16 @@ def test_a_task_that_can_wait_till_next_week_is_put_off():
     from actions.interpret import puts_off
     assert puts_off("ok good. the moving stuff can wait till next week, thanks!")
     assert not puts_off("the code has not come yet, i can wait")
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("said", ["접수번호 문자로 다시 보내주나요?", "can you send me the tracking number again?"])
+async def test_asking_for_the_number_again_after_a_task_answers_with_the_case_just_handled(
+        govapi, actions_on_govapi, domain, said):
+    from actions.applications import ValidateStatusForm
+    from test_applications import my_applications, status_of
+    runner, _ = await my_applications(govapi, domain)
+    runner.validator, runner.form = ValidateStatusForm(), "status_form"
+    runner.slots["last_case"] = "AP-2026-000002"
+    asked, answer = await status_of(runner, domain, said)
+    assert asked is None and answer.startswith("AP-2026-000002 ")  # was: "접수번호를 알려주세요"

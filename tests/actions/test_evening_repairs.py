@@ -340,3 +340,17 @@ async def test_asking_for_the_number_again_after_a_task_answers_with_the_case_ju
     runner.slots["last_case"] = "AP-2026-000002"
     asked, answer = await status_of(runner, domain, said)
     assert asked is None and answer.startswith("AP-2026-000002 ")  # was: "접수번호를 알려주세요"
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("language, said, answer", [
+    ("en", "is there an extra charge if I pay by card?", "No fee on top of the fine"),
+    ("ko", "카드로 내면 수수료 더 붙어요?", "수수료"),
+])
+async def test_a_fee_for_the_way_to_pay_is_answered_as_a_fee_not_a_late_charge(govapi, actions_on_govapi, domain,
+                                                                              language, said, answer):
+    runner = await at_payment_method(govapi, domain, "pay my fine" if language == "en" else "과태료 낼게요",
+                                     language=language)
+    await runner.say(said, intent="out_of_scope", confidence=0.5)
+    assert answer in texts_of(runner.messages) and runner.asking == "payment_method"  # was: the late-charge text
+    assert runner.slots.get("payment_method") is None

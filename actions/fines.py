@@ -253,7 +253,8 @@ class ActionAskPaymentMethod(Action):
             one = fines[0]
             said = text(N_("ask_payment_method_only_fine"), lang, kind=pick(one.get("kind_label"), lang),
                         number=one.get("number") or "", amount=won(one.get("amount_due")),
-                        due=str(one.get("due_date") or "")[:10])
+                        due=str(one.get("due_date") or "")[:10],
+                        late=text(_late_key(one), lang) if one.get("overdue") else "")
         else:
             said = ntext("ask_payment_method", lang, count=len(fines), total=won(total))
         dispatcher.utter_message(

@@ -285,7 +285,7 @@ async def test_a_change_of_way_wanted_with_the_present_way_in_the_reason_asks_th
 
 @pytest.mark.asyncio
 @pytest.mark.parametrize("language, words", [("en", "Your one unpaid fine: Parking FN-2026-000212"),
-                                             ("ko", "미납 1건: 주정차 FN-2026-000212")])
+                                             ("ko", "주정차 FN-2026-000212 40,000원")])
 async def test_the_only_fine_chosen_without_a_list_is_named_when_the_way_to_pay_is_asked(domain, language, words):
     from actions.fines import ActionAskPaymentMethod
     option = {"id": "fn_1", "number": "FN-2026-000212", "kind_label": {"ko": "주정차", "en": "Parking"},
@@ -354,3 +354,13 @@ async def test_a_fee_for_the_way_to_pay_is_answered_as_a_fee_not_a_late_charge(g
     await runner.say(said, intent="out_of_scope", confidence=0.5)
     assert answer in texts_of(runner.messages) and runner.asking == "payment_method"  # was: the late-charge text
     assert runner.slots.get("payment_method") is None
+
+
+@pytest.mark.asyncio
+async def test_the_only_fine_named_says_its_late_charge_is_included(domain):
+    from actions.fines import ActionAskPaymentMethod
+    option = {"id": "fn_1", "number": "FN-2026-000057", "kind": "red_light", "amount_due": 42640, "overdue": True,
+              "kind_label": {"ko": "신호위반 과태료", "en": "Red light violation fine"}, "due_date": "2026-08-31"}
+    tracker = make_tracker({"language": "en", "fine_options": [option], "fine_ids": ["fn_1"]}, "", "pay_fine")
+    _, messages = await run_action(ActionAskPaymentMethod(), tracker, domain)
+    assert "late" in texts_of(messages).lower()

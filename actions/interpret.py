@@ -726,7 +726,7 @@ def value_words(text: str, slot: str) -> str:
     if slot == "payment_method":
         # the way is the value itself: the last part naming one ("should I do bank transfer instead? nah, leave it on
         # card. go ahead" -> card), not a reason said after it ("… that's easier for me")
-        ways = [part for part in parts if _PAYMENT_WAY.search(part)]
+        ways = [part for part in parts if PAYMENT_WAY.search(part)]
         # "actually change it to card, the bank app is down at night": the way changed to, not the one in the reason
         taken = [part for part in ways if _WAY_TAKEN.search(part)]
         return (taken or ways)[-1] if ways else ""
@@ -799,7 +799,7 @@ def _has_value(slot: str, value: str) -> bool:
         return names_a_place(value)
     if slot == "payment_method":
         # "can I pay by card instead? that's easier for me": the part naming a way to pay, not the reason after it
-        return bool(_PAYMENT_WAY.search(value))
+        return bool(PAYMENT_WAY.search(value))
     return bool(value.strip())
 
 
@@ -810,8 +810,9 @@ def _names_kept_way(slot: str, value: str, filled: Mapping[str, Any]) -> bool:
     return filled.get(slot) == ("virtual_account" if account else "card")
 
 
-_PAYMENT_WAY = re.compile(r"(카드|계좌|이체|입금|무통장|링크|\bcard\b|\baccount\b|\btransfer\b|\bbank\b|\bonline\b|"
-                          r"\blink\b|\bcredit\b|\bdebit\b)", re.IGNORECASE)
+# Words that name a way to pay (card, transfer, ...), whatever is said about it.
+PAYMENT_WAY = re.compile(r"(카드|계좌|이체|입금|무통장|링크|\bcard\b|\baccount\b|\btransfer\b|\bbank\b|\bonline\b|"
+                         r"\blink\b|\bcredit\b|\bdebit\b)", re.IGNORECASE)
 
 
 # Words that hold a place word's letters but name no place ("그대로" ends in 로).

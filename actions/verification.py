@@ -22,7 +22,7 @@ from actions.dates import VAGUE_DATE, parse_date
 from actions.govapi_client import ErrKind, get_client
 from actions.interpret import (AGENCY_QUESTION, CHOICE_NUMBER, CHOICE_SLOTS, CONFIRM_SLOTS, ELSEWHERE, FINE_APPEAL,
                                FINE_LATE, FREE_TEXT_SLOTS, GOES_BACK, PRIVACY_QUESTION, RECALL, RECALLABLE,
-                               task_question,
+                               PAYMENT_WAY, task_question,
                                SERVICE_FORMS, SLOT_WORDS, Kind, Reading, asks, asks_about_options, puts_off, read_message, resumed_service,
                                is_wait, said_last, says_change, services_named, two_services, wants_person)
 from actions.paused_task import SERVICE_OF_FORM, going_back_to, never_begun, paused_here, queue, resumed, without
@@ -71,8 +71,6 @@ MULTI_CHOICE_SLOTS = frozenset({"fine_ids", "member_ids"})
 _TURNS_DOWN = re.compile(r"(\bnot\b|n't\b|\binstead\b|\bscratch\b|\brather\b|말고|대신|아니라|아니고|아닌)", re.IGNORECASE)
 # "May I ask first: if I choose card, will my card details be kept …?": a choice supposed, not made.
 _CONDITIONAL = re.compile(r"(\bif\b|\bwhether\b|만약|만일)", re.IGNORECASE)
-# A way to pay named in a question about fees.
-_WAY_NAMED = re.compile(r"(카드|계좌|이체|\bcard\b|\btransfer\b|\baccount\b)", re.IGNORECASE)
 # Wanting a change, in words that give no new value of their own.
 _WANTS_TO_CHANGE = re.compile(r"(바꿀래|바꾸고\s*싶|바꿀게|바꾸려|바꿔야\s*(겠|할|돼|될)|변경해야\s*(겠|할|돼)|변경하고\s*싶|변경할래|"
                               r"\bi (want|'d like|would like|need) to "
@@ -394,7 +392,7 @@ class VerifiedFormValidation(FormValidationAction):
                 return Reading(Kind.QUESTION, value="agencies")  # the agencies a move-in report tells
             if "fine_ids" in self.form_slots() and FINE_APPEAL.search(message) and _asks_somewhere(message):
                 return Reading(Kind.QUESTION, value="appeal")  # how to dispute a fine instead of paying it
-            if "fine_ids" in self.form_slots() and task_question(message) == "fee" and _WAY_NAMED.search(message) \
+            if "fine_ids" in self.form_slots() and task_question(message) == "fee" and PAYMENT_WAY.search(message) \
                     and _asks_somewhere(message):
                 # "is there an extra charge if I pay by card?": a fee for the way to pay, not a late charge
                 return Reading(Kind.QUESTION, value="faq:fee")

@@ -272,7 +272,10 @@ _REGIONS = "서울|부산|대구|인천|광주|대전|울산|세종|경기|강�
 _KO_ROAD_ADDRESS = re.compile(rf"((?:(?:{_REGIONS}|[가-힣]+(?:특별시|광역시|특별자치시|시|도|군|구))\s+)*"
                               r"[가-힣0-9]+(?:대로|로|길)(?:\s*\d+(?:번)?길)?\s*\d+(?:-\d+)?)")
 _EN_ROAD_ADDRESS = re.compile(r"(\d+(?:-\d+)?\s+(?:[A-Z][a-z]+\s+)?[A-Za-z]+(?:-[a-z]+)?-(?:ro|gil|daero)\b(?:,?\s*[A-Za-z]+-gu\b)?"
-                              r"(?:,?\s*(?:Seoul|Busan|Daegu|Incheon|Gwangju|Daejeon|Ulsan|Sejong|[A-Za-z]+-si)\b)?)",
+                              r"(?:,?\s*(?:Seoul|Busan|Daegu|Incheon|Gwangju|Daejeon|Ulsan|Sejong|[A-Za-z]+-si)\b)?|"
+                              # the Korean order, romanised: "Yeoksam-ro 25", "Gangnam-gu Yeoksam-ro 180, Seoul"
+                              r"(?:[A-Za-z]+-gu,?\s+)?[A-Za-z]+-(?:ro|gil|daero)\s+\d+(?:-\d+)?(?![\d:.]|\s*(?:times?|am|pm|min\w*|hours?|"
+                              r"days?|weeks?|years?|won|people|cars?)\b)(?:,?\s*[A-Za-z]+-gu\b)?)",
                               re.IGNORECASE)
 
 

@@ -9,7 +9,7 @@ from typing import Any, Dict, List, Optional, Text
 
 import aiohttp
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -302,6 +302,14 @@ def _words_beside_place(message: str, noise: "re.Pattern[str]") -> List[str]:
     return re.sub(r"[^\w가-힣]+", " ", _WHERE_WORDS.sub(" ", noise.sub(" ", rest))).split()
 
 
+# Things a place is told by ("골목", "the bus stop", "in front of"); not "home", "집" or a word that merely ends in
+# 로 or 리 ("빨리", "진짜로"), which a description says as often.
+_LANDMARK = re.compile(r"(구청|시청|주민센터|복지센터|놀이터|병원|도서관|주차장|골목|횡단보도|빌라|상가|편의점|마트|은행|교회|성당|"
+                       r"육교|터널|입구|앞|옆|뒤|근처|건너편|사거리|교차로|삼거리|출구|아파트|공원|학교|시장|정류장|[가-힣]역\b|"
+                       r"\bstreet\b|\broad\b|avenue|station|corner|in front|\bparks?\b|school|"
+                       r"building|\bshop\b|\bstore\b|market|bridge|crosswalk|crossing|alley|bus stop|playground|hospital|church|"
+                       r"library|car park|parking lot|opposite|behind|next to|across from|entrance|\bexit\b|\bgate\b|"
+                       r"-ro\b|-gil\b|-dong\b|-gu\b)", re.IGNORECASE)
 _NEAR_SOMETHING = re.compile(r"[가-힣]+(앞|옆|뒤|근처|건너편)(에서|에|의)?(?![가-힣])")
 
 
@@ -330,6 +338,8 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
             # "사진 꼭 있어야 돼요? 지금 밖이 아니라서", "… without a camera. Is a photograph strictly required?": told it is
             # optional, then asked again (not taken as "no photo", nor as out of scope)
             return Reading(Kind.QUESTION)
+        if requested == "complaint_place" and reading.kind == Kind.ANSWER and self.tells_more(message, tracker):
+            return Reading(Kind.STRAY, value="described")  # more of what is wrong: kept, and the place asked again
         if requested == "complaint_place" and reading.kind in (Kind.ANSWER, Kind.STRAY):
             named = _only_a_category(message)
             if named is not None and named != tracker.get_slot("complaint_category"):
@@ -338,6 +348,30 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
             if named is not None:
                 return Reading(Kind.STRAY)  # "roads" once more, after 'Roads' was taken: no place; asked again
         return reading
+
+    @staticmethod
+    def tells_more(message: Text, tracker: Tracker) -> bool:
+        """Where the place is asked, more about the problem and nothing that says where ("밤에 완전 깜깜해서 애들
+        학원끝나고 올때 무서워요 빨리 좀 고쳐주세요", "its pitch dark at night and kids walk home that way, pls fix it
+        soon"): no number, no road, no landmark, and words of a complaint."""
+        if re.search(r"\d", message or "") or road_address_in(message or "") or _LANDMARK.search(message or "") \
+                or not describes_problem(message):
+            return False
+        ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+        intent, confidence = conv.latest_intent(tracker)
+        heard = max([float(r.get("confidence") or 0) for r in ranking if r.get("name") == "file_complaint"]
+                    + [confidence if intent == "file_complaint" else 0.0])
+        return heard >= 0.5 or problem_words(message) >= 1
+
+    def act_on(self, reading: Reading, dispatcher: CollectingDispatcher, tracker: Tracker,
+               requested: Text) -> Optional[List[EventType]]:
+        if reading.kind == Kind.STRAY and reading.value == "described":
+            before = str(tracker.get_slot("complaint_text") or "")
+            message = conv.latest_text(tracker)
+            dispatcher.utter_message(text=text(N_("description_added"), conv.language(tracker)))
+            return [SlotSet("complaint_text", f"{before} {message}".strip() if message not in before else before)] \
+                + self.ask_again(requested)
+        return super().act_on(reading, dispatcher, tracker, requested)
 
     def meant_instead(self, message: Text) -> Optional[Text]:
         # "주소 이전 신고 좀 하려고요 점심시간이라 급해요" (NLU: file_complaint 0.66): words that name the move-in report,

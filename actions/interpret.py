@@ -113,8 +113,9 @@ _YEO = re.compile(r"(?<=[가-힣])여(?=[\s.!~?]*$)")
 # Unmistakable ways to stop, wherever they stand in the message ("don't send it" at the summary too).
 _STOP = re.compile(r"((do\s*n'?t|do not) (send|submit|file|charge|process|go ahead|do it|pay (it|yet|now|this|that))\b|"
                    r"(보내|접수하|신고하|결제하|신청하|진행하|처리하|내)지\s*(마(세요|요|)\b|말고)|"
-                   r"취소해\s*주(세요|시기|십시오|시겠어요|실래요)|취소\s*부탁|취소하(고자|겠습니다|려고요)|취소할게요|취소할래요|취소요\b|그만할게요|그만할래요|그만\s*둘게요|안\s*(할|낼)래요|"
+                   r"취소해\s*주(세요|시기|십시오|시겠어요|실래요)|취소\s*부탁|취소하(고자|겠습니다|려고요)|취소할게요|취소할래요|취소요\b|됐(어요|다고요)\s*취소해요|그만할게요|그만할래요|그만\s*둘게요|안\s*(할|낼)래요|"
                    r"안\s*(할|낼)게요|다음에\s*할게요|그만두겠|그만하겠|(결제|신고|신청|진행|납부)(는|를)?\s*하지\s*않(고|겠)|(오늘은\s*)?여기까지(만)?\s*(할래요|할게요|하겠|요|만요)|\s취소[\s.!~]*$|\bcancel (this|it|that|everything)\b|\bforget (it|about it)\b|"
+                   r"\bforget (about )?(the whole thing|everything|all of it|all (of )?this|all that)\b|"
                    r"\bforget (about )?(the|this|that|my) (fine|fines|payment|complaint|report|move|address( change)?|application|"
                    r"pothole|streetlight|street light|noise|trash|rubbish|parking|graffiti|bench)\b|"
                    r"\b(decided|going|chosen|choose) not to (file|submit|send|pay|report|go ahead|do)\b|"
@@ -141,7 +142,7 @@ _STOP = re.compile(r"((do\s*n'?t|do not) (send|submit|file|charge|process|go ahe
 _CANCEL_PLEASE = re.compile(r"(\bcancel( it| this| that| the (complaint|report|request|payment|move))?,? (please|pls|plz)\b|"
                             r"\bcancel (it|this|that)( for now)?,? (please|pls|plz)\b|"
                             r"\bplease cancel\b|\b(can|could) you (please )?cancel (it|this|that)\b)", re.IGNORECASE)
-_STOP_END = re.compile(r"((이건|이거|민원은?|신고는?|그냥)\s*)?(취소(요|할게요|할래요|해\s*주세요|합니다)|그만(할게요|할래요|하겠습니다)|"
+_STOP_END = re.compile(r"((이건|이거|민원은?|신고는?|그냥)\s*)?(취소(요|해요|할게요|할래요|해\s*주세요|합니다)|그만(할게요|할래요|하겠습니다)|"
                        r"안\s*(할|낼)(래요|게요))[\s.!~]*$")
 # Putting the task off ("나중에 낼게요", "I'll pay after payday") or finding it unneeded ("신고 안해도 될듯"): a stop,
 # not an answer. Not "next week" or "내일", which answer a date question.
@@ -181,7 +182,11 @@ def is_wait(text: str) -> bool:
 
 
 def _waits_for_a_reason(text: str) -> bool:
-    return bool(_WAIT_REASON.match(text)) and len(text) < 40
+    # "아 잠깐 주소 틀렸네 주소 다시 할게요" at the summary: the address is wrong, no wait
+    return bool(_WAIT_REASON.match(text)) and len(text) < 40 and not _SAYS_WRONG.search(text)
+
+
+_SAYS_WRONG = re.compile(r"(틀렸|틀려|틀린|잘못|정정|수정|바꿔|바꿀|바꾸|변경|\bwrong\b|\bmistake\b|\bchange\b)", re.IGNORECASE)
 
 
 _WAIT_END = re.compile(r"(\b(one|a|1|just a) (sec|second|moment|min|minute)|잠깐만[요여]?|잠시만[요여]?)\W*$", re.IGNORECASE)
@@ -322,6 +327,13 @@ TASK_QUESTIONS: Mapping[str, re.Pattern] = {
     "duration": re.compile(r"(얼마나\s*(더\s*)?걸|며칠\s*(걸|만에)|언제\s*(쯤\s*)?(처리|반영|완료|끝)|바로\s*(처리|반영)|"
                            r"\bhow long\b|\bhow soon\b|\bwhen will (it|this|that|the payment) (be|go)\b|"
                            r"\b(processed|go through|goes through) (right away|immediately|today)\b)", re.IGNORECASE),
+    # "does anyone actually read these or is it just another bot", "이거 누가 읽긴 해요?": who handles it
+    "handled": re.compile(r"(누가\s*(읽|보|확인|처리)|(읽|보|확인하)기는?\s*(하|해)|사람이\s*(읽|보|확인|처리)|"
+                          r"(담당자|공무원)(가|이)?\s*(읽|보|확인)|"
+                          r"\b(does|do|will|would) (anyone|anybody|someone|somebody|a (real )?(person|human)|they|you) "
+                          r"(actually |really |even |ever )?(read|see|look at|check|handle|care)\b|"
+                          r"\bwho (reads|handles|sees|looks at|deals with|checks)\b|\b(just|only) (another|a) bot\b)",
+                          re.IGNORECASE),
     "deadline": re.compile(r"(기한|마감|며칠\s*(안|이내|까지)|언제까지|늦으면|늦게\s*하면|\bdeadline\b|\bby when\b|"
                            # "when is it due?", "what's the due date?", not "I need to pay a fine too, it's due soon"
                            r"\bwhen('?s| is| are| was)?\b[^.?!]*\bdue\b|\bdue date\b|\bdue by\b|"
@@ -423,6 +435,9 @@ _TAKES_IT_BACK = re.compile(r"(^\W*(아\s*)?(아니에요|아니요|아뇨|아�
                             # "아 지금 새벽 세시구나 아무도 없겠네요 그냥 번호 넣을게요": nobody there at this hour
                             r"아무도\s*없(겠|을|나|네)|(상담원|사람)(이|은|도)?\s*없(겠|을|나)|"
                             r"\b(no ?one|nobody)('?s| is| will be)? (there|around|available|awake)\b|"
+                            # "그렇게 오래걸려요? 그냥 여기서 할게요": the wait is too long
+                            r"(그렇게|너무|왜\s*이렇게)\s*오래|오래\s*걸리(면|네|는|나)|기다리기\s*(싫|힘들|귀찮)|"
+                            r"\b(too|that|so) long\b|\bcan'?t wait\b|\b(don'?t|do not) (want to|wanna) wait\b|"
                             r"\b(nah|actually no|never ?mind|nvm|forget (it|that)|on second thought|scratch that|"
                             r"no need|it'?s (fine|ok|okay)|no,? (it'?s )?(fine|ok|okay))\b)", re.IGNORECASE)
 _GOES_ON_ALONE = re.compile(r"((그냥|제가|혼자|여기서|직접)\s*((계속|마저|이어서)\s*)?(할게|해\s*볼게|해볼게|하겠|할래|진행|해\s*주세요)|"
@@ -437,10 +452,17 @@ _ONLY_TAKES_BACK = re.compile(r"^\W*(아\s*)?(취소(할게요|해\s*주세요|�
                               re.IGNORECASE)
 
 
+# Going on here instead, which only the request for a person can be taken back by ("그냥 여기서 할게요", "i'll just do
+# it here then").
+_HERE_INSTEAD = re.compile(r"((그냥|걍)\s*(여기서|여기로|챗봇(으로|이랑|한테)?|혼자|제가)\s*(계속\s*|마저\s*)?(할게|할께|하겠|할래|진행)|"
+                           r"\b(i'?ll|i will|let me) (just )?(do|finish|continue|carry on with) (it|this) (here|with you|myself)\b)",
+                           re.IGNORECASE)
+
+
 def person_not_needed(text: str) -> bool:
     """The citizen waiting for a person takes the request back (actions/handoff_waiting.py)."""
     text = text or ""
-    if _PERSON_NOT_NEEDED.search(text) or _ONLY_TAKES_BACK.search(text):
+    if _PERSON_NOT_NEEDED.search(text) or _ONLY_TAKES_BACK.search(text) or _HERE_INSTEAD.search(text):
         return True
     return bool(_TAKES_IT_BACK.search(text) and _GOES_ON_ALONE.search(text))
 
@@ -552,12 +574,20 @@ def puts_off(text: str) -> bool:
 _WANT_NOW = re.compile(r"(하고\s*싶|하려(고|구)|해야|\bi (really )?(want|need|have) to\b|\bi'?d like to\b)", re.IGNORECASE)
 
 
+# Some word of stopping, putting off or turning down. NLU's unsure lean to a stop needs one: "그때 그거요 저번에
+# 물어봤던거" (cancel 0.63) points at an earlier case and "늘 하던대로요" (cancel 0.43) at a habit; neither stops.
+_STOP_HINT = re.compile(r"(안\s*(해|할|하|낼|내|돼)|않|말(래|게|고|아|구)|그만|취소|됐|나중|다음에|담에|이따|필요\s*없|없던|관두|관둘|"
+                        r"접을|패스|스톱|멈|중단|포기|싫|ㄴㄴ|아니|아뇨|\b(skip|stop|cancel\w*|quit|later|not|no|nope|nah|never|"
+                        r"forget|drop|leave|nvm|bye|enough|done|exit)\b|n'?t\b)", re.IGNORECASE)
+
+
 def leans_to_stop(text: str, intent: Optional[str], confidence: float, requested_slot: Optional[str],
                   ranking: Sequence[Mapping[str, Any]], answers_asked: bool) -> bool:
-    """NLU is unsure, but it leans to a stop, nothing answers the question and nothing corrects an earlier answer
-    (read after corrections: "sorry, we actually move in on the 15th, not today" leans to cancel too)."""
+    """NLU is unsure, but it leans to a stop, some word says so, nothing answers the question and nothing corrects
+    an earlier answer (read after corrections: "sorry, we actually move in on the 15th, not today" leans to cancel
+    too)."""
     return (requested_slot not in FREE_TEXT_SLOTS and not asks(text or "") and not answers_asked
-            and requested_slot not in CONFIRM_SLOTS
+            and requested_slot not in CONFIRM_SLOTS and bool(_STOP_HINT.search(text or ""))
             and ((intent == "cancel" and confidence >= STOP_UNSURE_CONFIDENCE)
                  or (intent == "nlu_fallback" and _best_real(ranking) == "cancel"
                      and _intent_score(ranking, "cancel") >= STOP_FALLBACK_CONFIDENCE)))
@@ -1078,7 +1108,7 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
     cue = bool(_CUE.search(text))
     # "Sorry, a question first: …?": an apology before a question says nothing was wrong
     apology = _APOLOGY.match(text)
-    question_cue = bool(_CUE.search(text[apology.end():])) if apology else cue
+    question_cue = bool(_CUE.search(_EMPHASIS.sub(" ", text[apology.end():] if apology else text)))
     free_text = requested_slot in FREE_TEXT_SLOTS
     # A question at the address or place question is an answer only if it holds a number ("183 Olympic-ro, right?");
     # "do I need the district or just the street?" names place words but asks how to answer.
@@ -1151,6 +1181,10 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
     if intent in ROUTED_INTENTS and confidence >= ROUTED_CONFIDENCE:
         return Reading(Kind.ROUTED)
     return Reading(Kind.ANSWER)  # the extractor says what it expected (its own "not understood" message)
+
+
+# "does anyone actually read these?": "actually" stresses a question, it puts nothing right
+_EMPHASIS = re.compile(r"\b(do|does|did|will|would|can|could|is|are)\s+(\w+\s+){1,2}(actually|really|even)\b", re.IGNORECASE)
 
 
 def _maybe_switch(text: str, ranking: Sequence[Mapping[str, Any]], own_services: Iterable[str],

@@ -253,6 +253,9 @@ def parse_choices(text: str, count: int) -> Optional[List[int]]:
         # sentence "first" or "one" is rarely a choice ("I need to change my address first").
         low = text.lower().replace(" ", "") if re.search(r"[가-힣]", text) else text.lower()
         low = re.sub(r"\b(another|that|this|which|any|some|other|every|no) one\b", " ", low)  # no choice
+        # "the usual one", "the parking one": "one" after a word other than an ordinal stands for a thing, no number
+        low = re.sub(r"\b(?!(?:first|second|third|fourth|fifth|last|top|bottom|number|option|no|just|only)\b)[a-z]+ one\b",
+                     " ", low)
         words = _KO_ORDINALS if re.search(r"[가-힣]", text) else _EN_ORDINALS
         for word, number in sorted(words.items(), key=lambda kv: -len(kv[0])):
             pattern = word if words is _KO_ORDINALS else r"\b" + word + r"\b"

@@ -75,7 +75,8 @@ BUILT_KEYS: dict[str, tuple[str, ...]] = {
     "faq_": (N_("faq_fee"), N_("faq_fee_pay_fine"), N_("faq_documents"), N_("faq_duration"),
              N_("faq_duration_pay_fine"), N_("faq_duration_change_address"), N_("faq_duration_file_complaint"),
              N_("faq_duration_check_application_status"), N_("faq_deadline"), N_("faq_deadline_change_address"),
-             N_("faq_deadline_check_application_status"), N_("faq_deadline_pay_fine")),
+             N_("faq_deadline_check_application_status"), N_("faq_deadline_pay_fine"),
+             N_("faq_handled"), N_("faq_handled_file_complaint"), N_("faq_handled_pay_fine")),
 }
 
 

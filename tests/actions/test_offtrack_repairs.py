@@ -1,0 +1,136 @@
+"""Repairs found by held-out sets 71-73 (a Sunday evening of chores; answers to another question than the one
+asked; annoyed, distrustful citizens): each test is one thing a citizen saw go wrong."""
+from __future__ import annotations
+
+import pytest
+
+from actions.address import ValidateChangeAddressForm, road_address_in
+from actions.complaints import ValidateFileComplaintForm
+from actions.interpret import Kind, person_not_needed, read_message
+from actions.parsing import parse_choices
+from actions.verification import OUTCOME_CANCELLED
+from actions_testkit import texts_of
+from test_evening_repairs import KO_MOVE_ANSWERS
+from test_everyday_repairs import at_payment_method
+from test_form_repair import verified_runner
+from test_helped_repairs import move_until
+
+COMPLAINT = ["phone", "birth_date", "otp_code", "complaint_text", "complaint_category", "complaint_place", "photo_id",
+             "complaint_confirm"]
+
+
+async def complaint_at_place(govapi, domain, language: str, opening: str):
+    runner = await verified_runner(govapi, domain, ValidateFileComplaintForm(), "file_complaint_form", language)
+    await runner.say(opening, intent="file_complaint")
+    assert runner.asking == "complaint_category"
+    await runner.say("네" if language == "ko" else "yes", intent="affirm")
+    assert runner.asking == "complaint_place"
+    return runner
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("language, opening, more, added", [
+    ("ko", "집앞 골목 가로등이 일주일째 안켜져요", "밤에 완전 깜깜해서 애들 학원끝나고 올때 무서워요 빨리 좀 고쳐주세요", "덧붙였어요"),
+    ("en", "I want to report a broken streetlight", "its pitch dark at night and kids walk home that way, pls fix it soon",
+     "added that to the description"),
+])
+async def test_more_about_the_problem_where_the_place_is_asked_joins_the_description_and_the_place_is_asked_again(
+        govapi, actions_on_govapi, domain, language, opening, more, added):
+    runner = await complaint_at_place(govapi, domain, language, opening)
+    await runner.say(more, intent="file_complaint", confidence=0.95)
+    # was: the plea filed as the place of the complaint
+    assert runner.slots.get("complaint_place") is None and runner.asking == "complaint_place"
+    assert more in runner.slots["complaint_text"] and added in texts_of(runner.messages)
+    await runner.say("강남구 역삼로 12 옆골목이요" if language == "ko" else "next to Yeoksam-ro 12, Gangnam-gu")
+    assert "12" in runner.slots["complaint_place"]["address"] and runner.asking == "photo_id"
+
+
+@pytest.mark.asyncio
+async def test_a_place_said_where_the_problem_is_asked_is_kept_as_the_place_not_the_description(
+        govapi, actions_on_govapi, domain):
+    runner = await verified_runner(govapi, domain, ValidateFileComplaintForm(), "file_complaint_form", "en")
+    await runner.say("want to file a complaint", intent="file_complaint")
+    assert runner.asking == "complaint_text"
+    await runner.say("Yeoksam-ro 25")
+    assert runner.slots.get("complaint_text") is None and runner.asking == "complaint_text"  # was: the description
+
+
+@pytest.mark.parametrize("said, road", [("Yeoksam-ro 25", "Yeoksam-ro 25"),
+                                        ("next to Yeoksam-ro 12, Gangnam-gu", "Yeoksam-ro 12, Gangnam-gu"),
+                                        ("Gangnam-gu Yeoksam-ro 180", "Gangnam-gu Yeoksam-ro 180"),
+                                        ("I called Teheran-ro 3 times", None)])
+def test_a_romanised_road_in_the_korean_order_is_a_road_address(said, road):
+    assert road_address_in(said) == road
+
+
+@pytest.mark.parametrize("said, picked", [("the usual one", None), ("the parking one", None), ("the first one", [0]),
+                                          ("one", [0]), ("the last one", [1])])
+def test_one_after_a_word_that_is_no_ordinal_chooses_nothing(said, picked):
+    assert parse_choices(said, 2) == picked  # was: "the usual one" paid the first fine
+
+
+@pytest.mark.asyncio
+async def test_as_usual_at_the_way_to_pay_asks_the_way_again_instead_of_cancelling(govapi, actions_on_govapi, domain):
+    runner = await at_payment_method(govapi, domain, "과태료 내야돼요")
+    await runner.say("늘 하던대로요", intent="nlu_fallback", confidence=0.5)
+    assert runner.slots.get("form_outcome") != OUTCOME_CANCELLED  # was: "취소했어요"
+    assert runner.asking == "payment_method" and runner.slots.get("payment_method") is None
+
+
+def test_an_earlier_case_pointed_at_where_the_number_is_asked_is_no_stop():
+    reading = read_message("그때 그거요 저번에 물어봤던거", "cancel", 0.63, [{"name": "cancel", "confidence": 0.63}],
+                           "case_number", ["case_number"], {}, ["check_application_status"], False)
+    assert reading.kind != Kind.CANCEL  # was: cancelled; the number typed next was not understood
+    stop = read_message("아 그냥 됐어요", "cancel", 0.63, [{"name": "cancel", "confidence": 0.63}],
+                        "case_number", ["case_number"], {}, ["check_application_status"], False)
+    assert stop.kind == Kind.CANCEL
+
+
+@pytest.mark.asyncio
+async def test_a_cancel_after_a_grumble_cancels_the_move(govapi, actions_on_govapi, domain):
+    runner = await verified_runner(govapi, domain, ValidateChangeAddressForm(), "change_address_form", "ko")
+    await runner.say("주소 바꾸려고요", intent="change_address")
+    while runner.asking != "member_ids":
+        await runner.say(KO_MOVE_ANSWERS[runner.asking])
+    await runner.say("아 씨 뭘 이렇게 많이 물어봐 됐어요 취소해요", intent="out_of_scope", confidence=0.85)
+    assert runner.slots["form_outcome"] == OUTCOME_CANCELLED  # was: "I can't help with that", then asked again
+
+
+@pytest.mark.asyncio
+async def test_forget_the_whole_thing_at_the_summary_cancels_the_move(govapi, actions_on_govapi, domain):
+    runner = await move_until(govapi, domain, "address_confirm")
+    await runner.say("forget the whole thing, I'll just go to the office", intent="cancel", confidence=0.99)
+    assert runner.slots["form_outcome"] == OUTCOME_CANCELLED  # was: "Say 'yes' if it's right", the summary again
+
+
+@pytest.mark.asyncio
+async def test_a_wrong_address_said_after_a_moment_at_the_summary_asks_the_address_again(
+        govapi, actions_on_govapi, domain):
+    runner = await verified_runner(govapi, domain, ValidateChangeAddressForm(), "change_address_form", "ko")
+    await runner.say("전입신고요", intent="change_address")
+    while runner.asking != "address_confirm":
+        await runner.say(KO_MOVE_ANSWERS[runner.asking])
+    await runner.say("아 잠깐 주소 틀렸네 주소 다시 할게요", intent="change_address", confidence=0.63)
+    assert runner.asking == "new_address"  # was: "천천히 하세요", and the summary again
+
+
+@pytest.mark.parametrize("said", ["그렇게 오래걸려요? 그냥 여기서 할게요", "that long?? ok i'll just do it here",
+                                  "it is taking too long, I will continue here"])
+def test_a_wait_too_long_for_a_person_and_going_on_here_takes_the_request_back(said):
+    assert person_not_needed(said)
+
+
+def test_asking_for_a_person_is_not_read_as_taking_it_back():
+    assert not person_not_needed("상담원이랑 얘기하고 싶어요") and not person_not_needed("how long is the wait?")
+
+
+@pytest.mark.asyncio
+async def test_whether_anyone_reads_complaints_is_answered_and_the_problem_asked_again(govapi, actions_on_govapi,
+                                                                                       domain):
+    runner = await verified_runner(govapi, domain, ValidateFileComplaintForm(), "file_complaint_form", "en")
+    await runner.say("file a complaint", intent="file_complaint")
+    assert runner.asking == "complaint_text"
+    await runner.say("does anyone actually read these or is it just another bot", intent="nlu_fallback",
+                     confidence=0.5)
+    assert runner.slots.get("complaint_text") is None and runner.asking == "complaint_text"  # was: the description
+    assert "reads every complaint" in texts_of(runner.messages)

@@ -20,6 +20,7 @@ from actions.dates import parse_date
 from actions.govapi_client import GovApiClient, Result, get_client
 from actions.interpret import (AGENCY_QUESTION, CHOICE_NUMBER, Kind, Reading, asks, names_a_place, says_stop,
                                two_services)
+from actions.korean_numbers import sino_numbers
 from actions.parsing import NOT_ALL, means_all, means_none, parse_choices, spelled_numbers, without_rejected
 from actions.texts import N_, pick, text
 from actions.verification import OUTCOME_NOTHING, OUTCOME_UNAVAILABLE, VerifiedFormValidation
@@ -281,7 +282,8 @@ _EN_ROAD_ADDRESS = re.compile(r"(\d+(?:-\d+)?\s+(?:[A-Z][a-z]+\s+)?[A-Za-z]+(?:-
 
 def road_address_in(message: str) -> Optional[str]:
     """A road address said inside a longer message ("streetlight out in front of 20 Huam-ro for a week"), or None."""
-    found = _KO_ROAD_ADDRESS.search(message or "") or _EN_ROAD_ADDRESS.search(message or "")
+    said = sino_numbers(message or "")  # "역삼로 백팔십 앞이요"
+    found = _KO_ROAD_ADDRESS.search(said) or _EN_ROAD_ADDRESS.search(said)
     return found.group(1).strip() if found else None
 
 

@@ -181,8 +181,11 @@ def no_photo(message: str) -> bool:
 def _only_a_category(message: str) -> Optional[str]:
     """The category whose label is the whole message ("illegal parking", "불법주정차요"), or None."""
     said = re.sub(r"(이요|요|입니다|이에요|예요)$", "", re.sub(r"[\s.,!~·]+", "", (message or "").lower()))
+    # "waste then", "소음으로 할게요": the choice made, with words that only say so
+    plain = re.sub(r"((으로|로)(할게요?|할께요?|해주세요?|해요?|할래요?|하죠|요)?|then|please|pls|instead|iguess|itis|itsis)$", "", said)
     for option in fallback_categories():
-        if any(said and said == re.sub(r"[\s.,!~·]+", "", label.lower()) for label in option["label"].values()):
+        labels = [re.sub(r"[\s.,!~·]+", "", label.lower()) for label in option["label"].values()]
+        if any(said and said == label for label in labels) or any(plain and plain == label for label in labels):
             return str(option["code"])
     return None
 

@@ -11,6 +11,8 @@ import re
 from datetime import date, timedelta
 from typing import Optional
 
+from actions.korean_numbers import sino_numbers
+
 _KO_WEEKDAYS = {"월": 0, "화": 1, "수": 2, "목": 3, "금": 4, "토": 5, "일": 6}
 _EN_WEEKDAYS = {"monday": 0, "mon": 0, "tuesday": 1, "tue": 1, "tues": 1, "wednesday": 2, "wed": 2,
                 "thursday": 3, "thu": 3, "thur": 3, "thurs": 3, "friday": 4, "fri": 4,
@@ -74,7 +76,7 @@ def parse_date(text: str, today: date) -> Optional[date]:
     """Return the date the text names, or None when it names none."""
     if not text:
         return None
-    raw = text.strip()
+    raw = sino_numbers(text).strip()  # dictated: "십이월 오일"
     low = re.sub(r"\s+", " ", raw.lower())
 
     match = _ISO.search(low)
@@ -104,7 +106,10 @@ def parse_date(text: str, today: date) -> Optional[date]:
 
     match = _KO_WEEKDAY.search(low)
     if match:
-        return _weekday(today, _KO_WEEKDAYS[match.group(2)], _ko_week_offset(match.group(1)))
+        offset = _ko_week_offset(match.group(1))
+        if offset is None and _KO_PAST.search(low):
+            offset = PAST  # "토요일에 이사했어요": the Saturday gone, not the one coming
+        return _weekday(today, _KO_WEEKDAYS[match.group(2)], offset)
     match = _EN_WEEKDAY.search(low)
     if match:
         qualifier = (match.group(1) or "").replace("'", "")
@@ -126,6 +131,10 @@ def parse_date(text: str, today: date) -> Optional[date]:
     if match:
         return _nearest_day(today, int(match.group(1)))
     return None
+
+
+# A move told as done: "이사했어요", "들어왔는데", "옮겼습니다".
+_KO_PAST = re.compile(r"(했|왔|갔|옮겼|됐)(어요|어|는데|고|습니다|다|음|죠)")
 
 
 def _nearest_day(today: date, day: int) -> Optional[date]:

@@ -189,6 +189,8 @@ def _waits_for_a_reason(text: str) -> bool:
 _SAYS_WRONG = re.compile(r"(틀렸|틀려|틀린|잘못|정정|수정|바꿔|바꿀|바꾸|변경|\bwrong\b|\bmistake\b|\bchange\b)", re.IGNORECASE)
 
 
+_WAIT_INSIDE = re.compile(r"(\bhold on\b|\bhang on\b|\bone sec(ond)?\b|\bjust a (sec|second|moment|minute)\b|"
+                          r"\bgive me a (sec|second|moment|minute)\b|잠깐만|잠시만|잠만)", re.IGNORECASE)
 _WAIT_END = re.compile(r"(\b(one|a|1|just a) (sec|second|moment|min|minute)|잠깐만[요여]?|잠시만[요여]?)\W*$", re.IGNORECASE)
 _WAIT_START = re.compile(r"^\s*(잠깐만?[요여]?|잠시만?[요여]?|잠만[요여]?|기다려\s*(주세요|봐요|줘)?|hold on|wait a (sec|second|minute|moment|bit)|"
                          r"one (sec|second|moment|minute)|just a (sec|second|moment|minute)|hang on|"
@@ -1119,7 +1121,8 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
     # "카드 말고는 어떤 방법으로 낼 수 있어요?": a question about the choices, whatever it says is not wanted
     # "what do you mean by category? I just want someone to fix it": a question about the step, whatever follows
     options_asked = is_question and bool(_ASKS_OPTIONS.search(text) or _CLARIFY.search(text))
-    if is_question and (not question_cue or options_asked) and not (free_text and answers_asked and not place_asked) \
+    if is_question and (not question_cue or options_asked) \
+            and (options_asked or not (free_text and answers_asked and not place_asked)) \
             and not (answers_asked and is_yes(text) and not _PUZZLED.match(text)):
         # "네 그거 맞는 거 같은데요?" is a yes put softly; "네? 뭐라고요?" is not.
         # A question is never taken as an answer ("what is a virtual account?" names an option, "which one should I
@@ -1134,8 +1137,14 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
             # "…I've got a fine of my own to pay, can we sort that first?"; not "a question first: how many days do I
             # have to report the move? is there any penalty if I am late?" (this task's deadline, no fine)
             return Reading(Kind.SWITCH, switch_to=other)
+        if options_asked and not _WHY.search(text):
+            return Reading(Kind.QUESTION, value="options")  # what the choices mean: options_<slot> where there is one
         return _question(text, intent, confidence, requested_slot)
     correction = correction_of(text, requested_slot, task_slots, filled, answers_asked)
+    if correction is not None and not _clear_value(correction) and _WAIT_INSIDE.search(text) \
+            and not _SAYS_WRONG.search(text):
+        # "oh sorry babe hold on Im doing the address thing right now um": talking to someone else, no change
+        return Reading(Kind.STRAY, value="wait")
     other = named_switch(text, own_services) if not answers_asked else None
     if correction is not None and not (other and not _clear_value(correction)):
         # "forget the fine for now - I never registered my new address, can we do that first" names the fine
@@ -1268,6 +1277,14 @@ _ASKS_OPTIONS = re.compile(r"((어떤|무슨|다른)\s*(방법|종류|분류|선
                            # "이거 소음으로 넣는거 맞나요? 교통쪽 아니에요?": which kind it is, asked
                            r"(으로|로)\s*(넣는|하는|접수하는|신고하는)\s*(거|게|건)\s*(맞|아니)|쪽\s*(아니에요|아닌가요|인가요)|"
                            r"\bshould (it|this|that) be (a |an |under )?\w+|"
+                           # "what kind of thing I can complain?", "not sure which category this is, rubbish or roads?",
+                           # "which date is this exactly, the day I moved in or today?"
+                           r"\bwhat (kind|kinds|sort|sorts|type|types) of (things?|problems?|complaints?|issues?|stuff)\b|"
+                           r"\bwhat (can|could) (i|we) (complain|report|file)\b|\b(not sure|unsure|don'?t know) which\b|"
+                           r"\bwhich (category|kind|type|date|day|one|address)\b[^?]*\bor\b[^?]*\?|"
+                           r"\bdoes it matter (if|which)\b|"
+                           r"(어떤|무슨)\s*(거|것|게|민원|문제)(를|을|도)?\s*(신고|접수|넣|할)\s*수|"
+                           r"(뭘로|무엇으로|뭐로|어느\s*걸로)\s*(골라|선택|해야|하면)|[가-힣]+(이에요|예요|에요)\s+[가-힣]+(이에요|예요|에요)\?|"
                            # "what is the difference between a complaint and a proposal? which one is mine?"
                            r"\bdiff(erence)? between\b|\bwhat'?s the difference\b|\bwhich (one|kind|category|type) (is|am|should|would|do)\b|"
                            r"차이(가|점)?\s*(가\s*)?(뭐|뭔|있)|(뭘|어떤\s*걸|어느\s*(거|걸))\s*(골라|선택|고르|해야)|어느\s*(쪽|거)(예요|에요|인가요|죠))",
@@ -1282,10 +1299,15 @@ _EN_QUESTION = re.compile(r"^\s*(what|whats|what's|how|hows|how's|when|who|why|c
 
 
 def asks(text: str) -> bool:
-    """A question by its ending or its first word, or a "why/what for" asked before a remark ("근데 1번은 뭐 때문에 나온
-    거예요? 거기 주차한 적이 없는데", "whats the second one for?? never got any letter about it")."""
-    return bool(_IS_QUESTION.search(text) or _EN_QUESTION.search(text) or ("?" in text and _WHY.search(text))
-                or _ASKED_INSIDE.search(text))
+    """A question by its ending or its first word (after a filler: "wait um do I have to give like an exact
+    address…", dictated), or a "why/what for" asked before a remark ("근데 1번은 뭐 때문에 나온 거예요? 거기 주차한 적이
+    없는데", "whats the second one for?? never got any letter about it")."""
+    return bool(_IS_QUESTION.search(text) or _EN_QUESTION.search(text) or _EN_QUESTION.search(_FILLERS.sub("", text))
+                or ("?" in text and _WHY.search(text)) or _ASKED_INSIDE.search(text))
+
+
+_FILLERS = re.compile(r"^\s*((wait|um+|uh+|er+m*|hmm+|so|ok(ay)?|oh|well|sorry|like|and|but|also|actually|hey)\b[\s,.]*)+",
+                      re.IGNORECASE)
 
 
 # Going back to a task left for another one ("네 확인했어요. 아까 하던 민원 이어서 할게요", "ok, back to my complaint").

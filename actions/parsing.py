@@ -6,6 +6,7 @@ from datetime import date
 from typing import List, Optional, Sequence
 
 from actions.dates import _EN_MONTHS, _safe
+from actions.korean_numbers import sino_numbers
 
 _PHONE = re.compile(r"(\+?82[\s-]?1[0-9]|01[0-9])[\s-]?(\d{3,4})[\s-]?(\d{4})")
 _OTP = re.compile(r"(?<!\d)(\d{6})(?!\d)")
@@ -235,6 +236,7 @@ def parse_choices(text: str, count: int) -> Optional[List[int]]:
     """
     if count <= 0 or not text:
         return None
+    text = sino_numbers(text)  # "일 번이요"
     if means_all(text) and (count == 2 or not _BOTH_ONLY.search(text) or _EVERY.search(text)):
         return list(range(count))
     if _BOTH_ONLY.search(text) and count != 2 and not CHOICE_NUMBERS.search(text):
@@ -298,7 +300,8 @@ _NUMBER_WORD = re.compile(r"(?:\bnumber|\bno\.|#)\s*(\d+)\s*,?\s*", re.IGNORECAS
 
 def spelled_numbers(text: str) -> str:
     """English numbers written in words as digits, and "number 12," as "12 " ("number twelve, Teheran-ro" ->
-    "12 Teheran-ro"): a building number said the way it is spoken."""
+    "12 Teheran-ro"): a building number said the way it is spoken; Korean ones too (sino_numbers)."""
+    text = sino_numbers(text or "")
     def digits(match: "re.Match[str]") -> str:
         low = {k: (v or "").lower() for k, v in match.groupdict().items()}
         value = 100 * _UNITS[low["h"]] if low["h"] else 0

@@ -593,7 +593,7 @@ class VerifiedFormValidation(FormValidationAction):
         if reading.kind == Kind.QUESTION:
             # "Why do you need it?" is answered by why_<slot> where there is one; "what do I type?" by the step's help.
             # "이번 달 초쯤? 기억이 잘 안 나요" where a date is asked: vague_<slot> says what exactly is needed.
-            key = f"{reading.value}_{requested}" if reading.value in ("why", "vague") \
+            key = f"{reading.value}_{requested}" if reading.value in ("why", "vague", "options") \
                 and has_text(f"{reading.value}_{requested}") else f"help_{requested}"
             key = {"agencies": N_("move_agencies"), "appeal": N_("fine_appeal"), "late": N_("fine_late_question"),
                    "privacy": N_("privacy_answer"), "elsewhere": N_("not_ours")}.get(
@@ -655,7 +655,8 @@ class VerifiedFormValidation(FormValidationAction):
         if slot in MULTI_CHOICE_SLOTS and _ADDS.search(said) \
                 and isinstance(before, list) and isinstance(extracted.get(slot), list):
             extracted[slot] = before + [choice for choice in extracted[slot] if choice not in before]
-        if requested in CONFIRM_SLOTS and is_yes(said) and extracted.get(slot) == before and before is not None:
+        if requested in CONFIRM_SLOTS and is_yes(said) and not _asks_somewhere(said) and extracted.get(slot) == before \
+                and before is not None:
             # "네 1번 카드로 결제할게요": a yes that repeats what the summary shows changes nothing; it is a yes
             return [SlotSet(requested, True), SlotSet("summary_change", None)]
         if requested in CONFIRM_SLOTS and before is not None and extracted.get(slot) == before:
@@ -666,7 +667,10 @@ class VerifiedFormValidation(FormValidationAction):
                 # ("결제방법 바꿀래요 이번달 카드값이 너무 많이 나와서": the card named in the reason, the change wanted)
                 dispatcher.utter_message(text=text("change_field", lang, field=text(f"field_{slot}", lang)))
                 return [SlotSet(slot, None)] + [SlotSet(name, value) for name, value in resets.items()]
-            dispatcher.utter_message(text=text("kept_as_before", lang))
+            # "확인 누르면 바로 카드에서 돈 빠져나가요? 아니면 결제창이 따로 뜨는거에요?": a question about the answer
+            # shown, no change to it; what confirming does is told, then the summary again
+            asked_about = _asks_somewhere(said) and has_text(f"help_{requested}")
+            dispatcher.utter_message(text=text(f"help_{requested}" if asked_about else "kept_as_before", lang))
             return [SlotSet(name, value) for name, value in {**resets, slot: before}.items()
                     if name not in _DEPENDANTS.get(slot, ())]
         if extracted.get(slot) is not None:

@@ -134,3 +134,96 @@ async def test_whether_anyone_reads_complaints_is_answered_and_the_problem_asked
                      confidence=0.5)
     assert runner.slots.get("complaint_text") is None and runner.asking == "complaint_text"  # was: the description
     assert "reads every complaint" in texts_of(runner.messages)
+
+
+# --- held-out sets 74-76 (learners of Korean and of English; dictated messages; questions before committing) -------
+
+
+@pytest.mark.parametrize("said, digits", [
+    ("강남구 역삼로 이십오 번이요 어 이십오", "강남구 역삼로 25 번이요 어 이십오"),
+    ("십이가 아니고 백팔십 역삼로 백팔십이에요", "십이가 아니고 백팔십 역삼로 180이에요"),
+    ("역삼로 이십오로 해 주세요", "역삼로 25로 해 주세요"),
+    ("어 십이월 오일에 이사했어요", "어 12월 5일에 이사했어요"),
+    ("일 번이요", "1 번이요"),
+    ("이번 달에 이사했어요", "이번 달에 이사했어요"),  # "this month", no number two
+    ("오늘 구청 앞", "오늘 구청 앞"),
+])
+def test_korean_numbers_dictated_in_words_are_read_as_digits_only_where_they_are_numbers(said, digits):
+    from actions.korean_numbers import sino_numbers
+    assert sino_numbers(said) == digits
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("said", ["강남구 역삼로 백팔십 이요", "역삼로 백팔십"])
+async def test_a_building_number_dictated_in_korean_words_finds_that_building(govapi, actions_on_govapi, domain, said):
+    runner = await verified_runner(govapi, domain, ValidateChangeAddressForm(), "change_address_form", "ko")
+    await runner.say("이사했는데 주소 바꾸려고요", intent="change_address")
+    await runner.say(said)
+    # was: "no exact match", a list of three, and the first one (역삼로 12) filed
+    assert runner.slots["address_label"]["ko"].endswith("역삼로 180") and runner.asking == "effective_date"
+
+
+def test_a_weekday_told_with_a_move_already_done_is_the_one_gone():
+    from datetime import date
+
+    from actions.dates import parse_date
+    today = date(2026, 12, 8)  # a Tuesday
+    assert parse_date("토요일에 이사했어요", today) == date(2026, 12, 5)  # was: the Saturday to come
+    assert parse_date("토요일에 이사할 거예요", today) == date(2026, 12, 12)
+    assert parse_date("어 십이월 오일에 이사했어요 토요일에", today) == date(2026, 12, 5)
+
+
+@pytest.mark.asyncio
+async def test_a_question_about_how_the_card_payment_works_at_the_summary_pays_nothing(govapi, actions_on_govapi,
+                                                                                       domain):
+    runner = await at_payment_method(govapi, domain, "과태료 낼려구요")
+    await runner.say("카드")
+    assert runner.asking == "payment_confirm"
+    await runner.say("확인 누르면 바로 카드에서 돈 빠져나가요? 아니면 결제창이 따로 뜨는거에요?", intent="affirm", confidence=0.6)
+    assert runner.slots.get("payment_confirm") is not True  # was: taken as yes, and the payment issued
+    assert runner.asking == "payment_confirm" and "결제 링크" in texts_of(runner.messages)
+
+
+@pytest.mark.parametrize("said, slot, filled", [
+    ("what kind of thing I can complain? only road problem?", "complaint_text", {}),
+    ("이건 소음이에요 쓰레기에요? 둘다인데 뭘로 골라야돼요? 잘못 고르면 처리 안되나요", "complaint_category", {"complaint_text": "x"}),
+    ("not sure which category this is, rubbish or roads? does it matter if I pick the wrong one", "complaint_category",
+     {"complaint_text": "x"}),
+])
+def test_a_question_about_the_choices_is_answered_not_taken(said, slot, filled):
+    reading = read_message(said, "inform", 0.6, [], slot, COMPLAINT, filled, ["file_complaint"], True)
+    assert reading.kind == Kind.QUESTION and reading.value == "options"  # was: taken as the description, or a category
+
+
+def test_which_date_is_meant_is_a_question_about_the_date_not_a_date():
+    slots = ["new_address", "address_id", "effective_date", "member_ids", "address_confirm"]
+    said = "which date is this exactly, the day I moved in or today? and can I fix it later if it's wrong?"
+    reading = read_message(said, "inform", 0.6, [], "effective_date", slots, {"new_address": "x"}, ["change_address"],
+                           True)
+    assert reading.kind == Kind.QUESTION  # was: today taken as the move-in date
+
+
+def test_a_question_after_a_filler_is_no_place():
+    said = "wait um do I have to give like an exact address or is the street name enough"
+    reading = read_message(said, "inform", 0.6, [], "complaint_place", COMPLAINT, {"complaint_text": "x"},
+                           ["file_complaint"], True)
+    assert reading.kind == Kind.QUESTION  # was: filed as the place
+
+
+def test_talking_to_someone_else_with_a_hold_on_changes_no_answer():
+    slots = ["new_address", "address_id", "effective_date", "member_ids", "address_confirm"]
+    reading = read_message("oh sorry babe hold on Im doing the address thing right now um", "inform", 0.6, [],
+                           "member_ids", slots, {"new_address": "x", "effective_date": "2026-12-08"},
+                           ["change_address"], False)
+    assert reading.kind == Kind.STRAY and reading.value == "wait"  # was: the address asked again
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("language, said, category", [("en", "waste then", "waste"), ("ko", "소음으로 할게요", "noise")])
+async def test_a_category_chosen_where_the_place_is_asked_puts_the_category_right(govapi, actions_on_govapi, domain,
+                                                                                 language, said, category):
+    opening = "someone dumped old furniture on the pavement" if language == "en" else "골목에 쓰레기를 버리고 가요 밤마다 떠들고"
+    runner = await complaint_at_place(govapi, domain, language, opening)
+    await runner.say(said)
+    assert runner.slots["complaint_category"] == category  # was: filed as the place
+    assert runner.slots.get("complaint_place") is None and runner.asking == "complaint_place"

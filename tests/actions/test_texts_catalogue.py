@@ -323,7 +323,7 @@ def _domain_names() -> dict:
 
 
 # What each family of keys built at run time (actions/texts.py BUILT_KEYS) is built from: the suffix must name it.
-FAMILIES = {"field_": "slots", "help_": "slots", "why_": "slots", "vague_": "slots", "intent_": "intents", "service_": "intents",
+FAMILIES = {"field_": "slots", "help_": "slots", "why_": "slots", "vague_": "slots", "options_": "slots", "intent_": "intents", "service_": "intents",
             "follow_": "case", "subscription_offer_": "case", "method_name_": "method", "faq_": "faq"}
 CASE_PREFIXES = {"AP", "CP", "MV", "PY", "FN"}
 METHODS = {"card", "virtual_account"}

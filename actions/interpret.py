@@ -400,6 +400,8 @@ PRIVACY_QUESTION = re.compile(r"(개인\s*정보|(제|내)\s*정보(를|는|가)
 # Matters of other offices, asked about mid-form ("is this where I check on my income tax refund?", "143번 버스 첫차가
 # 몇 시예요?"): said to be elsewhere, then the question again; never a switch to a service of ours.
 ELSEWHERE = re.compile(r"(\btax refund|\bincome tax\b|\byear-end tax|연말\s*정산|(세금|소득세)\s*환급|환급금|\bpassports?\b|여권|"
+                       # post is Korea Post's: no agency a move-in report tells ("이거 하면 우편물도 새 주소로 가는거죠?")
+                       r"우편물|택배|\bmail\b|\bparcels?\b|\bpost(al)? (forwarding|redirect\w*)\b|\b(forward|redirect)(ing)? (my )?(mail|post)\b|"
                        r"\bvisa\b|비자|\bbus (timetable|schedule|times)\b|\b(first|last) bus\b|첫차|막차|\btimetable\b|"
                        r"\blibrary (hours|opening)|도서관\s*(운영|여는|문\s*여|시간)|"
                        # certificates are issued elsewhere (정부24, a 주민센터): "등본 뗄 수 있어요?"
@@ -1141,9 +1143,10 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
             return Reading(Kind.QUESTION, value="options")  # what the choices mean: options_<slot> where there is one
         return _question(text, intent, confidence, requested_slot)
     correction = correction_of(text, requested_slot, task_slots, filled, answers_asked)
-    if correction is not None and not _clear_value(correction) and _WAIT_INSIDE.search(text) \
-            and not _SAYS_WRONG.search(text):
-        # "oh sorry babe hold on Im doing the address thing right now um": talking to someone else, no change
+    if correction is not None and correction.slot in FREE_TEXT_SLOTS and not _clear_value(correction) \
+            and _WAIT_INSIDE.search(text) and not _SAYS_WRONG.search(text):
+        # "oh sorry babe hold on Im doing the address thing right now um": talking to someone else, no change ("아
+        # 잠깐만요, 가족들도 다 같이 이사해요" at the summary changes who moves: a choice, not named in passing)
         return Reading(Kind.STRAY, value="wait")
     other = named_switch(text, own_services) if not answers_asked else None
     if correction is not None and not (other and not _clear_value(correction)):

@@ -227,3 +227,22 @@ async def test_a_category_chosen_where_the_place_is_asked_puts_the_category_righ
     await runner.say(said)
     assert runner.slots["complaint_category"] == category  # was: filed as the place
     assert runner.slots.get("complaint_place") is None and runner.asking == "complaint_place"
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("language, said", [("ko", "이거 하면 우편물도 새 주소로 가는거죠?"),
+                                            ("en", "will my mail go to the new address too?")])
+async def test_whether_post_follows_a_move_starts_no_second_move(govapi, actions_on_govapi, domain, language, said):
+    runner = await verified_runner(govapi, domain, ValidateChangeAddressForm(), "change_address_form", language)
+    await runner.say(said, intent="change_address", confidence=0.9)
+    # was: a second move-in report started (set 70); the post is Korea Post's, which no report here tells
+    assert runner.slots["form_outcome"] and runner.asking is None
+    assert "도와드릴 수 없어요" in texts_of(runner.messages) or "can't help with that here" in texts_of(runner.messages)
+
+
+def test_a_moment_asked_with_a_change_of_who_moves_at_the_summary_is_the_change():
+    slots = ["new_address", "address_id", "effective_date", "member_ids", "address_confirm"]
+    reading = read_message("아 잠깐만요, 가족들도 다 같이 이사해요", "inform", 0.6, [], "address_confirm", slots,
+                           {"new_address": "x", "effective_date": "2026-12-08", "member_ids": []}, ["change_address"],
+                           False)
+    assert reading.kind == Kind.CORRECTION and reading.slot == "member_ids"

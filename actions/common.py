@@ -12,8 +12,8 @@ from actions import conversation as conv
 from actions.conversation import clear_form_slots
 from actions.handoff import hand_off
 from actions.texts import N_, has_text, text
-from actions.interpret import SERVICE_FORMS, redoes
-from actions.paused_task import SERVICE_OF_FORM, going_back_to, last_form, pause
+from actions.interpret import SERVICE_FORMS, cancel_withdrawn, redoes
+from actions.paused_task import SERVICE_OF_FORM, going_back_to, keep_cancelled, last_form, pause, taken_back_from_cancel
 from actions.verification import OUTCOME_CANCELLED, OUTCOME_LOCKED, OUTCOME_PERSON, OUTCOME_SWITCH
 
 _VERIFY_PARTIAL = ("phone", "birth_date", "otp_code", "verification_id", "masked_phone")
@@ -42,7 +42,8 @@ def cancelled(dispatcher: CollectingDispatcher, tracker: Tracker, was_active: bo
     dispatcher.utter_message(text=text(N_("cancelled") if was_active else N_("nothing_to_cancel"), conv.language(tracker)))
     partial = [] if conv.citizen_token(tracker) else [
         SlotSet(s, None) for s in _VERIFY_PARTIAL if tracker.get_slot(s)]
-    return [ActiveLoop(None), SlotSet("requested_slot", None)] + clear_form_slots(tracker) + partial
+    kept = keep_cancelled(tracker) if was_active and conv.citizen_token(tracker) else []
+    return [ActiveLoop(None), SlotSet("requested_slot", None)] + clear_form_slots(tracker) + partial + kept
 
 
 def yes_no_buttons(lang: str) -> List[Dict[str, str]]:
@@ -72,6 +73,11 @@ class ActionCancel(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         active = bool((tracker.active_loop or {}).get("name"))
         if not active:
+            withdrawn = cancel_withdrawn(conv.latest_text(tracker)) and _just_cancelled(tracker)
+            kept = taken_back_from_cancel(tracker) if withdrawn else None
+            if kept is not None:  # "no wait, sorry, don't cancel. I do want to check it": back where it stopped
+                form, tasks = kept
+                return [tasks, FollowupAction(form)]
             again = cancel_taken_back(tracker)
             if again:  # "아니다 … 다시 할게요" right after cancelling: the same service, from its start
                 return [FollowupAction(again)]
@@ -84,15 +90,18 @@ class ActionCancel(Action):
 def cancel_taken_back(tracker: Tracker) -> Optional[str]:
     """The form just cancelled, when the next message takes the cancel back and asks for it again ("알아보니까 지금
     해도 된대요 전입신고 다시 할게요", "eh scratch that … let's pay it now"); NLU hears "cancel" in those."""
-    if not redoes(conv.latest_text(tracker)):
-        return None
-    said = [e for e in tracker.events if e.get("event") in ("user", "bot")]
-    if len(said) < 2 or said[-1].get("event") != "user" or said[-2].get("event") != "bot":
-        return None
-    if said[-2].get("text") not in {text("cancelled", "ko"), text("cancelled", "en")}:
+    if not redoes(conv.latest_text(tracker)) or not _just_cancelled(tracker):
         return None
     form = last_form(tracker)
     return form if form in SERVICE_OF_FORM else None
+
+
+def _just_cancelled(tracker: Tracker) -> bool:
+    """The assistant's last words were "cancelled", right before this message."""
+    said = [e for e in tracker.events if e.get("event") in ("user", "bot")]
+    if len(said) < 2 or said[-1].get("event") != "user" or said[-2].get("event") != "bot":
+        return False
+    return said[-2].get("text") in {text("cancelled", "ko"), text("cancelled", "en")}
 
 
 class ActionSwitchService(Action):

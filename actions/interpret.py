@@ -306,6 +306,8 @@ def said_last(text: str, takes: Callable[[str], bool]) -> Optional[str]:
             patched += (" " + bare.group("rest").strip()) if bare.group("rest").strip() else ""
             if takes(patched):
                 return patched
+        if takes(tail) and not takes(without_rejected(tail)) and takes(head):
+            return head  # "today actually, not yesterday": the tail only turns one down
         if takes(tail):
             return tail
     return None
@@ -486,9 +488,23 @@ def wants_person(text: str, intent: Optional[str], confidence: float, ranking: S
         or bool(_ASKS_PERSON.search(text))
 
 
+# A stop taken back, in the same message or the next ("아 그냥 취소할게요… 아 아니에요 취소 말고 계속할게요", "ok cancel
+# this.. wait no, don't cancel, keep going", "no wait, sorry, don't cancel. I do want to check it").
+_CANCEL_WITHDRAWN = re.compile(r"(취소\s*(말고|하지\s*마|안\s*할|는\s*아니|아니)|취소\s*(는\s*)?(안\s*해도|하지\s*않)|"
+                               r"\b(don'?t|dont|do not|not) cancel\b|\bkeep going\b|\b(i )?(still|do) want to (do|check|send|file|pay|"
+                               r"report|finish|go on|continue)\b|\bcarry on\b|(계속|이어서|마저)\s*(할게|할께|하겠|해\s*주세요|진행))",
+                               re.IGNORECASE)
+
+
+def cancel_withdrawn(text: str) -> bool:
+    return bool(_CANCEL_WITHDRAWN.search(text or "")) and not _CANCEL.search(text or "")
+
+
 def wants_cancel(text: str, intent: Optional[str], confidence: float, requested_slot: Optional[str],
                  ranking: Sequence[Mapping[str, Any]] = (), answers_asked: bool = False) -> bool:
-    text = _YEO.sub("요", text or "")  # "됐어여", "안할래여": the same endings typed softly
+    text = _YEO.sub("요", text or "")
+    if cancel_withdrawn(text):
+        return False  # "…아 아니에요 취소 말고 계속할게요": the last word is to go on  # "됐어여", "안할래여": the same endings typed softly
     if _CANCEL.search(text) or _CANCEL_PLEASE.search(text):
         return True
     if (_WAIT.match(text) or _WAIT.match(_LEAD.sub("", text))) and not _defers(text, requested_slot):
@@ -975,7 +991,8 @@ def _find_part(old: str, wrong: str) -> Optional[int]:
 
 
 # A place said whole: a road name and a number ("38 Mapo-daero", "봉은사로 23").
-_WHOLE_PLACE = re.compile(r"(\d+\s*[a-z]+[-\s]?(ro|gil|daero|street|st|road|avenue)\b|[가-힣]+(로|길)\s*\d+)", re.IGNORECASE)
+_WHOLE_PLACE = re.compile(r"(\d+\s*[a-z]+[-\s]?(ro|gil|daero|street|st|road|avenue)\b|[가-힣]+(로|길)\s*\d+|"
+                          r"\b[a-z]+-(ro|gil|daero)\s*\d+)", re.IGNORECASE)  # "Yeoksam-ro 25": the Korean order
 
 
 def correction_of(text: str, requested_slot: Optional[str], task_slots: Sequence[str],
@@ -1071,6 +1088,12 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
                      and not _PERSON.search(text)):
         # "같이 가는 사람이 빠졌어요" at the summary names who moves: NLU's "person" alone does not win there.
         return Reading(Kind.PERSON)
+    if cancel_withdrawn(text) and (says_stop(text) or intent == "cancel"):
+        return Reading(Kind.STRAY, value="go_on")  # a stop taken back in the same message: the question again
+    later = other_after_this(text, own_services)
+    if later is not None:
+        # "아 맞다 과태료도 내야되는데… 아 아니다 그건 이따 하고 이사 신고 먼저 마저 할게요": this task first, the other next
+        return Reading(Kind.QUESTION, value="queued:" + later)
     instead = this_put_off_for_another(text, intent, confidence, own_services)
     if instead is not None:
         return Reading(Kind.SWITCH, switch_to=instead)
@@ -1199,6 +1222,26 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
 _EMPHASIS = re.compile(r"\b(do|does|did|will|would|can|could|is|are)\s+(\w+\s+){1,2}(actually|really|even)\b", re.IGNORECASE)
 
 
+_OWN_FIRST = re.compile(r"(먼저|마저|계속|이어서|\bfirst\b|\bfinish\b|\bcontinue\b|\bback to\b)", re.IGNORECASE)
+_LATER_WORD = re.compile(r"(이따|나중|다음에|담에|끝나고|\bcan wait\b|\blater\b|\bafter\b|\bafterwards\b|\bthen\b)", re.IGNORECASE)
+
+
+def other_after_this(text: str, own_services: Iterable[str]) -> Optional[str]:
+    """Another service named to be done after this task, which the message goes on with ("과태료는 이따 하고 이사 신고
+    먼저 마저 할게요", "the fine later, let's finish the move first"), or None."""
+    own = set(own_services)
+    named = services_named(text)
+    others = [service for service in named if service not in own]
+    mine = [service for service in named if service in own]
+    if len(others) != 1 or not mine or not _LATER_WORD.search(text):
+        return None
+    other_at = SERVICE_WORDS[others[0]].search(text)
+    mine_at = [m.start() for m in SERVICE_WORDS[mine[0]].finditer(text)]
+    if other_at is None or not mine_at or mine_at[-1] < other_at.start():
+        return None
+    return others[0] if _OWN_FIRST.search(text[mine_at[-1]:]) else None
+
+
 def _maybe_switch(text: str, ranking: Sequence[Mapping[str, Any]], own_services: Iterable[str],
                   answered: bool) -> bool:
     real = [r for r in ranking if r.get("name") != "nlu_fallback"]
@@ -1247,7 +1290,8 @@ PLACE_WORDS = re.compile(r"(\d|(?<=[가-힣])(로|길|동|역|구|시|읍|리)(?
 
 
 # A road and its building number, as an address or a place is said ("강남대로 93", "26 Wausan-ro", "12 Main street").
-_ROAD_NUMBER = re.compile(r"([가-힣]+(로|길)\s*\d|\d+(-\d+)?\s*,?\s*[A-Za-z]+(-ro|-gil|-daero|\s+(street|road|st|avenue|ro|gil))\b)",
+_ROAD_NUMBER = re.compile(r"([가-힣]+(로|길)\s*\d|\b[A-Za-z]+-(ro|gil|daero)\s*\d|"
+                          r"\d+(-\d+)?\s*,?\s*[A-Za-z]+(-ro|-gil|-daero|\s+(street|road|st|avenue|ro|gil))\b)",
                           re.IGNORECASE)
 
 

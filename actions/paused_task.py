@@ -86,6 +86,26 @@ def keep_for_person(tracker: Tracker) -> List[EventType]:
     return [SlotSet("paused_task", ([{"form": form, "slots": answers, "handoff": True}] + others)[:MAX_PAUSED])]
 
 
+def keep_cancelled(tracker: Tracker) -> List[EventType]:
+    """The task just cancelled, kept until the citizen takes the cancel back ("아 아니에요 취소 말고 계속할게요")."""
+    form = form_when_spoken(tracker)
+    if form not in SERVICE_OF_FORM:
+        return []
+    answers = {slot: tracker.get_slot(slot) for slot in FORM_SLOTS
+               if slot not in _NOT_KEPT and tracker.get_slot(slot) is not None}
+    others = [task for task in _paused(tracker) if task.get("form") != form]
+    return [SlotSet("paused_task", ([{"form": form, "slots": answers, "cancelled": True}] + others)[:MAX_PAUSED])]
+
+
+def taken_back_from_cancel(tracker: Tracker) -> Optional[Tuple[str, SlotSet]]:
+    """The form kept when it was cancelled, marked to resume now."""
+    tasks = _paused(tracker)
+    if not tasks or not tasks[0].get("cancelled") or not isinstance(tasks[0].get("form"), str):
+        return None
+    first = {**{k: v for k, v in tasks[0].items() if k != "cancelled"}, "taken_back": True}
+    return str(first["form"]), SlotSet("paused_task", [first] + tasks[1:])
+
+
 def taken_back_from_person(tracker: Tracker) -> Optional[Tuple[str, SlotSet]]:
     """The form kept when the person was asked for, and the paused tasks with it marked to resume now."""
     tasks = _paused(tracker)

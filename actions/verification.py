@@ -106,6 +106,11 @@ def _asks_somewhere(message: Text) -> bool:
     return any(s.strip().endswith(("?", "？")) or asks(s.strip()) for s in _SENTENCE.findall(message or "") if s.strip())
 
 
+# Words that carry nothing of a description ("oh wait").
+_FILLER_WORDS = frozenset({"wait", "oh", "um", "uh", "er", "sorry", "ok", "okay", "so", "hmm", "well", "actually", "아", "어",
+                           "음", "잠깐", "잠깐만", "잠깐만요", "죄송해요", "아니", "그"})
+
+
 def _beside_musing(message: Text) -> Text:
     """The message without its questions when it also says something else; else the whole message."""
     sentences = [s.strip() for s in _SENTENCE.findall(message or "") if s.strip()]
@@ -600,6 +605,9 @@ class VerifiedFormValidation(FormValidationAction):
                 reading.value or "", key)
             dispatcher.utter_message(text=text(key if has_text(key) else "help_general", lang))
             return self.ask_again(requested)
+        if reading.kind == Kind.STRAY and reading.value == "go_on":
+            dispatcher.utter_message(text=text(N_("going_on"), lang))
+            return self.ask_again(requested)
         if reading.kind == Kind.STRAY and reading.value in ("wait", "verified"):
             # "take your time" / "you are verified already", then the question again
             dispatcher.utter_message(text=text(N_("wait_ok") if reading.value == "wait" else N_("already_verified"), lang))
@@ -629,6 +637,9 @@ class VerifiedFormValidation(FormValidationAction):
         if slot == "phone" and tracker.get_slot("birth_date"):
             resets["birth_date"] = tracker.get_slot("birth_date")  # validated again: a new code to the new phone
         value = reading.value
+        if slot == "complaint_text" and value and len([w for w in re.findall(r"[\w가-힣]+", value)
+                                                       if w.lower() not in _FILLER_WORDS]) < 2:
+            value = ""  # "oh wait, I need to change the description": "wait" is no description; it is asked for
         said_wrong = slot in ("complaint_place", "new_address") and says_change(conv.latest_text(tracker))
         if not (value and self.accepts(slot, value, tracker)) and slot != "complaint_text" and not said_wrong \
                 and self.accepts(slot, conv.latest_text(tracker), tracker):

@@ -18,7 +18,8 @@ _HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 _LATIN = re.compile(r"[A-Za-z]")
 
 # "written only in Korean", "the letter is in Korean": what a text is in, no request for the conversation.
-_NOT_TOLD = r"(?<!\bwritten )(?<!\bonly )(?<!\bprinted )(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )(?<!\ball )(?<!\bit's )(?<!\bswitched )(?<!\bchanged )(?<!\bset )"
+# "sorry typing in english, reply in Korean pls": how the citizen types, no request either
+_NOT_TOLD = r"(?<!\btyping )(?<!\btyped )(?<!\bwriting )(?<!\btexting )(?<!\bwrote )(?<!\bwritten )(?<!\bonly )(?<!\bprinted )(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )(?<!\ball )(?<!\bit's )(?<!\bswitched )(?<!\bchanged )(?<!\bset )"
 # "I got a letter in Korean": a thing written in the language, no request either
 _NOT_TOLD += "".join(rf"(?<!\b{noun} )" for noun in (
     "letter", "letters", "notice", "document", "documents", "paper", "papers", "form", "forms", "email", "mail",
@@ -27,14 +28,14 @@ _NOT_TOLD += "".join(rf"(?<!\b{noun} )" for noun in (
 _TO_ENGLISH = re.compile(
     r"(?:\b" + _NOT_TOLD + r"(?:in|into|to|switch to|change to|speak|use)\s+(?P<w>english)\b"
     r"|\b(?P<w2>english)\s*(?:please|pls|plz|only)\b|^\s*(?P<w3>english)\s*[.!?]*\s*$"
-    r"|(?P<w4>영어로|영문으로|잉글리시로)"
+    r"|(?P<w4>영어로|영문으로|잉글리시로)(?!\s*(?:쳐|써|적|입력|타이핑|치))"  # "영어로 쳐서 죄송해요": how it was typed
     r"|(?P<w5>영어)(?=\s*(?:해|버전|모드|주세요|줘|가능|할\s*수|되나|돼)))",
     re.IGNORECASE,
 )
 _TO_KOREAN = re.compile(
     r"(?:\b" + _NOT_TOLD + r"(?:in|into|to|switch to|change to|speak|use)\s+(?P<w>korean)\b"
     r"|\b(?P<w2>korean)\s*(?:please|pls|plz|only)\b|^\s*(?P<w3>korean)\s*[.!?]*\s*$"
-    r"|(?P<w4>한국어로|한국말로|한글로)"
+    r"|(?P<w4>한국어로|한국말로|한글로)(?!\s*(?:쳐|써|적|입력|타이핑|치))"
     r"|(?P<w5>한국어)(?=\s*(?:해|버전|모드|주세요|줘|가능|할\s*수|되나|돼|\s*$)))",
     re.IGNORECASE,
 )

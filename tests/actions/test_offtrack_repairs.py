@@ -246,3 +246,93 @@ def test_a_moment_asked_with_a_change_of_who_moves_at_the_summary_is_the_change(
                            {"new_address": "x", "effective_date": "2026-12-08", "member_ids": []}, ["change_address"],
                            False)
     assert reading.kind == Kind.CORRECTION and reading.slot == "member_ids"
+
+
+# --- held-out sets 77-79 (bilingual citizens; citizens who change their minds; a rainy Monday) -----------------------
+
+
+@pytest.mark.parametrize("said", ["July 3, 1995 .. sorry typing in english, reply in Korean pls",
+                                  "영어로 쳐서 죄송해요 한국어로 해주세요"])
+def test_how_a_line_was_typed_is_no_language_request_but_the_request_beside_it_is(said):
+    from minwon_nlu.language import requested_language
+    guess = requested_language(said)
+    assert guess is not None and guess.value == "ko"  # was: no request read (two languages named), English replies
+
+
+@pytest.mark.parametrize("said", ["아 그냥 취소할게요… 아 아니에요 취소 말고 계속할게요",
+                                  "ok cancel this.. wait no, don't cancel, keep going sorry"])
+def test_a_cancel_taken_back_in_the_same_message_goes_on(said):
+    reading = read_message(said, "cancel", 1.0, [{"name": "cancel", "confidence": 1.0}], "complaint_place", COMPLAINT,
+                           {"complaint_text": "x", "complaint_category": "roads"}, ["file_complaint"], False)
+    assert reading.kind == Kind.STRAY and reading.value == "go_on"  # was: cancelled
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("language, stop, back", [
+    ("ko", "아 그냥 취소할래요", "아 아니에요 취소 말고 계속할게요"),
+    ("en", "ugh forget it, cancel the complaint", "wait no, dont cancel! I still want to send it"),
+])
+async def test_a_cancel_taken_back_in_the_next_message_resumes_the_task_where_it_stopped(
+        govapi, actions_on_govapi, domain, language, stop, back):
+    from actions.common import ActionCancel, early_end
+    from actions.paused_task import resumed
+    from actions_testkit import make_tracker, run_action
+    opening = "가로등이 꺼져 있어요" if language == "ko" else "the street light outside is out"
+    runner = await complaint_at_place(govapi, domain, language, opening)
+    await runner.say(stop, intent="cancel", confidence=1.0)
+    assert runner.slots["form_outcome"] == OUTCOME_CANCELLED
+    from rasa_sdk.executor import CollectingDispatcher
+    dispatcher = CollectingDispatcher()
+    ended = await early_end(dispatcher, make_tracker(runner.slots, stop, "cancel", sender=runner.sender,
+                                                     form="file_complaint_form"))
+    for event in ended:
+        if event.get("event") == "slot":
+            runner.slots[event["name"]] = event["value"]
+    said_cancelled = dispatcher.messages[-1]["text"]
+    tracker = make_tracker(runner.slots, back, "cancel", sender=runner.sender)
+    tracker.events.insert(0, {"event": "bot", "text": said_cancelled})
+    events, messages = await run_action(ActionCancel(), tracker, domain)
+    # was: "There is nothing in progress to cancel", and the complaint's answers gone
+    assert {"event": "followup", "name": "file_complaint_form", "timestamp": None} in events
+    kept = next(e["value"] for e in events if e.get("event") == "slot" and e.get("name") == "paused_task")
+    runner.slots["paused_task"] = kept
+    assert resumed(make_tracker(runner.slots), "file_complaint_form", back)["complaint_text"] == opening
+    assert not messages
+
+
+def test_another_service_put_after_this_task_in_the_same_breath_is_queued_not_switched_to():
+    slots = ["new_address", "address_id", "effective_date", "member_ids", "address_confirm"]
+    for said in ("아 맞다 과태료도 내야되는데… 아 아니다 그건 이따 하고 이사 신고 먼저 마저 할게요",
+                 "the fine can wait, let's finish the move first"):
+        reading = read_message(said, "pay_fine", 0.8, [], "effective_date", slots, {"new_address": "x"},
+                               ["change_address"], False)
+        assert reading.kind == Kind.QUESTION and reading.value == "queued:pay_fine"  # was: switched to the fine
+
+
+@pytest.mark.asyncio
+async def test_asking_to_change_the_description_at_the_summary_asks_for_it_instead_of_writing_wait(
+        govapi, actions_on_govapi, domain):
+    runner = await complaint_at_place(govapi, domain, "en", "the street light at the corner is broken")
+    await runner.say("corner of Yeoksam-ro 180")
+    await runner.say("no photo")
+    assert runner.asking == "complaint_confirm"
+    await runner.say("oh wait, I need to change the description", intent="nlu_fallback", confidence=0.5)
+    assert runner.slots.get("complaint_text") != "wait"  # was: "Changed: description", the description "wait"
+    assert runner.asking == "complaint_text"
+
+
+def test_a_romanised_road_in_the_korean_order_puts_the_address_right_at_a_later_question():
+    slots = ["new_address", "address_id", "effective_date", "member_ids", "address_confirm"]
+    reading = read_message("sorry typo, it should be Yeoksam-ro 25", "inform", 0.6, [], "effective_date", slots,
+                           {"new_address": "Yeoksam-ro 12", "address_id": "a"}, ["change_address"], False)
+    assert reading.kind == Kind.CORRECTION and reading.slot == "new_address"  # was: "I didn't get the date", 12 filed
+
+
+def test_a_date_said_with_the_one_it_replaces_turned_down_is_the_date_said():
+    from datetime import date
+
+    from actions.dates import parse_date
+    from actions.interpret import said_last
+    takes = lambda part: parse_date(part, date(2026, 12, 8)) is not None  # noqa: E731
+    assert said_last("today actually, not yesterday", takes) == "today"  # was: "not yesterday", not understood
+    assert said_last("3월 5일 아니 6일", takes) == "3월 6일"

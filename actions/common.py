@@ -78,6 +78,9 @@ class ActionCancel(Action):
             if kept is not None:  # "no wait, sorry, don't cancel. I do want to check it": back where it stopped
                 form, tasks = kept
                 return [tasks, FollowupAction(form)]
+            form = last_form(tracker) if withdrawn else None
+            if form in SERVICE_OF_FORM:  # cancelled before verification ended: nothing kept, the task from its start
+                return [FollowupAction(str(form))]
             again = cancel_taken_back(tracker)
             if again:  # "아니다 … 다시 할게요" right after cancelling: the same service, from its start
                 return [FollowupAction(again)]

@@ -336,3 +336,15 @@ def test_a_date_said_with_the_one_it_replaces_turned_down_is_the_date_said():
     takes = lambda part: parse_date(part, date(2026, 12, 8)) is not None  # noqa: E731
     assert said_last("today actually, not yesterday", takes) == "today"  # was: "not yesterday", not understood
     assert said_last("3월 5일 아니 6일", takes) == "3월 6일"
+
+
+@pytest.mark.asyncio
+async def test_a_cancel_before_verification_ended_taken_back_starts_the_task_again(domain):
+    from actions.common import ActionCancel
+    from actions_testkit import make_tracker, run_action
+    tracker = make_tracker({"language": "en"}, "no wait, sorry, don't cancel. I do want to check it", "cancel")
+    tracker.events[:0] = [{"event": "active_loop", "name": "status_form"}, {"event": "active_loop", "name": None},
+                          {"event": "bot", "text": "Cancelled. Anything else I can do?"}]
+    events, messages = await run_action(ActionCancel(), tracker, domain)
+    assert events == [{"event": "followup", "name": "status_form", "timestamp": None}]  # was: "nothing to cancel"
+    assert not messages

@@ -41,17 +41,24 @@ def _paused(tracker: Tracker) -> List[Dict[str, Any]]:
     return [task for task in value if isinstance(task, dict)] if isinstance(value, list) else []
 
 
+def _answers(tracker: Tracker, not_kept: set) -> Dict[str, Any]:
+    return {slot: tracker.get_slot(slot) for slot in FORM_SLOTS
+            if slot not in not_kept and tracker.get_slot(slot) is not None}
+
+
+def _kept_first(tracker: Tracker, task: Dict[str, Any]) -> List[EventType]:
+    """`task` kept in front of the other paused tasks (one per form), newest first."""
+    others = [kept for kept in _paused(tracker) if kept.get("form") != task["form"]]
+    return [SlotSet("paused_task", ([task] + others)[:MAX_PAUSED])]
+
+
 def pause(tracker: Tracker) -> List[EventType]:
     """Keep the answers of the form being left (nothing when it had none beyond verification), newest first."""
     form = last_form(tracker)
-    if form not in SERVICE_OF_FORM:
+    answers = _answers(tracker, _NOT_KEPT)
+    if form not in SERVICE_OF_FORM or not answers:
         return []
-    answers = {slot: tracker.get_slot(slot) for slot in FORM_SLOTS
-               if slot not in _NOT_KEPT and tracker.get_slot(slot) is not None}
-    if not answers:
-        return []
-    others = [task for task in _paused(tracker) if task.get("form") != form]
-    return [SlotSet("paused_task", ([{"form": form, "slots": answers}] + others)[:MAX_PAUSED])]
+    return _kept_first(tracker, {"form": form, "slots": answers})
 
 
 # A handoff keeps the form's state too: the citizen may take the request for a person back before anyone picks
@@ -80,10 +87,7 @@ def keep_for_person(tracker: Tracker) -> List[EventType]:
     form = form_when_spoken(tracker)
     if not form:
         return []
-    answers = {slot: tracker.get_slot(slot) for slot in FORM_SLOTS
-               if slot not in _NOT_KEPT_FOR_PERSON and tracker.get_slot(slot) is not None}
-    others = [task for task in _paused(tracker) if task.get("form") != form]
-    return [SlotSet("paused_task", ([{"form": form, "slots": answers, "handoff": True}] + others)[:MAX_PAUSED])]
+    return _kept_first(tracker, {"form": form, "slots": _answers(tracker, _NOT_KEPT_FOR_PERSON), "handoff": True})
 
 
 def keep_cancelled(tracker: Tracker) -> List[EventType]:
@@ -91,10 +95,7 @@ def keep_cancelled(tracker: Tracker) -> List[EventType]:
     form = form_when_spoken(tracker)
     if form not in SERVICE_OF_FORM:
         return []
-    answers = {slot: tracker.get_slot(slot) for slot in FORM_SLOTS
-               if slot not in _NOT_KEPT and tracker.get_slot(slot) is not None}
-    others = [task for task in _paused(tracker) if task.get("form") != form]
-    return [SlotSet("paused_task", ([{"form": form, "slots": answers, "cancelled": True}] + others)[:MAX_PAUSED])]
+    return _kept_first(tracker, {"form": form, "slots": _answers(tracker, _NOT_KEPT), "cancelled": True})
 
 
 def taken_back_from_cancel(tracker: Tracker) -> Optional[Tuple[str, SlotSet]]:

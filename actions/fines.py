@@ -21,10 +21,10 @@ from actions.verification import OUTCOME_NOTHING, OUTCOME_UNAVAILABLE, VerifiedF
 
 _CARD = re.compile(r"(^\s*1\s*$|카드|링크|card|link|online|\bvisa\b|master\s*card|\bamex\b|\bcredit\b|\bdebit\b)",
                    re.IGNORECASE)
-_ACCOUNT = re.compile(r"(^\s*2\s*$|계좌|가상|이체|입금|무통장|account|\bacct\b|\ba/c\b|transfer|bank)", re.IGNORECASE)
+_ACCOUNT = re.compile(r"(^\s*2\s*$|계좌|가상|이체|입금|무통장|account|\bac+ou?nt\b|\bacct\b|\ba/c\b|transfer|bank)", re.IGNORECASE)
 # In the message that starts a payment only the way itself counts ("can I pay online?" chooses nothing).
 _CARD_NAMED = re.compile(r"(카드|\bcard\b|\bcredit\b|\bvisa\b|master\s*card)", re.IGNORECASE)
-_ACCOUNT_NAMED = re.compile(r"(가상\s*계좌|계좌\s*(이체|입금)|무통장|virtual (account|acct)|bank transfer)", re.IGNORECASE)
+_ACCOUNT_NAMED = re.compile(r"(가상\s*계좌|계좌\s*(이체|입금)|무통장|virtual (account|acct|ac+ou?nt)|bank transfer)", re.IGNORECASE)
 ALL_FINES = "*all*"  # fine_ids before the list is fetched: "all of them", said in the first message
 
 

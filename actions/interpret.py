@@ -110,6 +110,7 @@ _CANCEL_WORDS = (r"(아니\s*|ㄴㄴ\s*|no,?\s*|nope,?\s*)?(안\s*해요?|취소
                  r"|never\s*mind|forget\s*(it|about it)|stop( it)?|cancel( it| that)?|quit|i'?ll do it later"
                  r"|no thanks?,? (i'?ll )?(stop|cancel))")
 _YEO = re.compile(r"(?<=[가-힣])여(?=[\s.!~?]*$)")
+_KKE = re.compile(r"께(?=요)")  # "취소할께요": 할게요 typed as it sounds
 # Unmistakable ways to stop, wherever they stand in the message ("don't send it" at the summary too).
 _STOP = re.compile(r"((do\s*n'?t|do not) (send|submit|file|charge|process|go ahead|do it|pay (it|yet|now|this|that))\b|"
                    r"(보내|접수하|신고하|결제하|신청하|진행하|처리하|내)지\s*(마(세요|요|)\b|말고)|"
@@ -147,7 +148,8 @@ _STOP_END = re.compile(r"((이건|이거|민원은?|신고는?|그냥)\s*)?(취�
 # Putting the task off ("나중에 낼게요", "I'll pay after payday") or finding it unneeded ("신고 안해도 될듯"): a stop,
 # not an answer. Not "next week" or "내일", which answer a date question.
 _DEFER = re.compile(r"((내일|이따가?|저녁|주말|다음\s*주|모레)[가-힣\s]{0,10}다시\s*(할|신고|낼|올|연락|해)|"
-                    r"(확인|알아보|찾아보|물어보)\S{0,3}\s*(하고|고|보고|해\s*보고|해서)\s*다시\s*(할|신고|낼|올|연락|해)|\bat the bank\b|은행\s*(가서|에서)\s*(낼|내|납부)|나중에|다음에|담에|이따가?\s*(할|낼|다시)|다음\s*기회|월급\s*(날|들어오|받)|돈\s*(들어오|생기|생겨)|"
+                    r"(확인|알아보|찾아보|물어보)\S{0,3}\s*(하고|고|보고|해\s*보고|해서)\s*다시\s*(할|신고|낼|올|연락|해)|\bat the bank\b|"
+                    r"(담달|다음\s*달|담주)에?\s*(낼|할|내|해|신고|납부)|은행\s*(가서|에서)\s*(낼|내|납부)|나중에|다음에|담에|이따가?\s*(할|낼|다시)|다음\s*기회|월급\s*(날|들어오|받)|돈\s*(들어오|생기|생겨)|"
                     r"생각\s*(좀\s*)?(해\s*보고|해볼게)|다시\s*(올게|올께|오겠|올래|들를게)|\bcome back\b|\bget back to (you|this|it)\b|"
                     r"마음이?\s*바뀌|생각이\s*바뀌|그때\s*다시|(끝나면|되면|정해지면|확정되면|나오면)\s*(그때\s*)?다시\s*(할|신청|신고|올|연락)|"
                     r"안\s*(해도|내도|하셔도)\s*(될|돼|되|괜찮)|할\s*필요\s*(가\s*)?없|직접\s*(가서|방문\S*)\s*(\S+\s*)?(할|낼|신고할|처리할|납부할|하려|내려|하겠|내겠)|"
@@ -167,6 +169,8 @@ _WAIT = re.compile(r"^\s*(잠깐만?[요여]?|잠시만?[요여]?|잠깐|잠시|
                    r"(sorry,? |sry,? )?(i'?m )?(typing|texting|writing) (on|from|in) (the|a|my) (bus|train|subway|metro|car|phone)|"
                    r"one (sec|second|moment|minute)|just a (sec|second|moment|minute)|hang on|give me a (sec|second|"
                    r"moment|minute)|(wait,? |sorry,? )?(brb|be right back))\b[\s,.!~]*(([가-힣\s]*(확인|찾아|찾을|볼게|볼께|올게|가져|꺼내)[가-힣\s]*)|"
+                   # "sorry one sec someones at the door": the reason, no answer
+                   r"((some ?one|somebody|there)'?s? (is )?(at|on) (the )?(door|phone)|(my )?(door ?bell|phone is ringing|kid|baby|boss)\b[^?]*)|"
                    r"(let me|i'?ll|i need to|gotta) (check|find|look|get|grab)[^?]*)?[\s.!~]*$", re.IGNORECASE)
 # A wait with its reason ("앗 잠깐 버스 내려야돼요", "hold on, getting off the bus"): a wait even where a description
 # is asked, though the reason names a bus.
@@ -244,9 +248,9 @@ SLOT_WORDS: Mapping[str, re.Pattern] = {
                            r"\bwhich (ones?|fines?) (i'?m|im|i am|to be) pay|\badd another( one)?\b|\b(remove|drop) one\b|"
                            r"\bpenalt(y|ies)\b)", re.IGNORECASE),
     "payment_method": re.compile(r"((결제|납부|지불|내)(하는|할|는)?\s*방(법|식)|결제\s*수단|어떻게\s*(낼|내|결제)|카드|가상\s*계좌|계좌|"
-                                 r"\bmethod\b|\bcard\b|\baccount\b|\btransfer\b|\bhow (i|to|we|you) pay\b|"
+                                 r"\bmethod\b|\bmet(h)?od\b|\bmeth?d\b|\bcard\b|\baccount\b|\btransfer\b|\bhow (i|to|we|you) pay\b|"
                                  r"\bpay(ing)? by\b|\bpayment (type|option)\b)", re.IGNORECASE),
-    "new_address": re.compile(r"(새\s*주소|주소|이사\s*(갈|가는)\s*(곳|집)|\baddress\b|\bnew place\b|"
+    "new_address": re.compile(r"(새\s*주소|주소|이사\s*(갈|가는)\s*(곳|집)|\baddress\b|\badd?ress?\b|\bnew place\b|"
                               r"\bwhere (i'?m|i am|we'?re|we are) moving\b)", re.IGNORECASE),
     "effective_date": re.compile(r"(이사\s*날짜|전입\s*날짜|날짜|이사\s*날(?!짜)|이삿날|전입\s*일|이사\s*일|언제\s*이사|\bdate\b|\bday\b|"
                                  r"\bwhen (i|we) move\b|\bmoving day\b|\bmov(e|ing)[- ]in\b)", re.IGNORECASE),
@@ -449,7 +453,7 @@ _TAKES_IT_BACK = re.compile(r"(^\W*(아\s*)?(아니에요|아니요|아뇨|아�
 _GOES_ON_ALONE = re.compile(r"((그냥|제가|혼자|여기서|직접)\s*((계속|마저|이어서)\s*)?(할게|해\s*볼게|해볼게|하겠|할래|진행|해\s*주세요)|"
                             r"그냥\s*(여기(서|다|에)?\s*)?(쓸게|적을게|입력할게|낼게|할게)|"
                             r"그냥\s*(제가\s*)?(번호|접수번호|주소|내용|생년월일)(를|을)?\s*(넣을게|입력할게|쓸게|적을게|보낼게|알려\s*드릴게)|(계속|이어서)\s*(할게|해\s*주세요|진행)|"
-                            r"\b(do|finish|handle) it myself\b|\b(i'?ll|i will|let me|i can) (just )?(do|handle|finish|try|carry on|continue|go on|keep going)\b|"
+                            r"\b(do|finish|handle) it myself\b|\b(figure|sort|work) (it|this|that) out\b|\b(i'?ll|i will|let me|i can) (just )?(do|handle|finish|try|carry on|continue|go on|keep going)\b|"
                             r"\bgo ahead\b|\bcarry on\b|\bkeep going\b|\bcontinue( here)?\b)", re.IGNORECASE)
 
 
@@ -502,7 +506,7 @@ def cancel_withdrawn(text: str) -> bool:
 
 def wants_cancel(text: str, intent: Optional[str], confidence: float, requested_slot: Optional[str],
                  ranking: Sequence[Mapping[str, Any]] = (), answers_asked: bool = False) -> bool:
-    text = _YEO.sub("요", text or "")
+    text = _KKE.sub("게", _YEO.sub("요", text or ""))
     if cancel_withdrawn(text):
         return False  # "…아 아니에요 취소 말고 계속할게요": the last word is to go on  # "됐어여", "안할래여": the same endings typed softly
     if _CANCEL.search(text) or _CANCEL_PLEASE.search(text):
@@ -625,14 +629,14 @@ def _switch_asked(text: str, intent: Optional[str], confidence: float) -> bool:
 # Words that name one service beyond doubt. Used only where a stop comes with "rather/first/instead" words, when
 # NLU's stop hides the service asked for next ("nvm that, I'd rather sort out my unpaid fine first": cancel 0.96).
 SERVICE_WORDS: Mapping[str, re.Pattern] = {
-    "pay_fine": re.compile(r"(과태료|범칙금|벌금|딱지|위반\s*스티커|고지서|밀린\s*(거|것|게)[^.?!]{0,12}(낼|내|납부)|\bfines?\b|\bfie?ns?\b|\bfeins?\b|"
+    "pay_fine": re.compile(r"(과태료|과태로|과테료|범칙금|벌금|딱지|위반\s*스티커|고지서|밀린\s*(거|것|게)[^.?!]{0,12}(낼|내|납부)|\bfines?\b|\bfie?ns?\b|\bfeins?\b|"
                            r"\bpenalt(y|ies)\b|\bticket\b)", re.IGNORECASE),
-    "change_address": re.compile(r"(전입\s*신고|주소\s*(변경|이전|바꾸|옮기)|주소(도|를)?\s*(바꿔야|옮겨야)|이사|\bmov(e|ed|ing)\b|\baddress\b)",
+    "change_address": re.compile(r"((전|젼|쩐)입\s*신고|주소\s*(변경|변결|이전|바꾸|옮기)|주소(도|를)?\s*(바꿔야|옮겨야)|이사|\bmov(e|ed|ing)\b|\baddress\b)",
                                  re.IGNORECASE),
-    "file_complaint": re.compile(r"(민원\s*((하나|한\s*건|한\s*개)\s*)?(넣|접수|신고|제기|요|이요|할|하려|좀)|불편\s*신고|"
+    "file_complaint": re.compile(r"(민원\s*((하나|한\s*건|한\s*개)\s*)?(넣|접수|졉수|신고|제기|요|이요|할|하려|좀)|불편\s*신고|"
                                  # "신고 여기서 되나요?": whether one can report here
-                                 r"(?<!전입)(?<!전입 )신고\s*(는\s*)?(여기서|여기|이걸로|이거로)\s*(도\s*)?(되나요|돼요|되죠|가능|할\s*수\s*있)|(?<!전입)(?<!전입 )신고\s*(할|하려|하고|요|합니다|부터|먼저)|"
-                                 r"\bcomplain(t)?\b|\breport (a|the|an|this|that|it)\b|"
+                                 r"(?<!전입)(?<!전입 )(?<!젼입)(?<!젼입 )신고\s*(는\s*)?(여기서|여기|이걸로|이거로)\s*(도\s*)?(되나요|돼요|되죠|가능|할\s*수\s*있)|(?<!전입)(?<!전입 )(?<!젼입)(?<!젼입 )신고\s*(할|하려|하고|요|합니다|부터|먼저)|"
+                                 r"\bcomplain(t)?\b|\bcompl(ia|ai)nt\b|\breport (a|the|an|this|that|it)\b|"
                                  r"\b(noise|parking|pothole|street ?light|rubbish|trash|graffiti|road) (report|complaint)\b)",
                                  re.IGNORECASE),
     "check_application_status": re.compile(r"(신청\s*(건|현황|상태|한\s*(거|게|것|건))|처리\s*(현황|상황)|진행\s*(상황|현황)|접수\s*번호|"
@@ -995,12 +999,33 @@ _WHOLE_PLACE = re.compile(r"(\d+\s*[a-z]+[-\s]?(ro|gil|daero|street|st|road|aven
                           r"\b[a-z]+-(ro|gil|daero)\s*\d+)", re.IGNORECASE)  # "Yeoksam-ro 25": the Korean order
 
 
+def _on_old_road(slot: str, value: str, filled: Mapping[str, Any]) -> str:
+    """A building number put right alone ("주소 역삼로 12 아니고 180이에요"): on the road of the answer it replaces."""
+    if slot not in ("new_address", "complaint_place") or not value or _WHOLE_PLACE.search(value):
+        return value
+    number = re.match(r"\s*(\d+(-\d+)?)(?!\d)", value)
+    old = _answer_text(filled.get(slot))
+    numbers = list(re.finditer(r"\d+(-\d+)?", old))
+    if number is None or not numbers or not _WHOLE_PLACE.search(old):
+        return value
+    return old[:numbers[-1].start()] + number.group(1) + old[numbers[-1].end():]
+
+
 def correction_of(text: str, requested_slot: Optional[str], task_slots: Sequence[str],
                   filled: Mapping[str, Any], answers_asked: bool) -> Optional[Reading]:
     """A correction of an earlier answer of this task, or None.
 
     `answers_asked`: the asked question's own parser takes the message (then only a clear correction wins).
     """
+    found = _correction_of(text, requested_slot, task_slots, filled, answers_asked)
+    if found is not None and found.slot and found.value:
+        return Reading(found.kind, slot=found.slot, value=_on_old_road(found.slot, found.value, filled),
+                       switch_to=found.switch_to)
+    return found
+
+
+def _correction_of(text: str, requested_slot: Optional[str], task_slots: Sequence[str],
+                   filled: Mapping[str, Any], answers_asked: bool) -> Optional[Reading]:
     done = [s for s in task_slots if filled.get(s) is not None and s not in CONFIRM_SLOTS and s != requested_slot]
     cue = bool(_CUE.search(text))
     at_summary = requested_slot in CONFIRM_SLOTS
@@ -1121,7 +1146,10 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
     # "hold on lemme check the building number" names place words but no place: without a number it is a wait
     no_number_place = requested_slot in ("complaint_place", "new_address") \
         and not re.search(r"(?<!\d)\d+(?!\d|\s*(시|분|am\b|pm\b|a\.m|p\.m|o'?clock|min))", text, re.IGNORECASE)  # "10시 회의"
-    waits = (not answers_asked or no_number_place) and named_switch(text, own_services) is None  # "아 잠깐 그거보다 과태료 먼저 낼게요"
+    # ("sorry one sec someones at the door" where the problem is asked: a whole line of waiting, though the lenient
+    # description reader would take it)
+    waits = (not answers_asked or no_number_place or requested_slot == "complaint_text") \
+        and named_switch(text, own_services) is None  # "아 잠깐 그거보다 과태료 먼저 낼게요"
     # A longer line may still end in a wait where no description is asked ("lol my kid just spilled juice all over
     # the keyboard, one sec" at the category question)
     wait_len = 50 if requested_slot in FREE_TEXT_SLOTS else 90
@@ -1135,7 +1163,8 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
     cue = bool(_CUE.search(text))
     # "Sorry, a question first: …?": an apology before a question says nothing was wrong
     apology = _APOLOGY.match(text)
-    question_cue = bool(_CUE.search(_EMPHASIS.sub(" ", text[apology.end():] if apology else text)))
+    asked_part = text[:text.rindex("?") + 1] if "?" in text else text  # "…on an android phone? I'm not at a computer"
+    question_cue = bool(_CUE.search(_EMPHASIS.sub(" ", asked_part[apology.end():] if apology else asked_part)))
     free_text = requested_slot in FREE_TEXT_SLOTS
     # A question at the address or place question is an answer only if it holds a number ("183 Olympic-ro, right?");
     # "do I need the district or just the street?" names place words but asks how to answer.

@@ -41,6 +41,9 @@ _WHEN_DONE = re.compile(r"(얼마나\s*(더\s*)?걸|언제\s*(쯤|까지\s*)?(�
 _ALL_MINE = re.compile(r"(\ball (of )?my (applications|cases|requests)\b|\bmy applications\b|\bapplications i (made|filed|submitted)\b|"
                        r"신청\s*(건|한\s*거)\s*(들|전부|다|모두)|(신청|접수)\S*\s*(건|거)?\s*(들)?\s*(한\s*번에\s*)?(전부|모두|다)\s*(보|확인|조회)|"
                        r"내\s*신청\s*(목록|내역))", re.IGNORECASE)
+# How to file one, asked: the form answers it by asking what happened.
+_HOW_TO_COMPLAIN = re.compile(r"(\bhow (do|can|should|would) (i|we) (complain|report|file|make|submit|lodge)\b|"
+                              r"어떻게\s*(민원|신고)|(민원|신고)\S*\s*(어떻게|어디서))", re.IGNORECASE)
 PAY_VERB = re.compile(r"(낼|내려|내고|납부|결제|\bpay\b|\bpaying\b)", re.IGNORECASE)
 
 
@@ -70,6 +73,8 @@ def plain_request(tracker: Tracker) -> Optional[str]:
         return "pay_fine"  # "과태료 낼라구요 생년월일 1974-06-09": the fine and the paying said (inform 0.95)
     if named == ["file_complaint"] and not asks(words) and len(words.split()) <= 4:
         return "file_complaint"  # "민원이요", "complaint pls": the service asked for in its own word, nothing else said
+    if named == ["file_complaint"] and _HOW_TO_COMPLAIN.search(words):
+        return "file_complaint"  # "how do I complain about the rental e-scooters left everywhere" (out of scope 0.9)
     if named == ["file_complaint"] and TO_FILE.search(words) and _score(ranking, "file_complaint") >= LEANS:
         # "… sorry for english. i want to make complain to the city" (after background), "여기서 불편신고도
         # 받아주시나요?": asking to file, or whether one can; the form asks what happened

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 
 
 @dataclasses.dataclass(frozen=True)
@@ -64,10 +65,12 @@ def district_in_text(text: str) -> District | None:
     for district in DISTRICTS:
         if district.name in text or district.name_en.lower() in lowered:
             return district
+    compact = re.sub(r"[\s-]+", "", lowered)  # "yeoksam ro 180", "yeoksamro 180": the road typed without its hyphen
     for district in DISTRICTS:  # "Gangnam" without "-gu", or the road name alone
         if district.name_en.lower().removesuffix("-gu") in lowered:
             return district
-        if any(ko in text or en.lower() in lowered for ko, en in district.all_roads):
+        if any(ko in text or en.lower() in lowered or en.lower().replace("-", "") in compact
+               for ko, en in district.all_roads):
             return district
     return None
 

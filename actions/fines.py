@@ -58,6 +58,9 @@ def pick_fines(message: str, options: List[Dict[str, Any]]) -> Optional[List[int
         named = []  # "sorry was just getting off the bus" names no bus lane fine
     if not named:  # "the 40,000 one", "4만원짜리": the amount
         named = [i for i, o in enumerate(options) if _names_amount(low, o.get("amount_due"))]
+    if not named and options and _DUE_FIRST.search(low) and all(o.get("due_date") for o in options):
+        dues = [str(o.get("due_date"))[:10] for o in options]
+        named = [dues.index(min(dues))]  # the first of equal ones
     if not named and options and (_CHEAPEST.search(low) or _DEAREST.search(low)):
         # "제일 싼 거 하나 먼저", "the most expensive one": by the amount due (the first of equal ones)
         amounts = [float(o.get("amount_due") or 0) for o in options]
@@ -88,8 +91,14 @@ def _kind_words(option: Dict[str, Any]) -> List[str]:
     return words + [w.split()[0] for w in words if " " in w]
 
 
-_CHEAPEST = re.compile(r"((제일|가장|젤)\s*(싼|적은|작은|저렴한)|cheapest|smallest|lowest|least expensive)")
-_DEAREST = re.compile(r"((제일|가장|젤)\s*(비싼|큰|많은)|most expensive|biggest|largest|highest)")
+_CHEAPEST = re.compile(r"((제일|가장|젤|더)\s*(싼|적은|작은|저렴한)|금액\s*(제일|가장|젤|더)?\s*(적은|작은)|cheap(est|er)|smaller|smallest|"
+                       r"lower|lowest|least expensive|less expensive)")
+_DEAREST = re.compile(r"((제일|가장|젤|더)\s*(비싼|큰|많은)|most expensive|more expensive|bigger|biggest|larger|largest|"
+                      r"higher|highest)")
+# The one due first ("기한 젤 급한거요", "the one due first", "the most urgent"); its due date decides.
+_DUE_FIRST = re.compile(r"((기한|마감|납부\s*기한)\S*\s*(이|가)?\s*(제일|가장|젤|더)?\s*(급한|빠른|가까운|먼저|임박)|(제일|가장|젤)\s*급한|"
+                        r"\bdue (first|soonest|earliest|sooner)\b|\b(earliest|soonest|most urgent|closest) (due|deadline|one)\b|"
+                        r"\bmost urgent\b|\bdue date (is )?(first|earliest|soonest)\b)")
 
 
 # Words every kind shares: they tell no fine from another.

@@ -431,3 +431,14 @@ def test_someone_at_the_door_is_a_wait_even_where_any_description_would_do():
 def test_an_account_misspelled_is_still_the_virtual_account():
     from actions.fines import _ACCOUNT_NAMED
     assert _ACCOUNT_NAMED.search("virtual acount")  # was: not understood, the choices shown again
+
+
+@pytest.mark.parametrize("said, picked", [("기한 젤 급한거요", [1]), ("the one due first", [1]), ("the cheaper one pls", [1]),
+                                          ("금액 젤 적은거", [1]), ("the bigger one", [0])])
+def test_a_fine_chosen_by_its_due_date_or_amount_is_that_fine(said, picked):
+    from actions.fines import pick_fines
+    options = [{"id": "a", "number": "FN-2026-000001", "amount_due": 50000, "due_date": "2026-12-29",
+                "kind_label": {"ko": "주정차", "en": "Parking"}},
+               {"id": "b", "number": "FN-2026-000002", "amount_due": 40000, "due_date": "2026-12-28",
+                "kind_label": {"ko": "주정차", "en": "Parking"}}]
+    assert pick_fines(said, options) == picked  # was: "I can't help with that" or "pick a number"

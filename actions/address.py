@@ -275,7 +275,7 @@ _KO_ROAD_ADDRESS = re.compile(rf"((?:(?:{_REGIONS}|[가-힣]+(?:특별시|광역
 _EN_ROAD_ADDRESS = re.compile(r"(\d+(?:-\d+)?\s+(?:[A-Z][a-z]+\s+)?[A-Za-z]+(?:-[a-z]+)?-(?:ro|gil|daero)\b(?:,?\s*[A-Za-z]+-gu\b)?"
                               r"(?:,?\s*(?:Seoul|Busan|Daegu|Incheon|Gwangju|Daejeon|Ulsan|Sejong|[A-Za-z]+-si)\b)?|"
                               # the Korean order, romanised: "Yeoksam-ro 25", "Gangnam-gu Yeoksam-ro 180, Seoul"
-                              r"(?:[A-Za-z]+-gu,?\s+)?[A-Za-z]+-(?:ro|gil|daero)\s+\d+(?:-\d+)?(?![\d:.]|\s*(?:times?|am|pm|min\w*|hours?|"
+                              r"(?:[A-Za-z]+-gu,?\s+)?[A-Za-z]+-(?:ro|gil|daero)\s+\d+(?:-\d+)?(?!\d|[:.]\d|\s*(?:times?|am|pm|min\w*|hours?|"
                               r"days?|weeks?|years?|won|people|cars?)\b)(?:,?\s*[A-Za-z]+-gu\b)?)",
                               re.IGNORECASE)
 

@@ -205,6 +205,8 @@ _ASKING_WORDS = re.compile(
     r"좀|부탁|드려요|드립니다|합니다|있어요|있는데요?|있어서|구청에?|시청에?|여기서|되나요|할\s*수|있나요|"
     # "민원접수 할라구요 운전하다 본건데", "건의사항 있어서 연락드려요": the asking and the background, no problem yet
     r"[가-힣]*라(구|고)요?|할려(구|고)요?|하려구요?|"
+    # "불법주차 땜에 민원 넣을래": the kind and why the complaint, no problem told yet
+    r"땜에|때문에|때매|때메|관련해서|관련|문제로|건으로|넣을래|할래|"
     # formal openings: "안녕하십니까 … 민원을 하나 접수하려고 하는데 먼저 여쭤볼 것이 있습니다", "Dear Sir, I wish to submit …"
     r"안녕하(세요|십니까)|여쭤\S*|여쭙\S*|물어볼|질문\S*|먼저|것이|있습니다|하려고|하는데|싶습니다|"
     r"\b(dear|sir|madam|wish|civil|kindly|hello|hi|good (morning|afternoon|evening))\b|"

@@ -135,7 +135,7 @@ def chosen(tracker: Tracker) -> List[Dict[str, Any]]:
 
 
 # A way to pay said with a verb that chooses it ("카드로 할래요", "I'll pay by card"), not in a reason beside it.
-_CARD_CHOSEN = re.compile(r"(카드\s*(로|으로)\s*(할|해|낼|결제|갈|하겠|바꿔|부탁)|\b(by|with|use|on) (my |a )?(credit |debit )?card\b)",
+_CARD_CHOSEN = re.compile(r"(카드\s*(로|으로)\s*(바로\s*|그냥\s*)?(할|해|낼|결제|갈|하겠|바꿔|부탁)|\b(by|with|use|on) (my |a )?(credit |debit )?card\b)",
                           re.IGNORECASE)
 _ACCOUNT_CHOSEN = re.compile(r"((가상\s*)?계좌\s*(이체)?\s*(로|으로)\s*(할|해|낼|결제|갈|하겠|바꿔|부탁|입금)|이체\s*(로|으로)\s*(할|해|낼|갈|하겠|바꿔)|"
                              r"\b(by|with|use|via) (a |the )?(virtual account|bank transfer|transfer|account)\b)", re.IGNORECASE)

@@ -105,7 +105,7 @@ _ASKS_PERSON = re.compile(r"((can|could|may) i (just |please )?(talk|speak|chat)
                           r"(사람|직원|상담원|담당자|공무원|상담사)(분)?(이랑|하고|과|와|한테|에게)?\s*(직접\s*)?(얘기|이야기|통화|대화|상담|설명)\s*"
                           r"(하고\s*싶|할래|할게|하게\s*해|하면\s*안\s*(될|돼)|할\s*수\s*(있|없)|하면\s*좋|하는\s*게\s*(낫|좋)|가능|좀\s*하))",
                           re.IGNORECASE)
-_CANCEL_WORDS = (r"(아니\s*|ㄴㄴ\s*|no,?\s*|nope,?\s*)?(안\s*해요?|취소(할게요|할래요|해\s*주세요|해요|요)?|그만(할게요|둘게요|할래요|하세요|해요|요)?|안\s*할래요?"
+_CANCEL_WORDS = (r"(아니\s*|ㄴㄴ\s*|no,?\s*|nope,?\s*)?(안\s*해요?|안\s*낼래요?|됐어|취소(할게요|할래요|할래|해\s*주세요|해요|해|요)?|그만(할게요|둘게요|할래요|하세요|해요|요)?|안\s*할래요?"
                  r"|안\s*할게요|관둘래요?|관둘게요|됐어요|됐습니다|필요\s*없어요|다음에\s*할게요"
                  r"|never\s*mind|forget\s*(it|about it)|stop( it)?|cancel( it| that)?|quit|i'?ll do it later"
                  r"|no thanks?,? (i'?ll )?(stop|cancel))")
@@ -128,6 +128,7 @@ _STOP = re.compile(r"((do\s*n'?t|do not) (send|submit|file|charge|process|go ahe
                    r"\bscrap (this|it|that)\b|\bcall it off\b|"
                    # "cancel the complaint, I'll talk to him first"; "wait stop, … cancel for now"; "그만하고 나중에"
                    r"\bcancel (the|my|this) (complaint|report|payment|fine|move|move-in report|address change|request)\b|"
+                   r"\bcancel (the whole thing|all of it|everything|the lot)\b|\bnot moving after all\b|"
                    r"\bcancel (it )?for now\b|(^|[.,;!?]\s*|\b(wait|nvm|please|pls|plz|ok|okay|actually|oh),?\s+)(cancel|stop)\s*([.,;!?]|$)|"
                    # "Let's leave it for today, I'll do it with my daughter at the weekend. Please stop."
                    r"\bleave (it|this|that) for (today|now|the (moment|time being))\b|"
@@ -222,7 +223,7 @@ _ASKED_INSIDE = re.compile(r"(뭐|머|뭔)(예요|에요|가요|지요|죠)\?*\s
                            r"궁금(합니다|해요|하네요|한데요)|[는은인]\s*건가요\s|(나요|까요|죠|니까|ㄴ가요)\s*\?\s*\S|"
                            r"(얼마나|언제|어떻게|무슨|며칠|몇|어디|왜|\b(how|when|what|why|which|where|is|are|do|does|can|"
                            r"could|will|would)\b)[^?.!]*\?\s*\S")
-_SWITCH_CUE = re.compile(r"(그게\s*아니라|말고|아니고|대신|먼저|\bbefore (the|my) (address|move|fine|payment|complaint|status|application)|부터\s*([가-힣]{1,4}\s*)?(할|하고|해야|하려|내야|내고|낼래|낼게|처리|봐야|볼게)|그\s*전에|before that|\bbefore (this|we (do|finish|continue|go on))\b|"
+_SWITCH_CUE = re.compile(r"(그게\s*아니라|말고|아니고|대신|먼저|(그거|이거|그것|이것)보다|더\s*급해|\bmore urgent\b|\bbefore (the|my) (address|move|fine|payment|complaint|status|application)|부터\s*([가-힣]{1,4}\s*)?(할|하고|해야|하려|내야|내고|낼래|낼게|처리|봐야|볼게)|그\s*전에|before that|\bbefore (this|we (do|finish|continue|go on))\b|"
                          r"instead|rather|actually,? i (want|need)|"
                          r"first|before i forget|잊기\s*전에|잊어버리기\s*전에)", re.IGNORECASE)
 # Words that say an earlier answer was wrong.
@@ -631,7 +632,7 @@ def _switch_asked(text: str, intent: Optional[str], confidence: float) -> bool:
 SERVICE_WORDS: Mapping[str, re.Pattern] = {
     "pay_fine": re.compile(r"(과태료|과태로|과테료|범칙금|벌금|딱지|위반\s*스티커|고지서|밀린\s*(거|것|게)[^.?!]{0,12}(낼|내|납부)|\bfines?\b|\bfie?ns?\b|\bfeins?\b|"
                            r"\bpenalt(y|ies)\b|\bticket\b)", re.IGNORECASE),
-    "change_address": re.compile(r"((전|젼|쩐)입\s*신고|주소\s*(변경|변결|이전|바꾸|옮기)|주소(도|를)?\s*(바꿔야|옮겨야)|이사|\bmov(e|ed|ing)\b|\baddress\b)",
+    "change_address": re.compile(r"((전|젼|쩐)입\s*신고|주소\s*(먼저\s*|부터\s*)?(변경|변결|이전|바꾸|바꿀|바꿔|옮기|옮길)|주소(도|를)?\s*(바꿔야|옮겨야)|이사|\bmov(e|ed|ing)\b|\baddress\b)",
                                  re.IGNORECASE),
     "file_complaint": re.compile(r"(민원\s*((하나|한\s*건|한\s*개)\s*)?(넣|접수|졉수|신고|제기|요|이요|할|하려|좀)|불편\s*신고|"
                                  # "신고 여기서 되나요?": whether one can report here
@@ -751,11 +752,20 @@ def this_put_off_for_another(text: str, intent: Optional[str], confidence: float
 
 def named_switch(text: str, own_services: Iterable[str]) -> Optional[str]:
     """The one other service the words name, when the message also says "rather", "first" or "instead"."""
-    if not _SWITCH_CUE.search(text or "") or _RATHER_NOT.search(text or ""):
-        return None  # "I'd rather not move yet" names no service wanted
+    if not _SWITCH_CUE.search(text or ""):
+        return None
+    if _RATHER_NOT.search(text or ""):
+        # "I'd rather not move yet", "이사 말고" name no service wanted; "그거 말고 주소 먼저 바꿀래" turns down "that"
+        # and names the one wanted: the words turned down are left out, and what is still named counts
+        text = _TURNED_DOWN.sub(" ", text or "")
+        if _RATHER_NOT.search(text):
+            return None
     own = set(own_services)
     named = [name for name in services_named(text) if name not in own]
     return named[0] if len(named) == 1 else None
+
+
+_TURNED_DOWN = re.compile(r"\S+\s*(말고|대신에?)(?=\s|$)")
 
 
 def value_words(text: str, slot: str) -> str:

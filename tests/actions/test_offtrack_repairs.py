@@ -442,3 +442,43 @@ def test_a_fine_chosen_by_its_due_date_or_amount_is_that_fine(said, picked):
                {"id": "b", "number": "FN-2026-000002", "amount_due": 40000, "due_date": "2026-12-28",
                 "kind_label": {"ko": "주정차", "en": "Parking"}}]
     assert pick_fines(said, options) == picked  # was: "I can't help with that" or "pick a number"
+
+
+# --- held-out sets 83-85 (an ordinary Wednesday; casual talk; people who say a lot at once) -------------------------
+PAY = ["phone", "birth_date", "otp_code", "fine_ids", "payment_method", "payment_confirm"]
+MOVE = ["phone", "birth_date", "otp_code", "new_address", "address_id", "effective_date", "member_ids", "address_confirm"]
+
+
+@pytest.mark.parametrize("said, slots, asked, filled", [
+    ("아 됐어 안낼래 취소해", PAY, "payment_confirm", {"fine_ids": ["a"], "payment_method": "card"}),
+    ("nah cancel the whole thing, not moving after all", MOVE, "address_confirm",
+     {"new_address": "x", "address_id": "y", "effective_date": "2026-12-08", "member_ids": []}),
+])
+def test_a_stop_said_casually_at_the_summary_stops(said, slots, asked, filled):
+    reading = read_message(said, "cancel", 0.9, [], asked, slots, filled, ["x"], False)
+    assert reading.kind == Kind.CANCEL  # was: "what should change?", or "Changed: household members moving"
+
+
+@pytest.mark.parametrize("said, asked, filled", [
+    ("아 잠만 그거 말고 주소 먼저 바꿀래", "payment_method", {"fine_ids": ["a"]}),
+    ("아 잠깐만요 그거보다 전입신고가 더 급해요. 강남구 역삼로 12로 오늘 이사했고 저 혼자 옮겨요", "fine_ids", {}),
+])
+def test_another_service_wanted_first_in_casual_words_is_switched_to(said, asked, filled):
+    reading = read_message(said, "out_of_scope", 0.6, [], asked, PAY, filled, ["pay_fine"], False)
+    assert reading.kind == Kind.SWITCH and reading.switch_to == "change_address"  # was: out of scope, or a wait
+
+
+def test_the_card_chosen_with_the_transfer_only_in_the_reason_is_the_card():
+    from actions.fines import _CARD_CHOSEN
+    assert _CARD_CHOSEN.search("아 아니다 그냥 카드로 바로 할게요 계좌 입금 귀찮아서")  # was: the transfer kept
+
+
+def test_a_complaint_asked_for_because_of_a_kind_describes_nothing_yet():
+    from actions.complaints import tells_what_is_wrong
+    assert not tells_what_is_wrong("불법주차 땜에 민원 넣을래")  # was: the request filed as the description
+    assert tells_what_is_wrong("윗집 소음 때문에 밤마다 잠을 못 자요 민원 넣을래요")
+
+
+def test_a_romanised_road_at_the_end_of_a_sentence_is_kept_as_the_place():
+    assert road_address_in("cars always parked in front of the fire hydrant at Yeoksam-ro 25. no photo.") == \
+        "Yeoksam-ro 25"  # was: the full stop after the number hid it, and the place was asked again

@@ -214,7 +214,7 @@ _ASKING_WORDS = re.compile(
     # district office": the asking, where it goes and where the citizen lives, no problem yet
     r"\b(should|shall|if|proper|so|lodge|neighbou?rhood|district|office|home)\b|국민신문고|같은\s*거|돼요|할게|있어서|연락\s*드\S*|문의\S*|사항|[가-힣]+다가?\s*(본|봤|보니)\S*|"
     r"\b(i|i'?d|i'?m|want|wanna|would|like|need|to|file|make|a|an|the|please|pls|can|could|you|help|me|with|my|"
-    r"something|report|complaint|complain|compliant|complaint|about|submit|lodge|here|how|do|is|it|this|an?)\b)", re.IGNORECASE)
+    r"something|report|complaint|complain|compliant|about|submit|lodge|here|how|do|is|it|this|an?)\b)", re.IGNORECASE)
 
 
 # Asking to file a complaint, or whether one can here ("i want to make complain to the city", "불편신고도

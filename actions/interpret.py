@@ -507,9 +507,10 @@ def cancel_withdrawn(text: str) -> bool:
 
 def wants_cancel(text: str, intent: Optional[str], confidence: float, requested_slot: Optional[str],
                  ranking: Sequence[Mapping[str, Any]] = (), answers_asked: bool = False) -> bool:
+    # "됐어여", "안할래여", "취소할께요": the same endings typed softly or as they sound
     text = _KKE.sub("게", _YEO.sub("요", text or ""))
     if cancel_withdrawn(text):
-        return False  # "…아 아니에요 취소 말고 계속할게요": the last word is to go on  # "됐어여", "안할래여": the same endings typed softly
+        return False  # "…아 아니에요 취소 말고 계속할게요": the last word is to go on
     if _CANCEL.search(text) or _CANCEL_PLEASE.search(text):
         return True
     if (_WAIT.match(text) or _WAIT.match(_LEAD.sub("", text))) and not _defers(text, requested_slot):

@@ -14,8 +14,8 @@ _SINO_RUN = re.compile(r"(?P<road>[가-힣0-9]+(?:대로|로|길)\s*)?(?<![가-�
                        r"(?=(?P<space>\s?)(?P<rest>[가-힣]*))")  # what follows is read, not replaced
 _COUNTERS = ("번지", "번째", "번", "월", "년", "층", "호")
 _AFTER_CONSONANT = ("이에요", "이예요", "이요", "이고", "이라고", "이랑", "으로", "이", "은", "을", "에", "쯤", "")
-_BESIDE = re.compile(r"(앞|옆|뒤|근처|건너편|맞은편|쪽)")  # "역삼로 백팔십 앞": a building number ("역삼로 이 근처" is "this")
 _AFTER_VOWEL = ("예요", "요", "고", "라고", "랑", "로", "가", "는", "를", "에", "쯤", "")
+_BESIDE = re.compile(r"(앞|옆|뒤|근처|건너편|맞은편|쪽)")  # "역삼로 백팔십 앞": a building number ("역삼로 이 근처" is "this")
 
 
 def sino_value(word: str) -> Optional[int]:

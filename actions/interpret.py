@@ -1080,6 +1080,28 @@ def _correction_of(text: str, requested_slot: Optional[str], task_slots: Sequenc
         slot = _value_type_slot(text, done, requested_slot)
         if slot:
             return Reading(Kind.CORRECTION, slot=slot, value=value_words(text, slot))
+    if cue and answers_asked and not at_summary:
+        return _fixed_in_another_sentence(text, done, requested_slot)
+    return None
+
+
+# Sentences of one message: "only me. oh and the move was yesterday actually, not today"
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\s[-–—]\s|\s(?:그리고|근데|그런데)\s")
+# Values that never answer another question by mistake (a choice number or a category word might)
+_TYPED_FIXES = frozenset({"phone", "birth_date", "case_number", "effective_date", "new_address", "complaint_place"})
+
+
+def _fixed_in_another_sentence(text: str, done: Sequence[str], requested_slot: Optional[str]) -> Optional[Reading]:
+    """An answer to the asked question and, in a later sentence with words that something was wrong, a new value
+    of an earlier answer's type: that answer is put right (the form's more_facts then takes the asked answer from
+    the other sentence)."""
+    sentences = [s.strip() for s in _SENTENCE.split(text) if s and s.strip()]
+    for sentence in sentences[1:]:
+        if not _CUE.search(sentence):
+            continue
+        slot = _value_type_slot(sentence, done, requested_slot)
+        if slot in _TYPED_FIXES and slot != requested_slot:
+            return Reading(Kind.CORRECTION, slot=slot, value=value_words(sentence, slot))
     return None
 
 

@@ -158,8 +158,10 @@ _DEFER = re.compile(r"((내일|이따가?|저녁|주말|다음\s*주|모레)[가
                     r"\b(pay|do|file|report|finish|handle|sort) (it |them |this |that |the \w+ )?later\b|"
                     r"next time\b|\b(can|will|could) wait (till|until|for|to) (next|another|tomorrow|later|the weekend)|"
                     r"\bpayday\b|\bget paid\b|come back (to (this|it)|later)|changed my mind|change of plans?|"
-                    r"no need\b(?!\s+(for|of)\s+(a|an|the|any)\b)|already (been )?(reported|filed|sorted|fixed|paid)\b|"
-                    r"이미\s*(신고|접수|처리|해결|납부)(했|됐|되었|돼)|(don'?t|do not|won'?t) (need|have) to\b|not necessary\b|hold off\b|"
+                    r"no need\b(?!\s+(for|of)\s+(a|an|the|any)\b)|"
+                    # not "I already reported it twice and nothing happened, so I'm trying again here"
+                    r"already (been )?(reported|filed|sorted|fixed|paid)\b(?![^.?!]*\b(twice|times|again|nothing|but|still|yet)\b)|"
+                    r"이미\s*(신고|접수|처리|해결|납부)(했|됐|되었|돼)(?![^.?!]*(는데|지만|그대로|아직|여전히|또|다시|번이나))|(don'?t|do not|won'?t) (need|have) to\b|not necessary\b|hold off\b|"
                     r"\bin person\b|\bmyself\b.*\b(office|centre|center)\b)", re.IGNORECASE)
 # "not today, thanks" alone puts it off; "moving tomorrow not today" corrects a date.
 _NOT_NOW = re.compile(r"^\s*(no,?\s*)?not (right )?(now|today)\b[\s,.!]*((thanks|thank you|sorry|maybe later)[\s.!]*)?$",
@@ -520,6 +522,10 @@ def wants_cancel(text: str, intent: Optional[str], confidence: float, requested_
     if (_WAIT_START.match(text) or _WAIT_START.match(_LEAD.sub("", text))) and _defers(text, requested_slot) \
             and not asks(text):
         return True  # "아 잠시만요 지금 버스와서 타야돼요 이따 집에가서 다시 할게요": a moment, then later, also mid-description
+    soft = _NEVER_MIND.match(text)
+    if soft and answers_asked and requested_slot not in CONFIRM_SLOTS and re.search(r"\w", text[soft.end():]) \
+            and not says_stop(text[soft.end():]):
+        return False  # "ok never mind, skip the photo": the doubt just voiced is dropped, the rest answers
     free_text = requested_slot in FREE_TEXT_SLOTS
     is_question = asks(text)
     # An address or a place that names no numbered place is no answer, so a way to stop there stops; a
@@ -552,6 +558,11 @@ def wants_cancel(text: str, intent: Optional[str], confidence: float, requested_
     # answer the question's parser takes is not stopped by NLU alone ("지금은 사진이 없으니까 그냥 없이 할게요": cancel 0.98).
     return intent == "cancel" and confidence >= CANCEL_CONFIDENCE and requested_slot not in CONFIRM_SLOTS \
         and not answers_asked
+
+
+# A soft "never mind" that opens a message: it may drop the question or doubt just voiced, not the task.
+_NEVER_MIND = re.compile(r"^\W*((ok(ay)?|oh|ah|um+|hmm+|아+|음+)[\s,.]+)?(never\s*mind|nvm|forget (it|that)|됐어요|됐습니다|아\s*아니다)"
+                         r"[\s,.!~]+", re.IGNORECASE)
 
 
 # Waiting for money puts off a payment only: "ㅋㅋㅋ 아 오늘 월급날이다" at a complaint's photo question is a stray line.

@@ -242,10 +242,19 @@ _HOW_TO_FILE = re.compile(r"(\S*(하려면|할려면|하면)\s*(어떻게|어디
                           re.IGNORECASE)
 
 
+# Saying that something is wrong without saying what ("something that needs fixing", "고쳐야 할 게 있어서요").
+_UNTOLD = re.compile(r"(\bsomething (that )?(needs?|requires?) (fixing|to be (fixed|repaired|looked at)|repair(ing)?|attention)\b|"
+                     r"\bsomething (that'?s |is )?(broken|wrong)\b|고쳐야\s*(할|될)\s*(게|거)|고칠\s*(게|거)\s*있|"
+                     r"뭔가\s*(좀\s*)?(고장|이상))", re.IGNORECASE)
+
+
 def tells_what_is_wrong(message: str) -> bool:
     """Whether a first message is a description the record can hold: more than a request naming a kind of problem
     ("complain noise", "i want make complain about bus", "쓰레기 민원이요") and more than a question about filing;
     then the description is asked for. "가로등이 안 켜져요" and "the streetlight on my street is out" are."""
+    if _UNTOLD.search(message or "") and problem_words(message or "") == 0 \
+            and not describes_problem(_UNTOLD.sub(" ", message or "")):
+        return False  # "I want to report something that needs fixing in my street": that something is wrong, not what
     core = _HOW_TO_FILE.sub(" ", message or "")
     if core != (message or ""):
         # "I have a suggestion for the neighbourhood, can I send it here?": its kind, not yet what it is

@@ -226,7 +226,8 @@ _ASKED_INSIDE = re.compile(r"(뭐|머|뭔)(예요|에요|가요|지요|죠)\?*\s
                            r"(얼마나|언제|어떻게|무슨|며칠|몇|어디|왜|\b(how|when|what|why|which|where|is|are|do|does|can|"
                            r"could|will|would)\b)[^?.!]*\?\s*\S")
 _SWITCH_CUE = re.compile(r"(그게\s*아니라|말고|아니고|대신|먼저|(그거|이거|그것|이것)보다|더\s*급해|\bmore urgent\b|\bbefore (the|my) (address|move|fine|payment|complaint|status|application)|부터\s*([가-힣]{1,4}\s*)?(할|하고|해야|하려|내야|내고|낼래|낼게|처리|봐야|볼게)|그\s*전에|before that|\bbefore (this|we (do|finish|continue|go on))\b|"
-                         r"instead|rather|actually,? i (want|need)|"
+                         r"instead|rather|actually,? i (want|need)|\bi meant to\b|\bwrong button\b|잘못\s*눌렀|"
+                         r"\bbefore i (pay|file|report|do|finish|go on|continue)\b|"
                          r"first|before i forget|잊기\s*전에|잊어버리기\s*전에)", re.IGNORECASE)
 # Words that say an earlier answer was wrong.
 _CUE = re.compile(r"(틀렸|틀려|틀린|잘못|아니라|아니고|말고|정정|수정|바꿔|바꿀|바꾸|변경|다시\s*(말|쓸|쓰|적|할|고를)|고칠|고쳐|"
@@ -332,7 +333,7 @@ AGENCY_QUESTION = re.compile(r"(자동차|차량|건강\s*보험|건보|연금|�
 # costs, what to bring, how long it takes, by when it must be done (actions/verification.py picks the answer).
 TASK_QUESTIONS: Mapping[str, re.Pattern] = {
     "fee": re.compile(r"(수수료|비용|요금|돈\s*(이|을|도)?\s*(들|드|내야)|무료|공짜|\bfees?\b|\bcost(s)?\b|\bfree\b|"
-                      r"\bpay anything\b|\bextra charge\b)", re.IGNORECASE),
+                      r"(?<!before i )\bpay anything\b|\bextra charge\b)", re.IGNORECASE),
     "documents": re.compile(r"(서류|준비물|구비|계약서|신분증|\bdocuments?\b|\bpaperwork\b|\bpapers\b|\bbring anything\b|"
                             r"\bid card\b)", re.IGNORECASE),
     "duration": re.compile(r"(얼마나\s*(더\s*)?걸|며칠\s*(걸|만에)|언제\s*(쯤\s*)?(처리|반영|완료|끝)|바로\s*(처리|반영)|"
@@ -410,13 +411,27 @@ PRIVACY_QUESTION = re.compile(r"(개인\s*정보|(제|내)\s*정보(를|는|가)
 # 몇 시예요?"): said to be elsewhere, then the question again; never a switch to a service of ours.
 ELSEWHERE = re.compile(r"(\btax refund|\bincome tax\b|\byear-end tax|연말\s*정산|(세금|소득세)\s*환급|환급금|\bpassports?\b|여권|"
                        # post is Korea Post's: no agency a move-in report tells ("이거 하면 우편물도 새 주소로 가는거죠?")
-                       r"우편물|택배|\bmail\b|\bparcels?\b|\bpost(al)? (forwarding|redirect\w*)\b|\b(forward|redirect)(ing)? (my )?(mail|post)\b|"
+                       # (not "got a fine notice in the mail, can I pay it here?")
+                       r"우편물|택배|\b(my|our) (mail|post)\b|\bmail (will |would |be |get |gets |go |goes |going |to |forward|redirect)|\bparcels?\b|\bpost(al)? (forwarding|redirect\w*)\b|\b(forward|redirect)(ing)? (my )?(mail|post)\b|"
                        r"\bvisa\b|비자|\bbus (timetable|schedule|times)\b|\b(first|last) bus\b|첫차|막차|\btimetable\b|"
                        r"\blibrary (hours|opening)|도서관\s*(운영|여는|문\s*여|시간)|"
                        # certificates are issued elsewhere (정부24, a 주민센터): "등본 뗄 수 있어요?"
                        r"(등본|초본|증명서)\s*(을|를|좀|하나)?\s*(뗄|떼|발급|출력|받)|"
                        r"\bcopy of my (resident registration|family register)|\b(resident registration|residence) "
                        r"(copy|certificate|abstract)\b|\bcertificate of (residence|family relation))", re.IGNORECASE)
+# An application of another office's kind is still ours to look up ("where is my passport application at?",
+# "여권 신청한거 어디까지 됐어요?": govapi holds passport and certificate applications).
+_APPLICATION_ASKED = re.compile(r"(\b(my|the|our) (\w+ ){0,2}application\b|\bapplication (status|number)\b|"
+                                r"신청(한|했던|했는데)\s*(거|것|건)?|신청\s*(건|현황|상태|번호)|진행\s*(상황|상태)|어디까지|"
+                                r"어떻게\s*(됐|되었|되고|돼)|\bAP-\d)", re.IGNORECASE)
+
+
+def is_elsewhere(text: str) -> bool:
+    """Another office's matter (a passport renewed, a certificate issued, post forwarded), not an application of
+    ours looked up."""
+    return bool(ELSEWHERE.search(text or "")) and not _APPLICATION_ASKED.search(text or "")
+
+
 # Asking what was said for an earlier answer: "sorry, what date did I give you?", "잠깐 내가 날짜 뭐라고 했었지?"
 RECALL = re.compile(r"(\bwhat (\w+ )?(did|have) i (give|gave|say|said|tell|told|put|enter|type|write)\b|"
                     r"\bwhat did i (say|give|put|tell you|enter)\b|\bwhat (was|is) the (\w+ ){0,2}i (gave|said|put|entered|told|typed)\b|"
@@ -588,6 +603,14 @@ def _defers(text: str, requested_slot: Optional[str]) -> bool:
 _NOW_NOT = re.compile(r"(오늘|지금|이번\s*(주|달)|당장)\s*(은|는)?\s*말고|\bnot (today|now)\b", re.IGNORECASE)
 
 
+# Replies will be slow: a wait, whatever the reason names ("아 지금 버스라 답장 좀 늦을수도 있어요")
+_SLOW_REPLY = re.compile(r"((답장|대답|답변|답)\S{0,2}\s*(좀|조금|많이)?\s*늦(을|어|게|는)|"
+                         r"\b(my )?(replies|reply|answers?|responses?) (may|might|will|could) be (slow|late|delayed)\b|"
+                         r"\bslow to (reply|answer|respond)\b)", re.IGNORECASE)
+# "sorry on the train, signal keeps dropping": where the citizen is and why replies break off, nothing else
+_BAD_SIGNAL = r"(the |my )?(signal|reception|connection|wifi|internet) (keeps |is |'s )?(dropping|cutting out|bad|weak|spotty|patchy)"
+_ON_THE_MOVE = re.compile(r"^\W*((sorry|sry|oops),?\s*)?((i'?m\s+)?(on|in) (the|a) (bus|train|subway|metro|tube|taxi|car)\b"
+                          r"([\s,.!~]*(and |so )?" + _BAD_SIGNAL + r")?|" + _BAD_SIGNAL + r")[\s.!~]*$", re.IGNORECASE)
 _TYPING_ON = re.compile(r"^\W*(sorry,? |sry,? )?(i'?m )?(typing|texting|writing) (on|from|in) (the|a|my) (bus|train|subway|metro|car|phone)"
                         r"[\s.!~]*$", re.IGNORECASE)
 # Someone else comes later ("가족들은 나중에 올 예정이라 이번에는 저 혼자만 전입합니다"): who moves now, no putting off.
@@ -728,13 +751,13 @@ def two_services(text: str) -> Optional[Tuple[str, str]]:
     return ordered[0], ordered[1]
 
 
-_WANT = re.compile(r"(\bi (really )?(want|need|have) to\b|\bi'?d like to\b|\bi would like to\b|\blet'?s\b|\bcan (we|i|you)\b|"
-                   r"하고\s*싶|(?<!그만)(?<!취소)할래|(?<!그만)(?<!취소)할게|하려(고|구)|해야\s*(겠|돼|해))", re.IGNORECASE)
+WANT = re.compile(r"(\bi (really )?(want|need|have) to\b|\bi'?d like to\b|\bi would like to\b|\blet'?s\b|\bcan (we|i|you)\b|"
+              r"하고\s*싶|(?<!그만)(?<!취소)할래|(?<!그만)(?<!취소)할게|하려(고|구)|해야\s*(겠|돼|해))", re.IGNORECASE)
 
 
 def _wanted_instead(text: str, own_services: Iterable[str]) -> Optional[str]:
     """After a way to stop, the one other service the words ask for ("forget the fine, I want to report …")."""
-    if not _WANT.search(text or "") or _RATHER_NOT.search(text or "") or _DEFER.search(text or ""):
+    if not WANT.search(text or "") or _RATHER_NOT.search(text or "") or _DEFER.search(text or ""):
         return None  # "그만할게요 과태료도 이사도 나중에" puts both off
     own = set(own_services)
     named = [name for name in services_named(text) if name not in own]
@@ -757,7 +780,7 @@ def this_put_off_for_another(text: str, intent: Optional[str], confidence: float
     if len(clauses) < 2 or not any(_defers(c, None) for c in clauses):
         return None
     own = set(own_services)
-    wanted = {name for c in clauses if not _defers(c, None) and _WANT.search(c)
+    wanted = {name for c in clauses if not _defers(c, None) and WANT.search(c)
               for name in services_named(c) if name not in own}
     return intent if wanted == {intent} and confidence >= SWITCH_CUED_CONFIDENCE else None
 
@@ -972,6 +995,7 @@ def replaced_part(text: str, slots: Sequence[str], filled: Mapping[str, Any]) ->
         if not match:
             continue
         right = _TAIL_KO.sub("", _NUMBER_IS.sub("", match.group("y"))).strip(" .!'\"")
+        right = _ONE_TAIL.sub("", _MEANT_LEAD.sub("", right))  # "sorry I meant the 25 one, not 12": "25"
         if _AUXILIARY_END.search(right):
             continue  # "the fire truck can not use it": a verb said in the negative, nothing taken back
         words = match.group("x").split()
@@ -996,6 +1020,9 @@ def replaced_part(text: str, slots: Sequence[str], filled: Mapping[str, Any]) ->
 
 
 _BARE_NUMBER = re.compile(r"\d+(-\d+)?")
+# "I meant the 25 one": the words around the right part
+_MEANT_LEAD = re.compile(r"^\s*(i\s+)?(meant|mean|wanted|said)\s+(to say\s+)?(the\s+)?(?=\S)", re.IGNORECASE)
+_ONE_TAIL = re.compile(r"(?<=\d)\s+(one|building)$", re.IGNORECASE)
 # "the building is 25": what the number is of, said before it
 _NUMBER_IS = re.compile(r"^\s*(the |my |our )?(building|house|street|road|door|flat|apartment)?\s*(number|no\.?)?\s*"
                         r"(is|was|should be|'s)\s+(?=\d)", re.IGNORECASE)
@@ -1079,8 +1106,12 @@ def _correction_of(text: str, requested_slot: Optional[str], task_slots: Sequenc
         # 지금 쓰는 번호는 010-…"); a new code goes to this one.
         return Reading(Kind.CORRECTION, slot="phone", value=value_words(text, "phone"))
     places = [slot for slot in ("complaint_place", "new_address") if slot in done]
+    # A place said whole in a few words; in more after a place given with no number ("Outside the post office near
+    # 12 Teheran-ro" after "It's the pavement")
+    short = len(text.split()) <= 5 or (len(text.split()) <= 10 and bool(places)
+                                       and not re.search(r"\d", _answer_text(filled.get(places[-1]))))
     if places and not answers_asked and not (at_summary and (is_yes(text) or is_no(text))) \
-            and _WHOLE_PLACE.search(text) and len(text.split()) <= 5:
+            and _WHOLE_PLACE.search(text) and short:
         # (at a summary too: "Outside 180 Yeoksam-ro, Gangnam-gu." is the place put right, no yes)
         # "언주로 168 앞 사거리요" while the photo is asked, after a vague place: a place said whole is the place
         return Reading(Kind.CORRECTION, slot=places[-1], value=value_words(text, places[-1]))
@@ -1107,13 +1138,20 @@ def _fixed_in_another_sentence(text: str, done: Sequence[str], requested_slot: O
     of an earlier answer's type: that answer is put right (the form's more_facts then takes the asked answer from
     the other sentence)."""
     sentences = [s.strip() for s in _SENTENCE.split(text) if s and s.strip()]
-    for sentence in sentences[1:]:
+    for at, sentence in enumerate(sentences[1:], start=1):
         if not _CUE.search(sentence):
             continue
         slot = _value_type_slot(sentence, done, requested_slot)
-        if slot in _TYPED_FIXES and slot != requested_slot:
+        # A choice number may answer the asked question too: an earlier choice is put right only by a swap ("카드로
+        # 할게요. 아 그리고 죄송한데 첫번째 말고 두번째꺼 낼게요") after an answer that holds no number.
+        swapped_choice = slot in CHOICE_SLOTS and _CHOICE_SWAP.search(sentence) is not None \
+            and not any(CHOICE_NUMBER.search(s) for s in sentences[:at])
+        if (slot in _TYPED_FIXES or swapped_choice) and slot != requested_slot:
             return Reading(Kind.CORRECTION, slot=slot, value=value_words(sentence, slot))
     return None
+
+
+_CHOICE_SWAP = re.compile(r"(말고|아니고|아니라|instead of|not (the )?\w+( one)?,? (but|it'?s)\b)", re.IGNORECASE)
 
 
 def taken_back(text: str, requested_slot: Optional[str], task_slots: Sequence[str],
@@ -1183,8 +1221,9 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
         # asked, but the words drop it for another service
         return Reading(Kind.SWITCH, switch_to=named_switch(text, own_services))
     bare = _LEAD.sub("", text)  # "sorry one sec, someone at the door"
-    if _TYPING_ON.match(text):
-        return Reading(Kind.STRAY, value="wait")  # "sorry typing on the bus": no answer, though "bus" names a category
+    if _TYPING_ON.match(text) or _ON_THE_MOVE.match(text) or (_SLOW_REPLY.search(text) and len(text) <= 60):
+        # "sorry typing on the bus", "아 지금 버스라 답장 좀 늦을수도 있어요": no answer, though "bus" names a category
+        return Reading(Kind.STRAY, value="wait")
     if _waits_for_a_reason(text) and named_switch(text, own_services) is None:
         return Reading(Kind.STRAY, value="wait")  # "앗 잠깐 버스 내려야돼요" where the problem is asked
     # "hold on lemme check the building number" names place words but no place: without a number it is a wait
@@ -1227,7 +1266,7 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
         # pick?" says "one"); a complaint may be put as a question, but then it names a problem.
         other = named_switch(text, own_services) if task_question(text) is None else None
         if other is None and intent in SERVICE_INTENTS and intent not in set(own_services) \
-                and confidence >= SWITCH_CONFIDENCE and intent in services_named(text) and _WANT.search(text) \
+                and confidence >= SWITCH_CONFIDENCE and intent in services_named(text) and WANT.search(text) \
                 and not _DEFER.search(text) and task_question(text) is None:
             # "oh also i got a parking ticket, can i pay that now?" while the photo is asked: asks to do it now
             other = intent
@@ -1236,7 +1275,13 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
             # have to report the move? is there any penalty if I am late?" (this task's deadline, no fine)
             return Reading(Kind.SWITCH, switch_to=other)
         if options_asked and not _WHY.search(text):
-            return Reading(Kind.QUESTION, value="options")  # what the choices mean: options_<slot> where there is one
+            # what the choices mean: options_<slot> where there is one, of the answer it names if another one ("What
+            # do you mean by category? I just want someone to come and fix it." where the place is asked)
+            about = next((s for s in task_slots if s != requested_slot and s in SLOT_WORDS and filled.get(s) is not None
+                          and SLOT_WORDS[s].search(text)), None)
+            if about is not None and SLOT_WORDS.get(requested_slot or "", _NOTHING).search(text):
+                about = None
+            return Reading(Kind.QUESTION, value="options", slot=about)
         return _question(text, intent, confidence, requested_slot)
     correction = correction_of(text, requested_slot, task_slots, filled, answers_asked)
     if correction is not None and correction.slot in FREE_TEXT_SLOTS and not _clear_value(correction) \
@@ -1366,6 +1411,11 @@ PLACE_WORDS = re.compile(r"(\d|(?<=[가-힣])(로|길|동|역|구|시|읍|리)(?
 _ROAD_NUMBER = re.compile(r"([가-힣]+(로|길)\s*\d|\b[A-Za-z]+-(ro|gil|daero)\s*\d|"
                           r"\d+(-\d+)?\s*,?\s*[A-Za-z]+(-ro|-gil|-daero|\s+(street|road|st|avenue|ro|gil))\b)",
                           re.IGNORECASE)
+
+
+def says_whole_place(text: str) -> bool:
+    """A road and a building number ("역삼로 12", "12 Yeoksam-ro", "Yeoksam-ro 12")."""
+    return bool(_WHOLE_PLACE.search(text or ""))
 
 
 def names_a_place(text: str) -> bool:

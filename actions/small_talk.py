@@ -1,9 +1,10 @@
-"""Thanks and goodbye outside a form, unless the same message goes on to a service.
+"""Greetings, thanks and goodbye outside a form, unless the same message goes on to a service.
 
 NLU hears the thanks in "thanks. ok now the fine" or "됐네요 이제 과태료 볼게요" and the rules would answer "You're
 welcome" and stop; the citizen then has to ask again. Here the words after the thanks are read first: a task asked
 for earlier and kept (`paused_task`), or one service named after a word that moves on ("now", "이제", "also"),
-starts; anything else gets the usual reply. Starting writes nothing: every service verifies, asks and shows a summary.
+starts; anything else gets the usual reply. A greeting that names one service asks for it ("안녕하세요 민원 좀
+넣을라고요": NLU hears the greeting). Starting writes nothing: every service verifies, asks and shows a summary.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import conversation as conv
-from actions.interpret import SERVICE_FORMS, asks, puts_off, services_named
+from actions.interpret import SERVICE_FORMS, WANT, asks, puts_off, services_named
 from actions.paused_task import going_back_to
 from actions.plain_requests import start_plain_request
 
@@ -42,6 +43,16 @@ def next_task(tracker: Tracker) -> Optional[List[EventType]]:
     return start_plain_request(tracker)
 
 
+def greeted_task(tracker: Tracker) -> Optional[List[EventType]]:
+    """The task a greeting asks for in the same message: one service named, not put off, no question about it
+    unless it asks to do it ("hi, can I pay my fine here?"; not "hello, how long does a move-in report take?")."""
+    words = conv.latest_text(tracker)
+    named = services_named(words)
+    if len(named) != 1 or puts_off(words) or (asks(words) and not WANT.search(words)):
+        return None
+    return [FollowupAction(SERVICE_FORMS[named[0]])]
+
+
 class _SmallTalk(Action, ABC):
     """The usual reply (`response`), unless the message goes on to a task (`next_task`)."""
 
@@ -49,14 +60,27 @@ class _SmallTalk(Action, ABC):
 
     @abstractmethod
     def name(self) -> Text:
-        """action_thank / action_goodbye; abstract so the SDK does not register this base class."""
+        """action_greet / action_thank / action_goodbye; abstract so the SDK does not register this base class."""
+
+    def started(self, tracker: Tracker) -> Optional[List[EventType]]:
+        return next_task(tracker)
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        started = next_task(tracker)
+        started = self.started(tracker)
         if started:
             return started
         dispatcher.utter_message(response=self.response)
         return []
+
+
+class ActionGreet(_SmallTalk):
+    response = "utter_greet"
+
+    def name(self) -> Text:
+        return "action_greet"
+
+    def started(self, tracker: Tracker) -> Optional[List[EventType]]:
+        return greeted_task(tracker)
 
 
 class ActionThank(_SmallTalk):

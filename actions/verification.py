@@ -20,11 +20,11 @@ from rasa_sdk.types import DomainDict
 from actions import conversation as conv
 from actions.dates import VAGUE_DATE, parse_date
 from actions.govapi_client import ErrKind, get_client
-from actions.interpret import (AGENCY_QUESTION, CHOICE_NUMBER, CHOICE_SLOTS, CONFIRM_SLOTS, ELSEWHERE, FINE_APPEAL,
+from actions.interpret import (AGENCY_QUESTION, CHOICE_NUMBER, CHOICE_SLOTS, CONFIRM_SLOTS, FINE_APPEAL,
                                FINE_LATE, FREE_TEXT_SLOTS, GOES_BACK, PRIVACY_QUESTION, RECALL, RECALLABLE,
                                PAYMENT_WAY, task_question,
                                SERVICE_FORMS, SLOT_WORDS, Kind, Reading, asks, asks_about_options, puts_off, read_message, resumed_service,
-                               is_wait, said_last, says_change, services_named, two_services, wants_person)
+                               is_elsewhere, is_wait, said_last, says_change, says_whole_place, services_named, two_services, wants_person)
 from actions.paused_task import SERVICE_OF_FORM, going_back_to, never_begun, paused_here, queue, resumed, without
 from actions.parsing import (find_case_number, is_no, is_yes, keeps_as_is, means_all, negated, normalise_phone,
                              parse_birth_date, parse_otp,
@@ -105,6 +105,8 @@ def _asks_somewhere(message: Text) -> bool:
     """A sentence of the message is a question ("…맞죠? 따로 또 해야 되면 곤란해서요")."""
     return any(s.strip().endswith(("?", "？")) or asks(s.strip()) for s in _SENTENCE.findall(message or "") if s.strip())
 
+
+_PLACE_SLOTS = frozenset({"complaint_place", "new_address"})
 
 # Words that carry nothing of a description ("oh wait").
 _FILLER_WORDS = frozenset({"wait", "oh", "um", "uh", "er", "sorry", "ok", "okay", "so", "hmm", "well", "actually", "아", "어",
@@ -242,7 +244,7 @@ class VerifiedFormValidation(FormValidationAction):
         if wants_person(message, None, 0.0, ranking,
                         "complaint_text" if self.form_name() == "file_complaint_form" else None):
             return end(OUTCOME_PERSON), []
-        if ELSEWHERE.search(message) and _asks_somewhere(message) and not find_case_number(message) \
+        if is_elsewhere(message) and _asks_somewhere(message) and not find_case_number(message) \
                 and not wants_person(message, None, 0.0, [], None):
             # "can you renew my passport?", "등본 뗄 수 있어요?" (NLU: a status check): another office's matter, said so
             dispatcher.utter_message(text=text("not_ours", lang))
@@ -346,7 +348,7 @@ class VerifiedFormValidation(FormValidationAction):
         # Questions answered in place before NLU's reading, which hears a person or a service in them; words that ask
         # for a person still win ("my visa status changed … can I text with a real person?").
         person_asked = wants_person(message, None, 0.0, [], requested)
-        if ELSEWHERE.search(message) and _asks_somewhere(message) and not find_case_number(message) and not person_asked:
+        if is_elsewhere(message) and _asks_somewhere(message) and not find_case_number(message) and not person_asked:
             return Reading(Kind.QUESTION, value="elsewhere")  # another office's matter: said so, asked again
         later = self.asked_for_after(message)
         if later:  # "before i say yes, can you also change my address after this?": yes, next; this goes on
@@ -510,12 +512,18 @@ class VerifiedFormValidation(FormValidationAction):
                       # while verifying, only verification answers: "born January 5, 1989" is no move-in date;
                       # the way to pay looks like nothing else ("1990-04-23 - and I'll pay by card btw")
                       and (requested not in VERIFY_SLOTS or slot in VERIFY_SLOTS or slot in _UNASKED_WHILE_VERIFYING)]
+        # A place is taken beside a correction only when said whole in a clause of its own ("역삼로 12 앞 인도요. 아 근데
+        # 분류 잘못 눌렀어요 교통 말고 도로로 바꿔주세요" at the place question)
+        place_beside = requested in _PLACE_SLOTS and reading.kind == Kind.CORRECTION and reading.slot != requested
         asked_open = reading.kind != Kind.ANSWER and now.get(requested) is None \
-            and requested not in CONFIRM_SLOTS and requested not in FREE_TEXT_SLOTS
+            and requested not in CONFIRM_SLOTS and (requested not in FREE_TEXT_SLOTS or place_beside)
         taken: List[EventType] = []
         said = tracker.latest_message
         for slot in ([requested] if asked_open else []) + open_slots:
             def carries(clause: Text) -> bool:
+                if slot == requested and place_beside:
+                    # ("역삼로 12 앞 인도요": "인도" would also name the roads category)
+                    return says_whole_place(clause) and not says_change(clause)
                 if reading.kind in (Kind.CORRECTION, Kind.EARLY) and reading.slot \
                         and self.accepts(reading.slot, clause, tracker):
                     return False  # the clause that held the corrected (or early) value
@@ -598,8 +606,9 @@ class VerifiedFormValidation(FormValidationAction):
         if reading.kind == Kind.QUESTION:
             # "Why do you need it?" is answered by why_<slot> where there is one; "what do I type?" by the step's help.
             # "이번 달 초쯤? 기억이 잘 안 나요" where a date is asked: vague_<slot> says what exactly is needed.
-            key = f"{reading.value}_{requested}" if reading.value in ("why", "vague", "options") \
-                and has_text(f"{reading.value}_{requested}") else f"help_{requested}"
+            about = reading.slot or requested  # "what do you mean by category?" where the place is asked
+            key = f"{reading.value}_{about}" if reading.value in ("why", "vague", "options") \
+                and has_text(f"{reading.value}_{about}") else f"help_{requested}"
             key = {"agencies": N_("move_agencies"), "appeal": N_("fine_appeal"), "late": N_("fine_late_question"),
                    "privacy": N_("privacy_answer"), "elsewhere": N_("not_ours")}.get(
                 reading.value or "", key)

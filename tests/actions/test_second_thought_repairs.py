@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 
 from actions.address import ValidateChangeAddressForm
-from actions.interpret import puts_off, wants_cancel
+from actions.complaints import ValidateFileComplaintForm, tells_what_is_wrong
+from actions.interpret import Kind, correction_of, is_elsewhere, puts_off, read_message, task_question, wants_cancel
 from test_evening_repairs import KO_MOVE_ANSWERS
 from test_form_repair import verified_runner
 from test_helped_repairs import move_until
@@ -60,3 +61,117 @@ def test_never_mind_before_an_answer_drops_the_doubt_not_the_task(said, slot, an
 ])
 def test_a_problem_reported_before_and_still_there_is_reported_again_not_put_off(said, off):
     assert puts_off(said) is off  # was: "OK. Tell me whenever you're ready."
+
+
+@pytest.mark.parametrize("said, elsewhere", [
+    ("hi, got a fine notice in the mail, can I pay it here?", False),
+    ("I moved, will my mail be forwarded?", True),
+    ("does mail go to the new address after this?", True),
+    ("이거 하면 우편물도 새 주소로 가는거죠?", True),
+])
+def test_a_notice_that_came_in_the_mail_is_no_question_about_post(said, elsewhere):
+    assert is_elsewhere(said) is elsewhere  # was: "Sorry, I can't help with that here."
+
+
+@pytest.mark.parametrize("said, elsewhere", [
+    ("Can I check where my passport application is at?", False),
+    ("여권 신청한거 어디까지 됐어요?", False),
+    ("can you renew my passport?", True),
+    ("등본 뗄 수 있어요?", True),
+])
+def test_an_application_of_a_kind_govapi_holds_is_looked_up_not_sent_elsewhere(said, elsewhere):
+    assert is_elsewhere(said) is elsewhere  # was: "Sorry, I can't help with that here." (govapi holds passports)
+
+
+COMPLAINT = ["phone", "birth_date", "otp_code", "complaint_text", "complaint_category", "complaint_place", "photo_id",
+             "complaint_confirm"]
+PAYMENT = ["phone", "birth_date", "otp_code", "fine_ids", "payment_method", "payment_confirm"]
+MOVE = ["birth_date", "otp_code", "new_address", "address_id", "effective_date", "member_ids", "address_confirm"]
+
+
+def reading(said, asked, slots, filled, own, intent="inform", confidence=0.8, ranking=(), answers=True):
+    return read_message(said, intent, confidence, list(ranking), asked, slots, filled, [own], answers)
+
+
+@pytest.mark.parametrize("said", ["아 지금 버스라 답장 좀 늦을수도 있어요", "on the bus, replies might be slow"])
+def test_a_warning_that_replies_will_be_slow_is_a_wait_not_a_category(said):
+    got = reading(said, "complaint_category", COMPLAINT, {"complaint_text": "인도가 꺼져 있어요"}, "file_complaint",
+                  intent="file_complaint")
+    assert (got.kind, got.value) == (Kind.STRAY, "wait")  # was: added to the description, the category taken
+
+
+def test_a_wrong_button_and_the_service_meant_switches_to_it():
+    said = "sorry, wrong button. I meant to pay a fine, not make a complaint"
+    got = reading(said, "complaint_text", COMPLAINT, {}, "file_complaint", intent="pay_fine",
+                  ranking=[{"name": "pay_fine", "confidence": 0.8}, {"name": "file_complaint", "confidence": 0.18}])
+    assert (got.kind, got.switch_to) == (Kind.SWITCH, "pay_fine")  # was: filed as the description
+
+
+def test_the_building_meant_after_a_wrong_one_keeps_the_road():
+    got = correction_of("sorry I meant the 25 one, not 12", "effective_date", MOVE,
+                        {"new_address": "12 Yeoksam-ro", "address_id": "ad_1"}, False)
+    assert (got.slot, got.value) == ("new_address", "25 Yeoksam-ro")  # was: "I meant the 25 one Yeoksam-ro", not found
+
+
+@pytest.mark.parametrize("said, corrected", [
+    ("카드로 할게요. 아 그리고 죄송한데 첫번째 말고 두번째꺼 낼게요 잘못 골랐어요", True),
+    ("2번이요. 아 잘못 눌렀어요 1번이요", False),  # the asked question's own answer put right
+])
+def test_a_way_to_pay_and_the_fine_swapped_in_the_next_sentence(said, corrected):
+    got = reading(said, "payment_method", PAYMENT, {"fine_ids": ["fn_1"]}, "pay_fine")
+    assert (got.kind == Kind.CORRECTION and got.slot == "fine_ids") is corrected
+
+
+@pytest.mark.asyncio
+async def test_a_place_beside_a_category_put_right_is_taken_with_it(govapi, actions_on_govapi, domain):
+    runner = await verified_runner(govapi, domain, ValidateFileComplaintForm(), "file_complaint_form", "ko")
+    await runner.say("보도블럭이 깨져서 튀어나와 있어요 어르신들 걸려 넘어지시겠어요", intent="file_complaint")
+    await runner.say("교통")
+    assert runner.asking == "complaint_place"
+    await runner.say("역삼로 12 앞 인도요. 아 근데 분류 잘못 눌렀어요 교통 말고 도로로 바꿔주세요")
+    # was: the category changed and the place asked again
+    assert runner.slots["complaint_category"] == "roads" and "역삼로 12" in runner.slots["complaint_place"]["address"]
+    assert runner.asking == "photo_id"
+
+
+def test_a_whole_place_at_the_photo_question_puts_right_a_place_given_without_a_number():
+    got = correction_of("Outside the post office near 12 Teheran-ro", "photo_id", COMPLAINT,
+                        {"complaint_text": "a big hole", "complaint_category": "roads",
+                         "complaint_place": {"address": "The road then, I suppose. It's the pavement."}}, False)
+    assert got is not None and got.slot == "complaint_place"  # was: taken as no photo, the vague place filed
+
+
+def test_what_an_earlier_answer_means_asked_at_the_place_question_is_answered_about_it():
+    got = reading("What do you mean by category? I just want someone to come and fix it.", "complaint_place",
+                  COMPLAINT, {"complaint_text": "a big hole", "complaint_category": "roads"}, "file_complaint",
+                  answers=False)
+    assert (got.kind, got.value, got.slot) == (Kind.QUESTION, "options", "complaint_category")  # was: the place's help
+
+
+def test_a_question_about_an_application_before_paying_switches_to_the_status_check():
+    said = ("Actually, before I pay anything, could you tell me what happened to my application? That is really "
+            "what I wanted to know.")
+    got = reading(said, "payment_method", PAYMENT, {"fine_ids": ["fn_1"]}, "pay_fine", intent="check_application_status",
+                  ranking=[{"name": "check_application_status", "confidence": 0.8}], answers=False)
+    assert (got.kind, got.switch_to) == (Kind.SWITCH, "check_application_status")  # was: the ways to pay listed
+    assert task_question("do I have to pay anything?") == "fee"
+
+
+@pytest.mark.parametrize("said, told", [
+    ("Hello, I want to report something that needs fixing in my street", False),
+    ("우리 동네에 고쳐야 할 게 있어서요", False),
+    ("something is broken in the park, the swing chain snapped", True),
+    ("there is a pothole in my street", True),
+])
+def test_saying_something_needs_fixing_is_no_description_yet(said, told):
+    assert tells_what_is_wrong(said) is told  # was: "something that needs fixing" filed as the description
+
+
+@pytest.mark.parametrize("said, wait", [("sorry on the train, signal keeps dropping", True),
+                                        ("signal is bad", True), ("on the bus", True),
+                                        ("someone smoking on the bus every morning", False)])
+def test_being_on_a_train_with_a_bad_signal_is_a_wait_not_a_yes(said, wait):
+    got = reading(said, "complaint_category", COMPLAINT, {"complaint_text": "dumped rubbish in the alley"},
+                  "file_complaint", answers=True)
+    # was: the suggested category taken and the form went on
+    assert (got.kind == Kind.STRAY and got.value == "wait") is wait

@@ -1,10 +1,10 @@
-"""Thanks and goodbye outside a form (actions/small_talk.py): the usual reply, unless the same message goes on to a
+"""Greetings, thanks and goodbye outside a form (actions/small_talk.py): the usual reply, unless the same message goes on to a
 task ("thanks. ok now the fine"), which then starts instead of the citizen having to ask again."""
 from __future__ import annotations
 
 import pytest
 
-from actions.small_talk import ActionGoodbye, ActionThank
+from actions.small_talk import ActionGoodbye, ActionGreet, ActionThank
 from actions_testkit import make_tracker, run_action
 
 QUEUED_FINE = {"form": "pay_fine_form", "slots": {}, "queued": True}
@@ -70,3 +70,22 @@ async def test_a_plain_goodbye_says_goodbye(domain):
     tracker = make_tracker({"language": "ko", "paused_task": [QUEUED_FINE]}, "안녕히 계세요", "goodbye")
     events, messages = await run_action(ActionGoodbye(), tracker, domain)
     assert _started(events) == [] and [m.get("response") for m in messages] == ["utter_goodbye"]
+
+
+@pytest.mark.parametrize("text, form", [
+    ("안녕하세요 민원 좀 넣을라고요", "file_complaint_form"),
+    ("hi, can I pay my fine here?", "pay_fine_form"),
+    ("안녕하세요 전입신고 하려는데요", "change_address_form"),
+])
+@pytest.mark.asyncio
+async def test_a_greeting_that_asks_for_a_service_starts_it(domain, text, form):
+    events, messages = await run_action(ActionGreet(), make_tracker({"language": "ko"}, text, "greet"), domain)
+    assert _started(events) == [form] and messages == []  # was: the greeting only, the request lost
+
+
+@pytest.mark.parametrize("text", ["안녕하세요", "hello, how long does a move-in report take?",
+                                  "hi, I'll pay the fine another day"])
+@pytest.mark.asyncio
+async def test_a_plain_greeting_or_a_question_is_greeted_back(domain, text):
+    events, messages = await run_action(ActionGreet(), make_tracker({"language": "en"}, text, "greet"), domain)
+    assert _started(events) == [] and [m.get("response") for m in messages] == ["utter_greet"]

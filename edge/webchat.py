@@ -3,6 +3,8 @@ and its small JSON API:
 
     GET  /webhooks/webchat/                 the page; /webhooks/webchat/static/{chat.js,chat.css}
     POST /webhooks/webchat/messages         {"session": "<uuid4>", "text": "..."} or {"session", "token"} (a button)
+                                            or {"session", "photo": {"data": base64, "content_type"}} (a JPEG or PNG
+                                            up to 5 MB: edge/web_photo.py; 413 photo_too_large, 400 bad_photo)
                                             → 200 {"messages": [line, ...]}; 400 bad_session / unknown_button / empty /
                                             too_long (over MAX_TEXT characters: {"limit"}; never cut silently);
                                             429 busy; 503 unavailable (Rasa did not answer within the page's wait)
@@ -49,6 +51,7 @@ from edge.queues import ConversationQueues
 from edge.rasa_client import Invalid, RasaClient, TurnRequest, vouched
 from edge.rasa_client import Unavailable as RasaUnavailable
 from edge.store import WEB_SESSION_TTL, ChannelStore
+from edge.web_photo import checked_photo
 
 logger = logging.getLogger("minwon.edge.webchat")
 
@@ -57,6 +60,7 @@ STATIC_FILES = {"index.html": "text/html", "chat.js": "text/javascript", "chat.c
 MAX_TEXT_MARK = b"__MAX_TEXT__"  # in index.html: the page's counter shows the server's own limit
 SESSION_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 MAX_TEXT = 2000  # characters of one message (code points, as the page counts them)
+PHOTO_SHOWN = "📷"  # a photo's line in the conversation's history (the page shows its own words for it)
 TURN_TIMEOUT = 30.0
 RETRY_FIRST_S = 0.25
 SECURITY_HEADERS = {
@@ -181,6 +185,13 @@ class WebChat:
             # A pressed button's payload is not the citizen's words: marked so the language stays.
             turn = vouched(sender_id, message_id, payload, {"channel": "web", "input": "button"})
             shown = await self.button_title(sender_id, str(token)) or ("" if payload.startswith("/") else payload)
+        elif "photo" in data:
+            photo = checked_photo(data["photo"])
+            if isinstance(photo, tuple):
+                return web.json_response(photo[1], status=photo[0])
+            # No words with it: the edge's own /inform, as for a Telegram photo without a caption (the language stays)
+            turn = vouched(sender_id, message_id, "/inform", {"channel": "web", "photo": photo})
+            shown = PHOTO_SHOWN
         else:
             raw = data.get("text")
             if isinstance(raw, str) and not readable(raw):  # a lone surrogate: no text to answer (or to keep)

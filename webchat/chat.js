@@ -13,7 +13,8 @@
           newTab: "새 창에서 열림", restored: "이전 대화를 불러왔습니다.",
           counter: function (n, max) { return n + " / " + max + "자"; },
           tooLong: function (n, max, over) { return "메시지는 " + max + "자까지 보낼 수 있습니다. 지금 " + n + "자이니 " + over + "자를 줄여 주세요."; },
-          fits: "이제 보낼 수 있습니다." },
+          fits: "이제 보낼 수 있습니다.", attach: "사진", photo: "📷 사진",
+          photoRejected: "JPEG나 PNG 사진을 5MB까지 보낼 수 있습니다." },
     en: { title: "minwon assistant", switch: "한국어", intro: "Check an application, pay a fine, report a move or file a complaint. You can also ask for a person.",
           label: "Message", placeholder: "Type your message", send: "Send", log: "Conversation", skip: "Skip to the message box",
           waiting: "Waiting for the answer", error: "Connection problem. Please send it again in a moment.",
@@ -21,7 +22,8 @@
           newTab: "opens in a new tab", restored: "Your earlier conversation is shown again.",
           counter: function (n, max) { return n + " of " + max + " characters"; },
           tooLong: function (n, max, over) { return "A message can have up to " + max + " characters. This one has " + n + ": remove " + over + " to send it."; },
-          fits: "The message can be sent now." }
+          fits: "The message can be sent now.", attach: "Photo", photo: "📷 Photo",
+          photoRejected: "You can send a JPEG or PNG photo of up to 5 MB." }
   };
   var WHO = { citizen: "citizen", bot: "bot", agent: "agent", system: "system" };
   var browserLang = (navigator.language || "ko").slice(0, 2) === "en" ? "en" : "ko";
@@ -36,6 +38,8 @@
   var reducedMotion = window.matchMedia ? window.matchMedia("(prefers-reduced-motion: reduce)") : { matches: false };
   var lastSeen = 0;  // the highest line number (n) shown: a line the poll brings again is skipped
   var overLimit = false;
+  var MAX_PHOTO = 5 * 1024 * 1024;  // edge/web_photo.py MAX_PHOTO_BYTES
+  var photoInput = document.getElementById("photo");
 
   function uuid() {
     if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
@@ -231,7 +235,7 @@
         statusLine.className = "status problem";
         statusLine.textContent = data.code === "too_long"
           ? TEXTS[lang].tooLong(number(length(shown)), number(data.limit || maxLength), number(length(shown) - (data.limit || maxLength)))
-          : TEXTS[lang].error;
+          : (data.code === "photo_too_large" || data.code === "bad_photo") ? TEXTS[lang].photoRejected : TEXTS[lang].error;
         settleChoices();
         keepFocus();
       })
@@ -284,6 +288,25 @@
     send({ text: text }, text);
   });
   input.addEventListener("input", function () { updateCounter(true); });
+  // A photo (a complaint's picture): checked here for a plain message, and again by the edge.
+  document.getElementById("attach").addEventListener("click", function () { photoInput.click(); });
+  photoInput.addEventListener("change", function () {
+    var file = photoInput.files && photoInput.files[0];
+    photoInput.value = "";
+    if (!file) { return; }
+    if ((file.type !== "image/jpeg" && file.type !== "image/png") || file.size > MAX_PHOTO) {
+      statusLine.className = "status problem";
+      statusLine.textContent = TEXTS[lang].photoRejected;
+      input.focus();
+      return;
+    }
+    var reader = new FileReader();
+    reader.onload = function () {
+      send({ photo: { data: String(reader.result).split(",")[1] || "", content_type: file.type } }, TEXTS[lang].photo);
+      input.focus();
+    };
+    reader.readAsDataURL(file);
+  });
   document.getElementById("language").addEventListener("click", function () {
     lang = lang === "ko" ? "en" : "ko";
     localStorage.setItem("minwon-lang", lang);

@@ -1,5 +1,6 @@
 """The web chat page and its API on the edge, through the real Rasa server (the page in a browser:
 test_edge_webchat_browser.py)."""
+import base64
 import json
 import uuid
 
@@ -111,3 +112,29 @@ def test_a_message_over_the_limit_is_refused_with_the_limit_never_cut(edge, rasa
     assert rasa.user_events(f"web:{session}") == []
     assert web_post(edge.url, {"session": session, "text": "count 1 " + "x" * 1992}).status_code == 200
     assert len(rasa.user_events(f"web:{session}")[0]["text"]) == 2000
+
+
+def test_a_photo_from_the_page_reaches_rasa_as_a_telegram_photo_does(edge, rasa):
+    session = str(uuid.uuid4())
+    image = b"\xff\xd8\xff\xe0" + b"pothole" * 200
+    sent = web_post(edge.url, {"session": session, "photo": {"data": base64.b64encode(image).decode(),
+                                                             "content_type": "image/jpeg"}})
+    assert sent.status_code == 200
+    event = rasa.user_events(f"web:{session}")[0]
+    assert event["parse_data"]["intent"]["name"] == "inform"  # no words with it: the edge's own /inform
+    assert base64.b64decode(event["metadata"]["photo"]["bytes_b64"]) == image
+    assert event["metadata"]["photo"]["content_type"] == "image/jpeg"
+
+
+def test_a_photo_that_is_no_jpeg_or_png_or_too_large_is_refused_and_nothing_reaches_rasa(edge, rasa):
+    session = str(uuid.uuid4())
+    png_said_jpeg = {"data": base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"x" * 50).decode(), "content_type": "image/jpeg"}
+    gif = {"data": base64.b64encode(b"GIF89a" + b"x" * 50).decode(), "content_type": "image/gif"}
+    not_base64 = {"data": "not base64!", "content_type": "image/png"}
+    huge = {"data": base64.b64encode(b"\xff\xd8\xff" + b"x" * (5 * 1024 * 1024)).decode(), "content_type": "image/jpeg"}
+    for photo, status, code in ((png_said_jpeg, 400, "bad_photo"), (gif, 400, "bad_photo"),
+                                (not_base64, 400, "bad_photo"), ("a string", 400, "bad_photo"),
+                                (huge, 413, "photo_too_large")):
+        answer = web_post(edge.url, {"session": session, "photo": photo})
+        assert (answer.status_code, answer.json()["code"]) == (status, code)
+    assert rasa.user_events(f"web:{session}") == []

@@ -258,6 +258,27 @@ async def test_the_counter_and_a_plain_message_at_the_servers_limit(edge):
     assert web_post(edge.url, {"session": str(session), "text": "count " + "1" * (MAX_TEXT - 6)}).status_code == 200
 
 
+@pytest.mark.asyncio
+async def test_a_photo_is_sent_with_the_photo_button_and_a_wrong_file_is_explained(edge, rasa, tmp_path):
+    image, text_file = tmp_path / "pothole.jpg", tmp_path / "notes.txt"
+    image.write_bytes(b"\xff\xd8\xff\xe0" + b"pothole" * 300)
+    text_file.write_text("not a photo")
+    async with chromium() as browser:
+        page = await open_chat(browser, edge.url, "ko", 375, 700)
+        assert await page.inner_text("#attach") == "사진"  # a named button, reached by Tab like the others
+        await page.set_input_files("#photo", str(text_file))
+        assert "JPEG나 PNG" in await page.inner_text("#status") and await lines(page) == []
+        await page.set_input_files("#photo", str(image))
+        await page.wait_for_selector("#log li.line")
+        await settled(page)
+        assert (await lines(page))[0]["text"] == "📷 사진"
+        assert await page.evaluate("document.activeElement.id") == "message"
+        assert await axe_violations(page) == []
+        session = await session_of(page)
+    sent = rasa.user_events(f"web:{session}")
+    assert len(sent) == 1 and sent[0]["metadata"]["photo"]["content_type"] == "image/jpeg"
+
+
 @pytest.mark.parametrize("motion", ["reduce", "no-preference"])
 @pytest.mark.asyncio
 async def test_reduced_motion_is_honoured(edge, motion):

@@ -15,6 +15,7 @@ from actions import pending
 from actions.common import ask_what_to_change, early_end, then_offer_updates, yes_no_buttons
 from actions.conversation import clear_form_slots
 from actions.govapi_client import ErrKind, GovApiClient, Result, get_client
+from actions.interpret import says_change
 from actions.parsing import is_yes, means_all, parse_choices, without_rejected
 from actions.texts import N_, ntext, pick, text, won
 from actions.verification import OUTCOME_NOTHING, OUTCOME_UNAVAILABLE, VerifiedFormValidation
@@ -154,7 +155,9 @@ class ValidatePayFineForm(VerifiedFormValidation):
         if slot == "fine_ids":
             return bool(pick_fines(message, tracker.get_slot("fine_options") or []) or means_all(message))
         if slot == "payment_method":
-            return bool(_ACCOUNT.search(message) or _CARD.search(message) or is_yes(message))
+            return bool(_ACCOUNT.search(message) or _CARD.search(message) or is_yes(message)
+                        or (len(parse_choices(message, 2) or []) == 1 and not says_change(message)))
+            # ("앗 1번 말고 2번 낼게요 잘못 눌렀어요": a number put right is the fine chosen before, not a way to pay)
         return super().accepts(slot, message, tracker)
 
     def fits(self, slot: Text, message: Text, tracker: Tracker) -> bool:
@@ -216,6 +219,10 @@ class ValidatePayFineForm(VerifiedFormValidation):
         if _CARD.search(said) or (is_yes(message) and len(message.split()) <= 3):
             # a plain "ok" takes the first choice (card); "ok thanks, back to the …" is no choice
             return {"payment_method": "card"}
+        picked = parse_choices(said, 2)
+        if picked is not None and len(picked) == 1 and not says_change(message):
+            # "1번이요", "두번째요", "the first one": the numbered choice (SMS numbers them)
+            return {"payment_method": ("card", "virtual_account")[picked[0]]}
         dispatcher.utter_message(text=text("help_payment_method", conv.language(tracker)))
         return {"payment_method": None}
 

@@ -11,6 +11,7 @@ from actions.address import ValidateChangeAddressForm
 from actions.complaints import ValidateFileComplaintForm, tells_what_is_wrong
 from actions.interpret import Kind, correction_of, is_elsewhere, puts_off, read_message, task_question, wants_cancel
 from test_evening_repairs import KO_MOVE_ANSWERS
+from test_everyday_repairs import at_payment_method
 from test_form_repair import verified_runner
 from test_helped_repairs import move_until
 
@@ -175,3 +176,12 @@ def test_being_on_a_train_with_a_bad_signal_is_a_wait_not_a_yes(said, wait):
                   "file_complaint", answers=True)
     # was: the suggested category taken and the form went on
     assert (got.kind == Kind.STRAY and got.value == "wait") is wait
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("said, method", [("1번이요", "card"), ("두번째요", "virtual_account"),
+                                          ("the first one", "card"), ("2", "virtual_account")])
+async def test_a_numbered_way_to_pay_is_that_way(govapi, actions_on_govapi, domain, said, method):
+    runner = await at_payment_method(govapi, domain, "과태료 내야돼요")
+    await runner.say(said)
+    assert runner.slots["payment_method"] == method and runner.asking == "payment_confirm"  # was: the ways listed again

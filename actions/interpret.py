@@ -150,6 +150,9 @@ _STOP_END = re.compile(r"((이건|이거|민원은?|신고는?|그냥)\s*)?(취�
 # not an answer. Not "next week" or "내일", which answer a date question.
 _DEFER = re.compile(r"((내일|이따가?|저녁|주말|다음\s*주|모레)[가-힣\s]{0,10}다시\s*(할|신고|낼|올|연락|해)|"
                     r"(확인|알아보|찾아보|물어보)\S{0,3}\s*(하고|고|보고|해\s*보고|해서)\s*다시\s*(할|신고|낼|올|연락|해)|\bat the bank\b|"
+                    # "the address thing can wait. i need to report a broken streetlight first"
+                    r"\b(thing|one|it|that|this|part|stuff|move|address|complaint|payment|report|application)\s+(can|could)\s+wait\b"
+                    r"(?!\s+(a|for|one|just|till|until)\b)|"
                     r"(담달|다음\s*달|담주)에?\s*(낼|할|내|해|신고|납부)|은행\s*(가서|에서)\s*(낼|내|납부)|나중에|다음에|담에|이따가?\s*(할|낼|다시)|다음\s*기회|월급\s*(날|들어오|받)|돈\s*(들어오|생기|생겨)|"
                     r"생각\s*(좀\s*)?(해\s*보고|해볼게)|다시\s*(올게|올께|오겠|올래|들를게)|\bcome back\b|\bget back to (you|this|it)\b|"
                     r"마음이?\s*바뀌|생각이\s*바뀌|그때\s*다시|(끝나면|되면|정해지면|확정되면|나오면)\s*(그때\s*)?다시\s*(할|신청|신고|올|연락)|"
@@ -470,6 +473,9 @@ _TAKES_IT_BACK = re.compile(r"(^\W*(아\s*)?(아니에요|아니요|아뇨|아�
                             r"no need|it'?s (fine|ok|okay)|no,? (it'?s )?(fine|ok|okay))\b)", re.IGNORECASE)
 _GOES_ON_ALONE = re.compile(r"((그냥|제가|혼자|여기서|직접)\s*((계속|마저|이어서)\s*)?(할게|해\s*볼게|해볼게|하겠|할래|진행|해\s*주세요)|"
                             r"그냥\s*(여기(서|다|에)?\s*)?(쓸게|적을게|입력할게|낼게|할게)|"
+                            # "아 그냥 제가 고를게요 기다리기 싫어요": the choice the person was to help with
+                            r"(그냥|제가|혼자|직접)\s*(고를|골라\s*볼|선택할|정할|찾아\s*볼|찾을)\s*(게|께|래)|"
+                            r"\b(i'?ll|i will|let me) (just )?(pick|choose|select) (it|one|myself|the \w+)\b|"
                             r"그냥\s*(제가\s*)?(번호|접수번호|주소|내용|생년월일)(를|을)?\s*(넣을게|입력할게|쓸게|적을게|보낼게|알려\s*드릴게)|(계속|이어서)\s*(할게|해\s*주세요|진행)|"
                             r"\b(do|finish|handle) it myself\b|\b(figure|sort|work) (it|this|that) out\b|\b(i'?ll|i will|let me|i can) (just )?(do|handle|finish|try|carry on|continue|go on|keep going)\b|"
                             r"\bgo ahead\b|\bcarry on\b|\bkeep going\b|\bcontinue( here)?\b)", re.IGNORECASE)
@@ -1177,6 +1183,17 @@ def taken_back(text: str, requested_slot: Optional[str], task_slots: Sequence[st
 _STRICT_ANSWERS = frozenset({"member_ids", "effective_date", "phone", "birth_date", "otp_code", "case_number"})
 
 
+# "fine" said as "all right" closing a message ("ugh these chatbots. fine.", "ok fine then"), with nothing of a fine
+_GRUDGING_OK = re.compile(r"(^|[.!?]\s*|\b(ok(ay)?|alright|all right|ugh|well|oh|sigh|yeah)[\s,.]+)fine(\s+(then|by me|whatever))?"
+                          r"[\s.!~]*$", re.IGNORECASE)
+_FINE_MATTER = re.compile(r"(ticket|penalt|parking|speed|camera|pay|owe|notice|과태료|범칙금|고지서|\bfines\b)", re.IGNORECASE)
+
+
+def fine_means_ok(text: str) -> bool:
+    """Whether "fine" in the message only agrees ("ugh these chatbots. fine.") and names no fine to pay."""
+    return bool(_GRUDGING_OK.search(text or "")) and not _FINE_MATTER.search(text or "")
+
+
 def read_message(text: str, intent: Optional[str], confidence: float, ranking: Sequence[Mapping[str, Any]],
                  requested_slot: Optional[str], task_slots: Sequence[str], filled: Mapping[str, Any],
                  own_services: Iterable[str], answers_asked: bool) -> Reading:
@@ -1188,6 +1205,8 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
     the message looks like such an answer, e.g. a place names a place).
     """
     text = (text or "").strip()
+    if intent == "pay_fine" and fine_means_ok(text):
+        intent = "affirm"  # "ugh these chatbots. fine.": agreement, not the fine service (NLU: pay_fine 0.70)
     names_answer = requested_slot in CONFIRM_SLOTS and any(
         SLOT_WORDS[s].search(text) for s in task_slots if s in SLOT_WORDS and filled.get(s) is not None)
     if wants_person(text, intent, confidence, ranking, requested_slot) \

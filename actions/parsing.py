@@ -22,7 +22,7 @@ _BACK = r"((찾았|돌아왔)(어요|습니다|다)|found it|got it|(ok |okay )?
 _YES = re.compile(r"^\s*(" + _BACK + r")?(네|예|응|넵|넹|옙|웅|ㅇㅇ|ㅇㅋ|ㄱㄱ+|고고|((접수|신고|진행|결제|납부|제출)\s*)(ㄱㄱ+|고고)|좋아요?|맞아요?|맞습니다|그래요?|확인|yes|yep|yup|yeah|yea|y|ok|okay|sure|"
                   r"correct|confirm|that'?s (right|correct|fine|good|it)|(looks|sounds|all) (good|right|fine)|go ahead|"
                   r"perfect|(접수|신고|진행|결제|납부|제출|처리)\s*(해|하)\s*(주세요|줘|주십시오|요|할게요|할께요)|"
-                  r"(please )?(file|submit|send|pay|do) it)\b", re.IGNORECASE)
+                  r"(please )?(file|submit|send|pay|do) it|fine(?=[\s.!~]*$|,?\s+(then|go on|go ahead)\b))\b", re.IGNORECASE)
 _NO = re.compile(r"^\s*(아니(요|오)?|아뇨|no|nope|n|wrong|틀려요?|취소)\b", re.IGNORECASE)
 # "all", not "cereal all over the floor", "all day", "not at all", "all good": words where "all" picks nothing.
 _ALL_WORD = r"(?<!\bat )\ball\b(?!\s+(over|day|night|week|morning|evening|along|around|good|set|right|done|ready|the time)\b)"

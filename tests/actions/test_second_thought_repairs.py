@@ -9,7 +9,8 @@ import pytest
 
 from actions.address import ValidateChangeAddressForm
 from actions.complaints import ValidateFileComplaintForm, tells_what_is_wrong
-from actions.interpret import Kind, correction_of, is_elsewhere, puts_off, read_message, task_question, wants_cancel
+from actions.interpret import (Kind, correction_of, fine_means_ok, is_elsewhere, person_not_needed, puts_off,
+                               read_message, task_question, wants_cancel)
 from test_evening_repairs import KO_MOVE_ANSWERS
 from test_everyday_repairs import at_payment_method
 from test_form_repair import verified_runner
@@ -185,3 +186,24 @@ async def test_a_numbered_way_to_pay_is_that_way(govapi, actions_on_govapi, doma
     runner = await at_payment_method(govapi, domain, "과태료 내야돼요")
     await runner.say(said)
     assert runner.slots["payment_method"] == method and runner.asking == "payment_confirm"  # was: the ways listed again
+
+
+@pytest.mark.parametrize("said", ["아 그냥 제가 고를게요 기다리기 싫어요", "ugh never mind, I'll just pick one myself"])
+def test_choosing_alone_rather_than_waiting_takes_a_person_back(said):
+    assert person_not_needed(said)  # was: the request kept, the citizen's answers sent to an empty desk
+
+
+@pytest.mark.parametrize("said, ok", [("ugh these chatbots. fine.", True), ("fine then", True),
+                                      ("parking fine.", False), ("pay my fine", False)])
+def test_fine_said_as_all_right_is_no_fine_to_pay(said, ok):
+    assert fine_means_ok(said) is ok
+    got = reading(said, "complaint_category", COMPLAINT, {"complaint_text": "the streetlight flickers"},
+                  "file_complaint", intent="pay_fine", confidence=0.7, answers=False)
+    assert (got.kind == Kind.SWITCH) is not ok  # was: "OK, I stopped that. Let's pay your fines instead."
+
+
+def test_this_task_that_can_wait_for_another_switches_to_it():
+    said = "actually hold on, the address thing can wait. i need to report a broken streetlight first, it's dangerous"
+    got = reading(said, "effective_date", MOVE, {"new_address": "180 Yeoksam-ro", "address_id": "ad_1"},
+                  "change_address", intent="file_complaint", confidence=0.97, answers=False)
+    assert (got.kind, got.switch_to) == (Kind.SWITCH, "file_complaint")  # was: "Changed: address", not found

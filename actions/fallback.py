@@ -3,7 +3,8 @@ core_fallback_action_name in config.yml).
 
 It replaces Rasa's built-in one (listed under `actions:` in domain.yml) so its text lives with every other
 action text, in the citizen's language, instead of an `utter_default` response. Like the built-in one it
-rewinds the user's message, so the turn that confused the bot does not shape the next prediction.
+rewinds the user's message, so the turn that confused the bot does not shape the next prediction. A choice made
+just after the list of applications ("1번": NLU's "choose", which no rule answers outside a form) shows that case.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from actions.complaints import problem_words
 from actions.handoff import offer_likely_services, person_asked_in_words
 from actions.interpret import puts_off
 from actions.plain_requests import start_plain_request
+from actions.status_followups import listed_pick
 from actions.texts import text
 
 
@@ -27,6 +29,10 @@ class ActionDefaultFallback(Action):
         return "action_default_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        picked = listed_pick(tracker)
+        if picked is not None and conv.citizen_token(tracker):
+            # "1번" just after the list of applications: that application's status
+            return [SlotSet("case_number", picked), FollowupAction("action_check_status")]
         # A line understood as a bare answer with no question open ("골목이 너무 어두워요") may still name what the
         # citizen wants: offer it, as the NLU fallback does.
         started = start_plain_request(tracker)

@@ -1205,8 +1205,9 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
     the message looks like such an answer, e.g. a place names a place).
     """
     text = (text or "").strip()
-    if intent == "pay_fine" and fine_means_ok(text):
-        intent = "affirm"  # "ugh these chatbots. fine.": agreement, not the fine service (NLU: pay_fine 0.70)
+    if fine_means_ok(text) and (intent == "pay_fine" or (intent == "nlu_fallback" and _best_real(ranking) == "pay_fine")):
+        # "ugh these chatbots. fine.": agreement, not the fine service (NLU: pay_fine 0.70, or unsure leaning to it)
+        intent, ranking = "affirm", []
     names_answer = requested_slot in CONFIRM_SLOTS and any(
         SLOT_WORDS[s].search(text) for s in task_slots if s in SLOT_WORDS and filled.get(s) is not None)
     if wants_person(text, intent, confidence, ranking, requested_slot) \

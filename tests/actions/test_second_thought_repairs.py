@@ -11,6 +11,8 @@ from actions.address import ValidateChangeAddressForm
 from actions.complaints import ValidateFileComplaintForm, tells_what_is_wrong
 from actions.interpret import (Kind, correction_of, fine_means_ok, is_elsewhere, person_not_needed, puts_off,
                                read_message, task_question, wants_cancel)
+from actions.status_followups import listed_pick
+from actions_testkit import make_tracker
 from test_evening_repairs import KO_MOVE_ANSWERS
 from test_everyday_repairs import at_payment_method
 from test_form_repair import verified_runner
@@ -207,3 +209,23 @@ def test_this_task_that_can_wait_for_another_switches_to_it():
     got = reading(said, "effective_date", MOVE, {"new_address": "180 Yeoksam-ro", "address_id": "ad_1"},
                   "change_address", intent="file_complaint", confidence=0.97, answers=False)
     assert (got.kind, got.switch_to) == (Kind.SWITCH, "file_complaint")  # was: "Changed: address", not found
+
+
+LISTED = {"listed_cases": {"kind": "applications", "shown": ["AP-2026-000028", "AP-2026-000027"]}}
+
+
+@pytest.mark.parametrize("said, picked", [("1번", "AP-2026-000028"), ("the second one", "AP-2026-000027"),
+                                          ("3번", None)])
+def test_a_choice_just_after_the_list_of_applications_picks_that_case(said, picked):
+    assert listed_pick(make_tracker(LISTED, said, "choose")) == picked  # was: "잘 이해하지 못했어요"
+
+
+def test_a_choice_with_no_list_shown_picks_nothing():
+    assert listed_pick(make_tracker({}, "1번", "choose")) is None
+
+
+def test_fine_said_as_all_right_is_not_offered_as_the_fine_service_when_nlu_is_unsure():
+    got = reading("ugh these chatbots. fine.", "complaint_category", COMPLAINT, {"complaint_text": "it flickers"},
+                  "file_complaint", intent="nlu_fallback", confidence=0.5, answers=False,
+                  ranking=[{"name": "nlu_fallback", "confidence": 0.5}, {"name": "pay_fine", "confidence": 0.4}])
+    assert got.kind != Kind.ROUTED  # was: "did you mean: pay a fine?"

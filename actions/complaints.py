@@ -387,7 +387,7 @@ class ValidateFileComplaintForm(VerifiedFormValidation):
                 + self.ask_again(requested)
         return super().act_on(reading, dispatcher, tracker, requested)
 
-    def meant_instead(self, message: Text) -> Optional[Text]:
+    def meant_instead(self, message: Text, tracker: Tracker) -> Optional[Text]:
         # "주소 이전 신고 좀 하려고요 점심시간이라 급해요" (NLU: file_complaint 0.66): words that name the move-in report,
         # a fine or a status check, and no problem a complaint is for, start that service instead
         named = services_named(message)

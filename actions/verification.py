@@ -107,6 +107,15 @@ def _asks_somewhere(message: Text) -> bool:
 
 
 _PLACE_SLOTS = frozenset({"complaint_place", "new_address"})
+# Having the case number at hand ("접수번호는 제가 가지고 있습니다", "I have the case number")
+_HAS_NUMBER = re.compile(r"((접수|신청)?\s*번호\S{0,2}\s*(제가|저한테|여기)?\s*(가지고|갖고|알고|있)\s*(있|어|습|요)|"
+                         r"\bi (have|got|know) (the|my) (case |application |reference )?number\b)", re.IGNORECASE)
+# Asking to be told, not to do ("알림 신청", "notify me", "let me know when")
+_ASKS_NOTICE = re.compile(r"(알림\s*(신청|받|설정|켜|해)|알려\s*(주|줘)|연락\s*(주|줘)|\bnotif|\blet me know\b|\btell me when\b|"
+                          r"\bupdates?\b|\balerts?\b)", re.IGNORECASE)
+# Asking to do something, or whether one can ("낼수 있는지요", "can I pay it")
+WANT_OR_CAN = re.compile(r"(수\s*있|되나요|될까요|가능|하고\s*싶|하려|할게|낼게|낼래|할래|\b(can|could|may) i\b|"
+                         r"\bi (want|need|'?d like) to\b)", re.IGNORECASE)
 
 # Words that carry nothing of a description ("oh wait").
 _FILLER_WORDS = frozenset({"wait", "oh", "um", "uh", "er", "sorry", "ok", "okay", "so", "hmm", "well", "actually", "아", "어",
@@ -143,7 +152,7 @@ class VerifiedFormValidation(FormValidationAction):
         """Runs once the citizen is verified (e.g. fetch their fines); returns slot updates."""
         return {}
 
-    def meant_instead(self, message: Text) -> Optional[Text]:
+    def meant_instead(self, message: Text, tracker: Tracker) -> Optional[Text]:
         """Another service the message that started this form asks for in words, where NLU's reading was swayed by
         the rest of it; None keeps this form."""
         return None
@@ -249,7 +258,7 @@ class VerifiedFormValidation(FormValidationAction):
             # "can you renew my passport?", "등본 뗄 수 있어요?" (NLU: a status check): another office's matter, said so
             dispatcher.utter_message(text=text("not_ours", lang))
             return end(OUTCOME_NOTHING), []
-        other = self.meant_instead(message)
+        other = self.meant_instead(message, tracker)
         if other:
             return end(OUTCOME_SWITCH + other), []
         own, kept = SERVICE_OF_FORM.get(self.form_name()), []
@@ -905,6 +914,21 @@ class ValidateVerifyForm(VerifiedFormValidation):
 
     def name(self) -> Text:
         return "validate_verify_form"
+
+    def meant_instead(self, message: Text, tracker: Tracker) -> Optional[Text]:
+        purpose = tracker.slots.get("verify_purpose")
+        if purpose == "list_applications" and _HAS_NUMBER.search(message):
+            # "신청한 서류가 어디까지 되었는지 알고 싶어서요. 접수번호는 제가 가지고 있습니다.": one case, by its number
+            return "check_application_status"
+        if purpose == "subscribe_updates" and not _ASKS_NOTICE.search(message):
+            # "과태료 안내 문자를 받고 연락 드립니다. 이 문자로 바로 낼수 있는지요" (NLU: subscribe_updates 0.52, pay_fine
+            # 0.45): the notice is the background, paying is asked
+            ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+            heard = {str(r.get("name")) for r in ranking[1:3] if float(r.get("confidence") or 0) >= 0.3}
+            named = [name for name in services_named(message) if name in heard]
+            if len(named) == 1 and WANT_OR_CAN.search(message):
+                return named[0]
+        return None
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         events: List[EventType] = []

@@ -12,7 +12,8 @@ from actions.complaints import ValidateFileComplaintForm, tells_what_is_wrong
 from actions.interpret import (Kind, correction_of, fine_means_ok, is_elsewhere, person_not_needed, puts_off,
                                read_message, task_question, wants_cancel)
 from actions.status_followups import listed_pick
-from actions_testkit import make_tracker
+from actions.verification import OUTCOME_SWITCH, ValidateVerifyForm
+from actions_testkit import make_tracker, run_action, slot_updates
 from test_evening_repairs import KO_MOVE_ANSWERS
 from test_everyday_repairs import at_payment_method
 from test_form_repair import verified_runner
@@ -229,3 +230,22 @@ def test_fine_said_as_all_right_is_not_offered_as_the_fine_service_when_nlu_is_u
                   "file_complaint", intent="nlu_fallback", confidence=0.5, answers=False,
                   ranking=[{"name": "nlu_fallback", "confidence": 0.5}, {"name": "pay_fine", "confidence": 0.4}])
     assert got.kind != Kind.ROUTED  # was: "did you mean: pay a fine?"
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("said, intent, switched", [
+    ("수고 많으십니다. 신청한 서류가 어디까지 되었는지 알고 싶어서요. 접수번호는 제가 가지고 있습니다.", "list_applications",
+     "check_application_status"),
+    ("과태료 안내 문자를 받고 연락 드립니다. 이 문자로 바로 낼수 있는지요", "subscribe_updates", "pay_fine"),
+    ("내 신청 목록 보여주세요", "list_applications", None),
+    ("과태료 처리되면 알림 받을 수 있나요", "subscribe_updates", None),
+])
+async def test_verification_started_for_a_list_or_notices_goes_to_the_service_the_words_ask_for(
+        domain, said, intent, switched):
+    tracker = make_tracker({"language": "ko"}, said, intent, confidence=0.52)
+    tracker.latest_message["intent_ranking"] = [{"name": intent, "confidence": 0.52},
+                                                {"name": "pay_fine", "confidence": 0.45}]
+    events, _ = await run_action(ValidateVerifyForm(), tracker, domain)
+    outcome = slot_updates(events).get("form_outcome")
+    # was: the list shown instead of the number asked; notifications started instead of the payment
+    assert outcome == (OUTCOME_SWITCH + switched if switched else None)

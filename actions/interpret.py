@@ -472,7 +472,7 @@ _TAKES_IT_BACK = re.compile(r"(^\W*(아\s*)?(아니에요|아니요|아뇨|아�
                             r"\b(nah|actually no|never ?mind|nvm|forget (it|that)|on second thought|scratch that|"
                             r"no need|it'?s (fine|ok|okay)|no,? (it'?s )?(fine|ok|okay))\b)", re.IGNORECASE)
 _GOES_ON_ALONE = re.compile(r"((그냥|제가|혼자|여기서|직접)\s*((계속|마저|이어서)\s*)?(할게|해\s*볼게|해볼게|하겠|할래|진행|해\s*주세요)|"
-                            r"그냥\s*(여기(서|다|에)?\s*)?(쓸게|적을게|입력할게|낼게|할게)|"
+                            r"그냥\s*(여기(서|다|에)?\s*|제가\s*|직접\s*)?(쓸게|적을게|입력할게|낼게|할게)|"
                             # "아 그냥 제가 고를게요 기다리기 싫어요": the choice the person was to help with
                             r"(그냥|제가|혼자|직접)\s*(고를|골라\s*볼|선택할|정할|찾아\s*볼|찾을)\s*(게|께|래)|"
                             r"\b(i'?ll|i will|let me) (just )?(pick|choose|select) (it|one|myself|the \w+)\b|"
@@ -893,6 +893,9 @@ def _clear_value(reading: Reading) -> bool:
     slot, value = reading.slot or "", reading.value or ""
     if slot in CHOICE_SLOTS:
         return bool(re.search(r"\d", value))
+    if slot in ("new_address", "complaint_place"):
+        # a road and its number ("the street light outside my new place is out" names place words, no place)
+        return bool(_WHOLE_PLACE.search(value) or _ROAD_NUMBER.search(value))
     return _has_value(slot, value)
 
 
@@ -1331,7 +1334,9 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
         about_this_step = bool(SLOT_WORDS.get(requested_slot or "", _NOTHING).search(text)) and not cue
         # "Sorry, a question first: how many days do I have to report the move? And is there any fee or penalty if
         # I am a little late?" (pay_fine 0.57): a question about this task's deadline or fee, not another service
-        about_this_task = is_question and task_question(text) is not None and named_switch(text, own_services) is None
+        # ("… my fine gets a late fee tomorrow. can I pay it now?" asks to pay, not about this task's fee)
+        about_this_task = is_question and task_question(text) is not None and named_switch(text, own_services) is None \
+            and not (intent in services_named(text) and WANT.search(text))
         if confidence >= needed and (sure or not (answers_asked and not free_text)) and not about_this_step \
                 and not about_this_task:
             # "인증번호가 아직 안" (check_payment 0.61) names the asked code: about this step, not another service

@@ -249,3 +249,26 @@ async def test_verification_started_for_a_list_or_notices_goes_to_the_service_th
     outcome = slot_updates(events).get("form_outcome")
     # was: the list shown instead of the number asked; notifications started instead of the payment
     assert outcome == (OUTCOME_SWITCH + switched if switched else None)
+
+
+STATUS = ["phone", "birth_date", "otp_code", "case_number"]
+
+
+def test_a_problem_at_the_new_place_to_report_first_switches_instead_of_changing_the_address():
+    said = ("actually wait, before that, the street light outside my new place is out and it's pitch black. can I "
+            "report that first?")
+    got = reading(said, "effective_date", MOVE, {"new_address": "180 Yeoksam-ro", "address_id": "ad_1"},
+                  "change_address", intent="file_complaint", confidence=0.89, answers=False,
+                  ranking=[{"name": "file_complaint", "confidence": 0.89}])
+    assert (got.kind, got.switch_to) == (Kind.SWITCH, "file_complaint")  # was: "Changed: address", not found
+
+
+def test_a_late_fee_told_with_a_request_to_pay_switches_to_the_payment():
+    said = "actually forget that, I got a text that my fine gets a late fee tomorrow. can I pay it now?"
+    got = reading(said, "case_number", STATUS, {}, "check_application_status", intent="pay_fine", confidence=0.99,
+                  answers=False, ranking=[{"name": "pay_fine", "confidence": 0.99}])
+    assert (got.kind, got.switch_to) == (Kind.SWITCH, "pay_fine")  # was: "Case numbers look like AP-2026-000123."
+
+
+def test_nobody_there_at_this_hour_and_writing_it_oneself_takes_a_person_back():
+    assert person_not_needed("아 이 시간엔 아무도 없겠네요 그냥 제가 쓸게요")

@@ -156,8 +156,10 @@ class ValidatePayFineForm(VerifiedFormValidation):
             return bool(pick_fines(message, tracker.get_slot("fine_options") or []) or means_all(message))
         if slot == "payment_method":
             return bool(_ACCOUNT.search(message) or _CARD.search(message) or is_yes(message)
-                        or (len(parse_choices(message, 2) or []) == 1 and not says_change(message)))
-            # ("앗 1번 말고 2번 낼게요 잘못 눌렀어요": a number put right is the fine chosen before, not a way to pay)
+                        or (len(parse_choices(message, 2) or []) == 1 and not says_change(message)
+                            and not says_change(conv.latest_text(tracker))))
+            # ("앗 1번 말고 2번 낼게요 잘못 눌렀어요", "아 잠깐 1번 말고 2번이요 그게 더 급해요": a number put right, in any
+            # part of the message, is the fine chosen before, not a way to pay)
         return super().accepts(slot, message, tracker)
 
     def fits(self, slot: Text, message: Text, tracker: Tracker) -> bool:

@@ -97,7 +97,8 @@ _SENTENCE = re.compile(r"[^.?!？]+[.?!？]*")
 _ASKS_TO_CHANGE = re.compile(r"(\b(can|could|may) (i|we|you) (please )?(change|fix|correct|edit|update|redo|amend|alter|modify)\b|바꿀\s*수|바꿔도|"
                              r"바꿔\s*주실|변경\s*(할|해도|가능)|수정\s*(할|해도|가능)|고칠\s*수|고쳐도|"
                              # "can I pay by card instead?", "카드로 하면 안 돼요?": the other way, asked for
-                             r"\b(can|could|may) (i|we) (just )?(pay|do it|do that|use)\b[^?]*\binstead\b|"
+                             # ("hmm actually can I do card instead? easier")
+                             r"\b(can|could|may) (i|we) (just )?(pay|do|use|go with|switch to|have)\b[^?]*\binstead\b|"
                              r"(으로|로)\s*(하면|해도|바꾸면)\s*(안\s*(돼|될|되)|돼|될|되))", re.IGNORECASE)
 
 

@@ -272,3 +272,23 @@ def test_a_late_fee_told_with_a_request_to_pay_switches_to_the_payment():
 
 def test_nobody_there_at_this_hour_and_writing_it_oneself_takes_a_person_back():
     assert person_not_needed("아 이 시간엔 아무도 없겠네요 그냥 제가 쓸게요")
+
+
+@pytest.mark.asyncio
+async def test_a_fine_number_put_right_with_a_reason_after_it_is_the_fine_not_a_way_to_pay(govapi, actions_on_govapi,
+                                                                                          domain):
+    runner = await at_payment_method(govapi, domain, "과태료 내려구요", choice="1")
+    options = runner.slots["fine_options"]
+    await runner.say("아 잠깐 1번 말고 2번이요 그게 더 급해요", intent="choose")
+    # was: the virtual account chosen (2) and the first fine paid
+    assert runner.slots["fine_ids"] == [options[1]["id"]] and runner.slots.get("payment_method") is None
+
+
+@pytest.mark.asyncio
+async def test_asking_to_do_card_instead_at_the_summary_changes_the_way(govapi, actions_on_govapi, domain):
+    runner = await at_payment_method(govapi, domain, "pay my parking ticket", language="en")
+    await runner.say("bank transfer")
+    assert runner.asking == "payment_confirm"
+    await runner.say("hmm actually can I do card instead? easier")
+    # was: the summary's help, the transfer kept and then issued on "yes"
+    assert runner.slots["payment_method"] == "card" and runner.asking == "payment_confirm"

@@ -199,6 +199,8 @@ def _waits_for_a_reason(text: str) -> bool:
 _SAYS_WRONG = re.compile(r"(틀렸|틀려|틀린|잘못|정정|수정|바꿔|바꿀|바꾸|변경|\bwrong\b|\bmistake\b|\bchange\b)", re.IGNORECASE)
 
 
+# Words that an answer given was wrong ("I gave the wrong building number"), not only that something changes
+_WAS_WRONG = re.compile(r"(틀렸|틀려|틀린|잘못|정정|\bwrong\b|\bmistake\b|\bincorrect\b)", re.IGNORECASE)
 _WAIT_INSIDE = re.compile(r"(\bhold on\b|\bhang on\b|\bone sec(ond)?\b|\bjust a (sec|second|moment|minute)\b|"
                           r"\bgive me a (sec|second|moment|minute)\b|잠깐만|잠시만|잠만)", re.IGNORECASE)
 _WAIT_END = re.compile(r"(\b(one|a|1|just a) (sec|second|moment|min|minute)|잠깐만[요여]?|잠시만[요여]?)\W*$", re.IGNORECASE)
@@ -367,6 +369,16 @@ FINE_LATE = re.compile(r"(가산금|가산세|연체|늦게\s*내|\blate (fee|ch
 # Disputing a fine ("이의신청도 할 수 있는 거예요? 좀 억울해서요", "can I appeal this?"), asked while paying it.
 FINE_APPEAL = re.compile(r"(이의\s*(신청|제기)|억울|불복|\bappeal|\bdispute\b|\bcontest\b|\bobject to\b|\bunfair\b)",
                          re.IGNORECASE)
+
+
+# Asking to change an answer ("can I change the date?", "날짜 바꿀 수 있어요?", "카드로 하면 안 돼요?"): a request put as a
+# question, not one about what changes ("does this also update my car registration?").
+ASKS_TO_CHANGE = re.compile(r"(\b(can|could|may) (i|we|you) (please )?(change|fix|correct|edit|update|redo|amend|alter|modify)\b|"
+                            r"\blet me (change|fix|correct|edit|update|redo|amend|alter|modify)\b|"
+                            r"바꿀\s*수|바꿔도|바꿔\s*주실|변경\s*(할|해도|가능)|수정\s*(할|해도|가능)|고칠\s*수|고쳐도|"
+                            # "can I pay by card instead?", "hmm actually can I do card instead? easier": the other way
+                            r"\b(can|could|may) (i|we) (just )?(pay|do|use|go with|switch to|have)\b[^?]*\binstead\b|"
+                            r"(으로|로)\s*(하면|해도|바꾸면)\s*(안\s*(돼|될|되)|돼|될|되))", re.IGNORECASE)
 
 
 def says_change(text: str) -> bool:
@@ -613,6 +625,11 @@ _NOW_NOT = re.compile(r"(오늘|지금|이번\s*(주|달)|당장)\s*(은|는)?\s
 _SLOW_REPLY = re.compile(r"((답장|대답|답변|답)\S{0,2}\s*(좀|조금|많이)?\s*늦(을|어|게|는)|"
                          r"\b(my )?(replies|reply|answers?|responses?) (may|might|will|could) be (slow|late|delayed)\b|"
                          r"\bslow to (reply|answer|respond)\b)", re.IGNORECASE)
+# "sorry my kid grabbed the phone lol": the phone (the device) was away, no phone number put right
+_PHONE_TAKEN = re.compile(r"(\b(kid|son|daughter|baby|toddler|child|children|cat|dog|husband|wife|mom|dad)s?\b[^.?!]*"
+                          r"\b(grabbed|took|had|got|was (playing|typing) (with|on))\b[^.?!]*\bphone\b|"
+                          r"(애|아이|애기|아기|딸|아들|동생)(가|이)\s*(폰|핸드폰|휴대폰|전화기?)\S*\s*(을|를)?\s*(가져|만져|눌러|뺏어|갖고))",
+                          re.IGNORECASE)
 # "sorry on the train, signal keeps dropping": where the citizen is and why replies break off, nothing else
 _BAD_SIGNAL = r"(the |my )?(signal|reception|connection|wifi|internet) (keeps |is |'s )?(dropping|cutting out|bad|weak|spotty|patchy)"
 _ON_THE_MOVE = re.compile(r"^\W*((sorry|sry|oops),?\s*)?((i'?m\s+)?(on|in) (the|a) (bus|train|subway|metro|tube|taxi|car)\b"
@@ -1244,7 +1261,8 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
         # asked, but the words drop it for another service
         return Reading(Kind.SWITCH, switch_to=named_switch(text, own_services))
     bare = _LEAD.sub("", text)  # "sorry one sec, someone at the door"
-    if _TYPING_ON.match(text) or _ON_THE_MOVE.match(text) or (_SLOW_REPLY.search(text) and len(text) <= 60):
+    if _TYPING_ON.match(text) or _ON_THE_MOVE.match(text) or (_SLOW_REPLY.search(text) and len(text) <= 60) \
+            or (_PHONE_TAKEN.search(text) and not re.search(r"\d", text)):
         # "sorry typing on the bus", "아 지금 버스라 답장 좀 늦을수도 있어요": no answer, though "bus" names a category
         return Reading(Kind.STRAY, value="wait")
     if _waits_for_a_reason(text) and named_switch(text, own_services) is None:
@@ -1312,6 +1330,12 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
         # "oh sorry babe hold on Im doing the address thing right now um": talking to someone else, no change ("아
         # 잠깐만요, 가족들도 다 같이 이사해요" at the summary changes who moves: a choice, not named in passing)
         return Reading(Kind.STRAY, value="wait")
+    if correction is not None and is_question and not _clear_value(correction) \
+            and not _has_value(correction.slot or "", correction.value or "") and not ASKS_TO_CHANGE.search(text) \
+            and not _WAS_WRONG.search(text):
+        # "근데 이사날짜가 계약한 날이에요 아니면 실제로 들어온 날이에요?", "do i need to pay my unpaid fines before i can
+        # change my address?": a question about an earlier answer, with no new value, changes nothing; answered
+        return Reading(Kind.QUESTION, value="options", slot=correction.slot)
     other = named_switch(text, own_services) if not answers_asked else None
     if correction is not None and not (other and not _clear_value(correction)):
         # "forget the fine for now - I never registered my new address, can we do that first" names the fine
@@ -1398,7 +1422,11 @@ def _maybe_switch(text: str, ranking: Sequence[Mapping[str, Any]], own_services:
 _CLARIFY = re.compile(r"(\bwhat do you mean\b|\bdo you mean\b|\bdoes (that|this|it) mean\b|"
                       # "전입일이 이사한 날짜 말하는거에요? 아님 오늘 신고하는 날이요?": which meaning, not an answer
                       r"말하는\s*(거|건|게)\s*(에요|예요|가요|죠|인가요|맞나요)|\bwhat does (that|this|it|[\w-]+) mean\b|\bwhat'?s (a|an|the) [\w-]+\?|"
-                      r"무슨\s*(뜻|말)|뭘\s*말하|(이|그|저)게\s*(뭐|무슨)|뜻이\s*뭐)", re.IGNORECASE)
+                      r"무슨\s*(뜻|말)|뭘\s*말하|(이|그|저)게\s*(뭐|무슨)|뜻이\s*뭐|"
+                      # "어느정도로 자세하게 써야돼요? 위치도 여기다 같이 써요?": how to answer, asked
+                      r"어느\s*정도(로|까지)?\s*(자세|길게|써|적)|얼마나\s*(자세|길게)|(뭐라고|어떻게)\s*(써|적)(야|으면|요)|"
+                      r"\bhow (much )?detail(ed)?\b|\bhow (long|much) should i (write|put)\b|\bwhat (should|do) i (write|put|say)\b)",
+                      re.IGNORECASE)
 
 
 def _question(text: str, intent: Optional[str], confidence: float, requested_slot: Optional[str] = None) -> Reading:

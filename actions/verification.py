@@ -20,7 +20,7 @@ from rasa_sdk.types import DomainDict
 from actions import conversation as conv
 from actions.dates import VAGUE_DATE, parse_date
 from actions.govapi_client import ErrKind, get_client
-from actions.interpret import (AGENCY_QUESTION, CHOICE_NUMBER, CHOICE_SLOTS, CONFIRM_SLOTS, FINE_APPEAL,
+from actions.interpret import (AGENCY_QUESTION, ASKS_TO_CHANGE, CHOICE_NUMBER, CHOICE_SLOTS, CONFIRM_SLOTS, FINE_APPEAL,
                                FINE_LATE, FREE_TEXT_SLOTS, GOES_BACK, PRIVACY_QUESTION, RECALL, RECALLABLE,
                                PAYMENT_WAY, task_question,
                                SERVICE_FORMS, SLOT_WORDS, Kind, Reading, asks, asks_about_options, puts_off, read_message, resumed_service,
@@ -90,16 +90,6 @@ def verification_reset() -> Dict[str, Any]:
 
 
 _SENTENCE = re.compile(r"[^.?!？]+[.?!？]*")
-
-
-# A question that asks for a change ("can I change the date?", "날짜 바꿀 수 있어요?"), not one about what changes ("does
-# this also update my car registration?").
-_ASKS_TO_CHANGE = re.compile(r"(\b(can|could|may) (i|we|you) (please )?(change|fix|correct|edit|update|redo|amend|alter|modify)\b|바꿀\s*수|바꿔도|"
-                             r"바꿔\s*주실|변경\s*(할|해도|가능)|수정\s*(할|해도|가능)|고칠\s*수|고쳐도|"
-                             # "can I pay by card instead?", "카드로 하면 안 돼요?": the other way, asked for
-                             # ("hmm actually can I do card instead? easier")
-                             r"\b(can|could|may) (i|we) (just )?(pay|do|use|go with|switch to|have)\b[^?]*\binstead\b|"
-                             r"(으로|로)\s*(하면|해도|바꾸면)\s*(안\s*(돼|될|되)|돼|될|되))", re.IGNORECASE)
 
 
 def _asks_somewhere(message: Text) -> bool:
@@ -398,7 +388,7 @@ class VerifiedFormValidation(FormValidationAction):
                 # ("can I change the date? the movers got pushed back"), or when a plain sentence names the answer;
                 # "…주소도 알아서 바뀌는 거 맞죠? 따로 또 해야 되면 곤란해서요" names the address in its question only.
                 asked = " ".join(s for s in _SENTENCE.findall(message) if s.strip() and s.strip() not in plain)
-                named_plainly = reading.kind == Kind.CORRECTION and (plain == message or bool(_ASKS_TO_CHANGE.search(asked)) or (
+                named_plainly = reading.kind == Kind.CORRECTION and (plain == message or bool(ASKS_TO_CHANGE.search(asked)) or (
                     reading.slot is not None and (bool(SLOT_WORDS.get(reading.slot) and SLOT_WORDS[reading.slot].search(plain))
                                                   or self.fits(reading.slot, plain, tracker))))
                 if not named_plainly:

@@ -292,3 +292,34 @@ async def test_asking_to_do_card_instead_at_the_summary_changes_the_way(govapi, 
     await runner.say("hmm actually can I do card instead? easier")
     # was: the summary's help, the transfer kept and then issued on "yes"
     assert runner.slots["payment_method"] == "card" and runner.asking == "payment_confirm"
+
+
+@pytest.mark.parametrize("said, asked, filled, about", [
+    ("근데 이사날짜가 계약한 날이에요 아니면 실제로 들어온 날이에요?", "member_ids",
+     {"new_address": "역삼로 25", "address_id": "ad_1", "effective_date": "2026-12-07"}, "effective_date"),
+    ("do i need to pay my unpaid fines before i can change my address?", "effective_date",
+     {"new_address": "Yeoksam-ro 25", "address_id": "ad_1"}, "new_address"),
+])
+def test_a_question_about_an_earlier_answer_with_no_new_value_changes_nothing(said, asked, filled, about):
+    got = reading(said, asked, MOVE, filled, "change_address", answers=False)
+    # was: "OK, let's change it" and the earlier answer asked again
+    assert (got.kind, got.value, got.slot) == (Kind.QUESTION, "options", about)
+
+
+def test_asking_to_change_an_earlier_answer_still_asks_it_again():
+    got = reading("may I alter the moving-in date?", "address_confirm", MOVE,
+                  {"new_address": "역삼로 25", "address_id": "ad_1", "effective_date": "2026-12-07"}, "change_address",
+                  answers=False)
+    assert (got.kind, got.slot) == (Kind.CORRECTION, "effective_date")
+
+
+def test_asking_how_detailed_the_description_must_be_is_no_description():
+    got = reading("어느정도로 자세하게 써야돼요? 위치도 여기다 같이 써요?", "complaint_text", COMPLAINT, {}, "file_complaint")
+    assert got.kind == Kind.QUESTION  # was: filed as the description
+
+
+@pytest.mark.parametrize("said", ["sorry my kid grabbed the phone lol", "아 애가 폰을 가져가서요"])
+def test_a_phone_taken_by_a_child_is_a_wait_not_a_new_phone_number(said):
+    got = reading(said, "otp_code", STATUS, {"phone": "010-1234-5678", "birth_date": "1989-06-26"},
+                  "check_application_status", answers=False)
+    assert (got.kind, got.value) == (Kind.STRAY, "wait")  # was: "OK, let's change it: phone number."

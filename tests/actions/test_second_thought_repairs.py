@@ -73,19 +73,13 @@ def test_a_problem_reported_before_and_still_there_is_reported_again_not_put_off
     ("I moved, will my mail be forwarded?", True),
     ("does mail go to the new address after this?", True),
     ("이거 하면 우편물도 새 주소로 가는거죠?", True),
-])
-def test_a_notice_that_came_in_the_mail_is_no_question_about_post(said, elsewhere):
-    assert is_elsewhere(said) is elsewhere  # was: "Sorry, I can't help with that here."
-
-
-@pytest.mark.parametrize("said, elsewhere", [
-    ("Can I check where my passport application is at?", False),
+    ("Can I check where my passport application is at?", False),  # govapi holds passport applications
     ("여권 신청한거 어디까지 됐어요?", False),
     ("can you renew my passport?", True),
     ("등본 뗄 수 있어요?", True),
 ])
-def test_an_application_of_a_kind_govapi_holds_is_looked_up_not_sent_elsewhere(said, elsewhere):
-    assert is_elsewhere(said) is elsewhere  # was: "Sorry, I can't help with that here." (govapi holds passports)
+def test_a_notice_in_the_mail_or_an_application_govapi_holds_is_no_other_offices_matter(said, elsewhere):
+    assert is_elsewhere(said) is elsewhere  # was: "Sorry, I can't help with that here."
 
 
 COMPLAINT = ["phone", "birth_date", "otp_code", "complaint_text", "complaint_category", "complaint_place", "photo_id",

@@ -1154,7 +1154,7 @@ def _correction_of(text: str, requested_slot: Optional[str], task_slots: Sequenc
 
 
 # Sentences of one message: "only me. oh and the move was yesterday actually, not today"
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\s[-–—]\s|\s(?:그리고|근데|그런데)\s")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\s[-–—]\s|\s(?:그리고|근데|그런데)\s")
 # Values that never answer another question by mistake (a choice number or a category word might)
 _TYPED_FIXES = frozenset({"phone", "birth_date", "case_number", "effective_date", "new_address", "complaint_place"})
 
@@ -1163,7 +1163,7 @@ def _fixed_in_another_sentence(text: str, done: Sequence[str], requested_slot: O
     """An answer to the asked question and, in a later sentence with words that something was wrong, a new value
     of an earlier answer's type: that answer is put right (the form's more_facts then takes the asked answer from
     the other sentence)."""
-    sentences = [s.strip() for s in _SENTENCE.split(text) if s and s.strip()]
+    sentences = [s.strip() for s in _SENTENCE_BREAK.split(text) if s and s.strip()]
     for at, sentence in enumerate(sentences[1:], start=1):
         if not _CUE.search(sentence):
             continue

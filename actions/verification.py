@@ -105,7 +105,7 @@ _HAS_NUMBER = re.compile(r"((접수|신청)?\s*번호\S{0,2}\s*(제가|저한테
 _ASKS_NOTICE = re.compile(r"(알림\s*(신청|받|설정|켜|해)|알려\s*(주|줘)|연락\s*(주|줘)|\bnotif|\blet me know\b|\btell me when\b|"
                           r"\bupdates?\b|\balerts?\b)", re.IGNORECASE)
 # Asking to do something, or whether one can ("낼수 있는지요", "can I pay it")
-WANT_OR_CAN = re.compile(r"(수\s*있|되나요|될까요|가능|하고\s*싶|하려|할게|낼게|낼래|할래|\b(can|could|may) i\b|"
+_WANT_OR_CAN = re.compile(r"(수\s*있|되나요|될까요|가능|하고\s*싶|하려|할게|낼게|낼래|할래|\b(can|could|may) i\b|"
                          r"\bi (want|need|'?d like) to\b)", re.IGNORECASE)
 
 # Words that carry nothing of a description ("oh wait").
@@ -917,7 +917,7 @@ class ValidateVerifyForm(VerifiedFormValidation):
             ranking = (tracker.latest_message or {}).get("intent_ranking") or []
             heard = {str(r.get("name")) for r in ranking[1:3] if float(r.get("confidence") or 0) >= 0.3}
             named = [name for name in services_named(message) if name in heard]
-            if len(named) == 1 and WANT_OR_CAN.search(message):
+            if len(named) == 1 and _WANT_OR_CAN.search(message):
                 return named[0]
         return None
 

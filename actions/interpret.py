@@ -692,7 +692,8 @@ SERVICE_WORDS: Mapping[str, re.Pattern] = {
                            r"\bpenalt(y|ies)\b|\bticket\b)", re.IGNORECASE),
     "change_address": re.compile(r"((전|젼|쩐)입\s*신고|주소\s*(먼저\s*|부터\s*)?(변경|변결|이전|바꾸|바꿀|바꿔|옮기|옮길)|주소(도|를)?\s*(바꿔야|옮겨야)|이사|\bmov(e|ed|ing)\b|\baddress\b)",
                                  re.IGNORECASE),
-    "file_complaint": re.compile(r"(민원\s*((하나|한\s*건|한\s*개)\s*)?(넣|접수|졉수|신고|제기|요|이요|할|하려|좀)|불편\s*신고|"
+    # ("감사합니다. 근데 이사온 동네 관련해서 민원도 하나 넣고 싶은데요": a particle before the verb)
+    "file_complaint": re.compile(r"(민원\s*(도|을|를|은|는)?\s*((하나|한\s*건|한\s*개)\s*)?(넣|접수|졉수|신고|제기|요|이요|할|하려|좀)|불편\s*신고|"
                                  # "신고 여기서 되나요?": whether one can report here
                                  r"(?<!전입)(?<!전입 )(?<!젼입)(?<!젼입 )신고\s*(는\s*)?(여기서|여기|이걸로|이거로)\s*(도\s*)?(되나요|돼요|되죠|가능|할\s*수\s*있)|(?<!전입)(?<!전입 )(?<!젼입)(?<!젼입 )신고\s*(할|하려|하고|요|합니다|부터|먼저)|"
                                  r"\bcomplain(t)?\b|\bcompl(ia|ai)nt\b|\breport (a|the|an|this|that|it)\b|"

@@ -10,7 +10,7 @@ import pytest
 from actions.address import ValidateChangeAddressForm
 from actions.complaints import ValidateFileComplaintForm, tells_what_is_wrong
 from actions.interpret import (Kind, correction_of, fine_means_ok, is_elsewhere, person_not_needed, puts_off,
-                               read_message, task_question, wants_cancel)
+                               read_message, services_named, task_question, two_services, wants_cancel)
 from actions.status_followups import listed_pick
 from actions.verification import OUTCOME_SWITCH, ValidateVerifyForm
 from actions_testkit import make_tracker, run_action, slot_updates
@@ -317,3 +317,9 @@ def test_a_phone_taken_by_a_child_is_a_wait_not_a_new_phone_number(said):
     got = reading(said, "otp_code", STATUS, {"phone": "010-1234-5678", "birth_date": "1989-06-26"},
                   "check_application_status", answers=False)
     assert (got.kind, got.value) == (Kind.STRAY, "wait")  # was: "OK, let's change it: phone number."
+
+
+def test_a_complaint_about_the_new_neighbourhood_names_the_complaint_not_only_the_move():
+    # was: "이사온" alone named the move, and the complaint NLU heard was switched to a second move-in report
+    assert services_named("감사합니다. 근데 이사온 동네 관련해서 민원도 하나 넣고 싶은데요") == ["change_address", "file_complaint"]
+    assert two_services("감사합니다. 근데 이사온 동네 관련해서 민원도 하나 넣고 싶은데요") is None

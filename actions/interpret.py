@@ -1079,7 +1079,8 @@ def _on_old_road(slot: str, value: str, filled: Mapping[str, Any]) -> str:
     """A building number put right alone ("주소 역삼로 12 아니고 180이에요"): on the road of the answer it replaces."""
     if slot not in ("new_address", "complaint_place") or not value or _WHOLE_PLACE.search(value):
         return value
-    number = re.match(r"\s*(\d+(-\d+)?)(?!\d)", value)
+    # (not "101동 1203호예요": a flat within the building, no building number)
+    number = re.match(r"\s*(\d+(-\d+)?)(?!\d|\s*(동|호|층)|\s*(floor|fl)\b)", value, re.IGNORECASE)
     old = _answer_text(filled.get(slot))
     numbers = list(re.finditer(r"\d+(-\d+)?", old))
     if number is None or not numbers or not _WHOLE_PLACE.search(old):
@@ -1316,6 +1317,9 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
             # "…I've got a fine of my own to pay, can we sort that first?"; not "a question first: how many days do I
             # have to report the move? is there any penalty if I am late?" (this task's deadline, no fine)
             return Reading(Kind.SWITCH, switch_to=other)
+        if _UNIT_ASKED.search(text) and filled.get("new_address") is not None:
+            # "동호수는 안나오는데 그냥 이거 고르면 되나요?": the flat within the building is not asked (options_new_address)
+            return Reading(Kind.QUESTION, value="options", slot="new_address")
         if options_asked and not _WHY.search(text):
             # what the choices mean: options_<slot> where there is one, of the answer it names if another one ("What
             # do you mean by category? I just want someone to come and fix it." where the place is asked)
@@ -1386,6 +1390,8 @@ def read_message(text: str, intent: Optional[str], confidence: float, ranking: S
     return Reading(Kind.ANSWER)  # the extractor says what it expected (its own "not understood" message)
 
 
+# The flat within a building ("동호수", "what about my flat number?"): no part of the address the report takes
+_UNIT_ASKED = re.compile(r"(동\s*호수|몇\s*동\s*몇\s*호|\b(unit|flat|apartment|apt) (number|no)\b)", re.IGNORECASE)
 # "does anyone actually read these?": "actually" stresses a question, it puts nothing right
 _EMPHASIS = re.compile(r"\b(do|does|did|will|would|can|could|is|are)\s+(\w+\s+){1,2}(actually|really|even)\b", re.IGNORECASE)
 

@@ -59,7 +59,7 @@ BUILT_KEYS: dict[str, tuple[str, ...]] = {
     "vague_": (N_("vague_complaint_place"), N_("vague_effective_date")),
     # what the choices mean, asked where they are asked (actions/interpret.py: "which category is it, rubbish or roads?")
     "options_": (N_("options_complaint_text"), N_("options_complaint_category"), N_("options_effective_date"),
-                 N_("options_payment_method")),
+                 N_("options_payment_method"), N_("options_new_address")),
     # a button each, in the clarifying question (actions/handoff.py CLARIFIABLE)
     "intent_": (N_("intent_check_application_status"), N_("intent_list_applications"), N_("intent_check_payment"),
                 N_("intent_pay_fine"), N_("intent_change_address"), N_("intent_file_complaint"),

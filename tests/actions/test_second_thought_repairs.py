@@ -323,3 +323,17 @@ def test_a_complaint_about_the_new_neighbourhood_names_the_complaint_not_only_th
     # was: "이사온" alone named the move, and the complaint NLU heard was switched to a second move-in report
     assert services_named("감사합니다. 근데 이사온 동네 관련해서 민원도 하나 넣고 싶은데요") == ["change_address", "file_complaint"]
     assert two_services("감사합니다. 근데 이사온 동네 관련해서 민원도 하나 넣고 싶은데요") is None
+
+
+@pytest.mark.parametrize("said", ["동호수는 안나오는데 그냥 이거 고르면 되나요?", "what about my flat number? it only shows the building"])
+def test_a_question_about_the_flat_number_is_answered_about_the_address(said):
+    got = reading(said, "effective_date", MOVE, {"new_address": "역삼로 12", "address_id": "ad_1"}, "change_address",
+                  answers=False)
+    # was: "Sorry, I can't help with that here." (then the date asked again)
+    assert (got.kind, got.value, got.slot) == (Kind.QUESTION, "options", "new_address")
+
+
+def test_a_flat_number_is_never_taken_as_the_building_number():
+    got = correction_of("주소 잘못 썼어요 101동 1203호예요", "effective_date", MOVE,
+                        {"new_address": "역삼로 12", "address_id": "ad_1"}, False)
+    assert got is not None and "역삼로 101" not in (got.value or "")  # was: 역삼로 101, a building nobody named
